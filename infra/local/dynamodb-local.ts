@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+/** A running DynamoDB Local process. */
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Finds the DynamoDB Local jar shipped in the `amplify-dynamodb-simulator` package. */
+export function dynamoDbLocalJar(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('amplify-dynamodb-simulator/package.json');
+  const jar = join(dirname(pkg), 'emulator', 'DynamoDBLocal.jar');
+  if (!existsSync(jar)) throw new Error(`DynamoDB Local jar not found at ${jar}; run "npm install".`);
+  return jar;
+}
+
+/** Checks that a Java runtime is on PATH, with an actionable message when it is not. */
+export function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      'Java was not found: DynamoDB Local needs Java 17+ (Debian: apt-get install openjdk-17-jre-headless). ' +
+        'Or point DYNAMODB_ENDPOINT at a running DynamoDB-compatible endpoint.',
+    );
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error('DynamoDB Local exited during start-up');
+    try {
+      // Any HTTP answer (a MissingAuthenticationToken error) means it is listening.
+      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts DynamoDB Local in memory on a free loopback port and waits until it answers.
+ *
+ * @example const db = await startDynamoDbLocal(); ...; await db.stop();
+ */
+export async function startDynamoDbLocal(options: { port?: number; timeoutMs?: number } = {}): Promise<DynamoDbLocal> {
+  assertJava();
+  const jar = dynamoDbLocalJar();
+  const port = options.port ?? (await freePort());
+  const child = spawn(
+    'java',
+    ['-jar', jar, '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
+    { cwd: dirname(jar), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(endpoint, child, options.timeoutMs ?? 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}${stderr ? `: ${stderr}` : ''}`, { cause: error });
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

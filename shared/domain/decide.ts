@@ -1,0 +1,176 @@
+import type { CustomerProfile } from './customer.js';
+import type { TicketSnapshot } from './events.js';
+import type { NpsCategory } from './nps.js';
+import type { Policy } from './policy.js';
+import { type Priority, priorityRank, raisePriority } from './priority.js';
+import { type ScoreFreshness, scoreFreshness } from './score.js';
+import { type Tier, tierForScore } from './tiers.js';
+
+/** A guardrail that changed or constrained the decision, with a sentence for the agent. */
+export interface GuardrailNote {
+  id: 'opted-out' | 'no-score' | 'score-expired' | 'never-boost' | 'uplift-cap' | 'urgent-ceiling';
+  message: string;
+}
+
+/** Where the effective score came from and how fresh it is. */
+export interface ScoreBasis {
+  value: number;
+  source: 'override' | 'provider';
+  freshness: ScoreFreshness;
+  explanation: string;
+  modelVersion: string;
+}
+
+/** The outcome of the policy for one ticket: what to write back and why. */
+export interface Decision {
+  policyVersion: string;
+  mode: 'active' | 'shadow';
+  tier: Tier;
+  score?: ScoreBasis;
+  nps?: { category: NpsCategory; score: number; answeredAt: string };
+  /** The priority the helpdesk set, or undefined when it left it empty. */
+  helpdeskPriority?: Priority;
+  /** The priority to write, or undefined to leave the ticket's priority alone. */
+  priority?: Priority;
+  /** Levels actually added, after the cap and the urgent ceiling. */
+  uplift: number;
+  /** Levels the matching rules asked for, before guardrails. */
+  requestedUplift: number;
+  /** Tags to add; the ticket's own tags are always kept. */
+  tags: string[];
+  groupId?: string;
+  matchedRules: { id: string; reason: string }[];
+  guardrails: GuardrailNote[];
+  /** True when the score is stale or missing and a refresh should be queued. */
+  refreshDue: boolean;
+}
+
+/** What the policy needs to decide. */
+export interface DecideInput {
+  ticket: TicketSnapshot;
+  profile?: CustomerProfile;
+  policy: Policy;
+  now: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+function effectiveScore(profile: CustomerProfile | undefined, policy: Policy, now: Date, guardrails: GuardrailNote[]) {
+  if (!profile) {
+    guardrails.push({ id: 'no-score', message: 'No influence score is known for this customer: baseline service.' });
+    return { basis: undefined, refreshDue: true };
+  }
+  if (profile.optedOut) {
+    guardrails.push({
+      id: 'opted-out',
+      message: 'The customer opted out of influence scoring: baseline service, no influence tags.',
+    });
+    return { basis: undefined, refreshDue: false };
+  }
+  const override = profile.override;
+  const overrideLive = override && (!override.expiresAt || Date.parse(override.expiresAt) > now.getTime());
+  if (override && overrideLive) {
+    if (override.kind === 'never') {
+      guardrails.push({ id: 'never-boost', message: `Manual "never boost" override: ${override.reason}.` });
+      return { basis: undefined, refreshDue: false };
+    }
+    if (override.score !== undefined) {
+      const until = override.expiresAt ? ` until ${override.expiresAt.slice(0, 10)}` : '';
+      const basis: ScoreBasis = {
+        value: override.score,
+        source: 'override',
+        freshness: 'fresh',
+        explanation: `Manual override${until}: ${override.reason} (wins over every score provider).`,
+        modelVersion: 'override',
+      };
+      return { basis, refreshDue: false };
+    }
+  }
+  const score = profile.score;
+  if (!score) {
+    guardrails.push({ id: 'no-score', message: 'No influence score is known for this customer: baseline service.' });
+    return { basis: undefined, refreshDue: true };
+  }
+  const freshness = scoreFreshness(score, now, policy.freshness);
+  if (freshness === 'expired') {
+    const days = Math.floor((now.getTime() - Date.parse(score.scoredAt)) / DAY_MS);
+    guardrails.push({
+      id: 'score-expired',
+      message: `The score is ${days} days old (limit ${policy.freshness.maxAgeDays}): treated as no score until refreshed.`,
+    });
+    return { basis: undefined, refreshDue: true };
+  }
+  const basis: ScoreBasis = {
+    value: score.value,
+    source: 'provider',
+    freshness,
+    explanation: score.explanation,
+    modelVersion: score.modelVersion,
+  };
+  return { basis, refreshDue: freshness === 'stale' };
+}
+
+function recentNps(profile: CustomerProfile | undefined, policy: Policy, now: Date) {
+  const latest = profile?.latestNps;
+  if (!latest || profile?.optedOut) return undefined;
+  const ageMs = now.getTime() - Date.parse(latest.answeredAt);
+  return ageMs <= policy.npsWindowDays * DAY_MS ? latest : undefined;
+}
+
+/**
+ * Applies a tenant's policy and the guardrails that always hold: influence only raises
+ * priority, by at most `maxUplift` levels (1 by default, 2 at most), never above urgent; opted-out,
+ * unscored or expired customers get exactly the baseline; every choice carries a reason.
+ *
+ * @example decide({ ticket, profile, policy: PolicySchema.parse({}), now: new Date() })
+ */
+export function decide({ ticket, profile, policy, now }: DecideInput): Decision {
+  const guardrails: GuardrailNote[] = [];
+  const { basis, refreshDue } = effectiveScore(profile, policy, now, guardrails);
+  const tier = tierForScore(basis?.value, policy.tiers);
+  const nps = recentNps(profile, policy, now);
+
+  const matched = policy.rules.filter(
+    (rule) =>
+      (rule.tiers === undefined || rule.tiers.includes(tier)) &&
+      (rule.nps === undefined || (nps !== undefined && rule.nps.includes(nps.category))),
+  );
+
+  const requestedUplift = matched.reduce((max, rule) => Math.max(max, rule.uplift), 0);
+  const cap = Math.min(policy.maxUplift, 2);
+  let uplift = Math.min(requestedUplift, cap);
+  if (requestedUplift > cap) {
+    guardrails.push({
+      id: 'uplift-cap',
+      message: `Rules asked for +${requestedUplift} levels; capped at +${cap}.`,
+    });
+  }
+
+  const baseline = ticket.priority ?? policy.defaultPriority;
+  const raised = raisePriority(baseline, uplift);
+  const achieved = priorityRank(raised) - priorityRank(baseline);
+  if (achieved < uplift) {
+    guardrails.push({ id: 'urgent-ceiling', message: `Priority is already ${baseline}; it cannot go above urgent.` });
+    uplift = achieved;
+  }
+
+  const tags = [...new Set(matched.flatMap((rule) => rule.tags))].filter((tag) => !ticket.tags.includes(tag));
+  const groupId = matched.find((rule) => rule.groupId !== undefined)?.groupId;
+
+  return {
+    policyVersion: policy.version,
+    mode: policy.mode,
+    tier,
+    ...(basis ? { score: basis } : {}),
+    ...(nps ? { nps: { category: nps.category, score: nps.score, answeredAt: nps.answeredAt } } : {}),
+    ...(ticket.priority ? { helpdeskPriority: ticket.priority } : {}),
+    ...(uplift > 0 ? { priority: raised } : {}),
+    uplift,
+    requestedUplift,
+    tags,
+    ...(groupId ? { groupId } : {}),
+    matchedRules: matched.map((rule) => ({ id: rule.id, reason: rule.reason })),
+    guardrails,
+    refreshDue,
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { PrioritySchema } from './priority.js';
+
+/** Helpdesks and survey tools that can send events. */
+export const SourceSchema = z.enum(['zendesk', 'freshdesk', 'typeform', 'delighted']);
+export type Source = z.infer<typeof SourceSchema>;
+
+/** A social handle the customer gave the helpdesk, e.g. `{ network: 'twitter', handle: 'ada' }`. */
+export const SocialHandleSchema = z.object({
+  network: z.string().min(1),
+  handle: z.string().min(1),
+});
+export type SocialHandle = z.infer<typeof SocialHandleSchema>;
+
+/** Whatever identifies the person behind a ticket or an answer; any part may be missing. */
+export const RequesterSchema = z.object({
+  helpdeskUserId: z.string().min(1).optional(),
+  email: z.string().min(3).optional(),
+  externalId: z.string().min(1).optional(),
+  name: z.string().optional(),
+  handles: z.array(SocialHandleSchema).default([]),
+});
+export type Requester = z.infer<typeof RequesterSchema>;
+
+/** The ticket as the helpdesk described it when the event fired. */
+export const TicketSnapshotSchema = z.object({
+  id: z.string().min(1),
+  /** The priority the helpdesk set; absent when the helpdesk left it empty. */
+  priority: PrioritySchema.optional(),
+  tags: z.array(z.string()).default([]),
+  groupId: z.string().optional(),
+  channel: z.string().optional(),
+  subject: z.string().optional(),
+  /** The helpdesk's concurrency stamp (Zendesk `updated_at`), for guarded updates. */
+  updatedStamp: z.string().optional(),
+});
+export type TicketSnapshot = z.infer<typeof TicketSnapshotSchema>;
+
+const EventBase = z.object({
+  tenant: z.string().min(1),
+  source: SourceSchema,
+  /** Stable id of the delivery (provider event id or invocation id): the idempotency key. */
+  deliveryId: z.string().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  receivedAt: z.iso.datetime({ offset: true }),
+});
+
+/** A ticket was created in a helpdesk. */
+export const TicketCreatedSchema = EventBase.extend({
+  type: z.literal('TicketCreated'),
+  ticket: TicketSnapshotSchema,
+  requester: RequesterSchema,
+});
+export type TicketCreated = z.infer<typeof TicketCreatedSchema>;
+
+/** A customer answered an NPS or CSAT survey. */
+export const SurveyAnsweredSchema = EventBase.extend({
+  type: z.literal('SurveyAnswered'),
+  responseId: z.string().min(1),
+  kind: z.enum(['nps', 'csat']),
+  score: z.number(),
+  scale: z.number().int().positive(),
+  comment: z.string().optional(),
+  respondent: RequesterSchema,
+  ticketId: z.string().optional(),
+});
+export type SurveyAnswered = z.infer<typeof SurveyAnsweredSchema>;
+
+/** Every normalised event the queue carries. */
+export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema]);
+export type HelpdeskEvent = z.infer<typeof HelpdeskEventSchema>;
