@@ -1,0 +1,49 @@
+import type { Decision } from './decide.js';
+
+/**
+ * Renders the internal note an agent sees on the ticket: what changed, the tier and score with
+ * their explanation, which rules matched and what the guardrails did. Plain text, because
+ * helpdesks render internal notes differently.
+ *
+ * @example renderNote(decide({ ticket, profile, policy, now }))
+ */
+export function renderNote(decision: Decision): string {
+  const lines: string[] = [];
+  if (decision.priority && decision.uplift > 0) {
+    const from = decision.helpdeskPriority ?? 'unset (treated as the default)';
+    lines.push(`Influence Router: priority raised from ${from} to ${decision.priority} (+${decision.uplift}).`);
+  } else {
+    lines.push('Influence Router: priority unchanged.');
+  }
+
+  if (decision.score) {
+    const stale = decision.score.freshness === 'stale' ? ' The score is due for refresh; a refresh has been requested.' : '';
+    lines.push(`Tier: ${decision.tier} (score ${decision.score.value}). ${decision.score.explanation}${stale}`);
+  } else {
+    lines.push('Tier: none (baseline service).');
+  }
+
+  if (decision.nps) {
+    lines.push(`Recent NPS: ${decision.nps.category} (${decision.nps.score}/10 on ${decision.nps.answeredAt.slice(0, 10)}).`);
+  }
+
+  if (decision.matchedRules.length > 0) {
+    lines.push('Why:');
+    for (const rule of decision.matchedRules) lines.push(`- ${rule.id}: ${rule.reason}`);
+  }
+
+  if (decision.guardrails.length > 0) {
+    lines.push('Guardrails:');
+    for (const guardrail of decision.guardrails) lines.push(`- ${guardrail.message}`);
+  }
+
+  const actions: string[] = [];
+  if (decision.tags.length > 0) actions.push(`Tags added: ${decision.tags.join(', ')}.`);
+  if (decision.groupId) actions.push(`Routing hint: group ${decision.groupId}.`);
+  if (actions.length > 0) lines.push(actions.join(' '));
+
+  lines.push(
+    `Policy ${decision.policyVersion}. Influence only ever raises priority, by at most the policy's cap; customers can opt out.`,
+  );
+  return lines.join('\n');
+}
