@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../../domain/errors.js';
+import { type ConfigMode, parseTenantsFile, type Tenant, type TenantsFile } from './tenants.js';
+
+/** Looks tenants up by id; built once from the validated tenants file. */
+export class TenantDirectory {
+  private readonly byId: ReadonlyMap<string, Tenant>;
+
+  constructor(file: TenantsFile) {
+    this.byId = new Map(file.tenants.map((tenant) => [tenant.id, tenant]));
+  }
+
+  /** The tenant with this id, or undefined. */
+  get(id: string): Tenant | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Every tenant. */
+  all(): Tenant[] {
+    return [...this.byId.values()];
+  }
+}
+
+/**
+ * Reads, parses and validates a tenants file; the error names the file and the bad field.
+ *
+ * @example loadTenantsFile('tenants.json', 'deployed')
+ */
+export function loadTenantsFile(path: string, mode: ConfigMode): TenantDirectory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`Cannot read tenants file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`Tenants file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return new TenantDirectory(parseTenantsFile(data, mode, `tenants file ${path}`));
+}

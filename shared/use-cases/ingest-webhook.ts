@@ -1,0 +1,79 @@
+import {
+  AuthenticationError,
+  PayloadTooLargeError,
+  UnknownTenantError,
+  UnsupportedMediaTypeError,
+} from '../domain/errors.js';
+import type { HelpdeskEvent } from '../domain/events.js';
+import type { EventQueue } from '../domain/ports.js';
+
+/** A webhook as it arrived: the raw bytes and lower-cased headers, before anything is trusted. */
+export interface WebhookRequest {
+  tenant: string;
+  source: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  rawBody: Uint8Array;
+  receivedAt: Date;
+}
+
+/**
+ * How one source authenticates and normalises its webhooks. Verification always runs on the
+ * raw bytes, before any parsing.
+ */
+export interface InboundSource {
+  /** Content types the source sends (compared without parameters such as charset). */
+  readonly contentTypes: readonly string[];
+  /** Throws AuthenticationError unless the request is authentic for one of the secrets. */
+  verify(request: WebhookRequest, secrets: readonly string[]): void;
+  /** Throws InvalidPayloadError unless the body is a supported event. */
+  normalise(request: WebhookRequest): HelpdeskEvent;
+}
+
+/** Ports and settings for the ingest use case. */
+export interface IngestDeps {
+  /** The inbound source for a tenant and source name, or undefined when not configured. */
+  sourceFor(tenant: string, source: string): { adapter: InboundSource; secrets: () => Promise<string[]> } | undefined;
+  queue: EventQueue;
+  maxBodyBytes: number;
+}
+
+/** What an accepted webhook became. */
+export interface IngestResult {
+  deliveryId: string;
+  type: HelpdeskEvent['type'];
+}
+
+function mediaType(headers: WebhookRequest['headers']): string {
+  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Authenticates, validates and enqueues one webhook. Nothing is enqueued unless every check
+ * passes: unknown tenant or source, oversized body, wrong content type, bad signature and
+ * invalid payload each throw their own domain error, which the HTTP layer maps to 404, 413,
+ * 415, 401 and 400.
+ *
+ * @example await ingestWebhook({ tenant: 'acme', source: 'zendesk', headers, rawBody, receivedAt: new Date() }, deps)
+ */
+export async function ingestWebhook(request: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
+  const configured = deps.sourceFor(request.tenant, request.source);
+  if (!configured) {
+    throw new UnknownTenantError(`No tenant "${request.tenant}" with source "${request.source}" is configured`);
+  }
+  if (request.rawBody.byteLength > deps.maxBodyBytes) {
+    throw new PayloadTooLargeError(`Body is ${request.rawBody.byteLength} bytes; the limit is ${deps.maxBodyBytes}`);
+  }
+  const type = mediaType(request.headers);
+  if (!configured.adapter.contentTypes.includes(type)) {
+    throw new UnsupportedMediaTypeError(
+      `Content type "${type || '(none)'}" is not accepted; send ${configured.adapter.contentTypes.join(' or ')}`,
+    );
+  }
+  const secrets = await configured.secrets();
+  if (secrets.length === 0) throw new AuthenticationError('No signing secret is configured for this source');
+  configured.adapter.verify(request, secrets);
+
+  const event = configured.adapter.normalise(request);
+  await deps.queue.enqueue(event);
+  return { deliveryId: event.deliveryId, type: event.type };
+}
