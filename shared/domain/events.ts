@@ -66,6 +66,9 @@ export const SurveyAnsweredSchema = EventBase.extend({
 });
 export type SurveyAnswered = z.infer<typeof SurveyAnsweredSchema>;
 
-/** Every normalised event the queue carries. */
-export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema]);
+/**
+ * Every normalised event the queue carries. Survey answers join this union when a survey source
+ * is connected; until then nothing could produce one.
+ */
+export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema]);
 export type HelpdeskEvent = z.infer<typeof HelpdeskEventSchema>;

@@ -1,0 +1,57 @@
+import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { HelpdeskEvent } from '../../domain/events.js';
+import type { EventQueue } from '../../domain/ports.js';
+
+/**
+ * Sends normalised events to SQS. The body is the event as JSON; tenant, source and delivery
+ * id are also message attributes so operators can filter the dead-letter queue without
+ * parsing bodies.
+ *
+ * @example await new SqsEventQueue(new SQSClient({}), process.env.QUEUE_URL).enqueue(event)
+ */
+export class SqsEventQueue implements EventQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(event: HelpdeskEvent): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(event),
+        MessageAttributes: {
+          tenant: { DataType: 'String', StringValue: event.tenant },
+          source: { DataType: 'String', StringValue: event.source },
+          deliveryId: { DataType: 'String', StringValue: event.deliveryId },
+        },
+      }),
+    );
+  }
+}
+
+/** Delays the next delivery of a message that failed: the queue's side of retry and Retry-After. */
+export interface RetryScheduler {
+  delay(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+/**
+ * Sets a failed message's visibility timeout so SQS redelivers it after the delay; the
+ * redrive policy moves it to the dead-letter queue after the last attempt.
+ */
+export class SqsRetryScheduler implements RetryScheduler {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async delay(receiptHandle: string, seconds: number): Promise<void> {
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.min(Math.max(0, Math.round(seconds)), 43_200),
+      }),
+    );
+  }
+}
