@@ -110,7 +110,6 @@ export function computeReachScore(inputs: ReachInputs): ReachResult {
   const raw = WEIGHTS.r * r + WEIGHTS.e * e + WEIGHTS.q * q + WEIGHTS.v * v;
 
   const ageMult = 0.5 + 0.5 * Math.min(1, accountAgeDays / FULL_AGE_DAYS);
-  // Compared as E < rate·F rather than E/F < rate so that F = 0 needs no special case.
   const bought = F >= BOUGHT_MIN_FOLLOWERS && E < BOUGHT_MAX_ENGAGEMENT_RATE * F;
   const erPenalty = bought ? BOUGHT_PENALTY : 1;
   const activity = P < LOW_ACTIVITY_POSTS ? LOW_ACTIVITY_PENALTY : 1;
