@@ -584,7 +584,7 @@ export async function startSandboxZendesk(options: SandboxZendeskOptions): Promi
       return;
     }
 
-    if (url.pathname === '/sandbox' || url.pathname === '/sandbox/tickets') {
+    if (url.pathname === '/sandbox' || url.pathname.startsWith('/sandbox/tickets')) {
       answer(inspect(req, method, url.pathname));
       return;
     }
@@ -627,6 +627,12 @@ export async function startSandboxZendesk(options: SandboxZendeskOptions): Promi
     if (method !== 'GET') return invalidEndpoint().reply;
     const all = [...tickets.values()];
     if (pathname === '/sandbox/tickets') return { status: 200, body: { tickets: structuredClone(all) } };
+    const one = /^\/sandbox\/tickets\/(\d+)$/.exec(pathname);
+    if (one) {
+      const ticket = tickets.get(Number(one[1]));
+      return ticket ? { status: 200, body: structuredClone(ticket) } : { status: 404, body: { error: 'RecordNotFound' } };
+    }
+    if (pathname !== '/sandbox') return invalidEndpoint().reply;
     return { status: 200, body: renderPage(all) };
   }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** The service name in logs and the metrics dimension. */
@@ -30,7 +31,11 @@ export interface Telemetry {
  * @example const { logger, metrics } = createTelemetry('ingest-webhook')
  */
 export function createTelemetry(functionName: string): Telemetry {
-  const logger = new Logger({ serviceName: SERVICE_NAME, persistentKeys: { function: functionName } });
+  const logger = new Logger({
+    serviceName: SERVICE_NAME,
+    persistentKeys: { function: functionName },
+    correlationIdSearchFn: search,
+  });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   return { logger, metrics };
 }

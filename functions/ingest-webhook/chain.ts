@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { jsonResponse, lowerCaseHeaders, rawBodyOf } from '../../shared/adapters/http/api-gateway.js';
+import { httpErrors } from '../../shared/adapters/http/error-middleware.js';
+import { METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
+import type { Clock } from '../../shared/domain/ports.js';
+import { type IngestDeps, ingestWebhook } from '../../shared/use-cases/ingest-webhook.js';
+
+/** Everything the ingest function needs, wired once per process. */
+export interface IngestHandlerDeps extends IngestDeps {
+  telemetry: Telemetry;
+  clock: Clock;
+}
+
+/**
+ * Builds the HTTP handler for `POST /webhooks/{tenant}/{source}`: verify, validate, enqueue,
+ * answer 202. It makes no helpdesk call and no database call, so it answers well within the
+ * senders' timeouts.
+ *
+ * @example export const handler = createIngestHandler(deps)
+ */
+export function createIngestHandler(deps: IngestHandlerDeps) {
+  const { logger, metrics } = deps.telemetry;
+  return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const tenant = event.pathParameters?.tenant ?? '';
+    const source = event.pathParameters?.source ?? '';
+    const result = await ingestWebhook(
+      { tenant, source, headers: lowerCaseHeaders(event.headers), rawBody: rawBodyOf(event), receivedAt: deps.clock.now() },
+      deps,
+    );
+    metrics.addMetric(METRIC.webhooksAccepted, MetricUnit.Count, 1);
+    logger.info('webhook accepted', { tenant, source, deliveryId: result.deliveryId, type: result.type });
+    return jsonResponse(202, { accepted: true, deliveryId: result.deliveryId });
+  })
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+    .use(logMetrics(metrics))
+    .use(httpErrors(logger, () => metrics.addMetric(METRIC.webhooksRejected, MetricUnit.Count, 1)));
+}

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { readEnv } from '../../shared/adapters/config/env.js';
+import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
+import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
+import { SqsEventQueue } from '../../shared/adapters/queue/sqs-event-queue.js';
+import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
+import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-manager.js';
+import { createIngestHandler } from './chain.js';
+import { DEFAULT_MAX_BODY_BYTES, wireIngestDeps } from './wiring.js';
+
+const env = readEnv(
+  z.object({
+    QUEUE_URL: z.url(),
+    TENANTS_FILE: z.string().min(1).default('tenants.json'),
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+  }),
+);
+
+/** Lambda entry point: `POST /webhooks/{tenant}/{source}` behind the HTTP API. */
+export const handler = createIngestHandler(
+  wireIngestDeps({
+    tenants: loadTenantsFile(fileURLToPath(new URL(env.TENANTS_FILE, import.meta.url)), 'deployed'),
+    secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher() }),
+    queue: new SqsEventQueue(new SQSClient({}), env.QUEUE_URL),
+    telemetry: createTelemetry('ingest-webhook'),
+    maxBodyBytes: env.MAX_BODY_BYTES,
+  }),
+);

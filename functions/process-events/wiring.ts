@@ -1,0 +1,93 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import { ZendeskClient } from '../../shared/adapters/helpdesks/zendesk/client.js';
+import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
+import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
+import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
+import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
+import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
+import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
+import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
+import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
+import type { RetryPolicy } from '../../shared/domain/retry.js';
+import type { ProcessEventsDeps } from './chain.js';
+
+/** What the process-events function is assembled from, in AWS and in local mode alike. */
+export interface ProcessWiring {
+  tenants: TenantDirectory;
+  dynamoClient: DynamoDBClient;
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+  secrets: SecretResolver;
+  identityKey: string;
+  retry: RetryScheduler;
+  telemetry: Telemetry;
+  clock?: Clock;
+  idempotencyTtlSeconds?: number;
+  retryPolicy?: RetryPolicy;
+  /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
+  clientTtlMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Four days: longer than Zendesk's and Freshdesk's retry horizons. */
+export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Assembles the process-events dependencies: the DynamoDB store and decision log, per-tenant
+ * helpdesk clients (credentials resolved from the tenant's secret references and cached),
+ * keyed identity hashing, and Powertools idempotency records in the same table.
+ *
+ * @example const deps = wireProcessDeps({ tenants, dynamoClient, documentClient, tableName, ... })
+ */
+export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
+  const hasherFor = hmacIdentityHashers(wiring.identityKey);
+  const clientTtlMs = wiring.clientTtlMs ?? 5 * 60_000;
+  const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
+
+  async function createClient(tenantId: string): Promise<HelpdeskClient> {
+    const tenant = wiring.tenants.get(tenantId);
+    if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
+    const apiToken = await wiring.secrets.resolve(tenant.helpdesk.apiToken);
+    return new ZendeskClient({
+      baseUrl: tenant.helpdesk.baseUrl,
+      email: tenant.helpdesk.email,
+      apiToken,
+      ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+    });
+  }
+
+  function helpdeskFor(tenantId: string): Promise<HelpdeskClient> {
+    const cached = clients.get(tenantId);
+    if (cached && Date.now() - cached.at < clientTtlMs) return cached.client;
+    const client = createClient(tenantId);
+    clients.set(tenantId, { client, at: Date.now() });
+    client.catch(() => clients.delete(tenantId));
+    return client;
+  }
+
+  return {
+    tenant: (id) => wiring.tenants.get(id),
+    helpdeskFor,
+    customers: new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor),
+    hasherFor,
+    decisions: new DynamoDecisionLog(wiring.documentClient, wiring.tableName),
+    clock: wiring.clock ?? systemClock,
+    logger: { warn: (message, details) => wiring.telemetry.logger.warn(message, details ?? {}) },
+    telemetry: wiring.telemetry,
+    retry: wiring.retry,
+    ...(wiring.retryPolicy ? { retryPolicy: wiring.retryPolicy } : {}),
+    idempotencyStore: new DynamoDBPersistenceLayer({
+      tableName: wiring.tableName,
+      ...IDEMPOTENCY_TABLE_ATTRIBUTES,
+      staticPkValue: 'IDEMPOTENCY#process-events',
+      awsSdkV3Client: wiring.dynamoClient,
+    }),
+    idempotencyTtlSeconds: wiring.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { readEnv } from '../../shared/adapters/config/env.js';
+import { DEMO, startLocalStack } from './stack.js';
+
+// Readable logs and no metric blobs on a developer's terminal.
+process.env.POWERTOOLS_DEV ??= 'true';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+
+const env = readEnv(
+  z.object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    INFLUENCE_ROUTER_TENANTS: z.string().min(1).optional(),
+    TABLE_NAME: z.string().min(3).default('influence-router-local'),
+  }),
+);
+
+try {
+  const stack = await startLocalStack({
+    port: env.PORT,
+    sandboxPort: env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1),
+    ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    ...(env.INFLUENCE_ROUTER_TENANTS ? { tenantsFile: env.INFLUENCE_ROUTER_TENANTS } : {}),
+    tableName: env.TABLE_NAME,
+    seedDemo: true,
+    autoWebhooks: true,
+  });
+  console.log(`
+Influence Router is running locally.
+
+  Webhooks          POST ${stack.url}/webhooks/{tenant}/zendesk
+  Tenants           ${stack.tenants.all().map((t) => t.id).join(', ')}${env.INFLUENCE_ROUTER_TENANTS ? ` (from ${env.INFLUENCE_ROUTER_TENANTS})` : ' (built-in demo tenant)'}
+  Sandbox helpdesk  ${stack.sandbox.baseUrl}/sandbox   (tickets as JSON: ${stack.sandbox.baseUrl}/sandbox/tickets)
+  Queue and DLQ     ${stack.url}/admin/queue   (replay: POST ${stack.url}/admin/dlq/replay)
+  Decisions         ${stack.url}/admin/decisions/${DEMO.tenant}/{ticketId}
+  DynamoDB          ${stack.dynamoEndpoint} (table ${stack.tableName})
+
+Try it: npm run send-sample      (signs and sends ticket 1's ticket.created webhook)
+Then:   curl ${stack.sandbox.baseUrl}/sandbox/tickets/1
+Press Ctrl+C to stop.
+`);
+  const stop = async () => {
+    await stack.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+} catch (error) {
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

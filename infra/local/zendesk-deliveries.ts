@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
+
+/** The ticket facts a `ticket.created` delivery carries (the sandbox's ticket shape). */
+export interface DeliveryTicket {
+  id: number;
+  subject: string;
+  priority: string | null;
+  status: string;
+  tags: string[];
+  group_id: number | null;
+  requester_id: number;
+  created_at: string;
+  updated_at: string;
+  via: { channel: string };
+}
+
+/** A signed webhook delivery, ready to POST. */
+export interface SignedDelivery {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Builds and signs the event-subscribed `zen:event-type:ticket.created` delivery Zendesk would
+ * send for a ticket: the documented envelope (string ids, capitalised status) and headers.
+ *
+ * @example await fetch(url, { method: 'POST', ...signedTicketCreated({ ticket, secret, accountId: 1 }) })
+ */
+export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: string; accountId?: number; now?: Date; eventId?: string }): SignedDelivery {
+  const now = input.now ?? new Date();
+  const timestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const { ticket } = input;
+  const body = JSON.stringify({
+    type: 'zen:event-type:ticket.created',
+    account_id: input.accountId ?? 1,
+    id: input.eventId ?? randomUUID(),
+    time: timestamp,
+    zendesk_event_version: '2022-11-06',
+    subject: `zen:ticket:${ticket.id}`,
+    detail: {
+      id: String(ticket.id),
+      subject: ticket.subject,
+      status: ticket.status.charAt(0).toUpperCase() + ticket.status.slice(1),
+      priority: ticket.priority === null ? null : ticket.priority.toUpperCase(),
+      tags: ticket.tags,
+      group_id: ticket.group_id === null ? '0' : String(ticket.group_id),
+      requester_id: String(ticket.requester_id),
+      created_at: ticket.created_at,
+      updated_at: ticket.updated_at,
+      via: { channel: ticket.via.channel },
+    },
+    event: { current: { status: 'Open' } },
+  });
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Zendesk Webhook',
+      'x-zendesk-account-id': String(input.accountId ?? 1),
+      'x-zendesk-webhook-id': '01LOCALSANDBOXWEBHOOK',
+      'x-zendesk-webhook-invocation-id': randomUUID(),
+      'x-zendesk-webhook-signature-timestamp': timestamp,
+      'x-zendesk-webhook-signature': signZendeskPayload({ secret: input.secret, timestamp, body }),
+    },
+    body,
+  };
+}

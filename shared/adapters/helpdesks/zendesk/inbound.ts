@@ -1,0 +1,24 @@
+import type { InboundSource, WebhookRequest } from '../../../use-cases/ingest-webhook.js';
+import { normaliseZendeskTicketCreated } from './normalise.js';
+import { verifyZendeskSignature } from './signature.js';
+
+/**
+ * Zendesk as an inbound source: `X-Zendesk-Webhook-Signature` checked on the raw bytes, then
+ * either the event-subscribed `ticket.created` envelope or the documented trigger body.
+ *
+ * @example await ingestWebhook(request, { sourceFor: () => ({ adapter: zendeskInbound, secrets }), ... })
+ */
+export const zendeskInbound: InboundSource = {
+  contentTypes: ['application/json'],
+  verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verifyZendeskSignature({ rawBody: request.rawBody, headers: request.headers, secrets, now: request.receivedAt });
+  },
+  normalise(request: WebhookRequest) {
+    return normaliseZendeskTicketCreated({
+      tenant: request.tenant,
+      rawBody: Buffer.from(request.rawBody).toString('utf8'),
+      headers: request.headers,
+      receivedAt: request.receivedAt,
+    });
+  },
+};
