@@ -37,7 +37,7 @@ function newTicket(tags: string[] = ['printer'], requesterId = 1001): SandboxTic
   return stack.sandbox.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags });
 }
 
-async function post(body: string, headers: Record<string, string>, tenant = DEMO.tenant): Promise<Response> {
+async function post(body: string, headers: Record<string, string>, tenant: string = DEMO.tenant): Promise<Response> {
   return fetch(`${stack.url}/webhooks/${tenant}/zendesk`, { method: 'POST', headers, body });
 }
 
