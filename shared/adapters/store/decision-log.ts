@@ -1,0 +1,161 @@
+import { GetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { Decision } from '../../domain/decide.js';
+import { SourceSchema } from '../../domain/events.js';
+import { NpsCategorySchema } from '../../domain/nps.js';
+import type { DecisionLog, DecisionRecord } from '../../domain/ports.js';
+import { PrioritySchema } from '../../domain/priority.js';
+import { TierSchema } from '../../domain/tiers.js';
+import { CorruptItemError, StoreError } from './errors.js';
+import { DECISION_SK_PREFIX, type ItemKey, decisionKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
+import { TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
+
+/** Schema of a stored Decision (the domain declares it as an interface). */
+export const DecisionSchema = z.object({
+  policyVersion: z.string(),
+  mode: z.enum(['active', 'shadow']),
+  tier: TierSchema,
+  score: z
+    .object({
+      value: z.number(),
+      source: z.enum(['override', 'provider']),
+      freshness: z.enum(['fresh', 'stale', 'expired']),
+      explanation: z.string(),
+      modelVersion: z.string(),
+    })
+    .optional(),
+  nps: z.object({ category: NpsCategorySchema, score: z.number(), answeredAt: z.string() }).optional(),
+  helpdeskPriority: PrioritySchema.optional(),
+  priority: PrioritySchema.optional(),
+  uplift: z.number().int(),
+  requestedUplift: z.number().int(),
+  tags: z.array(z.string()),
+  groupId: z.string().optional(),
+  matchedRules: z.array(z.object({ id: z.string(), reason: z.string() })),
+  guardrails: z.array(
+    z.object({
+      id: z.enum(['opted-out', 'no-score', 'score-expired', 'never-boost', 'uplift-cap', 'urgent-ceiling']),
+      message: z.string(),
+    }),
+  ),
+  refreshDue: z.boolean(),
+}) satisfies z.ZodType<Decision>;
+
+/** Schema of a stored DecisionRecord. */
+export const DecisionRecordSchema = z.object({
+  tenant: z.string().min(1),
+  decisionId: z.string().min(1),
+  deliveryId: z.string().min(1),
+  source: SourceSchema,
+  ticketId: z.string().min(1),
+  customerKey: z.string().min(1).optional(),
+  receivedAt: z.string(),
+  decidedAt: z.string(),
+  status: z.enum(['pending', 'applied', 'shadow', 'skipped']),
+  decision: DecisionSchema,
+  note: z.string(),
+  written: z
+    .object({ priority: PrioritySchema.optional(), tags: z.array(z.string()), groupId: z.string().optional(), at: z.string() })
+    .optional(),
+  skippedReason: z.string().optional(),
+}) satisfies z.ZodType<DecisionRecord>;
+
+/** Statuses after which a decision is never rewritten. */
+export const FINAL_STATUSES = ['applied', 'shadow', 'skipped'] as const;
+
+/** Options of the decision log. */
+export interface DecisionLogOptions {
+  /** Days a record is kept after its decision, through the table's TTL (default 400). */
+  retentionDays?: number;
+}
+
+const DAY_SECONDS = 86_400;
+
+function parseRecord(item: Record<string, unknown>, key: ItemKey, tenant: string): DecisionRecord {
+  const parsed = DecisionRecordSchema.safeParse(withoutStorageAttributes(item));
+  if (!parsed.success) {
+    throw new CorruptItemError(`decision item failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
+  }
+  if (parsed.data.tenant !== tenant) throw new CorruptItemError('decision item belongs to another tenant', key);
+  return parsed.data;
+}
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The decision audit log in the single table: one item per decision under the ticket's partition,
+ * so a decision is one GetItem away and a ticket's decisions one Query away. A conditional put
+ * makes a final record (applied, shadow, skipped) impossible to overwrite.
+ *
+ * @example const log = new DynamoDecisionLog(documentClient, tableName); await log.record(record);
+ */
+export class DynamoDecisionLog implements DecisionLog {
+  private readonly retentionSeconds: number;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: DecisionLogOptions = {},
+  ) {
+    this.retentionSeconds = (options.retentionDays ?? 400) * DAY_SECONDS;
+  }
+
+  /** The record of one decision, read strongly consistent because it guards the write-back. */
+  async get(tenant: string, decisionId: string): Promise<DecisionRecord | undefined> {
+    const key = decisionKey(tenant, decisionId);
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item ? parseRecord(Item, key, tenant) : undefined;
+  }
+
+  /** Writes the record unless the stored one is final; `already-final` when it was. */
+  async record(record: DecisionRecord): Promise<'written' | 'already-final'> {
+    const key = decisionKey(record.tenant, record.decisionId);
+    if (parseDecisionId(record.decisionId).ticketId !== record.ticketId) {
+      throw new StoreError(`decision ${record.decisionId} does not belong to ticket ${record.ticketId}`);
+    }
+    const decidedAt = Date.parse(record.decidedAt);
+    if (Number.isNaN(decidedAt)) throw new StoreError(`decidedAt is not a date: ${record.decidedAt}`);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, ...key, [TTL_ATTRIBUTE]: Math.floor(decidedAt / 1000) + this.retentionSeconds },
+          ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))',
+          ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
+          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return 'already-final';
+      throw error;
+    }
+  }
+
+  /** Every decision about a ticket, newest first. */
+  async listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]> {
+    const pk = ticketDecisionsPk(tenant, ticketId);
+    const records: DecisionRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': DECISION_SK_PREFIX },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = typeof item.sk === 'string' ? item.sk : '?';
+        records.push(parseRecord(item, { pk, sk }, tenant));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    // The sort key orders by decision id; the audit view wants time order.
+    return records.sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt) || b.decisionId.localeCompare(a.decisionId));
+  }
+}

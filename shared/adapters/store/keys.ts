@@ -1,0 +1,159 @@
+import { InvalidKeyPartError } from './errors.js';
+
+/**
+ * Every key in the table is built here, so the layout lives in one place:
+ *
+ * - profile:  `T#<tenant>#C#<customerKey>`           / `PROFILE`
+ * - alias:    `T#<tenant>#A#<identityHash>`          / `ALIAS`
+ * - survey:   `T#<tenant>#C#<customerKey>`           / `SURVEY#<answeredAt>#<responseId>`
+ * - decision: `T#<tenant>#TICKET#<ticketId>`         / `DECISION#<decisionId>`
+ *
+ * Every partition key starts with `T#<tenant>#`, so no query can reach another tenant's items,
+ * and none starts with `idempotency#`, which Powertools idempotency records use in this table.
+ */
+
+/** A table item's primary key. */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** Sort key of a customer profile. */
+export const PROFILE_SK = 'PROFILE';
+/** Sort key of an identity alias. */
+export const ALIAS_SK = 'ALIAS';
+/** Sort-key prefix of a survey answer. */
+export const SURVEY_SK_PREFIX = 'SURVEY#';
+/** Sort-key prefix of a decision. */
+export const DECISION_SK_PREFIX = 'DECISION#';
+/** How many partitions the refresh index spreads scored profiles over. */
+export const REFRESH_BUCKET_COUNT = 16;
+
+const SEPARATOR = '#';
+
+/**
+ * Checks one key part: a part holding the separator could forge another segment
+ * (a tenant `a#C#x` would read another tenant's items), so it is refused, as is an empty part.
+ *
+ * @example keyPart('tenant', 'acme') // 'acme'
+ */
+export function keyPart(name: string, value: string): string {
+  if (value.length === 0) throw new InvalidKeyPartError(`${name} must not be empty`);
+  if (value.includes(SEPARATOR)) throw new InvalidKeyPartError(`${name} must not contain "${SEPARATOR}"`);
+  return value;
+}
+
+function tenantPrefix(tenant: string): string {
+  return `T#${keyPart('tenant', tenant)}#`;
+}
+
+/**
+ * Key of a customer profile.
+ *
+ * @example profileKey('acme', 'k1') // { pk: 'T#acme#C#k1', sk: 'PROFILE' }
+ */
+export function profileKey(tenant: string, customerKey: string): ItemKey {
+  return { pk: `${tenantPrefix(tenant)}C#${keyPart('customerKey', customerKey)}`, sk: PROFILE_SK };
+}
+
+/**
+ * Key of the alias item that maps an identity's hash to a customer key.
+ *
+ * @example aliasKey('acme', 'h1') // { pk: 'T#acme#A#h1', sk: 'ALIAS' }
+ */
+export function aliasKey(tenant: string, identityHash: string): ItemKey {
+  return { pk: `${tenantPrefix(tenant)}A#${keyPart('identityHash', identityHash)}`, sk: ALIAS_SK };
+}
+
+/**
+ * Key of one survey answer, kept in the customer's partition in answer order; upserted by response id.
+ *
+ * @example surveyAnswerKey('acme', 'k1', '2026-11-23T10:00:00Z', 'r1') // sk 'SURVEY#2026-11-23T10:00:00Z#r1'
+ */
+export function surveyAnswerKey(tenant: string, customerKey: string, answeredAt: string, responseId: string): ItemKey {
+  const { pk } = profileKey(tenant, customerKey);
+  return { pk, sk: `${SURVEY_SK_PREFIX}${keyPart('answeredAt', answeredAt)}#${keyPart('responseId', responseId)}` };
+}
+
+/** The parts of a decision id: `<source>:<event>:<ticketId>`. */
+export interface DecisionIdParts {
+  source: string;
+  event: string;
+  ticketId: string;
+}
+
+/**
+ * Splits a decision id such as `zendesk:ticket-created:123`; the ticket id is what follows the
+ * last colon.
+ *
+ * @example parseDecisionId('zendesk:ticket-created:123') // { source: 'zendesk', event: 'ticket-created', ticketId: '123' }
+ */
+export function parseDecisionId(decisionId: string): DecisionIdParts {
+  const first = decisionId.indexOf(':');
+  const last = decisionId.lastIndexOf(':');
+  const source = decisionId.slice(0, first);
+  const event = decisionId.slice(first + 1, last);
+  const ticketId = decisionId.slice(last + 1);
+  if (first <= 0 || last === first || event.length === 0 || ticketId.length === 0) {
+    throw new InvalidKeyPartError(`decisionId must look like "<source>:<event>:<ticketId>"`);
+  }
+  return { source, event, ticketId };
+}
+
+/**
+ * Partition key holding every decision about one ticket.
+ *
+ * @example ticketDecisionsPk('acme', '123') // 'T#acme#TICKET#123'
+ */
+export function ticketDecisionsPk(tenant: string, ticketId: string): string {
+  return `${tenantPrefix(tenant)}TICKET#${keyPart('ticketId', ticketId)}`;
+}
+
+/**
+ * Key of a decision. The ticket id comes from the decision id, so one GetItem finds a decision by
+ * id and one Query lists a ticket's decisions.
+ *
+ * @example decisionKey('acme', 'zendesk:ticket-created:123') // { pk: 'T#acme#TICKET#123', sk: 'DECISION#zendesk:ticket-created:123' }
+ */
+export function decisionKey(tenant: string, decisionId: string): ItemKey {
+  const { ticketId } = parseDecisionId(decisionId);
+  return { pk: ticketDecisionsPk(tenant, ticketId), sk: `${DECISION_SK_PREFIX}${keyPart('decisionId', decisionId)}` };
+}
+
+/**
+ * Reads the tenant and customer key back from a profile's partition key (for items found
+ * through the refresh index); undefined for any other key.
+ *
+ * @example parseProfileKey('T#acme#C#k1') // { tenant: 'acme', customerKey: 'k1' }
+ */
+export function parseProfileKey(pk: string): { tenant: string; customerKey: string } | undefined {
+  const match = /^T#([^#]+)#C#([^#]+)$/.exec(pk);
+  const tenant = match?.[1];
+  const customerKey = match?.[2];
+  return tenant && customerKey ? { tenant, customerKey } : undefined;
+}
+
+/**
+ * The refresh-index partition of a customer: a small, stable hash of the customer key spread
+ * over `REFRESH_BUCKET_COUNT` partitions, so the refresh job queries a few partitions and never scans.
+ *
+ * @example refreshBucketFor('k1') // 'REFRESH#1'
+ */
+export function refreshBucketFor(customerKey: string): string {
+  // FNV-1a, 32 bits: tiny, stable across runtimes, and even enough over keyed-hash inputs.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < customerKey.length; i += 1) {
+    hash ^= customerKey.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `REFRESH#${hash % REFRESH_BUCKET_COUNT}`;
+}
+
+/**
+ * Every refresh-index partition, for the job that walks them.
+ *
+ * @example refreshBuckets().length // 16
+ */
+export function refreshBuckets(): string[] {
+  return Array.from({ length: REFRESH_BUCKET_COUNT }, (_, n) => `REFRESH#${n}`);
+}

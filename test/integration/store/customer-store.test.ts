@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
+import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
+import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { CorruptItemError } from '../../../shared/adapters/store/errors.js';
+import { aliasKey, profileKey, refreshBucketFor } from '../../../shared/adapters/store/keys.js';
+import { REFRESH_INDEX, createTable } from '../../../shared/adapters/store/table.js';
+import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
+import type { InfluenceScore } from '../../../shared/domain/score.js';
+
+const SECRET = 'integration-test-identity-key-0123456789';
+const hasherFor = hmacIdentityHashers(SECRET);
+const tableName = `customers-${randomUUID()}`;
+let dynamo: DynamoDBClient;
+const sent: string[] = [];
+
+function client() {
+  return createDocumentClient({ client: dynamo });
+}
+
+beforeAll(async () => {
+  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+  // Counts every command that reaches the wire, to check round trips.
+  dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  await createTable(dynamo, tableName);
+});
+
+beforeEach(() => {
+  sent.length = 0;
+});
+
+const email = (value: string): Identity => ({ kind: 'email', value });
+const zendeskUser = (id: string): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${id}` });
+
+const score: InfluenceScore = {
+  value: 64,
+  source: 'helpdesk-metrics',
+  modelVersion: 'reach-1',
+  scoredAt: '2026-11-20T10:00:00.000Z',
+  refreshAfter: '2026-11-27T12:00:00.000+02:00',
+  components: { reach: 48 },
+  inputs: { followers: 48000, network: 'twitter' },
+  explanation: 'Reach 64 (high): 48k followers.',
+};
+
+function newProfile(tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}): CustomerProfile {
+  return {
+    tenant,
+    customerKey: hasherFor(tenant).hash(first),
+    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
+    optedOut: false,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    updatedAt: '2026-11-20T10:00:00.000Z',
+    ...extra,
+  };
+}
+
+describe('DynamoCustomerStore', () => {
+  it('round-trips a full profile and keys it by the hash of its first identity, never the raw email', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const identity = email(`Ada.${randomUUID()}@Example.com`);
+    const profile = newProfile('acme', identity, {
+      score,
+      override: { kind: 'boost', score: 90, reason: 'Board member', setBy: 'ops@acme.test' },
+      latestNps: { score: 3, category: 'detractor', answeredAt: '2026-11-19T09:00:00.000Z', responseId: 'r-1' },
+      identitiesResolvedAt: '2026-11-20T10:00:00.000Z',
+    });
+
+    // Act
+    await store.saveCustomer(profile, [identity]);
+    const found = await store.findCustomer('acme', [identity]);
+
+    // Assert
+    expect(found).toEqual({ ...profile, identities: { ...profile.identities, emailHashes: [profile.customerKey] } });
+    const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: profileKey('acme', profile.customerKey) }));
+    expect(JSON.stringify(Item).toLowerCase()).not.toContain(identity.value.toLowerCase());
+  });
+
+  it('finds a customer created from an email by a helpdesk user id once that alias is saved', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const byEmail = email(`grace.${randomUUID()}@example.com`);
+    const userId = zendeskUser(randomUUID());
+    const profile = newProfile('acme', byEmail);
+    await store.saveCustomer(profile, [byEmail]);
+    expect(await store.findCustomer('acme', [userId])).toBeUndefined();
+
+    // Act
+    await store.saveCustomer(profile, [byEmail, userId]);
+    sent.length = 0;
+    const found = await store.findCustomer('acme', [userId]);
+
+    // Assert
+    expect(found?.customerKey).toBe(profile.customerKey);
+    expect(found?.identities.helpdeskUserIds).toEqual([userId.value]);
+    expect(sent).toEqual(['BatchGetItemCommand', 'GetItemCommand']);
+    const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: aliasKey('acme', hasherFor('acme').hash(userId)) }));
+    expect(Item).toMatchObject({ customerKey: profile.customerKey, kind: 'helpdesk-user' });
+    expect(Item).not.toHaveProperty('value');
+  });
+
+  it('finds a customer in one BatchGetItem when any identity is the one it was created from', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const userId = zendeskUser(randomUUID());
+    const byEmail = email(`alan.${randomUUID()}@example.com`);
+    const profile = newProfile('acme', byEmail, { score });
+    await store.saveCustomer(profile, [byEmail, userId]);
+    sent.length = 0;
+
+    // Act: the helpdesk user id comes first and only has an alias; the email hits the profile
+    const found = await store.findCustomer('acme', [userId, byEmail, { kind: 'handle', value: 'twitter:nobody' }]);
+
+    // Assert
+    expect(found?.customerKey).toBe(profile.customerKey);
+    expect(sent).toEqual(['BatchGetItemCommand']);
+  });
+
+  it('never finds another tenant’s customer by the same email', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const shared = email(`shared.${randomUUID()}@example.com`);
+    await store.saveCustomer(newProfile('acme', shared, { score }), [shared]);
+
+    // Act
+    const fromGlobex = await store.findCustomer('globex', [shared]);
+    await store.saveCustomer(newProfile('globex', shared, { optedOut: true }), [shared]);
+    const acme = await store.findCustomer('acme', [shared]);
+    const globex = await store.findCustomer('globex', [shared]);
+
+    // Assert
+    expect(fromGlobex).toBeUndefined();
+    expect(acme?.tenant).toBe('acme');
+    expect(acme?.score?.value).toBe(64);
+    expect(globex?.tenant).toBe('globex');
+    expect(globex?.optedOut).toBe(true);
+    expect(acme?.customerKey).not.toBe(globex?.customerKey);
+  });
+
+  it('merges identities without duplicates', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const byEmail = email(`merge.${randomUUID()}@example.com`);
+    const userId = zendeskUser(randomUUID());
+    const profile = newProfile('acme', byEmail, {
+      identities: { helpdeskUserIds: [userId.value], emailHashes: [], handles: [{ network: 'twitter', handle: 'Ada' }] },
+    });
+
+    // Act
+    await store.saveCustomer(profile, [byEmail, userId, { kind: 'email', value: byEmail.value.toUpperCase() }, { kind: 'handle', value: '@twitter:ada' }, { kind: 'handle', value: 'mastodon:ada@hachyderm.io' }]);
+    const found = await store.findCustomer('acme', [byEmail]);
+
+    // Assert
+    expect(found?.identities).toEqual({
+      helpdeskUserIds: [userId.value],
+      emailHashes: [profile.customerKey],
+      handles: [
+        { network: 'twitter', handle: 'Ada' },
+        { network: 'mastodon', handle: 'ada@hachyderm.io' },
+      ],
+    });
+  });
+
+  it('puts scored profiles in the refresh index and takes them out when the score goes', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const identity = email(`refresh.${randomUUID()}@example.com`);
+    const profile = newProfile('acme', identity, { score });
+    const bucket = refreshBucketFor(profile.customerKey);
+    const due = () =>
+      client().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: REFRESH_INDEX.name,
+          KeyConditionExpression: '#b = :b AND #r <= :now',
+          ExpressionAttributeNames: { '#b': REFRESH_INDEX.partitionKey, '#r': REFRESH_INDEX.sortKey },
+          ExpressionAttributeValues: { ':b': bucket, ':now': '2026-11-27T10:00:00.000Z' },
+        }),
+      );
+
+    // Act
+    await store.saveCustomer(profile, [identity]);
+    const whileScored = await due();
+    const { score: _dropped, ...unscored } = profile;
+    await store.saveCustomer(unscored, [identity]);
+    const afterward = await due();
+
+    // Assert: 12:00+02:00 is 10:00Z, so the UTC-normalised sort key is due at 10:00Z
+    expect(whileScored.Items?.map((item) => item.customerKey)).toContain(profile.customerKey);
+    expect(afterward.Items?.map((item) => item.customerKey) ?? []).not.toContain(profile.customerKey);
+  });
+
+  it('returns undefined for no identities without calling DynamoDB', async () => {
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+
+    expect(await store.findCustomer('acme', [])).toBeUndefined();
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a stored profile that fails its schema', async () => {
+    // Arrange
+    const store = new DynamoCustomerStore(client(), tableName, hasherFor);
+    const identity = email(`corrupt.${randomUUID()}@example.com`);
+    const profile = newProfile('acme', identity);
+    await store.saveCustomer({ ...profile, createdAt: 'yesterday' }, [identity]);
+
+    // Act
+    const find = store.findCustomer('acme', [identity]);
+
+    // Assert
+    await expect(find).rejects.toBeInstanceOf(CorruptItemError);
+  });
+});

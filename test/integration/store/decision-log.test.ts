@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';
+import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { CorruptItemError, StoreError } from '../../../shared/adapters/store/errors.js';
+import { decisionKey } from '../../../shared/adapters/store/keys.js';
+import { TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
+import type { DecisionRecord } from '../../../shared/domain/ports.js';
+
+const tableName = `decisions-${randomUUID()}`;
+let dynamo: DynamoDBClient;
+
+beforeAll(async () => {
+  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+  await createTable(dynamo, tableName);
+});
+
+function record(ticketId: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    tenant: 'acme',
+    decisionId: `zendesk:ticket-created:${ticketId}`,
+    deliveryId: `delivery-${randomUUID()}`,
+    source: 'zendesk',
+    ticketId,
+    customerKey: 'ck-1',
+    receivedAt: '2026-11-23T10:00:00.000Z',
+    decidedAt: '2026-11-23T10:00:01.000Z',
+    status: 'pending',
+    decision: {
+      policyVersion: 'v3',
+      mode: 'active',
+      tier: 'high',
+      score: { value: 64, source: 'provider', freshness: 'fresh', explanation: 'Reach 64 (high).', modelVersion: 'reach-1' },
+      nps: { category: 'detractor', score: 3, answeredAt: '2026-11-20T10:00:00.000Z' },
+      helpdeskPriority: 'normal',
+      priority: 'high',
+      uplift: 1,
+      requestedUplift: 2,
+      tags: ['influence_high', 'nps_detractor'],
+      groupId: '360001',
+      matchedRules: [{ id: 'high-detractor', reason: 'Unhappy high-reach customers go to the senior team.' }],
+      guardrails: [{ id: 'uplift-cap', message: 'Rules asked for +2 levels; capped at +1.' }],
+      refreshDue: false,
+    },
+    note: 'Priority raised from normal to high.',
+    ...overrides,
+  };
+}
+
+describe('DynamoDecisionLog', () => {
+  it('records a decision and reads it back by id, with an expiration 400 days after the decision', async () => {
+    // Arrange
+    const client = createDocumentClient({ client: dynamo });
+    const log = new DynamoDecisionLog(client, tableName);
+    const pending = record(String(Date.now()));
+
+    // Act
+    const outcome = await log.record(pending);
+    const found = await log.get('acme', pending.decisionId);
+
+    // Assert
+    expect(outcome).toBe('written');
+    expect(found).toEqual(pending);
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: decisionKey('acme', pending.decisionId) }));
+    expect(Item?.[TTL_ATTRIBUTE]).toBe(Date.parse('2026-11-23T10:00:01.000Z') / 1000 + 400 * 86_400);
+  });
+
+  it('replaces a pending record but never a final one', async () => {
+    // Arrange
+    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName, { retentionDays: 30 });
+    const ticketId = `t-${randomUUID()}`;
+    await log.record(record(ticketId));
+    const applied = record(ticketId, {
+      status: 'applied',
+      written: { priority: 'high', tags: ['influence_high'], groupId: '360001', at: '2026-11-23T10:00:02.000Z' },
+    });
+
+    // Act
+    const first = await log.record(applied);
+    const again = await log.record(record(ticketId, { status: 'pending', note: 'replayed' }));
+    const skipped = await log.record(record(ticketId, { status: 'skipped', skippedReason: 'duplicate' }));
+
+    // Assert
+    expect([first, again, skipped]).toEqual(['written', 'already-final', 'already-final']);
+    expect(await log.get('acme', applied.decisionId)).toEqual(applied);
+  });
+
+  it.each(['shadow', 'skipped'] as const)('treats %s as final', async (status) => {
+    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+    const ticketId = `t-${randomUUID()}`;
+    await log.record(record(ticketId, { status }));
+
+    expect(await log.record(record(ticketId, { status: 'applied' }))).toBe('already-final');
+  });
+
+  it('lists a ticket’s decisions newest first, and nothing of other tickets or tenants', async () => {
+    // Arrange
+    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+    const ticketId = `t-${randomUUID()}`;
+    const created = record(ticketId, { decidedAt: '2026-11-23T10:00:00.000Z' });
+    const updated = record(ticketId, { decisionId: `zendesk:ticket-updated:${ticketId}`, decidedAt: '2026-11-24T08:00:00.000Z' });
+    await log.record(created);
+    await log.record(updated);
+    await log.record(record(`${ticketId}0`));
+    await log.record(record(ticketId, { tenant: 'globex' }));
+
+    // Act
+    const listed = await log.listForTicket('acme', ticketId);
+
+    // Assert
+    expect(listed.map((r) => r.decisionId)).toEqual([updated.decisionId, created.decisionId]);
+    expect(await log.listForTicket('acme', `missing-${ticketId}`)).toEqual([]);
+  });
+
+  it('returns undefined for an unknown decision', async () => {
+    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+
+    expect(await log.get('acme', 'zendesk:ticket-created:does-not-exist')).toBeUndefined();
+  });
+
+  it('refuses a record whose decision id names another ticket', async () => {
+    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+
+    await expect(log.record(record('1', { decisionId: 'zendesk:ticket-created:2' }))).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('refuses a stored decision that fails its schema', async () => {
+    // Arrange
+    const client = createDocumentClient({ client: dynamo });
+    const log = new DynamoDecisionLog(client, tableName);
+    const bad = record(`t-${randomUUID()}`);
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...bad, ...decisionKey('acme', bad.decisionId), status: 'done' } }));
+
+    // Act
+    const read = log.get('acme', bad.decisionId);
+
+    // Assert
+    await expect(read).rejects.toBeInstanceOf(CorruptItemError);
+  });
+});

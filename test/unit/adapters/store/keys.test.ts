@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidKeyPartError } from '../../../../shared/adapters/store/errors.js';
+import {
+  REFRESH_BUCKET_COUNT,
+  aliasKey,
+  decisionKey,
+  keyPart,
+  parseDecisionId,
+  parseProfileKey,
+  profileKey,
+  refreshBucketFor,
+  refreshBuckets,
+  surveyAnswerKey,
+  ticketDecisionsPk,
+} from '../../../../shared/adapters/store/keys.js';
+
+describe('table keys', () => {
+  it('prefixes every partition key with the tenant', () => {
+    // Arrange
+    const tenant = 'acme';
+
+    // Act
+    const keys = [
+      profileKey(tenant, 'k1'),
+      aliasKey(tenant, 'h1'),
+      surveyAnswerKey(tenant, 'k1', '2026-11-23T10:00:00.000Z', 'resp-1'),
+      decisionKey(tenant, 'zendesk:ticket-created:123'),
+    ];
+
+    // Assert
+    expect(keys).toEqual([
+      { pk: 'T#acme#C#k1', sk: 'PROFILE' },
+      { pk: 'T#acme#A#h1', sk: 'ALIAS' },
+      { pk: 'T#acme#C#k1', sk: 'SURVEY#2026-11-23T10:00:00.000Z#resp-1' },
+      { pk: 'T#acme#TICKET#123', sk: 'DECISION#zendesk:ticket-created:123' },
+    ]);
+    for (const key of keys) expect(key.pk.startsWith('idempotency#')).toBe(false);
+  });
+
+  it.each([
+    ['tenant', () => profileKey('acme#C#victim', 'k1')],
+    ['customer key', () => profileKey('acme', 'k1#x')],
+    ['identity hash', () => aliasKey('acme', 'h#1')],
+    ['response id', () => surveyAnswerKey('acme', 'k1', '2026-11-23T10:00:00Z', 'r#1')],
+    ['ticket id', () => ticketDecisionsPk('acme', '12#3')],
+    ['decision id', () => decisionKey('acme', 'zendesk:ticket#created:123')],
+  ])('refuses a "#" in the %s', (_, build) => {
+    expect(build).toThrow(InvalidKeyPartError);
+  });
+
+  it('refuses empty key parts', () => {
+    expect(() => keyPart('tenant', '')).toThrow(InvalidKeyPartError);
+    expect(() => profileKey('', 'k1')).toThrow(/tenant must not be empty/);
+  });
+
+  it('splits a decision id into source, event and ticket id', () => {
+    expect(parseDecisionId('zendesk:ticket-created:123')).toEqual({ source: 'zendesk', event: 'ticket-created', ticketId: '123' });
+    expect(parseDecisionId('freshdesk:ticket:updated:9')).toEqual({ source: 'freshdesk', event: 'ticket:updated', ticketId: '9' });
+  });
+
+  it.each(['zendesk', 'zendesk:123', ':ticket-created:1', 'zendesk:ticket-created:', 'zendesk::1'])(
+    'refuses the malformed decision id %j',
+    (decisionId) => {
+      expect(() => parseDecisionId(decisionId)).toThrow(InvalidKeyPartError);
+    },
+  );
+
+  it('reads the tenant and customer key back from a profile key only', () => {
+    expect(parseProfileKey(profileKey('acme', 'k-1_x').pk)).toEqual({ tenant: 'acme', customerKey: 'k-1_x' });
+    expect(parseProfileKey(aliasKey('acme', 'h1').pk)).toBeUndefined();
+    expect(parseProfileKey(ticketDecisionsPk('acme', '1'))).toBeUndefined();
+  });
+});
+
+describe('refresh buckets', () => {
+  it('puts a customer key in the same bucket every time', () => {
+    expect(refreshBucketFor('k1')).toBe('REFRESH#1');
+    expect(refreshBucketFor('k1')).toBe(refreshBucketFor('k1'));
+  });
+
+  it('spreads keys over all 16 buckets and only those', () => {
+    // Arrange
+    const keys = Array.from({ length: 1600 }, (_, i) => `customer-${i}`);
+
+    // Act
+    const counts = new Map<string, number>();
+    for (const key of keys) counts.set(refreshBucketFor(key), (counts.get(refreshBucketFor(key)) ?? 0) + 1);
+
+    // Assert
+    expect([...counts.keys()].sort()).toEqual([...refreshBuckets()].sort());
+    expect(refreshBuckets()).toHaveLength(REFRESH_BUCKET_COUNT);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(50);
+  });
+});
