@@ -34,17 +34,20 @@ function inputs(overrides: Partial<ReachInputs> = {}): ReachInputs {
 }
 
 /**
- * The example table of surveys-influence.md §C.6, column for column. The table has no post
- * count; row F's multiplier 0.42 needs fewer than 10 posts and every other row's 1.0 needs 10 or
- * more, so the post counts here are chosen on that side of the threshold.
+ * The example table of surveys-influence.md §C.6, column for column, with Feff added. The table
+ * has no post count; row F's multiplier 0.42 needs fewer than 10 posts and every other row's 1.0
+ * needs 10 or more, so the post counts here are chosen on that side of the threshold.
+ * Rows A-D and F reproduce the printed scores. Row E is where reach-2 departs from the printed
+ * model: its 3 interactions per post support 15,000 of its 80,000 followers, so r and q drop to
+ * those of a 15k account and the 0.7 penalty leaves mult (printed .70, .50, 0.42, 18).
  */
 const REFERENCE_TABLE = [
-  { profile: 'A casual user', F: 150, G: 300, E: 1, age: 5 * YEAR, V: 'none', P: 400, r: 0.31, e: 0.06, q: 0.4, mult: 1, score: 22 },
-  { profile: 'B active local', F: 2_500, G: 800, E: 12, age: 3 * YEAR, V: 'none', P: 3_000, r: 0.49, e: 0.22, q: 0.66, mult: 1, score: 40 },
-  { profile: 'C niche expert', F: 48_000, G: 1_100, E: 350, age: 8 * YEAR, V: 'paid', P: 5_200, r: 0.67, e: 0.51, q: 1, mult: 1, score: 64 },
-  { profile: 'D celebrity/brand', F: 1_200_000, G: 500, E: 9_000, age: 12 * YEAR, V: 'org', P: 20_000, r: 0.87, e: 0.79, q: 1, mult: 1, score: 87 },
-  { profile: 'E bought followers', F: 80_000, G: 79_000, E: 3, age: 70, V: 'paid', P: 40, r: 0.7, e: 0.12, q: 0.5, mult: 0.42, score: 18 },
-  { profile: 'F brand-new account', F: 40, G: 200, E: 0, age: 20, V: 'none', P: 3, r: 0.23, e: 0, q: 0.27, mult: 0.42, score: 6 },
+  { profile: 'A casual user', F: 150, G: 300, E: 1, age: 5 * YEAR, V: 'none', P: 400, Feff: 150, r: 0.31, e: 0.06, q: 0.4, mult: 1, score: 22 },
+  { profile: 'B active local', F: 2_500, G: 800, E: 12, age: 3 * YEAR, V: 'none', P: 3_000, Feff: 2_500, r: 0.49, e: 0.22, q: 0.66, mult: 1, score: 40 },
+  { profile: 'C niche expert', F: 48_000, G: 1_100, E: 350, age: 8 * YEAR, V: 'paid', P: 5_200, Feff: 48_000, r: 0.67, e: 0.51, q: 1, mult: 1, score: 64 },
+  { profile: 'D celebrity/brand', F: 1_200_000, G: 500, E: 9_000, age: 12 * YEAR, V: 'org', P: 20_000, Feff: 1_200_000, r: 0.87, e: 0.79, q: 1, mult: 1, score: 87 },
+  { profile: 'E bought followers', F: 80_000, G: 79_000, E: 3, age: 70, V: 'paid', P: 40, Feff: 15_000, r: 0.6, e: 0.12, q: 0.26, mult: 0.6, score: 21 },
+  { profile: 'F brand-new account', F: 40, G: 200, E: 0, age: 20, V: 'none', P: 3, Feff: 40, r: 0.23, e: 0, q: 0.27, mult: 0.42, score: 6 },
 ] as const;
 
 describe('computeReachScore: the reference example table', () => {
@@ -68,12 +71,14 @@ describe('computeReachScore: the reference example table', () => {
     expect(result.components.e).toBeCloseTo(row.e, 2);
     expect(result.components.q).toBeCloseTo(row.q, 2);
     expect(result.components.mult).toBeCloseTo(row.mult, 2);
+    expect(result.components.effectiveFollowers).toBe(row.Feff);
+    expect(result.components.engagedAudienceCapped).toBe(row.Feff < row.F ? 1 : 0);
     expect(result.modelVersion).toBe(REACH_MODEL_VERSION);
     expect(result.inputs).toEqual(profile);
   });
 
-  it('reads the bought-audience threshold as 0.02 percent, so healthy large accounts are not damped', () => {
-    // Arrange: 0.73 % and 0.75 % engagement, the rows a 2 % reading would have penalised
+  it('reads the 0.02 threshold as a percentage, so healthy large accounts count in full', () => {
+    // Arrange: 0.73 % and 0.75 % engagement, the rows a 2 % reading would have capped
     const expert = inputs();
     const celebrity = inputs({ followers: 1_200_000, following: 500, engagementPerPost: 9_000, verification: 'org' });
 
@@ -81,19 +86,44 @@ describe('computeReachScore: the reference example table', () => {
     const results = [computeReachScore(expert), computeReachScore(celebrity)];
 
     // Assert
-    expect(results.map((r) => r.components.erPenalty)).toEqual([1, 1]);
+    expect(results.map((r) => r.components.effectiveFollowers)).toEqual([48_000, 1_200_000]);
+    expect(results.map((r) => r.components.engagedAudienceCapped)).toEqual([0, 0]);
   });
 
-  it('applies each damping factor exactly as the formula states', () => {
+  it.each([
+    { case: 'any audience under 10k, even with no engagement', F: 9_999, E: 0, Feff: 9_999 },
+    { case: 'exactly 10k with no engagement', F: 10_000, E: 0, Feff: 10_000 },
+    { case: 'one follower past 10k with no engagement', F: 10_001, E: 0, Feff: 10_000 },
+    { case: 'engagement exactly 0.02 % of followers', F: 15_000, E: 3, Feff: 15_000 },
+    { case: 'one follower past what 0.02 % supports', F: 15_001, E: 3, Feff: 15_000 },
+    { case: 'a fractional median', F: 80_000, E: 2.5, Feff: 12_500 },
+    { case: 'ten million followers and no engagement', F: 10_000_000, E: 0, Feff: 10_000 },
+  ])('counts $Feff of $F followers for $case', ({ F, E, Feff }) => {
+    // Arrange
+    const profile = inputs({ followers: F, following: 300, engagementPerPost: E });
+
+    // Act
+    const { components } = computeReachScore(profile);
+
+    // Assert
+    expect(components.effectiveFollowers).toBe(Feff);
+    expect(components.engagedAudienceCapped).toBe(Feff < F ? 1 : 0);
+    expect(components.r).toBeCloseTo(Math.log10(Feff + 1) / 7, 12);
+    expect(components.q).toBeCloseTo(Math.min(1, Math.max(0, 0.5 + Math.log10((Feff + 1) / 301) / 3)), 12);
+  });
+
+  it('applies each damping factor exactly as the formula states, and the cap only through r and q', () => {
     // Arrange / Act
     const bought = computeReachScore(inputs({ followers: 80_000, following: 79_000, engagementPerPost: 3, accountAgeDays: 70, postCount: 40 }));
     const quiet = computeReachScore(inputs({ postCount: 9 }));
     const newborn = computeReachScore(inputs({ accountAgeDays: 0 }));
 
     // Assert
-    expect(bought.components.erPenalty).toBe(0.7);
     expect(bought.components.ageMult).toBeCloseTo(0.5 + 0.5 * (70 / 365), 12);
+    expect(bought.components.mult).toBe(bought.components.ageMult);
+    expect(bought.components.r).toBeCloseTo(Math.log10(15_001) / 7, 12);
     expect(quiet.components.activity).toBe(0.8);
+    expect(quiet.components.mult).toBe(0.8);
     expect(newborn.components.ageMult).toBe(0.5);
     expect(newborn.score).toBe(32);
   });
@@ -103,14 +133,14 @@ describe('computeReachScore: the reference example table', () => {
     const base = { followers: 48_000, following: 1_100, engagementPerPost: 350 };
 
     // Act
-    const [none, paid, org] = (['none', 'paid', 'org'] as const).map((verification) =>
-      computeReachScore(inputs({ ...base, verification })),
-    );
+    const none = computeReachScore(inputs({ ...base, verification: 'none' }));
+    const paid = computeReachScore(inputs({ ...base, verification: 'paid' }));
+    const org = computeReachScore(inputs({ ...base, verification: 'org' }));
 
     // Assert
-    expect([none!.components.v, paid!.components.v, org!.components.v]).toEqual([0, 0.2, 1]);
-    expect(paid!.score - none!.score).toBeLessThanOrEqual(1);
-    expect(org!.score - none!.score).toBe(5);
+    expect([none.components.v, paid.components.v, org.components.v]).toEqual([0, 0.2, 1]);
+    expect(paid.score - none.score).toBeLessThanOrEqual(1);
+    expect(org.score - none.score).toBe(5);
   });
 });
 
@@ -125,7 +155,7 @@ describe('computeReachScore: explanation', () => {
     );
   });
 
-  it('names every damping that applied', () => {
+  it('names the cap and every damping that applied', () => {
     // Arrange
     const bought = inputs({ followers: 80_000, following: 79_000, engagementPerPost: 3, accountAgeDays: 70, postCount: 40 });
     const brandNew = inputs({ followers: 40, following: 200, engagementPerPost: 0, accountAgeDays: 20, postCount: 3, verification: 'none' });
@@ -135,11 +165,27 @@ describe('computeReachScore: explanation', () => {
 
     // Assert
     expect(explanations).toEqual([
-      'Reach 18 (standard): 80k followers, median 3 interactions per post, follower:following 1:1, paid check barely counts; ' +
-        'damped for young account (70 days), suspected bought audience (engagement under 0.02% of followers).',
+      'Reach 21 (standard): 80k followers, median 3 interactions per post, follower:following 1:1, paid check barely counts; ' +
+        'only 15k of 80k followers count (engagement 0.004 % of followers); damped for young account (70 days).',
       'Reach 6 (standard): 40 followers, median 0 interactions per post, follower:following 1:5; ' +
         'damped for young account (20 days), low activity (3 posts).',
     ]);
+  });
+
+  it.each([
+    { case: 'no engagement', F: 20_000, E: 0, expected: 'only 10k of 20k followers count (engagement 0 % of followers).' },
+    { case: 'a share too small to show', F: 10_000_000, E: 1, expected: 'only 10k of 10M followers count (engagement under 0.001 % of followers).' },
+    { case: 'a share that rounds up to the line', F: 20_000, E: 3.9, expected: 'only 19,500 of 20,000 followers count (engagement just under 0.02 % of followers).' },
+    { case: 'counts that humanise alike', F: 10_200, E: 1, expected: 'only 10,000 of 10,200 followers count (engagement 0.01 % of followers).' },
+  ])('words the cap for $case', ({ F, E, expected }) => {
+    // Arrange
+    const profile = inputs({ followers: F, following: 300, engagementPerPost: E, verification: 'none' });
+
+    // Act
+    const { explanation } = computeReachScore(profile);
+
+    // Assert
+    expect(explanation).toContain(`; ${expected}`);
   });
 
   it.each([
@@ -270,46 +316,83 @@ describe('computeReachScore: properties', () => {
     );
   });
 
-  it('never falls as followers grow while the bought-audience penalty is unchanged', () => {
+  it('never falls as followers grow, for any pair of follower counts', () => {
     fc.assert(
       fc.property(anyInputs, anyCount, anyCount, (profile, a, b) => {
         const [low, high] = a <= b ? [a, b] : [b, a];
         const smaller = computeReachScore({ ...profile, followers: low });
         const larger = computeReachScore({ ...profile, followers: high });
-        fc.pre(smaller.components.erPenalty === larger.components.erPenalty);
         expect(larger.score).toBeGreaterThanOrEqual(smaller.score);
       }),
       { numRuns: 2_000 },
     );
   });
 
-  it('switches the penalty on at most once as followers grow, and loses at most 30 % there', () => {
+  it('never falls as followers grow across 10,000 or across the engaged-audience cap', () => {
+    // Random doubles almost never land near either line, so the pairs are drawn around them.
+    const nearTheLines = fc.record({
+      engagement: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 40, noNaN: true })),
+      low: fc.double({ min: 9_000, max: 210_000, noNaN: true }),
+      step: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.double({ min: 0, max: 200_000, noNaN: true })),
+    });
     fc.assert(
-      fc.property(anyInputs, anyCount, anyCount, (profile, a, b) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        const smaller = computeReachScore({ ...profile, followers: low });
-        const larger = computeReachScore({ ...profile, followers: high });
-        // Once an audience looks bought, a bigger one with the same engagement does too.
-        expect(larger.components.erPenalty).toBeLessThanOrEqual(smaller.components.erPenalty);
+      fc.property(anyInputs, nearTheLines, (profile, { engagement, low, step }) => {
+        const base = { ...profile, engagementPerPost: engagement };
+        const smaller = computeReachScore({ ...base, followers: low });
+        const larger = computeReachScore({ ...base, followers: low + step });
+        expect(larger.components.effectiveFollowers).toBeGreaterThanOrEqual(smaller.components.effectiveFollowers);
         expect(larger.components.raw).toBeGreaterThanOrEqual(smaller.components.raw);
-        // 0.7 × the unrounded score, less the rounding on both sides.
-        expect(larger.score).toBeGreaterThanOrEqual(0.7 * smaller.score - 1);
+        expect(larger.score).toBeGreaterThanOrEqual(smaller.score);
       }),
       { numRuns: 2_000 },
     );
   });
 
-  it('drops by design where a large audience stops being matched by engagement', () => {
-    // Arrange: 1 interaction per post is 0.01 % of 10,000 followers, under the 0.02 % floor
+  it('counts at most the followers there are, and no more than 10k or what 0.02 % engagement supports', () => {
+    fc.assert(
+      fc.property(anyInputs, (profile) => {
+        const { followers, engagementPerPost } = profile;
+        const { components } = computeReachScore(profile);
+        expect(components.effectiveFollowers).toBeLessThanOrEqual(followers);
+        expect(components.effectiveFollowers).toBeGreaterThanOrEqual(Math.min(followers, 10_000));
+        expect(components.engagedAudienceCapped).toBe(components.effectiveFollowers < followers ? 1 : 0);
+        if (components.engagedAudienceCapped === 1) {
+          expect(components.effectiveFollowers).toBe(Math.max(10_000, engagementPerPost * 5_000));
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('gives nothing for followers past the cap: buying them cannot move the score', () => {
+    fc.assert(
+      fc.property(anyInputs, fc.double({ min: 0, max: 1e9, noNaN: true }), (profile, extra) => {
+        const supported = Math.max(10_000, profile.engagementPerPost * 5_000);
+        fc.pre(Number.isFinite(supported) && Number.isFinite(supported + extra));
+        const atCap = computeReachScore({ ...profile, followers: supported });
+        const bought = computeReachScore({ ...profile, followers: supported + extra });
+        expect(bought.score).toBe(atCap.score);
+        expect(bought.components.raw).toBe(atCap.components.raw);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('no longer drops when an audience with little engagement reaches 10,000 followers', () => {
+    // Arrange: 1 interaction per post is 0.01 % of 10,000 followers, under the 0.02 % line;
+    // the printed step penalty scored these 43 and 30.
     const below = inputs({ followers: 9_999, following: 300, engagementPerPost: 1, verification: 'none' });
     const at = { ...below, followers: 10_000 };
+    const far = { ...below, followers: 80_000 };
 
     // Act
-    const [before, after] = [computeReachScore(below), computeReachScore(at)];
+    const [before, after, beyond] = [computeReachScore(below), computeReachScore(at), computeReachScore(far)];
 
     // Assert
-    expect([before.score, after.score]).toEqual([43, 30]);
-    expect(after.explanation).toContain('suspected bought audience');
+    expect([before.score, after.score, beyond.score]).toEqual([43, 43, 43]);
+    expect(after.components.raw).toBeGreaterThanOrEqual(before.components.raw);
+    expect(after.components.engagedAudienceCapped).toBe(0);
+    expect(beyond.explanation).toContain('; only 10k of 80k followers count (engagement 0.001 % of followers).');
   });
 
   it('rejects any negative, NaN or infinite number in any field', () => {
@@ -337,7 +420,7 @@ describe('toInfluenceScore', () => {
     expect(stored).toMatchObject({
       value: 64,
       source: 'http',
-      modelVersion: 'reach-1',
+      modelVersion: 'reach-2',
       scoredAt: '2026-11-23T10:00:00.000Z',
       refreshAfter: '2026-11-30T10:00:00.000Z',
       explanation: result.explanation,
