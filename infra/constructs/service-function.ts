@@ -1,0 +1,141 @@
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Name of the tenants file inside each bundle, next to the handler (`TENANTS_FILE`). */
+export const BUNDLED_TENANTS_FILE = 'tenants.json';
+
+/** Settings every function gets, for Powertools and the tenants file. */
+export const SERVICE_NAME = 'influence-router';
+/** CloudWatch namespace of the custom (EMF) metrics. */
+export const METRICS_NAMESPACE = 'InfluenceRouter';
+
+/**
+ * esbuild emits ESM, but some dependencies are CommonJS and call `require`; this gives them one.
+ * The alias avoids clashing with any `createRequire` import in the bundled code.
+ */
+const CJS_REQUIRE_BANNER =
+  "import { createRequire as __influenceRouterCreateRequire } from 'node:module'; const require = __influenceRouterCreateRequire(import.meta.url);";
+
+/** Props of a ServiceFunction: what differs between the functions. */
+export interface ServiceFunctionProps {
+  /** Handler entry relative to the repository root, e.g. `functions/ingest-webhook/handler.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Absolute path of the validated tenants file, shipped in the bundle as `tenants.json`. */
+  readonly tenantsFile: string;
+  readonly timeout: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+  /** @default no reservation */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+  /** @default INFO */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The shell command that copies the tenants file next to the bundled handler. A file inside the
+ * project is addressed through `inputDir`, so the same command works for local and Docker bundling.
+ *
+ * @example copyTenantsFileCommand('/repo/infra/config/tenants.json', '/asset-input', '/asset-output')
+ */
+export function copyTenantsFileCommand(tenantsFile: string, inputDir: string, outputDir: string): string {
+  const inProject = relative(REPO_ROOT, tenantsFile);
+  const source = inProject.startsWith('..') ? tenantsFile : [inputDir, ...inProject.split(sep)].join('/');
+  return `cp ${shellQuote(source)} ${shellQuote(`${outputDir}/${BUNDLED_TENANTS_FILE}`)}`;
+}
+
+/**
+ * A Lambda function with the project's defaults: Node.js 24 on arm64, bundled by esbuild as
+ * minified ESM with source maps and the tenants file, its own log group with a retention, active
+ * tracing, and a role that can write only to that log group until grants are added.
+ *
+ * @example new ServiceFunction(this, 'Ingest', { entry: 'functions/ingest-webhook/handler.ts', ... })
+ */
+export class ServiceFunction extends Construct implements IGrantable {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly grantPrincipal: IPrincipal;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // The log group holds operational logs only (decisions are audited in the table), and a
+      // generated name means a re-created stack never collides with a retained group.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of AWSLambdaBasicExecutionRole, whose logs:* grant covers every log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.grantPrincipal = this.role;
+
+    const tenantsFile = props.tenantsFile;
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        TENANTS_FILE: BUNDLED_TENANTS_FILE,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        // Error classes name themselves from `new.target.name`; mangled names would hide them in logs.
+        keepNames: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        banner: CJS_REQUIRE_BANNER,
+        logLevel: LogLevel.WARNING,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [copyTenantsFileCommand(tenantsFile, inputDir, outputDir)],
+        },
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions; the infra tests check these X-Ray actions are the only ones granted on "*".',
+    });
+  }
+}
