@@ -1,0 +1,46 @@
+import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { DEFAULT_TENANTS_FILE, loadDeploymentTenants } from '../config/load-tenants.js';
+import { ServiceStack } from './service-stack.js';
+import { StatefulStack } from './stateful-stack.js';
+
+/** Stack names; changing them creates new stacks, so they are fixed. */
+export const STACK_NAMES = { data: 'InfluenceRouterData', service: 'InfluenceRouterService' } as const;
+
+/** The deployment's stacks. */
+export interface InfluenceRouter {
+  readonly data: StatefulStack;
+  readonly service: ServiceStack;
+}
+
+function contextString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`Context "${key}" must be a non-empty string`);
+  return value;
+}
+
+/**
+ * Adds the whole deployment to an app: the tenants file (context `tenantsFile`, default
+ * `infra/config/tenants.json`) validated at synth time, both stacks, and the cdk-nag AwsSolutions
+ * and Serverless packs, which fail synthesis on any unacknowledged finding. Stacks are
+ * environment-agnostic and make no lookups, so synthesis works offline without credentials.
+ *
+ * @example const { data, service } = addInfluenceRouter(new App())
+ */
+export function addInfluenceRouter(app: App): InfluenceRouter {
+  const tenants = loadDeploymentTenants(contextString(app, 'tenantsFile') ?? DEFAULT_TENANTS_FILE);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Tags.of(app).add('service', 'influence-router');
+
+  const data = new StatefulStack(app, STACK_NAMES.data, {
+    description: 'Influence Router data: the table and the identity-hash key (retained)',
+  });
+  const service = new ServiceStack(app, STACK_NAMES.service, {
+    description: 'Influence Router service: webhook API, functions, queue, schedule, alarms',
+    table: data.table,
+    identityKey: data.identityKey,
+    tenants,
+  });
+  return { data, service };
+}

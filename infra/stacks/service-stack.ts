@@ -1,0 +1,208 @@
+import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { REFRESH_INDEX } from '../../shared/adapters/store/table.js';
+import type { DeploymentTenants } from '../config/load-tenants.js';
+import { AlarmTopic } from '../constructs/alarm-topic.js';
+import { EventQueue } from '../constructs/event-queue.js';
+import { importSecret } from '../constructs/imported-secret.js';
+import { ServiceAlarms } from '../constructs/service-alarms.js';
+import { ServiceDashboard } from '../constructs/service-dashboard.js';
+import { ServiceFunction } from '../constructs/service-function.js';
+import { grantIndexQuery, grantTableItems, ITEM_READ_WRITE_ACTIONS } from '../constructs/table-access.js';
+import { WebhookApi } from '../constructs/webhook-api.js';
+
+/** The function entries, relative to the repository root. */
+export const FUNCTION_ENTRIES = {
+  ingest: 'functions/ingest-webhook/handler.ts',
+  process: 'functions/process-events/handler.ts',
+  refresh: 'functions/refresh-scores/handler.ts',
+} as const;
+
+/** Tuning of the ingest path. */
+export const INGEST = {
+  // Zendesk gives up after 10 s; verify-and-enqueue needs well under one.
+  timeout: Duration.seconds(5),
+  maxBodyBytes: 262_144,
+  throttle: { rateLimit: 50, burstLimit: 100 },
+} as const;
+
+/** Tuning of the queue consumer; the values protect the helpdesks' rate limits. */
+export const PROCESSING = {
+  timeout: Duration.seconds(30),
+  batchSize: 10,
+  maxBatchingWindow: Duration.seconds(5),
+  // The lowest the event source allows. Zendesk allows 100 ticket updates a minute per account;
+  // two concurrent batches keep a burst near that, and Retry-After absorbs the rest.
+  maxConcurrency: 2,
+  // Each 429 re-queue uses a receive, so allow several before dead-lettering.
+  maxReceiveCount: 8,
+  // Longer than senders retry (Standard Webhooks: about 3 days), so duplicates still dedupe.
+  idempotencyTtl: Duration.days(4),
+  queueRetention: Duration.days(4),
+} as const;
+
+/** Tuning of the scheduled refresh. */
+export const REFRESH = {
+  timeout: Duration.minutes(5),
+  every: Duration.minutes(15),
+} as const;
+
+/** What the service stack needs from the stateful stack and the tenants file. */
+export interface ServiceStackProps extends StackProps {
+  readonly table: ITableV2;
+  readonly identityKey: ISecret;
+  readonly tenants: DeploymentTenants;
+}
+
+/**
+ * The stateless half: the webhook API, the ingest, process and refresh functions, the event queue
+ * and its dead-letter queue, the schedule, least-privilege grants, alarms and the dashboard.
+ *
+ * @example new ServiceStack(app, 'InfluenceRouterService', { table, identityKey, tenants })
+ */
+export class ServiceStack extends Stack {
+  /** Absolute path of the tenants file shipped in every bundle. */
+  readonly tenantsFile: string;
+  readonly events: EventQueue;
+  readonly ingest: ServiceFunction;
+  readonly process: ServiceFunction;
+  readonly refresh: ServiceFunction;
+  readonly webhooks: WebhookApi;
+  readonly schedule: Rule;
+  readonly alarmTopic: AlarmTopic;
+  readonly alarms: ServiceAlarms;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { table, identityKey, tenants } = props;
+    this.tenantsFile = tenants.path;
+
+    this.events = new EventQueue(this, 'Events', {
+      // The Lambda docs: at least six times the function timeout, plus the batching window.
+      visibilityTimeout: Duration.seconds(PROCESSING.timeout.toSeconds() * 6 + PROCESSING.maxBatchingWindow.toSeconds()),
+      maxReceiveCount: PROCESSING.maxReceiveCount,
+      retentionPeriod: PROCESSING.queueRetention,
+    });
+
+    this.ingest = new ServiceFunction(this, 'Ingest', {
+      entry: FUNCTION_ENTRIES.ingest,
+      description: 'Influence Router ingest: verifies webhooks and enqueues them',
+      tenantsFile: tenants.path,
+      timeout: INGEST.timeout,
+      environment: {
+        QUEUE_URL: this.events.queue.queueUrl,
+        MAX_BODY_BYTES: String(INGEST.maxBodyBytes),
+      },
+    });
+    this.events.queue.grantSendMessages(this.ingest);
+    tenants.signingSecretIds.forEach((secretId, i) => importSecret(this, `SigningSecret${i}`, secretId).grantRead(this.ingest));
+    const shared = tenants.signingSecretIds.filter((id) => tenants.helpdeskSecretIds.includes(id));
+    if (shared.length > 0) {
+      Annotations.of(this.ingest).addWarningV2(
+        'influence-router:shared-secret',
+        `Secrets ${shared.join(', ')} hold both webhook signing secrets and helpdesk API credentials, so the internet-facing ingest function can read the credentials. Keep them in separate secrets.`,
+      );
+    }
+
+    this.process = new ServiceFunction(this, 'Process', {
+      entry: FUNCTION_ENTRIES.process,
+      description: 'Influence Router processor: decides and writes back, one queue batch at a time',
+      tenantsFile: tenants.path,
+      timeout: PROCESSING.timeout,
+      environment: {
+        TABLE_NAME: table.tableName,
+        QUEUE_URL: this.events.queue.queueUrl,
+        IDENTITY_KEY_SECRET_ID: identityKey.secretArn,
+        IDEMPOTENCY_TTL_SECONDS: String(PROCESSING.idempotencyTtl.toSeconds()),
+        MAX_RECEIVE_COUNT: String(PROCESSING.maxReceiveCount),
+      },
+    });
+    grantTableItems(table, this.process, ITEM_READ_WRITE_ACTIONS);
+    identityKey.grantRead(this.process);
+    tenants.helpdeskSecretIds.forEach((secretId, i) => importSecret(this, `HelpdeskSecret${i}`, secretId).grantRead(this.process));
+    // The event source grants receive, delete and ChangeMessageVisibility (used to honour Retry-After).
+    this.process.function.addEventSource(
+      new SqsEventSource(this.events.queue, {
+        batchSize: PROCESSING.batchSize,
+        maxBatchingWindow: PROCESSING.maxBatchingWindow,
+        maxConcurrency: PROCESSING.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.refresh = new ServiceFunction(this, 'Refresh', {
+      entry: FUNCTION_ENTRIES.refresh,
+      description: 'Influence Router refresh: re-scores customers whose score is due',
+      tenantsFile: tenants.path,
+      timeout: REFRESH.timeout,
+      // One refresher at a time: overlapping runs would race for the same due items.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        TABLE_NAME: table.tableName,
+        IDENTITY_KEY_SECRET_ID: identityKey.secretArn,
+      },
+    });
+    grantTableItems(table, this.refresh, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    grantIndexQuery(table, REFRESH_INDEX.name, this.refresh);
+    identityKey.grantRead(this.refresh);
+    this.schedule = new Rule(this, 'RefreshSchedule', {
+      description: 'Influence Router: refresh due influence scores',
+      schedule: Schedule.rate(REFRESH.every),
+    });
+    this.schedule.addTarget(new LambdaFunction(this.refresh.function, { retryAttempts: 2, maxEventAge: REFRESH.every }));
+
+    this.webhooks = new WebhookApi(this, 'Webhooks', { handler: this.ingest.function, throttle: INGEST.throttle });
+
+    const functions = { ingest: this.ingest, process: this.process, refresh: this.refresh };
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic');
+    const { topic } = this.alarmTopic;
+    this.alarms = new ServiceAlarms(this, 'Alarms', { topic, functions, events: this.events, schedule: this.schedule });
+    new ServiceDashboard(this, 'Dashboard', { api: this.webhooks.api, events: this.events, functions, alarms: this.alarms.alarms });
+
+    new CfnOutput(this, 'WebhookBaseUrl', {
+      value: this.webhooks.webhookBaseUrl,
+      description: 'Webhook endpoint base: append {tenant}/{source}',
+    });
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The DynamoDB table the functions use' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.events.deadLetterQueue.queueUrl,
+      description: 'Dead-letter queue: redrive it to the event queue to replay',
+    });
+    new CfnOutput(this, 'EventQueueUrl', { value: this.events.queue.queueUrl, description: 'The event queue' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe on-call here' });
+
+    this.acknowledgeFindings();
+  }
+
+  private acknowledgeFindings(): void {
+    Validations.of(this.webhooks.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Helpdesks and survey tools cannot sign requests with IAM or present a JWT. Every request is authenticated by the ingest function, which checks the HMAC signature over the raw body before anything is parsed or enqueued, and rejects the rest with 401.',
+    });
+    Validations.of(this.ingest.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by API Gateway, where a Lambda dead-letter queue never applies: a failure returns 5xx and the helpdesk retries the delivery.',
+    });
+    Validations.of(this.process.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by the SQS event source, where a Lambda dead-letter queue never applies: failed records return to the event queue, whose redrive policy moves them to its dead-letter queue.',
+    });
+    Validations.of(this.process.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings take no on-failure destination (that is for streams and Kafka); failed records go to the dead-letter queue through the event queue redrive policy, which the DeadLetters alarm watches.',
+    });
+    const scheduledRun =
+      'The scheduled event carries no data and the next run, 15 minutes later, picks up the same due scores; failures raise the RefreshErrors and ScheduleFailures alarms, so a queue of empty events would add nothing.';
+    Validations.of(this.refresh.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: scheduledRun });
+    Validations.of(this.schedule).acknowledge({ id: 'Serverless-EventBusDLQ', reason: scheduledRun });
+  }
+}
