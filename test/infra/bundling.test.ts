@@ -1,0 +1,44 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
+
+// The one test file that bundles for real (esbuild, locally): every other infra test skips it.
+let synth: Synthesized;
+
+beforeAll(() => {
+  synth = synthesize({ bundle: true });
+});
+
+const CodeSchema = z.object({ Properties: z.object({ Code: z.object({ S3Key: z.string().regex(/^[0-9a-f]{64}\.zip$/) }) }) });
+
+/** The staged asset directory: the S3 key is `<asset hash>.zip`, staged as `asset.<asset hash>`. */
+function bundleDir(name: 'ingest' | 'process' | 'refresh'): string {
+  const resource = synth.service.findResources('AWS::Lambda::Function')[logicalIdOf(synth.router.service[name].function)];
+  const hash = CodeSchema.parse(resource).Properties.Code.S3Key.replace(/\.zip$/, '');
+  return join(synth.app.outdir, `asset.${hash}`);
+}
+
+describe.each(['ingest', 'process', 'refresh'] as const)('the %s bundle', (name) => {
+  it('is minified ESM with the createRequire banner and a source map', () => {
+    const code = readFileSync(join(bundleDir(name), 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __influenceRouterCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    expect(code).toContain('//# sourceMappingURL=index.mjs.map');
+    expect(statSync(join(bundleDir(name), 'index.mjs.map')).size).toBeGreaterThan(0);
+    // Minified: long lines, where unminified output averages well under 100 characters.
+    expect(code.length / code.split('\n').length).toBeGreaterThan(500);
+  });
+
+  it('ships the validated tenants file next to the handler', () => {
+    const shipped = readFileSync(join(bundleDir(name), 'tenants.json'), 'utf8');
+    expect(shipped).toBe(readFileSync(synth.router.service.tenantsFile, 'utf8'));
+  });
+
+  it('leaves the AWS SDK to the runtime', () => {
+    const code = readFileSync(join(bundleDir(name), 'index.mjs'), 'utf8');
+    // External modules stay as import statements; a bundled SDK would leave none.
+    expect(code).toMatch(/from\s*["']@aws-sdk\/client-[a-z-]+["']/);
+  });
+});

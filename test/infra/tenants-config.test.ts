@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TENANTS_FILE, loadDeploymentTenants } from '../../infra/config/load-tenants.js';
+import { REPO_ROOT } from '../../infra/constructs/service-function.js';
+import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
+import { logicalIdOf, resourcesFor, statementsOfRole, synthesize, writeTenantsFile } from './synth-fixture.js';
+
+const HELPDESK = {
+  kind: 'zendesk',
+  baseUrl: 'https://acme.zendesk.com',
+  email: 'ops@acme.example.com',
+  apiToken: { secretId: 'acme/zendesk-api', field: 'apiToken' },
+};
+
+function tenant(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'acme',
+    helpdesk: HELPDESK,
+    sources: { zendesk: { signingSecrets: [{ secretId: 'acme/zendesk-webhook' }] } },
+    ...overrides,
+  };
+}
+
+describe('the example tenants file', () => {
+  it('is valid for deployment, with every secret in Secrets Manager', () => {
+    const data: unknown = JSON.parse(readFileSync(join(REPO_ROOT, DEFAULT_TENANTS_FILE), 'utf8'));
+    expect(() => parseTenantsFile(data, 'deployed', DEFAULT_TENANTS_FILE)).not.toThrow();
+  });
+
+  it('splits the secrets: signing secrets for ingest, helpdesk tokens for the processor', () => {
+    const tenants = loadDeploymentTenants(DEFAULT_TENANTS_FILE, REPO_ROOT);
+    expect(tenants.path).toBe(join(REPO_ROOT, 'infra/config/tenants.json'));
+    expect(tenants.signingSecretIds).toEqual(['influence-router/acme/zendesk-webhook', 'influence-router/globex/zendesk-webhook']);
+    expect(tenants.helpdeskSecretIds).toEqual(['influence-router/acme/zendesk-api', 'influence-router/globex/zendesk-api']);
+  });
+});
+
+describe('synthesis with a bad tenants file', () => {
+  it('fails naming the field when a helpdesk URL is not a Zendesk host', () => {
+    const tenantsFile = writeTenantsFile({
+      tenants: [tenant({ helpdesk: { ...HELPDESK, baseUrl: 'https://helpdesk.attacker.example' } })],
+    });
+    expect(() => synthesize({ tenantsFile })).toThrow(/tenants\.0\.helpdesk\.baseUrl: baseUrl must be https:\/\/\{subdomain\}\.zendesk\.com/);
+  });
+
+  it('fails naming the field when a deployed secret is inline', () => {
+    const tenantsFile = writeTenantsFile({
+      tenants: [tenant({ sources: { zendesk: { signingSecrets: [{ value: 'hunter2' }] } } })],
+    });
+    expect(() => synthesize({ tenantsFile })).toThrow(/tenants\.0\.sources\.zendesk\.signingSecrets\.0: deployed tenants take secrets from Secrets Manager/);
+  });
+
+  it('fails naming the file and the field on a schema error', () => {
+    const tenantsFile = writeTenantsFile({ tenants: [tenant({ id: 'Not A Valid Id' })] });
+    expect(() => synthesize({ tenantsFile })).toThrow(new RegExp(`Invalid tenants file ${tenantsFile}: tenants\\.0\\.id:`));
+  });
+
+  it('fails naming the file when it is not JSON or does not exist', () => {
+    const broken = writeTenantsFile('{ "tenants": [');
+    expect(() => synthesize({ tenantsFile: broken })).toThrow(`Tenants file ${broken} is not valid JSON`);
+    expect(() => synthesize({ tenantsFile: '/nonexistent/tenants.json' })).toThrow('Cannot read tenants file /nonexistent/tenants.json');
+  });
+});
+
+describe('the context tenantsFile', () => {
+  it('chooses the file that is validated and granted', () => {
+    // Arrange
+    const tenantsFile = writeTenantsFile({ tenants: [tenant()] });
+
+    // Act
+    const { router, service } = synthesize({ tenantsFile });
+
+    // Assert: the example file's secrets are gone from the grants
+    const secrets = resourcesFor(statementsOfRole(service, logicalIdOf(router.service.ingest.role)), 'secretsmanager:GetSecretValue');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]).toContain(':secret:acme/zendesk-webhook-??????');
+  });
+});
+
+describe('a secret holding both a signing secret and helpdesk credentials', () => {
+  it('synthesises with a warning on the ingest function, which could read the credentials', () => {
+    // Arrange
+    const tenantsFile = writeTenantsFile({
+      tenants: [tenant({ sources: { zendesk: { signingSecrets: [{ secretId: 'acme/zendesk-api', field: 'webhookSecret' }] } } })],
+    });
+
+    // Act
+    const { router } = synthesize({ tenantsFile });
+
+    // Assert
+    Annotations.fromStack(router.service).hasWarning(
+      '/InfluenceRouterService/Ingest',
+      Match.stringLikeRegexp('acme/zendesk-api hold both webhook signing secrets and helpdesk API credentials'),
+    );
+  });
+
+  it('raises no warning when they are kept apart', () => {
+    const { router } = synthesize();
+    Annotations.fromStack(router.service).hasNoWarning('*', Match.stringLikeRegexp('hold both webhook signing secrets'));
+  });
+});
