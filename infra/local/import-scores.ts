@@ -1,0 +1,113 @@
+/**
+ * Loads influence scores from a CSV or JSON Lines file into the table, for one tenant.
+ *
+ *   npm run scores:import -- --tenant demo --file scores.csv [--endpoint http://127.0.0.1:8000]
+ *                            [--table influence-router-local] [--format csv|jsonl]
+ *
+ * Environment: DYNAMODB_ENDPOINT (a local endpoint; unset means AWS), TABLE_NAME (default
+ * influence-router-local), IDENTITY_HASH_KEY (the deployment's identity hash key; without it a
+ * built-in development-only key is used, which must never hash real customers' data).
+ * Exit codes: 0 when the file was read (rejected rows included), 1 when it could not be read or
+ * the import failed, 2 on bad arguments.
+ */
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TenantSchema } from '../../shared/adapters/config/tenants.js';
+import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
+import { ImportFileError } from '../../shared/adapters/import/errors.js';
+import { readImportFile } from '../../shared/adapters/import/import-file.js';
+import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
+import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createTable } from '../../shared/adapters/store/table.js';
+import { checkScoreColumns, importScores } from '../../shared/use-cases/import-scores.js';
+
+/** Table name used when TABLE_NAME is not set. */
+export const DEFAULT_LOCAL_TABLE = 'influence-router-local';
+
+/** Identity hash key for local development only: anyone can read it here, so it protects nothing. */
+export const DEVELOPMENT_IDENTITY_HASH_KEY = 'influence-router-local-development-only-identity-key';
+
+/** Where the command writes its report. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const USAGE = 'usage: npm run scores:import -- --tenant <id> --file <path> [--endpoint <url>] [--table <name>] [--format csv|jsonl]';
+
+/**
+ * Runs the import command and returns its exit code.
+ *
+ * @example process.exitCode = await runImportScores(process.argv.slice(2), process.env, console);
+ */
+export async function runImportScores(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  output: CliOutput,
+  now: Date = new Date(),
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        tenant: { type: 'string' },
+        file: { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        format: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const tenant = TenantSchema.shape.id.safeParse(values.tenant);
+  if (!tenant.success || !values.file) {
+    output.err(!tenant.success ? `--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}\n${USAGE}` : `--file is required\n${USAGE}`);
+    return 2;
+  }
+  const format = values.format;
+  if (format !== undefined && format !== 'csv' && format !== 'jsonl') {
+    output.err(`--format must be csv or jsonl\n${USAGE}`);
+    return 2;
+  }
+
+  const endpoint = values.endpoint ?? (env.DYNAMODB_ENDPOINT || undefined);
+  const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  const hashKey = env.IDENTITY_HASH_KEY || DEVELOPMENT_IDENTITY_HASH_KEY;
+  if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');
+
+  const client = createDynamoDbClient(endpoint ? { endpoint } : {});
+  try {
+    // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
+    if (endpoint) await createTable(client, tableName);
+    const store = new DynamoCustomerStore(createDocumentClient({ client }), tableName, hmacIdentityHashers(hashKey));
+    const rows = readImportFile(values.file, { validateHeader: checkScoreColumns, ...(format ? { format } : {}) });
+    const result = await importScores({ tenant: tenant.data, rows, now, sourceName: basename(values.file) }, { store });
+    output.out(
+      `Imported ${result.imported} rows for tenant ${tenant.data} from ${basename(values.file)} into ${tableName} ` +
+        `in ${result.durationMs} ms; rejected ${result.rejected.length}.`,
+    );
+    for (const row of result.rejected) output.out(`  line ${row.line}: ${row.reason}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ImportFileError) {
+      output.err(`Cannot import ${values.file}: ${error.message}`);
+      return 1;
+    }
+    output.err(`Import failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runImportScores(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { runImportScores } from '../../../infra/local/import-scores.js';
+import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
+import { readCsvRows } from '../../../shared/adapters/import/csv-reader.js';
+import { readImportFile } from '../../../shared/adapters/import/import-file.js';
+import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
+import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { createTable } from '../../../shared/adapters/store/table.js';
+import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
+import { type ImportRow, checkScoreColumns, importScores } from '../../../shared/use-cases/import-scores.js';
+
+const SECRET = 'integration-test-identity-key-0123456789';
+const hasherFor = hmacIdentityHashers(SECRET);
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/scores/${name}`, import.meta.url));
+const now = new Date('2026-11-23T09:30:00.000Z');
+const tableName = `import-${randomUUID()}`;
+let dynamo: DynamoDBClient;
+
+beforeAll(async () => {
+  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+  await createTable(dynamo, tableName);
+});
+
+function store() {
+  return new DynamoCustomerStore(createDocumentClient({ client: dynamo }), tableName, hasherFor);
+}
+
+/** Each test gets its own tenant, so their customers never meet. */
+function newTenant(): string {
+  return `t${randomUUID().slice(0, 8)}`;
+}
+
+async function tenantItems(tenant: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await createDocumentClient({ client: dynamo }).send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `T#${tenant}#` },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
+}
+
+const csvRows = () => readCsvRows(createReadStream(fixture('scores.csv')), { validateHeader: checkScoreColumns });
+const email = (value: string): Identity => ({ kind: 'email', value });
+const zendeskUser = (id: string): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${id}` });
+
+describe('importScores', () => {
+  it('imports the good rows of a CSV file and reports each bad row by line and reason', async () => {
+    // Arrange
+    const tenant = newTenant();
+
+    // Act
+    const result = await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv' }, { store: store() });
+
+    // Assert
+    expect(result.imported).toBe(4);
+    expect(result.rejected).toEqual([
+      { line: 4, reason: 'email is not a valid email address' },
+      { line: 5, reason: 'score must be from 1 to 100' },
+      { line: 6, reason: 'score must be a whole number from 1 to 100' },
+      { line: 7, reason: 'row needs one of email, zendesk_user_id, helpdesk_user_id' },
+      { line: 8, reason: 'row gives email and zendesk_user_id: use one identity per row' },
+      { line: 10, reason: 'score must be a whole number from 1 to 100' },
+      { line: 11, reason: 'expected 3 fields as in the header, found 4' },
+      { line: 13, reason: 'score is missing' },
+      { line: 14, reason: 'score must be from 1 to 100' },
+    ]);
+    expect(JSON.stringify(result.rejected)).not.toContain('@');
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+
+    const ada = await store().findCustomer(tenant, [email('ada@example.com')]);
+    expect(ada?.score).toEqual({
+      value: 74,
+      source: 'import',
+      modelVersion: 'import-1',
+      scoredAt: '2026-11-23T09:30:00.000Z',
+      refreshAfter: '2026-11-30T09:30:00.000Z',
+      components: {},
+      inputs: {},
+      explanation: 'Imported score 74 from scores.csv (2026-11-23).',
+    });
+    expect(ada?.identities.emailHashes).toEqual([hasherFor(tenant).hash(email('ada@example.com'))]);
+    expect((await store().findCustomer(tenant, [zendeskUser('1001')]))?.score?.value).toBe(55);
+    expect((await store().findCustomer(tenant, [email('carol@example.com')]))?.score?.value).toBe(88);
+    expect(await tenantItems(tenant)).toHaveLength(3);
+  });
+
+  it('leaves the same items when the same file is imported again', async () => {
+    // Arrange
+    const tenant = newTenant();
+    await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv' }, { store: store() });
+    const before = await tenantItems(tenant);
+
+    // Act
+    const again = await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv' }, { store: store() });
+
+    // Assert
+    expect(again.imported).toBe(4);
+    expect(await tenantItems(tenant)).toEqual(before);
+  });
+
+  it('keeps opt-out, override, NPS and identities, and scores the customer an alias points to', async () => {
+    // Arrange: a customer first seen by Zendesk user id, later linked to an email
+    const tenant = newTenant();
+    const userId = zendeskUser('42');
+    const byEmail = email('opted.out@example.com');
+    const existing: CustomerProfile = {
+      tenant,
+      customerKey: hasherFor(tenant).hash(userId),
+      identities: { helpdeskUserIds: ['zendesk:42'], emailHashes: [], handles: [{ network: 'twitter', handle: 'ada' }] },
+      optedOut: true,
+      optedOutAt: '2026-11-01T00:00:00.000Z',
+      override: { kind: 'never', reason: 'Asked not to be prioritised' },
+      latestNps: { score: 9, category: 'promoter', answeredAt: '2026-11-10T00:00:00.000Z', responseId: 'r-9' },
+      createdAt: '2026-10-01T00:00:00.000Z',
+      updatedAt: '2026-11-10T00:00:00.000Z',
+    };
+    await store().saveCustomer(existing, [userId, byEmail]);
+    async function* rows(): AsyncGenerator<ImportRow> {
+      yield { line: 2, fields: { email: 'Opted.Out@example.com', score: '91' } };
+    }
+
+    // Act
+    const result = await importScores({ tenant, rows: rows(), now, sourceName: 'vip.csv' }, { store: store() });
+
+    // Assert
+    expect(result).toMatchObject({ imported: 1, rejected: [] });
+    const found = await store().findCustomer(tenant, [userId]);
+    expect(found).toEqual({
+      ...existing,
+      identities: { ...existing.identities, emailHashes: [hasherFor(tenant).hash(byEmail)] },
+      score: expect.objectContaining({ value: 91, source: 'import', explanation: 'Imported score 91 from vip.csv (2026-11-23).' }),
+      updatedAt: now.toISOString(),
+    });
+    // Still one profile and one alias: the email did not become a second customer.
+    expect((await tenantItems(tenant)).map((item) => item.sk).sort()).toEqual(['ALIAS', 'PROFILE']);
+  });
+
+  it('imports JSON Lines the same way', async () => {
+    // Arrange
+    const tenant = newTenant();
+
+    // Act
+    const result = await importScores(
+      { tenant, rows: readImportFile(fixture('scores.jsonl')), now, sourceName: 'scores.jsonl' },
+      { store: store() },
+    );
+
+    // Assert
+    expect(result.imported).toBe(3);
+    expect(result.rejected).toEqual([
+      { line: 4, reason: 'score must be from 1 to 100' },
+      { line: 5, reason: 'not valid JSON' },
+    ]);
+    expect((await store().findCustomer(tenant, [zendeskUser('1001')]))?.score?.value).toBe(55);
+    expect((await store().findCustomer(tenant, [zendeskUser('1002')]))?.score?.value).toBe(61);
+  });
+
+  it('stores thousands of rows across windows and batches, the last row of a customer winning', async () => {
+    // Arrange
+    const tenant = newTenant();
+    const count = 2600;
+    async function* rows(): AsyncGenerator<ImportRow> {
+      for (let i = 0; i < count; i += 1) yield { line: i + 2, fields: { email: `user${i}@example.com`, score: String((i % 100) + 1) } };
+      yield { line: count + 2, fields: { email: 'user7@example.com', score: '99' } };
+    }
+    const progress: number[] = [];
+
+    // Act
+    const result = await importScores(
+      { tenant, rows: rows(), now, sourceName: 'big.csv' },
+      { store: store(), windowSize: 1000, onProgress: (n) => progress.push(n) },
+    );
+
+    // Assert
+    expect(result).toMatchObject({ imported: count + 1, rejected: [] });
+    expect(progress).toEqual([1000, 2000, 2601]);
+    expect(await tenantItems(tenant)).toHaveLength(count);
+    expect((await store().findCustomer(tenant, [email('user7@example.com')]))?.score?.value).toBe(99);
+    expect((await store().findCustomer(tenant, [email('user2599@example.com')]))?.score?.value).toBe(100);
+  });
+});
+
+describe('scores:import command', () => {
+  const env = () => ({ DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: tableName, IDENTITY_HASH_KEY: SECRET });
+  const capture = () => {
+    const lines: { out: string[]; err: string[] } = { out: [], err: [] };
+    return { lines, output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) } };
+  };
+
+  it('prints the summary and the rejected rows, and exits 0', async () => {
+    // Arrange
+    const tenant = newTenant();
+    const { lines, output } = capture();
+
+    // Act
+    const code = await runImportScores(['--tenant', tenant, '--file', fixture('scores.csv')], env(), output, now);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(lines.out[0]).toMatch(new RegExp(`^Imported 4 rows for tenant ${tenant} from scores\\.csv into ${tableName} in \\d+ ms; rejected 9\\.$`));
+    expect(lines.out).toContain('  line 4: email is not a valid email address');
+    expect(lines.out).toHaveLength(10);
+    expect((await store().findCustomer(tenant, [email('ada@example.com')]))?.score?.value).toBe(74);
+  });
+
+  it.each([
+    ['a missing file', 'does-not-exist.csv', /Cannot import .*does-not-exist\.csv: cannot read .* \(ENOENT\)/],
+    ['a header without a score column', 'no-score-column.csv', /the header row \(line 1\) needs a "score" column and one of email/],
+  ])('exits 1 for %s', async (_, name, message) => {
+    const { lines, output } = capture();
+
+    const code = await runImportScores(['--tenant', newTenant(), '--file', fixture(name)], env(), output, now);
+
+    expect(code).toBe(1);
+    expect(lines.err.join('\n')).toMatch(message);
+  });
+
+  it('exits 2 on bad arguments and warns when the development key is used', async () => {
+    const bad = capture();
+    const devKey = capture();
+
+    const badCode = await runImportScores(['--tenant', 'Not#Valid', '--file', fixture('scores.csv')], env(), bad.output, now);
+    const devCode = await runImportScores(
+      ['--tenant', newTenant(), '--file', fixture('scores.jsonl'), '--table', tableName],
+      { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint') },
+      devKey.output,
+      now,
+    );
+
+    expect(badCode).toBe(2);
+    expect(bad.lines.err[0]).toContain('--tenant: tenant ids are 1-40 characters');
+    expect(devCode).toBe(0);
+    expect(devKey.lines.err[0]).toContain('development-only key');
+  });
+});
