@@ -4,9 +4,10 @@
  *   npm run scores:import -- --tenant demo --file scores.csv [--endpoint http://127.0.0.1:8000]
  *                            [--table influence-router-local] [--format csv|jsonl]
  *
- * Environment: DYNAMODB_ENDPOINT (a local endpoint; unset means AWS), TABLE_NAME (default
- * influence-router-local), IDENTITY_HASH_KEY (the deployment's identity hash key; without it a
- * built-in development-only key is used, which must never hash real customers' data).
+ * Environment: DYNAMODB_ENDPOINT (a local endpoint, such as the one `npm start` prints; unset means
+ * AWS, which then needs AWS_REGION), TABLE_NAME (default influence-router-local),
+ * IDENTITY_HASH_KEY (the deployment's identity hash key; without it the local stack's
+ * development-only key is used, which must never hash real customers' data).
  * Exit codes: 0 when the file was read (rejected rows included), 1 when it could not be read or
  * the import failed, 2 on bad arguments.
  */
@@ -21,12 +22,11 @@ import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { checkScoreColumns, importScores } from '../../shared/use-cases/import-scores.js';
+import { DEMO } from './stack.js';
 
 /** Table name used when TABLE_NAME is not set. */
 export const DEFAULT_LOCAL_TABLE = 'influence-router-local';
 
-/** Identity hash key for local development only: anyone can read it here, so it protects nothing. */
-export const DEVELOPMENT_IDENTITY_HASH_KEY = 'influence-router-local-development-only-identity-key';
 
 /** Where the command writes its report. */
 export interface CliOutput {
@@ -76,11 +76,19 @@ export async function runImportScores(
   }
 
   const endpoint = values.endpoint ?? (env.DYNAMODB_ENDPOINT || undefined);
+  const region = env.AWS_REGION || undefined;
+  const target = endpoint ? { endpoint } : region ? { region } : undefined;
+  if (!target) {
+    output.err(`Where is the table? Pass --endpoint (or DYNAMODB_ENDPOINT) with the DynamoDB endpoint npm start prints, or set AWS_REGION.\n${USAGE}`);
+    return 2;
+  }
   const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
-  const hashKey = env.IDENTITY_HASH_KEY || DEVELOPMENT_IDENTITY_HASH_KEY;
+  // The local stack's key, so that `npm start` finds the customers imported here.
+  const hashKey = env.IDENTITY_HASH_KEY || DEMO.identityKey;
   if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');
 
-  const client = createDynamoDbClient(endpoint ? { endpoint } : {});
+  const where = 'endpoint' in target ? target.endpoint : `AWS ${target.region}`;
+  const client = createDynamoDbClient(target);
   try {
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
@@ -89,6 +97,7 @@ export async function runImportScores(
     const result = await importScores({ tenant: tenant.data, rows, now, sourceName: basename(values.file) }, { store });
     output.out(
       `Imported ${result.imported} rows for tenant ${tenant.data} from ${basename(values.file)} into ${tableName} ` +
+        `(${where}) ` +
         `in ${result.durationMs} ms; rejected ${result.rejected.length}.`,
     );
     for (const row of result.rejected) output.out(`  line ${row.line}: ${row.reason}`);

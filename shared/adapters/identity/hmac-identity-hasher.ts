@@ -6,6 +6,14 @@ import type { IdentityHasher } from '../../domain/ports.js';
 /** Shortest secret accepted: HMAC-SHA256 keys shorter than 32 bytes weaken the hash. */
 export const MIN_IDENTITY_SECRET_BYTES = 32;
 
+function secretBytes(secret: string | Uint8Array): Uint8Array {
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
+  if (bytes.byteLength < MIN_IDENTITY_SECRET_BYTES) {
+    throw new ConfigurationError(`the identity hash key must be at least ${MIN_IDENTITY_SECRET_BYTES} bytes`);
+  }
+  return bytes;
+}
+
 /**
  * Keyed hash of identities: base64url(HMAC-SHA256(secret, `tenant\nkind\nvalue`)) over the
  * normalised identity. The tenant is part of the input, so one email yields unrelated keys under
@@ -20,10 +28,7 @@ export class HmacIdentityHasher implements IdentityHasher {
     secret: string | Uint8Array,
     private readonly tenant: string,
   ) {
-    this.secret = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
-    if (this.secret.byteLength < MIN_IDENTITY_SECRET_BYTES) {
-      throw new ConfigurationError(`IDENTITY_HASH_KEY must be at least ${MIN_IDENTITY_SECRET_BYTES} bytes`);
-    }
+    this.secret = secretBytes(secret);
     if (tenant.length === 0) throw new ConfigurationError('the identity hasher needs a tenant');
   }
 
@@ -35,11 +40,13 @@ export class HmacIdentityHasher implements IdentityHasher {
 }
 
 /**
- * A per-tenant hasher factory over one secret, the shape the customer store takes.
+ * A per-tenant hasher factory over one secret, the shape the customer store takes. A short secret
+ * fails here, at wiring time, not at the first event.
  *
  * @example const hasherFor = hmacIdentityHashers(secret); hasherFor('acme').hash(identity)
  */
 export function hmacIdentityHashers(secret: string | Uint8Array): (tenant: string) => IdentityHasher {
+  secretBytes(secret);
   const cache = new Map<string, HmacIdentityHasher>();
   return (tenant) => {
     let hasher = cache.get(tenant);

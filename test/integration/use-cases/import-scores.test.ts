@@ -211,7 +211,8 @@ describe('scores:import command', () => {
 
     // Assert
     expect(code).toBe(0);
-    expect(lines.out[0]).toMatch(new RegExp(`^Imported 4 rows for tenant ${tenant} from scores\\.csv into ${tableName} in \\d+ ms; rejected 9\\.$`));
+    const summary = `Imported 4 rows for tenant ${tenant} from scores.csv into ${tableName} (${env().DYNAMODB_ENDPOINT}) in # ms; rejected 9.`;
+    expect(lines.out[0]?.replace(/ in \d+ ms;/, ' in # ms;')).toBe(summary);
     expect(lines.out).toContain('  line 4: email is not a valid email address');
     expect(lines.out).toHaveLength(10);
     expect((await store().findCustomer(tenant, [email('ada@example.com')]))?.score?.value).toBe(74);
@@ -231,9 +232,11 @@ describe('scores:import command', () => {
 
   it('exits 2 on bad arguments and warns when the development key is used', async () => {
     const bad = capture();
+    const nowhere = capture();
     const devKey = capture();
 
     const badCode = await runImportScores(['--tenant', 'Not#Valid', '--file', fixture('scores.csv')], env(), bad.output, now);
+    const nowhereCode = await runImportScores(['--tenant', 'demo', '--file', fixture('scores.csv')], {}, nowhere.output, now);
     const devCode = await runImportScores(
       ['--tenant', newTenant(), '--file', fixture('scores.jsonl'), '--table', tableName],
       { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint') },
@@ -243,6 +246,8 @@ describe('scores:import command', () => {
 
     expect(badCode).toBe(2);
     expect(bad.lines.err[0]).toContain('--tenant: tenant ids are 1-40 characters');
+    expect(nowhereCode).toBe(2);
+    expect(nowhere.lines.err[0]).toContain('Where is the table?');
     expect(devCode).toBe(0);
     expect(devKey.lines.err[0]).toContain('development-only key');
   });

@@ -51,6 +51,7 @@ describe('HmacIdentityHasher', () => {
   it('refuses a short secret and an empty tenant', () => {
     expect(() => new HmacIdentityHasher('short', 'acme')).toThrow(ConfigurationError);
     expect(() => new HmacIdentityHasher(SECRET, '')).toThrow(ConfigurationError);
+    expect(() => hmacIdentityHashers('x'.repeat(31))).toThrow(/at least 32 bytes/);
   });
 });
 
