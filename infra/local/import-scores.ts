@@ -4,8 +4,8 @@
  *   npm run scores:import -- --tenant demo --file scores.csv [--endpoint http://127.0.0.1:8000]
  *                            [--table influence-router-local] [--format csv|jsonl]
  *
- * Environment: DYNAMODB_ENDPOINT (a local endpoint, such as the one `npm start` prints; unset means
- * AWS, which then needs AWS_REGION), TABLE_NAME (default influence-router-local),
+ * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
+ * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
  * IDENTITY_HASH_KEY (the deployment's identity hash key; without it the local stack's
  * development-only key is used, which must never hash real customers' data).
  * Exit codes: 0 when the file was read (rejected rows included), 1 when it could not be read or
@@ -22,6 +22,7 @@ import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { checkScoreColumns, importScores } from '../../shared/use-cases/import-scores.js';
+import { dynamoTarget } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 
 /** Table name used when TABLE_NAME is not set. */
@@ -75,19 +76,14 @@ export async function runImportScores(
     return 2;
   }
 
-  const endpoint = values.endpoint ?? (env.DYNAMODB_ENDPOINT || undefined);
-  const region = env.AWS_REGION || undefined;
-  const target = endpoint ? { endpoint } : region ? { region } : undefined;
-  if (!target) {
-    output.err(`Where is the table? Pass --endpoint (or DYNAMODB_ENDPOINT) with the DynamoDB endpoint npm start prints, or set AWS_REGION.\n${USAGE}`);
-    return 2;
-  }
+  const target = dynamoTarget(values.endpoint, env);
+  const endpoint = 'endpoint' in target ? target.endpoint : undefined;
   const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
   // The local stack's key, so that `npm start` finds the customers imported here.
   const hashKey = env.IDENTITY_HASH_KEY || DEMO.identityKey;
   if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');
 
-  const where = 'endpoint' in target ? target.endpoint : `AWS ${target.region}`;
+  const where = endpoint ?? ('region' in target ? `AWS ${target.region}` : '');
   const client = createDynamoDbClient(target);
   try {
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
+import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { DEMO, startLocalStack } from './stack.js';
 
 // Readable logs and no metric blobs on a developer's terminal.
@@ -12,6 +13,7 @@ const env = readEnv(
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     DYNAMODB_ENDPOINT: z.url().optional(),
+    DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_DYNAMODB_LOCAL_PORT),
     INFLUENCE_ROUTER_TENANTS: z.string().min(1).optional(),
     TABLE_NAME: z.string().min(3).default('influence-router-local'),
   }),
@@ -21,7 +23,7 @@ try {
   const stack = await startLocalStack({
     port: env.PORT,
     sandboxPort: env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1),
-    ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : { dynamoPort: env.DYNAMODB_LOCAL_PORT }),
     ...(env.INFLUENCE_ROUTER_TENANTS ? { tenantsFile: env.INFLUENCE_ROUTER_TENANTS } : {}),
     tableName: env.TABLE_NAME,
     seedDemo: true,

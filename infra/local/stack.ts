@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   sandboxPort?: number;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local. */
   dynamoEndpoint?: string;
+  /** Port for the DynamoDB Local this starts (a free one by default). */
+  dynamoPort?: number;
   /** A tenants file (local mode rules) instead of the built-in demo tenant. */
   tenantsFile?: string;
   /** Policy for the demo tenant. */
@@ -89,7 +91,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const cleanups: (() => Promise<void>)[] = [];
   try {
     let db: DynamoDbLocal | undefined;
-    const dynamoEndpoint = options.dynamoEndpoint ?? (db = await startDynamoDbLocal()).endpoint;
+    const dynamoEndpoint =
+      options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
     if (db) cleanups.push(db.stop);
 
     const sandbox = await startSandboxZendesk({ port: options.sandboxPort ?? 0, email: DEMO.agentEmail, apiToken: DEMO.apiToken });
