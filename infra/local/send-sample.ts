@@ -6,7 +6,7 @@ import { signedTicketCreated } from './zendesk-deliveries.js';
 const SandboxTicketSchema = z.object({
   id: z.number(),
   subject: z.string(),
-  priority: z.string().nullable(),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable(),
   status: z.string(),
   tags: z.array(z.string()),
   group_id: z.number().nullable(),

@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
+import type { SandboxTicket } from './sandbox-zendesk.js';
 
-/** The ticket facts a `ticket.created` delivery carries (the sandbox's ticket shape). */
-export interface DeliveryTicket {
-  id: number;
-  subject: string;
-  priority: string | null;
-  status: string;
-  tags: string[];
-  group_id: number | null;
-  requester_id: number;
-  created_at: string;
-  updated_at: string;
-  via: { channel: string };
-}
+/** The ticket facts a `ticket.created` delivery carries: the sandbox's ticket without its texts. */
+export type DeliveryTicket = Omit<SandboxTicket, 'description' | 'comments'>;
 
 /** A signed webhook delivery, ready to POST. */
 export interface SignedDelivery {
