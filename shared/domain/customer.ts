@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SocialHandleSchema } from './events.js';
+import { type SocialHandle, SocialHandleSchema } from './events.js';
 import { NpsCategorySchema } from './nps.js';
 import { InfluenceScoreSchema } from './score.js';
 
@@ -13,6 +13,8 @@ export const ManualOverrideSchema = z.object({
   score: z.number().int().min(1).max(100).optional(),
   reason: z.string().min(1),
   setBy: z.string().min(1).optional(),
+  /** When it was set; the later of two overrides wins when profiles merge. */
+  setAt: z.iso.datetime({ offset: true }).optional(),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type ManualOverride = z.infer<typeof ManualOverrideSchema>;
@@ -84,4 +86,211 @@ export function normaliseIdentity(identity: Identity): Identity {
 /** The key used for a social handle identity: `network:handle`. */
 export function handleIdentity(network: string, handle: string): Identity {
   return normaliseIdentity({ kind: 'handle', value: `${network.trim().toLowerCase()}:${handle.trim().replace(/^@/, '')}` });
+}
+
+/** How long personal data is kept after the customer was last active, through the table's TTL. */
+export const RetentionSchema = z.object({
+  /** Days a profile (and its aliases) is kept after its last update (default 730). */
+  profileRetentionDays: z.number().int().positive().default(730),
+  /** Days a survey answer is kept after it was given (default 730). */
+  surveyRetentionDays: z.number().int().positive().default(730),
+});
+export type Retention = z.infer<typeof RetentionSchema>;
+
+/** One survey answer kept in the customer's partition; the latest NPS one is also on the profile. */
+export const SurveyAnswerRecordSchema = z.object({
+  tenant: z.string().min(1),
+  customerKey: z.string().min(1),
+  /** The survey tool's response id: the answer is upserted by it. */
+  responseId: z.string().min(1),
+  source: z.string().min(1),
+  kind: z.enum(['nps', 'csat']),
+  score: z.number(),
+  scale: z.number().int().positive(),
+  answeredAt: z.iso.datetime({ offset: true }),
+  comment: z.string().optional(),
+  ticketId: z.string().optional(),
+});
+export type SurveyAnswerRecord = z.infer<typeof SurveyAnswerRecordSchema>;
+
+/**
+ * True while an override applies: it has no expiry, or its expiry is still ahead.
+ *
+ * @example overrideIsLive({ kind: 'never', reason: 'Press' }, new Date()) // true
+ */
+export function overrideIsLive(override: ManualOverride, now: Date): boolean {
+  return !override.expiresAt || Date.parse(override.expiresAt) > now.getTime();
+}
+
+/**
+ * The profile after an opt-out: only what honouring it needs is kept (key, identities, the flag
+ * and its first date, a "never boost" override); the score with its components, inputs and
+ * explanation, any boost and the latest NPS answer are dropped. Opting out again changes nothing
+ * but `updatedAt`.
+ *
+ * @example optedOutProfile(profile, new Date()).score // undefined
+ */
+export function optedOutProfile(profile: CustomerProfile, now: Date): CustomerProfile {
+  return {
+    tenant: profile.tenant,
+    customerKey: profile.customerKey,
+    identities: profile.identities,
+    ...(profile.identitiesResolvedAt ? { identitiesResolvedAt: profile.identitiesResolvedAt } : {}),
+    optedOut: true,
+    optedOutAt: profile.optedOut && profile.optedOutAt ? profile.optedOutAt : now.toISOString(),
+    ...(profile.override?.kind === 'never' ? { override: profile.override } : {}),
+    createdAt: profile.createdAt,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/**
+ * The profile after opting back in: the flag and its date cleared; there is no score until the
+ * next refresh or import.
+ *
+ * @example optedInProfile(optedOutProfile(profile, now), now).optedOut // false
+ */
+export function optedInProfile(profile: CustomerProfile, now: Date): CustomerProfile {
+  const { optedOutAt: _optedOutAt, ...rest } = profile;
+  return { ...rest, optedOut: false, updatedAt: now.toISOString() };
+}
+
+const identityCount = (p: CustomerProfile) => p.identities.helpdeskUserIds.length + p.identities.emailHashes.length + p.identities.handles.length;
+
+/**
+ * Orders profiles of one customer by how much they hold, the one to keep first: a scored profile
+ * before an unscored one, then the older one, then the one with more identities, then by key, so
+ * every process picks the same survivor whatever order the profiles were read in.
+ */
+function survivorOrder(a: CustomerProfile, b: CustomerProfile): number {
+  return (
+    Number(b.score !== undefined) - Number(a.score !== undefined) ||
+    Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
+    identityCount(b) - identityCount(a) ||
+    (a.customerKey < b.customerKey ? -1 : a.customerKey > b.customerKey ? 1 : 0)
+  );
+}
+
+/**
+ * The profile whose key survives a merge: the one with a score, else the oldest (see the order above).
+ *
+ * @example survivorOf([fromZendeskUser, fromImport]).customerKey // fromImport's key when only it has a score
+ */
+export function survivorOf(profiles: readonly CustomerProfile[]): CustomerProfile {
+  const [first] = [...profiles].sort(survivorOrder);
+  if (!first) throw new RangeError('survivorOf needs at least one profile');
+  return first;
+}
+
+/**
+ * The item with the latest (`direction` 1) or earliest (-1) ISO date; an item without a date
+ * comes last either way, and the earlier item in `items` wins a tie.
+ */
+function extremeBy<T>(items: readonly T[], at: (item: T) => string | undefined, direction: 1 | -1 = 1): T | undefined {
+  let best: T | undefined;
+  let bestRank = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    const value = at(item);
+    const rank = value === undefined ? Number.NEGATIVE_INFINITY : direction * Date.parse(value);
+    if (best === undefined || rank > bestRank) {
+      best = item;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/**
+ * The override a merged profile keeps: a live "never boost" wins over any boost (the safe
+ * choice); otherwise the most recently set live one; otherwise the most recently set one.
+ */
+function mergedOverride(overrides: readonly ManualOverride[], now: Date): ManualOverride | undefined {
+  const live = overrides.filter((o) => overrideIsLive(o, now));
+  const liveNever = live.filter((o) => o.kind === 'never');
+  const pool = liveNever.length > 0 ? liveNever : live.length > 0 ? live : overrides;
+  return extremeBy(pool, (o) => o.setAt);
+}
+
+/**
+ * Merges profiles found to be one customer, losing nothing: the survivor's key (see
+ * `survivorOf`), every identity, the most recently computed score, the most recent NPS answer,
+ * the earliest `createdAt`, and an opt-out if any of them opted out (which then drops the score
+ * and any boost, as an opt-out does). Order-independent.
+ *
+ * @example mergeProfiles([fromZendeskUser, fromImport], new Date()).identities.emailHashes
+ */
+export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): CustomerProfile {
+  const ordered = [...profiles].sort(survivorOrder);
+  const survivor = ordered[0];
+  if (!survivor) throw new RangeError('mergeProfiles needs at least one profile');
+  const other = ordered.find((p) => p.tenant !== survivor.tenant);
+  if (other) throw new RangeError(`cannot merge profiles of tenants ${survivor.tenant} and ${other.tenant}`);
+
+  const handles = new Map<string, SocialHandle>();
+  for (const p of ordered) for (const h of p.identities.handles) {
+    const id = `${h.network.toLowerCase()}:${h.handle.toLowerCase()}`;
+    if (!handles.has(id)) handles.set(id, h);
+  }
+  const identities: CustomerIdentities = {
+    helpdeskUserIds: [...new Set(ordered.flatMap((p) => p.identities.helpdeskUserIds))],
+    emailHashes: [...new Set(ordered.flatMap((p) => p.identities.emailHashes))],
+    handles: [...handles.values()],
+  };
+  const score = extremeBy(ordered.flatMap((p) => (p.score ? [p.score] : [])), (s) => s.scoredAt);
+  const latestNps = extremeBy(ordered.flatMap((p) => (p.latestNps ? [p.latestNps] : [])), (n) => n.answeredAt);
+  const override = mergedOverride(ordered.flatMap((p) => (p.override ? [p.override] : [])), now);
+  const resolved = extremeBy(ordered.filter((p) => p.identitiesResolvedAt), (p) => p.identitiesResolvedAt)?.identitiesResolvedAt;
+  const createdAt = extremeBy(ordered, (p) => p.createdAt, -1)?.createdAt ?? survivor.createdAt;
+  const optedOut = ordered.filter((p) => p.optedOut);
+
+  const merged: CustomerProfile = {
+    tenant: survivor.tenant,
+    customerKey: survivor.customerKey,
+    identities,
+    ...(resolved ? { identitiesResolvedAt: resolved } : {}),
+    ...(score ? { score } : {}),
+    optedOut: false,
+    ...(override ? { override } : {}),
+    ...(latestNps ? { latestNps } : {}),
+    createdAt,
+    updatedAt: now.toISOString(),
+  };
+  if (optedOut.length === 0) return merged;
+  const firstOptOut = extremeBy(optedOut, (p) => p.optedOutAt, -1);
+  return optedOutProfile({ ...merged, optedOut: true, ...(firstOptOut?.optedOutAt ? { optedOutAt: firstOptOut.optedOutAt } : {}) }, now);
+}
+
+/**
+ * The identities lists of a customer known by one identity, whose keyed hash is `hash` (emails
+ * are listed only as that hash).
+ *
+ * @example identitiesOf({ kind: 'helpdesk-user', value: 'zendesk:1' }, hash) // { helpdeskUserIds: ['zendesk:1'], emailHashes: [], handles: [] }
+ */
+export function identitiesOf(identity: Identity, hash: string): CustomerIdentities {
+  const normal = normaliseIdentity(identity);
+  const colon = normal.value.indexOf(':');
+  return {
+    helpdeskUserIds: normal.kind === 'helpdesk-user' ? [normal.value] : [],
+    emailHashes: normal.kind === 'email' ? [hash] : [],
+    handles:
+      normal.kind === 'handle' && colon > 0 && colon < normal.value.length - 1
+        ? [{ network: normal.value.slice(0, colon), handle: normal.value.slice(colon + 1) }]
+        : [],
+  };
+}
+
+/**
+ * A new, empty profile for a customer known by one identity, keyed by that identity's hash.
+ *
+ * @example newCustomerProfile('acme', { kind: 'email', value: 'ada@example.com' }, hash, new Date())
+ */
+export function newCustomerProfile(tenant: string, identity: Identity, hash: string, now: Date): CustomerProfile {
+  return {
+    tenant,
+    customerKey: hash,
+    identities: identitiesOf(identity, hash),
+    optedOut: false,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
 }

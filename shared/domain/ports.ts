@@ -1,4 +1,4 @@
-import type { CustomerProfile, Identity } from './customer.js';
+import type { CustomerProfile, Identity, IdentityKind } from './customer.js';
 import type { Decision } from './decide.js';
 import type { HelpdeskEvent, Requester, SocialHandle, Source, TicketSnapshot } from './events.js';
 import type { Priority } from './priority.js';
@@ -99,4 +99,65 @@ export interface EventQueue {
 export interface ScoreProvider {
   readonly name: string;
   score(request: { tenant: string; profile: CustomerProfile; requester?: Requester; requesterDetails?: RequesterDetails }): Promise<InfluenceScore | undefined>;
+}
+
+/** Whether a guarded write went through, or the item changed since it was read. */
+export type GuardedWriteOutcome = 'written' | 'conflict';
+
+/** Customer operations beyond the ticket path: every profile an identity reaches, guarded rewrites, merges. */
+export interface CustomerAdminStore extends CustomerStore {
+  /** Every distinct profile the identities reach, directly or through an alias, in the order of the identities. */
+  findCustomers(tenant: string, identities: Identity[]): Promise<CustomerProfile[]>;
+  /**
+   * Writes the whole profile (attributes it no longer has are gone) and re-points an alias of
+   * each of its identities to it, if the stored profile still has `expectedUpdatedAt`, or, when
+   * that is undefined, if there is none yet.
+   */
+  replaceCustomer(profile: CustomerProfile, expectedUpdatedAt: string | undefined): Promise<GuardedWriteOutcome>;
+  /**
+   * Folds the profiles as `read` into `merged` (whose key is one of theirs): moves the others'
+   * survey answers and decision pointers, points every alias and the others' keys at the
+   * survivor, deletes the others; the switch-over is one transaction guarded on every profile
+   * being unchanged since read. Running it again after success changes nothing.
+   */
+  mergeInto(merged: CustomerProfile, read: readonly CustomerProfile[]): Promise<GuardedWriteOutcome>;
+}
+
+/** An alias as held: which kind of identity, and its keyed hash (never the identity itself). */
+export interface HeldAlias {
+  identityHash: string;
+  kind?: IdentityKind;
+}
+
+/** Everything held about one customer profile. */
+export interface CustomerRecords {
+  profile: CustomerProfile;
+  /** When the table's TTL deletes the profile if nothing updates it; undefined while opted out. */
+  retainedUntil?: string;
+  aliases: HeldAlias[];
+  /** Survey answers as stored, with every attribute they have. */
+  surveyAnswers: Record<string, unknown>[];
+  decisions: DecisionRecord[];
+}
+
+/** What an erasure removed or redacted. */
+export interface ErasureReport {
+  customerKey: string;
+  profileDeleted: boolean;
+  aliasesDeleted: number;
+  surveyAnswersDeleted: number;
+  decisionPointersDeleted: number;
+  decisionsRedacted: number;
+}
+
+/** Reads and erases everything held about a customer. */
+export interface PrivacyStore {
+  /** Everything held about the profile: aliases, survey answers and the decisions about them. */
+  records(profile: CustomerProfile): Promise<CustomerRecords>;
+  /**
+   * Deletes the profile, its aliases, survey answers and decision pointers, and redacts the
+   * personal fields of its decisions; `identities` are the ones the customer was found by,
+   * whose aliases go last with the profile so that a failed erasure can be run again.
+   */
+  erase(profile: CustomerProfile, identities: readonly Identity[], erasedAt: string): Promise<ErasureReport>;
 }

@@ -1,4 +1,5 @@
-import { GetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
@@ -7,7 +8,7 @@ import type { DecisionLog, DecisionRecord } from '../../domain/ports.js';
 import { PrioritySchema } from '../../domain/priority.js';
 import { TierSchema } from '../../domain/tiers.js';
 import { CorruptItemError, StoreError } from './errors.js';
-import { DECISION_SK_PREFIX, type ItemKey, decisionKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
+import { DECISION_SK_PREFIX, type ItemKey, decisionKey, decisionRefKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
 import { TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 
 /** Schema of a stored Decision (the domain declares it as an interface). */
@@ -84,6 +85,10 @@ function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+function isCancelledByCondition(error: unknown): boolean {
+  return error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+}
+
 /**
  * The decision audit log in the single table: one item per decision under the ticket's partition,
  * so a decision is one GetItem away and a ticket's decisions one Query away. A conditional put
@@ -117,19 +122,35 @@ export class DynamoDecisionLog implements DecisionLog {
     }
     const decidedAt = Date.parse(record.decidedAt);
     if (Number.isNaN(decidedAt)) throw new StoreError(`decidedAt is not a date: ${record.decidedAt}`);
+    const expiration = Math.floor(decidedAt / 1000) + this.retentionSeconds;
+    const put = {
+      TableName: this.tableName,
+      Item: { ...record, ...key, [TTL_ATTRIBUTE]: expiration },
+      ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))',
+      ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
+      ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
+    };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...record, ...key, [TTL_ATTRIBUTE]: Math.floor(decidedAt / 1000) + this.retentionSeconds },
-          ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))',
-          ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
-          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
-        }),
-      );
+      if (record.customerKey) {
+        // The pointer in the customer's partition lets export and erasure find this decision
+        // without a scan; written in the same transaction, so neither exists without the other.
+        const pointer = {
+          ...decisionRefKey(record.tenant, record.customerKey, record.decisionId),
+          tenant: record.tenant,
+          customerKey: record.customerKey,
+          decisionId: record.decisionId,
+          ticketId: record.ticketId,
+          [TTL_ATTRIBUTE]: expiration,
+        };
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: [{ Put: put }, { Put: { TableName: this.tableName, Item: pointer } }] }),
+        );
+      } else {
+        await this.client.send(new PutCommand(put));
+      }
       return 'written';
     } catch (error) {
-      if (isConditionalCheckFailure(error)) return 'already-final';
+      if (isConditionalCheckFailure(error) || isCancelledByCondition(error)) return 'already-final';
       throw error;
     }
   }

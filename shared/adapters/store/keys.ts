@@ -7,6 +7,7 @@ import { InvalidKeyPartError } from './errors.js';
  * - alias:    `T#<tenant>#A#<identityHash>`          / `ALIAS`
  * - survey:   `T#<tenant>#C#<customerKey>`           / `SURVEY#<answeredAt>#<responseId>`
  * - decision: `T#<tenant>#TICKET#<ticketId>`         / `DECISION#<decisionId>`
+ * - decision pointer: `T#<tenant>#C#<customerKey>`   / `DECISIONREF#<decisionId>` (a customer's decisions without a scan)
  *
  * Every partition key starts with `T#<tenant>#`, so no query can reach another tenant's items,
  * and none starts with `idempotency#`, which Powertools idempotency records use in this table.
@@ -26,6 +27,8 @@ export const ALIAS_SK = 'ALIAS';
 export const SURVEY_SK_PREFIX = 'SURVEY#';
 /** Sort-key prefix of a decision. */
 export const DECISION_SK_PREFIX = 'DECISION#';
+/** Sort-key prefix of a pointer from a customer's partition to a decision about them. */
+export const DECISION_REF_SK_PREFIX = 'DECISIONREF#';
 /** How many partitions the refresh index spreads scored profiles over. */
 export const REFRESH_BUCKET_COUNT = 16;
 
@@ -156,4 +159,17 @@ export function refreshBucketFor(customerKey: string): string {
  */
 export function refreshBuckets(): string[] {
   return Array.from({ length: REFRESH_BUCKET_COUNT }, (_, n) => `REFRESH#${n}`);
+}
+
+/**
+ * Key of the pointer, in the customer's partition, to a decision about them: one Query of the
+ * partition lists everything held about a customer, decisions included.
+ *
+ * @example decisionRefKey('acme', 'k1', 'zendesk:ticket-created:123') // { pk: 'T#acme#C#k1', sk: 'DECISIONREF#zendesk:ticket-created:123' }
+ */
+export function decisionRefKey(tenant: string, customerKey: string, decisionId: string): ItemKey {
+  const { pk } = profileKey(tenant, customerKey);
+  // Refuses an id no decision could have, as decisionKey does, so every pointer can be followed.
+  parseDecisionId(decisionId);
+  return { pk, sk: `${DECISION_REF_SK_PREFIX}${keyPart('decisionId', decisionId)}` };
 }
