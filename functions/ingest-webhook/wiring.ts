@@ -1,4 +1,6 @@
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import type { SecretRef } from '../../shared/adapters/config/tenants.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
 import { zendeskInbound } from '../../shared/adapters/helpdesks/zendesk/inbound.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
@@ -13,6 +15,36 @@ export interface IngestWiring {
   telemetry: Telemetry;
   maxBodyBytes: number;
   clock?: Clock;
+}
+
+/**
+ * The signing secrets that can be read. During rotation a retired secret may already be gone
+ * from the store: the others still verify, and the failure is logged (by reference, never value).
+ * Only when none can be read does the request fail (a 500 the sender retries).
+ */
+async function resolveAvailable(refs: readonly SecretRef[], wiring: IngestWiring): Promise<string[]> {
+  const results = await Promise.allSettled(refs.map((ref) => wiring.secrets.resolve(ref)));
+  const values: string[] = [];
+  results.forEach((result, index) => {
+    if (result.status === 'fulfilled') values.push(result.value);
+    else {
+      wiring.telemetry.logger.warn('a signing secret could not be read; verifying with the others', {
+        secret: describeRef(refs[index]),
+        error: result.reason instanceof Error ? result.reason.message : 'unknown',
+      });
+    }
+  });
+  if (values.length === 0 && refs.length > 0) {
+    throw new ConfigurationError('None of the signing secrets of this source could be read');
+  }
+  return values;
+}
+
+function describeRef(ref: SecretRef | undefined): string {
+  if (!ref) return 'unknown';
+  if ('secretId' in ref) return `secretId ${ref.secretId}${ref.field ? ` field ${ref.field}` : ''}`;
+  if ('env' in ref) return `env ${ref.env}`;
+  return 'inline value';
 }
 
 /** 256 KiB: SQS's classic message limit, far above any ticket webhook. */
@@ -33,7 +65,7 @@ export function wireIngestDeps(wiring: IngestWiring): IngestHandlerDeps {
       if (source !== 'zendesk' || !zendesk) return undefined;
       return {
         adapter: zendeskInbound,
-        secrets: () => Promise.all(zendesk.signingSecrets.map((ref) => wiring.secrets.resolve(ref))),
+        secrets: () => resolveAvailable(zendesk.signingSecrets, wiring),
       };
     },
     queue: wiring.queue,

@@ -53,6 +53,11 @@ export interface SandboxFault {
   pathPrefix?: string;
   /** Hold the answer this long, e.g. to make a client time out. */
   delayMs?: number;
+  /**
+   * Carry out the request first, then answer the fault: the write happened but its response was
+   * lost, as when a gateway times out after the backend committed.
+   */
+  applyFirst?: boolean;
 }
 
 /** One request the sandbox answered. */
@@ -596,8 +601,16 @@ export async function startSandboxZendesk(options: SandboxZendeskOptions): Promi
       answer({ status: 401, body: { error: "Couldn't authenticate you" }, headers: { 'www-authenticate': 'Basic realm="Web Password"' } });
       return;
     }
+    const segments = url.pathname.slice('/api/v2/'.length).replace(/\.json$/, '').split('/');
     const fault = takeFault(method, url.pathname);
     if (fault) {
+      if (fault.applyFirst) {
+        try {
+          route(method, segments, url.searchParams, req, raw);
+        } catch (error) {
+          if (!(error instanceof HttpFailure)) throw error;
+        }
+      }
       const reply = faultReply(fault);
       if (fault.delayMs) {
         const timer = setTimeout(() => {
@@ -610,7 +623,6 @@ export async function startSandboxZendesk(options: SandboxZendeskOptions): Promi
       }
       return;
     }
-    const segments = url.pathname.slice('/api/v2/'.length).replace(/\.json$/, '').split('/');
     try {
       answer(route(method, segments, url.searchParams, req, raw));
     } catch (error) {

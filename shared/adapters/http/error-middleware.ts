@@ -1,7 +1,12 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResponse } from './api-gateway.js';
+
+/** The logging this middleware needs (Powertools' Logger fits). */
+export interface RequestLogger {
+  error(message: string, details: Record<string, unknown>): void;
+  info(message: string, details: Record<string, unknown>): void;
+}
 
 /**
  * middy middleware: turns any error into the HTTP answer from `errorResponse`. Client errors
@@ -11,7 +16,7 @@ import { errorResponse } from './api-gateway.js';
  * @example middy(handler).use(httpErrors(logger, (status) => metrics.addMetric(...)))
  */
 export function httpErrors(
-  logger: Logger,
+  logger: RequestLogger,
   onRejected: (statusCode: number) => void = () => {},
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
@@ -19,7 +24,9 @@ export function httpErrors(
       const response = errorResponse(request.error);
       const status = response.statusCode ?? 500;
       if (status >= 500) {
-        logger.error('request failed', { error: request.error });
+        // Name and message only: a cause chain can quote configuration or secret material.
+        const error = request.error instanceof Error ? { name: request.error.name, message: request.error.message } : 'unknown';
+        logger.error('request failed', { error });
       } else {
         logger.info('request rejected', {
           status,

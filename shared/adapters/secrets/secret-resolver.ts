@@ -38,8 +38,9 @@ export class RefSecretResolver implements SecretResolver {
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
-    } catch (error) {
-      throw new ConfigurationError(`Secret "${ref.secretId}" is not JSON, so field "${ref.field}" cannot be read`, { cause: error });
+    } catch {
+      // No cause: the parser's message quotes the start of the secret.
+      throw new ConfigurationError(`Secret "${ref.secretId}" is not JSON, so field "${ref.field}" cannot be read`);
     }
     const object = JsonObjectSchema.safeParse(parsed);
     const value = object.success ? object.data[ref.field] : undefined;

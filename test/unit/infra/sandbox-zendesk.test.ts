@@ -390,6 +390,19 @@ describe('sandbox Zendesk rate limiting and faults', () => {
     expect(zendesk.requests().map((entry) => `${entry.method} ${entry.status}`)).toEqual(['GET 200', 'PUT 503', 'PUT 503', 'PUT 200']);
   });
 
+  it('can apply a write and still answer the fault, as when a response is lost', async () => {
+    // Arrange
+    const { ticket } = seed();
+    zendesk.failNext({ status: 504, count: 1, method: 'PUT', applyFirst: true });
+
+    // Act
+    const lost = await call('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { priority: 'urgent' } } });
+
+    // Assert
+    expect(lost.status).toBe(504);
+    expect(zendesk.ticket(ticket.id)?.priority).toBe('urgent');
+  });
+
   it('does not spend a fault on an unauthenticated request', async () => {
     // Arrange
     const { ticket } = seed();

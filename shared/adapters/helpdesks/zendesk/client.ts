@@ -206,11 +206,20 @@ function errorFor(status: number, headers: Headers, json: unknown, target: strin
   if (status === 409) return new ConflictError(message);
   if (status === 429) return new RateLimitedError(message, parseRetryAfter(headers.get('retry-after'), Date.now()));
   if (status >= 500) return new TransientError(message);
-  if (status === 404 && resource === 'ticket') return new TicketNotFoundError(message);
+  // Only Zendesk's own "RecordNotFound" means the ticket is gone; a 404 from a proxy or a wrong
+  // path must be retried (and dead-lettered), never taken as a deleted ticket.
+  if (status === 404 && resource === 'ticket' && isRecordNotFound(json)) return new TicketNotFoundError(message);
   if (status >= 300 && status < 400) {
     return new PermanentHelpdeskError(`${message}: redirects are not followed; check the configured baseUrl`, status);
   }
   return new PermanentHelpdeskError(message, status);
+}
+
+function isRecordNotFound(json: unknown): boolean {
+  const parsed = ZendeskErrorSchema.safeParse(json);
+  if (!parsed.success || parsed.data.error === undefined) return false;
+  const { error } = parsed.data;
+  return (typeof error === 'string' ? error : error.title) === 'RecordNotFound';
 }
 
 function describeError(json: unknown): string {

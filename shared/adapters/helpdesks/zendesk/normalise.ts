@@ -93,7 +93,9 @@ function fromEvent(body: ZendeskTicketCreatedEvent, input: ZendeskNormaliseInput
       groupId: detail.group_id,
       channel: toChannel(detail.via?.channel),
       subject: detail.subject ?? undefined,
-      updatedStamp: detail.updated_at ?? undefined,
+      // Trusted as a snapshot only when it says what the tags and priority are: an event without
+      // them (or with an unknown priority) must not be written back over, so the processor re-reads.
+      updatedStamp: snapshotIsComplete(detail) ? (detail.updated_at ?? undefined) : undefined,
     },
     // The event body names the requester by id only (its external_id is the ticket's); the
     // processor fetches email and profile over the REST API.
@@ -127,6 +129,11 @@ function parseJson(text: string): unknown {
   } catch (error) {
     throw new InvalidPayloadError('malformed JSON', [{ path: '(root)', message: 'body is not valid JSON' }], { cause: error });
   }
+}
+
+function snapshotIsComplete(detail: ZendeskTicketCreatedEvent['detail']): boolean {
+  const priorityKnown = detail.priority === null || toPriority(detail.priority) !== undefined;
+  return Array.isArray(detail.tags) && priorityKnown;
 }
 
 function toPriority(value: string | null | undefined): Priority | undefined {

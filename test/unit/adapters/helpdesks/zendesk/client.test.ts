@@ -223,6 +223,19 @@ describe('ZendeskClient.getTicket', () => {
     expect(error).toBeInstanceOf(TicketNotFoundError);
     expect(String(error)).toContain('RecordNotFound');
   });
+
+  it('treats a 404 that is not RecordNotFound (a proxy, a wrong path) as permanent, not as a deleted ticket', async () => {
+    // Arrange
+    const { ticket } = seedTicket();
+    zendesk.failNext({ status: 404, count: 1, method: 'GET', pathPrefix: `/api/v2/tickets/${ticket.id}` });
+
+    // Act
+    const error = await caught(client.getTicket(String(ticket.id)));
+
+    // Assert
+    expect(error).not.toBeInstanceOf(TicketNotFoundError);
+    expect(error).toMatchObject({ status: 404 });
+  });
 });
 
 describe('ZendeskClient.updateTicket', () => {

@@ -75,7 +75,8 @@ describe('normaliseZendeskTicketCreated: fixtures', () => {
         ...base,
         deliveryId: '01HNXXXX-CTEXAMPLE',
         occurredAt: '2024-04-17T17:18:10Z',
-        ticket: { id: '35436', tags: [], channel: 'web', updatedStamp: '2024-04-17T17:18:10Z' },
+        // No tags or priority in the event: no stamp, so the processor re-reads before writing.
+        ticket: { id: '35436', tags: [], channel: 'web' },
         requester: { helpdeskUserId: '20978392', handles: [] },
       },
     ],
@@ -86,7 +87,8 @@ describe('normaliseZendeskTicketCreated: fixtures', () => {
         ...base,
         deliveryId: '5c1e9a7b-3d2f-4e8a-b6c0-9f1d2e3a4b5c',
         occurredAt: '2024-05-13T08:30:01Z',
-        ticket: { id: '35437', tags: [], channel: 'email', subject: "Can't log in", updatedStamp: '2024-05-13T08:30:00Z' },
+        // tags: null is not a snapshot of the tags: no stamp, so the processor re-reads.
+        ticket: { id: '35437', tags: [], channel: 'email', subject: "Can't log in" },
         requester: { helpdeskUserId: '6596848315901', handles: [] },
       },
     ],
