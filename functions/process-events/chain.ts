@@ -5,10 +5,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
 import { RateLimitedError } from '../../shared/domain/errors.js';
 import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/events.js';
 import { type RetryPolicy, retryDelaySeconds } from '../../shared/domain/retry.js';
-import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
+import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import { METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import { processTicketCreated, type ProcessOutcome, type ProcessTicketDeps } from '../../shared/use-cases/process-ticket-created.js';
 
@@ -21,6 +22,20 @@ export interface ProcessEventsDeps extends ProcessTicketDeps {
   idempotencyStore: BasePersistenceLayer;
   /** How long a delivery id is remembered: longer than the senders' retry horizon (days). */
   idempotencyTtlSeconds: number;
+  /** The queue's redrive maxReceiveCount: a failure on that receive sends the event to the dead-letter queue. */
+  maxReceiveCount?: number;
+}
+
+/**
+ * How often one event may be put back for a 429 before its waits count as failed attempts: at
+ * the 15-minute maximum delay, about half a day of a helpdesk saying "busy".
+ */
+export const MAX_RATE_LIMITED_REQUEUES = 48;
+
+const RequeueCountSchema = z.coerce.number().int().min(0).catch(0);
+
+function rateLimitedCountOf(record: SQSRecord): number {
+  return RequeueCountSchema.parse(record.messageAttributes[RATE_LIMITED_COUNT_ATTRIBUTE]?.stringValue ?? 0);
 }
 
 /** What a processed event is remembered as, so a duplicate delivery returns it unchanged. */
@@ -38,9 +53,10 @@ function summarise(outcome: ProcessOutcome): ProcessedSummary {
 
 /**
  * Builds the SQS handler: each record is parsed, processed once per delivery id (Powertools
- * idempotency), and reported as a partial batch failure when it fails. A failed record's next
- * delivery is delayed by exactly the helpdesk's Retry-After on a 429, else by exponential
- * backoff; after the queue's last attempt it moves to the dead-letter queue.
+ * idempotency), and reported as a partial batch failure when it fails. On a helpdesk 429 the
+ * event is put back on the queue, delivered after exactly the Retry-After, without using one of
+ * its attempts; any other failure's next delivery is delayed by exponential backoff, and after
+ * the queue's last attempt the event moves to the dead-letter queue.
  *
  * @example export const handler = createProcessEventsHandler(deps)
  */
@@ -73,15 +89,37 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     { persistenceStore: deps.idempotencyStore, config, keyPrefix: 'process-events' },
   );
 
-  const recordHandler = async (record: SQSRecord): Promise<ProcessedSummary> => {
+  const requeueRateLimited = async (record: SQSRecord, delay: number): Promise<boolean> => {
+    const count = rateLimitedCountOf(record);
+    if (count >= MAX_RATE_LIMITED_REQUEUES) return false;
+    try {
+      await deps.retry.requeue(record.body, delay, count + 1);
+    } catch (error) {
+      logger.error('could not put a rate-limited event back; retrying it as a failure', {
+        messageId: record.messageId,
+        error: (error as Error).name,
+      });
+      return false;
+    }
+    logger.info('helpdesk rate limit: event put back', { messageId: record.messageId, retryInSeconds: delay, rateLimitedCount: count + 1 });
+    return true;
+  };
+
+  const recordHandler = async (record: SQSRecord): Promise<ProcessedSummary | { status: 'requeued' }> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const event = HelpdeskEventSchema.parse(JSON.parse(record.body));
       return await processOnce(event);
     } catch (error) {
-      if (error instanceof RateLimitedError) metrics.addMetric(METRIC.helpdeskRateLimited, MetricUnit.Count, 1);
       const delay = retryDelaySeconds(error, receiveCount, deps.retryPolicy);
-      logger.warn('event failed; it will be retried or dead-lettered', {
+      if (error instanceof RateLimitedError) {
+        metrics.addMetric(METRIC.helpdeskRateLimited, MetricUnit.Count, 1);
+        // The copy carries the event on; this delivery then counts as handled and is deleted.
+        if (await requeueRateLimited(record, delay)) return { status: 'requeued' };
+      }
+      const last = deps.maxReceiveCount !== undefined && receiveCount >= deps.maxReceiveCount;
+      const log = last ? logger.error.bind(logger) : logger.warn.bind(logger);
+      log(last ? 'event failed on its last attempt; it goes to the dead-letter queue' : 'event failed; it will be retried', {
         messageId: record.messageId,
         receiveCount,
         retryInSeconds: delay,

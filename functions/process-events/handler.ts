@@ -18,6 +18,7 @@ const env = readEnv(
     TENANTS_FILE: z.string().min(1).default('tenants.json'),
     IDENTITY_KEY_SECRET_ID: z.string().min(1),
     IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(86_400).default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
+    MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).optional(),
   }),
 );
 const telemetry = createTelemetry('process-events');
@@ -38,5 +39,6 @@ export const handler = createProcessEventsHandler(
     retry: new SqsRetryScheduler(new SQSClient({}), env.QUEUE_URL),
     telemetry,
     idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
+    ...(env.MAX_RECEIVE_COUNT !== undefined ? { maxReceiveCount: env.MAX_RECEIVE_COUNT } : {}),
   }),
 );

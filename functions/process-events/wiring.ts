@@ -27,6 +27,7 @@ export interface ProcessWiring {
   telemetry: Telemetry;
   clock?: Clock;
   idempotencyTtlSeconds?: number;
+  maxReceiveCount?: number;
   retryPolicy?: RetryPolicy;
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
   clientTtlMs?: number;
@@ -89,5 +90,6 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
       awsSdkV3Client: wiring.dynamoClient,
     }),
     idempotencyTtlSeconds: wiring.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+    ...(wiring.maxReceiveCount !== undefined ? { maxReceiveCount: wiring.maxReceiveCount } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
+import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import type { HelpdeskEvent } from '../../shared/domain/events.js';
 import type { EventQueue } from '../../shared/domain/ports.js';
 
@@ -8,6 +8,8 @@ import type { EventQueue } from '../../shared/domain/ports.js';
 export interface QueuedMessage {
   messageId: string;
   body: string;
+  /** String message attributes, as SQS delivers them. */
+  attributes: Record<string, string>;
   receiveCount: number;
   sentAt: number;
   /** Epoch ms before which the message is not delivered (in flight or delayed). */
@@ -56,11 +58,16 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
     this.send(JSON.stringify(event));
   }
 
-  /** Adds a raw message body, as SQS SendMessage would. */
-  send(body: string): string {
+  /** Adds a raw message body, as SQS SendMessage would (with DelaySeconds and attributes). */
+  send(body: string, options: { delaySeconds?: number; attributes?: Record<string, string> } = {}): string {
     const messageId = randomUUID();
-    this.main.push({ messageId, body, receiveCount: 0, sentAt: this.now(), visibleAt: this.now() });
+    const visibleAt = this.now() + (options.delaySeconds ?? 0) * 1000 * this.scale;
+    this.main.push({ messageId, body, attributes: options.attributes ?? {}, receiveCount: 0, sentAt: this.now(), visibleAt });
     return messageId;
+  }
+
+  async requeue(body: string, delaySeconds: number, rateLimitedCount: number): Promise<void> {
+    this.send(body, { delaySeconds, attributes: { [RATE_LIMITED_COUNT_ATTRIBUTE]: String(rateLimitedCount) } });
   }
 
   /** ChangeMessageVisibility: the message becomes visible again after `seconds`. */
@@ -97,7 +104,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
       const message = this.deadLetters[i];
       if (!message || (messageIds && !messageIds.includes(message.messageId))) continue;
       this.deadLetters.splice(i, 1);
-      this.main.push({ messageId: message.messageId, body: message.body, receiveCount: 0, sentAt: this.now(), visibleAt: this.now() });
+      this.main.push({ ...message, receiveCount: 0, sentAt: this.now(), visibleAt: this.now() });
       moved += 1;
     }
     return moved;
@@ -149,7 +156,12 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
         SenderId: 'local',
         ApproximateFirstReceiveTimestamp: String(now),
       },
-      messageAttributes: {},
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]) => [
+          name,
+          { stringValue: value, stringListValues: [], binaryListValues: [], dataType: 'String' },
+        ]),
+      ),
       md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: 'arn:aws:sqs:local:000000000000:influence-router-events',

@@ -125,7 +125,9 @@ export class ServiceStack extends Stack {
     grantTableItems(table, this.process, ITEM_READ_WRITE_ACTIONS);
     identityKey.grantRead(this.process);
     tenants.helpdeskSecretIds.forEach((secretId, i) => importSecret(this, `HelpdeskSecret${i}`, secretId).grantRead(this.process));
-    // The event source grants receive, delete and ChangeMessageVisibility (used to honour Retry-After).
+    // A 429 puts the event back as a new delayed message, so its waits use none of its attempts.
+    this.events.queue.grantSendMessages(this.process);
+    // The event source grants receive, delete and ChangeMessageVisibility (used to back off).
     this.process.function.addEventSource(
       new SqsEventSource(this.events.queue, {
         batchSize: PROCESSING.batchSize,

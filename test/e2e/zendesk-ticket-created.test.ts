@@ -184,6 +184,18 @@ describe('helpdesk failures', () => {
     expect(internalNotes(ticket.id)).toHaveLength(1);
   });
 
+  it('keeps waiting out 429s without using up the attempts that would dead-letter the event', async () => {
+    const ticket = newTicket();
+    stack.sandbox.failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
+
+    await deliver(ticket);
+    await stack.queue.drained();
+
+    expect(putsTo(ticket.id).map((r) => r.status)).toEqual([429, 429, 429, 429, 429, 429, 200]);
+    expect(stack.queue.deadLettered()).toHaveLength(0);
+    expect(internalNotes(ticket.id)).toHaveLength(1);
+  });
+
   it('sends an event that keeps failing with 5xx to the dead-letter queue, and a replay applies it', async () => {
     const ticket = newTicket();
     stack.sandbox.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });

@@ -65,13 +65,15 @@ describe('process function grants', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
       ].sort(),
     );
   });
 
-  it('can change message visibility on the event queue, to honour Retry-After', () => {
+  it('can change message visibility on the event queue (backoff) and send to it (a 429 puts the event back)', () => {
     const queue = logicalIdOf(synth.router.service.events.queue);
     expect(resourcesFor(statements.process, 'sqs:ChangeMessageVisibility')).toEqual([JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })]);
+    expect(resourcesFor(statements.process, 'sqs:SendMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })]);
   });
 
   it('touches the base table only, no index', () => {

@@ -30,9 +30,18 @@ export class SqsEventQueue implements EventQueue {
   }
 }
 
-/** Delays the next delivery of a message that failed: the queue's side of retry and Retry-After. */
+/** The message attribute counting how often an event was put back because the helpdesk said 429. */
+export const RATE_LIMITED_COUNT_ATTRIBUTE = 'rateLimitedCount';
+
+/** The queue's side of retries: delaying a failed message, or putting a rate-limited one back. */
 export interface RetryScheduler {
+  /** Delays the next delivery of a message that failed (its visibility timeout). */
   delay(receiptHandle: string, seconds: number): Promise<void>;
+  /**
+   * Sends the message body again, delivered after `delaySeconds`, as a new message: a 429 means
+   * the helpdesk is healthy but busy, so waiting must not use up the event's attempts.
+   */
+  requeue(body: string, delaySeconds: number, rateLimitedCount: number): Promise<void>;
 }
 
 /**
@@ -51,6 +60,20 @@ export class SqsRetryScheduler implements RetryScheduler {
         QueueUrl: this.queueUrl,
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: Math.min(Math.max(0, Math.round(seconds)), 43_200),
+      }),
+    );
+  }
+
+  async requeue(body: string, delaySeconds: number, rateLimitedCount: number): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        // SQS delays a message by at most 15 minutes.
+        DelaySeconds: Math.min(Math.max(0, Math.ceil(delaySeconds)), 900),
+        MessageAttributes: {
+          [RATE_LIMITED_COUNT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(rateLimitedCount) },
+        },
       }),
     );
   }
