@@ -1,0 +1,252 @@
+/**
+ * Privacy and administration commands for one customer of one tenant:
+ *
+ *   npm run customer -- opt-out        --tenant demo --email ada@example.com
+ *   npm run customer -- opt-in         --tenant demo --zendesk-user-id 42
+ *   npm run customer -- export         --tenant demo --handle twitter:ada
+ *   npm run customer -- erase          --tenant demo --email ada@example.com
+ *   npm run customer -- override       --tenant demo --email ada@example.com --kind boost --score 90
+ *                                      --reason "Board member" [--expires 2027-01-01] --by admin@acme.test
+ *   npm run customer -- clear-override --tenant demo --email ada@example.com
+ *   npm run customer -- merge          --tenant demo --zendesk-user-id 42 --email ada@example.com
+ *
+ * Each command names the customer by exactly one identity; merge takes two or more, all of the
+ * same person. Results are printed as JSON (export prints the export document).
+ * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
+ * else the DynamoDB Local that `npm start` runs. TABLE_NAME (default influence-router-local),
+ * IDENTITY_HASH_KEY (the deployment's identity hash key; without it the local stack's
+ * development-only key is used, which must never hash real customers' data).
+ * Exit codes: 0 done, 1 failed or no such customer, 2 bad arguments.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { TenantSchema } from '../../shared/adapters/config/tenants.js';
+import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
+import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
+import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { DynamoPrivacyStore } from '../../shared/adapters/store/privacy-store.js';
+import { createTable } from '../../shared/adapters/store/table.js';
+import { type Identity, handleIdentity } from '../../shared/domain/customer.js';
+import { InvalidPayloadError } from '../../shared/domain/errors.js';
+import type { Clock } from '../../shared/domain/ports.js';
+import { eraseCustomer } from '../../shared/use-cases/erase-customer.js';
+import { exportCustomer } from '../../shared/use-cases/export-customer.js';
+import { mergeCustomers } from '../../shared/use-cases/merge-customers.js';
+import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/opt-out.js';
+import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/set-override.js';
+import { dynamoTarget } from './dynamodb-target.js';
+import { type CliOutput, DEFAULT_LOCAL_TABLE } from './import-scores.js';
+import { DEMO } from './stack.js';
+
+/** The commands `npm run customer` knows. */
+export const CUSTOMER_COMMANDS = ['opt-out', 'opt-in', 'export', 'erase', 'override', 'clear-override', 'merge'] as const;
+type CustomerCommand = (typeof CUSTOMER_COMMANDS)[number];
+
+const USAGE = [
+  `usage: npm run customer -- <${CUSTOMER_COMMANDS.join('|')}> --tenant <id>`,
+  '         (--email <address> | --zendesk-user-id <id> | --handle <network:handle>)',
+  '         [--kind boost|never --score <1-100> --reason <text> --expires <date> --by <who>]   (override)',
+  '         [--endpoint <url>] [--table <name>]',
+  '       merge takes two or more identities of the same customer; every other command exactly one.',
+].join('\n');
+
+const EmailSchema = z.email({ error: 'is not a valid email address' });
+const ZendeskUserIdSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric Zendesk user id');
+const HandleSchema = z.string().regex(/^[a-z0-9_.-]+:@?[^\s:]+$/i, 'must look like network:handle, e.g. twitter:ada');
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+class UsageError extends Error {}
+
+function identitiesFrom(values: { email?: string[]; 'zendesk-user-id'?: string[]; handle?: string[] }): Identity[] {
+  const identities: Identity[] = [];
+  for (const email of values.email ?? []) {
+    const parsed = EmailSchema.safeParse(email.trim());
+    if (!parsed.success) throw new UsageError('--email is not a valid email address');
+    identities.push({ kind: 'email', value: parsed.data });
+  }
+  for (const id of values['zendesk-user-id'] ?? []) {
+    const parsed = ZendeskUserIdSchema.safeParse(id.trim());
+    if (!parsed.success) throw new UsageError(`--zendesk-user-id ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+    identities.push({ kind: 'helpdesk-user', value: `zendesk:${parsed.data}` });
+  }
+  for (const handle of values.handle ?? []) {
+    const parsed = HandleSchema.safeParse(handle.trim());
+    if (!parsed.success) throw new UsageError(`--handle ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+    const colon = parsed.data.indexOf(':');
+    identities.push(handleIdentity(parsed.data.slice(0, colon), parsed.data.slice(colon + 1)));
+  }
+  return identities;
+}
+
+function overrideFrom(values: { kind?: string; score?: string; reason?: string; expires?: string }): OverrideRequest {
+  if (values.kind !== 'boost' && values.kind !== 'never') throw new UsageError('--kind must be boost or never');
+  if (!values.reason) throw new UsageError('--reason is required');
+  const expiresAt = values.expires && DATE_ONLY.test(values.expires) ? `${values.expires}T00:00:00Z` : values.expires;
+  const base = { reason: values.reason, ...(expiresAt ? { expiresAt } : {}) };
+  if (values.kind === 'never') {
+    if (values.score !== undefined) throw new UsageError('--score is for a boost only');
+    return { kind: 'never', ...base };
+  }
+  if (values.score === undefined || !/^\d+$/.test(values.score)) throw new UsageError('--score must be a whole number from 1 to 100');
+  return { kind: 'boost', score: Number(values.score), ...base };
+}
+
+/** A command line, read and checked; only `override` carries an override. */
+type ParsedCommand = {
+  tenant: string;
+  identity: Identity;
+  identities: Identity[];
+  endpoint?: string;
+  table?: string;
+} & ({ command: 'override'; override: { request: OverrideRequest; by: string } } | { command: Exclude<CustomerCommand, 'override'> });
+
+function parseCommand(argv: readonly string[]): ParsedCommand {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      tenant: { type: 'string' },
+      email: { type: 'string', multiple: true },
+      'zendesk-user-id': { type: 'string', multiple: true },
+      handle: { type: 'string', multiple: true },
+      kind: { type: 'string' },
+      score: { type: 'string' },
+      reason: { type: 'string' },
+      expires: { type: 'string' },
+      by: { type: 'string' },
+      endpoint: { type: 'string' },
+      table: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [name, ...extra] = positionals;
+  const command = CUSTOMER_COMMANDS.find((c) => c === name);
+  if (!command) throw new UsageError(name ? `unknown command "${name}"` : 'a command is required');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra.join(' ')}"`);
+  const tenant = TenantSchema.shape.id.safeParse(values.tenant);
+  if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
+  const identities = identitiesFrom(values);
+  const [identity, ...others] = identities;
+  if (!identity) throw new UsageError('an identity is required: --email, --zendesk-user-id or --handle');
+  if (command === 'merge' && others.length === 0) throw new UsageError('merge needs two or more identities of the same customer');
+  if (command !== 'merge' && others.length > 0) throw new UsageError(`${command} takes exactly one identity`);
+  const common = {
+    tenant: tenant.data,
+    identity,
+    identities,
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    ...(values.table ? { table: values.table } : {}),
+  };
+  if (command === 'override') {
+    if (!values.by?.trim()) throw new UsageError('--by is required: who sets the override');
+    return { ...common, command, override: { request: overrideFrom(values), by: values.by } };
+  }
+  const misplaced = (['kind', 'score', 'reason', 'expires', 'by'] as const).find((option) => values[option] !== undefined);
+  if (misplaced) throw new UsageError(`--${misplaced} is for the override command only`);
+  return { ...common, command };
+}
+
+/**
+ * Runs one customer command and returns its exit code.
+ *
+ * @example process.exitCode = await runCustomerCommand(['export', '--tenant', 'demo', '--email', 'ada@example.com'], process.env, console);
+ */
+export async function runCustomerCommand(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  output: CliOutput,
+  clock: Clock = { now: () => new Date() },
+): Promise<number> {
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseCommand(argv);
+  } catch (error) {
+    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const { tenant, identity, identities } = parsed;
+
+  const target = dynamoTarget(parsed.endpoint, env);
+  const endpoint = 'endpoint' in target ? target.endpoint : undefined;
+  const tableName = parsed.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  // The local stack's key, so that these commands find the customers `npm start` knows.
+  const hashKey = env.IDENTITY_HASH_KEY || DEMO.identityKey;
+  if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');
+  const hasherFor = hmacIdentityHashers(hashKey);
+  const client = createDynamoDbClient(target);
+  const print = (result: unknown) => output.out(JSON.stringify(result, null, 2));
+  const notFound = () => {
+    output.err(`No such customer: nobody in tenant ${tenant} is known by that identity.`);
+    return 1;
+  };
+  try {
+    // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
+    if (endpoint) await createTable(client, tableName);
+    const documentClient = createDocumentClient({ client });
+    const customers = new DynamoCustomerStore(documentClient, tableName, hasherFor);
+    const deps: CustomerAdminDeps = { customers, hasherFor, clock };
+    const privacyDeps = { customers, privacy: new DynamoPrivacyStore(documentClient, tableName, hasherFor), clock };
+    const ref = { tenant, identity };
+    switch (parsed.command) {
+      case 'opt-out':
+        print(await optOut(ref, deps));
+        return 0;
+      case 'opt-in': {
+        const result = await optIn(ref, deps);
+        if (result.status === 'not-found') return notFound();
+        print(result);
+        return 0;
+      }
+      case 'export': {
+        const document = await exportCustomer(ref, privacyDeps);
+        if (!document) return notFound();
+        print(document);
+        return 0;
+      }
+      case 'erase': {
+        const result = await eraseCustomer(ref, privacyDeps);
+        if (result.status === 'not-found') return notFound();
+        print(result);
+        return 0;
+      }
+      case 'override': {
+        const result = await setOverride(ref, parsed.override.request, parsed.override.by, deps);
+        if (result.status === 'opted-out') {
+          output.err('Refused: the customer opted out of influence scoring, so they cannot be boosted (a "never" override is allowed).');
+          return 1;
+        }
+        print(result);
+        return 0;
+      }
+      case 'clear-override': {
+        const result = await clearOverride(ref, deps);
+        if (result.status === 'not-found') return notFound();
+        print(result);
+        return 0;
+      }
+      case 'merge': {
+        const result = await mergeCustomers(tenant, identities, { customers, clock });
+        if (!result) return notFound();
+        print({ status: result.absorbedKeys.length > 0 ? 'merged' : 'already-one-profile', ...result });
+        return 0;
+      }
+    }
+  } catch (error) {
+    if (error instanceof InvalidPayloadError) {
+      output.err(`${error.message}: ${error.issues.map((issue) => `${issue.path || 'override'} ${issue.message}`).join('; ')}\n${USAGE}`);
+      return 2;
+    }
+    output.err(`${parsed.command} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runCustomerCommand(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}
