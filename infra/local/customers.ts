@@ -237,7 +237,9 @@ export async function runCustomerCommand(
       output.err(`${error.message}: ${error.issues.map((issue) => `${issue.path || 'override'} ${issue.message}`).join('; ')}\n${USAGE}`);
       return 2;
     }
-    output.err(`${parsed.command} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    const unreachable = endpoint && error instanceof Error && error.message.includes('ECONNREFUSED');
+    const hint = unreachable ? ` (nothing answers at ${endpoint}: is npm start running, or is DYNAMODB_ENDPOINT right?)` : '';
+    output.err(`${parsed.command} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${hint}`);
     return 1;
   } finally {
     client.destroy();
