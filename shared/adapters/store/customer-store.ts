@@ -240,8 +240,10 @@ export function parseAlias(item: Record<string, unknown>, key: ItemKey, tenant: 
 /**
  * Customer profiles and identity aliases in the single table. A customer's key is the hash of the
  * identity it was first seen with; every other identity gets an alias item pointing to that key.
+ * Profiles and aliases expire `profileRetentionDays` (730 by default) after their last write,
+ * unless the customer opted out; profiles found to be one customer are merged with `mergeInto`.
  *
- * @example const store = new DynamoCustomerStore(documentClient, tableName, hmacIdentityHashers(secret));
+ * @example const store = new DynamoCustomerStore(documentClient, tableName, hmacIdentityHashers(secret), { profileRetentionDays: 730 });
  */
 export class DynamoCustomerStore implements CustomerAdminStore {
   private readonly retry: BatchRetryOptions;
