@@ -43,6 +43,19 @@ export interface Decision {
   guardrails: GuardrailNote[];
   /** True when the score is stale or missing and a refresh should be queued. */
   refreshDue: boolean;
+  /**
+   * Whether a due refresh is queued for a provider to do: false when the tenant has none, so the
+   * note does not promise one; undefined when the caller did not say.
+   */
+  refreshQueued?: boolean;
+}
+
+/** What the ticket path knows of the tenant's score provider, so the explanation can say it. */
+export interface ProviderContext {
+  /** The tenant's provider; undefined when its scores come only from imports and overrides. */
+  name?: string;
+  /** Set when a refresh was tried for this ticket and gave no score: failed, or nothing known. */
+  inline?: { outcome: 'failed' | 'no-score'; reason: string };
 }
 
 /** What the policy needs to decide. */
@@ -51,6 +64,7 @@ export interface DecideInput {
   profile?: CustomerProfile;
   policy: Policy;
   now: Date;
+  provider?: ProviderContext;
 }
 
 const DAY_MS = 86_400_000;
@@ -124,9 +138,21 @@ function recentNps(profile: CustomerProfile | undefined, policy: Policy, now: Da
  *
  * @example decide({ ticket, profile, policy: PolicySchema.parse({}), now: new Date() })
  */
-export function decide({ ticket, profile, policy, now }: DecideInput): Decision {
+export function decide({ ticket, profile, policy, now, provider }: DecideInput): Decision {
   const guardrails: GuardrailNote[] = [];
   const { basis, refreshDue } = effectiveScore(profile, policy, now, guardrails);
+  const inline = basis ? undefined : provider?.inline;
+  if (inline) {
+    const who = provider?.name ? `Score provider ${provider.name}` : 'The score provider';
+    // Reported under `no-score`: its effect is exactly that, and stored decisions keep their ids.
+    guardrails.push({
+      id: 'no-score',
+      message:
+        inline.outcome === 'failed'
+          ? `${who} unavailable (${inline.reason}): decided without a score; a refresh is queued.`
+          : `${who} has no score for this customer (${inline.reason}).`,
+    });
+  }
   const tier = tierForScore(basis?.value, policy.tiers);
   const nps = recentNps(profile, policy, now);
 
@@ -172,5 +198,6 @@ export function decide({ ticket, profile, policy, now }: DecideInput): Decision 
     matchedRules: matched.map((rule) => ({ id: rule.id, reason: rule.reason })),
     guardrails,
     refreshDue,
+    ...(provider ? { refreshQueued: refreshDue && provider.name !== undefined } : {}),
   };
 }

@@ -17,7 +17,7 @@ export function renderNote(decision: Decision): string {
   }
 
   if (decision.score) {
-    const stale = decision.score.freshness === 'stale' ? ' The score is due for refresh; a refresh has been requested.' : '';
+    const stale = decision.score.freshness === 'stale' ? ` ${staleText(decision.refreshQueued)}` : '';
     lines.push(`Tier: ${decision.tier} (score ${decision.score.value}). ${decision.score.explanation}${stale}`);
   } else {
     lines.push('Tier: none (baseline service).');
@@ -46,4 +46,10 @@ export function renderNote(decision: Decision): string {
     `Policy ${decision.policyVersion}. Influence only ever raises priority, by at most the policy's cap; customers can opt out.`,
   );
   return lines.join('\n');
+}
+
+function staleText(queued: boolean | undefined): string {
+  if (queued === true) return 'The score is due for refresh; a refresh is queued.';
+  if (queued === false) return 'The score is due for refresh; this tenant updates scores by import, so it is used until it expires.';
+  return 'The score is due for refresh.';
 }

@@ -95,10 +95,76 @@ export interface EventQueue {
   enqueue(event: HelpdeskEvent): Promise<void>;
 }
 
-/** Asks a score provider for a fresh score; undefined when the provider has nothing for this customer. */
+/** Why a provider is asked: on the ticket path (one quick attempt) or by the scheduled refresh (retries). */
+export type ScorePurpose = 'inline' | 'scheduled';
+
+/** One request to a score provider. */
+export interface ScoreRequest {
+  tenant: string;
+  profile: CustomerProfile;
+  /** The requester as the webhook described them, when there is an event. */
+  requester?: Requester;
+  /** What the helpdesk said about the requester on this event, when it was already fetched: saves a lookup. */
+  requesterDetails?: RequesterDetails;
+  purpose: ScorePurpose;
+  now: Date;
+  /** Days until a score made now is due for refresh (the tenant's policy). */
+  refreshAfterDays: number;
+}
+
+/** Why a provider call failed. `circuit-open` failed fast without calling the provider. */
+export type ScoreFailureKind = 'timeout' | 'unavailable' | 'rate-limited' | 'malformed' | 'rejected' | 'circuit-open';
+
+/**
+ * What a score provider answered: a score; no score for this customer, and why; or a failure,
+ * and why. Providers answer failures instead of throwing them, so no caller can forget one.
+ */
+export type ScoreLookup =
+  | { outcome: 'scored'; score: InfluenceScore }
+  | { outcome: 'no-score'; reason: string }
+  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; retryAfterMs?: number };
+
+/** Asks a score provider for a fresh score. */
 export interface ScoreProvider {
   readonly name: string;
-  score(request: { tenant: string; profile: CustomerProfile; requester?: Requester; requesterDetails?: RequesterDetails }): Promise<InfluenceScore | undefined>;
+  score(request: ScoreRequest): Promise<ScoreLookup>;
+}
+
+/** A profile the refresh queue holds as due, with the queue's bookkeeping. */
+export interface DueProfile {
+  profile: CustomerProfile;
+  /** When it became due: its place in the queue. */
+  dueAt: string;
+  /** Failed refreshes in a row since the last good answer. */
+  failures: number;
+}
+
+/**
+ * What a conditional write to a profile did: `changed` when its score is no longer the one read
+ * (an import, an override or another refresh got there first), `opted-out`, or `gone` (erased).
+ */
+export type ScoreWriteOutcome = 'written' | 'changed' | 'opted-out' | 'gone';
+
+/**
+ * The refresh queue over customer profiles, and writes that never overwrite a newer score nor
+ * score an opted-out customer. `read` is always the profile as it was read.
+ */
+export interface ScoreRefreshStore {
+  /** Up to `limit` profiles of the tenant due at `now`, longest due first. */
+  findDue(tenant: string, now: Date, limit: number): Promise<DueProfile[]>;
+  /** Writes a refreshed score, next due at its `refreshAfter`, and clears the failure count. */
+  saveScore(read: CustomerProfile, score: InfluenceScore, at: Date): Promise<ScoreWriteOutcome>;
+  /** Moves the profile's next refresh to `at` and records `failures` in a row. */
+  reschedule(read: CustomerProfile, at: Date, failures: number): Promise<ScoreWriteOutcome>;
+  /** Puts the profile in the queue, due at `at`, unless it is already queued. */
+  ensureQueued(read: CustomerProfile, at: Date): Promise<ScoreWriteOutcome | 'already-queued'>;
+  /** Takes an opted-out customer out of the queue; does nothing to a customer who has not opted out. */
+  dequeue(read: CustomerProfile): Promise<void>;
+}
+
+/** Spaces out calls to an outside service: `acquire` resolves when the next call may start. */
+export interface RateLimiter {
+  acquire(): Promise<void>;
 }
 
 /** Whether a guarded write went through, or the item changed since it was read. */

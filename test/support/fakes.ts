@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import { normaliseIdentity } from '../../shared/domain/customer.js';
 import { ConflictError, TicketNotFoundError } from '../../shared/domain/errors.js';
@@ -14,10 +16,17 @@ import type {
   EventQueue,
   HelpdeskClient,
   IdentityHasher,
+  DueProfile,
   PrivacyStore,
   RequesterDetails,
+  ScoreLookup,
+  ScoreProvider,
+  ScoreRefreshStore,
+  ScoreRequest,
+  ScoreWriteOutcome,
   TicketUpdate,
 } from '../../shared/domain/ports.js';
+import type { InfluenceScore } from '../../shared/domain/score.js';
 
 /** A clock tests move by hand. */
 export class FixedClock implements Clock {
@@ -275,5 +284,189 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
       decisionPointersDeleted: refs,
       decisionsRedacted: held.decisions.length,
     };
+  }
+}
+
+/** The refresh queue in memory over an InMemoryCustomerStore, with the Dynamo store's guarded-write semantics. */
+export class InMemoryScoreRefreshStore implements ScoreRefreshStore {
+  /** Queue position and failures in a row, by `tenant#customerKey`. */
+  readonly queue = new Map<string, { dueAt: string; failures: number }>();
+  constructor(private readonly customers: InMemoryCustomerStore) {}
+
+  async findDue(tenant: string, now: Date, limit: number): Promise<DueProfile[]> {
+    const due: DueProfile[] = [];
+    for (const [key, entry] of this.queue) {
+      const profile = this.customers.profiles.get(key);
+      if (profile?.tenant === tenant && entry.dueAt <= now.toISOString()) due.push({ profile: structuredClone(profile), dueAt: entry.dueAt, failures: entry.failures });
+    }
+    return due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0)).slice(0, limit);
+  }
+
+  async saveScore(read: CustomerProfile, score: InfluenceScore, at: Date): Promise<ScoreWriteOutcome> {
+    const refused = this.refusal(read);
+    if (refused) return refused;
+    const key = `${read.tenant}#${read.customerKey}`;
+    const current = this.customers.profiles.get(key);
+    if (current) this.customers.profiles.set(key, { ...current, score: structuredClone(score), updatedAt: at.toISOString() });
+    this.queue.set(key, { dueAt: new Date(score.refreshAfter).toISOString(), failures: 0 });
+    return 'written';
+  }
+
+  async reschedule(read: CustomerProfile, at: Date, failures: number): Promise<ScoreWriteOutcome> {
+    const refused = this.refusal(read);
+    if (refused) return refused;
+    this.queue.set(`${read.tenant}#${read.customerKey}`, { dueAt: at.toISOString(), failures });
+    return 'written';
+  }
+
+  async ensureQueued(read: CustomerProfile, at: Date): Promise<ScoreWriteOutcome | 'already-queued'> {
+    const refused = this.refusal(read);
+    if (refused) return refused;
+    const key = `${read.tenant}#${read.customerKey}`;
+    if (this.queue.has(key)) return 'already-queued';
+    this.queue.set(key, { dueAt: at.toISOString(), failures: 0 });
+    return 'written';
+  }
+
+  async dequeue(read: CustomerProfile): Promise<void> {
+    const key = `${read.tenant}#${read.customerKey}`;
+    if (this.customers.profiles.get(key)?.optedOut) this.queue.delete(key);
+  }
+
+  private refusal(read: CustomerProfile): ScoreWriteOutcome | undefined {
+    const current = this.customers.profiles.get(`${read.tenant}#${read.customerKey}`);
+    if (!current) return 'gone';
+    if (current.optedOut) return 'opted-out';
+    if (current.score?.scoredAt !== read.score?.scoredAt) return 'changed';
+    return undefined;
+  }
+}
+
+/** A score provider that answers what the test scripted, and records what it was asked. */
+export class ScriptedScoreProvider implements ScoreProvider {
+  readonly requests: ScoreRequest[] = [];
+  private readonly answers: (ScoreLookup | Error)[] = [];
+  constructor(
+    readonly name: string,
+    private readonly fallback: ScoreLookup | Error = { outcome: 'no-score', reason: 'unknown customer' },
+  ) {}
+  /** Answers, in order, for the next calls; then the fallback. */
+  answer(...answers: (ScoreLookup | Error)[]): void {
+    this.answers.push(...answers);
+  }
+  async score(request: ScoreRequest): Promise<ScoreLookup> {
+    this.requests.push(request);
+    const next = this.answers.shift() ?? this.fallback;
+    if (next instanceof Error) throw next;
+    return structuredClone(next);
+  }
+}
+
+/** The request body the scoring service contract allows: nothing more (no email, no name). */
+export const ScoringServiceRequestSchema = z
+  .object({
+    tenant: z.string().min(1),
+    customer: z
+      .object({
+        key: z.string().min(1),
+        handles: z.array(z.object({ network: z.string().min(1), handle: z.string().min(1) }).strict()),
+        helpdeskUserIds: z.array(z.string().regex(/^[a-z]+:\d+$/)),
+      })
+      .strict(),
+  })
+  .strict();
+export type ScoringServiceRequest = z.infer<typeof ScoringServiceRequestSchema>;
+
+/** One scripted answer of the loopback scoring service. */
+export interface ScoringServiceAnswer {
+  status: number;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as it is, instead of `body` (e.g. broken JSON). */
+  raw?: string;
+  headers?: Record<string, string>;
+  /** Hold the answer this long (a client with a shorter timeout gives up first). */
+  delayMs?: number;
+}
+
+/** A request the loopback scoring service accepted. */
+export interface ScoringServiceCall {
+  body: ScoringServiceRequest;
+  /** When it arrived, by the service's clock. */
+  at: number;
+}
+
+/**
+ * A company scoring service on loopback that enforces the HTTP provider's contract: `POST` to
+ * its path, `authorization: Bearer <apiKey>`, a JSON body of exactly the documented shape with no
+ * email anywhere. A request that breaks the contract gets a 4xx and is counted in `violations`.
+ * Answers come from the script, then from `byCustomer`, then 404.
+ */
+export class LoopbackScoringService {
+  readonly calls: ScoringServiceCall[] = [];
+  readonly violations: string[] = [];
+  /** Standing answers by customer key, used once the script is empty. */
+  readonly byCustomer = new Map<string, ScoringServiceAnswer>();
+  private readonly scripted: ScoringServiceAnswer[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  /** Starts the service on 127.0.0.1 at a free port. */
+  static async start(options: { apiKey: string; path?: string; now?: () => number }): Promise<LoopbackScoringService> {
+    const path = options.path ?? '/v1/score';
+    const now = options.now ?? Date.now;
+    const started: { service?: LoopbackScoringService } = {};
+    const server = createServer((req, res) => {
+      if (started.service) void started.service.handle(req, res, options.apiKey, path, now);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const service = new LoopbackScoringService(server, `http://127.0.0.1:${port}${path}`);
+    started.service = service;
+    return service;
+  }
+
+  /** Answers for the next requests, in order. */
+  script(...answers: ScoringServiceAnswer[]): void {
+    this.scripted.push(...answers);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, apiKey: string, path: string, now: () => number): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    const text = Buffer.concat(chunks).toString('utf8');
+    const refuse = (status: number, why: string) => {
+      this.violations.push(why);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: why }));
+    };
+    if (req.method !== 'POST') return refuse(405, `method ${req.method}`);
+    if (req.url !== path) return refuse(404, `path ${req.url}`);
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return refuse(401, 'bad or missing bearer token');
+    if (!req.headers['content-type']?.startsWith('application/json')) return refuse(415, `content-type ${req.headers['content-type']}`);
+    if (/[^\s"@]+@[^\s"@]+\.[a-z]{2,}/i.test(text)) return refuse(400, 'the body carries an email address');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return refuse(400, 'body is not JSON');
+    }
+    const parsed = ScoringServiceRequestSchema.safeParse(json);
+    if (!parsed.success) return refuse(400, `body: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    this.calls.push({ body: parsed.data, at: now() });
+
+    const answer = this.scripted.shift() ?? this.byCustomer.get(parsed.data.customer.key) ?? { status: 404, body: { error: 'unknown customer' } };
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    if (res.destroyed) return;
+    const body = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(body);
   }
 }

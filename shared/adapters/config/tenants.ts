@@ -43,6 +43,63 @@ export const ZendeskHelpdeskSchema = z
 export const HelpdeskConfigSchema = z.discriminatedUnion('kind', [ZendeskHelpdeskSchema]);
 export type HelpdeskConfig = z.infer<typeof HelpdeskConfigSchema>;
 
+/** Circuit breaker of a score provider: opens after `failureThreshold` failures in a row, tries again after `resetAfterMs`. */
+export const BreakerConfigSchema = z
+  .object({
+    failureThreshold: z.number().int().min(1).max(100).default(5),
+    resetAfterMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  })
+  .strict();
+export type BreakerConfig = z.infer<typeof BreakerConfigSchema>;
+
+/**
+ * A company's own scoring service (see the README for its JSON contract). The URL comes from this
+ * file only: https in deployed mode, http on a loopback address allowed in local mode.
+ */
+export const HttpScoringSchema = z
+  .object({
+    url: z.url(),
+    /** Sent as `authorization: Bearer <apiKey>`. */
+    apiKey: SecretRefSchema,
+    /** Per attempt on the scheduled refresh, connection to last byte. */
+    timeoutMs: z.number().int().min(50).max(30_000).default(2000),
+    /** Per attempt on the ticket path, where a single attempt is made so the event is not held up. */
+    inlineTimeoutMs: z.number().int().min(50).max(10_000).default(800),
+    /** Attempts per customer on the scheduled refresh (timeouts, 5xx and 429 are retried). */
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    /** Requests per second the scheduled refresh sends at most. */
+    ratePerSecond: z.number().positive().max(1000).default(5),
+    breaker: BreakerConfigSchema.default({ failureThreshold: 5, resetAfterMs: 30_000 }),
+  })
+  .strict();
+export type HttpScoringConfig = z.infer<typeof HttpScoringSchema>;
+
+/** How many due customers one scheduled run refreshes at most, per tenant. */
+const MaxPerRunSchema = z.number().int().min(1).max(10_000).default(200);
+
+/**
+ * Where a tenant's influence scores come from besides imports and overrides: nothing (`none`, the
+ * default), the requester's helpdesk user fields (`helpdesk-metrics`, named in
+ * `helpdesk.userFields`), or the company's own scoring service (`http`).
+ */
+export const ScoringConfigSchema = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('none') }).strict(),
+  z
+    .object({
+      provider: z.literal('helpdesk-metrics'),
+      /** Helpdesk API reads per second the scheduled refresh makes at most (they share the account's API limit). */
+      ratePerSecond: z.number().positive().max(100).default(2),
+      maxPerRun: MaxPerRunSchema,
+      breaker: BreakerConfigSchema.default({ failureThreshold: 5, resetAfterMs: 30_000 }),
+    })
+    .strict(),
+  z.object({ provider: z.literal('http'), http: HttpScoringSchema, maxPerRun: MaxPerRunSchema }).strict(),
+]);
+export type ScoringConfig = z.infer<typeof ScoringConfigSchema>;
+
+/** The user fields the Reach model cannot do without; `verification` may be left out (read as no check). */
+export const REQUIRED_METRIC_FIELDS = ['followers', 'following', 'engagementPerPost', 'accountAgeDays', 'postCount'] as const;
+
 /** Inbound sources a tenant accepts, each with its verification secrets (several during rotation). */
 export const SourcesSchema = z
   .object({
@@ -61,6 +118,7 @@ export const TenantSchema = z
     helpdesk: HelpdeskConfigSchema,
     sources: SourcesSchema,
     policy: PolicySchema.default(PolicySchema.parse({})),
+    scoring: ScoringConfigSchema.default({ provider: 'none' }),
   })
   .strict();
 export type Tenant = z.infer<typeof TenantSchema>;
@@ -101,11 +159,44 @@ function checkBaseUrl(raw: string, mode: ConfigMode): string | undefined {
     : 'baseUrl must be https, or http on a loopback address';
 }
 
+function checkScoringUrl(raw: string, mode: ConfigMode): string | undefined {
+  const url = new URL(raw);
+  if (url.username || url.password || url.hash) return 'the scoring url must not hold credentials or a fragment';
+  if (url.protocol === 'https:') return undefined;
+  if (mode === 'local' && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  return mode === 'deployed' ? 'the scoring url must be https' : 'the scoring url must be https, or http on a loopback address';
+}
+
+function scoringProblems(tenant: Tenant, mode: ConfigMode): { path: (string | number)[]; message: string }[] {
+  const { scoring } = tenant;
+  if (scoring.provider === 'http') {
+    const problem = checkScoringUrl(scoring.http.url, mode);
+    return problem ? [{ path: ['scoring', 'http', 'url'], message: problem }] : [];
+  }
+  if (scoring.provider === 'helpdesk-metrics') {
+    const missing = REQUIRED_METRIC_FIELDS.filter((field) => tenant.helpdesk.userFields[field] === undefined);
+    if (missing.length > 0) {
+      return [
+        {
+          path: ['helpdesk', 'userFields'],
+          message: `the helpdesk-metrics provider needs the user field keys of ${missing.join(', ')}`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+function scoringSecretRefs(tenant: Tenant): { path: (string | number)[]; ref: SecretRef }[] {
+  return tenant.scoring.provider === 'http' ? [{ path: ['scoring', 'http', 'apiKey'], ref: tenant.scoring.http.apiKey }] : [];
+}
+
 function secretRefs(tenant: Tenant): { path: (string | number)[]; ref: SecretRef }[] {
   const refs: { path: (string | number)[]; ref: SecretRef }[] = [
     { path: ['helpdesk', 'apiToken'], ref: tenant.helpdesk.apiToken },
   ];
   tenant.sources.zendesk?.signingSecrets.forEach((ref, i) => refs.push({ path: ['sources', 'zendesk', 'signingSecrets', i], ref }));
+  refs.push(...scoringSecretRefs(tenant));
   return refs;
 }
 
@@ -128,6 +219,7 @@ export function parseTenantsFile(data: unknown, mode: ConfigMode, origin = 'tena
   parsed.data.tenants.forEach((tenant, index) => {
     const urlProblem = checkBaseUrl(tenant.helpdesk.baseUrl, mode);
     if (urlProblem) problems.push({ path: ['tenants', index, 'helpdesk', 'baseUrl'], message: urlProblem });
+    for (const problem of scoringProblems(tenant, mode)) problems.push({ ...problem, path: ['tenants', index, ...problem.path] });
     if (mode === 'deployed') {
       for (const { path, ref } of secretRefs(tenant)) {
         if (!('secretId' in ref)) {
@@ -145,6 +237,20 @@ export function secretIdsOf(file: TenantsFile): string[] {
   const ids = new Set<string>();
   for (const tenant of file.tenants) {
     for (const { ref } of secretRefs(tenant)) if ('secretId' in ref) ids.add(ref.secretId);
+  }
+  return [...ids];
+}
+
+/**
+ * The Secrets Manager secret ids of score providers (the HTTP provider's API key), for the
+ * functions that call providers: the processor and the scheduled refresh.
+ *
+ * @example scoringSecretIdsOf(file) // ['influence-router/acme/scoring-api']
+ */
+export function scoringSecretIdsOf(file: TenantsFile): string[] {
+  const ids = new Set<string>();
+  for (const tenant of file.tenants) {
+    for (const { ref } of scoringSecretRefs(tenant)) if ('secretId' in ref) ids.add(ref.secretId);
   }
   return [...ids];
 }

@@ -1,0 +1,88 @@
+import type { Clock, HelpdeskClient, RateLimiter, ScoreProvider } from '../../domain/ports.js';
+import type { Tenant } from '../config/tenants.js';
+import type { SecretResolver } from '../secrets/secret-resolver.js';
+import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import { HelpdeskMetricsProvider } from './helpdesk-metrics.js';
+import { type HttpBackoff, HttpScoreProvider } from './http-provider.js';
+import { realSleep, type Sleep, TokenBucket } from './rate-limiter.js';
+
+/** One tenant's score provider with its refresh limits; the breaker and the bucket live as long as it does. */
+export interface TenantScoring {
+  provider: ScoreProvider;
+  /** Spaces out the scheduled refresh's calls to the provider. */
+  limiter: RateLimiter;
+  /** Most customers one scheduled run refreshes for this tenant. */
+  maxPerRun: number;
+}
+
+/** What the providers are built from. */
+export interface TenantScoringWiring {
+  tenant(id: string): Tenant | undefined;
+  secrets: SecretResolver;
+  /** The tenant's helpdesk client, for helpdesk-metrics lookups outside the ticket path. */
+  helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
+  clock: Clock;
+  sleep?: Sleep;
+  random?: () => number;
+  fetch?: typeof fetch;
+  backoff?: Partial<HttpBackoff>;
+  /** Told when a tenant's breaker changes state. */
+  onBreakerChange?: (tenantId: string, from: BreakerState, to: BreakerState) => void;
+}
+
+/**
+ * Builds each tenant's score provider from the tenants file on first use and keeps it, so its
+ * circuit breaker and rate limiter hold across events and runs in one process. Undefined for a
+ * tenant whose scores come only from imports and overrides (`"provider": "none"`).
+ *
+ * @example const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor, clock });
+ */
+export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) => TenantScoring | undefined {
+  const built = new Map<string, TenantScoring | undefined>();
+  const sleep = wiring.sleep ?? realSleep;
+
+  function build(tenant: Tenant): TenantScoring | undefined {
+    const { scoring } = tenant;
+    if (scoring.provider === 'none') return undefined;
+    const breakerConfig = scoring.provider === 'http' ? scoring.http.breaker : scoring.breaker;
+    const breaker = new CircuitBreaker({
+      ...breakerConfig,
+      clock: wiring.clock,
+      ...(wiring.onBreakerChange ? { onStateChange: (from, to) => wiring.onBreakerChange?.(tenant.id, from, to) } : {}),
+    });
+    if (scoring.provider === 'helpdesk-metrics') {
+      return {
+        provider: new HelpdeskMetricsProvider({ fieldKeys: tenant.helpdesk.userFields, helpdesk: () => wiring.helpdeskFor(tenant.id), breaker }),
+        limiter: new TokenBucket({ ratePerSecond: scoring.ratePerSecond, clock: wiring.clock, sleep }),
+        maxPerRun: scoring.maxPerRun,
+      };
+    }
+    const { http } = scoring;
+    return {
+      provider: new HttpScoreProvider({
+        url: http.url,
+        apiKey: () => wiring.secrets.resolve(http.apiKey),
+        timeoutMs: http.timeoutMs,
+        inlineTimeoutMs: http.inlineTimeoutMs,
+        maxAttempts: http.maxAttempts,
+        breaker,
+        clock: wiring.clock,
+        sleep,
+        ...(wiring.random ? { random: wiring.random } : {}),
+        ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+        ...(wiring.backoff ? { backoff: wiring.backoff } : {}),
+      }),
+      limiter: new TokenBucket({ ratePerSecond: http.ratePerSecond, clock: wiring.clock, sleep }),
+      maxPerRun: scoring.maxPerRun,
+    };
+  }
+
+  return (tenantId) => {
+    if (built.has(tenantId)) return built.get(tenantId);
+    const tenant = wiring.tenant(tenantId);
+    if (!tenant) return undefined;
+    const scoring = build(tenant);
+    built.set(tenantId, scoring);
+    return scoring;
+  };
+}
