@@ -15,9 +15,10 @@ export interface ImportedScore {
 export interface ScoreImportStore {
   /**
    * Stores each score on the customer known by its identity (a new profile when nobody is),
-   * keeping every other field; later entries win for the same customer; repeatable.
+   * keeping every other field; later entries win for the same customer; repeatable. Customers
+   * who opted out are never scored: their entries' indexes come back in `optedOut`.
    */
-  upsertScores(tenant: string, entries: readonly ImportedScore[], updatedAt: string): Promise<void>;
+  upsertScores(tenant: string, entries: readonly ImportedScore[], updatedAt: string): Promise<{ optedOut: readonly number[] }>;
 }
 
 /** What an import reads. */
@@ -119,7 +120,8 @@ function reasonOf(error: z.ZodError): string {
  * Imports influence scores for one tenant from rows of (email or Zendesk user id, score):
  * validates every row, reports rejected rows by line and reason, and stores accepted rows in
  * windows. Scores are stamped with `now`, so re-running a file leaves the same items; other
- * profile data (opt-out, override, NPS, identities) is kept.
+ * profile data (override, NPS, identities) is kept, and a customer who opted out is not scored
+ * (the row is reported as rejected).
  *
  * @example const result = await importScores({ tenant: 'demo', rows: readCsvRows(stream), now: new Date(), sourceName: 'scores.csv' }, { store });
  */
@@ -132,12 +134,17 @@ export async function importScores(input: ImportScoresInput, deps: ImportScoresD
   const rejected: RejectedRow[] = [];
   let imported = 0;
   let window: ImportedScore[] = [];
+  let lines: number[] = [];
 
   const flush = async () => {
     if (window.length === 0) return;
-    await deps.store.upsertScores(input.tenant, window, scoredAt);
-    imported += window.length;
+    const { optedOut } = await deps.store.upsertScores(input.tenant, window, scoredAt);
+    for (const index of optedOut) {
+      rejected.push({ line: lines[index] ?? 0, reason: 'the customer opted out of influence scoring' });
+    }
+    imported += window.length - optedOut.length;
     window = [];
+    lines = [];
     deps.onProgress?.(imported);
   };
 
@@ -152,6 +159,7 @@ export async function importScores(input: ImportScoresInput, deps: ImportScoresD
       continue;
     }
     const { identity, score: value } = parsed.data;
+    lines.push(row.line);
     window.push({
       identity,
       score: {
@@ -168,5 +176,6 @@ export async function importScores(input: ImportScoresInput, deps: ImportScoresD
     if (window.length >= windowSize) await flush();
   }
   await flush();
+  rejected.sort((a, b) => a.line - b.line);
   return { imported, rejected, durationMs: Math.round(performance.now() - started) };
 }

@@ -470,19 +470,27 @@ export class DynamoCustomerStore implements CustomerAdminStore {
    * loses that write; imports are an operator's batch job, so that window is accepted.
    * Runs 8 requests at once unless the store was given another concurrency.
    */
-  async upsertScores(tenant: string, entries: readonly ScoreUpsert[], updatedAt: string): Promise<void> {
+  async upsertScores(tenant: string, entries: readonly ScoreUpsert[], updatedAt: string): Promise<{ optedOut: number[] }> {
     const hasher = this.hasher(tenant);
     const byHash = new Map<string, ScoreUpsert>();
-    for (const entry of entries) {
+    const indexesByHash = new Map<string, number[]>();
+    entries.forEach((entry, index) => {
       const hash = hasher.hash(entry.identity);
       // Delete first so a repeated identity moves to the end: the last entry wins.
       byHash.delete(hash);
       byHash.set(hash, entry);
-    }
+      indexesByHash.set(hash, [...(indexesByHash.get(hash) ?? []), index]);
+    });
     const existing = await this.loadForImport(tenant, [...byHash.keys()]);
     const writes = new Map<string, Record<string, unknown>>();
+    const optedOut: number[] = [];
     for (const [hash, entry] of byHash) {
       const found = existing.get(hash);
+      // An opt-out deleted this customer's score inputs; an import must not bring a score back.
+      if (found?.profile.optedOut) {
+        optedOut.push(...(indexesByHash.get(hash) ?? []));
+        continue;
+      }
       const profile: CustomerProfile = found
         ? { ...found.profile, score: entry.score, updatedAt }
         : {
@@ -500,6 +508,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     }
     const requests = [...writes.values()].map((Item) => ({ PutRequest: { Item } }));
     await batchWriteAll(this.client, this.tableName, requests, this.importRetry());
+    return { optedOut: optedOut.sort((a, b) => a - b) };
   }
 
   private importRetry(): BatchRetryOptions {

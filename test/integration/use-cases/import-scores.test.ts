@@ -112,17 +112,16 @@ describe('importScores', () => {
     expect(await tenantItems(tenant)).toEqual(before);
   });
 
-  it('keeps opt-out, override, NPS and identities, and scores the customer an alias points to', async () => {
+  it('keeps override, NPS and identities, and scores the customer an alias points to', async () => {
     // Arrange: a customer first seen by Zendesk user id, later linked to an email
     const tenant = newTenant();
     const userId = zendeskUser('42');
-    const byEmail = email('opted.out@example.com');
+    const byEmail = email('vip@example.com');
     const existing: CustomerProfile = {
       tenant,
       customerKey: hasherFor(tenant).hash(userId),
       identities: { helpdeskUserIds: ['zendesk:42'], emailHashes: [], handles: [{ network: 'twitter', handle: 'ada' }] },
-      optedOut: true,
-      optedOutAt: '2026-11-01T00:00:00.000Z',
+      optedOut: false,
       override: { kind: 'never', reason: 'Asked not to be prioritised' },
       latestNps: { score: 9, category: 'promoter', answeredAt: '2026-11-10T00:00:00.000Z', responseId: 'r-9' },
       createdAt: '2026-10-01T00:00:00.000Z',
@@ -130,7 +129,7 @@ describe('importScores', () => {
     };
     await store().saveCustomer(existing, [userId, byEmail]);
     async function* rows(): AsyncGenerator<ImportRow> {
-      yield { line: 2, fields: { email: 'Opted.Out@example.com', score: '91' } };
+      yield { line: 2, fields: { email: 'VIP@example.com', score: '91' } };
     }
 
     // Act
@@ -147,6 +146,35 @@ describe('importScores', () => {
     });
     // Still one profile and one alias: the email did not become a second customer.
     expect((await tenantItems(tenant)).map((item) => item.sk).sort()).toEqual(['ALIAS', 'PROFILE']);
+  });
+
+  it('never scores a customer who opted out, and reports their rows', async () => {
+    // Arrange
+    const tenant = newTenant();
+    const byEmail = email('opted.out@example.com');
+    const optedOut: CustomerProfile = {
+      tenant,
+      customerKey: hasherFor(tenant).hash(byEmail),
+      identities: { helpdeskUserIds: [], emailHashes: [hasherFor(tenant).hash(byEmail)], handles: [] },
+      optedOut: true,
+      optedOutAt: '2026-11-01T00:00:00.000Z',
+      createdAt: '2026-10-01T00:00:00.000Z',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+    };
+    await store().saveCustomer(optedOut, [byEmail]);
+    async function* rows(): AsyncGenerator<ImportRow> {
+      yield { line: 2, fields: { email: 'someone.else@example.com', score: '50' } };
+      yield { line: 3, fields: { email: 'Opted.Out@example.com', score: '91' } };
+    }
+
+    // Act
+    const result = await importScores({ tenant, rows: rows(), now, sourceName: 'all.csv' }, { store: store() });
+
+    // Assert
+    expect(result).toMatchObject({ imported: 1, rejected: [{ line: 3, reason: 'the customer opted out of influence scoring' }] });
+    const found = await store().findCustomer(tenant, [byEmail]);
+    expect(found?.score).toBeUndefined();
+    expect(found?.optedOut).toBe(true);
   });
 
   it('imports JSON Lines the same way', async () => {
