@@ -1,6 +1,6 @@
 import type { CustomerProfile, Identity } from '../domain/customer.js';
 import { handleIdentity } from '../domain/customer.js';
-import { type Decision, decide } from '../domain/decide.js';
+import { type Decision, decide, type ProviderContext } from '../domain/decide.js';
 import { ConfigurationError, ConflictError, RateLimitedError, TicketNotFoundError, TransientError } from '../domain/errors.js';
 import type { Requester, TicketCreated, TicketSnapshot } from '../domain/events.js';
 import { renderNote } from '../domain/note.js';
@@ -13,8 +13,12 @@ import type {
   HelpdeskClient,
   IdentityHasher,
   RequesterDetails,
+  ScoreProvider,
+  ScoreRefreshStore,
 } from '../domain/ports.js';
 import { maxPriority } from '../domain/priority.js';
+import { scoreFreshness } from '../domain/score.js';
+import { refreshScore } from './refresh-score.js';
 
 /** The slice of a tenant this use case needs. */
 export interface TenantView {
@@ -38,6 +42,14 @@ export interface ProcessTicketDeps {
   logger: UseCaseLogger;
   /** How many times a 409 (ticket changed meanwhile) is met by re-reading and deciding again. */
   maxConflictRetries?: number;
+  /**
+   * The tenant's score provider, asked once on the ticket path for a customer with no usable
+   * score; undefined for a tenant whose scores come only from imports and overrides. Without it
+   * (or without `scoreRefresh`) no provider is ever called here.
+   */
+  scoreProviderFor?(tenantId: string): ScoreProvider | undefined;
+  /** Where a score made on the ticket path is written, and the refresh queue. */
+  scoreRefresh?: ScoreRefreshStore;
 }
 
 /** What happened to the event. */
@@ -103,13 +115,17 @@ function mergeProfile(
  * Finds the customer, resolving their email and social identities through the helpdesk once
  * per customer, and keeps what it learnt on the profile.
  */
-async function loadCustomer(event: TicketCreated, deps: ProcessTicketDeps, helpdesk: HelpdeskClient): Promise<CustomerProfile | undefined> {
+async function loadCustomer(
+  event: TicketCreated,
+  deps: ProcessTicketDeps,
+  helpdesk: HelpdeskClient,
+): Promise<{ profile?: CustomerProfile; details?: RequesterDetails }> {
   const hasher = deps.hasherFor(event.tenant);
   const known = identitiesOf(event.source, event.requester);
-  if (known.length === 0) return undefined;
+  if (known.length === 0) return {};
   let profile = await deps.customers.findCustomer(event.tenant, known);
   const userId = event.requester.helpdeskUserId;
-  if (!userId || profile?.identitiesResolvedAt) return profile;
+  if (!userId || profile?.identitiesResolvedAt) return profile ? { profile } : {};
 
   let details: RequesterDetails | undefined;
   try {
@@ -128,7 +144,72 @@ async function loadCustomer(event: TicketCreated, deps: ProcessTicketDeps, helpd
   const now = deps.clock.now().toISOString();
   const merged = mergeProfile(profile, event.tenant, identities, hasher, now, details !== undefined);
   await deps.customers.saveCustomer(merged, identities);
-  return merged;
+  return { profile: merged, ...(details ? { details } : {}) };
+}
+
+/** What the ticket path scored, and what the explanation should say about the provider. */
+interface InlineScoring {
+  profile?: CustomerProfile;
+  provider?: ProviderContext;
+}
+
+/**
+ * Gives a customer with no usable score (none, or past the maximum age) one chance to be scored
+ * before the decision: one provider call, with the requester details this event already fetched.
+ * A stale score is used as it is: it is already in the refresh queue. A provider that fails or
+ * knows nothing never fails the event: the decision goes ahead without a score, says why, and
+ * the customer is left in the refresh queue.
+ */
+async function scoreInline(
+  event: TicketCreated,
+  deps: ProcessTicketDeps,
+  policy: Policy,
+  loaded: { profile?: CustomerProfile; details?: RequesterDetails },
+): Promise<InlineScoring> {
+  const { profile } = loaded;
+  if (!deps.scoreProviderFor) return profile ? { profile } : {};
+  const provider = deps.scoreProviderFor(event.tenant);
+  const context: ProviderContext = provider ? { name: provider.name } : {};
+  if (!profile || !provider || !deps.scoreRefresh || !needsScore(profile, policy, deps.clock.now())) {
+    return { ...(profile ? { profile } : {}), provider: context };
+  }
+
+  const result = await refreshScore(
+    {
+      profile,
+      purpose: 'inline',
+      freshness: policy.freshness,
+      requester: event.requester,
+      ...(loaded.details ? { requesterDetails: loaded.details } : {}),
+    },
+    { provider, store: deps.scoreRefresh, clock: deps.clock },
+  );
+  switch (result.outcome) {
+    case 'refreshed':
+    case 'superseded':
+      // A score written by someone else meanwhile is no fresher than this one: decide with it.
+      return { profile: { ...profile, score: result.score }, provider: context };
+    case 'no-score':
+      return { profile, provider: { ...context, inline: { outcome: 'no-score', reason: result.reason } } };
+    case 'failed':
+      deps.logger.warn('score provider failed on the ticket path; deciding without a score', {
+        tenant: event.tenant,
+        provider: provider.name,
+        kind: result.kind,
+      });
+      return { profile, provider: { ...context, inline: { outcome: 'failed', reason: result.reason } } };
+    case 'skipped':
+      // Opted out since the profile was read: honour it now.
+      return { profile: result.reason === 'opted-out' ? { ...profile, optedOut: true } : profile, provider: context };
+  }
+}
+
+/** No score, or one past the maximum age, for a customer who has not opted out and has no live override. */
+function needsScore(profile: CustomerProfile, policy: Policy, now: Date): boolean {
+  if (profile.optedOut) return false;
+  const override = profile.override;
+  if (override && (!override.expiresAt || Date.parse(override.expiresAt) > now.getTime())) return false;
+  return !profile.score || scoreFreshness(profile.score, now, policy.freshness) === 'expired';
 }
 
 function unchanged(decision: Decision): boolean {
@@ -184,7 +265,7 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
   if (previous && previous.status !== 'pending') return { status: 'duplicate', record: previous };
 
   const helpdesk = await deps.helpdeskFor(event.tenant);
-  const profile = await loadCustomer(event, deps, helpdesk);
+  const { profile, provider } = await scoreInline(event, deps, tenant.policy, await loadCustomer(event, deps, helpdesk));
 
   let ticket: TicketSnapshot = event.ticket;
   if (!ticket.updatedStamp) ticket = await helpdesk.getTicket(ticket.id);
@@ -202,7 +283,7 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
 
   for (let attempt = 0; ; attempt += 1) {
     const now = deps.clock.now();
-    const decision = decide({ ticket, ...(profile ? { profile } : {}), policy: tenant.policy, now });
+    const decision = decide({ ticket, ...(profile ? { profile } : {}), ...(provider ? { provider } : {}), policy: tenant.policy, now });
     const note = renderNote(decision);
     const record: DecisionRecord = { ...base, decidedAt: now.toISOString(), status: 'pending', decision, note };
 

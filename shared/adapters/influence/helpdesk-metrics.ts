@@ -1,5 +1,5 @@
 import { PermanentHelpdeskError } from '../../domain/errors.js';
-import type { HelpdeskClient, RequesterDetails, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
+import type { HelpdeskClient, RateLimiter, RequesterDetails, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
 import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../domain/score-model.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { failed, failureOf } from './provider-failures.js';
@@ -107,6 +107,8 @@ export interface HelpdeskMetricsOptions {
   helpdesk: () => Promise<HelpdeskClient>;
   /** Guards the helpdesk lookups of the scheduled refresh. */
   breaker: CircuitBreaker;
+  /** Paces the helpdesk lookups of the scheduled refresh (they share the account's API limit). */
+  limiter?: RateLimiter;
   /** Prefix of the profile's helpdesk user ids that belong to this helpdesk (default `zendesk`). */
   source?: string;
 }
@@ -115,7 +117,8 @@ export interface HelpdeskMetricsOptions {
  * Scores a customer from what the helpdesk already holds about them: the user fields named in
  * the tenant's configuration, run through the Reach model, so the score explains itself. On the
  * ticket path it uses the requester details already fetched for the event; otherwise it reads the
- * requester once through the helpdesk API, behind the tenant's circuit breaker.
+ * requester once through the helpdesk API, behind the tenant's circuit breaker and, on the
+ * scheduled refresh, its rate limiter.
  *
  * @example await new HelpdeskMetricsProvider({ fieldKeys, helpdesk: async () => zendesk, breaker }).score(request)
  */
@@ -147,6 +150,7 @@ export class HelpdeskMetricsProvider implements ScoreProvider {
     const qualified = request.profile.identities.helpdeskUserIds.find((id) => id.startsWith(this.#prefix));
     const userId = qualified?.slice(this.#prefix.length) ?? request.requester?.helpdeskUserId;
     if (!userId) return { outcome: 'no-score', reason: `no ${this.#prefix.slice(0, -1)} user id is known for this customer` };
+    if (request.purpose === 'scheduled') await this.options.limiter?.acquire();
     const permit = this.options.breaker.admit();
     if (!permit) return failed('circuit-open', 'helpdesk lookups paused after repeated failures');
     try {

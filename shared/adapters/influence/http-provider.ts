@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
+import type { Clock, RateLimiter, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { computeReachScore, ReachInputsSchema, toInfluenceScore } from '../../domain/score-model.js';
 import { jsonRequest, parseRetryAfter } from '../http/json-request.js';
@@ -68,6 +68,8 @@ export interface HttpScoreProviderOptions {
   /** Attempts per customer on the scheduled refresh. */
   maxAttempts: number;
   breaker: CircuitBreaker;
+  /** Paces every request of the scheduled refresh, retries included; the ticket path never waits for it. */
+  limiter?: RateLimiter;
   clock: Clock;
   backoff?: Partial<HttpBackoff>;
   sleep?: Sleep;
@@ -85,7 +87,8 @@ type Attempt = { final: ScoreLookup } | { retry: FailedLookup };
  * contract in the README). Each attempt has a timeout; timeouts, 5xx, 408 and 429 are retried with
  * exponential backoff and jitter (a 429's Retry-After is honoured up to a cap) up to `maxAttempts`
  * on the scheduled refresh and not at all on the ticket path. Every attempt passes the tenant's
- * circuit breaker, so an open breaker fails fast. A 404 or `{"score": null}` is no score; an
+ * circuit breaker, so an open breaker fails fast, and on the scheduled refresh waits for the
+ * tenant's rate limiter. A 404 or `{"score": null}` is no score; an
  * answer that breaks the contract is a failure.
  *
  * @example await new HttpScoreProvider({ url, apiKey, timeoutMs: 2000, inlineTimeoutMs: 800, maxAttempts: 3, breaker, clock }).score(request)
@@ -117,6 +120,7 @@ export class HttpScoreProvider implements ScoreProvider {
     const body = requestBody(request);
 
     for (let attempt = 1; ; attempt += 1) {
+      if (!inline) await this.options.limiter?.acquire();
       const permit = this.options.breaker.admit();
       if (!permit) return failed('circuit-open', 'calls paused after repeated failures');
       const result = await this.#attempt(request, body, apiKey, timeoutMs);

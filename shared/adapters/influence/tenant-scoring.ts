@@ -1,4 +1,4 @@
-import type { Clock, HelpdeskClient, RateLimiter, ScoreProvider } from '../../domain/ports.js';
+import type { Clock, HelpdeskClient, ScoreProvider } from '../../domain/ports.js';
 import type { Tenant } from '../config/tenants.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
@@ -6,12 +6,12 @@ import { HelpdeskMetricsProvider } from './helpdesk-metrics.js';
 import { type HttpBackoff, HttpScoreProvider } from './http-provider.js';
 import { realSleep, type Sleep, TokenBucket } from './rate-limiter.js';
 
-/** One tenant's score provider with its refresh limits; the breaker and the bucket live as long as it does. */
+/**
+ * One tenant's score provider, with its circuit breaker and rate limiter inside it (they live as
+ * long as it does), and how many customers one scheduled run refreshes at most.
+ */
 export interface TenantScoring {
   provider: ScoreProvider;
-  /** Spaces out the scheduled refresh's calls to the provider. */
-  limiter: RateLimiter;
-  /** Most customers one scheduled run refreshes for this tenant. */
   maxPerRun: number;
 }
 
@@ -32,7 +32,8 @@ export interface TenantScoringWiring {
 
 /**
  * Builds each tenant's score provider from the tenants file on first use and keeps it, so its
- * circuit breaker and rate limiter hold across events and runs in one process. Undefined for a
+ * circuit breaker and rate limiter (`ratePerSecond`, for the scheduled refresh's requests) hold
+ * across events and runs in one process. Undefined for a
  * tenant whose scores come only from imports and overrides (`"provider": "none"`).
  *
  * @example const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor, clock });
@@ -52,8 +53,12 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
     });
     if (scoring.provider === 'helpdesk-metrics') {
       return {
-        provider: new HelpdeskMetricsProvider({ fieldKeys: tenant.helpdesk.userFields, helpdesk: () => wiring.helpdeskFor(tenant.id), breaker }),
-        limiter: new TokenBucket({ ratePerSecond: scoring.ratePerSecond, clock: wiring.clock, sleep }),
+        provider: new HelpdeskMetricsProvider({
+          fieldKeys: tenant.helpdesk.userFields,
+          helpdesk: () => wiring.helpdeskFor(tenant.id),
+          breaker,
+          limiter: new TokenBucket({ ratePerSecond: scoring.ratePerSecond, clock: wiring.clock, sleep }),
+        }),
         maxPerRun: scoring.maxPerRun,
       };
     }
@@ -66,13 +71,13 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
         inlineTimeoutMs: http.inlineTimeoutMs,
         maxAttempts: http.maxAttempts,
         breaker,
+        limiter: new TokenBucket({ ratePerSecond: http.ratePerSecond, clock: wiring.clock, sleep }),
         clock: wiring.clock,
         sleep,
         ...(wiring.random ? { random: wiring.random } : {}),
         ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
         ...(wiring.backoff ? { backoff: wiring.backoff } : {}),
       }),
-      limiter: new TokenBucket({ ratePerSecond: http.ratePerSecond, clock: wiring.clock, sleep }),
       maxPerRun: scoring.maxPerRun,
     };
   }

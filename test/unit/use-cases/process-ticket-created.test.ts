@@ -1,13 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CircuitBreaker } from '../../../shared/adapters/influence/circuit-breaker.js';
+import { HelpdeskMetricsProvider } from '../../../shared/adapters/influence/helpdesk-metrics.js';
+import type { CustomerProfile } from '../../../shared/domain/customer.js';
 import { RateLimitedError } from '../../../shared/domain/errors.js';
 import type { TicketCreated } from '../../../shared/domain/events.js';
 import { PolicySchema, type PolicyInput } from '../../../shared/domain/policy.js';
+import type { ScoreProvider } from '../../../shared/domain/ports.js';
 import { processTicketCreated, type ProcessTicketDeps } from '../../../shared/use-cases/process-ticket-created.js';
 import {
   FixedClock,
   InMemoryCustomerStore,
   InMemoryDecisionLog,
   InMemoryHelpdesk,
+  InMemoryScoreRefreshStore,
+  ScriptedScoreProvider,
   TestHasher,
 } from '../../support/fakes.js';
 
@@ -209,5 +215,209 @@ describe('processTicketCreated', () => {
 
     expect(outcome.status).toBe('skipped');
     expect(warnings[0]).toMatch(/requester lookup failed/);
+  });
+});
+
+describe('processTicketCreated: score freshness and the score provider', () => {
+  const DAY = 86_400_000;
+  const FIELD_KEYS = {
+    followers: 'followers',
+    following: 'following',
+    engagementPerPost: 'engagement_per_post',
+    accountAgeDays: 'account_age_days',
+    postCount: 'post_count',
+    verification: 'verification',
+  };
+  let helpdesk: InMemoryHelpdesk;
+  let customers: InMemoryCustomerStore;
+  let queue: InMemoryScoreRefreshStore;
+  let decisions: InMemoryDecisionLog;
+  let provider: ScoreProvider | undefined;
+  let warnings: string[];
+  let deps: ProcessTicketDeps;
+  const hasher = new TestHasher('acme');
+  const email = { kind: 'email' as const, value: 'ada@example.com' };
+  const key = hasher.hash(email);
+
+  beforeEach(() => {
+    helpdesk = new InMemoryHelpdesk();
+    helpdesk.addTicket({ id: '35436', priority: 'normal', tags: ['printer'], updatedStamp: 'stamp-0' });
+    helpdesk.users.set('501', {
+      helpdeskUserId: '501',
+      email: 'Ada@Example.com',
+      handles: [],
+      // Zendesk user_fields as the API answers them: integers, a decimal, a text count, a dropdown.
+      fields: { followers: 48_000, following: 1_100, engagement_per_post: 350.0, account_age_days: 2_920, post_count: '5,200', verification: 'paid', vip: false },
+    });
+    customers = new InMemoryCustomerStore((tenant) => new TestHasher(tenant));
+    queue = new InMemoryScoreRefreshStore(customers);
+    decisions = new InMemoryDecisionLog();
+    warnings = [];
+    const clock = new FixedClock(NOW);
+    provider = new HelpdeskMetricsProvider({
+      fieldKeys: FIELD_KEYS,
+      helpdesk: async () => helpdesk,
+      breaker: new CircuitBreaker({ failureThreshold: 5, resetAfterMs: 30_000, clock }),
+    });
+    deps = {
+      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse({}) } : undefined),
+      helpdeskFor: async () => helpdesk,
+      customers,
+      hasherFor: (tenant) => new TestHasher(tenant),
+      decisions,
+      clock,
+      logger: { warn: (message) => warnings.push(message) },
+      scoreProviderFor: () => provider,
+      scoreRefresh: queue,
+    };
+  });
+
+  async function seed(extra: Partial<CustomerProfile> = {}, ageDays?: number): Promise<void> {
+    const scoredAt = ageDays === undefined ? undefined : new Date(NOW.getTime() - ageDays * DAY);
+    await customers.saveCustomer(
+      {
+        tenant: 'acme',
+        customerKey: key,
+        identities: { helpdeskUserIds: [], emailHashes: [key], handles: [] },
+        optedOut: false,
+        ...(scoredAt
+          ? {
+              score: {
+                value: 72,
+                source: 'import',
+                modelVersion: 'import-1',
+                scoredAt: scoredAt.toISOString(),
+                refreshAfter: new Date(scoredAt.getTime() + 7 * DAY).toISOString(),
+                components: {},
+                inputs: {},
+                explanation: 'Imported score 72.',
+              },
+            }
+          : {}),
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+        ...extra,
+      },
+      [email],
+    );
+  }
+
+  const record = () => decisions.records.get('acme#zendesk:ticket-created:35436');
+
+  it('uses a fresh score and asks no provider', async () => {
+    await seed({}, 2);
+    const scripted = new ScriptedScoreProvider('http');
+    provider = scripted;
+
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(scripted.requests).toHaveLength(0);
+    expect(record()?.note).toContain('Tier: high (score 72). Imported score 72.\n');
+  });
+
+  it('uses a stale score as it is and says a refresh is queued, without calling the provider', async () => {
+    await seed({}, 10);
+    const scripted = new ScriptedScoreProvider('http');
+    provider = scripted;
+
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(scripted.requests).toHaveLength(0);
+    expect(record()?.decision).toMatchObject({ tier: 'high', refreshDue: true, refreshQueued: true, score: { freshness: 'stale' } });
+    expect(record()?.note).toContain('Imported score 72. The score is due for refresh; a refresh is queued.');
+  });
+
+  it('does not promise a refresh for a stale score when the tenant has no provider', async () => {
+    await seed({}, 10);
+    provider = undefined;
+
+    await processTicketCreated(event(), deps);
+
+    expect(record()?.decision.refreshQueued).toBe(false);
+    expect(record()?.note).toContain('The score is due for refresh; this tenant updates scores by import, so it is used until it expires.');
+  });
+
+  it('scores a customer with no score inline from the requester fields already fetched, and keeps the score', async () => {
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(helpdesk.requesterLookups).toBe(1);
+    expect(record()?.decision).toMatchObject({ tier: 'high', priority: 'high', score: { value: 64, freshness: 'fresh', modelVersion: 'reach-2' } });
+    expect(record()?.note).toMatch(/Tier: high \(score 64\)\. Reach 64 \(high\): 48k followers/);
+    const stored = [...customers.profiles.values()][0];
+    expect(stored?.score).toMatchObject({ value: 64, source: 'helpdesk-metrics', scoredAt: NOW.toISOString() });
+    expect(queue.queue.get(`acme#${stored?.customerKey}`)).toEqual({ dueAt: '2026-11-30T10:00:00.000Z', failures: 0 });
+  });
+
+  it('re-scores a customer whose score is past the maximum age', async () => {
+    await seed({ identitiesResolvedAt: '2026-01-01T00:00:00Z' }, 45);
+
+    await processTicketCreated(event(), deps);
+
+    expect(record()?.decision.score).toMatchObject({ value: 64, freshness: 'fresh' });
+    expect(record()?.decision.guardrails).toEqual([]);
+    expect(customers.profiles.get(`acme#${key}`)?.score?.value).toBe(64);
+  });
+
+  it('decides without a score when the provider is down, says so, and leaves the customer due for the scheduled refresh', async () => {
+    const scripted = new ScriptedScoreProvider('http', { outcome: 'failed', kind: 'timeout', reason: 'no answer within 800 ms' });
+    provider = scripted;
+
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('skipped');
+    expect(scripted.requests.map((r) => r.purpose)).toEqual(['inline']);
+    expect(record()?.decision.tier).toBe('none');
+    expect(record()?.note).toContain('- Score provider http unavailable (no answer within 800 ms): decided without a score; a refresh is queued.');
+    const stored = [...customers.profiles.values()][0];
+    expect(queue.queue.get(`acme#${stored?.customerKey}`)).toEqual({ dueAt: NOW.toISOString(), failures: 0 });
+    expect(warnings).toContain('score provider failed on the ticket path; deciding without a score');
+  });
+
+  it('never fails the event when a provider throws, even with an expired score', async () => {
+    await seed({ identitiesResolvedAt: '2026-01-01T00:00:00Z' }, 45);
+    provider = new ScriptedScoreProvider('http', new Error('socket hang up'));
+
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('skipped');
+    expect(record()?.decision.guardrails.map((g) => g.message)).toEqual([
+      'The score is 45 days old (limit 30): treated as no score until refreshed.',
+      'Score provider http unavailable (provider error (Error)): decided without a score; a refresh is queued.',
+    ]);
+  });
+
+  it('says why the provider has no score', async () => {
+    helpdesk.users.set('501', { helpdeskUserId: '501', email: 'ada@example.com', handles: [], fields: { followers: 48_000 } });
+
+    await processTicketCreated(event(), deps);
+
+    expect(record()?.decision.tier).toBe('none');
+    expect(record()?.note).toContain('- Score provider helpdesk-metrics has no score for this customer (user field "following" is empty).');
+    const stored = [...customers.profiles.values()][0];
+    expect(queue.queue.get(`acme#${stored?.customerKey}`)?.dueAt).toBe('2026-11-30T10:00:00.000Z');
+  });
+
+  it('reads the requester for helpdesk metrics when this event did not need to', async () => {
+    await seed({ identities: { helpdeskUserIds: ['zendesk:501'], emailHashes: [key], handles: [] }, identitiesResolvedAt: '2026-01-01T00:00:00Z' });
+
+    await processTicketCreated(event(), deps);
+
+    expect(helpdesk.requesterLookups).toBe(1);
+    expect(record()?.decision.score?.value).toBe(64);
+  });
+
+  it('asks no provider about an opted-out customer or one with a live override', async () => {
+    const scripted = new ScriptedScoreProvider('http', { outcome: 'failed', kind: 'timeout', reason: 'x' });
+    provider = scripted;
+    await seed({ optedOut: true, optedOutAt: '2026-02-01T00:00:00Z' });
+    await processTicketCreated(event(), deps);
+    await seed({ override: { kind: 'never', reason: 'press contact' } });
+    helpdesk.addTicket({ id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-1' });
+    await processTicketCreated(event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-1' } }), deps);
+
+    expect(scripted.requests).toHaveLength(0);
   });
 });

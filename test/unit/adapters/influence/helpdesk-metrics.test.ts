@@ -166,6 +166,20 @@ describe('HelpdeskMetricsProvider', () => {
     expect(seen).toEqual([`https://acme.zendesk.com/api/v2/users/show_many?ids=${USER_ID}&include=identities`]);
   });
 
+  it('paces scheduled helpdesk lookups, and needs no token when the details are at hand', async () => {
+    let tokens = 0;
+    const limiter = { acquire: async () => void (tokens += 1) };
+    const details = await zendesk([]).getRequester(USER_ID);
+    const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => zendesk([]), breaker, limiter });
+
+    await provider.score(request());
+    await provider.score(request());
+    await provider.score(request({ purpose: 'inline' }));
+    await provider.score(request({ requesterDetails: details }));
+
+    expect(tokens).toBe(2);
+  });
+
   it('has no score for a customer without a Zendesk user id, and asks nobody', async () => {
     const seen: string[] = [];
     const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
 import { HttpScoreProvider, type HttpScoreProviderOptions } from '../../../../shared/adapters/influence/http-provider.js';
+import { TokenBucket } from '../../../../shared/adapters/influence/rate-limiter.js';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
 import type { ScoreRequest } from '../../../../shared/domain/ports.js';
 import { FixedClock, LoopbackScoringService } from '../../../support/fakes.js';
@@ -230,6 +231,27 @@ describe('HttpScoreProvider: timeouts and retries', () => {
     expect(lookup).toEqual({ outcome: 'failed', kind: 'unavailable', reason: 'the service could not be reached' });
     expect(sleeps).toEqual([150]);
     service = await LoopbackScoringService.start({ apiKey: API_KEY });
+  });
+});
+
+describe('HttpScoreProvider: rate limit', () => {
+  it('paces every scheduled request, retries included, and never the ticket path', async () => {
+    const acquired: number[] = [];
+    const limiter = new TokenBucket({ ratePerSecond: 5, clock, sleep: async (ms) => clock.advance(ms) });
+    const paced = {
+      acquire: async () => {
+        await limiter.acquire();
+        acquired.push(clock.now().getTime() - NOW.getTime());
+      },
+    };
+    service.script({ status: 500 }, { status: 200, body: { metrics: METRICS } }, { status: 200, body: { metrics: METRICS } }, { status: 200, body: { score: null } });
+
+    await provider({ limiter: paced }).score(request());
+    await provider({ limiter: paced }).score(request());
+    await provider({ limiter: paced }).score(request({ purpose: 'inline' }));
+
+    expect(service.calls).toHaveLength(4);
+    expect(acquired).toEqual([0, 200, 400]);
   });
 });
 
