@@ -3,20 +3,24 @@ import { createIngestHandler } from '../../functions/ingest-webhook/chain.js';
 import { wireIngestDeps, DEFAULT_MAX_BODY_BYTES } from '../../functions/ingest-webhook/wiring.js';
 import { createProcessEventsHandler } from '../../functions/process-events/chain.js';
 import { wireProcessDeps } from '../../functions/process-events/wiring.js';
+import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile, type TenantInput } from '../../shared/adapters/config/tenants.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
+import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { Identity } from '../../shared/domain/customer.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
 import type { DecisionLog } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import { computeReachScore, toInfluenceScore } from '../../shared/domain/score-model.js';
+import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResult } from '../../shared/use-cases/refresh-due-scores.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
 import { localContext } from './lambda-shapes.js';
@@ -31,6 +35,19 @@ export const DEMO = {
   apiToken: 'demo-api-token',
   signingSecret: 'demo-signing-secret-local-only',
   identityKey: 'local-development-identity-key-not-for-production',
+} as const;
+
+/**
+ * The sandbox user fields the demo tenant scores from (helpdesk-metrics): give a sandbox user
+ * these `user_fields` and their first ticket is scored inline with the Reach model.
+ */
+export const DEMO_USER_FIELDS = {
+  followers: 'social_followers',
+  following: 'social_following',
+  engagementPerPost: 'social_engagement_per_post',
+  accountAgeDays: 'social_account_age_days',
+  postCount: 'social_post_count',
+  verification: 'social_verification',
 } as const;
 
 /** How to run the local stack; everything has a default. */
@@ -67,15 +84,23 @@ export interface LocalStack {
   tableName: string;
   dynamoEndpoint: string;
   ingest(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
+  /** One run of the scheduled score refresh, with the same wiring as the refresh-scores function. */
+  refreshScores(input?: RefreshDueScoresInput): Promise<RefreshDueScoresResult>;
   close(): Promise<void>;
 }
 
-function demoTenant(baseUrl: string, policy: PolicyInput | undefined): TenantInput {
+/**
+ * The built-in demo tenant, on the sandbox helpdesk at `baseUrl`, scored from its users' fields.
+ *
+ * @example parseTenantsFile({ tenants: [demoTenant('http://127.0.0.1:3001', undefined)] }, 'local')
+ */
+export function demoTenant(baseUrl: string, policy: PolicyInput | undefined): TenantInput {
   return {
     id: DEMO.tenant,
     name: 'Demo company (local only)',
-    helpdesk: { kind: 'zendesk', baseUrl, email: DEMO.agentEmail, apiToken: { value: DEMO.apiToken } },
+    helpdesk: { kind: 'zendesk', baseUrl, email: DEMO.agentEmail, apiToken: { value: DEMO.apiToken }, userFields: { ...DEMO_USER_FIELDS } },
     sources: { zendesk: { signingSecrets: [{ value: DEMO.signingSecret }] } },
+    scoring: { provider: 'helpdesk-metrics' },
     ...(policy ? { policy } : {}),
   };
 }
@@ -125,7 +150,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       telemetry: createTelemetry('process-events'),
       ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     });
-    const processEvents = createProcessEventsHandler(processDeps);
+    const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor: processDeps.helpdeskFor, clock: processDeps.clock });
+    const processEvents = createProcessEventsHandler({
+      ...processDeps,
+      scoreProviderFor: (id) => scoringFor(id)?.provider,
+      scoreRefresh: new DynamoScoreRefreshStore(documentClient, tableName),
+    });
+    const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });
     queue.start((event: SQSEvent) => processEvents(event, localContext('process-events')) as Promise<SQSBatchResponse>);
     cleanups.push(async () => queue.stop());
 
@@ -154,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       dynamoEndpoint,
       ingest,
+      refreshScores: (input = {}) => refreshDueScores(input, refreshDeps),
       close: async () => {
         for (const cleanup of cleanups.reverse()) await cleanup();
       },

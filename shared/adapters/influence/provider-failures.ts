@@ -30,7 +30,7 @@ export function failureOf(error: unknown): FailedLookup {
   if (error instanceof RateLimitedError) {
     return failed('rate-limited', `rate limited, retry after ${error.retryAfterSeconds} s`, error.retryAfterSeconds * 1000);
   }
-  if (error instanceof TransientError) return failed('unavailable', 'the service did not answer');
+  if (error instanceof TransientError) return failed('unavailable', 'temporarily unavailable');
   if (error instanceof PermanentHelpdeskError) return failed('rejected', `request refused with HTTP ${error.status}`);
   return failed('unavailable', error instanceof Error ? `unexpected ${error.name}` : 'unexpected failure');
 }

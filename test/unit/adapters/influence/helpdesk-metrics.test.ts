@@ -215,7 +215,7 @@ describe('HelpdeskMetricsProvider', () => {
 
     expect(outcomes).toEqual([
       { outcome: 'failed', kind: 'timeout', reason: 'no answer in time' },
-      { outcome: 'failed', kind: 'unavailable', reason: 'the service did not answer' },
+      { outcome: 'failed', kind: 'unavailable', reason: 'temporarily unavailable' },
       { outcome: 'failed', kind: 'rate-limited', reason: 'rate limited, retry after 45 s', retryAfterMs: 45_000 },
     ]);
   });

@@ -1,0 +1,116 @@
+/**
+ * Runs the scheduled score refresh once, by hand, against a local table: the same use case and
+ * wiring as the refresh-scores function.
+ *
+ *   npm run scores:refresh -- [--endpoint http://127.0.0.1:8000] [--table influence-router-local]
+ *                             [--tenant demo] [--sandbox http://127.0.0.1:3001]
+ *
+ * Environment: DYNAMODB_ENDPOINT (a local endpoint, such as the one `npm start` prints; unset means
+ * AWS, which then needs AWS_REGION), TABLE_NAME (default influence-router-local),
+ * INFLUENCE_ROUTER_TENANTS (a tenants file, local mode rules; without it the built-in demo tenant,
+ * whose helpdesk is the sandbox `npm start` runs, at --sandbox or SANDBOX_URL, default
+ * http://127.0.0.1:3001).
+ * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
+ * bad arguments.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/tenants.js';
+import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
+import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
+import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createTable } from '../../shared/adapters/store/table.js';
+import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
+import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
+import type { CliOutput } from './import-scores.js';
+import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
+import { demoTenant } from './stack.js';
+
+/** Where `npm start` runs the sandbox helpdesk by default (its port plus one). */
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:3001';
+
+const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
+
+/**
+ * Runs one refresh and returns its exit code; the counts go to `output`.
+ *
+ * @example process.exitCode = await runRefreshScores(process.argv.slice(2), process.env, console);
+ */
+export async function runRefreshScores(argv: readonly string[], env: Record<string, string | undefined>, output: CliOutput): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        tenant: { type: 'string', multiple: true },
+        sandbox: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  for (const tenant of values.tenant ?? []) {
+    const checked = TenantSchema.shape.id.safeParse(tenant);
+    if (!checked.success) {
+      output.err(`--tenant ${tenant}: ${checked.error.issues[0]?.message ?? 'invalid'}\n${USAGE}`);
+      return 2;
+    }
+  }
+  const endpoint = values.endpoint ?? (env.DYNAMODB_ENDPOINT || undefined);
+  const region = env.AWS_REGION || undefined;
+  const target = endpoint ? { endpoint } : region ? { region } : undefined;
+  if (!target) {
+    output.err(`Where is the table? Pass --endpoint (or DYNAMODB_ENDPOINT) with the DynamoDB endpoint npm start prints, or set AWS_REGION.\n${USAGE}`);
+    return 2;
+  }
+  const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+
+  const client = createDynamoDbClient(target);
+  try {
+    const tenantsFile = env.INFLUENCE_ROUTER_TENANTS || undefined;
+    const sandboxUrl = values.sandbox ?? (env.SANDBOX_URL || DEFAULT_SANDBOX_URL);
+    const tenants = tenantsFile
+      ? loadTenantsFile(tenantsFile, 'local')
+      : new TenantDirectory(parseTenantsFile({ tenants: [demoTenant(sandboxUrl, undefined)] }, 'local', 'demo tenant'));
+    // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
+    if (endpoint) await createTable(client, tableName);
+    const deps = wireRefreshDeps({
+      tenants,
+      documentClient: createDocumentClient({ client }),
+      tableName,
+      secrets: new RefSecretResolver(),
+      telemetry: createTelemetry('refresh-scores'),
+    });
+    const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
+    output.out(
+      `Refreshed scores in ${tableName} (${'endpoint' in target ? target.endpoint : `AWS ${target.region}`}): ` +
+        `examined ${result.examined}, refreshed ${result.refreshed}, no score ${result.unchanged}, failed ${result.failed}, skipped ${result.skipped}.`,
+    );
+    for (const report of result.tenants) {
+      const stopped = report.stoppedEarly ? `; stopped early (${report.stoppedEarly})` : '';
+      output.out(
+        `  ${report.tenant} (${report.provider}): examined ${report.examined}, refreshed ${report.refreshed}, ` +
+          `no score ${report.unchanged}, failed ${report.failed}, skipped ${report.skipped}${stopped}`,
+      );
+    }
+    if (result.tenants.length === 0) output.out('  No tenant has a score provider ("scoring": {"provider": "none"}): nothing to refresh.');
+    return 0;
+  } catch (error) {
+    output.err(`Refresh failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runRefreshScores(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}
