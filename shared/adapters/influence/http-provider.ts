@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock, RateLimiter, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { computeReachScore, ReachInputsSchema, toInfluenceScore } from '../../domain/score-model.js';
-import { jsonRequest, parseRetryAfter } from '../http/json-request.js';
+import { type JsonResponse, jsonRequest, parseRetryAfter } from '../http/json-request.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { failed, type FailedLookup, isTimeout } from './provider-failures.js';
 import { realSleep, type Sleep } from './rate-limiter.js';
@@ -145,7 +145,7 @@ export class HttpScoreProvider implements ScoreProvider {
   }
 
   async #attempt(request: ScoreRequest, body: HttpScoreRequestBody, apiKey: string, timeoutMs: number): Promise<Attempt> {
-    let response;
+    let response: JsonResponse;
     try {
       response = await jsonRequest({
         method: 'POST',
