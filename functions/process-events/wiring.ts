@@ -9,6 +9,9 @@ import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
+import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
+import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
+import { customerMerger } from '../../shared/use-cases/merge-customers.js';
 import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
@@ -42,7 +45,8 @@ const systemClock: Clock = { now: () => new Date() };
 /**
  * Assembles the process-events dependencies: the DynamoDB store and decision log, per-tenant
  * helpdesk clients (credentials resolved from the tenant's secret references and cached),
- * keyed identity hashing, and Powertools idempotency records in the same table.
+ * keyed identity hashing, customer merging, each tenant's score provider for the ticket path,
+ * and Powertools idempotency records in the same table.
  *
  * @example const deps = wireProcessDeps({ tenants, dynamoClient, documentClient, tableName, ... })
  */
@@ -72,13 +76,19 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     return client;
   }
 
+  const clock = wiring.clock ?? systemClock;
+  const customers = new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor);
+  const scoringFor = tenantScoring({ tenant: (id) => wiring.tenants.get(id), secrets: wiring.secrets, helpdeskFor, clock });
   return {
     tenant: (id) => wiring.tenants.get(id),
     helpdeskFor,
-    customers: new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor),
+    customers,
+    findOrMergeCustomer: customerMerger({ customers, clock }),
+    scoreProviderFor: (id) => scoringFor(id)?.provider,
+    scoreRefresh: new DynamoScoreRefreshStore(wiring.documentClient, wiring.tableName),
     hasherFor,
     decisions: new DynamoDecisionLog(wiring.documentClient, wiring.tableName),
-    clock: wiring.clock ?? systemClock,
+    clock,
     logger: { warn: (message, details) => wiring.telemetry.logger.warn(message, details ?? {}) },
     telemetry: wiring.telemetry,
     retry: wiring.retry,

@@ -9,7 +9,6 @@ import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.
 import { createRefreshScoresHandler } from './chain.js';
 import { wireRefreshDeps } from './wiring.js';
 
-// The refresh never hashes an identity, so IDENTITY_KEY_SECRET_ID, set by the stack, is not read.
 const env = readEnv(
   z.object({
     TABLE_NAME: z.string().min(1),

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
-import { secretIdsOf, type SecretRef, type TenantsFile } from '../../shared/adapters/config/tenants.js';
+import { scoringSecretIdsOf, secretIdsOf, type SecretRef, type TenantsFile } from '../../shared/adapters/config/tenants.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 
 /** The tenants file used when the app is synthesised without `-c tenantsFile=...`. */
@@ -13,8 +13,10 @@ export interface DeploymentTenants {
   readonly file: TenantsFile;
   /** Secrets that verify inbound webhooks: read by the ingest function only. */
   readonly signingSecretIds: readonly string[];
-  /** Helpdesk API credentials: read by the processor only. */
+  /** Helpdesk API credentials: read by the processor and, for helpdesk-supplied metrics, the refresh. */
   readonly helpdeskSecretIds: readonly string[];
+  /** Score providers' API keys: read by the processor (scoring on the ticket path) and the refresh. */
+  readonly scoringSecretIds: readonly string[];
 }
 
 function secretIds(refs: readonly SecretRef[]): string[] {
@@ -34,12 +36,13 @@ export function loadDeploymentTenants(path: string, cwd: string = process.cwd())
   const file: TenantsFile = { tenants: loadTenantsFile(absolute, 'deployed').all() };
   const signingSecretIds = secretIds(file.tenants.flatMap((tenant) => tenant.sources.zendesk?.signingSecrets ?? []));
   const helpdeskSecretIds = secretIds(file.tenants.map((tenant) => tenant.helpdesk.apiToken));
+  const scoringSecretIds = [...scoringSecretIdsOf(file)].sort();
 
   // A secret kind added to the schema must get an explicit grant here, never a silent omission.
-  const granted = new Set([...signingSecretIds, ...helpdeskSecretIds]);
+  const granted = new Set([...signingSecretIds, ...helpdeskSecretIds, ...scoringSecretIds]);
   const ungranted = secretIdsOf(file).filter((id) => !granted.has(id));
   if (ungranted.length > 0) {
     throw new ConfigurationError(`Tenants file ${absolute} refers to secrets no function is granted: ${ungranted.join(', ')}`);
   }
-  return { path: absolute, file, signingSecretIds, helpdeskSecretIds };
+  return { path: absolute, file, signingSecretIds, helpdeskSecretIds, scoringSecretIds };
 }

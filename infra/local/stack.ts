@@ -7,13 +7,11 @@ import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile, type TenantInput } from '../../shared/adapters/config/tenants.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
-import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
-import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { Identity } from '../../shared/domain/customer.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
@@ -133,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createTable(dynamoClient, tableName);
 
     const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, ...options.queue });
+    const maxReceiveCount = options.queue?.maxReceiveCount ?? 5;
     const secrets = new RefSecretResolver();
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
@@ -147,15 +146,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       secrets,
       identityKey,
       retry: queue,
+      maxReceiveCount,
       telemetry: createTelemetry('process-events'),
       ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     });
-    const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor: processDeps.helpdeskFor, clock: processDeps.clock });
-    const processEvents = createProcessEventsHandler({
-      ...processDeps,
-      scoreProviderFor: (id) => scoringFor(id)?.provider,
-      scoreRefresh: new DynamoScoreRefreshStore(documentClient, tableName),
-    });
+    const processEvents = createProcessEventsHandler(processDeps);
     const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });
     queue.start((event: SQSEvent) => processEvents(event, localContext('process-events')) as Promise<SQSBatchResponse>);
     cleanups.push(async () => queue.stop());

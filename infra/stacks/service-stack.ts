@@ -124,7 +124,9 @@ export class ServiceStack extends Stack {
     });
     grantTableItems(table, this.process, ITEM_READ_WRITE_ACTIONS);
     identityKey.grantRead(this.process);
-    tenants.helpdeskSecretIds.forEach((secretId, i) => importSecret(this, `HelpdeskSecret${i}`, secretId).grantRead(this.process));
+    const helpdeskSecrets = tenants.helpdeskSecretIds.map((secretId, i) => importSecret(this, `HelpdeskSecret${i}`, secretId));
+    const scoringSecrets = tenants.scoringSecretIds.map((secretId, i) => importSecret(this, `ScoringSecret${i}`, secretId));
+    for (const secret of [...helpdeskSecrets, ...scoringSecrets]) secret.grantRead(this.process);
     // A 429 puts the event back as a new delayed message, so its waits use none of its attempts.
     this.events.queue.grantSendMessages(this.process);
     // The event source grants receive, delete and ChangeMessageVisibility (used to back off).
@@ -146,12 +148,13 @@ export class ServiceStack extends Stack {
       reservedConcurrentExecutions: 1,
       environment: {
         TABLE_NAME: table.tableName,
-        IDENTITY_KEY_SECRET_ID: identityKey.secretArn,
       },
     });
     grantTableItems(table, this.refresh, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     grantIndexQuery(table, REFRESH_INDEX.name, this.refresh);
-    identityKey.grantRead(this.refresh);
+    // Helpdesk-supplied metrics are read through the helpdesk's API; HTTP providers need their keys.
+    // The refresh never hashes an identity, so it gets no identity key.
+    for (const secret of [...helpdeskSecrets, ...scoringSecrets]) secret.grantRead(this.refresh);
     this.schedule = new Rule(this, 'RefreshSchedule', {
       description: 'Influence Router: refresh due influence scores',
       schedule: Schedule.rate(REFRESH.every),

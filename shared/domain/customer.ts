@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IdentityHasher } from './ports.js';
 import { type SocialHandle, SocialHandleSchema } from './events.js';
 import { NpsCategorySchema } from './nps.js';
 import { InfluenceScoreSchema } from './score.js';
@@ -293,4 +294,29 @@ export function newCustomerProfile(tenant: string, identity: Identity, hash: str
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+}
+
+/**
+ * The identities lists after adding `identities`: helpdesk user ids as given, emails as their
+ * hashes, handles as `{ network, handle }`; every list without duplicates.
+ *
+ * @example mergeIdentities(profile.identities, [{ kind: 'helpdesk-user', value: 'zendesk:1' }], hasher)
+ */
+export function mergeIdentities(known: CustomerIdentities, identities: readonly Identity[], hasher: IdentityHasher): CustomerIdentities {
+  const helpdeskUserIds = new Set(known.helpdeskUserIds);
+  const emailHashes = new Set(known.emailHashes);
+  const handles = new Map(known.handles.map((h) => [`${h.network.toLowerCase()}:${h.handle.toLowerCase()}`, h]));
+  for (const identity of identities.map(normaliseIdentity)) {
+    if (identity.kind === 'helpdesk-user') helpdeskUserIds.add(identity.value);
+    if (identity.kind === 'email') emailHashes.add(hasher.hash(identity));
+    if (identity.kind === 'handle') {
+      // Handle identities are `network:handle` (see handleIdentity); one without a network is
+      // still aliased, but it cannot be listed as a SocialHandle.
+      const colon = identity.value.indexOf(':');
+      const network = identity.value.slice(0, colon);
+      const handle = identity.value.slice(colon + 1);
+      if (colon > 0 && handle.length > 0 && !handles.has(identity.value)) handles.set(identity.value, { network, handle });
+    }
+  }
+  return { helpdeskUserIds: [...helpdeskUserIds], emailHashes: [...emailHashes], handles: [...handles.values()] };
 }

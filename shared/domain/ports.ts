@@ -44,6 +44,11 @@ export interface HelpdeskClient {
   getRequester(userId: string): Promise<RequesterDetails>;
   getTicket(ticketId: string): Promise<TicketSnapshot>;
   updateTicket(update: TicketUpdate): Promise<TicketSnapshot>;
+  /**
+   * Whether the ticket already has an internal note containing `marker`: how a retry tells that
+   * an earlier write landed although its answer was lost.
+   */
+  hasInternalNote(ticketId: string, marker: string): Promise<boolean>;
 }
 
 /** Turns a normalised identity into the keyed hash that stands for it in storage. */

@@ -1,7 +1,6 @@
-import type { CustomerProfile, Identity } from '../domain/customer.js';
-import { handleIdentity } from '../domain/customer.js';
+import { type CustomerProfile, handleIdentity, type Identity, mergeIdentities, newCustomerProfile } from '../domain/customer.js';
 import { type Decision, decide, type ProviderContext } from '../domain/decide.js';
-import { ConfigurationError, ConflictError, RateLimitedError, TicketNotFoundError, TransientError } from '../domain/errors.js';
+import { ConfigurationError, ConflictError, PermanentHelpdeskError, TicketNotFoundError, TransientError } from '../domain/errors.js';
 import type { Requester, TicketCreated, TicketSnapshot } from '../domain/events.js';
 import { renderNote } from '../domain/note.js';
 import type { Policy } from '../domain/policy.js';
@@ -18,6 +17,7 @@ import type {
 } from '../domain/ports.js';
 import { maxPriority } from '../domain/priority.js';
 import { scoreFreshness } from '../domain/score.js';
+import type { MergeCustomers } from './merge-customers.js';
 import { refreshScore } from './refresh-score.js';
 
 /** The slice of a tenant this use case needs. */
@@ -50,6 +50,23 @@ export interface ProcessTicketDeps {
   scoreProviderFor?(tenantId: string): ScoreProvider | undefined;
   /** Where a score made on the ticket path is written, and the refresh queue. */
   scoreRefresh?: ScoreRefreshStore;
+  /**
+   * Finds the customer once the helpdesk has named all their identities, folding profiles that
+   * turn out to be one person into one (nothing lost, an opt-out kept). Without it the first
+   * profile found is used.
+   */
+  findOrMergeCustomer?: MergeCustomers;
+}
+
+/** A profile not written for this long is written again, so its retention TTL keeps moving while the customer is active. */
+const PROFILE_TOUCH_AFTER_MS = 30 * 86_400_000;
+
+/**
+ * The marker that ends every note this product writes on a ticket. A retry looks for it to tell
+ * that an earlier write landed although its answer was lost, so the note is never written twice.
+ */
+export function noteMarker(decisionId: string): string {
+  return `[influence-router ${decisionId}]`;
 }
 
 /** What happened to the event. */
@@ -74,77 +91,57 @@ function identitiesOf(source: string, requester: Requester, details?: RequesterD
   return identities;
 }
 
-function mergeProfile(
-  existing: CustomerProfile | undefined,
-  tenant: string,
-  identities: Identity[],
-  hasher: IdentityHasher,
-  now: string,
-  resolved: boolean,
-): CustomerProfile {
-  const first = identities[0];
-  if (!existing && !first) throw new ConfigurationError('A customer needs at least one identity');
-  const base: CustomerProfile = existing ?? {
-    tenant,
-    customerKey: hasher.hash(first as Identity),
-    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
-    optedOut: false,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const helpdeskUserIds = new Set(base.identities.helpdeskUserIds);
-  const emailHashes = new Set(base.identities.emailHashes);
-  const handles = new Map(base.identities.handles.map((h) => [`${h.network}:${h.handle}`, h]));
-  for (const identity of identities) {
-    if (identity.kind === 'helpdesk-user') helpdeskUserIds.add(identity.value);
-    if (identity.kind === 'email') emailHashes.add(hasher.hash(identity));
-    if (identity.kind === 'handle') {
-      const [network = '', ...rest] = identity.value.split(':');
-      handles.set(identity.value, { network, handle: rest.join(':') });
-    }
-  }
-  return {
-    ...base,
-    identities: { helpdeskUserIds: [...helpdeskUserIds], emailHashes: [...emailHashes], handles: [...handles.values()] },
-    ...(resolved ? { identitiesResolvedAt: now } : {}),
-    updatedAt: now,
-  };
-}
-
 /**
  * Finds the customer, resolving their email and social identities through the helpdesk once
- * per customer, and keeps what it learnt on the profile.
+ * per customer, and keeps what it learnt on the profile. Only a permanent refusal of the lookup
+ * (the user is gone, the token may not read users) is decided around; a transient failure or a
+ * 429 fails the event so the queue retries it, because deciding without the email could split
+ * one customer into two profiles.
  */
 async function loadCustomer(
   event: TicketCreated,
   deps: ProcessTicketDeps,
   helpdesk: HelpdeskClient,
 ): Promise<{ profile?: CustomerProfile; details?: RequesterDetails }> {
-  const hasher = deps.hasherFor(event.tenant);
   const known = identitiesOf(event.source, event.requester);
   if (known.length === 0) return {};
-  let profile = await deps.customers.findCustomer(event.tenant, known);
+  const now = deps.clock.now();
+  const profile = await deps.customers.findCustomer(event.tenant, known);
   const userId = event.requester.helpdeskUserId;
-  if (!userId || profile?.identitiesResolvedAt) return profile ? { profile } : {};
+  if (!userId || profile?.identitiesResolvedAt) {
+    if (profile && now.getTime() - Date.parse(profile.updatedAt) > PROFILE_TOUCH_AFTER_MS) {
+      await deps.customers.saveCustomer({ ...profile, updatedAt: now.toISOString() }, known);
+    }
+    return profile ? { profile } : {};
+  }
 
-  let details: RequesterDetails | undefined;
+  let details: RequesterDetails;
   try {
     details = await helpdesk.getRequester(userId);
   } catch (error) {
-    if (error instanceof RateLimitedError) throw error;
-    deps.logger.warn('requester lookup failed; deciding with the identities the webhook carried', {
+    if (!(error instanceof PermanentHelpdeskError)) throw error;
+    deps.logger.warn('requester lookup refused; deciding with the identities the webhook carried', {
       tenant: event.tenant,
-      error: (error as Error).name,
+      status: error.status,
     });
+    return profile ? { profile } : {};
   }
   const identities = identitiesOf(event.source, event.requester, details);
-  if (details && identities.length > known.length) {
-    profile = (await deps.customers.findCustomer(event.tenant, identities)) ?? profile;
-  }
-  const now = deps.clock.now().toISOString();
-  const merged = mergeProfile(profile, event.tenant, identities, hasher, now, details !== undefined);
-  await deps.customers.saveCustomer(merged, identities);
-  return { profile: merged, ...(details ? { details } : {}) };
+  const found = deps.findOrMergeCustomer
+    ? await deps.findOrMergeCustomer(event.tenant, identities)
+    : await deps.customers.findCustomer(event.tenant, identities);
+  const hasher = deps.hasherFor(event.tenant);
+  const [first] = identities;
+  const base = found ?? profile ?? (first ? newCustomerProfile(event.tenant, first, hasher.hash(first), now) : undefined);
+  if (!base) return {};
+  const resolved: CustomerProfile = {
+    ...base,
+    identities: mergeIdentities(base.identities, identities, hasher),
+    identitiesResolvedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.customers.saveCustomer(resolved, identities);
+  return { profile: resolved, details };
 }
 
 /** What the ticket path scored, and what the explanation should say about the provider. */
@@ -261,14 +258,21 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
   const tenant = deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const decisionId = ticketCreatedDecisionId(event);
+  const marker = noteMarker(decisionId);
   const previous = await deps.decisions.get(event.tenant, decisionId);
   if (previous && previous.status !== 'pending') return { status: 'duplicate', record: previous };
 
   const helpdesk = await deps.helpdeskFor(event.tenant);
+  // A pending record means an earlier attempt may have written: if its note is there, it did.
+  if (previous && (await helpdesk.hasInternalNote(event.ticket.id, marker))) {
+    return reconcile(previous, await helpdesk.getTicket(event.ticket.id), deps);
+  }
   const { profile, provider } = await scoreInline(event, deps, tenant.policy, await loadCustomer(event, deps, helpdesk));
 
-  let ticket: TicketSnapshot = event.ticket;
-  if (!ticket.updatedStamp) ticket = await helpdesk.getTicket(ticket.id);
+  // The ticket as created; `current` follows it through 409s. Deciding on `current` is safe
+  // because our own earlier write is recognised by its note marker before any re-decision.
+  const original: TicketSnapshot = event.ticket.updatedStamp ? event.ticket : await helpdesk.getTicket(event.ticket.id);
+  let current = original;
 
   const base = {
     tenant: event.tenant,
@@ -283,8 +287,14 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
 
   for (let attempt = 0; ; attempt += 1) {
     const now = deps.clock.now();
-    const decision = decide({ ticket, ...(profile ? { profile } : {}), ...(provider ? { provider } : {}), policy: tenant.policy, now });
-    const note = renderNote(decision);
+    const decision = decide({
+      ticket: current,
+      ...(profile ? { profile } : {}),
+      ...(provider ? { provider } : {}),
+      policy: tenant.policy,
+      now,
+    });
+    const note = `${renderNote(decision)}\n${marker}`;
     const record: DecisionRecord = { ...base, decidedAt: now.toISOString(), status: 'pending', decision, note };
 
     if (decision.mode === 'shadow' || unchanged(decision)) {
@@ -298,40 +308,55 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
     }
 
     if ((await deps.decisions.record(record)) === 'already-final') return duplicateOf(deps, event.tenant, decisionId);
-    const tags = [...new Set([...ticket.tags, ...decision.tags])];
+    // A person who routed the ticket elsewhere since it was created keeps their routing.
+    const routable = current.groupId === undefined || current.groupId === original.groupId;
     try {
       const updated = await helpdesk.updateTicket({
-        ticketId: ticket.id,
-        // The ticket may have been raised by a person since it was read: never write lower.
-        ...(decision.priority ? { priority: ticket.priority ? maxPriority(ticket.priority, decision.priority) : decision.priority } : {}),
-        tags,
+        ticketId: current.id,
+        // The ticket may have been raised by a person since it was created: never write lower.
+        ...(decision.priority ? { priority: current.priority ? maxPriority(current.priority, decision.priority) : decision.priority } : {}),
+        tags: [...new Set([...current.tags, ...decision.tags])],
         addedTags: decision.tags,
-        ...(decision.groupId ? { groupId: decision.groupId } : {}),
+        ...(decision.groupId && routable ? { groupId: decision.groupId } : {}),
         note,
-        ...(ticket.updatedStamp ? { updatedStamp: ticket.updatedStamp } : {}),
+        ...(current.updatedStamp ? { updatedStamp: current.updatedStamp } : {}),
       });
-      const applied: DecisionRecord = {
-        ...record,
-        status: 'applied',
-        written: {
-          ...(updated.priority ? { priority: updated.priority } : {}),
-          tags: updated.tags,
-          ...(updated.groupId ? { groupId: updated.groupId } : {}),
-          at: deps.clock.now().toISOString(),
-        },
-      };
-      await deps.decisions.record(applied);
-      return { status: 'applied', decision, record: applied };
+      return markApplied(record, updated, deps);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= maxRetries) {
-        throw new TransientError(`Ticket ${ticket.id} kept changing during ${maxRetries + 1} guarded updates`, { cause: error });
+        throw new TransientError(`Ticket ${current.id} kept changing during ${maxRetries + 1} guarded updates`, { cause: error });
       }
-      ticket = await helpdesk.getTicket(ticket.id);
+      current = await helpdesk.getTicket(current.id);
+      // The change that caused the 409 may be our own write from a concurrent delivery.
+      if (await helpdesk.hasInternalNote(current.id, marker)) return reconcile(record, current, deps);
     }
   }
 }
 
+async function markApplied(record: DecisionRecord, ticket: TicketSnapshot, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
+  const applied: DecisionRecord = {
+    ...record,
+    status: 'applied',
+    written: {
+      ...(ticket.priority ? { priority: ticket.priority } : {}),
+      tags: ticket.tags,
+      ...(ticket.groupId ? { groupId: ticket.groupId } : {}),
+      at: deps.clock.now().toISOString(),
+    },
+  };
+  if ((await deps.decisions.record(applied)) === 'already-final') return duplicateOf(deps, record.tenant, record.decisionId);
+  return { status: 'applied', decision: record.decision, record: applied };
+}
+
+/** Our note is already on the ticket: an earlier attempt's write landed. Record it; write nothing. */
+async function reconcile(record: DecisionRecord, ticket: TicketSnapshot, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
+  deps.logger.warn('an earlier write of this decision had landed; recorded without writing again', {
+    tenant: record.tenant,
+    decisionId: record.decisionId,
+  });
+  return markApplied(record, ticket, deps);
+}
 
 async function duplicateOf(deps: ProcessTicketDeps, tenant: string, decisionId: string): Promise<ProcessOutcome> {
   const record = await deps.decisions.get(tenant, decisionId);

@@ -70,6 +70,24 @@ async function storedProfile(user: SandboxUser) {
   return Item;
 }
 
+/** Stores the customer as already resolved through the helpdesk, with no score yet. */
+async function knownWithoutScore(user: SandboxUser): Promise<void> {
+  const store = new DynamoCustomerStore(createDocumentClient({ endpoint: stack.dynamoEndpoint }), stack.tableName, hmacIdentityHashers(DEMO.identityKey));
+  const now = new Date().toISOString();
+  await store.saveCustomer(
+    {
+      tenant: DEMO.tenant,
+      customerKey: keyOf(user),
+      identities: { helpdeskUserIds: [`zendesk:${user.id}`], emailHashes: [], handles: [] },
+      identitiesResolvedAt: now,
+      optedOut: false,
+      createdAt: now,
+      updatedAt: now,
+    },
+    [userIdentity(user)],
+  );
+}
+
 describe('score freshness through the local stack', () => {
   it('scores a customer with no score inline from their Zendesk user fields, and the note explains the Reach score', async () => {
     const user = newUser(metricsFields(48_000));
@@ -129,8 +147,9 @@ describe('score freshness through the local stack', () => {
 
   it('decides without a score when the helpdesk cannot give the metrics, says so, and the scheduled refresh scores the customer later', async () => {
     const user = newUser(metricsFields(48_000));
-    // The requester lookup of the ticket path fails, and so does the provider's own lookup.
-    stack.sandbox.failNext({ status: 503, count: 2, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
+    await knownWithoutScore(user);
+    // The customer is already known, so the only lookup is the provider's, and it fails.
+    stack.sandbox.failNext({ status: 503, count: 1, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
 
     const ticket = await ticketFor(user);
 
@@ -164,7 +183,8 @@ describe('score freshness through the local stack', () => {
 
   it('runs by hand with npm run scores:refresh against the same table', async () => {
     const user = newUser(metricsFields(48_000));
-    stack.sandbox.failNext({ status: 503, count: 2, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
+    await knownWithoutScore(user);
+    stack.sandbox.failNext({ status: 503, count: 1, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
     await ticketFor(user);
     const out: string[] = [];
     const err: string[] = [];

@@ -184,6 +184,20 @@ describe('helpdesk failures', () => {
     expect(internalNotes(ticket.id)).toHaveLength(1);
   });
 
+  it('writes once when Zendesk applied a write but its answer was lost: no second note, no second uplift', async () => {
+    const ticket = newTicket();
+    stack.sandbox.failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
+
+    await deliver(ticket);
+    await stack.queue.drained();
+
+    expect(putsTo(ticket.id).map((r) => r.status)).toEqual([504]);
+    expect(stack.sandbox.ticket(ticket.id)?.priority).toBe('high');
+    expect(internalNotes(ticket.id)).toHaveLength(1);
+    const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
+    expect(decision?.status).toBe('applied');
+  });
+
   it('keeps waiting out 429s without using up the attempts that would dead-letter the event', async () => {
     const ticket = newTicket();
     stack.sandbox.failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });

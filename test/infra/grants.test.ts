@@ -83,17 +83,18 @@ describe('process function grants', () => {
     expect(joined(resourcesFor(statements.process, 'dynamodb:Query'))).not.toContain('/index/');
   });
 
-  it('reads the helpdesk tokens and the identity key, not the signing secrets', () => {
+  it('reads the helpdesk tokens, the score providers\' keys and the identity key, not the signing secrets', () => {
     const secrets = joined(resourcesFor(statements.process, 'secretsmanager:GetSecretValue'));
     expect(secrets).toContain(':secret:influence-router/acme/zendesk-api-??????');
     expect(secrets).toContain(':secret:influence-router/globex/zendesk-api-??????');
+    expect(secrets).toContain(':secret:influence-router/globex/scoring-api-??????');
     expect(secrets).toContain('IdentityHashKey');
     expect(secrets).not.toContain('zendesk-webhook');
   });
 });
 
 describe('refresh function grants', () => {
-  it('can query and update the table and read the identity key, and nothing else', () => {
+  it('can query and update the table and read secrets, and nothing else', () => {
     expect(allowedActions(statements.refresh)).toEqual(
       [...LOG_ACTIONS, ...SECRET_READ, ...XRAY_ACTIONS, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
     );
@@ -105,10 +106,12 @@ describe('refresh function grants', () => {
     expect(queried).not.toContain('/index/*');
   });
 
-  it('reads the identity key only', () => {
-    const secrets = resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue');
-    expect(secrets).toHaveLength(1);
-    expect(joined(secrets)).toContain('IdentityHashKey');
+  it('reads the helpdesk tokens (helpdesk-supplied metrics) and the score providers\' keys, never the identity key or signing secrets', () => {
+    const secrets = joined(resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue'));
+    expect(secrets).toContain(':secret:influence-router/acme/zendesk-api-??????');
+    expect(secrets).toContain(':secret:influence-router/globex/scoring-api-??????');
+    expect(secrets).not.toContain('IdentityHashKey');
+    expect(secrets).not.toContain('zendesk-webhook');
   });
 });
 

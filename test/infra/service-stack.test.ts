@@ -84,10 +84,12 @@ describe('functions', () => {
     expect(env.MAX_RECEIVE_COUNT).toBe(String(queueProps('queue').RedrivePolicy?.maxReceiveCount));
   });
 
-  it('refresh gets the table and identity key, and runs one at a time', () => {
-    expect(Object.keys(functionProps('refresh').Environment.Variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'IDENTITY_KEY_SECRET_ID']));
+  it('refresh gets the table but no identity key (it never hashes), and runs one at a time', () => {
+    const variables = Object.keys(functionProps('refresh').Environment.Variables);
+    expect(variables).toEqual(expect.arrayContaining(['TABLE_NAME', 'TENANTS_FILE']));
+    expect(variables).not.toContain('IDENTITY_KEY_SECRET_ID');
     synth.service.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ IDENTITY_KEY_SECRET_ID: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
       ReservedConcurrentExecutions: 1,
     });
   });

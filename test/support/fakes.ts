@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import { normaliseIdentity } from '../../shared/domain/customer.js';
-import { ConflictError, TicketNotFoundError } from '../../shared/domain/errors.js';
+import { ConflictError, PermanentHelpdeskError, TicketNotFoundError } from '../../shared/domain/errors.js';
 import type { HelpdeskEvent, TicketSnapshot } from '../../shared/domain/events.js';
 import type {
   Clock,
@@ -101,6 +101,8 @@ export class InMemoryHelpdesk implements HelpdeskClient {
   private stamp = 0;
   /** Called before an update is applied, so a test can change the ticket under our feet. */
   beforeUpdate?: (ticketId: string) => void;
+  /** Called after an update is applied, so a test can lose its answer (by throwing). */
+  afterUpdate?: (ticketId: string) => void;
 
   addTicket(ticket: TicketSnapshot): void {
     this.tickets.set(ticket.id, { ...ticket, updatedStamp: ticket.updatedStamp ?? this.nextStamp(), notes: [] });
@@ -116,7 +118,7 @@ export class InMemoryHelpdesk implements HelpdeskClient {
   async getRequester(userId: string): Promise<RequesterDetails> {
     this.requesterLookups += 1;
     const user = this.users.get(userId);
-    if (!user) throw new TicketNotFoundError(`user ${userId}`);
+    if (!user) throw new PermanentHelpdeskError(`user ${userId} not found`, 404);
     return user;
   }
   async getTicket(ticketId: string): Promise<TicketSnapshot> {
@@ -125,6 +127,12 @@ export class InMemoryHelpdesk implements HelpdeskClient {
     const { notes: _notes, ...snapshot } = ticket;
     return structuredClone(snapshot);
   }
+  async hasInternalNote(ticketId: string, marker: string): Promise<boolean> {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket) throw new TicketNotFoundError(`ticket ${ticketId}`);
+    return ticket.notes.some((note) => note.includes(marker));
+  }
+
   async updateTicket(update: TicketUpdate): Promise<TicketSnapshot> {
     this.beforeUpdate?.(update.ticketId);
     const ticket = this.tickets.get(update.ticketId);
@@ -140,6 +148,7 @@ export class InMemoryHelpdesk implements HelpdeskClient {
       updatedStamp: this.nextStamp(),
     };
     this.tickets.set(update.ticketId, next);
+    this.afterUpdate?.(update.ticketId);
     const { notes: _notes, ...snapshot } = next;
     return structuredClone(snapshot);
   }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../../shared/adapters/influence/circuit-breaker.js';
 import { HelpdeskMetricsProvider } from '../../../shared/adapters/influence/helpdesk-metrics.js';
 import type { CustomerProfile } from '../../../shared/domain/customer.js';
-import { RateLimitedError } from '../../../shared/domain/errors.js';
+import { RateLimitedError, TransientError } from '../../../shared/domain/errors.js';
 import type { TicketCreated } from '../../../shared/domain/events.js';
 import { PolicySchema, type PolicyInput } from '../../../shared/domain/policy.js';
 import type { ScoreProvider } from '../../../shared/domain/ports.js';
@@ -208,13 +208,101 @@ describe('processTicketCreated', () => {
     expect(decisions.records.get('acme#zendesk:ticket-created:999')?.skippedReason).toMatch(/no longer exists/);
   });
 
-  it('still decides when the requester lookup fails, and says so in the log', async () => {
+  it('still decides when the helpdesk refuses the requester lookup for good, and says so in the log', async () => {
     helpdesk.users.clear();
 
     const outcome = await processTicketCreated(event(), deps);
 
     expect(outcome.status).toBe('skipped');
-    expect(warnings[0]).toMatch(/requester lookup failed/);
+    expect(warnings[0]).toMatch(/requester lookup refused/);
+    expect(customers.profiles.size).toBe(0);
+  });
+
+  it('retries the event on a transient lookup failure rather than splitting the customer into a second profile', async () => {
+    await seedScore(72);
+    const lookup = helpdesk.getRequester.bind(helpdesk);
+    let failures = 1;
+    helpdesk.getRequester = async (id) => {
+      if (failures-- > 0) throw new TransientError('503');
+      return lookup(id);
+    };
+
+    await expect(processTicketCreated(event(), deps)).rejects.toBeInstanceOf(TransientError);
+    expect(customers.profiles.size).toBe(1);
+
+    const retry = await processTicketCreated(event(), deps);
+
+    expect(retry.status).toBe('applied');
+    expect(helpdesk.tickets.get('35436')?.priority).toBe('high');
+    expect(customers.profiles.size).toBe(1);
+  });
+
+  it('writes once when an applied write lost its answer: no second note, no second uplift', async () => {
+    await seedScore(72);
+    let lose = true;
+    helpdesk.afterUpdate = () => {
+      if (lose) {
+        lose = false;
+        throw new TransientError('gateway timeout after the write');
+      }
+    };
+
+    await expect(processTicketCreated(event(), deps)).rejects.toBeInstanceOf(TransientError);
+    const retry = await processTicketCreated(event(), deps);
+
+    expect(retry.status).toBe('applied');
+    const ticket = helpdesk.tickets.get('35436');
+    expect(ticket?.priority).toBe('high');
+    expect(ticket?.notes).toHaveLength(1);
+    expect(ticket?.notes[0]).toContain('[influence-router zendesk:ticket-created:35436]');
+    expect(decisions.records.get('acme#zendesk:ticket-created:35436')?.status).toBe('applied');
+  });
+
+  it('recognises its own write from a concurrent delivery behind a 409, and does not write again', async () => {
+    await seedScore(72);
+    let raced = false;
+    helpdesk.beforeUpdate = (id) => {
+      if (raced) return;
+      raced = true;
+      // Another worker, processing a second delivery of the same event, wrote first.
+      const ticket = helpdesk.tickets.get(id);
+      if (ticket) {
+        helpdesk.tickets.set(id, { ...ticket, notes: [...ticket.notes, 'x\n[influence-router zendesk:ticket-created:35436]'], priority: 'high' });
+        helpdesk.touch(id, {});
+      }
+    };
+
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(helpdesk.updates).toHaveLength(0);
+    expect(helpdesk.tickets.get('35436')?.priority).toBe('high');
+  });
+
+  it('keeps the routing a person gave the ticket after it was created', async () => {
+    await seedScore(72);
+    policyInput = { rules: [{ id: 'reach-high', tiers: ['high'], uplift: 1, tags: ['influence_high'], groupId: '900', reason: 'big' }] };
+    let moved = false;
+    helpdesk.beforeUpdate = (id) => {
+      if (!moved) {
+        moved = true;
+        helpdesk.touch(id, { groupId: '555' });
+      }
+    };
+
+    await processTicketCreated(event(), deps);
+
+    expect(helpdesk.tickets.get('35436')?.groupId).toBe('555');
+    expect(helpdesk.tickets.get('35436')?.priority).toBe('high');
+  });
+
+  it('routes to the hint when nobody has routed the ticket yet', async () => {
+    await seedScore(72);
+    policyInput = { rules: [{ id: 'reach-high', tiers: ['high'], uplift: 1, tags: ['influence_high'], groupId: '900', reason: 'big' }] };
+
+    await processTicketCreated(event(), deps);
+
+    expect(helpdesk.tickets.get('35436')?.groupId).toBe('900');
   });
 });
 

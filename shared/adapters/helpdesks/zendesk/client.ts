@@ -48,6 +48,10 @@ type ZendeskTicket = z.infer<typeof ZendeskTicketSchema>;
 
 const TicketResponseSchema = z.object({ ticket: ZendeskTicketSchema });
 
+const CommentsResponseSchema = z.object({
+  comments: z.array(z.object({ body: z.string().nullish(), public: z.boolean() })),
+});
+
 const ZendeskUserSchema = z.object({
   id: z.number().int(),
   name: z.string().nullish(),
@@ -128,6 +132,19 @@ export class ZendeskClient implements HelpdeskClient {
     const id = checkId(ticketId, 'ticket');
     const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}`, 'ticket');
     return toSnapshot(parseBody(TicketResponseSchema, json, 'GET /api/v2/tickets/{id}').ticket);
+  }
+
+  /**
+   * Looks for an internal note containing `marker` among the ticket's comments (the first page,
+   * 100 comments: a ticket being routed has few).
+   *
+   * @example await zendesk.hasInternalNote('35436', '[influence-router zendesk:ticket-created:35436]')
+   */
+  async hasInternalNote(ticketId: string, marker: string): Promise<boolean> {
+    const id = checkId(ticketId, 'ticket');
+    const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}/comments`, 'ticket');
+    const { comments } = parseBody(CommentsResponseSchema, json, 'GET /api/v2/tickets/{id}/comments');
+    return comments.some((comment) => !comment.public && (comment.body ?? '').includes(marker));
   }
 
   /**
