@@ -85,7 +85,7 @@ export function profileItem(profile: CustomerProfile, retentionDays: number = DE
     ...profile,
     ...(profile.score
       ? {
-          [REFRESH_INDEX.partitionKey]: refreshBucketFor(profile.customerKey),
+          [REFRESH_INDEX.partitionKey]: refreshBucketFor(profile.tenant, profile.customerKey),
           // Normalised to UTC so the index sorts by time whatever offset the score was written with.
           [REFRESH_INDEX.sortKey]: new Date(profile.score.refreshAfter).toISOString(),
         }

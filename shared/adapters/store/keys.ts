@@ -137,28 +137,29 @@ export function parseProfileKey(pk: string): { tenant: string; customerKey: stri
 }
 
 /**
- * The refresh-index partition of a customer: a small, stable hash of the customer key spread
- * over `REFRESH_BUCKET_COUNT` partitions, so the refresh job queries a few partitions and never scans.
+ * The refresh-index partition of a customer: the tenant, then a small, stable hash of the
+ * customer key spread over `REFRESH_BUCKET_COUNT` partitions, so the refresh job queries a few
+ * partitions of one tenant and never scans, nor reads another tenant's items.
  *
- * @example refreshBucketFor('k1') // 'REFRESH#1'
+ * @example refreshBucketFor('acme', 'k1') // 'T#acme#REFRESH#1'
  */
-export function refreshBucketFor(customerKey: string): string {
+export function refreshBucketFor(tenant: string, customerKey: string): string {
   // FNV-1a, 32 bits: tiny, stable across runtimes, and even enough over keyed-hash inputs.
   let hash = 0x811c9dc5;
   for (let i = 0; i < customerKey.length; i += 1) {
     hash ^= customerKey.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return `REFRESH#${hash % REFRESH_BUCKET_COUNT}`;
+  return `${tenantPrefix(tenant)}REFRESH#${hash % REFRESH_BUCKET_COUNT}`;
 }
 
 /**
- * Every refresh-index partition, for the job that walks them.
+ * Every refresh-index partition of a tenant, for the job that walks them.
  *
- * @example refreshBuckets().length // 16
+ * @example refreshBuckets('acme').length // 16
  */
-export function refreshBuckets(): string[] {
-  return Array.from({ length: REFRESH_BUCKET_COUNT }, (_, n) => `REFRESH#${n}`);
+export function refreshBuckets(tenant: string): string[] {
+  return Array.from({ length: REFRESH_BUCKET_COUNT }, (_, n) => `${tenantPrefix(tenant)}REFRESH#${n}`);
 }
 
 /**

@@ -15,8 +15,8 @@ export interface ScoreRefreshStoreOptions {
   /** Items asked for per Query page (default: the limit spread over the buckets, at least 5). */
   pageSize?: number;
   /**
-   * Pages read per bucket per call at most (default 20). The index is shared by every tenant, so
-   * other tenants' due items are read and filtered out; this bounds that cost.
+   * Pages read per bucket per call at most (default 20): a bound on the work one call does when
+   * a bucket holds items that fail validation and are skipped.
    */
   maxPagesPerBucket?: number;
   /** Told of a due item that fails validation; it is skipped and left as it is. */
@@ -56,7 +56,7 @@ function isConditionalCheckFailure(error: unknown): boolean {
 
 /**
  * The refresh queue in the single table. The sparse `refresh-due` index (partition
- * `refreshBucket` = `REFRESH#0..15`, sort `refreshAfter`) holds every profile that has a score
+ * `refreshBucket` = `T#<tenant>#REFRESH#0..15`, sort `refreshAfter`) holds every profile that has a score
  * or was queued without one, so finding due profiles is a Query per bucket, never a scan; writes
  * are UpdateItems guarded on the profile being as it was read, so a concurrent import, override,
  * refresh, opt-out or erasure always wins over the refresh.
@@ -77,7 +77,7 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
   async findDue(tenant: string, now: Date, limit: number): Promise<DueProfile[]> {
     if (limit <= 0) return [];
     const pageSize = this.options.pageSize ?? Math.max(5, Math.ceil(limit / REFRESH_BUCKET_COUNT));
-    const cursors: BucketCursor[] = refreshBuckets().map((bucket, order) => ({ bucket, order, buffer: [], pages: 0, done: false }));
+    const cursors: BucketCursor[] = refreshBuckets(tenant).map((bucket, order) => ({ bucket, order, buffer: [], pages: 0, done: false }));
     const due: DueProfile[] = [];
     await Promise.all(cursors.map((cursor) => this.#fill(cursor, tenant, now, pageSize)));
     while (due.length < limit) {
@@ -95,7 +95,7 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
     return due;
   }
 
-  /** Reads pages until the cursor holds an item of this tenant, the bucket ends, or the page budget is spent. */
+  /** Reads pages until the cursor holds a valid item, the bucket ends, or the page budget is spent. */
   async #fill(cursor: BucketCursor, tenant: string, now: Date, pageSize: number): Promise<void> {
     const maxPages = this.options.maxPagesPerBucket ?? 20;
     while (cursor.buffer.length === 0 && !cursor.done && cursor.pages < maxPages) {
@@ -103,10 +103,10 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: REFRESH_INDEX.name,
+          // The bucket names the tenant, so the query never reads another tenant's items.
           KeyConditionExpression: '#bucket = :bucket AND #due <= :now',
-          FilterExpression: '#tenant = :tenant',
-          ExpressionAttributeNames: { '#bucket': NAMES['#bucket'], '#due': NAMES['#due'], '#tenant': 'tenant' },
-          ExpressionAttributeValues: { ':bucket': cursor.bucket, ':now': now.toISOString(), ':tenant': tenant },
+          ExpressionAttributeNames: { '#bucket': NAMES['#bucket'], '#due': NAMES['#due'] },
+          ExpressionAttributeValues: { ':bucket': cursor.bucket, ':now': now.toISOString() },
           Limit: pageSize,
           ...(cursor.next ? { ExclusiveStartKey: cursor.next } : {}),
         }),
@@ -145,7 +145,7 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
       values: {
         ':score': score,
         ':at': at.toISOString(),
-        ':bucket': refreshBucketFor(read.customerKey),
+        ':bucket': refreshBucketFor(read.tenant, read.customerKey),
         ':due': new Date(score.refreshAfter).toISOString(),
       },
     }));
@@ -155,7 +155,7 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
   async reschedule(read: CustomerProfile, at: Date, failures: number): Promise<ScoreWriteOutcome> {
     return writeOutcome(await this.#guardedUpdate(read, {
       UpdateExpression: failures > 0 ? 'SET #bucket = :bucket, #due = :due, #failures = :failures' : 'SET #bucket = :bucket, #due = :due REMOVE #failures',
-      values: { ':bucket': refreshBucketFor(read.customerKey), ':due': at.toISOString(), ...(failures > 0 ? { ':failures': failures } : {}) },
+      values: { ':bucket': refreshBucketFor(read.tenant, read.customerKey), ':due': at.toISOString(), ...(failures > 0 ? { ':failures': failures } : {}) },
     }));
   }
 
@@ -164,7 +164,7 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
     return this.#guardedUpdate(read, {
       UpdateExpression: 'SET #bucket = :bucket, #due = :due',
       extraCondition: 'attribute_not_exists(#due)',
-      values: { ':bucket': refreshBucketFor(read.customerKey), ':due': at.toISOString() },
+      values: { ':bucket': refreshBucketFor(read.tenant, read.customerKey), ':due': at.toISOString() },
     });
   }
 

@@ -176,7 +176,7 @@ describe('DynamoCustomerStore', () => {
     const store = new DynamoCustomerStore(client(), tableName, hasherFor);
     const identity = email(`refresh.${randomUUID()}@example.com`);
     const profile = newProfile('acme', identity, { score });
-    const bucket = refreshBucketFor(profile.customerKey);
+    const bucket = refreshBucketFor(profile.tenant, profile.customerKey);
     const due = () =>
       client().send(
         new QueryCommand({

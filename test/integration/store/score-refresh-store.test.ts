@@ -77,9 +77,9 @@ function keysInOneBucket(count: number): string[] {
   const byBucket = new Map<string, string[]>();
   for (let i = 0; ; i += 1) {
     const key = `same-${randomUUID().slice(0, 6)}-${i}`;
-    const keys = byBucket.get(refreshBucketFor(key)) ?? [];
+    const keys = byBucket.get(refreshBucketFor(tenant, key)) ?? [];
     keys.push(key);
-    byBucket.set(refreshBucketFor(key), keys);
+    byBucket.set(refreshBucketFor(tenant, key), keys);
     if (keys.length === count) return keys;
   }
 }
@@ -129,20 +129,18 @@ describe('DynamoScoreRefreshStore.findDue', () => {
     expect(due.map((d) => d.profile.customerKey)).toEqual(['k7', 'k6', 'k5']);
   });
 
-  it('bounds the pages read per bucket, so other tenants’ due items cannot make it read without end', async () => {
-    const store = new DynamoScoreRefreshStore(doc(), tableName, { pageSize: 1, maxPagesPerBucket: 2 });
+  it('never reads another tenant’s due items: each tenant has its own buckets', async () => {
+    const store = new DynamoScoreRefreshStore(doc(), tableName);
     const [first, second, third, mine = 'x'] = keysInOneBucket(4);
     for (const key of [first, second, third]) if (key) await put(profile(key, { score: scoreDue(100) }, `${tenant}-busy`));
     await put(profile(mine, { score: scoreDue(10) }));
     sent.length = 0;
 
     const due = await store.findDue(tenant, NOW, 10);
-    const queries = sent.filter((name) => name === 'QueryCommand').length;
-    const wider = await new DynamoScoreRefreshStore(doc(), tableName, { pageSize: 1, maxPagesPerBucket: 4 }).findDue(tenant, NOW, 10);
 
-    expect(due).toEqual([]);
-    expect(queries).toBeLessThanOrEqual(16 * 2);
-    expect(wider.map((d) => d.profile.customerKey)).toEqual([mine]);
+    expect(due.map((d) => d.profile.customerKey)).toEqual([mine]);
+    // One page per bucket: the busy tenant's items are in partitions this tenant never queries.
+    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(16);
   });
 
   it('skips and reports a due item that fails validation', async () => {
@@ -175,7 +173,7 @@ describe('DynamoScoreRefreshStore writes', () => {
     expect(stored).toMatchObject({
       score: fresh,
       updatedAt: NOW.toISOString(),
-      refreshBucket: refreshBucketFor('k'),
+      refreshBucket: refreshBucketFor(tenant, 'k'),
       refreshAfter: fresh.refreshAfter,
       latestNps: read.latestNps,
       expiration: 1_900_000_000,

@@ -137,7 +137,7 @@ describe('opt-out against DynamoDB Local', () => {
         IndexName: REFRESH_INDEX.name,
         KeyConditionExpression: '#b = :b',
         ExpressionAttributeNames: { '#b': REFRESH_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':b': refreshBucketFor(customerKey) },
+        ExpressionAttributeValues: { ':b': refreshBucketFor(tenant, customerKey) },
       }),
     );
     expect((due.Items ?? []).map((i) => i.customerKey)).not.toContain(customerKey);

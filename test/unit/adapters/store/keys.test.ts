@@ -74,8 +74,14 @@ describe('table keys', () => {
 
 describe('refresh buckets', () => {
   it('puts a customer key in the same bucket every time', () => {
-    expect(refreshBucketFor('k1')).toBe('REFRESH#1');
-    expect(refreshBucketFor('k1')).toBe(refreshBucketFor('k1'));
+    expect(refreshBucketFor('acme', 'k1')).toBe('T#acme#REFRESH#1');
+    expect(refreshBucketFor('acme', 'k1')).toBe(refreshBucketFor('acme', 'k1'));
+  });
+
+  it('keeps each tenant in buckets of its own', () => {
+    expect(refreshBucketFor('acme', 'k1')).not.toBe(refreshBucketFor('globex', 'k1'));
+    expect(refreshBuckets('acme').every((bucket) => bucket.startsWith('T#acme#'))).toBe(true);
+    expect(() => refreshBucketFor('ac#me', 'k1')).toThrow();
   });
 
   it('spreads keys over all 16 buckets and only those', () => {
@@ -84,11 +90,11 @@ describe('refresh buckets', () => {
 
     // Act
     const counts = new Map<string, number>();
-    for (const key of keys) counts.set(refreshBucketFor(key), (counts.get(refreshBucketFor(key)) ?? 0) + 1);
+    for (const key of keys) counts.set(refreshBucketFor('acme', key), (counts.get(refreshBucketFor('acme', key)) ?? 0) + 1);
 
     // Assert
-    expect([...counts.keys()].sort()).toEqual([...refreshBuckets()].sort());
-    expect(refreshBuckets()).toHaveLength(REFRESH_BUCKET_COUNT);
+    expect([...counts.keys()].sort()).toEqual([...refreshBuckets('acme')].sort());
+    expect(refreshBuckets('acme')).toHaveLength(REFRESH_BUCKET_COUNT);
     for (const count of counts.values()) expect(count).toBeGreaterThan(50);
   });
 });
