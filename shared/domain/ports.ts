@@ -232,3 +232,25 @@ export interface PrivacyStore {
    */
   erase(profile: CustomerProfile, identities: readonly Identity[], erasedAt: string): Promise<ErasureReport>;
 }
+
+/** A webhook as it arrived: the raw bytes and lower-cased headers, before anything is trusted. */
+export interface WebhookRequest {
+  tenant: string;
+  source: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  rawBody: Uint8Array;
+  receivedAt: Date;
+}
+
+/**
+ * How one source authenticates and normalises its webhooks. Verification always runs on the
+ * raw bytes, before any parsing.
+ */
+export interface InboundSource {
+  /** Content types the source sends (compared without parameters such as charset). */
+  readonly contentTypes: readonly string[];
+  /** Throws AuthenticationError unless the request is authentic for one of the secrets. */
+  verify(request: WebhookRequest, secrets: readonly string[]): void;
+  /** Throws InvalidPayloadError unless the body is a supported event. */
+  normalise(request: WebhookRequest): HelpdeskEvent;
+}

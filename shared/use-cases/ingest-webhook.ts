@@ -5,29 +5,9 @@ import {
   UnsupportedMediaTypeError,
 } from '../domain/errors.js';
 import type { HelpdeskEvent } from '../domain/events.js';
-import type { EventQueue } from '../domain/ports.js';
+import type { EventQueue, InboundSource, WebhookRequest } from '../domain/ports.js';
 
-/** A webhook as it arrived: the raw bytes and lower-cased headers, before anything is trusted. */
-export interface WebhookRequest {
-  tenant: string;
-  source: string;
-  headers: Readonly<Record<string, string | undefined>>;
-  rawBody: Uint8Array;
-  receivedAt: Date;
-}
-
-/**
- * How one source authenticates and normalises its webhooks. Verification always runs on the
- * raw bytes, before any parsing.
- */
-export interface InboundSource {
-  /** Content types the source sends (compared without parameters such as charset). */
-  readonly contentTypes: readonly string[];
-  /** Throws AuthenticationError unless the request is authentic for one of the secrets. */
-  verify(request: WebhookRequest, secrets: readonly string[]): void;
-  /** Throws InvalidPayloadError unless the body is a supported event. */
-  normalise(request: WebhookRequest): HelpdeskEvent;
-}
+export type { InboundSource, WebhookRequest };
 
 /** Ports and settings for the ingest use case. */
 export interface IngestDeps {

@@ -1,4 +1,4 @@
-import type { InboundSource, WebhookRequest } from '../../../use-cases/ingest-webhook.js';
+import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
 import { normaliseZendeskTicketCreated } from './normalise.js';
 import { verifyZendeskSignature } from './signature.js';
 
