@@ -5,14 +5,15 @@
  *   npm run scores:refresh -- [--endpoint http://127.0.0.1:8000] [--table influence-router-local]
  *                             [--tenant demo] [--sandbox http://127.0.0.1:3001]
  *
- * Environment: DYNAMODB_ENDPOINT (a local endpoint, such as the one `npm start` prints; unset means
- * AWS, which then needs AWS_REGION), TABLE_NAME (default influence-router-local),
+ * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
+ * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
  * INFLUENCE_ROUTER_TENANTS (a tenants file, local mode rules; without it the built-in demo tenant,
  * whose helpdesk is the sandbox `npm start` runs, at --sandbox or SANDBOX_URL, default
  * http://127.0.0.1:3001).
  * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
  * bad arguments.
  */
+import { dynamoTarget } from './dynamodb-target.js';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
@@ -61,13 +62,8 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
       return 2;
     }
   }
-  const endpoint = values.endpoint ?? (env.DYNAMODB_ENDPOINT || undefined);
-  const region = env.AWS_REGION || undefined;
-  const target = endpoint ? { endpoint } : region ? { region } : undefined;
-  if (!target) {
-    output.err(`Where is the table? Pass --endpoint (or DYNAMODB_ENDPOINT) with the DynamoDB endpoint npm start prints, or set AWS_REGION.\n${USAGE}`);
-    return 2;
-  }
+  const target = dynamoTarget(values.endpoint, env);
+  const endpoint = 'endpoint' in target ? target.endpoint : undefined;
   const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
 
   const client = createDynamoDbClient(target);
@@ -88,7 +84,7 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
     });
     const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
     output.out(
-      `Refreshed scores in ${tableName} (${'endpoint' in target ? target.endpoint : `AWS ${target.region}`}): ` +
+      `Refreshed scores in ${tableName} (${endpoint ?? ('region' in target ? `AWS ${target.region}` : '')}): ` +
         `examined ${result.examined}, refreshed ${result.refreshed}, no score ${result.unchanged}, failed ${result.failed}, skipped ${result.skipped}.`,
     );
     for (const report of result.tenants) {
