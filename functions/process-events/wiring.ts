@@ -2,7 +2,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { ZendeskClient } from '../../shared/adapters/helpdesks/zendesk/client.js';
+import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
@@ -13,8 +13,7 @@ import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refre
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { customerMerger } from '../../shared/use-cases/merge-customers.js';
 import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.js';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
+import type { Clock } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';
 
@@ -52,29 +51,10 @@ const systemClock: Clock = { now: () => new Date() };
  */
 export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   const hasherFor = hmacIdentityHashers(wiring.identityKey);
-  const clientTtlMs = wiring.clientTtlMs ?? 5 * 60_000;
-  const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
-
-  async function createClient(tenantId: string): Promise<HelpdeskClient> {
-    const tenant = wiring.tenants.get(tenantId);
-    if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
-    const apiToken = await wiring.secrets.resolve(tenant.helpdesk.apiToken);
-    return new ZendeskClient({
-      baseUrl: tenant.helpdesk.baseUrl,
-      email: tenant.helpdesk.email,
-      apiToken,
-      ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
-    });
-  }
-
-  function helpdeskFor(tenantId: string): Promise<HelpdeskClient> {
-    const cached = clients.get(tenantId);
-    if (cached && Date.now() - cached.at < clientTtlMs) return cached.client;
-    const client = createClient(tenantId);
-    clients.set(tenantId, { client, at: Date.now() });
-    client.catch(() => clients.delete(tenantId));
-    return client;
-  }
+  const helpdeskFor = helpdeskClients(wiring.tenants, wiring.secrets, {
+    ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
+    ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+  });
 
   const clock = wiring.clock ?? systemClock;
   const customers = new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor);

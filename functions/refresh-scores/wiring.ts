@@ -1,14 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { ZendeskClient } from '../../shared/adapters/helpdesks/zendesk/client.js';
+import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
 import type { HttpBackoff } from '../../shared/adapters/influence/http-provider.js';
 import type { Sleep } from '../../shared/adapters/influence/rate-limiter.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoScoreRefreshStore, type ScoreRefreshStoreOptions } from '../../shared/adapters/store/score-refresh-store.js';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
+import type { Clock } from '../../shared/domain/ports.js';
 import type { RefreshScoresDeps } from './chain.js';
 
 /** What the refresh-scores function is assembled from, in AWS and in local mode alike. */
@@ -29,35 +28,6 @@ export interface RefreshWiring {
 }
 
 const systemClock: Clock = { now: () => new Date() };
-
-/**
- * Caches one helpdesk client per tenant, built from the tenant's secret references and rebuilt
- * after `ttlMs` so a rotated token is picked up.
- *
- * @example const helpdeskFor = helpdeskClients(tenants, secrets); await helpdeskFor('acme')
- */
-export function helpdeskClients(
-  tenants: TenantDirectory,
-  secrets: SecretResolver,
-  options: { ttlMs?: number; fetch?: typeof fetch } = {},
-): (tenantId: string) => Promise<HelpdeskClient> {
-  const ttlMs = options.ttlMs ?? 5 * 60_000;
-  const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
-  async function create(tenantId: string): Promise<HelpdeskClient> {
-    const tenant = tenants.get(tenantId);
-    if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
-    const apiToken = await secrets.resolve(tenant.helpdesk.apiToken);
-    return new ZendeskClient({ baseUrl: tenant.helpdesk.baseUrl, email: tenant.helpdesk.email, apiToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  }
-  return (tenantId) => {
-    const cached = clients.get(tenantId);
-    if (cached && Date.now() - cached.at < ttlMs) return cached.client;
-    const client = create(tenantId);
-    clients.set(tenantId, { client, at: Date.now() });
-    client.catch(() => clients.delete(tenantId));
-    return client;
-  };
-}
 
 /**
  * Assembles the refresh dependencies: the refresh queue in the table, and each tenant's score

@@ -3,6 +3,7 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
+  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { UnprocessedItemsError } from './errors.js';
 import type { ItemKey } from './keys.js';
@@ -125,4 +126,29 @@ export async function batchWriteAll(
       pending = output.UnprocessedItems?.[tableName] ?? [];
     }
   });
+}
+
+/**
+ * Every item of one partition, read strongly consistent, page by page.
+ *
+ * @example const items = await queryPartition(client, tableName, profileKey('acme', key).pk);
+ */
+export async function queryPartition(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

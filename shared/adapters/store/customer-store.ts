@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -24,7 +23,7 @@ import {
 } from '../../domain/customer.js';
 import type { CustomerAdminStore, GuardedWriteOutcome, IdentityHasher } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
-import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent } from './batch.js';
+import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent, queryPartition } from './batch.js';
 import { CorruptItemError, StoreError } from './errors.js';
 import { type ItemKey, PROFILE_SK, aliasKey, profileKey, refreshBucketFor, surveyAnswerKey } from './keys.js';
 import { REFRESH_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
@@ -400,26 +399,12 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     const from = profileKey(tenant, fromKey).pk;
     const to = profileKey(tenant, toKey).pk;
     const moves: TransactItem[][] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'pk' },
-          ExpressionAttributeValues: { ':pk': from },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { sk } = KeyAttributesSchema.parse(item);
-        if (sk === PROFILE_SK) continue;
-        const moved = { ...item, pk: to, ...(typeof item.customerKey === 'string' ? { customerKey: toKey } : {}) };
-        moves.push([{ Put: { TableName: this.tableName, Item: moved } }, { Delete: { TableName: this.tableName, Key: { pk: from, sk } } }]);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of await queryPartition(this.client, this.tableName, from)) {
+      const { sk } = KeyAttributesSchema.parse(item);
+      if (sk === PROFILE_SK) continue;
+      const moved = { ...item, pk: to, ...(typeof item.customerKey === 'string' ? { customerKey: toKey } : {}) };
+      moves.push([{ Put: { TableName: this.tableName, Item: moved } }, { Delete: { TableName: this.tableName, Key: { pk: from, sk } } }]);
+    }
     // Unconditional actions: the transaction can only fail for good, never with a conflict.
     await mapConcurrent(chunk(moves, TRANSACT_WRITE_LIMIT / 2), this.retry.concurrency ?? 4, (pairs) => transactWrite(this.client, pairs.flat()));
   }

@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { CustomerProfile, Identity } from '../../domain/customer.js';
 import type { CustomerRecords, DecisionRecord, ErasureReport, HeldAlias, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
-import { type BatchRetryOptions, batchGetAll, batchWriteAll, mapConcurrent } from './batch.js';
+import { type BatchRetryOptions, batchGetAll, batchWriteAll, mapConcurrent, queryPartition } from './batch.js';
 import { identityHashesOf, parseAlias, transactWrite } from './customer-store.js';
 import { DecisionRecordSchema } from './decision-log.js';
 import { CorruptItemError } from './errors.js';
@@ -142,23 +142,7 @@ export class DynamoPrivacyStore implements PrivacyStore {
   /** Every item in the customer's partition, read strongly consistent. */
   private async partition(profile: CustomerProfile): Promise<(Record<string, unknown> & ItemKey)[]> {
     const { pk } = profileKey(profile.tenant, profile.customerKey);
-    const items: (Record<string, unknown> & ItemKey)[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'pk' },
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) items.push({ ...item, ...KeySchema.parse(item) });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return (await queryPartition(this.client, this.tableName, pk)).map((item) => ({ ...item, ...KeySchema.parse(item) }));
   }
 
   /**

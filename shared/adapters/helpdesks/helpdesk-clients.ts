@@ -1,0 +1,35 @@
+import { ConfigurationError } from '../../domain/errors.js';
+import type { HelpdeskClient } from '../../domain/ports.js';
+import type { TenantDirectory } from '../config/tenant-directory.js';
+import type { SecretResolver } from '../secrets/secret-resolver.js';
+import { ZendeskClient } from './zendesk/client.js';
+
+/**
+ * Caches one helpdesk client per tenant, built from the tenant's secret references and rebuilt
+ * after `ttlMs` so a rotated token is picked up.
+ *
+ * @example const helpdeskFor = helpdeskClients(tenants, secrets); await helpdeskFor('acme')
+ */
+export function helpdeskClients(
+  tenants: TenantDirectory,
+  secrets: SecretResolver,
+  options: { ttlMs?: number; fetch?: typeof fetch } = {},
+): (tenantId: string) => Promise<HelpdeskClient> {
+  const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
+  async function create(tenantId: string): Promise<HelpdeskClient> {
+    const tenant = tenants.get(tenantId);
+    if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
+    const apiToken = await secrets.resolve(tenant.helpdesk.apiToken);
+    return new ZendeskClient({ baseUrl: tenant.helpdesk.baseUrl, email: tenant.helpdesk.email, apiToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  }
+  return (tenantId) => {
+    const cached = clients.get(tenantId);
+    if (cached && Date.now() - cached.at < ttlMs) return cached.client;
+    const client = create(tenantId);
+    clients.set(tenantId, { client, at: Date.now() });
+    client.catch(() => clients.delete(tenantId));
+    return client;
+  };
+}
+
