@@ -93,7 +93,10 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     const count = rateLimitedCountOf(record);
     if (count >= MAX_RATE_LIMITED_REQUEUES) return false;
     try {
-      await deps.retry.requeue(record.body, delay, count + 1);
+      // The copy keeps the original's attributes (tenant, source, delivery id), for filtering the dead-letter queue.
+      const attributes: Record<string, string> = {};
+      for (const [name, value] of Object.entries(record.messageAttributes)) if (value.stringValue !== undefined) attributes[name] = value.stringValue;
+      await deps.retry.requeue(record.body, delay, { ...attributes, [RATE_LIMITED_COUNT_ATTRIBUTE]: String(count + 1) });
     } catch (error) {
       logger.error('could not put a rate-limited event back; retrying it as a failure', {
         messageId: record.messageId,
@@ -140,7 +143,9 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     config.registerLambdaContext(context);
-    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    // One record at a time: parallel records would multiply helpdesk calls past the rate the
+    // queue's maximum concurrency is meant to hold.
+    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false, processInParallel: false });
   })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));

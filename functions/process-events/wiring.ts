@@ -2,9 +2,11 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import { withWriteGuards } from '../../shared/adapters/helpdesks/guarded-helpdesk.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
+import { TokenBucket } from '../../shared/adapters/influence/rate-limiter.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
-import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
+import { METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
@@ -13,7 +15,7 @@ import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refre
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { customerMerger } from '../../shared/use-cases/merge-customers.js';
 import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.js';
-import type { Clock } from '../../shared/domain/ports.js';
+import type { Clock, HelpdeskClient, RateLimiter } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';
 
@@ -51,12 +53,32 @@ const systemClock: Clock = { now: () => new Date() };
  */
 export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   const hasherFor = hmacIdentityHashers(wiring.identityKey);
-  const helpdeskFor = helpdeskClients(wiring.tenants, wiring.secrets, {
+  const clients = helpdeskClients(wiring.tenants, wiring.secrets, {
     ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
   });
-
   const clock = wiring.clock ?? systemClock;
+  // One write pace per tenant per process, kept across client rebuilds.
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (tenantId: string): RateLimiter | undefined => {
+    const tenant = wiring.tenants.get(tenantId);
+    if (!tenant) return undefined;
+    let limiter = limiters.get(tenantId);
+    if (!limiter) {
+      limiter = new TokenBucket({ ratePerSecond: tenant.helpdesk.writesPerMinute / 60, burst: 2, clock });
+      limiters.set(tenantId, limiter);
+    }
+    return limiter;
+  };
+  const { metrics } = wiring.telemetry;
+  const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> => {
+    const limiter = limiterFor(tenantId);
+    return withWriteGuards(await clients(tenantId), {
+      ...(limiter ? { limiter } : {}),
+      onWrite: (ms) => metrics.addMetric(METRIC.writeBackLatencyMs, MetricUnit.Milliseconds, ms),
+    });
+  };
+
   const customers = new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor);
   const scoringFor = tenantScoring({ tenant: (id) => wiring.tenants.get(id), secrets: wiring.secrets, helpdeskFor, clock });
   return {

@@ -1,6 +1,10 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { pinLogicalId } from './pin-logical-id.js';
+
+/** Logical ids of the queues, pinned so no refactor can replace them. */
+export const EVENT_QUEUE_LOGICAL_IDS = { queue: 'EventQueue', deadLetterQueue: 'EventDeadLetterQueue' } as const;
 
 /** How long a dead-lettered event waits for a replay: the SQS maximum. */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
@@ -57,5 +61,8 @@ export class EventQueue extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
+    // Replacing a queue loses its messages: up to 14 days of dead letters, or events in flight.
+    pinLogicalId(this.deadLetterQueue, EVENT_QUEUE_LOGICAL_IDS.deadLetterQueue);
+    pinLogicalId(this.queue, EVENT_QUEUE_LOGICAL_IDS.queue);
   }
 }

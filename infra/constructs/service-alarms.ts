@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { EventQueue } from './event-queue.js';
 import type { ServiceFunction } from './service-function.js';
 import { serviceMetric } from './service-metrics.js';
@@ -31,6 +32,8 @@ export interface ServiceAlarmsProps {
   readonly events: EventQueue;
   /** The schedule that starts the refresh function. */
   readonly schedule: Rule;
+  /** The webhook API: its 5xx answers are ingest failures the function turns into responses. */
+  readonly api: IHttpApi;
   readonly thresholds?: Partial<AlarmThresholds>;
 }
 
@@ -79,6 +82,17 @@ export class ServiceAlarms extends Construct {
         description: `Invocations of the ${name} function were throttled: check account concurrency and the function's reservation.`,
       });
     }
+    // Ingest answers its own errors (a 500 is a response, not a Lambda error), so its failures
+    // show only as API 5xx: a missing signing secret would otherwise fail every delivery silently.
+    this.add('WebhookServerErrors', {
+      metric: props.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      description:
+        'The webhook API answered 5xx: senders are retrying and will give up. Check the ingest logs (a secret that cannot be read, a queue that refuses messages).',
+    });
     this.add('HelpdeskRateLimited', {
       metric: serviceMetric('HelpdeskRateLimited', { period: fiveMinutes, statistic: 'Sum' }),
       threshold: thresholds.helpdeskRateLimitedPerFiveMinutes,

@@ -61,7 +61,7 @@ export class ServiceDashboard extends Construct {
       graph(
         'Decision and write-back latency (ms)',
         ['p50', 'p99'].flatMap((statistic) => [
-          serviceMetric('DecisionLatencyMs', { period: PERIOD, statistic, label: `decision ${statistic}` }),
+          serviceMetric('DecisionLatencyMs', { period: PERIOD, statistic, label: `event processing ${statistic}` }),
           serviceMetric('WriteBackLatencyMs', { period: PERIOD, statistic, label: `write-back ${statistic}` }),
         ]),
       ),

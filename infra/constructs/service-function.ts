@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/observability/metric-names.js';
 
 /** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -13,10 +14,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 /** Name of the tenants file inside each bundle, next to the handler (`TENANTS_FILE`). */
 export const BUNDLED_TENANTS_FILE = 'tenants.json';
 
-/** Settings every function gets, for Powertools and the tenants file. */
-export const SERVICE_NAME = 'influence-router';
-/** CloudWatch namespace of the custom (EMF) metrics. */
-export const METRICS_NAMESPACE = 'InfluenceRouter';
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /**
  * esbuild emits ESM, but some dependencies are CommonJS and call `require`; this gives them one.

@@ -1,21 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './service-function.js';
+import { METRIC, METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../../shared/adapters/observability/metric-names.js';
 
-/** The custom metrics the functions emit (EMF, dimension `service`). */
-export const CUSTOM_METRICS = [
-  'WebhooksAccepted',
-  'WebhooksRejected',
-  'DecisionsMade',
-  'WriteBacksApplied',
-  'HelpdeskRateLimited',
-  'UpliftApplied',
-  'DecisionLatencyMs',
-  'WriteBackLatencyMs',
-] as const;
+/** The custom metrics the functions emit (EMF, dimension `service`): the functions' own list. */
+export const CUSTOM_METRICS: readonly MetricName[] = Object.values(METRIC);
 
 /** One of the custom metric names. */
-export type CustomMetricName = (typeof CUSTOM_METRICS)[number];
+export type CustomMetricName = MetricName;
 
 /**
  * A custom metric in the service's namespace, with the `service` dimension Powertools adds

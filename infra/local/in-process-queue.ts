@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
+import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import type { HelpdeskEvent } from '../../shared/domain/events.js';
 import type { EventQueue } from '../../shared/domain/ports.js';
 
@@ -55,7 +55,8 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   }
 
   async enqueue(event: HelpdeskEvent): Promise<void> {
-    this.send(JSON.stringify(event));
+    // The same attributes the SQS adapter sets.
+    this.send(JSON.stringify(event), { attributes: { tenant: event.tenant, source: event.source, deliveryId: event.deliveryId } });
   }
 
   /** Adds a raw message body, as SQS SendMessage would (with DelaySeconds and attributes). */
@@ -66,8 +67,8 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
     return messageId;
   }
 
-  async requeue(body: string, delaySeconds: number, rateLimitedCount: number): Promise<void> {
-    this.send(body, { delaySeconds, attributes: { [RATE_LIMITED_COUNT_ATTRIBUTE]: String(rateLimitedCount) } });
+  async requeue(body: string, delaySeconds: number, attributes: Readonly<Record<string, string>>): Promise<void> {
+    this.send(body, { delaySeconds, attributes: { ...attributes } });
   }
 
   /** ChangeMessageVisibility: the message becomes visible again after `seconds`. */

@@ -96,7 +96,15 @@ export function demoTenant(baseUrl: string, policy: PolicyInput | undefined): Te
   return {
     id: DEMO.tenant,
     name: 'Demo company (local only)',
-    helpdesk: { kind: 'zendesk', baseUrl, email: DEMO.agentEmail, apiToken: { value: DEMO.apiToken }, userFields: { ...DEMO_USER_FIELDS } },
+    helpdesk: {
+      kind: 'zendesk',
+      baseUrl,
+      email: DEMO.agentEmail,
+      apiToken: { value: DEMO.apiToken },
+      userFields: { ...DEMO_USER_FIELDS },
+      // The sandbox has no account-wide limit (only Zendesk's per-ticket one): don't pace the demo.
+      writesPerMinute: 600,
+    },
     sources: { zendesk: { signingSecrets: [{ value: DEMO.signingSecret }] } },
     scoring: { provider: 'helpdesk-metrics' },
     ...(policy ? { policy } : {}),

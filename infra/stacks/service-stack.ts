@@ -33,7 +33,9 @@ export const INGEST = {
 
 /** Tuning of the queue consumer; the values protect the helpdesks' rate limits. */
 export const PROCESSING = {
-  timeout: Duration.seconds(30),
+  // One record can make several helpdesk calls (requester, ticket, write, a 409 re-read) of up to
+  // 8 s each; records of a batch are processed one after another.
+  timeout: Duration.seconds(90),
   batchSize: 10,
   maxBatchingWindow: Duration.seconds(5),
   // The lowest the event source allows. Zendesk allows 100 ticket updates a minute per account;
@@ -144,8 +146,8 @@ export class ServiceStack extends Stack {
       description: 'Influence Router refresh: re-scores customers whose score is due',
       tenantsFile: tenants.path,
       timeout: REFRESH.timeout,
-      // One refresher at a time: overlapping runs would race for the same due items.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency (it fails deploys in accounts near their concurrency quota): runs
+      // do not overlap (5-minute timeout, 15-minute schedule), and every score write is guarded.
       environment: {
         TABLE_NAME: table.tableName,
       },
@@ -166,7 +168,7 @@ export class ServiceStack extends Stack {
     const functions = { ingest: this.ingest, process: this.process, refresh: this.refresh };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic');
     const { topic } = this.alarmTopic;
-    this.alarms = new ServiceAlarms(this, 'Alarms', { topic, functions, events: this.events, schedule: this.schedule });
+    this.alarms = new ServiceAlarms(this, 'Alarms', { topic, functions, events: this.events, schedule: this.schedule, api: this.webhooks.api });
     new ServiceDashboard(this, 'Dashboard', { api: this.webhooks.api, events: this.events, functions, alarms: this.alarms.alarms });
 
     new CfnOutput(this, 'WebhookBaseUrl', {

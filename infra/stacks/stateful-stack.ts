@@ -1,21 +1,14 @@
-import { CfnOutput, CfnResource, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
+import { pinLogicalId } from '../constructs/pin-logical-id.js';
 import { REFRESH_INDEX, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE } from '../../shared/adapters/store/table.js';
 
 /** Logical id of the table; pinned so that no refactor of construct ids can replace the table. */
 export const TABLE_LOGICAL_ID = 'InfluenceTable';
 /** Logical id of the identity-hash key; a new key would orphan every stored customer key. */
 export const IDENTITY_KEY_LOGICAL_ID = 'IdentityHashKey';
-
-function pinLogicalId(construct: IConstruct, logicalId: string): void {
-  const resource = construct.node.defaultChild;
-  if (!CfnResource.isCfnResource(resource)) {
-    throw new Error(`Cannot pin the logical id of ${construct.node.path}: it has no CloudFormation resource`);
-  }
-  resource.overrideLogicalId(logicalId);
-}
 
 /**
  * The stateful half of the deployment: the table (on-demand, point-in-time recovery, deletion

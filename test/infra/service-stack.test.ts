@@ -84,14 +84,13 @@ describe('functions', () => {
     expect(env.MAX_RECEIVE_COUNT).toBe(String(queueProps('queue').RedrivePolicy?.maxReceiveCount));
   });
 
-  it('refresh gets the table but no identity key (it never hashes), and runs one at a time', () => {
+  it('refresh gets the table but no identity key (it never hashes), and reserves no concurrency', () => {
     const variables = Object.keys(functionProps('refresh').Environment.Variables);
     expect(variables).toEqual(expect.arrayContaining(['TABLE_NAME', 'TENANTS_FILE']));
     expect(variables).not.toContain('IDENTITY_KEY_SECRET_ID');
-    synth.service.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
-      ReservedConcurrentExecutions: 1,
-    });
+    // A reservation fails deploys in accounts near their concurrency quota; runs cannot overlap anyway.
+    expect(functionProps('refresh')).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(synth.router.service.refresh.function.timeout?.toSeconds()).toBeLessThan(15 * 60);
   });
 });
 
@@ -235,6 +234,26 @@ describe('operations', () => {
     });
   });
 
+  it('alarms on webhook API 5xx, since ingest turns its own failures into responses', () => {
+    const [alarm] = alarmOn('5xx');
+    expect(alarm).toMatchObject({ Namespace: 'AWS/ApiGateway', Threshold: 1 });
+  });
+
+  it('lets CloudWatch publish to the topic despite the TLS-only policy, or no alarm would reach anyone', () => {
+    synth.service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }),
+          }),
+        ]),
+      },
+    });
+  });
+
   it('lets CloudWatch use the topic key, or alarm notifications would be dropped', () => {
     synth.service.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -254,6 +273,23 @@ describe('operations', () => {
     const body = JSON.stringify(dashboards[0]);
     for (const metric of CUSTOM_METRICS) expect(body).toContain(`\\"${metric}\\"`);
     for (const tier of ['standard', 'notable', 'high', 'top']) expect(body).toContain(`\\"tier\\",\\"${tier}\\"`);
+  });
+
+  it('plots only metrics the functions emit: every metric name is used by function code', async () => {
+    const { METRIC } = await import('../../shared/adapters/observability/metric-names.js');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const sources = ['functions', 'shared']
+      .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => join(dir, file)))
+      .filter((file) => file.endsWith('.ts') && !file.includes('metric-names'))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    for (const key of Object.keys(METRIC)) expect(sources, `METRIC.${key}`).toContain(`METRIC.${key}`);
+  });
+
+  it('pins the queues\' logical ids, so a refactor cannot replace them and lose their messages', () => {
+    expect(logicalIdOf(synth.router.service.events.queue)).toBe('EventQueue');
+    expect(logicalIdOf(synth.router.service.events.deadLetterQueue)).toBe('EventDeadLetterQueue');
   });
 
   it('outputs the webhook base URL, the table name and the dead-letter queue URL', () => {

@@ -36,6 +36,12 @@ export const ZendeskHelpdeskSchema = z
     email: z.email(),
     apiToken: SecretRefSchema,
     userFields: ZendeskUserFieldsSchema.default({}),
+    /**
+     * Ticket writes per minute one processor makes at most for this tenant. The processor runs at
+     * most two at a time, so the account sees at most twice this: keep it under half the plan's
+     * Update Ticket limit (Zendesk: 100 a minute on most plans).
+     */
+    writesPerMinute: z.number().int().min(1).max(1000).default(40),
   })
   .strict();
 

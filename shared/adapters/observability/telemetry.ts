@@ -2,21 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-/** The service name in logs and the metrics dimension. */
-export const SERVICE_NAME = 'influence-router';
-/** The CloudWatch namespace of the product's metrics. */
-export const METRICS_NAMESPACE = 'InfluenceRouter';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
 
-/** Metric names, shared with the CDK dashboard and alarms. */
-export const METRIC = {
-  webhooksAccepted: 'WebhooksAccepted',
-  webhooksRejected: 'WebhooksRejected',
-  decisionsMade: 'DecisionsMade',
-  writeBacksApplied: 'WriteBacksApplied',
-  helpdeskRateLimited: 'HelpdeskRateLimited',
-  upliftApplied: 'UpliftApplied',
-  decisionLatencyMs: 'DecisionLatencyMs',
-} as const;
+export { METRIC, METRICS_NAMESPACE, SERVICE_NAME };
 
 /** One logger and one metrics object per process, as Powertools recommends. */
 export interface Telemetry {

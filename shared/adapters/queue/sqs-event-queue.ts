@@ -41,7 +41,7 @@ export interface RetryScheduler {
    * Sends the message body again, delivered after `delaySeconds`, as a new message: a 429 means
    * the helpdesk is healthy but busy, so waiting must not use up the event's attempts.
    */
-  requeue(body: string, delaySeconds: number, rateLimitedCount: number): Promise<void>;
+  requeue(body: string, delaySeconds: number, attributes: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /**
@@ -64,16 +64,19 @@ export class SqsRetryScheduler implements RetryScheduler {
     );
   }
 
-  async requeue(body: string, delaySeconds: number, rateLimitedCount: number): Promise<void> {
+  async requeue(body: string, delaySeconds: number, attributes: Readonly<Record<string, string>>): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: body,
         // SQS delays a message by at most 15 minutes.
         DelaySeconds: Math.min(Math.max(0, Math.ceil(delaySeconds)), 900),
-        MessageAttributes: {
-          [RATE_LIMITED_COUNT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(rateLimitedCount) },
-        },
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value },
+          ]),
+        ),
       }),
     );
   }
