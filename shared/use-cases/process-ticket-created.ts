@@ -6,6 +6,7 @@ import { renderNote } from '../domain/note.js';
 import type { Policy } from '../domain/policy.js';
 import type {
   Clock,
+  CustomerAdminStore,
   CustomerStore,
   DecisionLog,
   DecisionRecord,
@@ -35,7 +36,8 @@ export interface UseCaseLogger {
 export interface ProcessTicketDeps {
   tenant(id: string): TenantView | undefined;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
-  customers: CustomerStore;
+  /** Finds customers, and rewrites a profile only if it is unchanged since it was read. */
+  customers: CustomerStore & Pick<CustomerAdminStore, 'replaceCustomer'>;
   hasherFor(tenantId: string): IdentityHasher;
   decisions: DecisionLog;
   clock: Clock;
@@ -110,7 +112,8 @@ async function loadCustomer(
   const userId = event.requester.helpdeskUserId;
   if (!userId || profile?.identitiesResolvedAt) {
     if (profile && now.getTime() - Date.parse(profile.updatedAt) > PROFILE_TOUCH_AFTER_MS) {
-      await deps.customers.saveCustomer({ ...profile, updatedAt: now.toISOString() }, known);
+      // Guarded: if anything wrote the profile since it was read, that write already moved its TTL.
+      await deps.customers.replaceCustomer({ ...profile, updatedAt: now.toISOString() }, profile.updatedAt);
     }
     return profile ? { profile } : {};
   }
@@ -127,22 +130,44 @@ async function loadCustomer(
     return profile ? { profile } : {};
   }
   const identities = identitiesOf(event.source, event.requester, details);
-  const found = deps.findOrMergeCustomer
-    ? await deps.findOrMergeCustomer(event.tenant, identities)
-    : await deps.customers.findCustomer(event.tenant, identities);
+  const find = (identitiesToFind: Identity[]) =>
+    deps.findOrMergeCustomer ? deps.findOrMergeCustomer(event.tenant, identitiesToFind) : deps.customers.findCustomer(event.tenant, identitiesToFind);
   const hasher = deps.hasherFor(event.tenant);
   const [first] = identities;
-  const base = found ?? profile ?? (first ? newCustomerProfile(event.tenant, first, hasher.hash(first), now) : undefined);
-  if (!base) return {};
-  const resolved: CustomerProfile = {
+  const resolved = await writeGuarded(deps, await find(identities), () => find(identities), (base) => ({
     ...base,
     identities: mergeIdentities(base.identities, identities, hasher),
     identitiesResolvedAt: now.toISOString(),
     updatedAt: now.toISOString(),
-  };
-  await deps.customers.saveCustomer(resolved, identities);
-  return { profile: resolved, details };
+  }), () => (first ? newCustomerProfile(event.tenant, first, hasher.hash(first), now) : undefined));
+  return { ...(resolved ? { profile: resolved } : {}), details };
 }
+
+/**
+ * Writes a change to a profile only if nobody wrote it since it was read (or, for a new one, only
+ * if it still does not exist), reading again and re-applying the change on a conflict: a profile
+ * read before a slow helpdesk call must never overwrite an opt-out, an erasure, a new score or an
+ * override that landed meanwhile.
+ */
+async function writeGuarded(
+  deps: ProcessTicketDeps,
+  read: CustomerProfile | undefined,
+  reread: () => Promise<CustomerProfile | undefined>,
+  change: (base: CustomerProfile) => CustomerProfile,
+  create: () => CustomerProfile | undefined,
+): Promise<CustomerProfile | undefined> {
+  let current = read;
+  for (let attempt = 0; attempt < MAX_PROFILE_WRITE_ATTEMPTS; attempt += 1) {
+    const base = current ?? create();
+    if (!base) return undefined;
+    const next = change(base);
+    if ((await deps.customers.replaceCustomer(next, current?.updatedAt)) === 'written') return next;
+    current = await reread();
+  }
+  throw new TransientError(`the customer profile kept changing during ${MAX_PROFILE_WRITE_ATTEMPTS} guarded writes`);
+}
+
+const MAX_PROFILE_WRITE_ATTEMPTS = 3;
 
 /** What the ticket path scored, and what the explanation should say about the provider. */
 interface InlineScoring {

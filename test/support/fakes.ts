@@ -67,6 +67,21 @@ export class InMemoryCustomerStore implements CustomerStore {
     return undefined;
   }
 
+  /** Same guard as the real store: unchanged `updatedAt`, or absent when none is expected. */
+  async replaceCustomer(profile: CustomerProfile, expectedUpdatedAt: string | undefined): Promise<'written' | 'conflict'> {
+    const stored = this.profiles.get(`${profile.tenant}#${profile.customerKey}`);
+    if (expectedUpdatedAt === undefined ? stored !== undefined : stored?.updatedAt !== expectedUpdatedAt) return 'conflict';
+    const hasher = this.hasherFor(profile.tenant);
+    const identities: Identity[] = [
+      ...profile.identities.helpdeskUserIds.map((value) => ({ kind: 'helpdesk-user' as const, value })),
+      ...profile.identities.handles.map((h) => ({ kind: 'handle' as const, value: `${h.network}:${h.handle}` })),
+    ];
+    this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
+    for (const identity of identities) this.aliases.set(`${profile.tenant}#${hasher.hash(identity)}`, profile.customerKey);
+    for (const hash of profile.identities.emailHashes) this.aliases.set(`${profile.tenant}#${hash}`, profile.customerKey);
+    return 'written';
+  }
+
   async saveCustomer(profile: CustomerProfile, identities: Identity[]): Promise<void> {
     this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
     const hasher = this.hasherFor(profile.tenant);

@@ -237,6 +237,41 @@ describe('processTicketCreated', () => {
     expect(customers.profiles.size).toBe(1);
   });
 
+  it('never brings back a customer erased while their requester lookup was in flight', async () => {
+    await seedScore(85);
+    const lookup = helpdesk.getRequester.bind(helpdesk);
+    helpdesk.getRequester = async (id) => {
+      customers.profiles.clear(); // the erasure lands now
+      return lookup(id);
+    };
+
+    const outcome = await processTicketCreated(event(), deps);
+
+    expect(outcome.status).toBe('skipped');
+    const stored = [...customers.profiles.values()];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.score).toBeUndefined();
+    expect(helpdesk.tickets.get('35436')?.priority).toBe('normal');
+  });
+
+  it('keeps an opt-out that landed while the requester lookup was in flight', async () => {
+    await seedScore(85);
+    const lookup = helpdesk.getRequester.bind(helpdesk);
+    helpdesk.getRequester = async (id) => {
+      for (const [key, profile] of customers.profiles) {
+        customers.profiles.set(key, { ...profile, optedOut: true, score: undefined, updatedAt: '2026-11-23T09:59:00.000Z' });
+      }
+      return lookup(id);
+    };
+
+    await processTicketCreated(event(), deps);
+
+    const [stored] = [...customers.profiles.values()];
+    expect(stored?.optedOut).toBe(true);
+    expect(stored?.score).toBeUndefined();
+    expect(helpdesk.updates).toHaveLength(0);
+  });
+
   it('writes once when an applied write lost its answer: no second note, no second uplift', async () => {
     await seedScore(72);
     let lose = true;
