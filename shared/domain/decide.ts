@@ -156,8 +156,11 @@ export function decide({ ticket, profile, policy, now, provider }: DecideInput):
   const tier = tierForScore(basis?.value, policy.tiers);
   const nps = recentNps(profile, policy, now);
 
+  // An opted-out customer gets exactly the baseline: no rule applies, not even one for tier none.
+  const optedOut = profile?.optedOut === true;
   const matched = policy.rules.filter(
     (rule) =>
+      !optedOut &&
       (rule.tiers === undefined || rule.tiers.includes(tier)) &&
       (rule.nps === undefined || (nps !== undefined && rule.nps.includes(nps.category))),
   );

@@ -132,7 +132,8 @@ export class HttpScoreProvider implements ScoreProvider {
       permit.failure();
       if (attempt >= attempts) return result.retry;
       const backoffMs = this.#delay(attempt);
-      const waitMs = result.retry.retryAfterMs ?? backoffMs;
+      // A Retry-After of 0, in the past or unreadable must not turn into a retry storm.
+      const waitMs = Math.max(backoffMs, result.retry.retryAfterMs ?? 0);
       if (waitMs > this.#backoff.retryAfterCapMs) return result.retry;
       await this.#sleep(waitMs);
     }

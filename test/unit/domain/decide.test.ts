@@ -82,6 +82,30 @@ describe('decide: baseline', () => {
     expect(decision.refreshDue).toBe(false);
   });
 
+  it('applies no rule at all to an opted-out customer, not even one written for tier none', () => {
+    const decision = decide({
+      ticket: ticket(),
+      profile: profile({ optedOut: true }),
+      policy: policy({ rules: [{ id: 'everyone', tiers: ['none'], tags: ['seen'], groupId: '42', reason: 'route all unscored' }] }),
+      now: NOW,
+    });
+
+    expect(decision.tags).toEqual([]);
+    expect(decision.groupId).toBeUndefined();
+    expect(decision.matchedRules).toEqual([]);
+  });
+
+  it('still applies a tier-none rule to a customer who simply has no score', () => {
+    const decision = decide({
+      ticket: ticket(),
+      profile: profile(),
+      policy: policy({ rules: [{ id: 'everyone', tiers: ['none'], tags: ['seen'], reason: 'tag all unscored' }] }),
+      now: NOW,
+    });
+
+    expect(decision.tags).toEqual(['seen']);
+  });
+
   it('treats a score older than the maximum age as no score', () => {
     const decision = decide({ ticket: ticket(), profile: profile(scored(90, 31)), policy: policy(), now: NOW });
 

@@ -191,6 +191,15 @@ describe('HttpScoreProvider: timeouts and retries', () => {
     expect(sleeps).toEqual([2000]);
   });
 
+  it('backs off anyway when a 429 says Retry-After: 0', async () => {
+    service.script({ status: 429, headers: { 'retry-after': '0' } }, { status: 200, body: { metrics: METRICS } });
+
+    const lookup = await provider().score(request());
+
+    expect(lookup.outcome).toBe('scored');
+    expect(sleeps).toEqual([150]);
+  });
+
   it('does not wait for a Retry-After beyond the cap, and says when to come back', async () => {
     service.script({ status: 429, headers: { 'retry-after': '120' } });
 
