@@ -73,7 +73,7 @@ export async function batchGetAll(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly ItemKey[],
-  options: BatchRetryOptions & { projection?: readonly string[] } = {},
+  options: BatchRetryOptions & { projection?: readonly string[]; consistentRead?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const settings = { ...DEFAULTS, ...options };
   const unique = [...new Map(keys.map((key) => [`${key.pk}\n${key.sk}`, key])).values()];
@@ -92,7 +92,9 @@ export async function batchGetAll(
       }
       if (attempt > 0) await sleep(backoff(attempt, settings));
       const output = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...projection } } }),
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ...projection, ...(options.consistentRead ? { ConsistentRead: true } : {}) } },
+        }),
       );
       found.push(...(output.Responses?.[tableName] ?? []));
       pending = output.UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -57,6 +57,9 @@ const DAY_SECONDS = 86_400;
 /** Requests in flight during an import; more did not help against DynamoDB Local on 2 vCPUs. */
 const IMPORT_CONCURRENCY = 8;
 
+/** Times an import re-reads and rewrites entries whose profiles changed under it. */
+const IMPORT_WRITE_ROUNDS = 4;
+
 const keyId = (key: ItemKey) => `${key.pk}\n${key.sk}`;
 
 /**
@@ -425,10 +428,11 @@ export class DynamoCustomerStore implements CustomerAdminStore {
    * profile (keyed by the identity's hash) for identities nobody knows yet. Later entries win over
    * earlier ones for the same customer; the same entries always leave the same items.
    *
-   * Reads whole profiles (BatchGetItem, 100 keys) and writes them back (BatchWriteItem, 25 items):
-   * against DynamoDB Local this ran about 3.5 times faster than one UpdateItem per row. The price
-   * is that a profile written by another process between the read and the write (milliseconds)
-   * loses that write; imports are an operator's batch job, so that window is accepted.
+   * Reads whole profiles (strongly consistent BatchGetItem, 100 keys) and writes them back in
+   * transactions of up to 100 puts, each guarded on the profile being unchanged since the read
+   * (or still absent): an opt-out, an erasure or any other write that lands in between wins, and
+   * the entries of a cancelled transaction are read and written again. A customer who opted out
+   * is never scored.
    * Runs 8 requests at once unless the store was given another concurrency.
    */
   async upsertScores(tenant: string, entries: readonly ScoreUpsert[], updatedAt: string): Promise<{ optedOut: number[] }> {
@@ -442,33 +446,55 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       byHash.set(hash, entry);
       indexesByHash.set(hash, [...(indexesByHash.get(hash) ?? []), index]);
     });
-    const existing = await this.loadForImport(tenant, [...byHash.keys()]);
-    const writes = new Map<string, Record<string, unknown>>();
     const optedOut: number[] = [];
-    for (const [hash, entry] of byHash) {
-      const found = existing.get(hash);
-      // An opt-out deleted this customer's score inputs; an import must not bring a score back.
-      if (found?.profile.optedOut) {
-        optedOut.push(...(indexesByHash.get(hash) ?? []));
-        continue;
+    let pending = [...byHash.keys()];
+    for (let round = 1; pending.length > 0; round += 1) {
+      if (round > IMPORT_WRITE_ROUNDS) {
+        throw new StoreError(`${pending.length} imported profiles kept changing during ${IMPORT_WRITE_ROUNDS} guarded writes`);
       }
-      const profile: CustomerProfile = found
-        ? { ...found.profile, score: entry.score, updatedAt }
-        : {
-            tenant,
-            customerKey: hash,
-            identities: mergeIdentities({ helpdeskUserIds: [], emailHashes: [], handles: [] }, [entry.identity], hasher),
-            optedOut: false,
-            createdAt: updatedAt,
-            updatedAt,
-            score: entry.score,
-          };
-      // Attributes the profile schema does not know (written by newer code) are carried over.
-      writes.delete(profile.customerKey);
-      writes.set(profile.customerKey, { ...found?.item, ...profileItem(profile, this.retention.profileRetentionDays) });
+      const existing = await this.loadForImport(tenant, pending);
+      const writes = new Map<string, { action: TransactItem; hashes: string[] }>();
+      for (const hash of pending) {
+        const entry = byHash.get(hash);
+        if (!entry) continue;
+        const found = existing.get(hash);
+        // An opt-out deleted this customer's score inputs; an import must not bring a score back.
+        if (found?.profile.optedOut) {
+          optedOut.push(...(indexesByHash.get(hash) ?? []));
+          continue;
+        }
+        const profile: CustomerProfile = found
+          ? { ...found.profile, score: entry.score, updatedAt }
+          : {
+              tenant,
+              customerKey: hash,
+              identities: mergeIdentities({ helpdeskUserIds: [], emailHashes: [], handles: [] }, [entry.identity], hasher),
+              optedOut: false,
+              createdAt: updatedAt,
+              updatedAt,
+              score: entry.score,
+            };
+        // Guarded like every rewrite: an opt-out, erasure or any write since the read wins, and
+        // the entry is read and written again. Unknown attributes (newer code) are carried over.
+        const action: TransactItem = {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...found?.item, ...profileItem(profile, this.retention.profileRetentionDays) },
+            ...unchangedSince(found?.profile.updatedAt),
+          },
+        };
+        const hashes = [...(writes.get(profile.customerKey)?.hashes ?? []), hash];
+        writes.delete(profile.customerKey);
+        writes.set(profile.customerKey, { action, hashes });
+      }
+      const conflicted: string[] = [];
+      await mapConcurrent(chunk([...writes.values()], TRANSACT_WRITE_LIMIT), this.importRetry().concurrency ?? IMPORT_CONCURRENCY, async (group) => {
+        if ((await transactWrite(this.client, group.map((write) => write.action))) === 'conflict') {
+          conflicted.push(...group.flatMap((write) => write.hashes));
+        }
+      });
+      pending = conflicted;
     }
-    const requests = [...writes.values()].map((Item) => ({ PutRequest: { Item } }));
-    await batchWriteAll(this.client, this.tableName, requests, this.importRetry());
     return { optedOut: optedOut.sort((a, b) => a - b) };
   }
 
@@ -485,7 +511,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       this.client,
       this.tableName,
       hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]),
-      this.importRetry(),
+      { ...this.importRetry(), consistentRead: true },
     );
     const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
     const found = new Map<string, { profile: CustomerProfile; item: Record<string, unknown> }>();
@@ -505,7 +531,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       this.client,
       this.tableName,
       [...new Set(aliasTargets.values())].map((customerKey) => profileKey(tenant, customerKey)),
-      this.importRetry(),
+      { ...this.importRetry(), consistentRead: true },
     );
     const byCustomerKey = new Map(
       targets.map((item) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
@@ -219,5 +219,75 @@ describe('DynamoCustomerStore', () => {
 
     // Assert
     await expect(find).rejects.toBeInstanceOf(CorruptItemError);
+  });
+});
+
+describe('DynamoCustomerStore.upsertScores under concurrent writes', () => {
+  /** A document client that runs `meanwhile` once, just before the first transaction it sends. */
+  function interleaving(meanwhile: () => Promise<void>): DynamoDBDocumentClient {
+    const real = client();
+    let done = false;
+    return new Proxy(real, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+          if (!done && command instanceof TransactWriteCommand) {
+            done = true;
+            await meanwhile();
+          }
+          return real.send(command);
+        };
+      },
+    });
+  }
+
+  it('never scores a customer whose opt-out lands between the import reading and writing them', async () => {
+    // Arrange
+    const tenant = `t${randomUUID().slice(0, 8)}`;
+    const identity = email(`racer.${randomUUID()}@example.com`);
+    const profile = newProfile(tenant, identity);
+    await new DynamoCustomerStore(client(), tableName, hasherFor).saveCustomer(profile, [identity]);
+    const optOut = () =>
+      client()
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: profileKey(tenant, profile.customerKey),
+            UpdateExpression: 'SET optedOut = :t, updatedAt = :u',
+            ExpressionAttributeValues: { ':t': true, ':u': '2026-11-23T11:00:00.000Z' },
+          }),
+        )
+        .then(() => undefined);
+    const store = new DynamoCustomerStore(interleaving(optOut), tableName, hasherFor);
+
+    // Act
+    const result = await store.upsertScores(tenant, [{ identity, score }], '2026-11-23T12:00:00.000Z');
+
+    // Assert
+    expect(result.optedOut).toEqual([0]);
+    const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey), ConsistentRead: true }));
+    expect(Item?.optedOut).toBe(true);
+    expect(Item).not.toHaveProperty('score');
+  });
+
+  it('does not bring back a customer erased between the import reading and writing them', async () => {
+    // Arrange
+    const tenant = `t${randomUUID().slice(0, 8)}`;
+    const identity = email(`erased.${randomUUID()}@example.com`);
+    const profile = newProfile(tenant, identity, { override: { kind: 'never', reason: 'asked' } });
+    await new DynamoCustomerStore(client(), tableName, hasherFor).saveCustomer(profile, [identity]);
+    const erase = () =>
+      client()
+        .send(new DeleteCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey) }))
+        .then(() => undefined);
+    const store = new DynamoCustomerStore(interleaving(erase), tableName, hasherFor);
+
+    // Act
+    await store.upsertScores(tenant, [{ identity, score }], '2026-11-23T12:00:00.000Z');
+
+    // Assert: the row makes a fresh profile; nothing of the erased one (its override) comes back
+    const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey), ConsistentRead: true }));
+    expect(Item).not.toHaveProperty('override');
+    expect(Item?.createdAt).toBe('2026-11-23T12:00:00.000Z');
   });
 });
