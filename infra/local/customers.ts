@@ -190,7 +190,7 @@ export async function runCustomerCommand(
     const ref = { tenant, identity };
     switch (parsed.command) {
       case 'opt-out':
-        print(await optOut(ref, deps));
+        print(await optOut(ref, { ...deps, privacy: privacyDeps.privacy }));
         return 0;
       case 'opt-in': {
         const result = await optIn(ref, deps);

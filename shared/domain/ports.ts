@@ -231,6 +231,8 @@ export interface PrivacyStore {
    * whose aliases go last with the profile so that a failed erasure can be run again.
    */
   erase(profile: CustomerProfile, identities: readonly Identity[], erasedAt: string): Promise<ErasureReport>;
+  /** Removes the score, NPS answer and note from every decision about the customer (after an opt-out); returns how many. */
+  redactScoreDetails(profile: CustomerProfile): Promise<number>;
 }
 
 /** A webhook as it arrived: the raw bytes and lower-cased headers, before anything is trusted. */

@@ -6,7 +6,7 @@ import {
   optedOutProfile,
 } from '../domain/customer.js';
 import { TransientError } from '../domain/errors.js';
-import type { Clock, CustomerAdminStore, IdentityHasher } from '../domain/ports.js';
+import type { Clock, CustomerAdminStore, IdentityHasher, PrivacyStore } from '../domain/ports.js';
 
 /** Ports of the customer administration use cases. */
 export interface CustomerAdminDeps {
@@ -112,18 +112,21 @@ export interface OptOutResult {
   created: boolean;
   /** Profiles written; 0 when the customer had already opted out. */
   written: number;
+  /** Decisions whose score, NPS answer and note were removed. */
+  decisionsRedacted: number;
 }
 
 /**
  * Opts a customer out of influence scoring: from now on they get the baseline service, and their
  * score (value, components, inputs, explanation), their place in the refresh index, any boost
- * override and their latest NPS answer are deleted; a "never boost" override stays. An unknown
+ * override and their latest NPS answer are deleted, and so are the score, NPS answer and note
+ * quoted in the decisions recorded about them; a "never boost" override stays. An unknown
  * customer gets a profile holding only the opt-out, so it is honoured when they first write in.
  * Running it again changes nothing.
  *
  * @example await optOut({ tenant: 'acme', identity: { kind: 'email', value: 'ada@example.com' } }, deps)
  */
-export async function optOut(ref: CustomerRef, deps: CustomerAdminDeps): Promise<OptOutResult> {
+export async function optOut(ref: CustomerRef, deps: CustomerAdminDeps & { privacy?: Pick<PrivacyStore, 'redactScoreDetails'> }): Promise<OptOutResult> {
   const now = deps.clock.now();
   const outcome = await rewriteCustomers(
     ref,
@@ -131,7 +134,12 @@ export async function optOut(ref: CustomerRef, deps: CustomerAdminDeps): Promise
     (profile) => optedOutProfile(profile, now),
     (fresh) => optedOutProfile(fresh, now),
   );
-  return { status: 'opted-out', ...outcome };
+  // The decisions about the customer quoted their score and NPS answer: those go too.
+  let decisionsRedacted = 0;
+  if (deps.privacy) {
+    for (const profile of outcome.profiles) decisionsRedacted += await deps.privacy.redactScoreDetails(profile);
+  }
+  return { status: 'opted-out', ...outcome, decisionsRedacted };
 }
 
 /** The outcome of opting back in. */

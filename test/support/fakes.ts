@@ -309,6 +309,15 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
       decisionsRedacted: held.decisions.length,
     };
   }
+
+  async redactScoreDetails(profile: CustomerProfile): Promise<number> {
+    const held = await this.records(profile);
+    for (const record of held.decisions) {
+      const { score: _score, nps: _nps, ...decision } = record.decision;
+      this.decisions.set(`${record.tenant}#${record.decisionId}`, { ...record, note: 'redacted', decision });
+    }
+    return held.decisions.length;
+  }
 }
 
 /** The refresh queue in memory over an InMemoryCustomerStore, with the Dynamo store's guarded-write semantics. */

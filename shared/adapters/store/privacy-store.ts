@@ -42,6 +42,20 @@ export function redactDecisionRecord(record: DecisionRecord): DecisionRecord {
   };
 }
 
+/** What replaces the note of a decision once its customer opts out. */
+export const REDACTED_FOR_OPT_OUT = 'redacted: the customer opted out of influence scoring';
+
+/**
+ * A decision record without the score and NPS answer it used, and without its note (which
+ * quotes them): what an opt-out deletes from the audit trail. The rest of the record stays.
+ *
+ * @example withoutScoreDetails(record).decision.score // undefined
+ */
+export function withoutScoreDetails(record: DecisionRecord): DecisionRecord {
+  const { score: _score, nps: _nps, ...decision } = record.decision;
+  return { ...record, note: REDACTED_FOR_OPT_OUT, decision };
+}
+
 /**
  * Reads and erases everything held about a customer in the single table. Everything of a
  * customer but their aliases and decisions lives in their partition (profile, survey answers,
@@ -137,6 +151,27 @@ export class DynamoPrivacyStore implements PrivacyStore {
       decisionPointersDeleted: partitionItems.filter((item) => item.sk.startsWith(DECISION_REF_SK_PREFIX)).length,
       decisionsRedacted: toRedact.length,
     };
+  }
+
+  /** Removes the score, NPS answer and note from every decision recorded about the customer. */
+  async redactScoreDetails(profile: CustomerProfile): Promise<number> {
+    const decisions = await this.decisionsOf(profile, await this.partition(profile));
+    const toRedact = decisions.filter(({ record }) => record.decision.score !== undefined || record.decision.nps !== undefined || record.note !== REDACTED_FOR_OPT_OUT);
+    await mapConcurrent(toRedact, this.retry.concurrency ?? 4, ({ record, key, item }) =>
+      this.client
+        .send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...withoutScoreDetails(record), ...key, ...ExpirationSchema.parse(item) },
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': 'pk' },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        }),
+    );
+    return toRedact.length;
   }
 
   /** Every item in the customer's partition, read strongly consistent. */

@@ -146,6 +146,12 @@ describe('opt-out against DynamoDB Local', () => {
       expect((await customers().findCustomer(tenant, [identity]))?.optedOut).toBe(true);
       expect(await getItem(aliasKey(tenant, hasherFor(tenant).hash(identity)))).not.toHaveProperty(TTL_ATTRIBUTE);
     }
+     // The decision about them no longer quotes their score
+    const decided = await getItem(decisionKey(tenant, 'zendesk:ticket-created:501'));
+    expect(decided?.decision).not.toHaveProperty('score');
+    expect(decided?.note).toBe('redacted: the customer opted out of influence scoring');
+    expect(JSON.stringify(decided)).not.toContain(score.explanation);
+    expect(decided?.customerKey).toBe(customerKey);
   });
 });
 
