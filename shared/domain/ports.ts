@@ -165,6 +165,8 @@ export interface ScoreRefreshStore {
   ensureQueued(read: CustomerProfile, at: Date): Promise<ScoreWriteOutcome | 'already-queued'>;
   /** Takes an opted-out customer out of the queue; does nothing to a customer who has not opted out. */
   dequeue(read: CustomerProfile): Promise<void>;
+  /** The profile as stored now (strongly consistent), or undefined when it is gone. */
+  current(read: CustomerProfile): Promise<CustomerProfile | undefined>;
 }
 
 /** Spaces out calls to an outside service: `acquire` resolves when the next call may start. */

@@ -39,7 +39,7 @@ export type RefreshScoreResult =
   | { outcome: 'superseded'; score: InfluenceScore }
   | { outcome: 'no-score'; reason: string; nextCheckAt: string }
   | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; nextAttemptAt?: string }
-  | { outcome: 'skipped'; reason: 'opted-out' | 'gone' };
+  | { outcome: 'skipped'; reason: 'opted-out' | 'gone' | 'not-due' };
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -71,8 +71,16 @@ const PROVIDER_WIDE: ReadonlySet<ScoreFailureKind> = new Set(['circuit-open', 'r
  *
  * @example await refreshScore({ profile, purpose: 'scheduled', freshness: policy.freshness, failures: 0 }, { provider, store, clock })
  */
-export async function refreshScore(input: RefreshScoreInput, deps: RefreshScoreDeps): Promise<RefreshScoreResult> {
-  const { profile } = input;
+export async function refreshScore(request: RefreshScoreInput, deps: RefreshScoreDeps): Promise<RefreshScoreResult> {
+  // A scheduled refresh found the profile in an index that may lag behind the table: read it
+  // again before anything about the customer leaves for a provider (an opt-out or erasure wins).
+  const profile = request.purpose === 'scheduled' ? await deps.store.current(request.profile) : request.profile;
+  if (!profile) return { outcome: 'skipped', reason: 'gone' };
+  if (request.purpose === 'scheduled' && profile.score && Date.parse(profile.score.refreshAfter) > deps.clock.now().getTime()) {
+    // Scored meanwhile (an import, a ticket): nothing to refresh yet.
+    return { outcome: 'skipped', reason: 'not-due' };
+  }
+  const input: RefreshScoreInput = { ...request, profile };
   if (profile.optedOut) {
     await deps.store.dequeue(profile);
     return { outcome: 'skipped', reason: 'opted-out' };

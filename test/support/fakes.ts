@@ -361,6 +361,11 @@ export class InMemoryScoreRefreshStore implements ScoreRefreshStore {
     return 'written';
   }
 
+  async current(read: CustomerProfile): Promise<CustomerProfile | undefined> {
+    const profile = this.customers.profiles.get(`${read.tenant}#${read.customerKey}`);
+    return profile ? structuredClone(profile) : undefined;
+  }
+
   async dequeue(read: CustomerProfile): Promise<void> {
     const key = `${read.tenant}#${read.customerKey}`;
     if (this.customers.profiles.get(key)?.optedOut) this.queue.delete(key);

@@ -168,6 +168,18 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
     });
   }
 
+  /** Reads the profile from the table itself: the index it was found in may lag behind. */
+  async current(read: CustomerProfile): Promise<CustomerProfile | undefined> {
+    const key = profileKey(read.tenant, read.customerKey);
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (!Item) return undefined;
+    const parsed = CustomerProfileSchema.safeParse(withoutStorageAttributes(Item));
+    if (!parsed.success || parsed.data.tenant !== read.tenant) {
+      throw new CorruptItemError(`profile item failed validation: ${parsed.success ? 'belongs to another tenant' : z.prettifyError(parsed.error)}`, key);
+    }
+    return parsed.data;
+  }
+
   async dequeue(read: CustomerProfile): Promise<void> {
     try {
       await this.client.send(

@@ -63,15 +63,40 @@ describe('refreshScore', () => {
     expect(provider.requests[0]).toMatchObject({ tenant: 'acme', purpose: 'scheduled', now: NOW, refreshAfterDays: 7 });
   });
 
-  it('does not overwrite a score that changed since the profile was read', async () => {
+  it('does not overwrite a score that changed while the provider was asked', async () => {
     const imported = score(90, '2026-11-22T00:00:00.000Z');
-    await customers.saveCustomer({ ...profile, score: imported }, []);
     provider.answer({ outcome: 'scored', score: NEW });
+    const original = provider.score.bind(provider);
+    provider.score = async (request) => {
+      await customers.saveCustomer({ ...profile, score: imported }, []);
+      return original(request);
+    };
 
     const result = await run();
 
     expect(result).toEqual({ outcome: 'superseded', score: NEW });
     expect(customers.profiles.get('acme#k1')?.score).toEqual(imported);
+  });
+
+  it('re-reads the profile before asking the provider, and asks nothing when it is no longer due', async () => {
+    const imported = score(90, '2026-11-22T00:00:00.000Z');
+    await customers.saveCustomer({ ...profile, score: { ...imported, refreshAfter: '2026-12-20T00:00:00.000Z' } }, []);
+    provider.answer({ outcome: 'scored', score: NEW });
+
+    const result = await run();
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'not-due' });
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it('asks nothing about a customer erased after the index was read', async () => {
+    customers.profiles.clear();
+    provider.answer({ outcome: 'scored', score: NEW });
+
+    const result = await run();
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'gone' });
+    expect(provider.requests).toHaveLength(0);
   });
 
   it('never asks the provider about an opted-out customer, and takes them out of the queue', async () => {
