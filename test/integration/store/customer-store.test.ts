@@ -1,45 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { CorruptItemError } from '../../../shared/adapters/store/errors.js';
 import { aliasKey, profileKey, refreshBucketFor } from '../../../shared/adapters/store/keys.js';
-import { REFRESH_INDEX, createTable } from '../../../shared/adapters/store/table.js';
+import { REFRESH_INDEX } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
 import type { InfluenceScore } from '../../../shared/domain/score.js';
+import { email, newProfile as sharedProfile, useTestTable, zendeskUser } from '../../support/dynamodb-table.js';
 
 const SECRET = 'integration-test-identity-key-0123456789';
 const hasherFor = hmacIdentityHashers(SECRET);
-const tableName = `customers-${randomUUID()}`;
-let dynamo: DynamoDBClient;
-const sent: string[] = [];
-
-function client() {
-  return createDocumentClient({ client: dynamo });
-}
-
-beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
-  // Counts every command that reaches the wire, to check round trips.
-  dynamo.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  await createTable(dynamo, tableName);
-});
+// Counts every command that reaches the wire, to check round trips.
+const table = useTestTable('customers');
+const { tableName, sent } = table;
+const client = () => table.client();
 
 beforeEach(() => {
   sent.length = 0;
 });
 
-const email = (value: string): Identity => ({ kind: 'email', value });
-const zendeskUser = (id: string): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${id}` });
 
 const score: InfluenceScore = {
   value: 64,
@@ -52,17 +33,8 @@ const score: InfluenceScore = {
   explanation: 'Reach 64 (high): 48k followers.',
 };
 
-function newProfile(tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}): CustomerProfile {
-  return {
-    tenant,
-    customerKey: hasherFor(tenant).hash(first),
-    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
-    optedOut: false,
-    createdAt: '2026-11-20T10:00:00.000Z',
-    updatedAt: '2026-11-20T10:00:00.000Z',
-    ...extra,
-  };
-}
+const newProfile = (tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}) =>
+  sharedProfile(hasherFor, tenant, first, { createdAt: '2026-11-20T10:00:00.000Z', ...extra });
 
 describe('DynamoCustomerStore', () => {
   it('round-trips a full profile and keys it by the hash of its first identity, never the raw email', async () => {

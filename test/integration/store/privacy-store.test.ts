@@ -1,35 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { aliasKey, decisionKey, decisionRefKey, profileKey } from '../../../shared/adapters/store/keys.js';
 import { DynamoPrivacyStore, ERASED } from '../../../shared/adapters/store/privacy-store.js';
-import { TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
+import { TTL_ATTRIBUTE } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
 import type { DecisionRecord } from '../../../shared/domain/ports.js';
 import type { InfluenceScore } from '../../../shared/domain/score.js';
+import { email, newProfile as sharedProfile, newTenant, useTestTable, zendeskUser } from '../../support/dynamodb-table.js';
 
 const SECRET = 'integration-test-identity-key-0123456789';
 const hasherFor = hmacIdentityHashers(SECRET);
-const tableName = `privacy-${randomUUID()}`;
 const DAY_SECONDS = 86_400;
-let dynamo: DynamoDBClient;
-
-beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
-  await createTable(dynamo, tableName);
-});
-
-const client = () => createDocumentClient({ client: dynamo });
+const table = useTestTable('privacy');
+const client = () => table.client();
+const { tableName } = table;
 const customers = (options = {}) => new DynamoCustomerStore(client(), tableName, hasherFor, options);
 const privacy = () => new DynamoPrivacyStore(client(), tableName, hasherFor);
-const newTenant = () => `t${randomUUID().slice(0, 8)}`;
-const email = (value: string): Identity => ({ kind: 'email', value });
-const zendeskUser = (id: string): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${id}` });
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 const score: InfluenceScore = {
@@ -43,17 +33,7 @@ const score: InfluenceScore = {
   explanation: 'Reach 64 (high): 48k followers.',
 };
 
-function newProfile(tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}): CustomerProfile {
-  return {
-    tenant,
-    customerKey: hasherFor(tenant).hash(first),
-    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
-    optedOut: false,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    updatedAt: '2026-11-20T10:00:00.000Z',
-    ...extra,
-  };
-}
+const newProfile = (tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}) => sharedProfile(hasherFor, tenant, first, extra);
 
 function decision(tenant: string, ticketId: string, customerKey: string | undefined, decidedAt: string): DecisionRecord {
   return {

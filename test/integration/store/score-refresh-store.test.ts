@@ -1,34 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { profileItem } from '../../../shared/adapters/store/customer-store.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
 import type { CorruptItemError } from '../../../shared/adapters/store/errors.js';
 import { profileKey, refreshBucketFor } from '../../../shared/adapters/store/keys.js';
 import { DynamoScoreRefreshStore } from '../../../shared/adapters/store/score-refresh-store.js';
-import { createTable } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile } from '../../../shared/domain/customer.js';
 import type { InfluenceScore } from '../../../shared/domain/score.js';
+import { useTestTable } from '../../support/dynamodb-table.js';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 const MINUTE = 60_000;
-const tableName = `score-refresh-${randomUUID()}`;
-let dynamo: DynamoDBClient;
-const sent: string[] = [];
-const doc = () => createDocumentClient({ client: dynamo });
-
-beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
-  dynamo.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  await createTable(dynamo, tableName);
-});
+const table = useTestTable('score-refresh');
+const { tableName, sent } = table;
+const doc = () => table.client();
 
 let tenant: string;
 beforeEach(() => {

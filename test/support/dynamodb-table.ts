@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, inject } from 'vitest';
+import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createTable } from '../../shared/adapters/store/table.js';
+import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
+import type { IdentityHasher } from '../../shared/domain/ports.js';
+
+/** A table of its own in the run's DynamoDB Local, created before the file's tests. */
+export interface TestTable {
+  readonly tableName: string;
+  /** The low-level client (created in beforeAll). */
+  dynamo(): DynamoDBClient;
+  /** A document client over it. */
+  client(): DynamoDBDocumentClient;
+  /** Every command that reached the wire, by name, to count round trips. */
+  readonly sent: string[];
+}
+
+/**
+ * Registers a beforeAll that creates a uniquely named table in the DynamoDB Local the
+ * integration run started, with a client that records every command it sends.
+ *
+ * @example const table = useTestTable('customers'); ... table.client()
+ */
+export function useTestTable(prefix: string): TestTable {
+  const tableName = `${prefix}-${randomUUID()}`;
+  const sent: string[] = [];
+  let dynamo: DynamoDBClient | undefined;
+  const ready = (): DynamoDBClient => {
+    if (!dynamo) throw new Error('the test table is created in beforeAll; use it inside a test');
+    return dynamo;
+  };
+  beforeAll(async () => {
+    dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    await createTable(dynamo, tableName);
+  });
+  return { tableName, dynamo: ready, client: () => createDocumentClient({ client: ready() }), sent };
+}
+
+/** A tenant id no other test uses. */
+export const newTenant = (): string => `t${randomUUID().slice(0, 8)}`;
+
+/** An email identity. */
+export const email = (value: string): Identity => ({ kind: 'email', value });
+
+/** A Zendesk user identity. */
+export const zendeskUser = (id: string): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${id}` });
+
+/** A bare profile keyed by the hash of its first identity. */
+export function newProfile(
+  hasherFor: (tenant: string) => IdentityHasher,
+  tenant: string,
+  first: Identity,
+  extra: Partial<CustomerProfile> = {},
+): CustomerProfile {
+  return {
+    tenant,
+    customerKey: hasherFor(tenant).hash(first),
+    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
+    optedOut: false,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-20T10:00:00.000Z',
+    ...extra,
+  };
+}
