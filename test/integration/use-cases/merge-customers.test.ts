@@ -1,35 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { aliasKey, profileKey } from '../../../shared/adapters/store/keys.js';
-import { REFRESH_INDEX, createTable } from '../../../shared/adapters/store/table.js';
+import { REFRESH_INDEX } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
 import type { DecisionRecord } from '../../../shared/domain/ports.js';
 import type { InfluenceScore } from '../../../shared/domain/score.js';
 import { mergeCustomers } from '../../../shared/use-cases/merge-customers.js';
+import { email, newProfile, newTenant, useTestTable, zendeskUser } from '../../support/dynamodb-table.js';
 import { FixedClock } from '../../support/fakes.js';
 
 const SECRET = 'integration-test-identity-key-0123456789';
 const hasherFor = hmacIdentityHashers(SECRET);
-const tableName = `merge-${randomUUID()}`;
+const table = useTestTable('merge');
+const { tableName } = table;
 const NOW = new Date('2026-11-23T10:00:00.000Z');
-let dynamo: DynamoDBClient;
-
-beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
-  await createTable(dynamo, tableName);
-});
-
-const client = () => createDocumentClient({ client: dynamo });
+const client = () => table.client();
 const store = () => new DynamoCustomerStore(client(), tableName, hasherFor);
-const newTenant = () => `t${randomUUID().slice(0, 8)}`;
-const email = (value: string): Identity => ({ kind: 'email', value });
-const zendeskUser = (id: string): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${id}` });
 
 const imported: InfluenceScore = {
   value: 72,
@@ -42,17 +31,8 @@ const imported: InfluenceScore = {
   explanation: 'Imported score 72 from vip.csv (2026-11-20).',
 };
 
-function profile(tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}): CustomerProfile {
-  return {
-    tenant,
-    customerKey: hasherFor(tenant).hash(first),
-    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
-    optedOut: false,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    ...extra,
-  };
-}
+const profile = (tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}) =>
+  newProfile(hasherFor, tenant, first, { updatedAt: '2026-11-01T00:00:00.000Z', ...extra });
 
 function decision(tenant: string, ticketId: string, customerKey: string): DecisionRecord {
   return {
