@@ -47,6 +47,12 @@ export const CustomerProfileSchema = z.object({
   identities: CustomerIdentitiesSchema,
   /** When the helpdesk was last asked for this customer's email and social identities. */
   identitiesResolvedAt: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * When the customer last contacted support (a ticket came in). Retention counts from here, so
+   * an active customer is kept and an inactive one expires, however often scores are refreshed
+   * or imported.
+   */
+  lastSeenAt: z.iso.datetime({ offset: true }).optional(),
   score: InfluenceScoreSchema.optional(),
   optedOut: z.boolean().default(false),
   optedOutAt: z.iso.datetime({ offset: true }).optional(),
@@ -319,4 +325,14 @@ export function mergeIdentities(known: CustomerIdentities, identities: readonly 
     }
   }
   return { helpdeskUserIds: [...helpdeskUserIds], emailHashes: [...emailHashes], handles: [...handles.values()] };
+}
+
+/**
+ * The moment a profile's retention counts from: the customer's last contact, or, for a profile
+ * that has not contacted support yet (an import, an override), when it was created.
+ *
+ * @example retentionStart(profile) // '2026-11-23T10:00:00.000Z'
+ */
+export function retentionStart(profile: Pick<CustomerProfile, 'lastSeenAt' | 'createdAt'>): string {
+  return profile.lastSeenAt ?? profile.createdAt;
 }

@@ -1,4 +1,4 @@
-import { type CustomerProfile, handleIdentity, type Identity, mergeIdentities, newCustomerProfile } from '../domain/customer.js';
+import { type CustomerProfile, handleIdentity, type Identity, mergeIdentities, newCustomerProfile, retentionStart } from '../domain/customer.js';
 import { type Decision, decide, type ProviderContext } from '../domain/decide.js';
 import { ConfigurationError, ConflictError, PermanentHelpdeskError, TicketNotFoundError, TransientError } from '../domain/errors.js';
 import type { Requester, TicketCreated, TicketSnapshot } from '../domain/events.js';
@@ -60,7 +60,7 @@ export interface ProcessTicketDeps {
   findOrMergeCustomer?: MergeCustomers;
 }
 
-/** A profile not written for this long is written again, so its retention TTL keeps moving while the customer is active. */
+/** A customer seen again after this long has their profile written again, so its retention keeps moving while they are active. */
 const PROFILE_TOUCH_AFTER_MS = 30 * 86_400_000;
 
 /**
@@ -111,9 +111,9 @@ async function loadCustomer(
   const profile = await deps.customers.findCustomer(event.tenant, known);
   const userId = event.requester.helpdeskUserId;
   if (!userId || profile?.identitiesResolvedAt) {
-    if (profile && now.getTime() - Date.parse(profile.updatedAt) > PROFILE_TOUCH_AFTER_MS) {
-      // Guarded: if anything wrote the profile since it was read, that write already moved its TTL.
-      await deps.customers.replaceCustomer({ ...profile, updatedAt: now.toISOString() }, profile.updatedAt);
+    if (profile && now.getTime() - Date.parse(retentionStart(profile)) > PROFILE_TOUCH_AFTER_MS) {
+      // Keeps the retention of an active customer moving. Guarded: on a conflict the next ticket tries again.
+      await deps.customers.replaceCustomer({ ...profile, lastSeenAt: now.toISOString(), updatedAt: now.toISOString() }, profile.updatedAt);
     }
     return profile ? { profile } : {};
   }
@@ -138,6 +138,7 @@ async function loadCustomer(
     ...base,
     identities: mergeIdentities(base.identities, identities, hasher),
     identitiesResolvedAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
     updatedAt: now.toISOString(),
   }), () => (first ? newCustomerProfile(event.tenant, first, hasher.hash(first), now) : undefined));
   return { ...(resolved ? { profile: resolved } : {}), details };

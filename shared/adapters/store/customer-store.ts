@@ -20,6 +20,7 @@ import {
   handleIdentity,
   mergeIdentities,
   normaliseIdentity,
+  retentionStart,
 } from '../../domain/customer.js';
 import type { CustomerAdminStore, GuardedWriteOutcome, IdentityHasher } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
@@ -92,7 +93,7 @@ export function profileItem(profile: CustomerProfile, retentionDays: number = DE
           [REFRESH_INDEX.sortKey]: new Date(profile.score.refreshAfter).toISOString(),
         }
       : {}),
-    ...(profile.optedOut ? {} : { [TTL_ATTRIBUTE]: expirationAfter(profile.updatedAt, retentionDays) }),
+    ...(profile.optedOut ? {} : { [TTL_ATTRIBUTE]: expirationAfter(retentionStart(profile), retentionDays) }),
   };
 }
 
@@ -109,7 +110,7 @@ export function aliasItem(profile: CustomerProfile, identityHash: string, kind: 
     customerKey: profile.customerKey,
     ...(kind ? { kind } : {}),
     updatedAt: profile.updatedAt,
-    ...(profile.optedOut ? {} : { [TTL_ATTRIBUTE]: expirationAfter(profile.updatedAt, retentionDays) }),
+    ...(profile.optedOut ? {} : { [TTL_ATTRIBUTE]: expirationAfter(retentionStart(profile), retentionDays) }),
   };
 }
 

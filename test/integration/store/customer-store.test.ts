@@ -184,7 +184,7 @@ describe('DynamoCustomerStore', () => {
     const store = new DynamoCustomerStore(client(), tableName, hasherFor);
     const identity = email(`corrupt.${randomUUID()}@example.com`);
     const profile = newProfile('acme', identity);
-    await store.saveCustomer({ ...profile, createdAt: 'yesterday' }, [identity]);
+    await store.saveCustomer({ ...profile, updatedAt: 'yesterday' }, [identity]);
 
     // Act
     const find = store.findCustomer('acme', [identity]);

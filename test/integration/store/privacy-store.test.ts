@@ -142,7 +142,8 @@ describe('DynamoPrivacyStore.records', () => {
 
     // Assert
     expect(records.profile).toEqual(profile);
-    expect(records.retainedUntil).toBe(new Date((epoch(profile.updatedAt) + 730 * DAY_SECONDS) * 1000).toISOString());
+    // Retention counts from the customer's last contact, or from when the profile was created.
+    expect(records.retainedUntil).toBe(new Date((epoch(profile.createdAt) + 730 * DAY_SECONDS) * 1000).toISOString());
     expect(records.aliases).toEqual(
       expect.arrayContaining([
         { identityHash: hasherFor(tenant).hash(userId), kind: 'helpdesk-user' },
@@ -245,22 +246,25 @@ describe('DynamoPrivacyStore.erase', () => {
 });
 
 describe('retention by TTL', () => {
-  it('sets a profile and its aliases to expire 730 days after the last update, moving forward on every save', async () => {
+  it('sets a profile and its aliases to expire 730 days after the customer was last seen, and only contact moves that', async () => {
     // Arrange
     const tenant = newTenant();
     const byEmail = email('ttl@example.com');
     const userId = zendeskUser('1');
-    const profile = newProfile(tenant, byEmail, { updatedAt: '2026-01-01T00:00:00.000Z' });
+    const profile = newProfile(tenant, byEmail, { lastSeenAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
     await customers().saveCustomer(profile, [byEmail, userId]);
     const first = await getItem(profileKey(tenant, profile.customerKey));
 
-    // Act
-    await customers().saveCustomer({ ...profile, updatedAt: '2026-06-01T00:00:00.000Z' }, [byEmail, userId]);
+    // Act: a write that is not contact (a refresh, an import), then the customer writes in again
+    await customers().saveCustomer({ ...profile, updatedAt: '2026-03-01T00:00:00.000Z' }, [byEmail, userId]);
+    const afterOtherWrite = await getItem(profileKey(tenant, profile.customerKey));
+    await customers().saveCustomer({ ...profile, lastSeenAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-06-01T00:00:00.000Z' }, [byEmail, userId]);
 
     // Assert
     const later = await getItem(profileKey(tenant, profile.customerKey));
     const alias = await getItem(aliasKey(tenant, hasherFor(tenant).hash(userId)));
     expect(first?.[TTL_ATTRIBUTE]).toBe(epoch('2026-01-01T00:00:00.000Z') + 730 * DAY_SECONDS);
+    expect(afterOtherWrite?.[TTL_ATTRIBUTE]).toBe(first?.[TTL_ATTRIBUTE]);
     expect(later?.[TTL_ATTRIBUTE]).toBe(epoch('2026-06-01T00:00:00.000Z') + 730 * DAY_SECONDS);
     expect(alias?.[TTL_ATTRIBUTE]).toBe(later?.[TTL_ATTRIBUTE]);
   });

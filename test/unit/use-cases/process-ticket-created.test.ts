@@ -124,6 +124,24 @@ describe('processTicketCreated', () => {
     expect(profile?.identitiesResolvedAt).toBe(NOW.toISOString());
   });
 
+  it('records when the customer was last seen, and moves it when they come back after a month, however recently their score was refreshed', async () => {
+    await seedScore(72);
+    await processTicketCreated(event(), deps);
+    const [first] = [...customers.profiles.values()];
+    expect(first?.lastSeenAt).toBe(NOW.toISOString());
+
+    // Forty days on, a refresh wrote the profile yesterday; the customer writes in again.
+    clock.advance(40 * 86_400_000);
+    for (const [key, profile] of customers.profiles) {
+      customers.profiles.set(key, { ...profile, updatedAt: new Date(clock.now().getTime() - 86_400_000).toISOString() });
+    }
+    helpdesk.addTicket({ id: '35440', priority: 'normal', tags: [], updatedStamp: 'stamp-y' });
+    await processTicketCreated(event({ deliveryId: 'd40', ticket: { id: '35440', priority: 'normal', tags: [], updatedStamp: 'stamp-y' } }), deps);
+
+    const [later] = [...customers.profiles.values()];
+    expect(later?.lastSeenAt).toBe(clock.now().toISOString());
+  });
+
   it('never writes a second time for the same ticket, whatever the delivery id', async () => {
     await seedScore(72);
 
