@@ -258,18 +258,26 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
   }
 }
 
+/** What every decision record of this event says, whatever was decided. */
+function recordBase(event: TicketCreated, profile?: CustomerProfile) {
+  return {
+    tenant: event.tenant,
+    decisionId: ticketCreatedDecisionId(event),
+    deliveryId: event.deliveryId,
+    source: event.source,
+    ticketId: event.ticket.id,
+    ...(profile ? { customerKey: profile.customerKey } : {}),
+    receivedAt: event.receivedAt,
+  };
+}
+
 async function recordGone(event: TicketCreated, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
   const tenant = deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const now = deps.clock.now();
   const decision = decide({ ticket: event.ticket, policy: tenant.policy, now });
   const record: DecisionRecord = {
-    tenant: event.tenant,
-    decisionId: ticketCreatedDecisionId(event),
-    deliveryId: event.deliveryId,
-    source: event.source,
-    ticketId: event.ticket.id,
-    receivedAt: event.receivedAt,
+    ...recordBase(event),
     decidedAt: now.toISOString(),
     status: 'skipped',
     decision,
@@ -300,15 +308,7 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
   const original: TicketSnapshot = event.ticket.updatedStamp ? event.ticket : await helpdesk.getTicket(event.ticket.id);
   let current = original;
 
-  const base = {
-    tenant: event.tenant,
-    decisionId,
-    deliveryId: event.deliveryId,
-    source: event.source,
-    ticketId: event.ticket.id,
-    ...(profile ? { customerKey: profile.customerKey } : {}),
-    receivedAt: event.receivedAt,
-  };
+  const base = recordBase(event, profile);
   const maxRetries = deps.maxConflictRetries ?? 3;
 
   for (let attempt = 0; ; attempt += 1) {
