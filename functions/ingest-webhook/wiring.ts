@@ -6,6 +6,7 @@ import type { Telemetry } from '../../shared/adapters/observability/telemetry.js
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import type { Clock, EventQueue } from '../../shared/domain/ports.js';
 import type { IngestHandlerDeps } from './chain.js';
+import { systemClock } from '../../shared/adapters/system-clock.js';
 
 /** What the ingest function is assembled from, in AWS and in local mode alike. */
 export interface IngestWiring {
@@ -71,6 +72,6 @@ export function wireIngestDeps(wiring: IngestWiring): IngestHandlerDeps {
     queue: wiring.queue,
     maxBodyBytes: wiring.maxBodyBytes,
     telemetry: wiring.telemetry,
-    clock: wiring.clock ?? { now: () => new Date() },
+    clock: wiring.clock ?? systemClock,
   };
 }

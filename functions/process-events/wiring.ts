@@ -18,6 +18,7 @@ import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.
 import type { Clock, HelpdeskClient, RateLimiter } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';
+import { systemClock } from '../../shared/adapters/system-clock.js';
 
 /** What the process-events function is assembled from, in AWS and in local mode alike. */
 export interface ProcessWiring {
@@ -40,8 +41,6 @@ export interface ProcessWiring {
 
 /** Four days: longer than Zendesk's and Freshdesk's retry horizons. */
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
-
-const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Assembles the process-events dependencies: the DynamoDB store and decision log, per-tenant

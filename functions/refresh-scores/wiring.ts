@@ -9,6 +9,7 @@ import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolv
 import { DynamoScoreRefreshStore, type ScoreRefreshStoreOptions } from '../../shared/adapters/store/score-refresh-store.js';
 import type { Clock } from '../../shared/domain/ports.js';
 import type { RefreshScoresDeps } from './chain.js';
+import { systemClock } from '../../shared/adapters/system-clock.js';
 
 /** What the refresh-scores function is assembled from, in AWS and in local mode alike. */
 export interface RefreshWiring {
@@ -26,8 +27,6 @@ export interface RefreshWiring {
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
   clientTtlMs?: number;
 }
-
-const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Assembles the refresh dependencies: the refresh queue in the table, and each tenant's score

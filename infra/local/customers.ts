@@ -38,6 +38,7 @@ import { type OverrideRequest, clearOverride, setOverride } from '../../shared/u
 import { dynamoTarget } from './dynamodb-target.js';
 import { type CliOutput, DEFAULT_LOCAL_TABLE } from './import-scores.js';
 import { DEMO } from './stack.js';
+import { systemClock } from '../../shared/adapters/system-clock.js';
 
 /** The commands `npm run customer` knows. */
 export const CUSTOMER_COMMANDS = ['opt-out', 'opt-in', 'export', 'erase', 'override', 'clear-override', 'merge'] as const;
@@ -156,7 +157,7 @@ export async function runCustomerCommand(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   output: CliOutput,
-  clock: Clock = { now: () => new Date() },
+  clock: Clock = systemClock,
 ): Promise<number> {
   let parsed: ParsedCommand;
   try {
