@@ -18,7 +18,6 @@
  * development-only key is used, which must never hash real customers' data).
  * Exit codes: 0 done, 1 failed or no such customer, 2 bad arguments.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { TenantSchema } from '../../shared/adapters/config/tenants.js';
@@ -36,9 +35,10 @@ import { mergeCustomers } from '../../shared/use-cases/merge-customers.js';
 import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/opt-out.js';
 import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/set-override.js';
 import { dynamoTarget } from './dynamodb-target.js';
-import { type CliOutput, DEFAULT_LOCAL_TABLE } from './import-scores.js';
+import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
 import { DEMO } from './stack.js';
 import { systemClock } from '../../shared/adapters/system-clock.js';
+import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
 /** The commands `npm run customer` knows. */
 export const CUSTOMER_COMMANDS = ['opt-out', 'opt-in', 'export', 'erase', 'override', 'clear-override', 'merge'] as const;
@@ -240,16 +240,11 @@ export async function runCustomerCommand(
     }
     const unreachable = endpoint && error instanceof Error && error.message.includes('ECONNREFUSED');
     const hint = unreachable ? ` (nothing answers at ${endpoint}: is npm start running, or is DYNAMODB_ENDPOINT right?)` : '';
-    output.err(`${parsed.command} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${hint}`);
+    output.err(`${parsed.command} failed: ${describeError(error)}${hint}`);
     return 1;
   } finally {
     client.destroy();
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCustomerCommand(process.argv.slice(2), process.env, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
-}
+await runAsProgram(import.meta.url, (argv, env, output) => runCustomerCommand(argv, env, output));

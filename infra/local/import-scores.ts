@@ -12,7 +12,6 @@
  * the import failed, 2 on bad arguments.
  */
 import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TenantSchema } from '../../shared/adapters/config/tenants.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
@@ -24,16 +23,11 @@ import { createTable } from '../../shared/adapters/store/table.js';
 import { checkScoreColumns, importScores } from '../../shared/use-cases/import-scores.js';
 import { dynamoTarget } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
+import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
 /** Table name used when TABLE_NAME is not set. */
 export const DEFAULT_LOCAL_TABLE = 'influence-router-local';
 
-
-/** Where the command writes its report. */
-export interface CliOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 const USAGE = 'usage: npm run scores:import -- --tenant <id> --file <path> [--endpoint <url>] [--table <name>] [--format csv|jsonl]';
 
@@ -103,16 +97,11 @@ export async function runImportScores(
       output.err(`Cannot import ${values.file}: ${error.message}`);
       return 1;
     }
-    output.err(`Import failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    output.err(`Import failed: ${describeError(error)}`);
     return 1;
   } finally {
     client.destroy();
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runImportScores(process.argv.slice(2), process.env, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
-}
+await runAsProgram(import.meta.url, (argv, env, output) => runImportScores(argv, env, output));

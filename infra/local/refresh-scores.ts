@@ -14,7 +14,6 @@
  * bad arguments.
  */
 import { dynamoTarget } from './dynamodb-target.js';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/tenants.js';
@@ -24,9 +23,9 @@ import { createDocumentClient, createDynamoDbClient } from '../../shared/adapter
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import type { CliOutput } from './import-scores.js';
 import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
 import { demoTenant } from './stack.js';
+import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
 /** Where `npm start` runs the sandbox helpdesk by default (its port plus one). */
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:3001';
@@ -97,16 +96,11 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
     if (result.tenants.length === 0) output.out('  No tenant has a score provider ("scoring": {"provider": "none"}): nothing to refresh.');
     return 0;
   } catch (error) {
-    output.err(`Refresh failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    output.err(`Refresh failed: ${describeError(error)}`);
     return 1;
   } finally {
     client.destroy();
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runRefreshScores(process.argv.slice(2), process.env, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
-}
+await runAsProgram(import.meta.url, (argv, env, output) => runRefreshScores(argv, env, output));
