@@ -11,6 +11,11 @@ export interface JsonRequestOptions {
   headers?: Record<string, string>;
   /** Sent as JSON (with `content-type: application/json`) when present. */
   body?: unknown;
+  /**
+   * JSON text sent byte for byte (with `content-type: application/json`) instead of `body`, for
+   * requests whose signature covers the exact bytes sent.
+   */
+  rawBody?: string;
   /** Covers the whole exchange: connecting, sending, and reading the response body. */
   timeoutMs: number;
   /** Response bodies above this size are refused as a failed exchange (default 5 MB). */
@@ -44,11 +49,12 @@ export async function jsonRequest(options: JsonRequestOptions): Promise<JsonResp
   // The query string is left out of messages: some APIs carry keys there.
   const target = `${method} ${url.origin}${url.pathname}`;
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
+  if (options.body !== undefined && options.rawBody !== undefined) {
+    throw new TypeError(`${target}: pass body or rawBody, not both`);
   }
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
 
   try {
     const response = await doFetch(url, {
