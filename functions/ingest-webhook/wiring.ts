@@ -1,7 +1,7 @@
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import type { SecretRef } from '../../shared/adapters/config/tenants.js';
+import { describeSecretRef, type SecretRef } from '../../shared/adapters/config/secret-ref.js';
+import { bindSource } from '../../shared/adapters/config/tenants.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
-import { zendeskInbound } from '../../shared/adapters/helpdesks/zendesk/inbound.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import type { Clock, EventQueue } from '../../shared/domain/ports.js';
@@ -30,7 +30,7 @@ async function resolveAvailable(refs: readonly SecretRef[], wiring: IngestWiring
     if (result.status === 'fulfilled') values.push(result.value);
     else {
       wiring.telemetry.logger.warn('a signing secret could not be read; verifying with the others', {
-        secret: describeRef(refs[index]),
+        secret: describeSecretRef(refs[index]),
         error: result.reason instanceof Error ? result.reason.message : 'unknown',
       });
     }
@@ -41,20 +41,13 @@ async function resolveAvailable(refs: readonly SecretRef[], wiring: IngestWiring
   return values;
 }
 
-function describeRef(ref: SecretRef | undefined): string {
-  if (!ref) return 'unknown';
-  if ('secretId' in ref) return `secretId ${ref.secretId}${ref.field ? ` field ${ref.field}` : ''}`;
-  if ('env' in ref) return `env ${ref.env}`;
-  return 'inline value';
-}
-
 /** 256 KiB: SQS's classic message limit, far above any ticket webhook. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * Assembles the ingest dependencies: a tenant's source is known only if the tenants file
- * configures it, and its signing secrets (several during rotation) come from the tenant's
- * secret references.
+ * configures it (its adapter comes from the registry), and its verification secrets (several
+ * during rotation) come from the tenant's secret references.
  *
  * @example const deps = wireIngestDeps({ tenants, secrets, queue, telemetry, maxBodyBytes: 262144 })
  */
@@ -62,12 +55,9 @@ export function wireIngestDeps(wiring: IngestWiring): IngestHandlerDeps {
   return {
     sourceFor(tenantId, source) {
       const tenant = wiring.tenants.get(tenantId);
-      const zendesk = tenant?.sources.zendesk;
-      if (source !== 'zendesk' || !zendesk) return undefined;
-      return {
-        adapter: zendeskInbound,
-        secrets: () => resolveAvailable(zendesk.signingSecrets, wiring),
-      };
+      const bound = tenant ? bindSource(tenant, source) : undefined;
+      if (!bound) return undefined;
+      return { adapter: bound.adapter, secrets: () => resolveAvailable(bound.verificationSecrets, wiring) };
     },
     queue: wiring.queue,
     maxBodyBytes: wiring.maxBodyBytes,

@@ -2,16 +2,16 @@
  * Privacy and administration commands for one customer of one tenant:
  *
  *   npm run customer -- opt-out        --tenant demo --email ada@example.com
- *   npm run customer -- opt-in         --tenant demo --zendesk-user-id 42
+ *   npm run customer -- opt-in         --tenant demo --<helpdesk>-user-id 1001
  *   npm run customer -- export         --tenant demo --handle twitter:ada
  *   npm run customer -- erase          --tenant demo --email ada@example.com
  *   npm run customer -- override       --tenant demo --email ada@example.com --kind boost --score 90
  *                                      --reason "Board member" [--expires 2027-01-01] --by admin@acme.test
  *   npm run customer -- clear-override --tenant demo --email ada@example.com
- *   npm run customer -- merge          --tenant demo --zendesk-user-id 42 --email ada@example.com
+ *   npm run customer -- merge          --tenant demo --<helpdesk>-user-id 1001 --email ada@example.com
  *
  * Each command names the customer by exactly one identity; merge takes two or more, all of the
- * same person. Results are printed as JSON (export prints the export document).
+ * same person. There is a `--<helpdesk>-user-id` option for every helpdesk of the adapter registry. Results are printed as JSON (export prints the export document).
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
  * else the DynamoDB Local that `npm start` runs. TABLE_NAME (default influence-router-local),
  * IDENTITY_HASH_KEY (the deployment's identity hash key; without it the local stack's
@@ -19,7 +19,8 @@
  * Exit codes: 0 done, 1 failed or no such customer, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
+import { qualifiedUserIdFields } from '../../shared/adapters/registry/identities.js';
 import { TenantSchema } from '../../shared/adapters/config/tenants.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
@@ -44,34 +45,43 @@ import { type CliOutput, describeError, runAsProgram } from './cli.js';
 export const CUSTOMER_COMMANDS = ['opt-out', 'opt-in', 'export', 'erase', 'override', 'clear-override', 'merge'] as const;
 type CustomerCommand = (typeof CUSTOMER_COMMANDS)[number];
 
+/** One `--<helpdesk>-user-id` option per registered helpdesk. */
+const USER_ID_FIELDS = qualifiedUserIdFields();
+
 const USAGE = [
   `usage: npm run customer -- <${CUSTOMER_COMMANDS.join('|')}> --tenant <id>`,
-  '         (--email <address> | --zendesk-user-id <id> | --handle <network:handle>)',
+  `         (--email <address> | ${USER_ID_FIELDS.map((field) => `--${field.option} <id>`).join(' | ')} | --handle <network:handle>)`,
   '         [--kind boost|never --score <1-100> --reason <text> --expires <date> --by <who>]   (override)',
   '         [--endpoint <url>] [--table <name>]',
   '       merge takes two or more identities of the same customer; every other command exactly one.',
 ].join('\n');
 
 const EmailSchema = z.email({ error: 'is not a valid email address' });
-const ZendeskUserIdSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric Zendesk user id');
 const HandleSchema = z.string().regex(/^[a-z0-9_.-]+:@?[^\s:]+$/i, 'must look like network:handle, e.g. twitter:ada');
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 class UsageError extends Error {}
 
-function identitiesFrom(values: { email?: string[]; 'zendesk-user-id'?: string[]; handle?: string[] }): Identity[] {
+function identitiesFrom(values: Record<string, string[] | string | boolean | undefined>): Identity[] {
+  const list = (name: string): string[] => {
+    const value = values[name];
+    return Array.isArray(value) ? value : [];
+  };
   const identities: Identity[] = [];
-  for (const email of values.email ?? []) {
+  for (const email of list('email')) {
     const parsed = EmailSchema.safeParse(email.trim());
     if (!parsed.success) throw new UsageError('--email is not a valid email address');
     identities.push({ kind: 'email', value: parsed.data });
   }
-  for (const id of values['zendesk-user-id'] ?? []) {
-    const parsed = ZendeskUserIdSchema.safeParse(id.trim());
-    if (!parsed.success) throw new UsageError(`--zendesk-user-id ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
-    identities.push({ kind: 'helpdesk-user', value: `zendesk:${parsed.data}` });
+  for (const field of USER_ID_FIELDS) {
+    for (const id of list(field.option)) {
+      const parsed = field.userId.safeParse(id.trim());
+      if (!parsed.success) throw new UsageError(`--${field.option} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+      // Stored qualified by the helpdesk the id belongs to, as the ticket path does.
+      identities.push({ kind: 'helpdesk-user', value: `${field.helpdesk}:${parsed.data}` });
+    }
   }
-  for (const handle of values.handle ?? []) {
+  for (const handle of list('handle')) {
     const parsed = HandleSchema.safeParse(handle.trim());
     if (!parsed.success) throw new UsageError(`--handle ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
     const colon = parsed.data.indexOf(':');
@@ -108,7 +118,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
     options: {
       tenant: { type: 'string' },
       email: { type: 'string', multiple: true },
-      'zendesk-user-id': { type: 'string', multiple: true },
+      ...Object.fromEntries(USER_ID_FIELDS.map((field) => [field.option, { type: 'string', multiple: true } as const])),
       handle: { type: 'string', multiple: true },
       kind: { type: 'string' },
       score: { type: 'string' },
@@ -129,7 +139,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
   const identities = identitiesFrom(values);
   const [identity, ...others] = identities;
-  if (!identity) throw new UsageError('an identity is required: --email, --zendesk-user-id or --handle');
+  if (!identity) throw new UsageError(`an identity is required: --email, ${USER_ID_FIELDS.map((field) => `--${field.option}`).join(', ')} or --handle`);
   if (command === 'merge' && others.length === 0) throw new UsageError('merge needs two or more identities of the same customer');
   if (command !== 'merge' && others.length > 0) throw new UsageError(`${command} takes exactly one identity`);
   const common = {

@@ -2,7 +2,11 @@
  * Loads influence scores from a CSV or JSON Lines file into the table, for one tenant.
  *
  *   npm run scores:import -- --tenant demo --file scores.csv [--endpoint http://127.0.0.1:8000]
- *                            [--table influence-router-local] [--format csv|jsonl]
+ *                            [--table influence-router-local] [--format csv|jsonl] [--helpdesk <name>]
+ *
+ * Rows name the customer by `email`, by `<helpdesk>_user_id` (one column per registered
+ * helpdesk), or by `helpdesk_user_id`: the ids of the helpdesk `--helpdesk` names (default: the
+ * registry's first).
  *
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
  * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
@@ -20,7 +24,8 @@ import { readImportFile } from '../../shared/adapters/import/import-file.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
-import { checkScoreColumns, importScores } from '../../shared/use-cases/import-scores.js';
+import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../shared/adapters/registry/identities.js';
+import { importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
 import { dynamoTarget } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
@@ -29,7 +34,7 @@ import { type CliOutput, describeError, runAsProgram } from './cli.js';
 export const DEFAULT_LOCAL_TABLE = 'influence-router-local';
 
 
-const USAGE = 'usage: npm run scores:import -- --tenant <id> --file <path> [--endpoint <url>] [--table <name>] [--format csv|jsonl]';
+const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl]`;
 
 /**
  * Runs the import command and returns its exit code.
@@ -52,6 +57,7 @@ export async function runImportScores(
         endpoint: { type: 'string' },
         table: { type: 'string' },
         format: { type: 'string' },
+        helpdesk: { type: 'string' },
       },
       strict: true,
     }));
@@ -70,6 +76,14 @@ export async function runImportScores(
     return 2;
   }
 
+  // The helpdesk whose user ids the unqualified helpdesk_user_id column holds.
+  const helpdesk = values.helpdesk ?? defaultHelpdeskName();
+  if (!helpdeskNames().includes(helpdesk)) {
+    output.err(`--helpdesk must be one of ${helpdeskNames().join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const userIdColumns = helpdeskUserIdFields(helpdesk);
+
   const target = dynamoTarget(values.endpoint, env);
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
   const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
@@ -83,8 +97,8 @@ export async function runImportScores(
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
     const store = new DynamoCustomerStore(createDocumentClient({ client }), tableName, hmacIdentityHashers(hashKey));
-    const rows = readImportFile(values.file, { validateHeader: checkScoreColumns, ...(format ? { format } : {}) });
-    const result = await importScores({ tenant: tenant.data, rows, now, sourceName: basename(values.file) }, { store });
+    const rows = readImportFile(values.file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
+    const result = await importScores({ tenant: tenant.data, rows, now, sourceName: basename(values.file), userIdColumns }, { store });
     output.out(
       `Imported ${result.imported} rows for tenant ${tenant.data} from ${basename(values.file)} into ${tableName} ` +
         `(${where}) ` +

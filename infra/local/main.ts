@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
+import { DEMOS } from './sandbox/demos.js';
 import { DEMO, startLocalStack } from './stack.js';
 
 // Readable logs and no metric blobs on a developer's terminal.
@@ -29,17 +30,24 @@ try {
     seedDemo: true,
     autoWebhooks: true,
   });
+  const webhooks = stack.tenants
+    .all()
+    .flatMap((tenant) => Object.keys(tenant.sources).map((source) => `  ${tenant.id.padEnd(16)} POST ${stack.url}/webhooks/${tenant.id}/${source}`))
+    .join('\n');
+  const samples = DEMOS.map((demo) => `npm run send-sample -- --helpdesk ${demo.helpdesk}`).join('\n        ');
   console.log(`
 Influence Router is running locally.
 
-  Webhooks          POST ${stack.url}/webhooks/{tenant}/zendesk
-  Tenants           ${stack.tenants.all().map((t) => t.id).join(', ')}${env.INFLUENCE_ROUTER_TENANTS ? ` (from ${env.INFLUENCE_ROUTER_TENANTS})` : ' (built-in demo tenant)'}
-  Sandbox helpdesk  ${stack.sandbox.baseUrl}/sandbox   (tickets as JSON: ${stack.sandbox.baseUrl}/sandbox/tickets)
+Webhooks, one per tenant and source${env.INFLUENCE_ROUTER_TENANTS ? ` (tenants from ${env.INFLUENCE_ROUTER_TENANTS})` : ' (built-in demo tenants)'}:
+${webhooks}
+
+  Sandbox helpdesks ${stack.sandbox.baseUrl}/sandbox   (tickets as JSON: ${stack.sandbox.baseUrl}/sandbox/{helpdesk}/tickets)
   Queue and DLQ     ${stack.url}/admin/queue   (replay: POST ${stack.url}/admin/dlq/replay)
-  Decisions         ${stack.url}/admin/decisions/${DEMO.tenant}/{ticketId}
+  Decisions         ${stack.url}/admin/decisions/{tenant}/{ticketId}
   DynamoDB          ${stack.dynamoEndpoint} (table ${stack.tableName})
 
-Try it: npm run send-sample      (signs and sends ticket 1's ticket.created webhook)
+Try it: npm run send-sample      (sends ticket 1's webhook for the ${DEMO.tenant} tenant)
+        ${samples}
 Then:   curl ${stack.sandbox.baseUrl}/sandbox/tickets/1
 Press Ctrl+C to stop.
 `);

@@ -24,7 +24,7 @@ import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
-import { demoTenant } from './stack.js';
+import { demoTenants } from './stack.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
 /** Where `npm start` runs the sandbox helpdesk by default (its port plus one). */
@@ -71,7 +71,7 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
     const sandboxUrl = values.sandbox ?? (env.SANDBOX_URL || DEFAULT_SANDBOX_URL);
     const tenants = tenantsFile
       ? loadTenantsFile(tenantsFile, 'local')
-      : new TenantDirectory(parseTenantsFile({ tenants: [demoTenant(sandboxUrl, undefined)] }, 'local', 'demo tenant'));
+      : new TenantDirectory(parseTenantsFile({ tenants: demoTenants(sandboxUrl, undefined) }, 'local', 'demo tenants'));
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
     const deps = wireRefreshDeps({

@@ -1,46 +1,96 @@
+/**
+ * Sends the webhook a helpdesk would send for one of the sandbox's tickets to the local server,
+ * signed or authenticated as that helpdesk does, so that `npm start` applies it.
+ *
+ *   npm run send-sample -- [--helpdesk <name>] [--ticket <id>] [--url http://127.0.0.1:3000]
+ *                          [--sandbox http://127.0.0.1:3001] [--tenant <id>] [--secret <secret>]
+ *
+ * Exit codes: 0 when the webhook was accepted (202), 1 when it was not or nothing answered, 2 on
+ * bad arguments.
+ */
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { DEMO } from './stack.js';
-import { signedTicketCreated } from './zendesk-deliveries.js';
+import { DEMOS, demoFor } from './sandbox/demos.js';
 
-const SandboxTicketSchema = z.object({
-  id: z.number(),
-  subject: z.string(),
-  priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable(),
-  status: z.string(),
-  tags: z.array(z.string()),
-  group_id: z.number().nullable(),
-  requester_id: z.number(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  via: z.object({ channel: z.string() }),
-});
+const HELPDESKS = DEMOS.map((demo) => demo.helpdesk);
+const [DEFAULT_DEMO] = DEMOS;
 
-const { values } = parseArgs({
-  options: {
-    url: { type: 'string', default: `http://127.0.0.1:${process.env.PORT ?? '3000'}` },
-    sandbox: { type: 'string' },
-    tenant: { type: 'string', default: DEMO.tenant },
-    ticket: { type: 'string', default: '1' },
-    secret: { type: 'string', default: process.env.ZENDESK_SIGNING_SECRET ?? DEMO.signingSecret },
-  },
-});
+const USAGE = `usage: npm run send-sample -- [--helpdesk ${HELPDESKS.join('|')}] [--ticket <id>] [--url <local server>]
+                          [--sandbox <sandbox url>] [--tenant <id>] [--secret <secret>]
 
-const port = Number(new URL(values.url).port || '80');
-const sandboxUrl = values.sandbox ?? `http://127.0.0.1:${port + 1}`;
+Sends the webhook the helpdesk would send for sandbox ticket <id> (default 1) to the local
+server of "npm start", for its demo tenant, and prints the answer.
 
-// The sample is the webhook Zendesk would send for a ticket the sandbox holds, so it can be applied.
-const response = await fetch(`${sandboxUrl}/sandbox/tickets/${encodeURIComponent(values.ticket)}`).catch(() => undefined);
+  --helpdesk  which helpdesk sends it (default ${DEFAULT_DEMO?.helpdesk ?? 'the first'}); each has its own demo tenant
+  --ticket    the sandbox ticket (see the sandbox page for the ids)
+  --url       the local server (default http://127.0.0.1:$PORT, PORT defaulting to 3000)
+  --sandbox   the sandbox helpdesk (default $SANDBOX_URL, else the port after the local server's)
+  --tenant    send for another tenant than the helpdesk's demo tenant
+  --secret    sign or authenticate with this secret instead of the demo tenant's`;
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        helpdesk: { type: 'string', default: DEFAULT_DEMO?.helpdesk ?? '' },
+        url: { type: 'string', default: `http://127.0.0.1:${process.env.PORT ?? '3000'}` },
+        sandbox: { type: 'string' },
+        tenant: { type: 'string' },
+        ticket: { type: 'string', default: '1' },
+        secret: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return process.exit(2);
+  }
+}
+
+const values = parse();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const demo = demoFor(values.helpdesk);
+if (!demo) {
+  console.error(`--helpdesk must be one of ${HELPDESKS.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
+if (!/^[A-Za-z0-9-]{1,64}$/.test(values.ticket)) {
+  console.error(`--ticket must be a ticket id such as 1\n${USAGE}`);
+  process.exit(2);
+}
+
+let serverUrl: URL;
+try {
+  serverUrl = new URL(values.url);
+} catch {
+  console.error(`--url must be a URL such as http://127.0.0.1:3000\n${USAGE}`);
+  process.exit(2);
+}
+const port = Number(serverUrl.port || '80');
+const sandboxUrl = (values.sandbox ?? process.env.SANDBOX_URL ?? `http://127.0.0.1:${port + 1}`).replace(/\/$/, '');
+const tenant = values.tenant ?? demo.tenantId;
+
+// The sample is the webhook the helpdesk would send for a ticket the sandbox holds, so it can be applied.
+const inspect = `${sandboxUrl}/sandbox/${demo.helpdesk}/tickets/${encodeURIComponent(values.ticket)}`;
+const response = await fetch(inspect).catch(() => undefined);
 if (!response?.ok) {
-  console.error(`Cannot read ticket ${values.ticket} from the sandbox at ${sandboxUrl}. Is "npm start" running?`);
+  console.error(
+    response
+      ? `The sandbox at ${sandboxUrl} has no ${demo.helpdesk} ticket ${values.ticket} (${response.status}).`
+      : `Nothing answers at ${sandboxUrl}: is "npm start" running? Pass --sandbox or set SANDBOX_URL if it runs elsewhere.`,
+  );
   process.exit(1);
 }
-const ticket = SandboxTicketSchema.parse(await response.json());
-const delivery = signedTicketCreated({ ticket, secret: values.secret });
-const target = `${values.url}/webhooks/${encodeURIComponent(values.tenant)}/zendesk`;
-const answer = await fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body });
-console.log(`POST ${target} -> ${answer.status} ${await answer.text()}`);
-if (answer.status === 202) {
-  console.log(`Watch the ticket change: curl ${sandboxUrl}/sandbox/tickets/${ticket.id}`);
+const delivery = demo.delivery(await response.json(), values.secret ? { secret: values.secret } : {});
+const target = `${serverUrl.origin}/webhooks/${encodeURIComponent(tenant)}/${demo.source}`;
+const answer = await fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body }).catch(() => undefined);
+if (!answer) {
+  console.error(`Nothing answers at ${serverUrl.origin}: is "npm start" running? Pass --url if it runs elsewhere.`);
+  process.exit(1);
 }
+console.log(`POST ${target} -> ${answer.status} ${await answer.text()}`);
+if (answer.status === 202) console.log(`Watch the ticket change: curl ${inspect}`);
 process.exit(answer.status === 202 ? 0 : 1);

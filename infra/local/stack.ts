@@ -22,31 +22,13 @@ import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResu
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
 import { localContext } from './lambda-shapes.js';
-import { type SandboxZendesk, startSandboxZendesk } from './sandbox-zendesk.js';
+import { DEMO_PEOPLE, type FullSandbox } from './sandbox/demo.js';
+import { DEMO, DEMOS, SANDBOX_CREDENTIALS } from './sandbox/demos.js';
+import { startSandbox } from './sandbox/index.js';
 import { startLocalServer } from './server.js';
-import { signedTicketCreated } from './zendesk-deliveries.js';
 
-/** Local-only credentials of the demo tenant and the sandbox helpdesk. Never use them anywhere else. */
-export const DEMO = {
-  tenant: 'demo',
-  agentEmail: 'agent@demo.example',
-  apiToken: 'demo-api-token',
-  signingSecret: 'demo-signing-secret-local-only',
-  identityKey: 'local-development-identity-key-not-for-production',
-} as const;
-
-/**
- * The sandbox user fields the demo tenant scores from (helpdesk-metrics): give a sandbox user
- * these `user_fields` and their first ticket is scored inline with the Reach model.
- */
-export const DEMO_USER_FIELDS = {
-  followers: 'social_followers',
-  following: 'social_following',
-  engagementPerPost: 'social_engagement_per_post',
-  accountAgeDays: 'social_account_age_days',
-  postCount: 'social_post_count',
-  verification: 'social_verification',
-} as const;
+export { DEMO } from './sandbox/demos.js';
+export { DEMO_METRIC_FIELDS as DEMO_USER_FIELDS } from './sandbox/demo.js';
 
 /** How to run the local stack; everything has a default. */
 export interface LocalStackOptions {
@@ -58,15 +40,15 @@ export interface LocalStackOptions {
   dynamoEndpoint?: string;
   /** Port for the DynamoDB Local this starts (a free one by default). */
   dynamoPort?: number;
-  /** A tenants file (local mode rules) instead of the built-in demo tenant. */
+  /** A tenants file (local mode rules) instead of the built-in demo tenants. */
   tenantsFile?: string;
-  /** Policy for the demo tenant. */
+  /** Policy for the demo tenants. */
   demoPolicy?: PolicyInput;
   tableName?: string;
   identityKey?: string;
   /** Seed the sandbox and the table with the demo customers and tickets. */
   seedDemo?: boolean;
-  /** Send a signed ticket.created webhook to the local server whenever the sandbox creates a ticket. */
+  /** Send each helpdesk's signed ticket-created webhook to the local server whenever the sandbox creates a ticket. */
   autoWebhooks?: boolean;
   queue?: Partial<InProcessQueueOptions>;
   retryPolicy?: RetryPolicy;
@@ -75,7 +57,8 @@ export interface LocalStackOptions {
 /** A running local stack. */
 export interface LocalStack {
   url: string;
-  sandbox: SandboxZendesk;
+  /** The sandbox helpdesks, one part each, on one loopback port. */
+  sandbox: FullSandbox;
   queue: InProcessQueue;
   decisions: DecisionLog;
   tenants: TenantDirectory;
@@ -88,32 +71,17 @@ export interface LocalStack {
 }
 
 /**
- * The built-in demo tenant, on the sandbox helpdesk at `baseUrl`, scored from its users' fields.
+ * The built-in demo tenants, one per helpdesk the sandbox at `sandboxUrl` speaks.
  *
- * @example parseTenantsFile({ tenants: [demoTenant('http://127.0.0.1:3001', undefined)] }, 'local')
+ * @example parseTenantsFile({ tenants: demoTenants('http://127.0.0.1:3001', undefined) }, 'local')
  */
-export function demoTenant(baseUrl: string, policy: PolicyInput | undefined): TenantInput {
-  return {
-    id: DEMO.tenant,
-    name: 'Demo company (local only)',
-    helpdesk: {
-      kind: 'zendesk',
-      baseUrl,
-      email: DEMO.agentEmail,
-      apiToken: { value: DEMO.apiToken },
-      userFields: { ...DEMO_USER_FIELDS },
-      // The sandbox has no account-wide limit (only Zendesk's per-ticket one): don't pace the demo.
-      writesPerMinute: 600,
-    },
-    sources: { zendesk: { signingSecrets: [{ value: DEMO.signingSecret }] } },
-    scoring: { provider: 'helpdesk-metrics' },
-    ...(policy ? { policy } : {}),
-  };
+export function demoTenants(sandboxUrl: string, policy: PolicyInput | undefined): TenantInput[] {
+  return DEMOS.map((demo) => demo.tenant(sandboxUrl, policy));
 }
 
 /**
  * Starts everything `npm start` runs, in one process and with no AWS account: DynamoDB Local
- * (or a given endpoint), the sandbox Zendesk, the in-process queue with SQS retry and
+ * (or a given endpoint), the sandbox helpdesks, the in-process queue with SQS retry and
  * dead-letter semantics, and the local server in front of the same handlers Lambda runs.
  *
  * @example const stack = await startLocalStack({ port: 3000, seedDemo: true })
@@ -126,12 +94,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
     if (db) cleanups.push(db.stop);
 
-    const sandbox = await startSandboxZendesk({ port: options.sandboxPort ?? 0, email: DEMO.agentEmail, apiToken: DEMO.apiToken });
+    const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, ...SANDBOX_CREDENTIALS });
     cleanups.push(sandbox.close);
 
     const tenants = options.tenantsFile
       ? loadTenantsFile(options.tenantsFile, 'local')
-      : new TenantDirectory(parseTenantsFile({ tenants: [demoTenant(sandbox.baseUrl, options.demoPolicy)] }, 'local', 'demo tenant'));
+      : new TenantDirectory(parseTenantsFile({ tenants: demoTenants(sandbox.baseUrl, options.demoPolicy) }, 'local', 'demo tenants'));
 
     const tableName = options.tableName ?? 'influence-router-local';
     const dynamoClient = createDynamoDbClient({ endpoint: dynamoEndpoint });
@@ -168,15 +136,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(server.close);
 
     if (options.seedDemo) {
-      await seedDemo(sandbox, new DynamoCustomerStore(documentClient, tableName, hmacIdentityHashers(identityKey)));
+      await seedDemo(sandbox, new DynamoCustomerStore(documentClient, tableName, hmacIdentityHashers(identityKey)), identityKey);
     }
     if (options.autoWebhooks) {
-      sandbox.onTicketCreated((ticket) => {
-        const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
-        void fetch(`${server.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body }).catch(
-          (error: unknown) => console.error('sandbox webhook failed', error instanceof Error ? error.message : error),
-        );
-      });
+      for (const demo of DEMOS) {
+        demo.onTicketCreated(sandbox, (delivery) => {
+          const target = `${server.url}/webhooks/${demo.tenantId}/${demo.source}`;
+          void fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body }).catch((error: unknown) =>
+            console.error(`sandbox webhook to ${target} failed`, error instanceof Error ? error.message : error),
+          );
+        });
+      }
     }
 
     return {
@@ -200,33 +170,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /**
- * The demo data: three customers and one ticket each. Ada has a Reach score (high tier), Grace
- * has none (baseline), Alan has a top score but opted out (baseline, and the note says why).
+ * The demo data, for every demo tenant: the three demo people and one ticket each in its
+ * sandbox helpdesk; in the table, Ada's Reach score (high tier) and Alan's top score with his
+ * opt-out (baseline, and the note says why). Grace has no score.
  */
-async function seedDemo(sandbox: SandboxZendesk, store: DynamoCustomerStore): Promise<void> {
+async function seedDemo(sandbox: FullSandbox, store: DynamoCustomerStore, identityKey: string): Promise<void> {
   const now = new Date();
-  const ada = sandbox.createUser({
-    id: 1001,
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    external_id: null,
-    user_fields: {},
-    identities: [{ type: 'twitter', value: 'ada_codes' }],
-  });
-  const grace = sandbox.createUser({ id: 1002, name: 'Grace Hopper', email: 'grace@example.com', external_id: null, user_fields: {}, identities: [] });
-  const alan = sandbox.createUser({ id: 1003, name: 'Alan Turing', email: 'alan@example.com', external_id: null, user_fields: {}, identities: [] });
-
   const reach = (followers: number, following: number, engagementPerPost: number) =>
     toInfluenceScore(
       computeReachScore({ followers, following, engagementPerPost, accountAgeDays: 2900, postCount: 4200, verification: 'paid' }),
       { source: 'import', scoredAt: now, refreshAfterDays: 7 },
     );
-  const save = async (email: string, extra: { score?: ReturnType<typeof reach>; optedOut?: boolean }) => {
+  const hashers = hmacIdentityHashers(identityKey);
+  const save = async (tenant: string, email: string, extra: { score?: ReturnType<typeof reach>; optedOut?: boolean }) => {
     const identity: Identity = { kind: 'email', value: email };
-    const key = hmacIdentityHashers(DEMO.identityKey)(DEMO.tenant).hash(identity);
+    const key = hashers(tenant).hash(identity);
     await store.saveCustomer(
       {
-        tenant: DEMO.tenant,
+        tenant,
         customerKey: key,
         identities: { helpdeskUserIds: [], emailHashes: [key], handles: [] },
         optedOut: extra.optedOut ?? false,
@@ -238,10 +199,9 @@ async function seedDemo(sandbox: SandboxZendesk, store: DynamoCustomerStore): Pr
       [identity],
     );
   };
-  await save('ada@example.com', { score: reach(48_000, 1_100, 350) });
-  await save('alan@example.com', { score: reach(1_200_000, 500, 9_000), optedOut: true });
-
-  sandbox.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: ada.id, priority: 'normal', tags: ['printer'] });
-  sandbox.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: grace.id, priority: 'normal', tags: ['login'] });
-  sandbox.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alan.id, priority: 'low', tags: ['billing'] });
+  for (const demo of DEMOS) {
+    demo.seed(sandbox);
+    await save(demo.tenantId, DEMO_PEOPLE.ada.email, { score: reach(48_000, 1_100, 350) });
+    await save(demo.tenantId, DEMO_PEOPLE.alan.email, { score: reach(1_200_000, 500, 9_000), optedOut: true });
+  }
 }

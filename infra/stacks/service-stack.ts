@@ -102,8 +102,14 @@ export class ServiceStack extends Stack {
       },
     });
     this.events.queue.grantSendMessages(this.ingest);
-    tenants.signingSecretIds.forEach((secretId, i) => importSecret(this, `SigningSecret${i}`, secretId).grantRead(this.ingest));
-    const shared = tenants.signingSecretIds.filter((id) => tenants.helpdeskSecretIds.includes(id));
+    // Each secret the tenants file names is imported once; every function is granted only those it reads.
+    const allSecretIds = [...new Set([...tenants.ingestSecretIds, ...tenants.processSecretIds, ...tenants.refreshSecretIds])].sort();
+    const secrets = new Map(allSecretIds.map((secretId, i) => [secretId, importSecret(this, `TenantSecret${i}`, secretId)]));
+    const grantSecrets = (ids: readonly string[], fn: ServiceFunction) => {
+      for (const id of ids) secrets.get(id)?.grantRead(fn);
+    };
+    grantSecrets(tenants.ingestSecretIds, this.ingest);
+    const shared = tenants.ingestSecretIds.filter((id) => tenants.processSecretIds.includes(id));
     if (shared.length > 0) {
       Annotations.of(this.ingest).addWarningV2(
         'influence-router:shared-secret',
@@ -126,9 +132,7 @@ export class ServiceStack extends Stack {
     });
     grantTableItems(table, this.process, ITEM_READ_WRITE_ACTIONS);
     identityKey.grantRead(this.process);
-    const helpdeskSecrets = tenants.helpdeskSecretIds.map((secretId, i) => importSecret(this, `HelpdeskSecret${i}`, secretId));
-    const scoringSecrets = tenants.scoringSecretIds.map((secretId, i) => importSecret(this, `ScoringSecret${i}`, secretId));
-    for (const secret of [...helpdeskSecrets, ...scoringSecrets]) secret.grantRead(this.process);
+    grantSecrets(tenants.processSecretIds, this.process);
     // A 429 puts the event back as a new delayed message, so its waits use none of its attempts.
     this.events.queue.grantSendMessages(this.process);
     // The event source grants receive, delete and ChangeMessageVisibility (used to back off).
@@ -156,7 +160,7 @@ export class ServiceStack extends Stack {
     grantIndexQuery(table, REFRESH_INDEX.name, this.refresh);
     // Helpdesk-supplied metrics are read through the helpdesk's API; HTTP providers need their keys.
     // The refresh never hashes an identity, so it gets no identity key.
-    for (const secret of [...helpdeskSecrets, ...scoringSecrets]) secret.grantRead(this.refresh);
+    grantSecrets(tenants.refreshSecretIds, this.refresh);
     this.schedule = new Rule(this, 'RefreshSchedule', {
       description: 'Influence Router: refresh due influence scores',
       schedule: Schedule.rate(REFRESH.every),

@@ -1,8 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PrioritySchema } from './priority.js';
 
-/** Helpdesks and survey tools that can send events. */
-export const SourceSchema = z.enum(['zendesk', 'freshdesk', 'typeform', 'delighted']);
+/**
+ * The inbound source an event came from: the `{source}` of `POST /webhooks/{tenant}/{source}`,
+ * the name of an adapter's source in the registry.
+ */
+export const SourceSchema = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'source names are lower-case letters, digits and -');
 export type Source = z.infer<typeof SourceSchema>;
 
 /** A social handle the customer gave the helpdesk, e.g. `{ network: 'twitter', handle: 'ada' }`. */
@@ -31,7 +34,7 @@ export const TicketSnapshotSchema = z.object({
   groupId: z.string().optional(),
   channel: z.string().optional(),
   subject: z.string().optional(),
-  /** The helpdesk's concurrency stamp (Zendesk `updated_at`), for guarded updates. */
+  /** The helpdesk's concurrency stamp (its `updated_at`), for guarded updates. */
   updatedStamp: z.string().optional(),
 });
 export type TicketSnapshot = z.infer<typeof TicketSnapshotSchema>;

@@ -23,30 +23,46 @@ export interface RequesterDetails {
 /** One write-back to a ticket: everything the decision changes, in as few requests as the API allows. */
 export interface TicketUpdate {
   ticketId: string;
+  /** The decision this write carries out: the idempotency id of helpdesks that take one. */
+  decisionId: string;
   priority?: Priority;
   /** The complete tag list to leave on the ticket: the ticket's tags plus ours. */
   tags: string[];
-  /** Our tags alone, for helpdesks with an additive tags call. */
+  /** Our tags alone, for helpdesks with an additive tags call or a read-merge-write. */
   addedTags: string[];
   groupId?: string;
-  /** Internal (private) note for the agent. */
+  /** Internal (private) note for the agent; it ends with the decision's marker. */
   note: string;
-  /** The ticket's concurrency stamp when read; a stale stamp makes the helpdesk answer 409. */
+  /** The ticket's concurrency stamp when read; a ticket changed since then is a ConflictError. */
   updatedStamp?: string;
 }
 
 /**
  * Outbound port to a helpdesk. Errors are domain errors: RateLimitedError (429),
- * ConflictError (409), TransientError (5xx, timeout), TicketNotFoundError (404),
- * PermanentHelpdeskError (other 4xx).
+ * ConflictError (the ticket changed since `updatedStamp`), TransientError (5xx, timeout),
+ * TicketNotFoundError (the ticket is gone), PermanentHelpdeskError (any other refusal).
+ *
+ * Every adapter guarantees, for `updateTicket`:
+ * 1. At most one note per decision, written last: the note (which carries the decision's
+ *    marker) goes after every other change, so a note found by `hasInternalNote` proves the
+ *    whole write landed, and a retry that finds it writes nothing again.
+ * 2. Tags are merged, never wiped: the ticket keeps every tag it has when the write lands.
+ * 3. A change a person made meanwhile is never overwritten: with an `updatedStamp`, a ticket
+ *    changed since it was read answers ConflictError instead of being written (each adapter
+ *    documents how, and any window that remains).
  */
 export interface HelpdeskClient {
-  getRequester(userId: string): Promise<RequesterDetails>;
+  /**
+   * The requester's details, read once per customer. Absent for helpdesks with no user API
+   * (the generic adapter): the event's own identities are then all there is.
+   */
+  getRequester?(userId: string): Promise<RequesterDetails>;
   getTicket(ticketId: string): Promise<TicketSnapshot>;
   updateTicket(update: TicketUpdate): Promise<TicketSnapshot>;
   /**
    * Whether the ticket already has an internal note containing `marker`: how a retry tells that
-   * an earlier write landed although its answer was lost.
+   * an earlier write landed although its answer was lost. A helpdesk that cannot be read back
+   * (the generic adapter) answers false and relies on its receiver deduplicating by decision id.
    */
   hasInternalNote(ticketId: string, marker: string): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Identity } from '../domain/customer.js';
 import type { InfluenceScore } from '../domain/score.js';
 
@@ -28,6 +28,16 @@ export interface ImportScoresInput {
   now: Date;
   /** The file name, quoted in each score's explanation. */
   sourceName: string;
+  /** The columns that may hold a helpdesk user id, and whose ids they are. */
+  userIdColumns: readonly UserIdColumn[];
+}
+
+/** A column of helpdesk user ids: `<helpdesk>_user_id`, checked with that helpdesk's id form. */
+export interface UserIdColumn {
+  column: string;
+  /** The helpdesk adapter the ids belong to; they are stored qualified as `<helpdesk>:<id>`. */
+  helpdesk: string;
+  userId: z.ZodType<string>;
 }
 
 /** What an import needs. */
@@ -52,8 +62,11 @@ export interface ImportScoresResult {
   durationMs: number;
 }
 
-/** Columns that identify the customer of a row; a row uses exactly one. */
-export const IDENTITY_COLUMNS = ['email', 'zendesk_user_id', 'helpdesk_user_id'] as const;
+/** The columns that identify the customer of a row (a row uses exactly one): email, then the user id columns. */
+export function identityColumns(userIdColumns: readonly UserIdColumn[]): string[] {
+  return ['email', ...userIdColumns.map((column) => column.column)];
+}
+
 /** The score column. */
 export const SCORE_COLUMN = 'score';
 /** Model version recorded on imported scores. */
@@ -69,46 +82,60 @@ const trimmed = (value: unknown) => {
   return text.length === 0 ? undefined : text;
 };
 
-/** One import row: an email or a Zendesk user id, and a whole score from 1 to 100; parses to the identity and the score. */
-export const ScoreRowSchema = z
-  .object({
-    email: z.preprocess(trimmed, z.email({ error: 'is not a valid email address' }).optional()),
-    zendesk_user_id: z.preprocess(trimmed, z.string().regex(/^\d{1,20}$/, 'must be a numeric Zendesk user id').optional()),
-    helpdesk_user_id: z.preprocess(trimmed, z.string().regex(/^\d{1,20}$/, 'must be a numeric Zendesk user id').optional()),
-    score: z.preprocess(
-      trimmed,
-      z
-        .string({ error: 'is missing' })
-        .regex(/^\d+$/, 'must be a whole number from 1 to 100')
-        .transform(Number)
-        .pipe(z.number().int().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100')),
-    ),
-  })
-  .transform((row, ctx): { identity: Identity; score: number } => {
-    const given = IDENTITY_COLUMNS.filter((column) => row[column] !== undefined);
-    const userId = row.zendesk_user_id ?? row.helpdesk_user_id;
-    if (given.length === 1 && row.email !== undefined) return { identity: { kind: 'email', value: row.email }, score: row.score };
-    // Zendesk is the helpdesk these user ids belong to; user ids are kept qualified by source.
-    if (given.length === 1 && userId !== undefined) return { identity: { kind: 'helpdesk-user', value: `zendesk:${userId}` }, score: row.score };
+const ScoreSchema = z.preprocess(
+  trimmed,
+  z
+    .string({ error: 'is missing' })
+    .regex(/^\d+$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100')),
+);
+
+const EmailSchema = z.preprocess(trimmed, z.email({ error: 'is not a valid email address' }).optional());
+
+/**
+ * The schema of one import row: an email or one helpdesk user id, and a whole score from 1 to
+ * 100; parses to the identity and the score.
+ *
+ * @example scoreRowSchema(columns).parse({ email: 'ada@example.com', score: '72' })
+ */
+export function scoreRowSchema(userIdColumns: readonly UserIdColumn[]) {
+  const columns = identityColumns(userIdColumns);
+  const shape: Record<string, z.ZodType> = { email: EmailSchema, score: ScoreSchema };
+  for (const { column, userId } of userIdColumns) shape[column] = z.preprocess(trimmed, userId.optional());
+  return z.object(shape).transform((row, ctx): { identity: Identity; score: number } => {
+    const given = columns.filter((column) => row[column] !== undefined);
+    const score = z.number().parse(row['score']);
+    const [only] = given;
+    if (given.length === 1 && only === 'email') return { identity: { kind: 'email', value: z.string().parse(row['email']) }, score };
+    const userIdColumn = userIdColumns.find((column) => column.column === only);
+    if (given.length === 1 && userIdColumn) {
+      // User ids are kept qualified by the helpdesk they belong to.
+      return { identity: { kind: 'helpdesk-user', value: `${userIdColumn.helpdesk}:${z.string().parse(row[userIdColumn.column])}` }, score };
+    }
     ctx.addIssue({
       code: 'custom',
-      message: given.length === 0 ? `needs one of ${IDENTITY_COLUMNS.join(', ')}` : `gives ${given.join(' and ')}: use one identity per row`,
+      message: given.length === 0 ? `needs one of ${columns.join(', ')}` : `gives ${given.join(' and ')}: use one identity per row`,
       path: [],
     });
     return z.NEVER;
   });
+}
 
 /**
- * Checks a CSV header for the import: a score column and at least one identity column. Returns
- * what is wrong, or undefined.
+ * A check of a CSV header for the import: a score column and at least one identity column. The
+ * check returns what is wrong, or undefined.
  *
- * @example checkScoreColumns(['email', 'score']) // undefined
+ * @example scoreColumnsCheck(userIdColumns)(['email', 'score']) // undefined
  */
-export function checkScoreColumns(columns: readonly string[]): string | undefined {
-  const missing: string[] = [];
-  if (!columns.includes(SCORE_COLUMN)) missing.push(`a "${SCORE_COLUMN}" column`);
-  if (!IDENTITY_COLUMNS.some((column) => columns.includes(column))) missing.push(`one of ${IDENTITY_COLUMNS.join(', ')}`);
-  return missing.length > 0 ? `needs ${missing.join(' and ')}` : undefined;
+export function scoreColumnsCheck(userIdColumns: readonly UserIdColumn[]): (columns: readonly string[]) => string | undefined {
+  const identities = identityColumns(userIdColumns);
+  return (columns) => {
+    const missing: string[] = [];
+    if (!columns.includes(SCORE_COLUMN)) missing.push(`a "${SCORE_COLUMN}" column`);
+    if (!identities.some((column) => columns.includes(column))) missing.push(`one of ${identities.join(', ')}`);
+    return missing.length > 0 ? `needs ${missing.join(' and ')}` : undefined;
+  };
 }
 
 function reasonOf(error: z.ZodError): string {
@@ -117,13 +144,13 @@ function reasonOf(error: z.ZodError): string {
 }
 
 /**
- * Imports influence scores for one tenant from rows of (email or Zendesk user id, score):
+ * Imports influence scores for one tenant from rows of (email or helpdesk user id, score):
  * validates every row, reports rejected rows by line and reason, and stores accepted rows in
  * windows. Scores are stamped with `now`, so re-running a file leaves the same items; other
  * profile data (override, NPS, identities) is kept, and a customer who opted out is not scored
  * (the row is reported as rejected).
  *
- * @example const result = await importScores({ tenant: 'demo', rows: readCsvRows(stream), now: new Date(), sourceName: 'scores.csv' }, { store });
+ * @example const result = await importScores({ tenant: 'demo', rows: readCsvRows(stream), now: new Date(), sourceName: 'scores.csv', userIdColumns }, { store });
  */
 export async function importScores(input: ImportScoresInput, deps: ImportScoresDeps): Promise<ImportScoresResult> {
   const started = performance.now();
@@ -148,12 +175,13 @@ export async function importScores(input: ImportScoresInput, deps: ImportScoresD
     deps.onProgress?.(imported);
   };
 
+  const rowSchema = scoreRowSchema(input.userIdColumns);
   for await (const row of input.rows) {
     if ('error' in row) {
       rejected.push({ line: row.line, reason: row.error });
       continue;
     }
-    const parsed = ScoreRowSchema.safeParse(row.fields);
+    const parsed = rowSchema.safeParse(row.fields);
     if (!parsed.success) {
       rejected.push({ line: row.line, reason: reasonOf(parsed.error) });
       continue;

@@ -25,6 +25,8 @@ import { refreshScore } from './refresh-score.js';
 export interface TenantView {
   id: string;
   policy: Policy;
+  /** The tenant's helpdesk adapter: its name qualifies user ids (`<kind>:<id>`) and decision ids. */
+  helpdesk: { kind: string };
 }
 
 /** Logs what the caller should know about but that does not fail the event. */
@@ -76,15 +78,19 @@ export type ProcessOutcome =
   | { status: 'applied' | 'shadow' | 'skipped'; decision: Decision; record: DecisionRecord }
   | { status: 'duplicate'; record: DecisionRecord };
 
-/** The audit id of a ticket-created decision: one per ticket, whatever the delivery. */
-export function ticketCreatedDecisionId(event: Pick<TicketCreated, 'source' | 'ticket'>): string {
-  return `${event.source}:ticket-created:${event.ticket.id}`;
+/**
+ * The audit id of a ticket-created decision: one per ticket of the tenant's helpdesk, whatever
+ * the delivery and whichever source carried it.
+ */
+export function ticketCreatedDecisionId(tenant: Pick<TenantView, 'helpdesk'>, event: Pick<TicketCreated, 'ticket'>): string {
+  return `${tenant.helpdesk.kind}:ticket-created:${event.ticket.id}`;
 }
 
-function identitiesOf(source: string, requester: Requester, details?: RequesterDetails): Identity[] {
+/** Helpdesk user ids are kept qualified by the helpdesk they belong to (`<kind>:<id>`). */
+function identitiesOf(helpdeskKind: string, requester: Requester, details?: RequesterDetails): Identity[] {
   const identities: Identity[] = [];
   const userId = details?.helpdeskUserId ?? requester.helpdeskUserId;
-  if (userId) identities.push({ kind: 'helpdesk-user', value: `${source}:${userId}` });
+  if (userId) identities.push({ kind: 'helpdesk-user', value: `${helpdeskKind}:${userId}` });
   const email = details?.email ?? requester.email;
   if (email) identities.push({ kind: 'email', value: email });
   for (const handle of [...requester.handles, ...(details?.handles ?? [])]) {
@@ -102,15 +108,18 @@ function identitiesOf(source: string, requester: Requester, details?: RequesterD
  */
 async function loadCustomer(
   event: TicketCreated,
+  tenant: TenantView,
   deps: ProcessTicketDeps,
   helpdesk: HelpdeskClient,
 ): Promise<{ profile?: CustomerProfile; details?: RequesterDetails }> {
-  const known = identitiesOf(event.source, event.requester);
+  const known = identitiesOf(tenant.helpdesk.kind, event.requester);
   if (known.length === 0) return {};
   const now = deps.clock.now();
   const profile = await deps.customers.findCustomer(event.tenant, known);
   const userId = event.requester.helpdeskUserId;
-  if (!userId || profile?.identitiesResolvedAt) {
+  // A helpdesk with no user API (the generic one) has told us all it will in the event.
+  const getRequester = helpdesk.getRequester?.bind(helpdesk);
+  if (!userId || !getRequester || profile?.identitiesResolvedAt) {
     if (profile && now.getTime() - Date.parse(retentionStart(profile)) > PROFILE_TOUCH_AFTER_MS) {
       // Keeps the retention of an active customer moving. Guarded: on a conflict the next ticket tries again.
       await deps.customers.replaceCustomer({ ...profile, lastSeenAt: now.toISOString(), updatedAt: now.toISOString() }, profile.updatedAt);
@@ -120,7 +129,7 @@ async function loadCustomer(
 
   let details: RequesterDetails;
   try {
-    details = await helpdesk.getRequester(userId);
+    details = await getRequester(userId);
   } catch (error) {
     if (!(error instanceof PermanentHelpdeskError)) throw error;
     deps.logger.warn('requester lookup refused; deciding with the identities the webhook carried', {
@@ -129,7 +138,7 @@ async function loadCustomer(
     });
     return profile ? { profile } : {};
   }
-  const identities = identitiesOf(event.source, event.requester, details);
+  const identities = identitiesOf(tenant.helpdesk.kind, event.requester, details);
   const find = (identitiesToFind: Identity[]) =>
     deps.findOrMergeCustomer ? deps.findOrMergeCustomer(event.tenant, identitiesToFind) : deps.customers.findCustomer(event.tenant, identitiesToFind);
   const hasher = deps.hasherFor(event.tenant);
@@ -259,10 +268,10 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
 }
 
 /** What every decision record of this event says, whatever was decided. */
-function recordBase(event: TicketCreated, profile?: CustomerProfile) {
+function recordBase(event: TicketCreated, tenant: TenantView, profile?: CustomerProfile) {
   return {
     tenant: event.tenant,
-    decisionId: ticketCreatedDecisionId(event),
+    decisionId: ticketCreatedDecisionId(tenant, event),
     deliveryId: event.deliveryId,
     source: event.source,
     ticketId: event.ticket.id,
@@ -277,7 +286,7 @@ async function recordGone(event: TicketCreated, deps: ProcessTicketDeps): Promis
   const now = deps.clock.now();
   const decision = decide({ ticket: event.ticket, policy: tenant.policy, now });
   const record: DecisionRecord = {
-    ...recordBase(event),
+    ...recordBase(event, tenant),
     decidedAt: now.toISOString(),
     status: 'skipped',
     decision,
@@ -291,7 +300,7 @@ async function recordGone(event: TicketCreated, deps: ProcessTicketDeps): Promis
 async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
   const tenant = deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
-  const decisionId = ticketCreatedDecisionId(event);
+  const decisionId = ticketCreatedDecisionId(tenant, event);
   const marker = noteMarker(decisionId);
   const previous = await deps.decisions.get(event.tenant, decisionId);
   if (previous && previous.status !== 'pending') return { status: 'duplicate', record: previous };
@@ -301,20 +310,29 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
   if (previous && (await helpdesk.hasInternalNote(event.ticket.id, marker))) {
     return reconcile(previous, await helpdesk.getTicket(event.ticket.id), deps);
   }
-  const { profile, provider } = await scoreInline(event, deps, tenant.policy, await loadCustomer(event, deps, helpdesk));
+  const { profile, provider } = await scoreInline(event, deps, tenant.policy, await loadCustomer(event, tenant, deps, helpdesk));
 
   // The ticket as created; `current` follows it through 409s. Deciding on `current` is safe
   // because our own earlier write is recognised by its note marker before any re-decision.
   const original: TicketSnapshot = event.ticket.updatedStamp ? event.ticket : await helpdesk.getTicket(event.ticket.id);
   let current = original;
 
-  const base = recordBase(event, profile);
+  const base = recordBase(event, tenant, profile);
+  // A pending record whose note is missing may still have landed its other changes (helpdesks
+  // that write the note as a separate, last request): decide from the priority that attempt
+  // started from, so a raise it made is never raised again.
+  const baseline = previous?.status === 'pending' ? previous.decision.helpdeskPriority : undefined;
+  const startedFrom = (ticket: TicketSnapshot): TicketSnapshot => {
+    if (previous?.status !== 'pending') return ticket;
+    const { priority: _ignored, ...rest } = ticket;
+    return baseline ? { ...rest, priority: baseline } : rest;
+  };
   const maxRetries = deps.maxConflictRetries ?? 3;
 
   for (let attempt = 0; ; attempt += 1) {
     const now = deps.clock.now();
     const decision = decide({
-      ticket: current,
+      ticket: startedFrom(current),
       ...(profile ? { profile } : {}),
       ...(provider ? { provider } : {}),
       policy: tenant.policy,
@@ -339,6 +357,7 @@ async function decideAndWrite(event: TicketCreated, deps: ProcessTicketDeps): Pr
     try {
       const updated = await helpdesk.updateTicket({
         ticketId: current.id,
+        decisionId,
         // The ticket may have been raised by a person since it was created: never write lower.
         ...(decision.priority ? { priority: current.priority ? maxPriority(current.priority, decision.priority) : decision.priority } : {}),
         tags: [...new Set([...current.tags, ...decision.tags])],

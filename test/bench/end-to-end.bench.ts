@@ -1,5 +1,5 @@
 import { DEMO, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/local/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 import { ms, summarise } from './stats.js';
 
 /**
@@ -16,7 +16,7 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
   });
   try {
     const created = Array.from({ length: tickets }, (_, i) =>
-      stack.sandbox.createTicket({
+      stack.sandbox.zendesk.createTicket({
         subject: `Ticket ${i}`,
         description: 'bench',
         requesterId: i % 3 === 0 ? 1001 : 1002,
@@ -36,7 +36,7 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     }
     await stack.queue.drained(120_000);
     const elapsed = performance.now() - started;
-    const notes = created.filter((t) => (stack.sandbox.ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
+    const notes = created.filter((t) => (stack.sandbox.zendesk.ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
     const s = summarise(answers);
     return [
       `end to end through the local stack, ${tickets} tickets (1 in 3 from a scored customer):`,

@@ -6,7 +6,7 @@ import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
-import { signedTicketCreated } from '../../infra/local/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 import { InMemoryQueue } from '../support/fakes.js';
 import { ms, summarise } from './stats.js';
 

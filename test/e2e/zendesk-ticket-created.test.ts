@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
-import type { SandboxTicket } from '../../infra/local/sandbox-zendesk.js';
+import type { SandboxTicket } from '../../infra/local/sandbox/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/local/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 function newTicket(tags: string[] = ['printer'], requesterId = 1001): SandboxTicket {
-  return stack.sandbox.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags });
+  return stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags });
 }
 
 async function post(body: string, headers: Record<string, string>, tenant: string = DEMO.tenant): Promise<Response> {
@@ -46,8 +46,8 @@ async function deliver(ticket: SandboxTicket, options: { eventId?: string; secre
   return post(delivery.body, delivery.headers);
 }
 
-const internalNotes = (id: number) => stack.sandbox.ticket(id)?.comments.filter((c) => !c.public) ?? [];
-const putsTo = (id: number) => stack.sandbox.requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
+const internalNotes = (id: number) => stack.sandbox.zendesk.ticket(id)?.comments.filter((c) => !c.public) ?? [];
+const putsTo = (id: number) => stack.sandbox.zendesk.requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
 
 describe('a valid delivery', () => {
   it('is applied: priority raised, tags merged, one internal note that explains why', async () => {
@@ -57,7 +57,7 @@ describe('a valid delivery', () => {
     await stack.queue.drained();
 
     expect(response.status).toBe(202);
-    const after = stack.sandbox.ticket(ticket.id);
+    const after = stack.sandbox.zendesk.ticket(ticket.id);
     expect(after?.priority).toBe('high');
     expect(after?.tags).toEqual(['printer', 'vip_by_hand', 'influence_high']);
     const notes = internalNotes(ticket.id);
@@ -76,7 +76,7 @@ describe('a valid delivery', () => {
     await deliver(ticket);
     await stack.queue.drained();
 
-    expect(stack.sandbox.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
     expect(internalNotes(ticket.id)).toHaveLength(0);
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.status).toBe('skipped');
@@ -89,7 +89,7 @@ describe('a valid delivery', () => {
     await deliver(ticket);
     await stack.queue.drained();
 
-    expect(stack.sandbox.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.decision.guardrails.map((g) => g.id)).toContain('opted-out');
   });
@@ -116,7 +116,7 @@ describe('a valid delivery', () => {
     await stack.queue.drained();
 
     expect(response.status).toBe(202);
-    expect(stack.sandbox.ticket(ticket.id)?.tags).toEqual(['from_trigger', 'influence_high']);
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.tags).toEqual(['from_trigger', 'influence_high']);
   });
 });
 
@@ -148,7 +148,7 @@ describe('duplicates and concurrency', () => {
   it('re-reads the ticket after a 409 and keeps what a person changed meanwhile', async () => {
     const ticket = newTicket();
     const stale = { ...ticket };
-    await fetch(`${stack.sandbox.baseUrl}/api/v2/tickets/${ticket.id}`, {
+    await fetch(`${stack.sandbox.zendesk.baseUrl}/api/v2/tickets/${ticket.id}`, {
       method: 'PUT',
       headers: {
         authorization: `Basic ${Buffer.from(`${DEMO.agentEmail}/token:${DEMO.apiToken}`).toString('base64')}`,
@@ -160,11 +160,11 @@ describe('duplicates and concurrency', () => {
     await deliver(stale);
     await stack.queue.drained();
 
-    const after = stack.sandbox.ticket(ticket.id);
+    const after = stack.sandbox.zendesk.ticket(ticket.id);
     expect(after?.priority).toBe('urgent');
     expect(after?.tags).toEqual(['printer', 'escalated', 'influence_high']);
     expect(internalNotes(ticket.id)[0]?.body).toContain('cannot go above urgent');
-    const statuses = stack.sandbox.requests().filter((r) => r.path === `/api/v2/tickets/${ticket.id}`).map((r) => r.status);
+    const statuses = stack.sandbox.zendesk.requests().filter((r) => r.path === `/api/v2/tickets/${ticket.id}`).map((r) => r.status);
     expect(statuses).toContain(409);
   });
 });
@@ -172,7 +172,7 @@ describe('duplicates and concurrency', () => {
 describe('helpdesk failures', () => {
   it('waits for Retry-After on a 429, then applies', async () => {
     const ticket = newTicket();
-    stack.sandbox.failNext({ status: 429, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '4' } });
+    stack.sandbox.zendesk.failNext({ status: 429, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '4' } });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -186,13 +186,13 @@ describe('helpdesk failures', () => {
 
   it('writes once when Zendesk applied a write but its answer was lost: no second note, no second uplift', async () => {
     const ticket = newTicket();
-    stack.sandbox.failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
+    stack.sandbox.zendesk.failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
 
     await deliver(ticket);
     await stack.queue.drained();
 
     expect(putsTo(ticket.id).map((r) => r.status)).toEqual([504]);
-    expect(stack.sandbox.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.status).toBe('applied');
@@ -200,7 +200,7 @@ describe('helpdesk failures', () => {
 
   it('keeps waiting out 429s without using up the attempts that would dead-letter the event', async () => {
     const ticket = newTicket();
-    stack.sandbox.failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
+    stack.sandbox.zendesk.failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -212,12 +212,12 @@ describe('helpdesk failures', () => {
 
   it('sends an event that keeps failing with 5xx to the dead-letter queue, and a replay applies it', async () => {
     const ticket = newTicket();
-    stack.sandbox.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
+    stack.sandbox.zendesk.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
 
     await deliver(ticket);
     await stack.queue.drained();
 
-    expect(stack.sandbox.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
     const queue = (await (await fetch(`${stack.url}/admin/queue`)).json()) as { deadLetters: { ticketId: string }[] };
     expect(queue.deadLetters.map((m) => m.ticketId)).toEqual([String(ticket.id)]);
 
@@ -225,7 +225,7 @@ describe('helpdesk failures', () => {
     await stack.queue.drained();
 
     expect(replay.replayed).toBe(1);
-    expect(stack.sandbox.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     expect(stack.queue.deadLettered()).toHaveLength(0);
   });

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
-import type { SandboxTicket } from './sandbox-zendesk.js';
+import { signZendeskPayload } from '../../../shared/adapters/helpdesks/zendesk/signature.js';
+import type { SignedDelivery } from './demo.js';
+import type { SandboxTicket } from './zendesk-types.js';
 
 /** The ticket facts a `ticket.created` delivery carries: the sandbox's ticket without its texts. */
 export type DeliveryTicket = Omit<SandboxTicket, 'description' | 'comments'>;
 
-/** A signed webhook delivery, ready to POST. */
-export interface SignedDelivery {
-  headers: Record<string, string>;
-  body: string;
-}
+export type { SignedDelivery } from './demo.js';
 
 /**
  * Builds and signs the event-subscribed `zen:event-type:ticket.created` delivery Zendesk would

@@ -1,52 +1,32 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../../domain/errors.js';
 import { PolicySchema } from '../../domain/policy.js';
+import { REQUIRED_METRIC_FIELDS } from '../influence/metric-fields.js';
+import { HELPDESKS, helpdeskAdapter, SOURCES, sourceAdapter } from '../registry/adapters.js';
+import type { BoundHelpdesk, BoundSource, ConfigProblem, FunctionName, HelpdeskConfigBase, SecretUse } from '../registry/plugin.js';
+import { checkServiceUrl, type ConfigMode } from './outbound-url.js';
+import { SecretRefSchema } from './secret-ref.js';
+
+export { SecretRefSchema, type SecretRef } from './secret-ref.js';
+export type { ConfigMode } from './outbound-url.js';
+
+const HELPDESK_NAMES = HELPDESKS.map((helpdesk) => helpdesk.name);
 
 /**
- * Where a secret comes from: a Secrets Manager secret (optionally one JSON field of it), an
- * environment variable, or an inline value. Inline values are for local mode only.
+ * The helpdesk a tenant writes back to: `kind` names an adapter of the registry, whose own
+ * schema checks the rest (base URL, credentials, fields).
  */
-export const SecretRefSchema = z.union([
-  z.object({ secretId: z.string().min(1), field: z.string().min(1).optional() }).strict(),
-  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'env names are upper-case letters, digits and _') }).strict(),
-  z.object({ value: z.string().min(1) }).strict(),
-]);
-export type SecretRef = z.infer<typeof SecretRefSchema>;
-
-/** Zendesk user fields that carry influence metrics, for the helpdesk-supplied score provider. */
-export const ZendeskUserFieldsSchema = z
-  .object({
-    followers: z.string().min(1).optional(),
-    following: z.string().min(1).optional(),
-    engagementPerPost: z.string().min(1).optional(),
-    accountAgeDays: z.string().min(1).optional(),
-    postCount: z.string().min(1).optional(),
-    verification: z.string().min(1).optional(),
-    socialHandle: z.string().min(1).optional(),
+export const HelpdeskConfigSchema = z
+  .looseObject({
+    kind: z.string().refine((kind) => HELPDESK_NAMES.includes(kind), { error: `kind must be one of ${HELPDESK_NAMES.join(', ')}` }),
   })
-  .strict();
-
-/** A tenant's Zendesk account: where to write back and with which credentials. */
-export const ZendeskHelpdeskSchema = z
-  .object({
-    kind: z.literal('zendesk'),
-    /** `https://{subdomain}.zendesk.com`; the only host the product ever calls for this tenant. */
-    baseUrl: z.url(),
-    /** The agent email of the API token (`{email}/token:{token}`). */
-    email: z.email(),
-    apiToken: SecretRefSchema,
-    userFields: ZendeskUserFieldsSchema.default({}),
-    /**
-     * Ticket writes per minute one processor makes at most for this tenant. The processor runs at
-     * most two at a time, so the account sees at most twice this: keep it under half the plan's
-     * Update Ticket limit (Zendesk: 100 a minute on most plans).
-     */
-    writesPerMinute: z.number().int().min(1).max(1000).default(40),
-  })
-  .strict();
-
-/** The helpdesk a tenant writes back to. */
-export const HelpdeskConfigSchema = z.discriminatedUnion('kind', [ZendeskHelpdeskSchema]);
+  .transform((value, ctx): HelpdeskConfigBase => {
+    const adapter = helpdeskAdapter(value.kind);
+    const parsed = adapter?.schema.safeParse(value);
+    if (parsed?.success) return parsed.data;
+    for (const issue of parsed?.error.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
 export type HelpdeskConfig = z.infer<typeof HelpdeskConfigSchema>;
 
 /** Circuit breaker of a score provider: opens after `failureThreshold` failures in a row, tries again after `resetAfterMs`. */
@@ -86,7 +66,7 @@ const MaxPerRunSchema = z.number().int().min(1).max(10_000).default(200);
 /**
  * Where a tenant's influence scores come from besides imports and overrides: nothing (`none`, the
  * default), the requester's helpdesk user fields (`helpdesk-metrics`, named in
- * `helpdesk.userFields`), or the company's own scoring service (`http`).
+ * the helpdesk's configuration), or the company's own scoring service (`http`).
  */
 export const ScoringConfigSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('none') }).strict(),
@@ -103,18 +83,12 @@ export const ScoringConfigSchema = z.discriminatedUnion('provider', [
 ]);
 export type ScoringConfig = z.infer<typeof ScoringConfigSchema>;
 
-/** The user fields the Reach model cannot do without; `verification` may be left out (read as no check). */
-export const REQUIRED_METRIC_FIELDS = ['followers', 'following', 'engagementPerPost', 'accountAgeDays', 'postCount'] as const;
 
-/** Inbound sources a tenant accepts, each with its verification secrets (several during rotation). */
-export const SourcesSchema = z
-  .object({
-    zendesk: z
-      .object({ signingSecrets: z.array(SecretRefSchema).min(1).max(3) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/**
+ * Inbound sources a tenant accepts, keyed by source name (`POST /webhooks/{tenant}/{source}`),
+ * each checked by its adapter's schema (its verification secrets, several during rotation).
+ */
+export const SourcesSchema = z.object(Object.fromEntries(SOURCES.map((source) => [source.name, source.schema.optional()]))).strict();
 
 /** One tenant: who they are, where their helpdesk is, which sources they accept, their policy. */
 export const TenantSchema = z
@@ -145,65 +119,88 @@ export const TenantsFileSchema = z
   });
 export type TenantsFile = z.infer<typeof TenantsFileSchema>;
 
-/** `deployed`: https vendor hosts and Secrets Manager only. `local`: loopback URLs and inline secrets allowed too. */
-export type ConfigMode = 'deployed' | 'local';
-
-const ZENDESK_HOST = /^[a-z0-9][a-z0-9-]*\.zendesk\.com$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-function checkBaseUrl(raw: string, mode: ConfigMode): string | undefined {
-  const url = new URL(raw);
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    return 'baseUrl must be a bare origin such as https://acme.zendesk.com (no path, query or credentials)';
-  }
-  if (url.protocol === 'https:' && ZENDESK_HOST.test(url.hostname)) return undefined;
-  if (mode === 'local' && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))) {
-    return undefined;
-  }
-  return mode === 'deployed'
-    ? 'baseUrl must be https://{subdomain}.zendesk.com'
-    : 'baseUrl must be https, or http on a loopback address';
-}
-
-function checkScoringUrl(raw: string, mode: ConfigMode): string | undefined {
-  const url = new URL(raw);
-  if (url.username || url.password || url.hash) return 'the scoring url must not hold credentials or a fragment';
-  if (url.protocol === 'https:') return undefined;
-  if (mode === 'local' && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
-  return mode === 'deployed' ? 'the scoring url must be https' : 'the scoring url must be https, or http on a loopback address';
-}
-
-function scoringProblems(tenant: Tenant, mode: ConfigMode): { path: (string | number)[]; message: string }[] {
+function scoringProblems(tenant: Tenant, mode: ConfigMode): ConfigProblem[] {
   const { scoring } = tenant;
   if (scoring.provider === 'http') {
-    const problem = checkScoringUrl(scoring.http.url, mode);
+    const problem = checkServiceUrl(scoring.http.url, mode, 'the scoring url');
     return problem ? [{ path: ['scoring', 'http', 'url'], message: problem }] : [];
   }
   if (scoring.provider === 'helpdesk-metrics') {
-    const missing = REQUIRED_METRIC_FIELDS.filter((field) => tenant.helpdesk.userFields[field] === undefined);
+    const fields = bindHelpdesk(tenant).metricFields();
+    if (!fields) {
+      return [{ path: ['scoring', 'provider'], message: `the helpdesk-metrics provider needs a helpdesk that holds requester fields; ${tenant.helpdesk.kind} does not` }];
+    }
+    const missing = REQUIRED_METRIC_FIELDS.filter((field) => fields.keys[field] === undefined);
     if (missing.length > 0) {
-      return [
-        {
-          path: ['helpdesk', 'userFields'],
-          message: `the helpdesk-metrics provider needs the user field keys of ${missing.join(', ')}`,
-        },
-      ];
+      return [{ path: fields.path, message: `the helpdesk-metrics provider needs the field keys of ${missing.join(', ')}` }];
     }
   }
   return [];
 }
 
-function scoringSecretRefs(tenant: Tenant): { path: (string | number)[]; ref: SecretRef }[] {
-  return tenant.scoring.provider === 'http' ? [{ path: ['scoring', 'http', 'apiKey'], ref: tenant.scoring.http.apiKey }] : [];
+function sourceProblems(tenant: Tenant): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(tenant.sources)) {
+    const found = sourceAdapter(name);
+    if (found && found.source.pairs === 'own' && found.offeredBy.name !== tenant.helpdesk.kind) {
+      problems.push({
+        path: ['sources', name],
+        message: `the ${name} source sends tickets of a ${found.offeredBy.name} helpdesk, but this tenant's helpdesk is ${tenant.helpdesk.kind}`,
+      });
+    }
+  }
+  return problems;
 }
 
-function secretRefs(tenant: Tenant): { path: (string | number)[]; ref: SecretRef }[] {
-  const refs: { path: (string | number)[]; ref: SecretRef }[] = [
-    { path: ['helpdesk', 'apiToken'], ref: tenant.helpdesk.apiToken },
-  ];
-  tenant.sources.zendesk?.signingSecrets.forEach((ref, i) => refs.push({ path: ['sources', 'zendesk', 'signingSecrets', i], ref }));
-  refs.push(...scoringSecretRefs(tenant));
-  return refs;
+const boundHelpdesks = new WeakMap<object, BoundHelpdesk>();
+
+/**
+ * The tenant's helpdesk adapter, bound to its configuration (once per tenant).
+ *
+ * @example await bindHelpdesk(tenant).createClient({ resolve: (ref) => secrets.resolve(ref) })
+ */
+export function bindHelpdesk(tenant: Tenant): BoundHelpdesk {
+  let bound = boundHelpdesks.get(tenant.helpdesk);
+  if (!bound) {
+    const adapter = helpdeskAdapter(tenant.helpdesk.kind);
+    // The tenants schema admits only registered kinds, so this is a tenant built around it.
+    if (!adapter) throw new ConfigurationError(`Tenant "${tenant.id}": no helpdesk adapter is named "${tenant.helpdesk.kind}"`);
+    bound = adapter.bind(tenant.helpdesk);
+    boundHelpdesks.set(tenant.helpdesk, bound);
+  }
+  return bound;
+}
+
+const boundSources = new WeakMap<object, Map<string, BoundSource>>();
+
+/**
+ * The tenant's inbound source of this name, bound to its configuration, or undefined when the
+ * tenant does not accept that source.
+ *
+ * @example bindSource(tenant, 'zendesk')?.verificationSecrets
+ */
+export function bindSource(tenant: Tenant, name: string): BoundSource | undefined {
+  const config = Object.hasOwn(tenant.sources, name) ? tenant.sources[name] : undefined;
+  const found = config === undefined ? undefined : sourceAdapter(name);
+  if (!found) return undefined;
+  let cache = boundSources.get(tenant.sources);
+  if (!cache) boundSources.set(tenant.sources, (cache = new Map()));
+  let bound = cache.get(name);
+  if (!bound) cache.set(name, (bound = found.source.bind(config)));
+  return bound;
+}
+
+/** Every secret a tenant's configuration names: its helpdesk's, its sources' (ingest only) and its score provider's. */
+export function secretUsesOf(tenant: Tenant): SecretUse[] {
+  const uses = [...bindHelpdesk(tenant).secrets()];
+  for (const name of Object.keys(tenant.sources)) {
+    const bound = bindSource(tenant, name);
+    bound?.verificationSecrets.forEach((ref, i) => uses.push({ path: ['sources', name, bound.secretsField, i], ref, readers: ['ingest-webhook'] }));
+  }
+  if (tenant.scoring.provider === 'http') {
+    uses.push({ path: ['scoring', 'http', 'apiKey'], ref: tenant.scoring.http.apiKey, readers: ['process-events', 'refresh-scores'] });
+  }
+  return uses;
 }
 
 function formatIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
@@ -221,42 +218,32 @@ export function parseTenantsFile(data: unknown, mode: ConfigMode, origin = 'tena
   if (!parsed.success) {
     throw new ConfigurationError(`Invalid ${origin}: ${formatIssues(parsed.error.issues)}`);
   }
-  const problems: { path: (string | number)[]; message: string }[] = [];
+  const problems: ConfigProblem[] = [];
   parsed.data.tenants.forEach((tenant, index) => {
-    const urlProblem = checkBaseUrl(tenant.helpdesk.baseUrl, mode);
-    if (urlProblem) problems.push({ path: ['tenants', index, 'helpdesk', 'baseUrl'], message: urlProblem });
-    for (const problem of scoringProblems(tenant, mode)) problems.push({ ...problem, path: ['tenants', index, ...problem.path] });
+    const found = [...bindHelpdesk(tenant).urlProblems(mode), ...sourceProblems(tenant), ...scoringProblems(tenant, mode)];
     if (mode === 'deployed') {
-      for (const { path, ref } of secretRefs(tenant)) {
-        if (!('secretId' in ref)) {
-          problems.push({ path: ['tenants', index, ...path], message: 'deployed tenants take secrets from Secrets Manager ({"secretId": ...})' });
-        }
+      for (const { path, ref } of secretUsesOf(tenant)) {
+        if (!('secretId' in ref)) found.push({ path, message: 'deployed tenants take secrets from Secrets Manager ({"secretId": ...})' });
       }
     }
+    for (const problem of found) problems.push({ ...problem, path: ['tenants', index, ...problem.path] });
   });
   if (problems.length > 0) throw new ConfigurationError(`Invalid ${origin}: ${formatIssues(problems)}`);
   return parsed.data;
 }
 
-/** Every Secrets Manager secret id a tenants file refers to, for IAM grants. */
-export function secretIdsOf(file: TenantsFile): string[] {
-  const ids = new Set<string>();
-  for (const tenant of file.tenants) {
-    for (const { ref } of secretRefs(tenant)) if ('secretId' in ref) ids.add(ref.secretId);
-  }
-  return [...ids];
-}
-
 /**
- * The Secrets Manager secret ids of score providers (the HTTP provider's API key), for the
- * functions that call providers: the processor and the scheduled refresh.
+ * The Secrets Manager secret ids a function reads (every function when `reader` is left out),
+ * sorted, for IAM grants: each function is granted only these.
  *
- * @example scoringSecretIdsOf(file) // ['influence-router/acme/scoring-api']
+ * @example secretIdsOf(file, 'ingest-webhook') // ['influence-router/acme/zendesk-webhook']
  */
-export function scoringSecretIdsOf(file: TenantsFile): string[] {
+export function secretIdsOf(file: TenantsFile, reader?: FunctionName): string[] {
   const ids = new Set<string>();
   for (const tenant of file.tenants) {
-    for (const { ref } of scoringSecretRefs(tenant)) if ('secretId' in ref) ids.add(ref.secretId);
+    for (const { ref, readers } of secretUsesOf(tenant)) {
+      if ('secretId' in ref && (reader === undefined || readers.includes(reader))) ids.add(ref.secretId);
+    }
   }
-  return [...ids];
+  return [...ids].sort();
 }

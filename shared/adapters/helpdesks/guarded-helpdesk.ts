@@ -15,8 +15,9 @@ export interface WriteGuards {
  * @example const helpdesk = withWriteGuards(client, { limiter, onWrite: (ms) => metrics.addMetric(...) })
  */
 export function withWriteGuards(client: HelpdeskClient, guards: WriteGuards): HelpdeskClient {
+  const getRequester = client.getRequester?.bind(client);
   return {
-    getRequester: (userId) => client.getRequester(userId),
+    ...(getRequester ? { getRequester } : {}),
     getTicket: (ticketId) => client.getTicket(ticketId),
     hasInternalNote: (ticketId, marker) => client.hasInternalNote(ticketId, marker),
     async updateTicket(update: TicketUpdate) {

@@ -1,12 +1,12 @@
 import { ConfigurationError } from '../../domain/errors.js';
 import type { HelpdeskClient } from '../../domain/ports.js';
 import type { TenantDirectory } from '../config/tenant-directory.js';
+import { bindHelpdesk } from '../config/tenants.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
-import { ZendeskClient } from './zendesk/client.js';
 
 /**
- * Caches one helpdesk client per tenant, built from the tenant's secret references and rebuilt
- * after `ttlMs` so a rotated token is picked up.
+ * Caches one helpdesk client per tenant, built by the tenant's helpdesk adapter from its secret
+ * references and rebuilt after `ttlMs` so a rotated token is picked up.
  *
  * @example const helpdeskFor = helpdeskClients(tenants, secrets); await helpdeskFor('acme')
  */
@@ -20,8 +20,7 @@ export function helpdeskClients(
   async function create(tenantId: string): Promise<HelpdeskClient> {
     const tenant = tenants.get(tenantId);
     if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
-    const apiToken = await secrets.resolve(tenant.helpdesk.apiToken);
-    return new ZendeskClient({ baseUrl: tenant.helpdesk.baseUrl, email: tenant.helpdesk.email, apiToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return bindHelpdesk(tenant).createClient({ resolve: (ref) => secrets.resolve(ref), ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
   return (tenantId) => {
     const cached = clients.get(tenantId);

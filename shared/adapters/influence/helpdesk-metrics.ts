@@ -4,7 +4,7 @@ import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../dom
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { failed, failureOf } from './provider-failures.js';
 
-/** The helpdesk user field keys that hold each Reach input (Zendesk `user_fields` keys). */
+/** The helpdesk requester field keys that hold each Reach input (user or contact field keys). */
 export interface MetricFieldKeys {
   followers?: string;
   following?: string;
@@ -109,8 +109,8 @@ export interface HelpdeskMetricsOptions {
   breaker: CircuitBreaker;
   /** Paces the helpdesk lookups of the scheduled refresh (they share the account's API limit). */
   limiter?: RateLimiter;
-  /** Prefix of the profile's helpdesk user ids that belong to this helpdesk (default `zendesk`). */
-  source?: string;
+  /** The helpdesk adapter's name: the prefix of the profile's user ids that belong to this helpdesk. */
+  helpdeskKind: string;
 }
 
 /**
@@ -120,14 +120,14 @@ export interface HelpdeskMetricsOptions {
  * requester once through the helpdesk API, behind the tenant's circuit breaker and, on the
  * scheduled refresh, its rate limiter.
  *
- * @example await new HelpdeskMetricsProvider({ fieldKeys, helpdesk: async () => zendesk, breaker }).score(request)
+ * @example await new HelpdeskMetricsProvider({ fieldKeys, helpdesk: async () => client, breaker, helpdeskKind: tenant.helpdesk.kind }).score(request)
  */
 export class HelpdeskMetricsProvider implements ScoreProvider {
   readonly name = 'helpdesk-metrics';
   readonly #prefix: string;
 
   constructor(private readonly options: HelpdeskMetricsOptions) {
-    this.#prefix = `${options.source ?? 'zendesk'}:`;
+    this.#prefix = `${options.helpdeskKind}:`;
   }
 
   async score(request: ScoreRequest): Promise<ScoreLookup> {
@@ -155,6 +155,10 @@ export class HelpdeskMetricsProvider implements ScoreProvider {
     if (!permit) return failed('circuit-open', 'helpdesk lookups paused after repeated failures');
     try {
       const helpdesk = await this.options.helpdesk();
+      if (!helpdesk.getRequester) {
+        permit.success();
+        return { outcome: 'no-score', reason: 'this helpdesk holds no requester fields to score from' };
+      }
       const details = await helpdesk.getRequester(userId);
       permit.success();
       return { details };

@@ -1,5 +1,5 @@
 import type { Clock, HelpdeskClient, ScoreProvider } from '../../domain/ports.js';
-import type { Tenant } from '../config/tenants.js';
+import { bindHelpdesk, type Tenant } from '../config/tenants.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { HelpdeskMetricsProvider } from './helpdesk-metrics.js';
@@ -54,7 +54,9 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
     if (scoring.provider === 'helpdesk-metrics') {
       return {
         provider: new HelpdeskMetricsProvider({
-          fieldKeys: tenant.helpdesk.userFields,
+          // The tenants schema refuses helpdesk-metrics for a helpdesk with no requester fields.
+          fieldKeys: bindHelpdesk(tenant).metricFields()?.keys ?? {},
+          helpdeskKind: tenant.helpdesk.kind,
           helpdesk: () => wiring.helpdeskFor(tenant.id),
           breaker,
           limiter: new TokenBucket({ ratePerSecond: scoring.ratePerSecond, clock: wiring.clock, sleep }),

@@ -12,7 +12,11 @@ import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-sto
 import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
-import { type ImportRow, checkScoreColumns, importScores } from '../../../shared/use-cases/import-scores.js';
+import { type ImportRow, importScores, scoreColumnsCheck } from '../../../shared/use-cases/import-scores.js';
+import { helpdeskUserIdFields } from '../../../shared/adapters/registry/identities.js';
+
+const userIdColumns = helpdeskUserIdFields('zendesk');
+const checkScoreColumns = scoreColumnsCheck(userIdColumns);
 
 const SECRET = 'integration-test-identity-key-0123456789';
 const hasherFor = hmacIdentityHashers(SECRET);
@@ -63,7 +67,7 @@ describe('importScores', () => {
     const tenant = newTenant();
 
     // Act
-    const result = await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv' }, { store: store() });
+    const result = await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv', userIdColumns }, { store: store() });
 
     // Assert
     expect(result.imported).toBe(4);
@@ -71,7 +75,7 @@ describe('importScores', () => {
       { line: 4, reason: 'email is not a valid email address' },
       { line: 5, reason: 'score must be from 1 to 100' },
       { line: 6, reason: 'score must be a whole number from 1 to 100' },
-      { line: 7, reason: 'row needs one of email, zendesk_user_id, helpdesk_user_id' },
+      { line: 7, reason: 'row needs one of email, zendesk_user_id, freshdesk_user_id, generic_user_id, helpdesk_user_id' },
       { line: 8, reason: 'row gives email and zendesk_user_id: use one identity per row' },
       { line: 10, reason: 'score must be a whole number from 1 to 100' },
       { line: 11, reason: 'expected 3 fields as in the header, found 4' },
@@ -101,11 +105,11 @@ describe('importScores', () => {
   it('leaves the same items when the same file is imported again', async () => {
     // Arrange
     const tenant = newTenant();
-    await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv' }, { store: store() });
+    await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv', userIdColumns }, { store: store() });
     const before = await tenantItems(tenant);
 
     // Act
-    const again = await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv' }, { store: store() });
+    const again = await importScores({ tenant, rows: csvRows(), now, sourceName: 'scores.csv', userIdColumns }, { store: store() });
 
     // Assert
     expect(again.imported).toBe(4);
@@ -133,7 +137,7 @@ describe('importScores', () => {
     }
 
     // Act
-    const result = await importScores({ tenant, rows: rows(), now, sourceName: 'vip.csv' }, { store: store() });
+    const result = await importScores({ tenant, rows: rows(), now, sourceName: 'vip.csv', userIdColumns }, { store: store() });
 
     // Assert
     expect(result).toMatchObject({ imported: 1, rejected: [] });
@@ -168,7 +172,7 @@ describe('importScores', () => {
     }
 
     // Act
-    const result = await importScores({ tenant, rows: rows(), now, sourceName: 'all.csv' }, { store: store() });
+    const result = await importScores({ tenant, rows: rows(), now, sourceName: 'all.csv', userIdColumns }, { store: store() });
 
     // Assert
     expect(result).toMatchObject({ imported: 1, rejected: [{ line: 3, reason: 'the customer opted out of influence scoring' }] });
@@ -183,7 +187,7 @@ describe('importScores', () => {
 
     // Act
     const result = await importScores(
-      { tenant, rows: readImportFile(fixture('scores.jsonl')), now, sourceName: 'scores.jsonl' },
+      { tenant, rows: readImportFile(fixture('scores.jsonl')), now, sourceName: 'scores.jsonl', userIdColumns },
       { store: store() },
     );
 
@@ -209,7 +213,7 @@ describe('importScores', () => {
 
     // Act
     const result = await importScores(
-      { tenant, rows: rows(), now, sourceName: 'big.csv' },
+      { tenant, rows: rows(), now, sourceName: 'big.csv', userIdColumns },
       { store: store(), windowSize: 1000, onProgress: (n) => progress.push(n) },
     );
 

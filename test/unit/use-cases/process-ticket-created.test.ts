@@ -58,7 +58,7 @@ describe('processTicketCreated', () => {
     policyInput = {};
     warnings = [];
     deps = {
-      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse(policyInput) } : undefined),
+      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse(policyInput), helpdesk: { kind: 'zendesk' } } : undefined),
       helpdeskFor: async () => helpdesk,
       customers,
       hasherFor,
@@ -395,13 +395,13 @@ describe('processTicketCreated: score freshness and the score provider', () => {
     decisions = new InMemoryDecisionLog();
     warnings = [];
     const clock = new FixedClock(NOW);
-    provider = new HelpdeskMetricsProvider({
+    provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk',
       fieldKeys: FIELD_KEYS,
       helpdesk: async () => helpdesk,
       breaker: new CircuitBreaker({ failureThreshold: 5, resetAfterMs: 30_000, clock }),
     });
     deps = {
-      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse({}) } : undefined),
+      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse({}), helpdesk: { kind: 'zendesk' } } : undefined),
       helpdeskFor: async () => helpdesk,
       customers,
       hasherFor: (tenant) => new TestHasher(tenant),

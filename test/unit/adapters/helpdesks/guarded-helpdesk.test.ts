@@ -22,7 +22,7 @@ describe('withWriteGuards', () => {
 
     for (let i = 0; i < 3; i += 1) {
       const ticket = await guarded.getTicket('1');
-      await guarded.updateTicket({ ticketId: '1', tags: [`t${i}`], addedTags: [`t${i}`], note: `n${i}`, updatedStamp: ticket.updatedStamp ?? '' });
+      await guarded.updateTicket({ ticketId: '1', decisionId: 'zendesk:ticket-created:1', tags: [`t${i}`], addedTags: [`t${i}`], note: `n${i}`, updatedStamp: ticket.updatedStamp ?? '' });
     }
 
     expect(waits).toEqual([1000, 1000]);
@@ -35,7 +35,7 @@ describe('withWriteGuards', () => {
     const timings: number[] = [];
     const guarded = withWriteGuards(helpdesk, { onWrite: (ms) => timings.push(ms) });
 
-    await expect(guarded.updateTicket({ ticketId: 'missing', tags: [], addedTags: [], note: 'x' })).rejects.toThrow();
+    await expect(guarded.updateTicket({ ticketId: 'missing', decisionId: 'zendesk:ticket-created:missing', tags: [], addedTags: [], note: 'x' })).rejects.toThrow();
     expect(timings).toHaveLength(1);
   });
 });

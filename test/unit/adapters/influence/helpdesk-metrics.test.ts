@@ -137,7 +137,7 @@ describe('HelpdeskMetricsProvider', () => {
     const seen: string[] = [];
     const details = await zendesk([], seen).getRequester(USER_ID);
     let asked = 0;
-    const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => (asked += 1, zendesk([])), breaker });
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => (asked += 1, zendesk([])), breaker });
 
     const lookup = await provider.score(request({ purpose: 'inline', requesterDetails: details }));
 
@@ -158,7 +158,7 @@ describe('HelpdeskMetricsProvider', () => {
 
   it('reads the requester through the helpdesk for a scheduled refresh', async () => {
     const seen: string[] = [];
-    const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });
 
     const lookup = await provider.score(request());
 
@@ -170,7 +170,7 @@ describe('HelpdeskMetricsProvider', () => {
     let tokens = 0;
     const limiter = { acquire: async () => void (tokens += 1) };
     const details = await zendesk([]).getRequester(USER_ID);
-    const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => zendesk([]), breaker, limiter });
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => zendesk([]), breaker, limiter });
 
     await provider.score(request());
     await provider.score(request());
@@ -182,7 +182,7 @@ describe('HelpdeskMetricsProvider', () => {
 
   it('has no score for a customer without a Zendesk user id, and asks nobody', async () => {
     const seen: string[] = [];
-    const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });
 
     const lookup = await provider.score(request({ profile: profile({ identities: { helpdeskUserIds: [], emailHashes: ['e1'], handles: [] } }) }));
 
@@ -191,7 +191,7 @@ describe('HelpdeskMetricsProvider', () => {
   });
 
   it('has no score for a user the helpdesk no longer knows', async () => {
-    const provider = new HelpdeskMetricsProvider({
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk',
       fieldKeys: KEYS,
       helpdesk: async () => zendesk([{ status: 200, body: JSON.stringify({ users: [], identities: [] }) }]),
       breaker,
@@ -205,7 +205,7 @@ describe('HelpdeskMetricsProvider', () => {
 
   it('reports a helpdesk timeout, a 5xx and a 429 as failures', async () => {
     const client = zendesk([{ status: 0, hang: true }, { status: 503 }, { status: 429 }]);
-    const provider = new HelpdeskMetricsProvider({
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk',
       fieldKeys: KEYS,
       helpdesk: async () => client,
       breaker: new CircuitBreaker({ failureThreshold: 10, resetAfterMs: 1000, clock }),
@@ -223,7 +223,7 @@ describe('HelpdeskMetricsProvider', () => {
   it('stops asking the helpdesk once its breaker opens', async () => {
     const seen: string[] = [];
     const client = zendesk([{ status: 500 }, { status: 500 }], seen);
-    const provider = new HelpdeskMetricsProvider({ fieldKeys: KEYS, helpdesk: async () => client, breaker });
+    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => client, breaker });
 
     await provider.score(request());
     await provider.score(request());

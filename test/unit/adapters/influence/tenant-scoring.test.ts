@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTenantsFile, scoringSecretIdsOf, type SecretRef, secretIdsOf, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
+import { parseTenantsFile, type SecretRef, secretIdsOf, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
 import { TenantDirectory } from '../../../../shared/adapters/config/tenant-directory.js';
 import { tenantScoring } from '../../../../shared/adapters/influence/tenant-scoring.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
@@ -88,7 +88,7 @@ describe('tenants file: scoring', () => {
     const helpdesk = { ...tenant().helpdesk, userFields: { followers: 'social_followers', engagementPerPost: 'social_epp' } };
 
     expect(() => parseTenantsFile({ tenants: [tenant({ helpdesk, scoring: { provider: 'helpdesk-metrics' } })] }, 'deployed')).toThrow(
-      'tenants.0.helpdesk.userFields: the helpdesk-metrics provider needs the user field keys of following, accountAgeDays, postCount',
+      'tenants.0.helpdesk.userFields: the helpdesk-metrics provider needs the field keys of following, accountAgeDays, postCount',
     );
   });
 
@@ -100,7 +100,8 @@ describe('tenants file: scoring', () => {
     const file = parseTenantsFile({ tenants: [tenant({ scoring: httpScoring('https://scores.acme.com/v1/score') })] }, 'deployed');
 
     expect(secretIdsOf(file)).toContain('influence-router/acme/scoring-api');
-    expect(scoringSecretIdsOf(file)).toEqual(['influence-router/acme/scoring-api']);
+    expect(secretIdsOf(file, 'refresh-scores')).toContain('influence-router/acme/scoring-api');
+    expect(secretIdsOf(file, 'ingest-webhook')).not.toContain('influence-router/acme/scoring-api');
   });
 });
 

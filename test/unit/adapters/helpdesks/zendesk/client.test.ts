@@ -11,12 +11,12 @@ import {
 import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
 import { ZendeskClient } from '../../../../../shared/adapters/helpdesks/zendesk/client.js';
 import { parseRetryAfter } from '../../../../../shared/adapters/http/json-request.js';
-import { type SandboxZendesk, startSandboxZendesk } from '../../../../../infra/local/sandbox-zendesk.js';
+import { type SandboxZendeskServer, startSandboxZendesk } from '../../../../../infra/local/sandbox/index.js';
 
 const EMAIL = 'router@acme.test';
 const TOKEN = 'sandbox-token-6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv';
 
-let zendesk: SandboxZendesk;
+let zendesk: SandboxZendeskServer;
 let client: ZendeskClient;
 
 beforeEach(async () => {
@@ -55,6 +55,7 @@ function seedTicket(overrides: { tags?: string[]; priority?: 'low' | 'normal' | 
 function updateFor(ticketId: number, stamp: string | undefined, tags: string[]): TicketUpdate {
   return {
     ticketId: String(ticketId),
+    decisionId: `zendesk:ticket-created:${ticketId}`,
     priority: 'high',
     tags,
     addedTags: ['influence_high'],

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type SandboxTicket, type SandboxUser, type SandboxZendesk, startSandboxZendesk } from '../../../infra/local/sandbox-zendesk.js';
+import { type SandboxTicket, type SandboxUser, type SandboxZendeskServer, startSandboxZendesk } from '../../../../infra/local/sandbox/index.js';
 
 const EMAIL = 'router@acme.test';
 const TOKEN = 'sandbox-token-6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv';
 const AUTH = `Basic ${Buffer.from(`${EMAIL}/token:${TOKEN}`).toString('base64')}`;
 
-let zendesk: SandboxZendesk;
+let zendesk: SandboxZendeskServer;
 
 beforeEach(async () => {
   zendesk = await startSandboxZendesk({ email: EMAIL, apiToken: TOKEN });

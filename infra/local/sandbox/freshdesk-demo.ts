@@ -1,0 +1,86 @@
+import * as z from 'zod';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, type SandboxDemo, type SignedDelivery } from './demo.js';
+
+/** Local-only credentials of the Freshdesk demo tenant. Never use them anywhere else. */
+export const FRESHDESK_DEMO = {
+  tenant: 'demo-freshdesk',
+  apiKey: 'demo-freshdesk-api-key',
+  sharedSecret: 'demo-freshdesk-shared-secret-local-only',
+} as const;
+
+const PRIORITY_NAMES = { 1: 'Low', 2: 'Medium', 3: 'High', 4: 'Urgent' } as const;
+
+/** A ticket as `/sandbox/freshdesk/tickets/{id}` shows it. */
+const InspectedTicketSchema = z.object({
+  id: z.number(),
+  subject: z.string(),
+  priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  tags: z.array(z.string()),
+  group_id: z.number().nullable(),
+  source: z.number(),
+  requester_id: z.number(),
+  updated_at: z.string(),
+});
+
+/** What the contact placeholders render to. */
+interface Requester {
+  id: number;
+  email: string | null;
+  name: string;
+}
+
+/**
+ * The body the README's automation rule sends, rendered as Freshdesk renders placeholders (text:
+ * the priority by name, tags comma-separated), authenticated by the tenant's shared secret.
+ */
+function ruleDelivery(ticket: z.infer<typeof InspectedTicketSchema>, requester: Requester | undefined, secret: string): SignedDelivery {
+  const body = JSON.stringify({
+    event: 'ticket_created',
+    ticket: {
+      id: String(ticket.id),
+      subject: ticket.subject,
+      priority: PRIORITY_NAMES[ticket.priority],
+      tags: ticket.tags.join(','),
+      group_id: ticket.group_id === null ? '' : String(ticket.group_id),
+      source: String(ticket.source),
+      updated_at: ticket.updated_at,
+    },
+    requester: { id: String(requester?.id ?? ticket.requester_id), email: requester?.email ?? '', name: requester?.name ?? '' },
+  });
+  return { headers: { 'content-type': 'application/json', 'x-influence-router-token': secret }, body };
+}
+
+/** The Freshdesk demo: tenant `demo-freshdesk`, an automation rule's webhook, scored from contact fields. */
+export const freshdeskDemo: SandboxDemo = {
+  helpdesk: 'freshdesk',
+  tenantId: FRESHDESK_DEMO.tenant,
+  source: 'freshdesk',
+  tenant: (sandboxUrl, policy) => ({
+    id: FRESHDESK_DEMO.tenant,
+    name: 'Demo company on Freshdesk (local only)',
+    helpdesk: {
+      kind: 'freshdesk',
+      baseUrl: `${sandboxUrl}/freshdesk`,
+      apiKey: { value: FRESHDESK_DEMO.apiKey },
+      contactFields: { ...DEMO_METRIC_FIELDS },
+      writesPerMinute: 600,
+    },
+    sources: { freshdesk: { sharedSecrets: [{ value: FRESHDESK_DEMO.sharedSecret }] } },
+    scoring: { provider: 'helpdesk-metrics' },
+    ...(policy ? { policy } : {}),
+  }),
+  seed: ({ freshdesk }) => {
+    const { ada, grace, alan } = DEMO_PEOPLE;
+    const adaContact = freshdesk.createContact({ id: 2001, name: ada.name, email: ada.email, twitter_id: ada.twitter });
+    const graceContact = freshdesk.createContact({ id: 2002, name: grace.name, email: grace.email });
+    const alanContact = freshdesk.createContact({ id: 2003, name: alan.name, email: alan.email });
+    freshdesk.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: adaContact.id, priority: 2, tags: ['printer'] });
+    freshdesk.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: graceContact.id, priority: 2, tags: ['login'] });
+    freshdesk.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alanContact.id, priority: 1, tags: ['billing'] });
+  },
+  // Freshdesk sends no delivery id; retries of one rule run carry the same ticket.
+  delivery: (ticket, options = {}) => ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),
+  onTicketCreated: (sandbox, send) => {
+    sandbox.freshdesk.onTicketCreated((ticket, requester) => send(ruleDelivery(ticket, requester, FRESHDESK_DEMO.sharedSecret)));
+  },
+};

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { signStandardWebhook } from '../../../shared/adapters/webhooks/standard-webhooks.js';
+import { DEMO_PEOPLE, type SandboxDemo, type SignedDelivery } from './demo.js';
+
+/** Local-only secrets of the generic demo tenant. Never use them anywhere else. */
+export const GENERIC_DEMO = {
+  tenant: 'demo-generic',
+  /** Signs the tickets the sandbox sends in (the integration platform's secret). */
+  inboundSecret: 'whsec_ZGVtby1nZW5lcmljLWluYm91bmQtbG9jYWwtb25seQ==',
+  /** Signs the decisions the router sends out; the sandbox's receiver verifies them. */
+  outboundSecret: 'whsec_ZGVtby1nZW5lcmljLW91dGJvdW5kLWxvY2FsLW9ubHk=',
+} as const;
+
+/** A ticket as `/sandbox/generic/tickets/{id}` shows it. */
+const InspectedTicketSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable(),
+  tags: z.array(z.string()),
+  group_id: z.string().nullable(),
+  requester: z.object({
+    id: z.string().optional(),
+    email: z.string().optional(),
+    name: z.string().optional(),
+    handles: z.array(z.object({ network: z.string(), handle: z.string() })).optional(),
+  }),
+  updated_at: z.string(),
+});
+
+/** The documented generic `ticket.created` body for a sandbox ticket, signed with Standard Webhooks. */
+function signedDelivery(ticket: z.infer<typeof InspectedTicketSchema>, secret: string, deliveryId: string): SignedDelivery {
+  const now = new Date();
+  const body = JSON.stringify({
+    type: 'ticket.created',
+    occurred_at: now.toISOString(),
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      priority: ticket.priority,
+      tags: ticket.tags,
+      group_id: ticket.group_id,
+      updated_at: ticket.updated_at,
+    },
+    requester: ticket.requester,
+  });
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': deliveryId,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': signStandardWebhook({ secret, id: deliveryId, timestamp: now, body }),
+    },
+    body,
+  };
+}
+
+/** The generic demo: tenant `demo-generic`, tickets in as signed JSON, decisions out as signed POSTs. */
+export const genericDemo: SandboxDemo = {
+  helpdesk: 'generic',
+  tenantId: GENERIC_DEMO.tenant,
+  source: 'generic',
+  tenant: (sandboxUrl, policy) => ({
+    id: GENERIC_DEMO.tenant,
+    name: 'Demo company on a helpdesk with no adapter (local only)',
+    helpdesk: {
+      kind: 'generic',
+      decisionsUrl: `${sandboxUrl}/generic/decisions`,
+      signingSecret: { value: GENERIC_DEMO.outboundSecret },
+      writesPerMinute: 600,
+    },
+    sources: { generic: { signingSecrets: [{ value: GENERIC_DEMO.inboundSecret }] } },
+    ...(policy ? { policy } : {}),
+  }),
+  seed: ({ generic }) => {
+    const { ada, grace, alan } = DEMO_PEOPLE;
+    generic.createTicket({
+      subject: 'Printer on fire',
+      priority: 'normal',
+      tags: ['printer'],
+      requester: { id: 'u-1001', email: ada.email, name: ada.name, handles: [{ network: 'twitter', handle: ada.twitter }] },
+    });
+    generic.createTicket({ subject: 'Cannot log in', priority: 'normal', tags: ['login'], requester: { id: 'u-1002', email: grace.email, name: grace.name } });
+    generic.createTicket({ subject: 'Invoice question', priority: 'low', tags: ['billing'], requester: { id: 'u-1003', email: alan.email, name: alan.name } });
+  },
+  delivery: (ticket, options = {}) =>
+    signedDelivery(InspectedTicketSchema.parse(ticket), options.secret ?? GENERIC_DEMO.inboundSecret, options.deliveryId ?? `msg_${randomUUID()}`),
+  onTicketCreated: (sandbox, send) => {
+    sandbox.generic.onTicketCreated((ticket) => send(signedDelivery(ticket, GENERIC_DEMO.inboundSecret, `msg_${randomUUID()}`)));
+  },
+};

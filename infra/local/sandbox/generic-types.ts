@@ -1,0 +1,71 @@
+import type { SandboxFault, SandboxRequest } from './http.js';
+
+/** The priorities of the generic helpdesk's decisions. */
+export const GENERIC_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+/** A priority of the generic helpdesk. */
+export type SandboxGenericPriority = (typeof GENERIC_PRIORITIES)[number];
+
+/** How to configure the generic helpdesk's receiver. */
+export interface SandboxGenericOptions {
+  /** The Standard Webhooks secret the router signs decisions with, `whsec_` and base64. */
+  signingSecret: string;
+}
+
+/** Who asked: whatever identifiers the helpdesk knows of the customer. */
+export interface SandboxGenericRequester {
+  id?: string;
+  email?: string;
+  name?: string;
+  handles?: { network: string; handle: string }[];
+}
+
+/** A ticket of the generic helpdesk, with the notes the decisions left on it. */
+export interface SandboxGenericTicket {
+  id: string;
+  subject: string;
+  priority: SandboxGenericPriority | null;
+  tags: string[];
+  group_id: string | null;
+  requester: SandboxGenericRequester;
+  created_at: string;
+  updated_at: string;
+  notes: { decision_id: string; body: string; at: string }[];
+}
+
+/** What `createTicket` takes. */
+export interface SandboxGenericTicketInput {
+  subject: string;
+  priority?: SandboxGenericPriority | null;
+  tags?: string[];
+  groupId?: string | null;
+  requester: SandboxGenericRequester;
+}
+
+/** One delivery the receiver applied (a duplicate `webhook-id` is answered but not listed again). */
+export interface SandboxGenericDecision {
+  webhook_id: string;
+  decision_id: string;
+  ticket_id: string;
+  /** When it was applied, in ms since the epoch. */
+  at: number;
+}
+
+/** The generic helpdesk's hooks for tests and local mode; its receiver is `POST {baseUrl}/decisions`. */
+export interface SandboxGeneric {
+  /** `http://127.0.0.1:<port>/generic` */
+  baseUrl: string;
+  createTicket(input: SandboxGenericTicketInput): SandboxGenericTicket;
+  ticket(id: string): SandboxGenericTicket | undefined;
+  tickets(): SandboxGenericTicket[];
+  /** A person changes the ticket in the helpdesk: tags replaced, priority set; `updated_at` moves on. */
+  editTicket(id: string, changes: { tags?: string[]; priority?: SandboxGenericPriority | null }): SandboxGenericTicket;
+  /** Every delivery applied, in order. */
+  decisions(): SandboxGenericDecision[];
+  /** Makes the next `count` matching requests fail with `status`. */
+  failNext(fault: SandboxFault): void;
+  /** Every request received: method, path below `/generic`, status answered, time. */
+  requests(): SandboxRequest[];
+  /** Called for every ticket `createTicket` makes, as the helpdesk's own integration would be. */
+  onTicketCreated(listener: (ticket: SandboxGenericTicket) => void): void;
+}

@@ -1,0 +1,160 @@
+import type { IncomingMessage } from 'node:http';
+
+/** A reply ready to send: a JSON body (any value) or an HTML page (a string). */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Thrown inside a route to answer with the helpdesk's own error shape. */
+export class HttpFailure extends Error {
+  constructor(readonly reply: Reply) {
+    super(`HTTP ${reply.status}`);
+  }
+}
+
+/**
+ * An error answer to throw from a route.
+ *
+ * @example throw fail(404, { error: 'RecordNotFound', description: 'Not found' })
+ */
+export function fail(status: number, body: unknown, headers?: Record<string, string>): HttpFailure {
+  return new HttpFailure(headers ? { status, body, headers } : { status, body });
+}
+
+/** A fault to inject: the next `count` matching API requests answer `status` (after `delayMs`). */
+export interface SandboxFault {
+  status: number;
+  count: number;
+  headers?: Record<string, string>;
+  /** Only requests with this method (any when absent). */
+  method?: string;
+  /** Only requests whose path (below the helpdesk's mount point) starts with this (any API path when absent). */
+  pathPrefix?: string;
+  /** Hold the answer this long, e.g. to make a client time out. */
+  delayMs?: number;
+  /**
+   * Carry out the request first, then answer the fault: the write happened but its response was
+   * lost, as when a gateway times out after the backend committed.
+   */
+  applyFirst?: boolean;
+  /** The body to answer with; each helpdesk part has a default in its own error shape. */
+  body?: unknown;
+}
+
+/** One request a sandbox helpdesk answered. */
+export interface SandboxRequest {
+  method: string;
+  /** Path and query below the helpdesk's mount point, e.g. `/api/v2/tickets/1`. */
+  path: string;
+  status: number;
+  at: number;
+}
+
+/** One authenticated-or-not API request, as a helpdesk part sees it. */
+export interface PartRequest {
+  method: string;
+  /** The path below the part's mount point, e.g. `/api/v2/tickets/1`. */
+  pathname: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  raw: Buffer;
+}
+
+/**
+ * One helpdesk the sandbox speaks, mounted under a path prefix of the sandbox server (`''` for
+ * the root). The sandbox does the HTTP plumbing, fault injection and request log; the part
+ * authenticates and routes.
+ */
+export interface SandboxPart {
+  /** The helpdesk's name, as in the adapter registry: `zendesk`, `freshdesk`, ... */
+  readonly name: string;
+  /** Where its API is mounted: `''` (root) or `/freshdesk`. */
+  readonly mount: string;
+  /** Answers an API request, or throws HttpFailure. Runs after faults are checked. */
+  route(request: PartRequest): Reply | Promise<Reply>;
+  /**
+   * Whether auth and faults apply to a path below the mount (every path when absent). Other paths
+   * go straight to `route`, so a browser opening `/` sees the helpdesk's 404, not a login prompt.
+   */
+  isApiPath?(pathname: string): boolean;
+  /** Whether the request carries the part's credentials; an unauthenticated request gets `unauthorized()`. */
+  authenticated(request: PartRequest): boolean;
+  unauthorized(): Reply;
+  /** The part's own error body for an injected fault. */
+  faultBody(status: number): unknown;
+  /** The JSON the loopback inspection pages show: `/sandbox/{name}/tickets[/{id}]`. */
+  inspectTickets(): unknown[];
+  inspectTicket(id: string): unknown;
+  /** An HTML section for the sandbox page. */
+  renderSection(): string;
+}
+
+/** Fault control and request log of one part. */
+export class FaultControl {
+  readonly #faults: (SandboxFault & { remaining: number })[] = [];
+  readonly #log: SandboxRequest[] = [];
+
+  /** Makes the next `count` matching requests fail. */
+  add(fault: SandboxFault): void {
+    if (!Number.isInteger(fault.count) || fault.count < 1) throw new Error('sandbox: failNext count must be a positive integer');
+    this.#faults.push({ ...fault, remaining: fault.count });
+  }
+
+  /** The first pending fault matching the request, consumed once. */
+  take(method: string, path: string): SandboxFault | undefined {
+    const index = this.#faults.findIndex(
+      (fault) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+    );
+    const fault = this.#faults[index];
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.#faults.splice(index, 1);
+    return fault;
+  }
+
+  record(entry: SandboxRequest): void {
+    this.#log.push(entry);
+  }
+
+  /** Every request received: method, path, status answered, time. */
+  requests(): SandboxRequest[] {
+    return this.#log.map((entry) => ({ ...entry }));
+  }
+}
+
+/** Whether the socket's peer is on this machine. */
+export function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** Helpdesk timestamps: ISO 8601 in UTC with whole seconds. */
+export function stamp(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A stamp later than `previous` even when written within the same second, so a change is always seen as one. */
+export function nextStamp(previous: string): string {
+  return stamp(Math.max(Math.floor(Date.now() / 1000) * 1000, Date.parse(previous) + 1000));
+}
+
+/** Escapes text for an HTML page. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Whether a value is a JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The media type of a request, without parameters, lower-cased. */
+export function mediaType(headers: IncomingMessage['headers']): string {
+  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Trims and de-duplicates tags, keeping their order. */
+export function uniqueTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim()))];
+}

@@ -1,0 +1,183 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type FaultControl, HttpFailure, isLoopback, type PartRequest, type Reply, type SandboxFault, type SandboxPart } from './http.js';
+import { renderPage } from './page.js';
+
+/** A helpdesk part with the fault control and request log the server keeps for it. */
+export interface MountedPart {
+  part: SandboxPart;
+  control: FaultControl;
+}
+
+/** A listening sandbox server. */
+export interface RunningServer {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const NOT_FOUND: Reply = { status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } };
+const TOO_LARGE: Reply = {
+  status: 413,
+  body: { error: 'RequestTooLarge', description: `Request bodies are limited to ${MAX_BODY_BYTES} bytes` },
+  headers: { connection: 'close' },
+};
+
+/**
+ * Serves helpdesk parts on one loopback port: each request goes to the part with the longest
+ * mount its path falls under, after the sandbox's own plumbing (body limit, request log, auth,
+ * injected faults). `/sandbox...` are the loopback-only inspection pages.
+ *
+ * @example const server = await serveSandbox([{ part, control }], 0);
+ */
+export async function serveSandbox(mounted: readonly MountedPart[], port: number): Promise<RunningServer> {
+  checkMounts(mounted);
+  // Longest first, so `/freshdesk/...` is not taken by the root part.
+  const byMount = [...mounted].sort((a, b) => b.part.mount.length - a.part.mount.length);
+  const parts = mounted.map((entry) => entry.part);
+  const delayTimers = new Set<NodeJS.Timeout>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const raw = await readBody(req);
+
+    if (url.pathname === '/sandbox' || url.pathname.startsWith('/sandbox/')) {
+      write(res, raw === 'too-large' ? TOO_LARGE : inspect(req, method, url.pathname));
+      return;
+    }
+    const entry = byMount.find(({ part }) => part.mount === '' || url.pathname === part.mount || url.pathname.startsWith(`${part.mount}/`));
+    if (!entry) {
+      write(res, raw === 'too-large' ? TOO_LARGE : NOT_FOUND);
+      return;
+    }
+    const { part, control } = entry;
+    const pathname = url.pathname.slice(part.mount.length) || '/';
+    const answer = (reply: Reply): void => {
+      // Logged before the answer leaves, so a caller that has its response always finds it in requests().
+      control.record({ method, path: `${pathname}${url.search}`, status: reply.status, at: receivedAt });
+      write(res, reply);
+    };
+    if (raw === 'too-large') {
+      answer(TOO_LARGE);
+      return;
+    }
+
+    const request: PartRequest = { method, pathname, query: url.searchParams, headers: req.headers, raw };
+    const isApi = part.isApiPath?.(pathname) ?? true;
+    // Authentication first, so an unauthenticated request does not spend a fault meant for the client.
+    if (isApi && !part.authenticated(request)) {
+      answer(part.unauthorized());
+      return;
+    }
+    const fault = isApi ? control.take(method, pathname) : undefined;
+    if (!fault) {
+      answer(await routed(part, request));
+      return;
+    }
+    if (fault.applyFirst) await routed(part, request);
+    const reply = faultReply(part, fault);
+    if (!fault.delayMs) {
+      answer(reply);
+      return;
+    }
+    const timer = setTimeout(() => {
+      delayTimers.delete(timer);
+      answer(reply);
+    }, fault.delayMs);
+    delayTimers.add(timer);
+  }
+
+  function inspect(req: IncomingMessage, method: string, pathname: string): Reply {
+    if (!isLoopback(req.socket.remoteAddress)) return { status: 403, body: { error: 'Forbidden', description: 'The sandbox pages are for loopback only' } };
+    if (method !== 'GET') return NOT_FOUND;
+    if (pathname === '/sandbox') return { status: 200, body: renderPage(parts) };
+    // `/sandbox/tickets[/{id}]` are Zendesk's, from when the sandbox spoke Zendesk only.
+    const legacy = /^\/sandbox\/tickets(?:\/(\d+))?$/.exec(pathname);
+    const scoped = /^\/sandbox\/([a-z0-9-]+)\/tickets(?:\/([^/]+))?$/.exec(pathname);
+    const name = legacy ? 'zendesk' : scoped?.[1];
+    const id = legacy ? legacy[1] : scoped?.[2];
+    const part = parts.find((candidate) => candidate.name === name);
+    if (!part) return NOT_FOUND;
+    if (id === undefined) return { status: 200, body: { tickets: part.inspectTickets() } };
+    const ticket = part.inspectTicket(id);
+    return ticket === undefined ? { status: 404, body: { error: 'RecordNotFound' } } : { status: 200, body: ticket };
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('sandbox: request failed', error);
+      if (!res.headersSent) write(res, { status: 500, body: { error: 'InternalError' } });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('sandbox: no TCP address');
+
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      for (const timer of delayTimers) clearTimeout(timer);
+      delayTimers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** Runs the part's route; its HttpFailures are answers, anything else a generic 500, logged with its cause. */
+async function routed(part: SandboxPart, request: PartRequest): Promise<Reply> {
+  try {
+    return await part.route(request);
+  } catch (error) {
+    if (error instanceof HttpFailure) return error.reply;
+    console.error(`sandbox ${part.name}: ${request.method} ${request.pathname} failed`, error);
+    return { status: 500, body: { error: 'InternalError' } };
+  }
+}
+
+function faultReply(part: SandboxPart, fault: SandboxFault): Reply {
+  const body = fault.body === undefined ? part.faultBody(fault.status) : fault.body;
+  return fault.headers ? { status: fault.status, body, headers: fault.headers } : { status: fault.status, body };
+}
+
+function checkMounts(mounted: readonly MountedPart[]): void {
+  const seen = new Set<string>();
+  for (const { part } of mounted) {
+    if (part.mount !== '' && !/^\/[a-z0-9-]+$/.test(part.mount)) throw new Error(`sandbox: mount "${part.mount}" of ${part.name} must be '' or /name`);
+    if (part.mount === '/sandbox') throw new Error(`sandbox: ${part.name} cannot be mounted at /sandbox, the inspection pages`);
+    if (seen.has(part.mount)) throw new Error(`sandbox: two parts are mounted at "${part.mount}"`);
+    seen.add(part.mount);
+  }
+}
+
+function write(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return;
+  const isHtml = typeof reply.body === 'string';
+  const payload = isHtml ? String(reply.body) : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': isHtml ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...reply.headers,
+  });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += buffer.byteLength;
+    // Keep draining past the limit so the client reads the 413 instead of a reset connection.
+    if (total <= MAX_BODY_BYTES) chunks.push(buffer);
+  }
+  return total > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks);
+}

@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, type SandboxDemo } from './demo.js';
+import { signedTicketCreated } from './zendesk-deliveries.js';
+
+/** Local-only credentials of the Zendesk demo tenant. Never use them anywhere else. */
+export const ZENDESK_DEMO = {
+  tenant: 'demo',
+  agentEmail: 'agent@demo.example',
+  apiToken: 'demo-api-token',
+  signingSecret: 'demo-signing-secret-local-only',
+} as const;
+
+/** A ticket as `/sandbox/tickets/{id}` shows it. */
+const InspectedTicketSchema = z.object({
+  id: z.number(),
+  subject: z.string(),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable(),
+  status: z.string(),
+  tags: z.array(z.string()),
+  group_id: z.number().nullable(),
+  requester_id: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  via: z.object({ channel: z.string() }),
+});
+
+/** The Zendesk demo: tenant `demo`, its event-subscribed `ticket.created` webhook, scored from user fields. */
+export const zendeskDemo: SandboxDemo = {
+  helpdesk: 'zendesk',
+  tenantId: ZENDESK_DEMO.tenant,
+  source: 'zendesk',
+  tenant: (sandboxUrl, policy) => ({
+    id: ZENDESK_DEMO.tenant,
+    name: 'Demo company on Zendesk (local only)',
+    helpdesk: {
+      kind: 'zendesk',
+      // The sandbox mounts its Zendesk API at the root.
+      baseUrl: sandboxUrl,
+      email: ZENDESK_DEMO.agentEmail,
+      apiToken: { value: ZENDESK_DEMO.apiToken },
+      userFields: { ...DEMO_METRIC_FIELDS },
+      // The sandbox has no account-wide limit (only Zendesk's per-ticket one): don't pace the demo.
+      writesPerMinute: 600,
+    },
+    sources: { zendesk: { signingSecrets: [{ value: ZENDESK_DEMO.signingSecret }] } },
+    scoring: { provider: 'helpdesk-metrics' },
+    ...(policy ? { policy } : {}),
+  }),
+  seed: ({ zendesk }) => {
+    const { ada, grace, alan } = DEMO_PEOPLE;
+    const user = (id: number, person: { name: string; email: string }, identities: { type: string; value: string }[] = []) =>
+      zendesk.createUser({ id, name: person.name, email: person.email, external_id: null, user_fields: {}, identities });
+    const adaUser = user(1001, ada, [{ type: 'twitter', value: ada.twitter }]);
+    const graceUser = user(1002, grace);
+    const alanUser = user(1003, alan);
+    zendesk.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: adaUser.id, priority: 'normal', tags: ['printer'] });
+    zendesk.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: graceUser.id, priority: 'normal', tags: ['login'] });
+    zendesk.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alanUser.id, priority: 'low', tags: ['billing'] });
+  },
+  delivery: (ticket, options = {}) =>
+    signedTicketCreated({
+      ticket: InspectedTicketSchema.parse(ticket),
+      secret: options.secret ?? ZENDESK_DEMO.signingSecret,
+      ...(options.deliveryId ? { eventId: options.deliveryId } : {}),
+    }),
+  onTicketCreated: (sandbox, send) => {
+    sandbox.zendesk.onTicketCreated((ticket) => send(signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret })));
+  },
+};

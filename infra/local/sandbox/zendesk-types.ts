@@ -1,0 +1,68 @@
+import type { SandboxFault, SandboxRequest } from './http.js';
+
+/** How to configure the sandbox Zendesk part. */
+export interface SandboxZendeskOptions {
+  /** The agent email of the API token: requests must authenticate as `{email}/token:{apiToken}`. */
+  email: string;
+  apiToken: string;
+  /** Update limit per ticket; Zendesk allows 30 updates per 10 minutes. */
+  rateLimitPerTicket?: { max: number; windowMs: number };
+}
+
+/** Zendesk's ticket priorities. */
+export type SandboxPriority = 'low' | 'normal' | 'high' | 'urgent';
+
+/** A ticket as the sandbox holds it, with its comments (public replies and internal notes). */
+export interface SandboxTicket {
+  id: number;
+  subject: string;
+  description: string;
+  priority: SandboxPriority | null;
+  status: string;
+  tags: string[];
+  group_id: number | null;
+  requester_id: number;
+  created_at: string;
+  updated_at: string;
+  via: { channel: string };
+  comments: { id: number; body: string; public: boolean; created_at: string }[];
+}
+
+/** An end user, with the identities (email, twitter, facebook, phone_number, ...) Zendesk knows. */
+export interface SandboxUser {
+  id: number;
+  name: string;
+  /** The primary email; null for users known only by a social or phone identity. */
+  email: string | null;
+  external_id: string | null;
+  user_fields: Record<string, string | number | boolean | null>;
+  identities: { type: string; value: string }[];
+}
+
+/** What `createTicket` takes: a ticket made in the helpdesk by someone other than the product. */
+export interface SandboxTicketInput {
+  subject: string;
+  description: string;
+  requesterId: number;
+  priority?: SandboxTicket['priority'];
+  tags?: string[];
+  groupId?: number;
+  channel?: string;
+}
+
+/** The sandbox Zendesk's hooks for tests and local mode; its HTTP API is served at the sandbox's root. */
+export interface SandboxZendesk {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** Adds an end user; an email not already among the identities is added as the primary email identity. */
+  createUser(user: Omit<SandboxUser, 'id'> & { id?: number }): SandboxUser;
+  createTicket(input: SandboxTicketInput): SandboxTicket;
+  ticket(id: number): SandboxTicket | undefined;
+  tickets(): SandboxTicket[];
+  /** Makes the next `count` matching requests fail with `status` (and headers, e.g. {'retry-after': '2'}). */
+  failNext(fault: SandboxFault): void;
+  /** Every request received: method, path, status answered, time. */
+  requests(): SandboxRequest[];
+  /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */
+  onTicketCreated(listener: (ticket: SandboxTicket, requester: SandboxUser) => void): void;
+}

@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import { checkServiceUrl } from '../../config/outbound-url.js';
+import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
+import { defineHelpdesk, defineSource, WritesPerMinuteSchema } from '../../registry/plugin.js';
+import { GenericHelpdeskClient } from './client.js';
+import { genericInbound } from './inbound.js';
+
+/** A helpdesk with no adapter of its own: decisions are POSTed, signed, to the tenant's endpoint. */
+export const GenericHelpdeskSchema = z
+  .object({
+    kind: z.literal('generic'),
+    /** Where decisions are POSTed: https (http on loopback in local mode); nothing in a payload changes it. */
+    decisionsUrl: z.url(),
+    /** The Standard Webhooks secret (`whsec_...`) decisions are signed with. */
+    signingSecret: SecretRefSchema,
+    writesPerMinute: WritesPerMinuteSchema,
+  })
+  .strict();
+export type GenericHelpdeskConfig = z.infer<typeof GenericHelpdeskSchema>;
+
+/** The documented ticket-created body, signed with Standard Webhooks, for a helpdesk of any kind. */
+export const genericSource = defineSource({
+  name: 'generic',
+  pairs: 'any',
+  schema: z.object({ signingSecrets: RotatingSecretsSchema }).strict(),
+  bind: (config) => ({ adapter: genericInbound, verificationSecrets: config.signingSecrets, secretsField: 'signingSecrets' }),
+});
+
+/**
+ * The generic helpdesk: tickets come in as the documented JSON (from the helpdesk itself or an
+ * integration platform), and each decision goes out as one signed POST carrying its own
+ * idempotency id. It holds no requester fields, so its scores come from imports, overrides or a
+ * scoring service.
+ *
+ * @example registry entry: HELPDESKS = [..., generic]
+ */
+export const generic = defineHelpdesk({
+  name: 'generic',
+  schema: GenericHelpdeskSchema,
+  userId: z.string().regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-'),
+  sources: [genericSource],
+  bind: (config) => ({
+    urlProblems: (mode) => {
+      const problem = checkServiceUrl(config.decisionsUrl, mode, 'decisionsUrl');
+      return problem ? [{ path: ['helpdesk', 'decisionsUrl'], message: problem }] : [];
+    },
+    // Only the processor writes decisions; the scheduled refresh never calls this helpdesk.
+    secrets: () => [{ path: ['helpdesk', 'signingSecret'], ref: config.signingSecret, readers: ['process-events'] }],
+    createClient: async (context) =>
+      new GenericHelpdeskClient({
+        url: config.decisionsUrl,
+        signingSecret: await context.resolve(config.signingSecret),
+        ...(context.fetch ? { fetch: context.fetch } : {}),
+      }),
+    metricFields: () => undefined,
+  }),
+});

@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import { checkHelpdeskOrigin } from '../../config/outbound-url.js';
+import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
+import { MetricFieldsSchema } from '../../influence/metric-fields.js';
+import { defineHelpdesk, defineSource, WritesPerMinuteSchema } from '../../registry/plugin.js';
+import { ZendeskClient } from './client.js';
+import { zendeskInbound } from './inbound.js';
+
+/** A tenant's Zendesk account: where to write back and with which credentials. */
+export const ZendeskHelpdeskSchema = z
+  .object({
+    kind: z.literal('zendesk'),
+    /** `https://{subdomain}.zendesk.com`; the only host the product ever calls for this tenant. */
+    baseUrl: z.url(),
+    /** The agent email of the API token (`{email}/token:{token}`). */
+    email: z.email(),
+    apiToken: SecretRefSchema,
+    /** The user field keys that hold the Reach inputs, for the helpdesk-metrics score provider. */
+    userFields: MetricFieldsSchema.default({}),
+    /** Zendesk allows 100 Update Ticket requests a minute on most plans: keep this under half of it. */
+    writesPerMinute: WritesPerMinuteSchema,
+  })
+  .strict();
+export type ZendeskHelpdeskConfig = z.infer<typeof ZendeskHelpdeskSchema>;
+
+const ZENDESK_ORIGIN = { host: /^[a-z0-9][a-z0-9-]*\.zendesk\.com$/, example: 'https://{subdomain}.zendesk.com' };
+
+/** A Zendesk webhook (event-subscribed or trigger-connected), signed with the webhook's signing secrets. */
+export const zendeskSource = defineSource({
+  name: 'zendesk',
+  pairs: 'own',
+  schema: z.object({ signingSecrets: RotatingSecretsSchema }).strict(),
+  bind: (config) => ({ adapter: zendeskInbound, verificationSecrets: config.signingSecrets, secretsField: 'signingSecrets' }),
+});
+
+/**
+ * Zendesk Support: the `ticket.created` webhook in, one guarded `PUT /api/v2/tickets/{id}` out
+ * (priority, merged tags, group and the internal note together), requesters read with their
+ * identities and user fields.
+ *
+ * @example registry entry: HELPDESKS = [zendesk, ...]
+ */
+export const zendesk = defineHelpdesk({
+  name: 'zendesk',
+  schema: ZendeskHelpdeskSchema,
+  userId: z.string().regex(/^\d{1,20}$/, 'must be a numeric Zendesk user id'),
+  sources: [zendeskSource],
+  bind: (config) => ({
+    urlProblems: (mode) => {
+      const problem = checkHelpdeskOrigin(config.baseUrl, mode, ZENDESK_ORIGIN);
+      return problem ? [{ path: ['helpdesk', 'baseUrl'], message: problem }] : [];
+    },
+    secrets: () => [{ path: ['helpdesk', 'apiToken'], ref: config.apiToken, readers: ['process-events', 'refresh-scores'] }],
+    createClient: async (context) =>
+      new ZendeskClient({
+        baseUrl: config.baseUrl,
+        email: config.email,
+        apiToken: await context.resolve(config.apiToken),
+        ...(context.fetch ? { fetch: context.fetch } : {}),
+      }),
+    metricFields: () => ({ path: ['helpdesk', 'userFields'], keys: config.userFields }),
+  }),
+});

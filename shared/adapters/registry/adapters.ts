@@ -1,0 +1,36 @@
+import { freshdesk } from '../helpdesks/freshdesk/descriptor.js';
+import { generic } from '../helpdesks/generic/descriptor.js';
+import { zendesk } from '../helpdesks/zendesk/descriptor.js';
+import type { HelpdeskDescriptor, SourceDescriptor } from './plugin.js';
+
+/**
+ * Every helpdesk adapter. Shared code, the CDK and the local stack know helpdesks only through
+ * this list: a new helpdesk is a folder under `shared/adapters/helpdesks/` exporting one descriptor, and a line
+ * here. The first one is the default where a command must assume one.
+ */
+export const HELPDESKS: readonly HelpdeskDescriptor[] = [zendesk, freshdesk, generic];
+
+/** Every inbound source, whichever adapter offers it; names are unique (a test checks). */
+export const SOURCES: readonly SourceDescriptor[] = HELPDESKS.flatMap((helpdesk) => helpdesk.sources);
+
+/**
+ * The helpdesk adapter of this name.
+ *
+ * @example helpdeskAdapter(tenant.helpdesk.kind)?.bind(tenant.helpdesk)
+ */
+export function helpdeskAdapter(name: string): HelpdeskDescriptor | undefined {
+  return HELPDESKS.find((helpdesk) => helpdesk.name === name);
+}
+
+/**
+ * The inbound source of this name, and the helpdesk adapter that offers it.
+ *
+ * @example sourceAdapter('generic')?.source.pairs // 'any'
+ */
+export function sourceAdapter(name: string): { source: SourceDescriptor; offeredBy: HelpdeskDescriptor } | undefined {
+  for (const helpdesk of HELPDESKS) {
+    const source = helpdesk.sources.find((candidate) => candidate.name === name);
+    if (source) return { source, offeredBy: helpdesk };
+  }
+  return undefined;
+}

@@ -1,0 +1,140 @@
+import * as z from 'zod';
+import type { HelpdeskClient, InboundSource } from '../../domain/ports.js';
+import type { ConfigMode } from '../config/outbound-url.js';
+import type { SecretRef } from '../config/secret-ref.js';
+import type { MetricFields } from '../influence/metric-fields.js';
+
+/** The functions of a deployment; each is granted only the secrets it reads. */
+export type FunctionName = 'ingest-webhook' | 'process-events' | 'refresh-scores';
+
+/** A path into a tenant's configuration, for error messages: `['helpdesk', 'apiToken']`. */
+export type ConfigPath = (string | number)[];
+
+/** A problem with one field of a tenant's configuration. */
+export interface ConfigProblem {
+  path: ConfigPath;
+  message: string;
+}
+
+/** A secret a tenant's configuration names, where it is named, and which functions read it. */
+export interface SecretUse {
+  path: ConfigPath;
+  ref: SecretRef;
+  readers: readonly FunctionName[];
+}
+
+/** What a helpdesk client is built with. */
+export interface ClientContext {
+  /** Reads a secret the configuration names. */
+  resolve(ref: SecretRef): Promise<string>;
+  fetch?: typeof fetch;
+}
+
+/** What shared code reads of every helpdesk's configuration. */
+export interface HelpdeskConfigBase {
+  kind: string;
+  /** Ticket writes per minute one processor makes at most for this tenant. */
+  writesPerMinute: number;
+}
+
+/**
+ * Ticket writes per minute one processor makes at most for a tenant. The processor runs at most
+ * two at a time, so the helpdesk sees at most twice this: keep it under half the plan's
+ * ticket-update limit.
+ */
+export const WritesPerMinuteSchema = z.number().int().min(1).max(1000).default(40);
+
+/** One tenant's helpdesk, its configuration already parsed by its adapter's schema. */
+export interface BoundHelpdesk {
+  /** The adapter's name, which also qualifies its user ids (`<name>:<id>`) and its decisions. */
+  readonly name: string;
+  /** What is wrong with the outbound address for this mode (the deployed-mode host rule), if anything. */
+  urlProblems(mode: ConfigMode): ConfigProblem[];
+  /** Every secret the configuration names, with the functions that read it. */
+  secrets(): SecretUse[];
+  /** Builds the outbound client; only this adapter's configured base URL is ever called. */
+  createClient(context: ClientContext): Promise<HelpdeskClient>;
+  /**
+   * Where the helpdesk-metrics score provider reads a requester's metrics (field keys and their
+   * place in the configuration), or undefined when this helpdesk holds no requester fields.
+   */
+  metricFields(): { path: ConfigPath; keys: MetricFields } | undefined;
+}
+
+/** One inbound source of one tenant, its configuration already parsed by its schema. */
+export interface BoundSource {
+  readonly name: string;
+  readonly adapter: InboundSource;
+  /** The verification secrets (1-3 during rotation), in the order they are tried. */
+  readonly verificationSecrets: readonly SecretRef[];
+  /** The field of the source's configuration that holds them, for error messages. */
+  readonly secretsField: string;
+}
+
+/** An inbound source an adapter offers on `POST /webhooks/{tenant}/{name}`. */
+export interface SourceDescriptor {
+  readonly name: string;
+  /** The schema of the tenant's `sources.<name>` entry. */
+  readonly schema: z.ZodType;
+  /**
+   * `own`: the source's events are about tickets of the adapter's own helpdesk, so a tenant may
+   * connect it only when that is its helpdesk; `any`: events about tickets of whatever helpdesk
+   * the tenant has.
+   */
+  readonly pairs: 'own' | 'any';
+  bind(config: unknown): BoundSource;
+}
+
+/** A helpdesk adapter: everything shared code, the CDK and the local stack need to know of it. */
+export interface HelpdeskDescriptor {
+  readonly name: string;
+  /** The schema of the tenant's `helpdesk` entry when its `kind` is this adapter's name. */
+  readonly schema: z.ZodType<HelpdeskConfigBase>;
+  /** The form of this helpdesk's user ids, as they appear in imports and commands. */
+  readonly userId: z.ZodType<string>;
+  /** The inbound sources it offers. */
+  readonly sources: readonly SourceDescriptor[];
+  bind(config: HelpdeskConfigBase): BoundHelpdesk;
+}
+
+/**
+ * Declares a helpdesk adapter with its configuration typed by its own schema. `bind` re-parses
+ * the configuration with that schema (once per tenant, at cold start), which is how a value the
+ * tenants schema already checked gets its adapter's type without a cast.
+ *
+ * @example export const acmeDesk = defineHelpdesk({ name: 'acmedesk', schema, userId, sources: [], bind: (config) => ({ ... }) })
+ */
+export function defineHelpdesk<S extends z.ZodType<HelpdeskConfigBase>>(definition: {
+  name: string;
+  schema: S;
+  userId: z.ZodType<string>;
+  sources: readonly SourceDescriptor[];
+  bind(config: z.output<S>): Omit<BoundHelpdesk, 'name'>;
+}): HelpdeskDescriptor {
+  return {
+    name: definition.name,
+    schema: definition.schema,
+    userId: definition.userId,
+    sources: definition.sources,
+    bind: (config) => ({ name: definition.name, ...definition.bind(definition.schema.parse(config)) }),
+  };
+}
+
+/**
+ * Declares an inbound source with its configuration typed by its own schema.
+ *
+ * @example export const acmeSource = defineSource({ name: 'acmedesk', pairs: 'own', schema, bind: (config) => ({ adapter, verificationSecrets: config.secrets }) })
+ */
+export function defineSource<S extends z.ZodType>(definition: {
+  name: string;
+  pairs: 'own' | 'any';
+  schema: S;
+  bind(config: z.output<S>): Omit<BoundSource, 'name'>;
+}): SourceDescriptor {
+  return {
+    name: definition.name,
+    pairs: definition.pairs,
+    schema: definition.schema,
+    bind: (config) => ({ name: definition.name, ...definition.bind(definition.schema.parse(config)) }),
+  };
+}
