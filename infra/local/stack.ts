@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   tenantsFile?: string;
   /** Policy for the demo tenants. */
   demoPolicy?: PolicyInput;
+  /** More tenants beside the demo ones (not with a tenants file), given the sandbox's URL: for tests of several tenants. */
+  extraTenants?: (sandboxUrl: string) => TenantInput[];
   tableName?: string;
   identityKey?: string;
   /** Seed the sandbox and the table with the demo customers and tickets. */
@@ -99,7 +101,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const tenants = options.tenantsFile
       ? loadTenantsFile(options.tenantsFile, 'local')
-      : new TenantDirectory(parseTenantsFile({ tenants: demoTenants(sandbox.baseUrl, options.demoPolicy) }, 'local', 'demo tenants'));
+      : new TenantDirectory(
+          parseTenantsFile(
+            { tenants: [...demoTenants(sandbox.baseUrl, options.demoPolicy), ...(options.extraTenants?.(sandbox.baseUrl) ?? [])] },
+            'local',
+            'demo tenants',
+          ),
+        );
 
     const tableName = options.tableName ?? 'influence-router-local';
     const dynamoClient = createDynamoDbClient({ endpoint: dynamoEndpoint });

@@ -51,6 +51,7 @@ const putsTo = (id: number) => stack.sandbox.zendesk.requests().filter((r) => r.
 
 describe('a valid delivery', () => {
   it('is applied: priority raised, tags merged, one internal note that explains why', async () => {
+    const started = Date.now();
     const ticket = newTicket(['printer', 'vip_by_hand']);
 
     const response = await deliver(ticket);
@@ -68,6 +69,9 @@ describe('a valid delivery', () => {
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.status).toBe('applied');
     expect(decision?.decision.tier).toBe('high');
+    // Requests per ticket: the requester once (with identities), then one guarded PUT.
+    const asked = stack.sandbox.zendesk.requests().filter((r) => r.at >= started);
+    expect(asked.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(['GET /api/v2/users/show_many', `PUT /api/v2/tickets/${ticket.id}`]);
   });
 
   it('gives a customer with no score the baseline and writes nothing', async () => {

@@ -43,6 +43,31 @@ describe('ingest function grants', () => {
     expect(secrets).not.toContain('zendesk-api');
     expect(secrets).not.toContain('IdentityHashKey');
   });
+
+  it('reads the shared secrets and signing secrets of every helpdesk adapter, never their API credentials', () => {
+    const secrets = joined(resourcesFor(statements.ingest, 'secretsmanager:GetSecretValue'));
+    expect(secrets).toContain(':secret:influence-router/initech/freshdesk-webhook-??????');
+    expect(secrets).toContain(':secret:influence-router/umbrella/tickets-signing-??????');
+    expect(secrets).not.toContain('freshdesk-api');
+    expect(secrets).not.toContain('decisions-signing');
+  });
+});
+
+describe('helpdesk adapters decide which function reads which of their secrets', () => {
+  it('lets the processor read every helpdesk credential and outbound signing secret, and no inbound one', () => {
+    const secrets = joined(resourcesFor(statements.process, 'secretsmanager:GetSecretValue'));
+    expect(secrets).toContain(':secret:influence-router/initech/freshdesk-api-??????');
+    expect(secrets).toContain(':secret:influence-router/umbrella/decisions-signing-??????');
+    expect(secrets).not.toContain('freshdesk-webhook');
+    expect(secrets).not.toContain('tickets-signing');
+  });
+
+  it('lets the scheduled refresh read helpdesk API credentials but not the generic outbound signing secret, which it never uses', () => {
+    const secrets = joined(resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue'));
+    expect(secrets).toContain(':secret:influence-router/initech/freshdesk-api-??????');
+    expect(secrets).not.toContain('decisions-signing');
+    expect(secrets).not.toContain('freshdesk-webhook');
+  });
 });
 
 describe('process function grants', () => {

@@ -32,7 +32,12 @@ describe('the example tenants file', () => {
   it('splits the secrets: signing secrets for ingest, helpdesk tokens for the processor', () => {
     const tenants = loadDeploymentTenants(DEFAULT_TENANTS_FILE, REPO_ROOT);
     expect(tenants.path).toBe(join(REPO_ROOT, 'infra/config/tenants.json'));
-    expect(tenants.ingestSecretIds).toEqual(['influence-router/acme/zendesk-webhook', 'influence-router/globex/zendesk-webhook']);
+    expect(tenants.ingestSecretIds).toEqual([
+      'influence-router/acme/zendesk-webhook',
+      'influence-router/globex/zendesk-webhook',
+      'influence-router/initech/freshdesk-webhook',
+      'influence-router/umbrella/tickets-signing',
+    ]);
     expect(tenants.processSecretIds).toEqual(expect.arrayContaining(['influence-router/acme/zendesk-api', 'influence-router/globex/zendesk-api']));
     expect(tenants.processSecretIds).not.toContain('influence-router/acme/zendesk-webhook');
   });

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { bindHelpdesk, bindSource, parseTenantsFile, secretIdsOf, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
+
+const FRESHDESK: TenantInput = {
+  id: 'initech',
+  helpdesk: { kind: 'freshdesk', baseUrl: 'https://initech.freshdesk.com', apiKey: { secretId: 'initech/freshdesk-api' } },
+  sources: { freshdesk: { sharedSecrets: [{ secretId: 'initech/freshdesk-webhook' }] } },
+};
+
+const GENERIC: TenantInput = {
+  id: 'umbrella',
+  helpdesk: { kind: 'generic', decisionsUrl: 'https://hooks.umbrella.example.com/decisions', signingSecret: { secretId: 'umbrella/out' } },
+  sources: { generic: { signingSecrets: [{ secretId: 'umbrella/in' }] } },
+};
+
+function problemsOf(tenant: TenantInput, mode: 'deployed' | 'local' = 'deployed'): string {
+  try {
+    parseTenantsFile({ tenants: [tenant] }, mode);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('tenants read through the adapter registry', () => {
+  it('accepts a tenant of each helpdesk adapter and binds its adapter', () => {
+    const file = parseTenantsFile({ tenants: [FRESHDESK, GENERIC] }, 'deployed');
+
+    expect(file.tenants.map((tenant) => bindHelpdesk(tenant).name)).toEqual(['freshdesk', 'generic']);
+    expect(file.tenants.map((tenant) => bindSource(tenant, tenant.helpdesk.kind)?.name)).toEqual(['freshdesk', 'generic']);
+  });
+
+  it('names the known kinds when a helpdesk kind has no adapter', () => {
+    expect(problemsOf({ ...FRESHDESK, helpdesk: { kind: 'acmedesk' } })).toMatch(/tenants\.0\.helpdesk\.kind: kind must be one of zendesk, freshdesk, generic/);
+  });
+
+  it("checks a helpdesk's own fields with its adapter's schema, naming the field", () => {
+    expect(problemsOf({ ...FRESHDESK, helpdesk: { kind: 'freshdesk', baseUrl: 'https://initech.freshdesk.com' } })).toMatch(/tenants\.0\.helpdesk\.apiKey/);
+  });
+
+  it("holds a deployed helpdesk to its vendor's host, and lets local mode use a loopback path prefix", () => {
+    const elsewhere = { ...FRESHDESK, helpdesk: { ...FRESHDESK.helpdesk, baseUrl: 'https://initech.attacker.example' } };
+    const local = { ...FRESHDESK, helpdesk: { ...FRESHDESK.helpdesk, baseUrl: 'http://127.0.0.1:3001/freshdesk' } };
+
+    expect(problemsOf(elsewhere)).toMatch(/tenants\.0\.helpdesk\.baseUrl: baseUrl must be https:\/\/\{domain\}\.freshdesk\.com/);
+    expect(problemsOf(local)).toMatch(/baseUrl must be a bare origin/);
+    expect(problemsOf(local, 'local')).toBe('');
+  });
+
+  it('wants the generic decisions endpoint on https when deployed', () => {
+    const plain = { ...GENERIC, helpdesk: { ...GENERIC.helpdesk, decisionsUrl: 'http://hooks.umbrella.example.com/decisions' } };
+
+    expect(problemsOf(plain)).toMatch(/tenants\.0\.helpdesk\.decisionsUrl: decisionsUrl must be https/);
+  });
+
+  it("refuses a helpdesk's own source on a tenant of another helpdesk, but lets the generic source feed any", () => {
+    const crossed = { ...FRESHDESK, sources: { zendesk: { signingSecrets: [{ secretId: 'initech/zendesk-webhook' }] } } };
+    const generic = { ...FRESHDESK, sources: { generic: { signingSecrets: [{ secretId: 'initech/generic-in' }] } } };
+
+    expect(problemsOf(crossed)).toMatch(/tenants\.0\.sources\.zendesk: the zendesk source sends tickets of a zendesk helpdesk, but this tenant's helpdesk is freshdesk/);
+    expect(problemsOf(generic)).toBe('');
+  });
+
+  it('refuses an unknown source name', () => {
+    expect(problemsOf({ ...FRESHDESK, sources: { acmedesk: {} } })).toMatch(/tenants\.0\.sources/);
+  });
+
+  it('refuses helpdesk-metrics scoring for a helpdesk that holds no requester fields', () => {
+    expect(problemsOf({ ...GENERIC, scoring: { provider: 'helpdesk-metrics' } })).toMatch(
+      /tenants\.0\.scoring\.provider: the helpdesk-metrics provider needs a helpdesk that holds requester fields; generic does not/,
+    );
+  });
+
+  it('names the contact fields a Freshdesk tenant must map for helpdesk-metrics', () => {
+    expect(problemsOf({ ...FRESHDESK, scoring: { provider: 'helpdesk-metrics' } })).toMatch(/tenants\.0\.helpdesk\.contactFields: the helpdesk-metrics provider needs the field keys of followers/);
+  });
+
+  it('gives each function only the secrets its adapters say it reads', () => {
+    const file = parseTenantsFile({ tenants: [FRESHDESK, GENERIC] }, 'deployed');
+
+    expect(secretIdsOf(file, 'ingest-webhook')).toEqual(['initech/freshdesk-webhook', 'umbrella/in']);
+    expect(secretIdsOf(file, 'process-events')).toEqual(['initech/freshdesk-api', 'umbrella/out']);
+    expect(secretIdsOf(file, 'refresh-scores')).toEqual(['initech/freshdesk-api']);
+    expect(secretIdsOf(file)).toEqual(['initech/freshdesk-api', 'initech/freshdesk-webhook', 'umbrella/in', 'umbrella/out']);
+  });
+
+  it('wants every deployed secret from Secrets Manager, whichever adapter names it', () => {
+    const inline = { ...GENERIC, helpdesk: { ...GENERIC.helpdesk, signingSecret: { value: 'whsec_aW5saW5l' } } };
+
+    expect(problemsOf(inline)).toMatch(/tenants\.0\.helpdesk\.signingSecret: deployed tenants take secrets from Secrets Manager/);
+  });
+});
