@@ -13,7 +13,6 @@ const PRIORITY_NAMES = { 1: 'Low', 2: 'Medium', 3: 'High', 4: 'Urgent' } as cons
 /** A ticket as `/sandbox/freshdesk/tickets/{id}` shows it. */
 const InspectedTicketSchema = z.object({
   id: z.number(),
-  subject: z.string(),
   priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   tags: z.array(z.string()),
   group_id: z.number().nullable(),
@@ -26,7 +25,6 @@ const InspectedTicketSchema = z.object({
 interface Requester {
   id: number;
   email: string | null;
-  name: string;
 }
 
 /**
@@ -38,14 +36,13 @@ function ruleDelivery(ticket: z.infer<typeof InspectedTicketSchema>, requester: 
     event: 'ticket_created',
     ticket: {
       id: String(ticket.id),
-      subject: ticket.subject,
       priority: PRIORITY_NAMES[ticket.priority],
       tags: ticket.tags.join(','),
       group_id: ticket.group_id === null ? '' : String(ticket.group_id),
       source: String(ticket.source),
       updated_at: ticket.updated_at,
     },
-    requester: { id: String(requester?.id ?? ticket.requester_id), email: requester?.email ?? '', name: requester?.name ?? '' },
+    requester: { id: String(requester?.id ?? ticket.requester_id), email: requester?.email ?? '' },
   });
   return { headers: { 'content-type': 'application/json', 'x-influence-router-token': secret }, body };
 }

@@ -182,22 +182,22 @@ export type FreshdeskTicketCreated = z.infer<typeof FreshdeskTicketCreatedSchema
  * (rule: "Ticket is created"; request type POST; encoding JSON; advanced content), as one line:
  *
  * ```json
- * {"event":"ticket_created","ticket":{"id":"{{ticket.id}}","subject":"{{ticket.subject}}","priority":"{{ticket.priority}}","tags":"{{ticket.tags}}","group_id":"{{ticket.group.id}}","source":"{{ticket.source}}","updated_at":"{{ticket.updated_at}}"},"requester":{"id":"{{ticket.requester.id}}","email":"{{ticket.requester.email}}","name":"{{ticket.requester.name}}"}}
+ * {"event":"ticket_created","ticket":{"id":"{{ticket.id}}","priority":"{{ticket.priority}}","tags":"{{ticket.tags}}","group_id":"{{ticket.group.id}}","source":"{{ticket.source}}","updated_at":"{{ticket.updated_at}}"},"requester":{"id":"{{ticket.requester.id}}","email":"{{ticket.requester.email}}"}}
  * ```
  *
- * Freshdesk inserts placeholders raw, without JSON escaping: a subject or name holding a quote
- * breaks the body, which is then refused as invalid JSON (the rule's failure emails say so).
+ * Freshdesk inserts placeholders raw, without JSON escaping, so the body holds no free text (no
+ * subject, no name): a quote in one would break it, and it would be refused as invalid JSON
+ * (400). Names and subjects are read over the API when needed.
  */
 export const FRESHDESK_RULE_BODY_TEMPLATE: string = JSON.stringify({
   event: FRESHDESK_TICKET_CREATED_EVENT,
   ticket: {
     id: '{{ticket.id}}',
-    subject: '{{ticket.subject}}',
     priority: '{{ticket.priority}}',
     tags: '{{ticket.tags}}',
     group_id: '{{ticket.group.id}}',
     source: '{{ticket.source}}',
     updated_at: '{{ticket.updated_at}}',
   },
-  requester: { id: '{{ticket.requester.id}}', email: '{{ticket.requester.email}}', name: '{{ticket.requester.name}}' },
+  requester: { id: '{{ticket.requester.id}}', email: '{{ticket.requester.email}}' },
 });
