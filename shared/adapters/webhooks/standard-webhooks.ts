@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { headerValue } from '../http/payload.js';
 import { AuthenticationError, ConfigurationError } from '../../domain/errors.js';
 
 /** Header carrying the delivery id: unique per message, stable across retries, covered by the signature. */
@@ -168,7 +169,3 @@ function toSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-function headerValue(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = headers[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}

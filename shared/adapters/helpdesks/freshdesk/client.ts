@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseApiAnswer } from '../../http/payload.js';
 import {
   ConfigurationError,
   ConflictError,
@@ -114,7 +115,7 @@ export class FreshdeskClient implements HelpdeskClient {
   async getRequester(contactId: string): Promise<RequesterDetails> {
     const id = checkId(contactId, 'contact');
     const json = await this.#send('GET', `/api/v2/contacts/${id}`, 'contact');
-    return toRequester(id, parseBody(FreshdeskContactSchema, json, 'GET /api/v2/contacts/{id}'));
+    return toRequester(id, parseApiAnswer(FreshdeskContactSchema, json, 'Freshdesk GET /api/v2/contacts/{id}'));
   }
 
   /**
@@ -136,7 +137,7 @@ export class FreshdeskClient implements HelpdeskClient {
   async hasInternalNote(ticketId: string, marker: string): Promise<boolean> {
     const id = checkId(ticketId, 'ticket');
     const json = await this.#send('GET', `/api/v2/tickets/${id}/conversations?per_page=100`, 'ticket');
-    const conversations = parseBody(ConversationsSchema, json, 'GET /api/v2/tickets/{id}/conversations');
+    const conversations = parseApiAnswer(ConversationsSchema, json, 'Freshdesk GET /api/v2/tickets/{id}/conversations');
     const escaped = escapeHtml(marker);
     return conversations.some(
       (conversation) =>
@@ -186,19 +187,19 @@ export class FreshdeskClient implements HelpdeskClient {
     let written = current;
     if (Object.keys(changes).length > 0) {
       const json = await this.#send('PUT', `/api/v2/tickets/${id}`, 'ticket', changes);
-      written = parseBody(FreshdeskTicketSchema, json, 'PUT /api/v2/tickets/{id}');
+      written = parseApiAnswer(FreshdeskTicketSchema, json, 'Freshdesk PUT /api/v2/tickets/{id}');
     }
     if (note === undefined) return toSnapshot(written);
 
     const json = await this.#send('POST', `/api/v2/tickets/${id}/notes`, 'ticket', { body: note, private: true });
-    parseBody(NoteResponseSchema, json, 'POST /api/v2/tickets/{id}/notes');
+    parseApiAnswer(NoteResponseSchema, json, 'Freshdesk POST /api/v2/tickets/{id}/notes');
     const { updatedStamp: _moved, ...snapshot } = toSnapshot(written);
     return snapshot;
   }
 
   async #readTicket(id: string): Promise<FreshdeskTicket> {
     const json = await this.#send('GET', `/api/v2/tickets/${id}`, 'ticket');
-    return parseBody(FreshdeskTicketSchema, json, 'GET /api/v2/tickets/{id}');
+    return parseApiAnswer(FreshdeskTicketSchema, json, 'Freshdesk GET /api/v2/tickets/{id}');
   }
 
   async #send(method: JsonRequestMethod, path: string, resource: Resource, body?: unknown): Promise<unknown> {
@@ -266,15 +267,6 @@ function toNumber(id: string, what: 'group'): number {
   return value;
 }
 
-function parseBody<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    // Permanent: for a write the change may already be applied, so a retry could add a second note.
-    throw new PermanentHelpdeskError(`Freshdesk ${what} answered an unexpected body: ${issues.slice(0, 300)}`, 502, { cause: result.error });
-  }
-  return result.data;
-}
 
 function errorFor(status: number, message: string, resource: Resource): Error {
   if (status >= 500) return new TransientError(message);

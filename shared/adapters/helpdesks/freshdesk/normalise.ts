@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { TicketCreatedSchema } from '../../../domain/events.js';
 import type { TicketCreated } from '../../../domain/events.js';
@@ -15,7 +16,6 @@ export interface FreshdeskNormaliseInput {
   receivedAt: Date;
 }
 
-type Issue = { path: string; message: string };
 
 /**
  * Maps the body of our documented "Trigger Webhook" rule (FRESHDESK_RULE_BODY_TEMPLATE) to a
@@ -34,15 +34,15 @@ type Issue = { path: string; message: string };
  *   not numeric; `issues` name the offending fields.
  */
 export function normaliseFreshdeskTicketCreated(input: FreshdeskNormaliseInput): TicketCreated {
-  const json = parseJson(input.rawBody);
+  const json = parseJsonPayload(input.rawBody, "Freshdesk body is not valid JSON: check the rule's body, a placeholder may hold a quote");
   const parsed = FreshdeskTicketCreatedSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = toIssues(parsed.error);
+    const issues = payloadIssues(parsed.error);
     const wrongEvent = issues.some((issue) => issue.path === 'event');
     throw new InvalidPayloadError(wrongEvent ? `not a Freshdesk ${FRESHDESK_TICKET_CREATED_EVENT} body` : 'invalid Freshdesk rule body', issues);
   }
   const result = TicketCreatedSchema.safeParse(toEvent(parsed.data, input));
-  if (!result.success) throw new InvalidPayloadError('Freshdesk payload does not make a valid ticket event', toIssues(result.error));
+  if (!result.success) throw new InvalidPayloadError('Freshdesk payload does not make a valid ticket event', payloadIssues(result.error));
   return result.data;
 }
 
@@ -75,21 +75,4 @@ function toEvent(body: FreshdeskTicketCreated, input: FreshdeskNormaliseInput): 
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidPayloadError(
-      "Freshdesk body is not valid JSON: check the rule's body, a placeholder may hold a quote",
-      [{ path: '(root)', message: 'body is not valid JSON' }],
-      { cause: error },
-    );
-  }
-}
 
-function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { headerValue } from '../../http/payload.js';
 import { AuthenticationError, ConfigurationError } from '../../../domain/errors.js';
 
 /** Header a tenant's automation rule sets to its secret (a custom header of "Trigger Webhook"). */
@@ -74,7 +75,3 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-function headerValue(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = headers[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}

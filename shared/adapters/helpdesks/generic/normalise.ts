@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { headerValue, parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { TicketCreatedSchema } from '../../../domain/events.js';
 import type { TicketCreated } from '../../../domain/events.js';
@@ -18,7 +19,6 @@ export interface GenericNormaliseInput {
   receivedAt: Date;
 }
 
-type Issue = { path: string; message: string };
 
 const MAX_DELIVERY_ID_LENGTH = 256;
 
@@ -41,13 +41,13 @@ export function normaliseGenericTicketCreated(input: GenericNormaliseInput): Tic
       { path: WEBHOOK_ID_HEADER, message: `must be 1-${MAX_DELIVERY_ID_LENGTH} characters` },
     ]);
   }
-  const json = parseJson(input.rawBody);
+  const json = parseJsonPayload(input.rawBody);
   rejectOtherTypes(json);
   const parsed = GenericTicketCreatedSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidPayloadError(`invalid generic ${GENERIC_TICKET_CREATED_TYPE} body`, toIssues(parsed.error));
+  if (!parsed.success) throw new InvalidPayloadError(`invalid generic ${GENERIC_TICKET_CREATED_TYPE} body`, payloadIssues(parsed.error));
 
   const result = TicketCreatedSchema.safeParse(toEvent(parsed.data, deliveryId, input));
-  if (!result.success) throw new InvalidPayloadError('generic payload does not make a valid ticket event', toIssues(result.error));
+  if (!result.success) throw new InvalidPayloadError('generic payload does not make a valid ticket event', payloadIssues(result.error));
   return result.data;
 }
 
@@ -103,22 +103,5 @@ function signedAt(headers: Readonly<Record<string, string | undefined>>): string
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidPayloadError('malformed JSON', [{ path: '(root)', message: 'body is not valid JSON' }], { cause: error });
-  }
-}
 
-function headerValue(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = headers[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
 
-function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseApiAnswer } from '../../http/payload.js';
 import {
   ConfigurationError,
   ConflictError,
@@ -116,7 +117,7 @@ export class ZendeskClient implements HelpdeskClient {
     const id = checkId(userId, 'user');
     const path = `/api/v2/users/show_many?ids=${encodeURIComponent(id)}&include=identities`;
     const json = await this.#send('GET', path, 'user');
-    const parsed = parseBody(ShowManyUsersResponseSchema, json, 'GET /api/v2/users/show_many');
+    const parsed = parseApiAnswer(ShowManyUsersResponseSchema, json, 'Zendesk GET /api/v2/users/show_many');
     const user = parsed.users.find((candidate) => String(candidate.id) === id);
     if (!user) throw new PermanentHelpdeskError(`Zendesk user ${id} not found`, 404);
     const identities = parsed.identities.filter((identity) => String(identity.user_id) === id);
@@ -131,7 +132,7 @@ export class ZendeskClient implements HelpdeskClient {
   async getTicket(ticketId: string): Promise<TicketSnapshot> {
     const id = checkId(ticketId, 'ticket');
     const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}`, 'ticket');
-    return toSnapshot(parseBody(TicketResponseSchema, json, 'GET /api/v2/tickets/{id}').ticket);
+    return toSnapshot(parseApiAnswer(TicketResponseSchema, json, 'Zendesk GET /api/v2/tickets/{id}').ticket);
   }
 
   /**
@@ -143,7 +144,7 @@ export class ZendeskClient implements HelpdeskClient {
   async hasInternalNote(ticketId: string, marker: string): Promise<boolean> {
     const id = checkId(ticketId, 'ticket');
     const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}/comments`, 'ticket');
-    const { comments } = parseBody(CommentsResponseSchema, json, 'GET /api/v2/tickets/{id}/comments');
+    const { comments } = parseApiAnswer(CommentsResponseSchema, json, 'Zendesk GET /api/v2/tickets/{id}/comments');
     return comments.some((comment) => !comment.public && (comment.body ?? '').includes(marker));
   }
 
@@ -166,7 +167,7 @@ export class ZendeskClient implements HelpdeskClient {
       ticket['updated_stamp'] = update.updatedStamp;
     }
     const json = await this.#send('PUT', `/api/v2/tickets/${encodeURIComponent(id)}`, 'ticket', { ticket });
-    return toSnapshot(parseBody(TicketResponseSchema, json, 'PUT /api/v2/tickets/{id}').ticket);
+    return toSnapshot(parseApiAnswer(TicketResponseSchema, json, 'Zendesk PUT /api/v2/tickets/{id}').ticket);
   }
 
   async #send(method: JsonRequestMethod, path: string, resource: Resource, body?: unknown): Promise<unknown> {
@@ -208,15 +209,6 @@ function checkId(value: string, what: 'ticket' | 'user' | 'group'): string {
   return value;
 }
 
-function parseBody<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    // Permanent: for a write the change may already be applied, so a retry could add a second note.
-    throw new PermanentHelpdeskError(`Zendesk ${what} answered an unexpected body: ${issues.slice(0, 300)}`, 502, { cause: result.error });
-  }
-  return result.data;
-}
 
 function errorFor(status: number, headers: Headers, json: unknown, target: string, resource: Resource): Error {
   const message = `Zendesk ${target} answered ${status}${describeError(json)}`;

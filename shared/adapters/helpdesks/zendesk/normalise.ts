@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { headerValue, parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { TicketCreatedSchema } from '../../../domain/events.js';
 import type { TicketCreated } from '../../../domain/events.js';
@@ -26,7 +27,6 @@ export interface ZendeskNormaliseInput {
   receivedAt: Date;
 }
 
-type Issue = { path: string; message: string };
 
 const EVENT_TYPE_PREFIX = 'zen:event-type:';
 const IsoTimestampSchema = z.iso.datetime({ offset: true });
@@ -43,7 +43,7 @@ const PayloadShapeSchema = z.object({ type: z.unknown().optional(), event: z.unk
  *   neither shape; `issues` name the offending fields.
  */
 export function normaliseZendeskTicketCreated(input: ZendeskNormaliseInput): TicketCreated {
-  const json = parseJson(input.rawBody);
+  const json = parseJsonPayload(input.rawBody);
   const shape = PayloadShapeSchema.safeParse(json);
   const type = shape.success ? shape.data.type : undefined;
   const event = shape.success ? shape.data.event : undefined;
@@ -51,11 +51,11 @@ export function normaliseZendeskTicketCreated(input: ZendeskNormaliseInput): Tic
   let candidate: z.input<typeof TicketCreatedSchema>;
   if (type === ZENDESK_TICKET_CREATED_EVENT_TYPE) {
     const parsed = ZendeskTicketCreatedEventSchema.safeParse(json);
-    if (!parsed.success) throw new InvalidPayloadError('invalid Zendesk ticket.created event', toIssues(parsed.error));
+    if (!parsed.success) throw new InvalidPayloadError('invalid Zendesk ticket.created event', payloadIssues(parsed.error));
     candidate = fromEvent(parsed.data, input);
   } else if (event === ZENDESK_TRIGGER_TICKET_CREATED_EVENT) {
     const parsed = ZendeskTriggerTicketCreatedSchema.safeParse(json);
-    if (!parsed.success) throw new InvalidPayloadError('invalid Zendesk trigger body', toIssues(parsed.error));
+    if (!parsed.success) throw new InvalidPayloadError('invalid Zendesk trigger body', payloadIssues(parsed.error));
     candidate = fromTrigger(parsed.data, input);
   } else if (typeof type === 'string' && type.startsWith(EVENT_TYPE_PREFIX)) {
     // The type is the sender's text: quoted and cut short so it cannot flood or forge the message.
@@ -67,13 +67,13 @@ export function normaliseZendeskTicketCreated(input: ZendeskNormaliseInput): Tic
     const asEvent = ZendeskTicketCreatedEventSchema.safeParse(json);
     const asTrigger = ZendeskTriggerTicketCreatedSchema.safeParse(json);
     throw new InvalidPayloadError('neither a Zendesk ticket.created event nor the documented trigger body', [
-      ...(asEvent.success ? [] : toIssues(asEvent.error)),
-      ...(asTrigger.success ? [] : toIssues(asTrigger.error)),
+      ...(asEvent.success ? [] : payloadIssues(asEvent.error)),
+      ...(asTrigger.success ? [] : payloadIssues(asTrigger.error)),
     ]);
   }
 
   const result = TicketCreatedSchema.safeParse(candidate);
-  if (!result.success) throw new InvalidPayloadError('Zendesk payload does not make a valid ticket event', toIssues(result.error));
+  if (!result.success) throw new InvalidPayloadError('Zendesk payload does not make a valid ticket event', payloadIssues(result.error));
   return result.data;
 }
 
@@ -123,13 +123,6 @@ function fromTrigger(body: ZendeskTriggerTicketCreated, input: ZendeskNormaliseI
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidPayloadError('malformed JSON', [{ path: '(root)', message: 'body is not valid JSON' }], { cause: error });
-  }
-}
 
 function snapshotIsComplete(detail: ZendeskTicketCreatedEvent['detail']): boolean {
   const priorityKnown = detail.priority === null || toPriority(detail.priority) !== undefined;
@@ -146,14 +139,4 @@ function toChannel(value: string | null | undefined): string | undefined {
   return channel === undefined || channel === '' ? undefined : channel;
 }
 
-function headerValue(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = headers[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
 
-function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}

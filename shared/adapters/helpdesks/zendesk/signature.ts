@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { headerValue } from '../../http/payload.js';
 import { z } from 'zod';
 import { AuthenticationError, ConfigurationError } from '../../../domain/errors.js';
 
@@ -101,7 +102,3 @@ function hmac(secret: string, timestamp: string, body: Uint8Array | string): Buf
   return createHmac('sha256', secret).update(timestamp, 'utf8').update(body).digest();
 }
 
-function headerValue(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = headers[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
