@@ -1,0 +1,41 @@
+import { InvalidPayloadError } from '../../../domain/errors.js';
+import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { normaliseTypeformResponse } from './normalise.js';
+import type { TypeformMapping } from './normalise.js';
+import { verifyTypeformSignature } from './signature.js';
+
+// Fatal, so bytes that are not UTF-8 are refused instead of turning into U+FFFD in a comment or an email.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Typeform as an inbound source for one tenant's form: the `Typeform-Signature` checked on the
+ * raw bytes, then the `form_response` read through the tenant's mapping (score and comment refs,
+ * hidden fields), which is why each tenant's source is built from its own configuration.
+ *
+ * @example const adapter = typeformInbound({ scoreField: 'nps_score', kind: 'nps', scale: 10, hidden: { ticketId: 'ticket_id', email: 'email', userId: 'user_id' } })
+ */
+export function typeformInbound(mapping: TypeformMapping): InboundSource {
+  return {
+    contentTypes: ['application/json'],
+    verify(request: WebhookRequest, secrets: readonly string[]): void {
+      verifyTypeformSignature({ rawBody: request.rawBody, headers: request.headers, secrets });
+    },
+    normalise(request: WebhookRequest) {
+      return normaliseTypeformResponse({
+        tenant: request.tenant,
+        source: request.source,
+        rawBody: decodeUtf8(request.rawBody),
+        receivedAt: request.receivedAt,
+        mapping,
+      });
+    },
+  };
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch (error) {
+    throw new InvalidPayloadError('body is not UTF-8', [{ path: '(root)', message: 'body must be UTF-8 JSON' }], { cause: error });
+  }
+}
