@@ -3,6 +3,7 @@ import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { benchEndToEnd } from './end-to-end.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchNpsReport } from './nps-report.bench.js';
 
 // Benchmarks print figures; they assert nothing about time, so they never make a test flaky.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<string[]>> = {
   ingest: () => benchIngest(),
   e2e: () => benchEndToEnd(300, db.endpoint),
   import: () => benchImport(db.endpoint),
+  nps: () => benchNpsReport(db.endpoint),
 };
 
 console.log(`Influence Router benchmarks on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}\n`);

@@ -8,6 +8,7 @@ import { InvalidKeyPartError } from './errors.js';
  * - survey:   `T#<tenant>#C#<customerKey>`           / `SURVEY#<answeredAt>#<responseId>`
  * - decision: `T#<tenant>#TICKET#<ticketId>`         / `DECISION#<decisionId>`
  * - decision pointer: `T#<tenant>#C#<customerKey>`   / `DECISIONREF#<decisionId>` (a customer's decisions without a scan)
+ * - answer index: `T#<tenant>#ANSWERS#<YYYY-MM-DD>` / `<responseId>` (a period's answers, day by day, without a scan)
  *
  * Every partition key starts with `T#<tenant>#`, so no query can reach another tenant's items,
  * and none starts with `idempotency#`, which Powertools idempotency records use in this table.
@@ -76,6 +77,27 @@ export function aliasKey(tenant: string, identityHash: string): ItemKey {
 export function surveyAnswerKey(tenant: string, customerKey: string, answeredAt: string, responseId: string): ItemKey {
   const { pk } = profileKey(tenant, customerKey);
   return { pk, sk: `${SURVEY_SK_PREFIX}${keyPart('answeredAt', answeredAt)}#${keyPart('responseId', responseId)}` };
+}
+
+const DAY = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
+
+/**
+ * Partition key of one UTC day of a tenant's answer index.
+ *
+ * @example answerIndexPk('acme', '2026-11-23') // 'T#acme#ANSWERS#2026-11-23'
+ */
+export function answerIndexPk(tenant: string, day: string): string {
+  if (!DAY.test(day)) throw new InvalidKeyPartError('day must be a UTC date, YYYY-MM-DD');
+  return `${tenantPrefix(tenant)}ANSWERS#${day}`;
+}
+
+/**
+ * Key of one answer in the period index: its UTC day's partition, upserted by response id.
+ *
+ * @example answerIndexKey('acme', '2026-11-23', 'r1') // { pk: 'T#acme#ANSWERS#2026-11-23', sk: 'r1' }
+ */
+export function answerIndexKey(tenant: string, day: string, responseId: string): ItemKey {
+  return { pk: answerIndexPk(tenant, day), sk: keyPart('responseId', responseId) };
 }
 
 /** The parts of a decision id: `<source>:<event>:<ticketId>`. */

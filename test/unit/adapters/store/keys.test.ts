@@ -3,6 +3,8 @@ import { InvalidKeyPartError } from '../../../../shared/adapters/store/errors.js
 import {
   REFRESH_BUCKET_COUNT,
   aliasKey,
+  answerIndexKey,
+  answerIndexPk,
   decisionKey,
   keyPart,
   parseDecisionId,
@@ -96,5 +98,29 @@ describe('refresh buckets', () => {
     expect([...counts.keys()].sort()).toEqual([...refreshBuckets('acme')].sort());
     expect(refreshBuckets('acme')).toHaveLength(REFRESH_BUCKET_COUNT);
     for (const count of counts.values()) expect(count).toBeGreaterThan(50);
+  });
+});
+
+describe('answer index keys', () => {
+  it('puts an answer in its tenant\'s day partition, keyed by response id alone', () => {
+    // Act
+    const key = answerIndexKey('acme', '2026-11-23', 'ticket-35436');
+
+    // Assert
+    expect(key).toEqual({ pk: 'T#acme#ANSWERS#2026-11-23', sk: 'ticket-35436' });
+    expect(answerIndexPk('acme', '2026-11-23')).toBe(key.pk);
+    expect(answerIndexPk('globex', '2026-11-23')).not.toBe(key.pk);
+  });
+
+  it.each(['2026-11-23T10:00:00Z', '2026-13-01', '2026-11-32', '26-11-23', '2026-11-23#x', ''])('refuses %j as a day', (day) => {
+    expect(() => answerIndexKey('acme', day, 'r1')).toThrow(InvalidKeyPartError);
+  });
+
+  it.each([
+    ['tenant', () => answerIndexKey('acme#ANSWERS#2026-11-23', '2026-11-23', 'r1')],
+    ['response id', () => answerIndexKey('acme', '2026-11-23', 'r#1')],
+    ['empty response id', () => answerIndexKey('acme', '2026-11-23', '')],
+  ])('refuses a forged or empty %s', (_, build) => {
+    expect(build).toThrow(InvalidKeyPartError);
   });
 });

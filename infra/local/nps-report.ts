@@ -1,0 +1,176 @@
+/**
+ * NPS and CSAT of one tenant over a period, overall and by influence tier, from the survey
+ * answer index (one Query per day, never a scan).
+ *
+ *   npm run nps -- --tenant demo --from 2026-11-01 --to 2026-11-30 [--json]
+ *                  [--endpoint http://127.0.0.1:8000] [--table influence-router-local]
+ *
+ * Days are UTC; `--to` is inclusive (the whole day). A group of fewer than 30 answers is shown
+ * as too few to conclude rather than as a number.
+ * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
+ * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local).
+ * Exit codes: 0 when the report was printed, 1 when DynamoDB could not be read, 2 on bad arguments.
+ */
+import { parseArgs } from 'node:util';
+import { TenantSchema } from '../../shared/adapters/config/tenants.js';
+import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { DynamoSurveyAnswerIndex, MAX_PERIOD_DAYS } from '../../shared/adapters/store/survey-index.js';
+import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../../shared/domain/nps-stats.js';
+import { TIERS } from '../../shared/domain/tiers.js';
+import { type NpsReport, npsReport } from '../../shared/use-cases/nps-report.js';
+import { dynamoTarget } from './dynamodb-target.js';
+import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
+import { type CliOutput, describeError, runAsProgram } from './cli.js';
+
+const USAGE = [
+  'usage: npm run nps -- --tenant <id> --from YYYY-MM-DD --to YYYY-MM-DD [--json] [--endpoint <url>] [--table <name>]',
+  '       Days are UTC; --to is inclusive. --json prints the report as JSON.',
+].join('\n');
+
+const DAY_MS = 86_400_000;
+const TOO_FEW = `too few answers to conclude (n < ${MIN_CONCLUSIVE_ANSWERS})`;
+
+class UsageError extends Error {}
+
+/** Midnight UTC of a YYYY-MM-DD day; refuses other forms and days that do not exist (2026-02-30). */
+function utcDate(option: string, value: string | undefined): Date {
+  if (value === undefined) throw new UsageError(`--${option} is required`);
+  const at = new Date(`${value}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--${option} must be a day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  return at;
+}
+
+/** The period [from, to) of the arguments: `--to` names the last day included. */
+function period(values: { from?: string; to?: string }): { from: Date; to: Date } {
+  const from = utcDate('from', values.from);
+  const to = new Date(utcDate('to', values.to).getTime() + DAY_MS);
+  if (to <= from) throw new UsageError('--to must not be before --from');
+  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
+  if (days > MAX_PERIOD_DAYS) throw new UsageError(`--from/--to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} days are read at once`);
+  return { from, to };
+}
+
+const signed = (value: number) => `${value > 0 ? '+' : ''}${value.toFixed(1)}`;
+
+/** Rows of cells as aligned text: the first column left-aligned, the others right-aligned, the last as it is. */
+function table(rows: readonly string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, column) => {
+        if (column === row.length - 1) return cell;
+        const width = widths[column] ?? 0;
+        return column === 0 ? cell.padEnd(width) : cell.padStart(width);
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function npsCell(summary: NpsSummary): string {
+  if (!summary.conclusive || summary.nps === null || summary.marginOfError95 === null) return TOO_FEW;
+  return `${signed(summary.nps)} ± ${summary.marginOfError95.toFixed(1)}`;
+}
+
+function csatCell(summary: CsatSummary): string {
+  if (!summary.conclusive || summary.csat === null || summary.marginOfError95 === null) return TOO_FEW;
+  return `${summary.csat.toFixed(1)} % ± ${summary.marginOfError95.toFixed(1)}`;
+}
+
+/**
+ * The report as an operator reads it: an NPS table and a CSAT table with a row per tier, and
+ * what reading it took.
+ *
+ * @example formatNpsReport(report, { from: '2026-11-01', to: '2026-11-30' }).at(-1) // 'Read 30 day partitions with 30 DynamoDB requests in 12 ms (no scan).'
+ */
+export function formatNpsReport(report: NpsReport, days: { from: string; to: string }): string[] {
+  const npsRows = [
+    ['NPS', 'n', 'promoters', 'passives', 'detractors', `NPS ± 95 % margin`],
+    ...[['all', report.overall] as const, ...TIERS.map((tier) => [tier, report.byTier[tier]] as const)].map(([label, s]) => [
+      label,
+      String(s.n),
+      String(s.promoters),
+      String(s.passives),
+      String(s.detractors),
+      npsCell(s),
+    ]),
+  ];
+  const csatRows = [
+    ['CSAT', 'n', 'satisfied', `CSAT ± 95 % margin`],
+    ...[['all', report.csat] as const, ...TIERS.map((tier) => [tier, report.csatByTier[tier]] as const)].map(([label, s]) => [
+      label,
+      String(s.n),
+      String(s.satisfied),
+      csatCell(s),
+    ]),
+  ];
+  return [
+    `Survey answers of tenant ${report.tenant}, ${days.from} to ${days.to} (UTC days, both included), by influence tier:`,
+    '',
+    ...table(npsRows),
+    '',
+    ...table(csatRows),
+    '',
+    `Read ${report.partitions} day partitions with ${report.requests} DynamoDB requests in ${report.durationMs} ms (no scan).`,
+  ];
+}
+
+/**
+ * Runs the report command and returns its exit code.
+ *
+ * @example process.exitCode = await runNpsReport(['--tenant', 'demo', '--from', '2026-11-01', '--to', '2026-11-30'], process.env, console);
+ */
+export async function runNpsReport(argv: readonly string[], env: Record<string, string | undefined>, output: CliOutput): Promise<number> {
+  let values;
+  let request;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        tenant: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+    if (values.help) {
+      output.out(USAGE);
+      return 0;
+    }
+    const tenant = TenantSchema.shape.id.safeParse(values.tenant);
+    if (values.tenant === undefined) throw new UsageError('--tenant is required');
+    if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
+    request = { tenant: tenant.data, ...period(values) };
+  } catch (error) {
+    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+
+  const target = dynamoTarget(values.endpoint, env);
+  const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  const where = 'endpoint' in target ? target.endpoint : `AWS ${target.region}`;
+  const client = createDynamoDbClient(target);
+  try {
+    // No createTable, unlike the import: a report reads, and a table name that is wrong should
+    // say so, not be created and reported empty.
+    const index = new DynamoSurveyAnswerIndex(createDocumentClient({ client }), tableName);
+    const report = await npsReport(request, { index });
+    if (values.json) output.out(JSON.stringify(report, null, 2));
+    else for (const line of formatNpsReport(report, { from: values.from ?? '', to: values.to ?? '' })) output.out(line);
+    return 0;
+  } catch (error) {
+    output.err(`Cannot read the survey answers from DynamoDB at ${where} (table ${tableName}): ${describeError(error)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+await runAsProgram(import.meta.url, (argv, env, output) => runNpsReport(argv, env, output));

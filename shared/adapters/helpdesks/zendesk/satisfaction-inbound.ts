@@ -1,0 +1,26 @@
+import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { normaliseZendeskSatisfaction } from './satisfaction-normalise.js';
+import { verifyZendeskSignature } from './signature.js';
+
+/**
+ * Zendesk satisfaction ratings as an inbound source: the trigger-connected webhook that fires
+ * when a ticket's satisfaction changes, signed like every Zendesk webhook (checked on the raw
+ * bytes), carrying the documented satisfaction body.
+ *
+ * @example await ingestWebhook(request, { sourceFor: () => ({ adapter: zendeskSatisfactionInbound, secrets }), ... })
+ */
+export const zendeskSatisfactionInbound: InboundSource = {
+  contentTypes: ['application/json'],
+  verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verifyZendeskSignature({ rawBody: request.rawBody, headers: request.headers, secrets, now: request.receivedAt });
+  },
+  normalise(request: WebhookRequest) {
+    return normaliseZendeskSatisfaction({
+      tenant: request.tenant,
+      source: request.source,
+      rawBody: Buffer.from(request.rawBody).toString('utf8'),
+      headers: request.headers,
+      receivedAt: request.receivedAt,
+    });
+  },
+};
