@@ -11,10 +11,10 @@ import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/eve
 import { type RetryPolicy, retryDelaySeconds } from '../../shared/domain/retry.js';
 import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import { METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
-import { processTicketCreated, type ProcessOutcome, type ProcessTicketDeps } from '../../shared/use-cases/process-ticket-created.js';
+import { type EventOutcome, processEvent, type ProcessEventDeps } from '../../shared/use-cases/process-event.js';
 
 /** Everything the process-events function needs, wired once per process. */
-export interface ProcessEventsDeps extends ProcessTicketDeps {
+export interface ProcessEventsDeps extends ProcessEventDeps {
   telemetry: Telemetry;
   retry: RetryScheduler;
   retryPolicy?: RetryPolicy;
@@ -40,15 +40,17 @@ function rateLimitedCountOf(record: SQSRecord): number {
 
 /** What a processed event is remembered as, so a duplicate delivery returns it unchanged. */
 interface ProcessedSummary {
-  status: ProcessOutcome['status'];
-  decisionId: string;
-  tier: string;
-  uplift: number;
+  type: HelpdeskEvent['type'];
+  status: EventOutcome['status'];
+  decisionId?: string;
+  tier?: string;
+  uplift?: number;
 }
 
-function summarise(outcome: ProcessOutcome): ProcessedSummary {
+function summarise(event: HelpdeskEvent, outcome: EventOutcome): ProcessedSummary {
+  if (!('record' in outcome)) return { type: event.type, status: outcome.status };
   const decision = outcome.status === 'duplicate' ? outcome.record.decision : outcome.decision;
-  return { status: outcome.status, decisionId: outcome.record.decisionId, tier: decision.tier, uplift: decision.uplift };
+  return { type: event.type, status: outcome.status, decisionId: outcome.record.decisionId, tier: decision.tier, uplift: decision.uplift };
 }
 
 /**
@@ -71,13 +73,13 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   const processOnce = makeIdempotent(
     async (event: HelpdeskEvent): Promise<ProcessedSummary> => {
       const started = Date.now();
-      const outcome = await processTicketCreated(event, deps);
-      const summary = summarise(outcome);
+      const outcome = await processEvent(event, deps);
+      const summary = summarise(event, outcome);
       metrics.addMetric(METRIC.decisionLatencyMs, MetricUnit.Milliseconds, Date.now() - started);
-      if (outcome.status !== 'duplicate') metrics.addMetric(METRIC.decisionsMade, MetricUnit.Count, 1);
+      if ('record' in outcome && outcome.status !== 'duplicate') metrics.addMetric(METRIC.decisionsMade, MetricUnit.Count, 1);
       if (outcome.status === 'applied') {
         metrics.addMetric(METRIC.writeBacksApplied, MetricUnit.Count, 1);
-        if (summary.uplift > 0) {
+        if (summary.uplift !== undefined && summary.uplift > 0 && summary.tier !== undefined) {
           const single = metrics.singleMetric();
           single.addDimension('tier', summary.tier);
           single.addMetric(METRIC.upliftApplied, MetricUnit.Count, 1);

@@ -12,6 +12,7 @@ import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolv
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
+import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { customerMerger } from '../../shared/use-cases/merge-customers.js';
 import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.js';
@@ -43,7 +44,8 @@ export interface ProcessWiring {
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
 
 /**
- * Assembles the process-events dependencies: the DynamoDB store and decision log, per-tenant
+ * Assembles the process-events dependencies: the DynamoDB store, decision log and survey answer
+ * index, per-tenant
  * helpdesk clients (credentials resolved from the tenant's secret references and cached),
  * keyed identity hashing, customer merging, each tenant's score provider for the ticket path,
  * and Powertools idempotency records in the same table.
@@ -89,6 +91,8 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     scoreRefresh: new DynamoScoreRefreshStore(wiring.documentClient, wiring.tableName),
     hasherFor,
     decisions: new DynamoDecisionLog(wiring.documentClient, wiring.tableName),
+    surveyAnswers: customers,
+    answerIndex: new DynamoSurveyAnswerIndex(wiring.documentClient, wiring.tableName),
     clock,
     logger: { warn: (message, details) => wiring.telemetry.logger.warn(message, details ?? {}) },
     telemetry: wiring.telemetry,

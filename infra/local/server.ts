@@ -28,7 +28,15 @@ export interface LocalServer {
 const WEBHOOK_PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
 const DECISIONS_PATH = /^\/admin\/decisions\/([^/]+)\/([^/]+)\/?$/;
 const QueuedEventSummarySchema = z
-  .object({ tenant: z.string(), source: z.string(), deliveryId: z.string(), ticket: z.object({ id: z.string() }).optional() })
+  .object({
+    type: z.string().optional(),
+    tenant: z.string(),
+    source: z.string(),
+    deliveryId: z.string(),
+    ticket: z.object({ id: z.string() }).optional(),
+    ticketId: z.string().optional(),
+    responseId: z.string().optional(),
+  })
   .loose();
 
 class BodyTooLarge extends Error {}
@@ -55,7 +63,9 @@ function summarise(body: string): Record<string, unknown> {
   try {
     const parsed = QueuedEventSummarySchema.safeParse(JSON.parse(body));
     if (!parsed.success) return { unparseable: true };
-    return { tenant: parsed.data.tenant, source: parsed.data.source, deliveryId: parsed.data.deliveryId, ticketId: parsed.data.ticket?.id };
+    const { type, tenant, source, deliveryId, responseId } = parsed.data;
+    const ticketId = parsed.data.ticket?.id ?? parsed.data.ticketId;
+    return { type, tenant, source, deliveryId, ...(ticketId ? { ticketId } : {}), ...(responseId ? { responseId } : {}) };
   } catch {
     return { unparseable: true };
   }

@@ -58,6 +58,8 @@ export const CustomerProfileSchema = z.object({
   optedOutAt: z.iso.datetime({ offset: true }).optional(),
   override: ManualOverrideSchema.optional(),
   latestNps: LatestNpsSchema.optional(),
+  /** Survey tools the customer unsubscribed from, and when (recorded from the tools' webhooks). */
+  surveyUnsubscribes: z.array(z.object({ source: z.string().min(1), at: z.iso.datetime({ offset: true }) })).optional(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
@@ -249,6 +251,11 @@ export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): 
   const resolved = extremeBy(ordered.filter((p) => p.identitiesResolvedAt), (p) => p.identitiesResolvedAt)?.identitiesResolvedAt;
   const createdAt = extremeBy(ordered, (p) => p.createdAt, -1)?.createdAt ?? survivor.createdAt;
   const optedOut = ordered.filter((p) => p.optedOut);
+  const unsubscribes = new Map<string, { source: string; at: string }>();
+  for (const entry of ordered.flatMap((p) => p.surveyUnsubscribes ?? [])) {
+    const known = unsubscribes.get(entry.source);
+    if (!known || entry.at < known.at) unsubscribes.set(entry.source, entry);
+  }
 
   const merged: CustomerProfile = {
     tenant: survivor.tenant,
@@ -259,6 +266,7 @@ export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): 
     optedOut: false,
     ...(override ? { override } : {}),
     ...(latestNps ? { latestNps } : {}),
+    ...(unsubscribes.size > 0 ? { surveyUnsubscribes: [...unsubscribes.values()] } : {}),
     createdAt,
     updatedAt: now.toISOString(),
   };

@@ -124,11 +124,24 @@ function effectiveScore(profile: CustomerProfile | undefined, policy: Policy, no
   return { basis, refreshDue: freshness === 'stale' };
 }
 
+/** The latest NPS answer while it still counts: a detractor's for `detractorWindowDays`, any other for `npsWindowDays`. */
 function recentNps(profile: CustomerProfile | undefined, policy: Policy, now: Date) {
   const latest = profile?.latestNps;
   if (!latest || profile?.optedOut) return undefined;
   const ageMs = now.getTime() - Date.parse(latest.answeredAt);
-  return ageMs <= policy.npsWindowDays * DAY_MS ? latest : undefined;
+  const windowDays = latest.category === 'detractor' ? Math.min(policy.detractorWindowDays, policy.npsWindowDays) : policy.npsWindowDays;
+  return ageMs <= windowDays * DAY_MS ? latest : undefined;
+}
+
+/**
+ * The customer's influence tier as a decision made now would see it: `none` without a usable
+ * score, when opted out, or for an unknown customer.
+ *
+ * @example customerTier(profile, policy, new Date()) // 'high'
+ */
+export function customerTier(profile: CustomerProfile | undefined, policy: Policy, now: Date): Tier {
+  if (profile?.optedOut) return 'none';
+  return tierForScore(effectiveScore(profile, policy, now, []).basis?.value, policy.tiers);
 }
 
 /**

@@ -60,5 +60,15 @@ export class PermanentHelpdeskError extends InfluenceRouterError {
   }
 }
 
+/**
+ * The helpdesk cannot be read back (the generic adapter): the caller decides on what it already
+ * knows of the ticket.
+ */
+export class UnreadableTicketError extends PermanentHelpdeskError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 501, options);
+  }
+}
+
 /** The ticket no longer exists in the helpdesk (deleted or merged). */
 export class TicketNotFoundError extends InfluenceRouterError {}

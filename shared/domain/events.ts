@@ -59,19 +59,37 @@ export type TicketCreated = z.infer<typeof TicketCreatedSchema>;
 /** A customer answered an NPS or CSAT survey. */
 export const SurveyAnsweredSchema = EventBase.extend({
   type: z.literal('SurveyAnswered'),
-  responseId: z.string().min(1),
+  /** The survey tool's id of the answer: a created-then-updated answer keeps it, and is one answer. */
+  responseId: z.string().min(1).max(200),
+  /** When the answer was first given (not when it was last edited): it places the answer in time. */
+  answeredAt: z.iso.datetime({ offset: true }),
+  /** `nps`: a 0-10 likelihood to recommend. `csat`: a satisfaction rating from 1 to `scale`. */
   kind: z.enum(['nps', 'csat']),
-  score: z.number(),
-  scale: z.number().int().positive(),
-  comment: z.string().optional(),
+  score: z.number().min(0),
+  /** The top of the scale: 10 for NPS; 2, 3 or 5 (or another) for CSAT. */
+  scale: z.number().int().positive().max(100),
+  comment: z.string().max(5000).optional(),
   respondent: RequesterSchema,
-  ticketId: z.string().optional(),
-});
+  /** The helpdesk ticket the answer is about, when the survey carried it. */
+  ticketId: z.string().min(1).max(64).optional(),
+}).refine((event) => event.score <= event.scale, { message: 'score must not be above the scale', path: ['score'] })
+  .refine((event) => event.kind !== 'nps' || (event.scale === 10 && Number.isInteger(event.score)), {
+    message: 'an NPS answer is a whole number from 0 to 10',
+    path: ['score'],
+  })
+  .refine((event) => event.kind !== 'csat' || (event.score >= 1 && Number.isInteger(event.score)), {
+    message: 'a CSAT answer is a whole number from 1 to its scale',
+    path: ['score'],
+  });
 export type SurveyAnswered = z.infer<typeof SurveyAnsweredSchema>;
 
-/**
- * Every normalised event the queue carries. Survey answers join this union when a survey source
- * is connected; until then nothing could produce one.
- */
-export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema]);
+/** A customer unsubscribed from a survey tool's surveys: recorded, so it can be exported and honoured. */
+export const SurveyUnsubscribedSchema = EventBase.extend({
+  type: z.literal('SurveyUnsubscribed'),
+  respondent: RequesterSchema,
+});
+export type SurveyUnsubscribed = z.infer<typeof SurveyUnsubscribedSchema>;
+
+/** Every normalised event the queue carries; processing dispatches on `type`. */
+export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema]);
 export type HelpdeskEvent = z.infer<typeof HelpdeskEventSchema>;

@@ -7,7 +7,7 @@ import type { Decision } from './decide.js';
  *
  * @example renderNote(decide({ ticket, profile, policy, now }))
  */
-export function renderNote(decision: Decision): string {
+export function renderNote(decision: Decision, context: { surveyComment?: string } = {}): string {
   const lines: string[] = [];
   if (decision.priority && decision.uplift > 0) {
     const from = decision.helpdeskPriority ?? 'unset (treated as the default)';
@@ -26,6 +26,7 @@ export function renderNote(decision: Decision): string {
   if (decision.nps) {
     lines.push(`Recent NPS: ${decision.nps.category} (${decision.nps.score}/10 on ${decision.nps.answeredAt.slice(0, 10)}).`);
   }
+  if (context.surveyComment !== undefined) lines.push(`Customer's comment: "${plainText(context.surveyComment)}"`);
 
   if (decision.matchedRules.length > 0) {
     lines.push('Why:');
@@ -46,6 +47,29 @@ export function renderNote(decision: Decision): string {
     `Policy ${decision.policyVersion}. Influence only ever raises priority, by at most the policy's cap; customers can opt out.`,
   );
   return lines.join('\n');
+}
+
+/** The most of a customer's comment a note quotes. */
+const MAX_QUOTED_COMMENT = 1000;
+
+/**
+ * A customer's comment as plain text on one line: control characters and line breaks become
+ * spaces, markup characters are kept as typed (every helpdesk shows the note as text or escapes
+ * it), and a long comment is cut with an ellipsis.
+ */
+function plainText(comment: string): string {
+  const flat = [...comment]
+    .map((char) => (isControl(char) ? ' ' : char))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > MAX_QUOTED_COMMENT ? `${flat.slice(0, MAX_QUOTED_COMMENT - 1)}…` : flat;
+}
+
+/** C0 and C1 control characters and the Unicode line and paragraph separators. */
+function isControl(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
 }
 
 function staleText(queued: boolean | undefined): string {

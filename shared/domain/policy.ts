@@ -45,6 +45,14 @@ export const DEFAULT_RULES: PolicyRule[] = [
     reason: 'recent detractor: follow up quickly',
   },
   { id: 'nps-promoter', nps: ['promoter'], uplift: 0, tags: ['nps_promoter'], reason: 'recent promoter' },
+  {
+    id: 'nps-advocate',
+    tiers: ['high', 'top'],
+    nps: ['promoter'],
+    uplift: 0,
+    tags: ['influence_advocate'],
+    reason: 'influential promoter: an advocate worth knowing',
+  },
 ];
 
 /**
@@ -65,7 +73,23 @@ export const PolicySchema = z.object({
   freshness: FreshnessSchema.default({ refreshAfterDays: 7, maxAgeDays: 30 }),
   /** How long an NPS answer counts as the customer's current sentiment. */
   npsWindowDays: z.number().int().positive().max(730).default(180),
+  /**
+   * How long a detractor answer makes the customer a recent detractor, whose next ticket carries
+   * the detractor rules' hint and uplift (at most `npsWindowDays`).
+   */
+  detractorWindowDays: z.number().int().positive().max(730).default(30),
   rules: z.array(PolicyRuleSchema).default(DEFAULT_RULES),
 });
 export type Policy = z.infer<typeof PolicySchema>;
+
+/**
+ * The policy a survey answer is decided with: only the rules with an NPS condition, so an answer
+ * can add its NPS tags, uplift and routing, but never re-apply an influence uplift the ticket
+ * already had.
+ *
+ * @example decide({ ticket, profile, policy: surveyPolicy(policy), now })
+ */
+export function surveyPolicy(policy: Policy): Policy {
+  return { ...policy, rules: policy.rules.filter((rule) => rule.nps !== undefined) };
+}
 export type PolicyInput = z.input<typeof PolicySchema>;

@@ -1,8 +1,9 @@
-import type { CustomerProfile, Identity, IdentityKind } from './customer.js';
+import type { CustomerProfile, Identity, IdentityKind, SurveyAnswerRecord } from './customer.js';
 import type { Decision } from './decide.js';
 import type { HelpdeskEvent, Requester, SocialHandle, Source, TicketSnapshot } from './events.js';
 import type { Priority } from './priority.js';
 import type { InfluenceScore } from './score.js';
+import type { Tier } from './tiers.js';
 
 /** The current time, injected so tests control it. */
 export interface Clock {
@@ -273,4 +274,42 @@ export interface InboundSource {
   verify(request: WebhookRequest, secrets: readonly string[]): void;
   /** Throws InvalidPayloadError unless the body is a supported event. */
   normalise(request: WebhookRequest): HelpdeskEvent;
+}
+
+/**
+ * One survey answer as the period index holds it: what the NPS and CSAT report needs, and nothing
+ * personal (no customer key, no identity, no comment), so it needs no erasure.
+ */
+export interface IndexedAnswer {
+  tenant: string;
+  responseId: string;
+  source: string;
+  answeredAt: string;
+  kind: 'nps' | 'csat';
+  score: number;
+  scale: number;
+  /** The customer's influence tier when they answered (`none` without a usable score or when opted out). */
+  tier: Tier;
+}
+
+/** What reading a period of the index took: the answers, and the partitions and requests it read. */
+export interface IndexedPeriod {
+  answers: IndexedAnswer[];
+  /** Day partitions read: one per day of the period, never a scan. */
+  partitions: number;
+  /** DynamoDB requests made (a query per page of each day). */
+  requests: number;
+}
+
+/** Survey answers by the day they were given, for reports over a period. */
+export interface SurveyAnswerIndex {
+  /** Writes the answer in its day's partition, replacing the one with the same response id. */
+  put(answer: IndexedAnswer): Promise<void>;
+  /** Every answer of the tenant given in [from, to), read day partition by day partition. */
+  inPeriod(tenant: string, from: Date, to: Date): Promise<IndexedPeriod>;
+}
+
+/** Survey answers in the customer's partition (with their comments), upserted by response id. */
+export interface SurveyAnswerStore {
+  saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<void>;
 }

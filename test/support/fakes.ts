@@ -24,8 +24,13 @@ import type {
   ScoreRefreshStore,
   ScoreRequest,
   ScoreWriteOutcome,
+  IndexedAnswer,
+  IndexedPeriod,
+  SurveyAnswerIndex,
+  SurveyAnswerStore,
   TicketUpdate,
 } from '../../shared/domain/ports.js';
+import type { SurveyAnswerRecord } from '../../shared/domain/customer.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
 
 /** A clock tests move by hand. */
@@ -166,6 +171,25 @@ export class InMemoryHelpdesk implements HelpdeskClient {
     this.afterUpdate?.(update.ticketId);
     const { notes: _notes, ...snapshot } = next;
     return structuredClone(snapshot);
+  }
+}
+
+/** Survey answers in memory: the customer-partition records and the period index, both upserted by response id. */
+export class InMemorySurveyAnswers implements SurveyAnswerStore, SurveyAnswerIndex {
+  readonly records = new Map<string, SurveyAnswerRecord>();
+  readonly indexed = new Map<string, IndexedAnswer>();
+  async saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<void> {
+    this.records.set(`${answer.tenant}#${answer.customerKey}#${answer.responseId}`, structuredClone(answer));
+  }
+  async put(answer: IndexedAnswer): Promise<void> {
+    this.indexed.set(`${answer.tenant}#${answer.responseId}`, structuredClone(answer));
+  }
+  async inPeriod(tenant: string, from: Date, to: Date): Promise<IndexedPeriod> {
+    const answers = [...this.indexed.values()].filter(
+      (a) => a.tenant === tenant && Date.parse(a.answeredAt) >= from.getTime() && Date.parse(a.answeredAt) < to.getTime(),
+    );
+    const days = Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 86_400_000));
+    return { answers, partitions: days, requests: days };
   }
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, type SandboxDemo } from './demo.js';
+import { DEMO_TYPEFORM_FIELDS, SURVEY_DEMO_SECRETS } from './survey-deliveries.js';
 import { signedTicketCreated } from './zendesk-deliveries.js';
 
 /** Local-only credentials of the Zendesk demo tenant. Never use them anywhere else. */
@@ -42,7 +43,14 @@ export const zendeskDemo: SandboxDemo = {
       // The sandbox has no account-wide limit (only Zendesk's per-ticket one): don't pace the demo.
       writesPerMinute: 600,
     },
-    sources: { zendesk: { signingSecrets: [{ value: ZENDESK_DEMO.signingSecret }] } },
+    sources: {
+      zendesk: { signingSecrets: [{ value: ZENDESK_DEMO.signingSecret }] },
+      // The survey tools whose answers about this helpdesk's tickets close the loop.
+      'zendesk-csat': { signingSecrets: [{ value: SURVEY_DEMO_SECRETS.zendeskSatisfaction }] },
+      typeform: { signingSecrets: [{ value: SURVEY_DEMO_SECRETS.typeform }], ...DEMO_TYPEFORM_FIELDS },
+      delighted: { apiKeys: [{ value: SURVEY_DEMO_SECRETS.delighted }] },
+      'generic-survey': { signingSecrets: [{ value: SURVEY_DEMO_SECRETS.genericSurvey }] },
+    },
     scoring: { provider: 'helpdesk-metrics' },
     ...(policy ? { policy } : {}),
   }),

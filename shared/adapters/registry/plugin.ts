@@ -138,3 +138,18 @@ export function defineSource<S extends z.ZodType>(definition: {
     bind: (config) => ({ name: definition.name, ...definition.bind(definition.schema.parse(config)) }),
   };
 }
+
+/** A survey tool adapter: the inbound sources it offers (survey tools are never written to). */
+export interface SurveyToolDescriptor {
+  readonly name: string;
+  readonly sources: readonly SourceDescriptor[];
+}
+
+/**
+ * Declares a survey tool adapter.
+ *
+ * @example export const acmeSurveys = defineSurveyTool({ name: 'acme-surveys', sources: [acmeSurveysSource] })
+ */
+export function defineSurveyTool(definition: { name: string; sources: readonly SourceDescriptor[] }): SurveyToolDescriptor {
+  return { name: definition.name, sources: definition.sources };
+}

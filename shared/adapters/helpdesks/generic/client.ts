@@ -1,11 +1,5 @@
 import * as z from 'zod';
-import {
-  ConfigurationError,
-  PermanentHelpdeskError,
-  RateLimitedError,
-  TicketNotFoundError,
-  TransientError,
-} from '../../../domain/errors.js';
+import { ConfigurationError, PermanentHelpdeskError, RateLimitedError, TicketNotFoundError, TransientError, UnreadableTicketError } from '../../../domain/errors.js';
 import type { TicketSnapshot } from '../../../domain/events.js';
 import type { Clock, HelpdeskClient, TicketUpdate } from '../../../domain/ports.js';
 import { jsonRequest, parseRetryAfter } from '../../http/json-request.js';
@@ -69,13 +63,12 @@ export class GenericHelpdeskClient implements HelpdeskClient {
    * Always refuses: the generic helpdesk has no API to read, and its events carry the ticket
    * (with `updated_at`, which makes them the snapshot the processor decides on).
    *
-   * @example await desk.getTicket('4711') // throws PermanentHelpdeskError (501)
+   * @example await desk.getTicket('4711') // throws UnreadableTicketError (a PermanentHelpdeskError, 501)
    */
   getTicket(ticketId: string): Promise<TicketSnapshot> {
     return Promise.reject(
-      new PermanentHelpdeskError(
-        `generic helpdesk cannot be read (ticket ${JSON.stringify(ticketId.slice(0, 64))}): its ticket.created events carry the ticket, send them with ticket.updated_at`,
-        501,
+      new UnreadableTicketError(
+        `generic helpdesk cannot be read (ticket ${JSON.stringify(ticketId.slice(0, 64))}): its ticket.created events carry the ticket`,
       ),
     );
   }

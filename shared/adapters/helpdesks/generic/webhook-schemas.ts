@@ -7,7 +7,7 @@ export const GENERIC_TICKET_CREATED_TYPE = 'ticket.created';
 /** The `type` of the body we POST for each decision. */
 export const GENERIC_DECISION_CREATED_TYPE = 'decision.created';
 
-const TICKET_ID_MESSAGE = 'must be 1-64 letters, digits or ._:-, as a string or a number';
+const TICKET_ID_MESSAGE = 'must be 1-64 letters, digits or ._-, as a string or a number';
 const USER_ID_MESSAGE = 'must be 1-64 letters, digits or ._:@-, as a string or a number';
 
 // Integration platforms render an unmapped field as "" (or null): both mean "absent".
@@ -26,7 +26,8 @@ function idSchema(pattern: RegExp, message: string) {
     .pipe(z.string().regex(pattern, message));
 }
 
-const TicketIdSchema = idSchema(/^[A-Za-z0-9._:-]{1,64}$/, TICKET_ID_MESSAGE);
+// No colon: decision ids end with `:<ticket id>`.
+const TicketIdSchema = idSchema(/^[A-Za-z0-9._-]{1,64}$/, TICKET_ID_MESSAGE);
 
 // The same form the generic helpdesk's user ids take in imports and commands.
 const UserIdSchema = idSchema(/^[A-Za-z0-9._:@-]{1,64}$/, USER_ID_MESSAGE);

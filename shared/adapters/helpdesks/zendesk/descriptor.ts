@@ -5,6 +5,7 @@ import { MetricFieldsSchema } from '../../influence/metric-fields.js';
 import { defineHelpdesk, defineSource, WritesPerMinuteSchema } from '../../registry/plugin.js';
 import { ZendeskClient } from './client.js';
 import { zendeskInbound } from './inbound.js';
+import { zendeskSatisfactionInbound } from './satisfaction-inbound.js';
 
 /** A tenant's Zendesk account: where to write back and with which credentials. */
 export const ZendeskHelpdeskSchema = z
@@ -34,6 +35,17 @@ export const zendeskSource = defineSource({
 });
 
 /**
+ * Zendesk satisfaction ratings (CSAT): a trigger-connected webhook on satisfaction changes, signed
+ * like every Zendesk webhook; its own signing secrets, as it is usually its own webhook.
+ */
+export const zendeskSatisfactionSource = defineSource({
+  name: 'zendesk-csat',
+  pairs: 'own',
+  schema: z.object({ signingSecrets: RotatingSecretsSchema }).strict(),
+  bind: (config) => ({ adapter: zendeskSatisfactionInbound, verificationSecrets: config.signingSecrets, secretsField: 'signingSecrets' }),
+});
+
+/**
  * Zendesk Support: the `ticket.created` webhook in, one guarded `PUT /api/v2/tickets/{id}` out
  * (priority, merged tags, group and the internal note together), requesters read with their
  * identities and user fields.
@@ -44,7 +56,7 @@ export const zendesk = defineHelpdesk({
   name: 'zendesk',
   schema: ZendeskHelpdeskSchema,
   userId: z.string().regex(/^\d{1,20}$/, 'must be a numeric Zendesk user id'),
-  sources: [zendeskSource],
+  sources: [zendeskSource, zendeskSatisfactionSource],
   bind: (config) => ({
     urlProblems: (mode) => {
       const problem = checkHelpdeskOrigin(config.baseUrl, mode, ZENDESK_ORIGIN);

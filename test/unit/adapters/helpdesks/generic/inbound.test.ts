@@ -108,7 +108,7 @@ describe('genericInbound', () => {
 
     // Assert
     expect(event.occurredAt).toBe('2026-12-01T10:00:00.000Z');
-    expect(event.ticket).toEqual({ id: '4712', tags: [], updatedStamp: '2026-12-01T10:00:00.000Z' });
+    expect(event).toMatchObject({ type: 'TicketCreated', ticket: { id: '4712', tags: [], updatedStamp: '2026-12-01T10:00:00.000Z' } });
   });
 
   it('rejects a delivery signed with another secret', () => {

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
+import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import type { SignedDelivery } from '../../infra/local/sandbox/demo.js';
+import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/local/sandbox/survey-deliveries.js';
+import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+
+let stack: LocalStack;
+let index: DynamoSurveyAnswerIndex;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    dynamoEndpoint: inject('dynamoDbEndpoint'),
+    tableName: `e2e-${randomUUID().slice(0, 8)}`,
+    seedDemo: true,
+    queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
+    retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 8 },
+  });
+  index = new DynamoSurveyAnswerIndex(createDocumentClient({ client: createDynamoDbClient({ endpoint: stack.dynamoEndpoint }) }), stack.tableName);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const PEOPLE = {
+  ada: { email: 'ada@example.com', userId: '1001' },
+  grace: { email: 'grace@example.com', userId: '1002' },
+  alan: { email: 'alan@example.com', userId: '1003' },
+} as const;
+
+function newTicket(requesterId: number, tags: string[] = ['printer']): string {
+  return String(stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags }).id);
+}
+
+async function post(source: string, delivery: SignedDelivery): Promise<Response> {
+  return fetch(`${stack.url}/webhooks/${DEMO.tenant}/${source}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+}
+
+async function send(source: string, answer: SampleAnswer): Promise<Response> {
+  const sample = SURVEY_SAMPLES[source];
+  if (!sample) throw new Error(`no sample for ${source}`);
+  const response = await post(source, sample(answer));
+  await stack.queue.drained();
+  return response;
+}
+
+async function indexed(responseId: string) {
+  const day = 86_400_000;
+  const { answers } = await index.inPeriod(DEMO.tenant, new Date(Date.now() - 2 * day), new Date(Date.now() + day));
+  return answers.filter((answer) => answer.responseId === responseId);
+}
+
+const zendeskTicket = (id: string) => stack.sandbox.zendesk.ticket(Number(id));
+const internalNotes = (id: string) => zendeskTicket(id)?.comments.filter((c) => !c.public) ?? [];
+
+describe.each([
+  ['typeform', 9],
+  ['delighted', 9],
+  ['generic-survey', 9],
+  ['zendesk-csat', 2],
+])('%s answers', (source, goodScore) => {
+  it('are accepted, stored once and indexed with the tier', async () => {
+    const responseId = `${source}-${randomUUID().slice(0, 8)}`;
+    const ticketId = newTicket(1001);
+
+    const response = await send(source, { responseId: source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId, score: goodScore, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId });
+
+    expect(response.status).toBe(202);
+    const stored = await indexed(source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ source, kind: source === 'zendesk-csat' ? 'csat' : 'nps', score: goodScore, tier: 'high' });
+  });
+
+  it('are refused with 401 when the signature is wrong, and nothing is enqueued', async () => {
+    const sample = SURVEY_SAMPLES[source];
+    if (!sample) throw new Error('no sample');
+    const delivery = sample({ responseId: 'r-bad', score: goodScore, email: PEOPLE.ada.email, ticketId: '1' });
+    const tampered = { ...delivery, body: delivery.body.replace(String(goodScore), '0') };
+
+    const response = await post(source, tampered);
+
+    expect(response.status).toBe(401);
+    expect(stack.queue.pending()).toHaveLength(0);
+  });
+
+  it('are refused with 400 when malformed, and nothing is enqueued', async () => {
+    const sample = SURVEY_SAMPLES[source];
+    if (!sample) throw new Error('no sample');
+    // Correctly signed, but a score off every scale (or, for Zendesk's ratings, a ticket id that is not one).
+    const answer = source === 'zendesk-csat' ? { score: 1, ticketId: 'not-a-ticket' } : { score: 11, ticketId: '1' };
+    const response = await post(source, sample({ responseId: 'r-malformed', email: PEOPLE.ada.email, ...answer }));
+
+    expect(response.status).toBe(400);
+    expect(stack.queue.pending()).toHaveLength(0);
+  });
+
+  it('count a created-then-updated answer, and a duplicate delivery, once', async () => {
+    const ticketId = newTicket(1002);
+    const responseId = source === 'zendesk-csat' ? `ticket-${ticketId}` : `${source}-${randomUUID().slice(0, 8)}`;
+    const answer: SampleAnswer = { responseId, score: 1, email: PEOPLE.grace.email, userId: PEOPLE.grace.userId, ticketId };
+
+    await send(source, answer);
+    await send(source, { ...answer, phase: 'updated', comment: 'Still waiting.' });
+    await send(source, { ...answer, phase: 'updated', comment: 'Still waiting.' });
+
+    expect(await indexed(responseId)).toHaveLength(1);
+    // Grace has no score: a detractor gets the tag and the note, no uplift, and only once.
+    expect(internalNotes(ticketId).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the NPS closed loop', () => {
+  it('gives a detractor answer about a known ticket the detractor tag, the uplift and a note quoting the comment', async () => {
+    const ticketId = newTicket(1001);
+
+    await send('typeform', { responseId: `tf-${randomUUID()}`, score: 2, comment: 'Three days, no <answer>.', email: PEOPLE.ada.email, ticketId });
+
+    const ticket = zendeskTicket(ticketId);
+    expect(ticket?.priority).toBe('high');
+    expect(ticket?.tags).toEqual(['printer', 'nps_detractor']);
+    expect(internalNotes(ticketId)).toHaveLength(1);
+    expect(internalNotes(ticketId)[0]?.body).toContain('Customer\'s comment: "Three days, no <answer>."');
+  });
+
+  it('lets a detractor answer with no ticket mark the customer\'s next ticket', async () => {
+    // Delighted stamps answers in whole seconds: a second ahead, so it is Ada's newest answer whatever the earlier tests' timing.
+    await send('delighted', { responseId: String(Math.floor(Math.random() * 1e9)), score: 4, email: PEOPLE.ada.email, answeredAt: new Date(Date.now() + 1000) });
+    const ticketId = newTicket(1001, ['billing']);
+    const delivery = await (await import('../../infra/local/sandbox/zendesk-deliveries.js')).signedTicketCreated({
+      ticket: zendeskTicket(ticketId) ?? (() => { throw new Error('no ticket'); })(),
+      secret: DEMO.signingSecret,
+    });
+
+    await post('zendesk', delivery);
+    await stack.queue.drained();
+
+    expect(zendeskTicket(ticketId)?.tags).toEqual(expect.arrayContaining(['billing', 'nps_detractor', 'influence_high']));
+    expect(zendeskTicket(ticketId)?.priority).toBe('high');
+    expect(internalNotes(ticketId)[0]?.body).toContain('Recent NPS: detractor (4/10');
+  });
+
+  it('gives a promoter in a high tier an advocacy tag and no priority change', async () => {
+    const ticketId = newTicket(1001);
+
+    await send('generic-survey', { responseId: `gs-${randomUUID()}`, score: 10, email: PEOPLE.ada.email, ticketId });
+
+    expect(zendeskTicket(ticketId)?.priority).toBe('normal');
+    expect(zendeskTicket(ticketId)?.tags).toEqual(['printer', 'nps_promoter', 'influence_advocate']);
+  });
+
+  it('stores an opted-out customer\'s answer for NPS and never writes for it', async () => {
+    const ticketId = newTicket(1003);
+    const responseId = `tf-${randomUUID()}`;
+
+    await send('typeform', { responseId, score: 0, comment: 'Terrible', email: PEOPLE.alan.email, ticketId });
+
+    expect(zendeskTicket(ticketId)?.priority).toBe('normal');
+    expect(internalNotes(ticketId)).toHaveLength(0);
+    expect(await indexed(responseId)).toMatchObject([{ score: 0, tier: 'none' }]);
+  });
+
+  it('records a Zendesk satisfaction rating whose comment holds a quote', async () => {
+    const ticketId = newTicket(1002);
+
+    const response = await send('zendesk-csat', { responseId: `ticket-${ticketId}`, score: 1, comment: 'He said "soon" twice', email: PEOPLE.grace.email, userId: PEOPLE.grace.userId, ticketId });
+
+    expect(response.status).toBe(202);
+    expect(await indexed(`ticket-${ticketId}`)).toMatchObject([{ kind: 'csat', score: 1, scale: 2 }]);
+  });
+});

@@ -1,0 +1,257 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SurveyAnswered, TicketCreated } from '../../../shared/domain/events.js';
+import { PolicySchema, type PolicyInput } from '../../../shared/domain/policy.js';
+import { processEvent, type ProcessEventDeps } from '../../../shared/use-cases/process-event.js';
+import { FixedClock, InMemoryCustomerStore, InMemoryDecisionLog, InMemoryHelpdesk, InMemorySurveyAnswers, TestHasher } from '../../support/fakes.js';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const DAY = 86_400_000;
+
+function answer(overrides: Partial<SurveyAnswered> = {}): SurveyAnswered {
+  return {
+    type: 'SurveyAnswered',
+    tenant: 'acme',
+    source: 'typeform',
+    deliveryId: 'evt-1',
+    occurredAt: '2026-11-23T09:59:00Z',
+    receivedAt: '2026-11-23T09:59:01Z',
+    responseId: 'r-1',
+    answeredAt: '2026-11-23T09:59:00Z',
+    kind: 'nps',
+    score: 3,
+    scale: 10,
+    comment: 'Waited <b>three</b> days.\nStill broken.',
+    respondent: { email: 'ada@example.com', handles: [] },
+    ticketId: '35436',
+    ...overrides,
+  };
+}
+
+function ticketCreated(id: string): TicketCreated {
+  return {
+    type: 'TicketCreated',
+    tenant: 'acme',
+    source: 'zendesk',
+    deliveryId: `d-${id}`,
+    occurredAt: NOW.toISOString(),
+    receivedAt: NOW.toISOString(),
+    ticket: { id, priority: 'normal', tags: [], updatedStamp: 'stamp-new' },
+    requester: { email: 'ada@example.com', handles: [] },
+  };
+}
+
+describe('processing a survey answer', () => {
+  let helpdesk: InMemoryHelpdesk;
+  let customers: InMemoryCustomerStore;
+  let decisions: InMemoryDecisionLog;
+  let surveys: InMemorySurveyAnswers;
+  let clock: FixedClock;
+  let policyInput: PolicyInput;
+  let deps: ProcessEventDeps;
+
+  beforeEach(() => {
+    helpdesk = new InMemoryHelpdesk();
+    helpdesk.addTicket({ id: '35436', priority: 'normal', tags: ['printer'], updatedStamp: 'stamp-0' });
+    const hasherFor = (tenant: string) => new TestHasher(tenant);
+    customers = new InMemoryCustomerStore(hasherFor);
+    decisions = new InMemoryDecisionLog();
+    surveys = new InMemorySurveyAnswers();
+    clock = new FixedClock(NOW);
+    policyInput = {};
+    deps = {
+      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse(policyInput), helpdesk: { kind: 'zendesk' } } : undefined),
+      helpdeskFor: async () => helpdesk,
+      customers,
+      hasherFor,
+      decisions,
+      clock,
+      logger: { warn: () => {} },
+      surveyAnswers: surveys,
+      answerIndex: surveys,
+    };
+  });
+
+  async function seedCustomer(score: number | undefined, extra: { optedOut?: boolean } = {}): Promise<void> {
+    const hasher = new TestHasher('acme');
+    const identity = { kind: 'email' as const, value: 'ada@example.com' };
+    await customers.saveCustomer(
+      {
+        tenant: 'acme',
+        customerKey: hasher.hash(identity),
+        identities: { helpdeskUserIds: [], emailHashes: [hasher.hash(identity)], handles: [] },
+        optedOut: extra.optedOut ?? false,
+        ...(score === undefined
+          ? {}
+          : {
+              score: {
+                value: score,
+                source: 'import',
+                modelVersion: 'import-1',
+                scoredAt: NOW.toISOString(),
+                refreshAfter: new Date(NOW.getTime() + 7 * DAY).toISOString(),
+                components: {},
+                inputs: {},
+                explanation: `Imported score ${score}.`,
+              },
+            }),
+        createdAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
+      },
+      [identity],
+    );
+  }
+
+  const ticket = () => helpdesk.tickets.get('35436');
+  const profile = () => [...customers.profiles.values()][0];
+
+  it('gives a detractor answer about a known ticket the detractor tag, the uplift and a note quoting the comment as plain text', async () => {
+    await seedCustomer(64);
+
+    const outcome = await processEvent(answer(), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(ticket()?.priority).toBe('high');
+    expect(ticket()?.tags).toEqual(['printer', 'nps_detractor']);
+    expect(ticket()?.notes).toHaveLength(1);
+    expect(ticket()?.notes[0]).toContain('Customer\'s comment: "Waited <b>three</b> days. Still broken."');
+    expect(ticket()?.notes[0]).toContain('Recent NPS: detractor (3/10');
+    expect(ticket()?.notes[0]).not.toContain('influence_high');
+  });
+
+  it('stores the answer with its comment and indexes it with the tier, and keeps it as the latest NPS answer', async () => {
+    await seedCustomer(64);
+
+    await processEvent(answer({ ticketId: undefined }), deps);
+
+    expect([...surveys.records.values()]).toMatchObject([{ responseId: 'r-1', score: 3, comment: 'Waited <b>three</b> days.\nStill broken.' }]);
+    expect([...surveys.indexed.values()]).toEqual([
+      { tenant: 'acme', responseId: 'r-1', source: 'typeform', answeredAt: '2026-11-23T09:59:00Z', kind: 'nps', score: 3, scale: 10, tier: 'high' },
+    ]);
+    expect(profile()?.latestNps).toEqual({ score: 3, category: 'detractor', answeredAt: '2026-11-23T09:59:00Z', responseId: 'r-1' });
+  });
+
+  it('never writes twice for one answer: the updated answer is stored again but not written', async () => {
+    await seedCustomer(64);
+    await processEvent(answer({ comment: undefined }), deps);
+
+    const second = await processEvent(answer({ deliveryId: 'evt-2', comment: 'added later' }), deps);
+
+    expect(second.status).toBe('duplicate');
+    expect(ticket()?.notes).toHaveLength(1);
+    expect(surveys.records.size).toBe(1);
+    expect([...surveys.records.values()][0]?.comment).toBe('added later');
+  });
+
+  it('never raises past the cap over the ticket decision and the survey decision together', async () => {
+    await seedCustomer(64);
+    await processEvent(ticketCreated('35436'), { ...deps, tenant: () => ({ id: 'acme', policy: PolicySchema.parse({}), helpdesk: { kind: 'zendesk' } }) });
+    helpdesk.touch('35436', {});
+    expect(ticket()?.priority).toBe('high');
+
+    await processEvent(answer(), deps);
+
+    expect(ticket()?.priority).toBe('high');
+    expect(ticket()?.tags).toContain('nps_detractor');
+    expect(ticket()?.notes).toHaveLength(2);
+  });
+
+  it('never lowers a priority a person raised', async () => {
+    await seedCustomer(64);
+    helpdesk.touch('35436', { priority: 'urgent' });
+
+    await processEvent(answer(), deps);
+
+    expect(ticket()?.priority).toBe('urgent');
+  });
+
+  it('lets a detractor answer with no ticket count on the next ticket within the window, not after', async () => {
+    await seedCustomer(64);
+    await processEvent(answer({ ticketId: undefined, score: 2 }), deps);
+    helpdesk.addTicket({ id: '2', priority: 'normal', tags: [], updatedStamp: 'stamp-new' });
+    helpdesk.addTicket({ id: '3', priority: 'normal', tags: [], updatedStamp: 'stamp-new' });
+
+    await processEvent(ticketCreated('2'), deps);
+    clock.advance(31 * DAY);
+    await processEvent(ticketCreated('3'), deps);
+
+    expect(helpdesk.tickets.get('2')?.tags).toEqual(expect.arrayContaining(['nps_detractor', 'influence_high']));
+    expect(helpdesk.tickets.get('3')?.tags).not.toContain('nps_detractor');
+  });
+
+  it('gives a promoter in a high tier an advocacy tag and no priority change', async () => {
+    await seedCustomer(64);
+
+    await processEvent(answer({ score: 10, comment: 'Great!' }), deps);
+
+    expect(ticket()?.priority).toBe('normal');
+    expect(ticket()?.tags).toEqual(['printer', 'nps_promoter', 'influence_advocate']);
+  });
+
+  it('stores an opted-out customer\'s answer for NPS but never uses it', async () => {
+    await seedCustomer(90, { optedOut: true });
+
+    const outcome = await processEvent(answer(), deps);
+
+    expect(outcome.status).toBe('recorded');
+    expect(ticket()?.notes).toHaveLength(0);
+    expect(profile()?.latestNps).toBeUndefined();
+    expect([...surveys.indexed.values()][0]?.tier).toBe('none');
+  });
+
+  it('records and writes nothing in shadow mode', async () => {
+    await seedCustomer(64);
+    policyInput = { mode: 'shadow' };
+
+    const outcome = await processEvent(answer(), deps);
+
+    expect(outcome.status).toBe('shadow');
+    expect(ticket()?.notes).toHaveLength(0);
+  });
+
+  it('records a CSAT answer without deciding on its ticket', async () => {
+    await seedCustomer(64);
+
+    const outcome = await processEvent(answer({ kind: 'csat', score: 1, scale: 2, responseId: 'ticket-35436' }), deps);
+
+    expect(outcome.status).toBe('recorded');
+    expect(ticket()?.notes).toHaveLength(0);
+    expect(profile()?.latestNps).toBeUndefined();
+  });
+
+  it('keeps the newest NPS answer on the profile when an older one arrives late', async () => {
+    await seedCustomer(64);
+    await processEvent(answer({ ticketId: undefined, responseId: 'r-new', score: 9, answeredAt: '2026-11-23T09:00:00Z' }), deps);
+
+    await processEvent(answer({ ticketId: undefined, responseId: 'r-old', score: 2, answeredAt: '2026-11-20T09:00:00Z' }), deps);
+
+    expect(profile()?.latestNps?.responseId).toBe('r-new');
+    expect(surveys.indexed.size).toBe(2);
+  });
+
+  it('compares answer times as instants, whatever their ISO form', async () => {
+    await seedCustomer(64);
+    await processEvent(answer({ ticketId: undefined, responseId: 'r-first', score: 9, answeredAt: '2026-11-23T09:00:00Z' }), deps);
+
+    await processEvent(answer({ ticketId: undefined, responseId: 'r-later', score: 2, answeredAt: '2026-11-23T09:00:00.500Z' }), deps);
+
+    expect(profile()?.latestNps?.responseId).toBe('r-later');
+  });
+
+  it('creates the profile of a respondent not seen before', async () => {
+    const outcome = await processEvent(answer({ ticketId: undefined, respondent: { email: 'grace@example.com', handles: [] } }), deps);
+
+    expect(outcome).toMatchObject({ status: 'recorded' });
+    expect(profile()?.latestNps?.category).toBe('detractor');
+    expect([...surveys.indexed.values()][0]?.tier).toBe('none');
+  });
+
+  it('records an unsubscribe on the profile once per survey tool', async () => {
+    await seedCustomer(64);
+    const unsubscribe = { type: 'SurveyUnsubscribed' as const, tenant: 'acme', source: 'delighted', deliveryId: 'u-1', occurredAt: '2026-11-22T00:00:00Z', receivedAt: NOW.toISOString(), respondent: { email: 'ada@example.com', handles: [] } };
+
+    await processEvent(unsubscribe, deps);
+    await processEvent({ ...unsubscribe, deliveryId: 'u-2', occurredAt: '2026-11-23T00:00:00Z' }, deps);
+
+    expect(profile()?.surveyUnsubscribes).toEqual([{ source: 'delighted', at: '2026-11-22T00:00:00Z' }]);
+  });
+});
