@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';

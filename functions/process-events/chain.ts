@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RateLimitedError } from '../../shared/domain/errors.js';
 import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/events.js';
 import { type RetryPolicy, retryDelaySeconds } from '../../shared/domain/retry.js';

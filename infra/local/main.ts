@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { DEMOS } from './sandbox/demos.js';

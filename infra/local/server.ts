@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DecisionLog } from '../../shared/domain/ports.js';
 import type { InProcessQueue } from './in-process-queue.js';
 import { localContext, toApiGatewayEvent } from './lambda-shapes.js';

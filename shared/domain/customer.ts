@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdentityHasher } from './ports.js';
 import { type SocialHandle, SocialHandleSchema } from './events.js';
 import { NpsCategorySchema } from './nps.js';

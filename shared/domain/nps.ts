@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** NPS categories: promoters 9-10, passives 7-8, detractors 0-6. */
 export const NpsCategorySchema = z.enum(['promoter', 'passive', 'detractor']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NpsCategorySchema } from './nps.js';
 import { PrioritySchema } from './priority.js';
 import { FreshnessSchema } from './score.js';

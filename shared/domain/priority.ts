@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Ticket priorities, lowest first; every helpdesk's scale is mapped onto these four. */
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidPayloadError } from './errors.js';
 import type { InfluenceScore, ScoreSource } from './score.js';
 import { type Tier, tierForScore } from './tiers.js';

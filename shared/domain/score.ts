@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a score came from. */
 export const ScoreSourceSchema = z.enum(['import', 'helpdesk-metrics', 'http', 'override']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Influence tiers, from no influence signal to the top of the scale. */
 export const TIERS = ['none', 'standard', 'notable', 'high', 'top'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerProfile, ManualOverride } from '../domain/customer.js';
 import { InvalidPayloadError } from '../domain/errors.js';
 import { type CustomerAdminDeps, type CustomerRef, rewriteCustomers } from './opt-out.js';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 
 // The one test file that bundles for real (esbuild, locally): every other infra test skips it.

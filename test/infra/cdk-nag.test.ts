@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addInfluenceRouter } from '../../infra/stacks/influence-router.js';
 import { buildApp, synthesize } from './synth-fixture.js';
 

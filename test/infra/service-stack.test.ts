@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CUSTOM_METRICS } from '../../infra/constructs/service-metrics.js';
 import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 

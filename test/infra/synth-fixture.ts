@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPO_ROOT } from '../../infra/constructs/service-function.js';
 import { addInfluenceRouter, type InfluenceRouter } from '../../infra/stacks/influence-router.js';
 

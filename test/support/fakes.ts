@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import { normaliseIdentity } from '../../shared/domain/customer.js';
 import { ConflictError, PermanentHelpdeskError, TicketNotFoundError } from '../../shared/domain/errors.js';

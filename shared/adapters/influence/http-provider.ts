@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock, RateLimiter, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { computeReachScore, ReachInputsSchema, toInfluenceScore } from '../../domain/score-model.js';

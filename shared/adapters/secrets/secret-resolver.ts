@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../../domain/errors.js';
 import type { SecretRef } from '../config/tenants.js';
 

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
 import { NpsCategorySchema } from '../../domain/nps.js';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../domain/customer.js';
 import type { CustomerRecords, DecisionRecord, ErasureReport, HeldAlias, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, mapConcurrent, queryPartition } from './batch.js';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CustomerProfile, CustomerProfileSchema } from '../../domain/customer.js';
 import type { DueProfile, ScoreRefreshStore, ScoreWriteOutcome } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';

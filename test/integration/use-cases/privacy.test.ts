@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runCustomerCommand } from '../../../infra/local/customers.js';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { headerValue, parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { TicketCreatedSchema } from '../../../domain/events.js';

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { headerValue } from '../../http/payload.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthenticationError, ConfigurationError } from '../../../domain/errors.js';
 
 /** Header carrying the base64 HMAC-SHA256 of timestamp + body. */

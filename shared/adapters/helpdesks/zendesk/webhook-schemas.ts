@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The `type` of the event-subscribed webhook body for a new ticket. */
 export const ZENDESK_TICKET_CREATED_EVENT_TYPE = 'zen:event-type:ticket.created';

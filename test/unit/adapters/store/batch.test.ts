@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchGetAll, batchWriteAll, chunk, mapConcurrent } from '../../../../shared/adapters/store/batch.js';
 import { createDocumentClient } from '../../../../shared/adapters/store/dynamo-client.js';
 import { UnprocessedItemsError } from '../../../../shared/adapters/store/errors.js';
