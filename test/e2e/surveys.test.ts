@@ -4,6 +4,7 @@ import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-inde
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import type { SignedDelivery } from '../../infra/local/sandbox/demo.js';
 import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/local/sandbox/survey-deliveries.js';
+import { runSendSurvey } from '../../infra/local/send-survey.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -44,7 +45,7 @@ async function post(source: string, delivery: SignedDelivery): Promise<Response>
 async function send(source: string, answer: SampleAnswer): Promise<Response> {
   const sample = SURVEY_SAMPLES[source];
   if (!sample) throw new Error(`no sample for ${source}`);
-  const response = await post(source, sample(answer));
+  const response = await post(source, sample.deliver(answer));
   await stack.queue.drained();
   return response;
 }
@@ -79,7 +80,7 @@ describe.each([
   it('are refused with 401 when the signature is wrong, and nothing is enqueued', async () => {
     const sample = SURVEY_SAMPLES[source];
     if (!sample) throw new Error('no sample');
-    const delivery = sample({ responseId: 'r-bad', score: goodScore, email: PEOPLE.ada.email, ticketId: '1' });
+    const delivery = sample.deliver({ responseId: 'r-bad', score: goodScore, email: PEOPLE.ada.email, ticketId: '1' });
     const tampered = { ...delivery, body: delivery.body.replace(String(goodScore), '0') };
 
     const response = await post(source, tampered);
@@ -93,7 +94,7 @@ describe.each([
     if (!sample) throw new Error('no sample');
     // Correctly signed, but a score off every scale (or, for Zendesk's ratings, a ticket id that is not one).
     const answer = source === 'zendesk-csat' ? { score: 1, ticketId: 'not-a-ticket' } : { score: 11, ticketId: '1' };
-    const response = await post(source, sample({ responseId: 'r-malformed', email: PEOPLE.ada.email, ...answer }));
+    const response = await post(source, sample.deliver({ responseId: 'r-malformed', email: PEOPLE.ada.email, ...answer }));
 
     expect(response.status).toBe(400);
     expect(stack.queue.pending()).toHaveLength(0);
@@ -111,6 +112,24 @@ describe.each([
     expect(await indexed(responseId)).toHaveLength(1);
     // Grace has no score: a detractor gets the tag and the note, no uplift, and only once.
     expect(internalNotes(ticketId).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('npm run send-survey', () => {
+  it('sends an answer as the tool would and says what it did; bad arguments exit 2 naming the option', async () => {
+    const ticketId = newTicket(1001);
+    const lines: string[] = [];
+    const output = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+
+    const code = await runSendSurvey(['--source', 'delighted', '--score', '3', '--ticket', ticketId, '--url', stack.url], {}, output);
+    await stack.queue.drained();
+    const bad = await runSendSurvey(['--source', 'nope', '--score', '3'], {}, output);
+
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/-> 202 /);
+    expect(zendeskTicket(ticketId)?.tags).toContain('nps_detractor');
+    expect(bad).toBe(2);
+    expect(lines.at(-1)).toContain('--source must be one of typeform, delighted, zendesk-csat, generic-survey');
   });
 });
 

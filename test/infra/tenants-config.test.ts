@@ -33,6 +33,8 @@ describe('the example tenants file', () => {
     const tenants = loadDeploymentTenants(DEFAULT_TENANTS_FILE, REPO_ROOT);
     expect(tenants.path).toBe(join(REPO_ROOT, 'infra/config/tenants.json'));
     expect(tenants.ingestSecretIds).toEqual([
+      'influence-router/acme/typeform-webhook',
+      'influence-router/acme/zendesk-csat-webhook',
       'influence-router/acme/zendesk-webhook',
       'influence-router/globex/zendesk-webhook',
       'influence-router/initech/freshdesk-webhook',

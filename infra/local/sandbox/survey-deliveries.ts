@@ -160,10 +160,23 @@ export function genericSurveyDelivery(answer: SampleAnswer, secret: string = SUR
   };
 }
 
+/** How one survey source of the demo tenant sends an answer. */
+export interface SurveySample {
+  /** What its score means, for a command's help. */
+  scores: string;
+  deliver(answer: SampleAnswer): SignedDelivery;
+  /** The response id the tool would use when none is given (Zendesk keeps one rating per ticket). */
+  responseIdFor?(ticketId: string | undefined): string | undefined;
+}
+
 /** How each survey source of the demo tenant sends an answer, by source name. */
-export const SURVEY_SAMPLES: Readonly<Record<string, (answer: SampleAnswer) => SignedDelivery>> = {
-  typeform: (answer) => typeformDelivery(answer),
-  delighted: (answer) => delightedDelivery(answer),
-  'zendesk-csat': (answer) => zendeskSatisfactionDelivery(answer),
-  'generic-survey': (answer) => genericSurveyDelivery(answer),
+export const SURVEY_SAMPLES: Readonly<Record<string, SurveySample>> = {
+  typeform: { scores: '0-10 (NPS)', deliver: (answer) => typeformDelivery(answer) },
+  delighted: { scores: '0-10 (NPS)', deliver: (answer) => delightedDelivery(answer) },
+  'zendesk-csat': {
+    scores: '1 (bad) or 2 (good)',
+    deliver: (answer) => zendeskSatisfactionDelivery(answer),
+    responseIdFor: (ticketId) => (ticketId ? `ticket-${ticketId}` : undefined),
+  },
+  'generic-survey': { scores: '0-10 (NPS)', deliver: (answer) => genericSurveyDelivery(answer) },
 };
