@@ -7,6 +7,7 @@ import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-l
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/observability/metric-names.js';
+import { BUNDLING } from './bundling.js';
 
 /** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,12 +17,6 @@ export const BUNDLED_TENANTS_FILE = 'tenants.json';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
-/**
- * esbuild emits ESM, but some dependencies are CommonJS and call `require`; this gives them one.
- * The alias avoids clashing with any `createRequire` import in the bundled code.
- */
-const CJS_REQUIRE_BANNER =
-  "import { createRequire as __influenceRouterCreateRequire } from 'node:module'; const require = __influenceRouterCreateRequire(import.meta.url);";
 
 /** Props of a ServiceFunction: what differs between the functions. */
 export interface ServiceFunctionProps {
@@ -111,17 +106,18 @@ export class ServiceFunction extends Construct implements IGrantable {
         TENANTS_FILE: BUNDLED_TENANTS_FILE,
         ...props.environment,
       },
+      // The settings of infra/constructs/bundling.ts, which the benchmark bundles with too.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // Error classes name themselves from `new.target.name`; mangled names would hide them in logs.
-        keepNames: true,
-        sourceMap: true,
+        target: BUNDLING.target,
+        mainFields: [...BUNDLING.mainFields],
+        minify: BUNDLING.minify,
+        keepNames: BUNDLING.keepNames,
+        sourceMap: BUNDLING.sourcemap,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        banner: CJS_REQUIRE_BANNER,
+        sourcesContent: BUNDLING.sourcesContent,
+        banner: BUNDLING.banner,
+        externalModules: [...BUNDLING.external],
         logLevel: LogLevel.WARNING,
         commandHooks: {
           beforeBundling: () => [],

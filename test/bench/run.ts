@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { benchBundles } from './bundles.bench.js';
 import { benchEndToEnd } from './end-to-end.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIngest } from './ingest.bench.js';
@@ -12,6 +13,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const only = process.argv[2];
 const db = await startDynamoDbLocal();
 const benches: Record<string, () => Promise<string[]>> = {
+  bundles: () => benchBundles(15),
   ingest: () => benchIngest(),
   e2e: () => benchEndToEnd(300, db.endpoint),
   import: () => benchImport(db.endpoint),

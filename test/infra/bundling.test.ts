@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { MAX_BUNDLE_BYTES } from '../../infra/constructs/bundling.js';
 import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 
 // The one test file that bundles for real (esbuild, locally): every other infra test skips it.
@@ -29,6 +30,10 @@ describe.each(['ingest', 'process', 'refresh'] as const)('the %s bundle', (name)
     expect(statSync(join(bundleDir(name), 'index.mjs.map')).size).toBeGreaterThan(0);
     // Minified: long lines, where unminified output averages well under 100 characters.
     expect(code.length / code.split('\n').length).toBeGreaterThan(500);
+  });
+
+  it(`stays within the ${MAX_BUNDLE_BYTES / 1024} KB budget`, () => {
+    expect(statSync(join(bundleDir(name), 'index.mjs')).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
   });
 
   it('ships the validated tenants file next to the handler', () => {

@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
@@ -22,7 +21,6 @@ export function createTelemetry(functionName: string): Telemetry {
   const logger = new Logger({
     serviceName: SERVICE_NAME,
     persistentKeys: { function: functionName },
-    correlationIdSearchFn: search,
   });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   return { logger, metrics };

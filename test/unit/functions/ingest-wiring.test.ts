@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createIngestHandler } from '../../../functions/ingest-webhook/chain.js';
+import { localContext, toApiGatewayEvent } from '../../../infra/local/lambda-shapes.js';
 import { wireIngestDeps } from '../../../functions/ingest-webhook/wiring.js';
 import { TenantDirectory } from '../../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
@@ -52,5 +54,35 @@ describe('wireIngestDeps', () => {
     const deps = depsWith([{ env: 'GONE' }], {});
 
     await expect(deps.sourceFor('acme', 'zendesk')?.secrets()).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
+
+describe('the ingest handler', () => {
+  it('logs with the API Gateway request id as the correlation id', async () => {
+    const deps = depsWith([{ env: 'CURRENT' }], { CURRENT: 'c' });
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const event = toApiGatewayEvent({
+      method: 'POST',
+      url: '/webhooks/acme/zendesk',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{}'),
+      routeKey: 'POST /webhooks/{tenant}/{source}',
+      pathParameters: { tenant: 'acme', source: 'zendesk' },
+      sourceIp: '127.0.0.1',
+    });
+    event.requestContext.requestId = 'req-test-123';
+
+    try {
+      // Unsigned, so it is refused (401): the refusal is logged, with the correlation id.
+      await createIngestHandler(deps)(event, localContext('ingest-webhook'));
+    } finally {
+      write.mockRestore();
+    }
+
+    expect(lines.join('')).toMatch(/"correlation_id":\s*"req-test-123"/);
   });
 });
