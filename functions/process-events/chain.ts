@@ -65,7 +65,10 @@ function summarise(event: HelpdeskEvent, outcome: EventOutcome): ProcessedSummar
 export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   const { logger, metrics } = deps.telemetry;
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: '[tenant, source, deliveryId]',
+    // The delivery id alone is not enough: some senders' ids come from unsigned headers, so two
+    // deliveries about different tickets (or answers) may share one. With what the event is about
+    // in the key, each is processed; a true duplicate still finds its record.
+    eventKeyJmesPath: '[tenant, source, deliveryId, type, ticket.id, responseId]',
     expiresAfterSeconds: deps.idempotencyTtlSeconds,
     throwOnNoIdempotencyKey: true,
   });

@@ -17,6 +17,8 @@ export interface LocalServerOptions {
   decisions: DecisionLog;
   /** API Gateway HTTP API's own payload limit; the function applies the product's smaller one. */
   maxRequestBytes?: number;
+  /** How long a request may take to arrive whole (default 10 s; API Gateway's own is 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /** A running local server. */
@@ -40,6 +42,32 @@ const QueuedEventSummarySchema = z
   .loose();
 
 class BodyTooLarge extends Error {}
+
+/** A path segment that is not valid percent-encoding: the client's mistake, answered 400. */
+class BadPath extends Error {}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadPath(`path segment "${segment.slice(0, 40)}" is not valid percent-encoding`);
+  }
+}
+
+/**
+ * Whether a state-changing admin request may come from this browser page: never from another
+ * site (Sec-Fetch-Site, or an Origin that is not this server's), so a web page the user has open
+ * cannot replay the dead-letter queue.
+ */
+function sameOriginAdmin(request: IncomingMessage, serverOrigins: readonly string[]): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = request.headers.origin;
+  return origin === undefined || serverOrigins.includes(origin);
+}
+
+/** How long a request may take to arrive whole; a body shorter than its Content-Length is cut off then. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -80,9 +108,12 @@ function summarise(body: string): Record<string, unknown> {
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const limit = options.maxRequestBytes ?? 10 * 1024 * 1024;
-  const server = createServer((request, response) => {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks request timeouts only every `connectionsCheckingInterval` (30 s by default).
+  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) }, (request, response) => {
     void route(request, response).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) return send(response, 413, { error: 'payload_too_large' });
+      if (error instanceof BadPath) return send(response, 400, { error: 'bad_request', message: error.message });
       console.error('local server error', error instanceof Error ? error.message : error);
       if (!response.headersSent) send(response, 500, { error: 'internal_error' });
     });
@@ -102,7 +133,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         headers: request.headers,
         body,
         routeKey: 'POST /webhooks/{tenant}/{source}',
-        pathParameters: { tenant: decodeURIComponent(tenant), source: decodeURIComponent(source) },
+        pathParameters: { tenant: decodeSegment(tenant), source: decodeSegment(source) },
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
       });
       const result = await options.ingest(event, localContext('ingest-webhook'));
@@ -123,24 +154,31 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       });
     }
     if (method === 'POST' && url.pathname === '/admin/dlq/replay') {
+      if (!sameOriginAdmin(request, serverOrigins)) return send(response, 403, { error: 'forbidden', message: 'admin actions are refused from another site' });
       const ids = url.searchParams.getAll('messageId');
       return send(response, 200, { replayed: options.queue.replayDeadLetters(ids.length > 0 ? ids : undefined) });
     }
     const decisions = DECISIONS_PATH.exec(url.pathname);
     if (method === 'GET' && decisions) {
       const [, tenant = '', ticketId = ''] = decisions;
-      return send(response, 200, { decisions: await options.decisions.listForTicket(decodeURIComponent(tenant), decodeURIComponent(ticketId)) });
+      return send(response, 200, { decisions: await options.decisions.listForTicket(decodeSegment(tenant), decodeSegment(ticketId)) });
     }
     return send(response, 404, { error: 'not_found' });
   }
 
+  let serverOrigins: string[] = [];
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  serverOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

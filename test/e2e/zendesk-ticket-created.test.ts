@@ -138,6 +138,19 @@ describe('duplicates and concurrency', () => {
     expect(putsTo(ticket.id)).toHaveLength(1);
   });
 
+  it('decides both of two deliveries that share an event id but are about different tickets', async () => {
+    const first = newTicket();
+    const second = newTicket();
+    const eventId = randomUUID();
+
+    await deliver(first, { eventId });
+    await deliver(second, { eventId });
+    await stack.queue.drained();
+
+    expect(internalNotes(first.id)).toHaveLength(1);
+    expect(internalNotes(second.id)).toHaveLength(1);
+  });
+
   it('applies two different deliveries about the same new ticket once', async () => {
     const ticket = newTicket();
 

@@ -6,11 +6,12 @@ export const ZENDESK_TICKET_CREATED_EVENT_TYPE = 'zen:event-type:ticket.created'
 /** The `event` value of the trigger body we document. */
 export const ZENDESK_TRIGGER_TICKET_CREATED_EVENT = 'ticket_created';
 
-const ID_MESSAGE = 'must be a Zendesk id: digits, as a string or a number';
+const ID_MESSAGE = 'must be a Zendesk id: 1 to 20 digits, as a string or a number';
 
 // Event payloads send ids as strings ("35436"); REST-shaped copies send numbers. Both become strings.
 const ZendeskIdSchema = z
-  .union([z.string().regex(/^\d+$/, ID_MESSAGE), z.int().nonnegative(ID_MESSAGE)], { error: ID_MESSAGE })
+  // At most 20 digits, as the REST client accepts: an id the API would refuse is refused here, at ingest.
+  .union([z.string().regex(/^\d{1,20}$/, ID_MESSAGE), z.int().nonnegative(ID_MESSAGE)], { error: ID_MESSAGE })
   .transform((id) => String(id));
 
 const RequiredZendeskIdSchema = ZendeskIdSchema.refine((id) => /[1-9]/.test(id), 'must be a Zendesk id other than 0');

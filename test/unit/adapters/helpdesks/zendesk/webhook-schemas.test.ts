@@ -101,6 +101,13 @@ describe('ZendeskTicketCreatedEventSchema', () => {
     expect(parsed.detail.tags).toEqual([]);
   });
 
+  it('refuses a ticket id longer than the 20 digits the API takes, naming the field', () => {
+    const result = ZendeskTicketCreatedEventSchema.safeParse(eventWithDetail({ id: '123456789012345678901' }));
+
+    expect(result.success).toBe(false);
+    expect(issuePaths(result)).toContain('detail.id');
+  });
+
   it('accepts tags sent as one space-separated string', () => {
     // Arrange
     const body = eventWithDetail({ tags: 'vip  order ' });

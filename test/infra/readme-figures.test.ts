@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEAD_LETTER_RETENTION } from '../../infra/constructs/event-queue.js';
+import { REPO_ROOT } from '../../infra/constructs/service-function.js';
+import { PROCESSING } from '../../infra/stacks/service-stack.js';
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+
+describe("the README's deployment figures", () => {
+  it('are the template\'s: visibility timeout, function timeout, attempts and retention', () => {
+    const visibility = PROCESSING.timeout.toSeconds() * 6 + PROCESSING.maxBatchingWindow.toSeconds();
+
+    expect(readme).toContain(`the visibility timeout (${visibility} s)`);
+    expect(readme).toContain(`processor's timeout (${PROCESSING.timeout.toSeconds()} s)`);
+    expect(readme).toContain(`tried ${PROCESSING.maxReceiveCount} times`);
+    expect(readme).toContain(`event queue (messages kept ${PROCESSING.queueRetention.toDays()} days`);
+    expect(readme).toContain(`dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days`);
+  });
+});
