@@ -6,7 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { RateLimitedError } from '../../shared/domain/errors.js';
+import { PermanentHelpdeskError, RateLimitedError } from '../../shared/domain/errors.js';
 import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/events.js';
 import { type RetryPolicy, retryDelaySeconds } from '../../shared/domain/retry.js';
 import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
@@ -99,9 +99,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     if (count >= MAX_RATE_LIMITED_REQUEUES) return false;
     try {
       // The copy keeps the original's attributes (tenant, source, delivery id), for filtering the dead-letter queue.
-      const attributes: Record<string, string> = {};
-      for (const [name, value] of Object.entries(record.messageAttributes)) if (value.stringValue !== undefined) attributes[name] = value.stringValue;
-      await deps.retry.requeue(record.body, delay, { ...attributes, [RATE_LIMITED_COUNT_ATTRIBUTE]: String(count + 1) });
+      await deps.retry.requeue(record.body, delay, { ...attributesOf(record), [RATE_LIMITED_COUNT_ATTRIBUTE]: String(count + 1) });
     } catch (error) {
       logger.error('could not put a rate-limited event back; retrying it as a failure', {
         messageId: record.messageId,
@@ -113,12 +111,38 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     return true;
   };
 
-  const recordHandler = async (record: SQSRecord): Promise<ProcessedSummary | { status: 'requeued' }> => {
+  const attributesOf = (record: SQSRecord): Record<string, string> => {
+    const attributes: Record<string, string> = {};
+    for (const [name, value] of Object.entries(record.messageAttributes)) if (value.stringValue !== undefined) attributes[name] = value.stringValue;
+    return attributes;
+  };
+
+  /** A refusal no retry can mend goes to the dead-letter queue now, with its reason, instead of using up every attempt. */
+  const deadLetterNow = async (record: SQSRecord, error: PermanentHelpdeskError): Promise<boolean> => {
+    try {
+      await deps.retry.deadLetter(record.body, `${error.name} (${error.status}): ${error.message}`, attributesOf(record));
+    } catch (sendError) {
+      logger.error('could not move a refused event to the dead-letter queue; retrying it as a failure', {
+        messageId: record.messageId,
+        error: (sendError as Error).name,
+      });
+      return false;
+    }
+    logger.error('the helpdesk refused the event for good; it is in the dead-letter queue', {
+      messageId: record.messageId,
+      status: error.status,
+      error: { name: error.name, message: error.message },
+    });
+    return true;
+  };
+
+  const recordHandler = async (record: SQSRecord): Promise<ProcessedSummary | { status: 'requeued' | 'dead-lettered' }> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const event = HelpdeskEventSchema.parse(JSON.parse(record.body));
       return await processOnce(event);
     } catch (error) {
+      if (error instanceof PermanentHelpdeskError && (await deadLetterNow(record, error))) return { status: 'dead-lettered' };
       const delay = retryDelaySeconds(error, receiveCount, deps.retryPolicy);
       if (error instanceof RateLimitedError) {
         metrics.addMetric(METRIC.helpdeskRateLimited, MetricUnit.Count, 1);

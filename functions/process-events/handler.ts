@@ -15,6 +15,7 @@ const env = readEnv(
   z.object({
     TABLE_NAME: z.string().min(1),
     QUEUE_URL: z.url(),
+    DEAD_LETTER_QUEUE_URL: z.url(),
     TENANTS_FILE: z.string().min(1).default('tenants.json'),
     IDENTITY_KEY_SECRET_ID: z.string().min(1),
     IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(86_400).default(DEFAULT_IDEMPOTENCY_TTL_SECONDS),
@@ -36,7 +37,7 @@ export const handler = createProcessEventsHandler(
     tableName: env.TABLE_NAME,
     secrets,
     identityKey,
-    retry: new SqsRetryScheduler(new SQSClient({}), env.QUEUE_URL),
+    retry: new SqsRetryScheduler(new SQSClient({}), env.QUEUE_URL, env.DEAD_LETTER_QUEUE_URL),
     telemetry,
     idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
     ...(env.MAX_RECEIVE_COUNT !== undefined ? { maxReceiveCount: env.MAX_RECEIVE_COUNT } : {}),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
+import { DEAD_LETTER_REASON_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import type { HelpdeskEvent } from '../../shared/domain/events.js';
 import type { EventQueue } from '../../shared/domain/ports.js';
 
@@ -96,6 +96,20 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   /** Messages in the dead-letter queue. */
   deadLettered(): (QueuedMessage & { deadLetteredAt: number })[] {
     return this.deadLetters.map((m) => ({ ...m }));
+  }
+
+  /** Moves a message to the dead-letter queue at once, with why, as the SQS adapter does. */
+  async deadLetter(body: string, reason: string, attributes: Readonly<Record<string, string>>): Promise<void> {
+    const now = this.now();
+    this.deadLetters.push({
+      messageId: randomUUID(),
+      body,
+      attributes: { ...attributes, [DEAD_LETTER_REASON_ATTRIBUTE]: reason.slice(0, 500) },
+      receiveCount: 0,
+      sentAt: now,
+      visibleAt: now,
+      deadLetteredAt: now,
+    });
   }
 
   /** Moves dead-lettered messages (all, or the given ids) back to the main queue with a fresh receive count. */

@@ -125,6 +125,7 @@ export class ServiceStack extends Stack {
       environment: {
         TABLE_NAME: table.tableName,
         QUEUE_URL: this.events.queue.queueUrl,
+        DEAD_LETTER_QUEUE_URL: this.events.deadLetterQueue.queueUrl,
         IDENTITY_KEY_SECRET_ID: identityKey.secretArn,
         IDEMPOTENCY_TTL_SECONDS: String(PROCESSING.idempotencyTtl.toSeconds()),
         MAX_RECEIVE_COUNT: String(PROCESSING.maxReceiveCount),
@@ -135,6 +136,8 @@ export class ServiceStack extends Stack {
     grantSecrets(tenants.processSecretIds, this.process);
     // A 429 puts the event back as a new delayed message, so its waits use none of its attempts.
     this.events.queue.grantSendMessages(this.process);
+    // A helpdesk's permanent refusal goes to the dead-letter queue at once, with its reason.
+    this.events.deadLetterQueue.grantSendMessages(this.process);
     // The event source grants receive, delete and ChangeMessageVisibility (used to back off).
     this.process.function.addEventSource(
       new SqsEventSource(this.events.queue, {

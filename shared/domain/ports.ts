@@ -82,7 +82,7 @@ export interface CustomerStore {
 }
 
 /** Status of a recorded decision. */
-export type DecisionStatus = 'pending' | 'applied' | 'shadow' | 'skipped';
+export type DecisionStatus = 'pending' | 'failed' | 'applied' | 'shadow' | 'skipped';
 
 /** The audit record of one decision: what came in, what was decided and why, what was written. */
 export interface DecisionRecord {
@@ -100,6 +100,8 @@ export interface DecisionRecord {
   note: string;
   written?: { priority?: Priority; tags: string[]; groupId?: string; at: string };
   skippedReason?: string;
+  /** Why the helpdesk refused the write for good (status `failed`; the event is in the dead-letter queue). */
+  failedReason?: string;
 }
 
 /** The audit log, which is also the guard that makes a write-back happen once. */

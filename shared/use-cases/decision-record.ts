@@ -33,6 +33,16 @@ export interface RecordBase {
   receivedAt: string;
 }
 
+/**
+ * Whether a decision is settled: applied, recorded in shadow mode, or skipped. A pending one may
+ * have landed partly; a failed one was refused and waits in the dead-letter queue for a replay.
+ *
+ * @example if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous }
+ */
+export function isFinal(status: DecisionRecord['status']): boolean {
+  return status === 'applied' || status === 'shadow' || status === 'skipped';
+}
+
 /** The ports that keep the audit record. */
 export interface RecordDeps {
   decisions: DecisionLog;

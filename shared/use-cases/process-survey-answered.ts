@@ -7,7 +7,7 @@ import { npsCategory } from '../domain/nps.js';
 import { surveyPolicy } from '../domain/policy.js';
 import type { DecisionLog, DecisionRecord, HelpdeskClient, SurveyAnswerIndex, SurveyAnswerStore } from '../domain/ports.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
-import { type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
+import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
 import { landedEarlier, writeDecision } from './write-back.js';
 
 /** Ports for processing a survey answer. */
@@ -134,7 +134,7 @@ async function decideOnTicket(
     receivedAt: event.receivedAt,
   };
   const previous = await deps.decisions.get(event.tenant, base.decisionId);
-  if (previous && previous.status !== 'pending') return { status: 'duplicate', record: previous };
+  if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous };
 
   // The ticket's own decision says what the helpdesk had set before this product raised anything:
   // the survey's uplift counts from there, so the cap holds over both decisions.

@@ -4,7 +4,7 @@ import type { TicketCreated, TicketSnapshot } from '../domain/events.js';
 import { renderNote } from '../domain/note.js';
 import type { DecisionLog, DecisionRecord, HelpdeskClient } from '../domain/ports.js';
 import { type CustomerLookupDeps, loadRequester } from './customer-lookup.js';
-import { type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
+import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
 import { type InlineScoringDeps, scoreInline } from './inline-scoring.js';
 import { landedEarlier, writeDecision } from './write-back.js';
 
@@ -63,7 +63,7 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
 
 async function decideAndWrite(event: TicketCreated, tenant: TenantView, base: RecordBase, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
   const previous = await deps.decisions.get(event.tenant, base.decisionId);
-  if (previous && previous.status !== 'pending') return { status: 'duplicate', record: previous };
+  if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous };
 
   const helpdesk = await deps.helpdeskFor(event.tenant);
   const landed = await landedEarlier(previous, helpdesk, event.ticket.id, deps);
@@ -74,11 +74,11 @@ async function decideAndWrite(event: TicketCreated, tenant: TenantView, base: Re
   // The ticket as created. Deciding on the ticket as it is later is safe because our own earlier
   // write is recognised by its note marker before any re-decision.
   const original: TicketSnapshot = event.ticket.updatedStamp ? event.ticket : await helpdesk.getTicket(event.ticket.id);
-  // A pending record whose note is missing may still have landed its other changes (helpdesks
-  // that write the note as a separate, last request): decide from the priority that attempt
-  // started from, so a raise it made is never raised again.
+  // A pending (or failed) record whose note is missing may still have landed its other changes
+  // (helpdesks that write the note as a separate, last request): decide from the priority that
+  // attempt started from, so a raise it made is never raised again.
   const startedFrom = (ticket: TicketSnapshot): TicketSnapshot => {
-    if (previous?.status !== 'pending') return ticket;
+    if (!previous || isFinal(previous.status)) return ticket;
     const { priority: _current, ...rest } = ticket;
     const baseline = previous.decision.helpdeskPriority;
     return baseline ? { ...rest, priority: baseline } : rest;

@@ -1,9 +1,9 @@
 import type { Decision } from '../domain/decide.js';
-import { ConflictError, TransientError } from '../domain/errors.js';
+import { ConflictError, PermanentHelpdeskError, TransientError } from '../domain/errors.js';
 import type { TicketSnapshot } from '../domain/events.js';
 import type { DecisionRecord, HelpdeskClient } from '../domain/ports.js';
 import { maxPriority } from '../domain/priority.js';
-import { duplicateOf, markApplied, noteMarker, type ProcessOutcome, type RecordBase, type RecordDeps, reconcile, recordFinal } from './decision-record.js';
+import { duplicateOf, isFinal, markApplied, noteMarker, type ProcessOutcome, type RecordBase, type RecordDeps, reconcile, recordFinal } from './decision-record.js';
 
 /** What a guarded write-back needs besides the audit log. */
 export interface WriteBackDeps extends RecordDeps {
@@ -40,7 +40,7 @@ export async function landedEarlier(
   ticketId: string,
   deps: RecordDeps,
 ): Promise<ProcessOutcome | undefined> {
-  if (previous?.status !== 'pending') return undefined;
+  if (!previous || isFinal(previous.status)) return undefined;
   if (!(await helpdesk.hasInternalNote(ticketId, noteMarker(previous.decisionId)))) return undefined;
   return reconcile(previous, await helpdesk.getTicket(ticketId), deps);
 }
@@ -51,7 +51,8 @@ export async function landedEarlier(
  * the routing hint and the note with the decision's marker, last; records it as applied. Shadow
  * mode and decisions that change nothing are recorded and not written. A conflict re-reads the
  * ticket and decides again, unless our own marker is there (a concurrent delivery wrote it);
- * 429 and transient failures propagate so the queue retries them.
+ * 429 and transient failures propagate so the queue retries them; a permanent refusal is
+ * recorded as failed, with its reason, and propagates to the dead-letter queue.
  *
  * @example return writeDecision({ helpdesk, base, ticket, originalGroupId, decideOn }, deps)
  */
@@ -86,6 +87,10 @@ export async function writeDecision(input: WriteBackInput, deps: WriteBackDeps):
       });
       return markApplied(record, updated, deps);
     } catch (error) {
+      if (error instanceof PermanentHelpdeskError) {
+        // Refused for good: say so in the audit record; the event goes to the dead-letter queue.
+        await deps.decisions.record({ ...record, status: 'failed', failedReason: error.message.slice(0, 500) });
+      }
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= maxRetries) {
         throw new TransientError(`Ticket ${current.id} kept changing during ${maxRetries + 1} guarded updates`, { cause: error });

@@ -227,6 +227,29 @@ describe('helpdesk failures', () => {
     expect(internalNotes(ticket.id)).toHaveLength(1);
   });
 
+  it('sends an event the helpdesk refuses for good to the dead-letter queue at once, the decision marked failed with the reason; a replay applies it', async () => {
+    const ticket = newTicket();
+    stack.sandbox.zendesk.failNext({ status: 403, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
+
+    await deliver(ticket);
+    await stack.queue.drained();
+
+    expect(putsTo(ticket.id).map((r) => r.status)).toEqual([403]);
+    const [dead] = stack.queue.deadLettered();
+    expect(dead?.attributes['deadLetterReason']).toMatch(/PermanentHelpdeskError \(403\)/);
+    const [failed] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
+    expect(failed?.status).toBe('failed');
+    expect(failed?.failedReason).toContain('403');
+
+    await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' });
+    await stack.queue.drained();
+
+    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
+    expect(internalNotes(ticket.id)).toHaveLength(1);
+    const [applied] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
+    expect(applied?.status).toBe('applied');
+  });
+
   it('sends an event that keeps failing with 5xx to the dead-letter queue, and a replay applies it', async () => {
     const ticket = newTicket();
     stack.sandbox.zendesk.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });

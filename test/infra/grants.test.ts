@@ -98,7 +98,11 @@ describe('process function grants', () => {
   it('can change message visibility on the event queue (backoff) and send to it (a 429 puts the event back)', () => {
     const queue = logicalIdOf(synth.router.service.events.queue);
     expect(resourcesFor(statements.process, 'sqs:ChangeMessageVisibility')).toEqual([JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })]);
-    expect(resourcesFor(statements.process, 'sqs:SendMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })]);
+    const deadLetters = logicalIdOf(synth.router.service.events.deadLetterQueue);
+    // The event queue (a 429 puts the event back) and the dead-letter queue (a permanent refusal goes there at once).
+    expect(resourcesFor(statements.process, 'sqs:SendMessage').sort()).toEqual(
+      [JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] }), JSON.stringify({ 'Fn::GetAtt': [deadLetters, 'Arn'] })].sort(),
+    );
   });
 
   it('touches the base table only, no index', () => {

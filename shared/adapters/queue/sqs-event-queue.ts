@@ -42,17 +42,42 @@ export interface RetryScheduler {
    * the helpdesk is healthy but busy, so waiting must not use up the event's attempts.
    */
   requeue(body: string, delaySeconds: number, attributes: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Moves the message to the dead-letter queue now, with why (the `deadLetterReason` attribute):
+   * for failures no retry can mend, such as a helpdesk refusing the write for good.
+   */
+  deadLetter(body: string, reason: string, attributes: Readonly<Record<string, string>>): Promise<void>;
 }
+
+/** The message attribute that says why a message was moved to the dead-letter queue. */
+export const DEAD_LETTER_REASON_ATTRIBUTE = 'deadLetterReason';
 
 /**
  * Sets a failed message's visibility timeout so SQS redelivers it after the delay; the
- * redrive policy moves it to the dead-letter queue after the last attempt.
+ * redrive policy moves it to the dead-letter queue after the last attempt, and a permanent
+ * failure is sent there at once.
  */
 export class SqsRetryScheduler implements RetryScheduler {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
+    private readonly deadLetterQueueUrl: string,
   ) {}
+
+  async deadLetter(body: string, reason: string, attributes: Readonly<Record<string, string>>): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.deadLetterQueueUrl,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries({ ...attributes, [DEAD_LETTER_REASON_ATTRIBUTE]: reason.slice(0, 500) }).map(([name, value]) => [
+            name,
+            { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value },
+          ]),
+        ),
+      }),
+    );
+  }
 
   async delay(receiptHandle: string, seconds: number): Promise<void> {
     await this.client.send(

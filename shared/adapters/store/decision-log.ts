@@ -52,13 +52,14 @@ export const DecisionRecordSchema = z.object({
   customerKey: z.string().min(1).optional(),
   receivedAt: z.string(),
   decidedAt: z.string(),
-  status: z.enum(['pending', 'applied', 'shadow', 'skipped']),
+  status: z.enum(['pending', 'failed', 'applied', 'shadow', 'skipped']),
   decision: DecisionSchema,
   note: z.string(),
   written: z
     .object({ priority: PrioritySchema.optional(), tags: z.array(z.string()), groupId: z.string().optional(), at: z.string() })
     .optional(),
   skippedReason: z.string().optional(),
+  failedReason: z.string().optional(),
 }) satisfies z.ZodType<DecisionRecord>;
 
 /** Statuses after which a decision is never rewritten. */
