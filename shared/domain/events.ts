@@ -60,7 +60,7 @@ export type TicketCreated = z.infer<typeof TicketCreatedSchema>;
 export const SurveyAnsweredSchema = EventBase.extend({
   type: z.literal('SurveyAnswered'),
   /** The survey tool's id of the answer: a created-then-updated answer keeps it, and is one answer. */
-  responseId: z.string().min(1).max(200),
+  responseId: z.string().min(1).max(200).regex(/^[^#]+$/, 'a response id cannot hold #'),
   /** When the answer was first given (not when it was last edited): it places the answer in time. */
   answeredAt: z.iso.datetime({ offset: true }),
   /** `nps`: a 0-10 likelihood to recommend. `csat`: a satisfaction rating from 1 to `scale`. */
@@ -70,8 +70,14 @@ export const SurveyAnsweredSchema = EventBase.extend({
   scale: z.number().int().positive().max(100),
   comment: z.string().max(5000).optional(),
   respondent: RequesterSchema,
-  /** The helpdesk ticket the answer is about, when the survey carried it. */
-  ticketId: z.string().min(1).max(64).optional(),
+  /**
+   * Whether the survey tool vouches for who answered. False where the respondent can change the
+   * identity themselves (Typeform hidden fields in the survey link): the answer then counts for a
+   * customer only when the ticket it names is that customer's.
+   */
+  respondentVerified: z.boolean().default(true),
+  /** The helpdesk ticket the answer is about, when the survey carried it (no colon: decision ids end with it). */
+  ticketId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a ticket id is 1-64 letters, digits or ._-').optional(),
 }).refine((event) => event.score <= event.scale, { message: 'score must not be above the scale', path: ['score'] })
   .refine((event) => event.kind !== 'nps' || (event.scale === 10 && Number.isInteger(event.score)), {
     message: 'an NPS answer is a whole number from 0 to 10',

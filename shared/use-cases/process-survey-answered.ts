@@ -1,4 +1,4 @@
-import { type CustomerProfile, type LatestNps, mergeIdentities, newCustomerProfile } from '../domain/customer.js';
+import { type CustomerProfile, type Identity, type LatestNps, newCustomerProfile } from '../domain/customer.js';
 import { customerTier, decide } from '../domain/decide.js';
 import { ConfigurationError, TicketNotFoundError, UnreadableTicketError } from '../domain/errors.js';
 import type { SurveyAnswered, TicketSnapshot } from '../domain/events.js';
@@ -8,6 +8,7 @@ import { surveyPolicy } from '../domain/policy.js';
 import type { DecisionLog, DecisionRecord, HelpdeskClient, SurveyAnswerIndex, SurveyAnswerStore } from '../domain/ports.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
 import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
+import { ticketCreatedDecisionId } from './process-ticket-created.js';
 import { landedEarlier, writeDecision } from './write-back.js';
 
 /** Ports for processing a survey answer. */
@@ -35,13 +36,20 @@ export function surveyDecisionId(tenant: Pick<TenantView, 'helpdesk'>, responseI
 }
 
 /**
- * Stores a survey answer and closes the loop: the answer is upserted by its response id in the
- * customer's partition (with its comment) and in the period index (anonymous, with the
- * customer's tier); an NPS answer becomes the profile's latest when it is the newest, unless the
- * customer opted out (then it counts for NPS only). An NPS answer about a known ticket is decided
- * with the policy's NPS rules (so shadow mode and the guardrails hold, and no influence uplift is
- * applied again) from the priority the helpdesk had set, and written back once with a note that
- * quotes the comment. An answer with no ticket counts on the customer's next ticket.
+ * Stores a survey answer and closes the loop. The answer is upserted by its response id (kept
+ * per source: `<source>:<response id>`) in the customer's partition, with its comment, and in the
+ * period index (anonymous, with the customer's tier); an NPS answer becomes the profile's latest
+ * when it is the newest, unless the customer opted out (then it counts for NPS only).
+ *
+ * Survey answers only ever look customers up: they never merge profiles nor add identities, so
+ * a survey link cannot join someone to another customer's score. An answer whose respondent the
+ * tool cannot vouch for (Typeform hidden fields) counts for a customer only when the ticket it
+ * names was that customer's; otherwise it counts, anonymously, for NPS only.
+ *
+ * An NPS answer about a ticket this product decided for the same customer is decided with the
+ * policy's NPS rules (so shadow mode and the guardrails hold, and no influence uplift is applied
+ * again), from the priority the helpdesk had set, and written back once with a note that quotes
+ * the comment. An answer with no ticket counts on the customer's next ticket.
  *
  * @example await processSurveyAnswered(event, deps)
  */
@@ -49,15 +57,29 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
   const tenant = deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const now = deps.clock.now();
+  const answerId = `${event.source}:${event.responseId}`;
   const answer: LatestNps | undefined =
-    event.kind === 'nps' ? { score: event.score, category: npsCategory(event.score), answeredAt: event.answeredAt, responseId: event.responseId } : undefined;
+    event.kind === 'nps' ? { score: event.score, category: npsCategory(event.score), answeredAt: event.answeredAt, responseId: answerId } : undefined;
 
-  const profile = await recordOnProfile(event, tenant, answer, deps);
+  const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
+  const found = identities.length > 0 ? await deps.customers.findCustomer(event.tenant, identities) : undefined;
+  const created = event.ticketId ? await deps.decisions.get(event.tenant, ticketCreatedDecisionId(tenant, { ticket: { id: event.ticketId } })) : undefined;
+  // The ticket's own decision came from the helpdesk's signed webhook: it says whose ticket it is.
+  const ticketIsTheirs = found !== undefined && created?.customerKey === found.customerKey;
+  const trusted = event.respondentVerified || ticketIsTheirs;
+  if (!trusted) {
+    deps.logger.warn('survey answer not matched to a customer: the respondent is not vouched for and the ticket is not theirs', {
+      tenant: event.tenant,
+      source: event.source,
+    });
+  }
+
+  const profile = trusted ? await recordOnProfile(event, identities, found, answer, deps) : undefined;
   if (profile) {
     await deps.surveyAnswers.saveSurveyAnswer({
       tenant: event.tenant,
       customerKey: profile.customerKey,
-      responseId: event.responseId,
+      responseId: answerId,
       source: event.source,
       kind: event.kind,
       score: event.score,
@@ -69,7 +91,7 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
   }
   await deps.answerIndex.put({
     tenant: event.tenant,
-    responseId: event.responseId,
+    responseId: answerId,
     source: event.source,
     answeredAt: event.answeredAt,
     kind: event.kind,
@@ -78,41 +100,35 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
     tier: customerTier(profile, tenant.policy, now),
   });
 
-  const recorded: SurveyOutcome = { status: 'recorded', responseId: event.responseId, ...(profile ? { customerKey: profile.customerKey } : {}) };
-  // An opted-out customer's answer counts for NPS, never for routing.
-  if (!answer || !event.ticketId || !profile || profile.optedOut) return recorded;
-  return decideOnTicket(event, event.ticketId, tenant, { ...profile, latestNps: answer }, deps);
+  const recorded: SurveyOutcome = { status: 'recorded', responseId: answerId, ...(profile ? { customerKey: profile.customerKey } : {}) };
+  // Only a ticket this product decided for this very customer is written; an opted-out
+  // customer's answer counts for NPS, never for routing.
+  if (!answer || !event.ticketId || !created || !profile || profile.optedOut || created.customerKey !== profile.customerKey) return recorded;
+  return decideOnTicket(event, event.ticketId, tenant, { ...profile, latestNps: answer }, created, deps);
 }
 
-/** Finds (or creates) the respondent's profile and keeps the answer on it when it is their newest NPS answer. */
+/** Keeps the answer on the respondent's profile (created from one identity if there is none) when it is their newest NPS answer. */
 async function recordOnProfile(
   event: SurveyAnswered,
-  tenant: TenantView,
+  identities: Identity[],
+  found: CustomerProfile | undefined,
   answer: LatestNps | undefined,
   deps: ProcessSurveyDeps,
 ): Promise<CustomerProfile | undefined> {
-  const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
   const [first] = identities;
   if (!first) return undefined;
   const now = deps.clock.now();
   const hasher = deps.hasherFor(event.tenant);
-  const find = () => (deps.findOrMergeCustomer ? deps.findOrMergeCustomer(event.tenant, identities) : deps.customers.findCustomer(event.tenant, identities));
+  const newer = (base: CustomerProfile): boolean =>
+    answer !== undefined &&
+    !base.optedOut &&
+    (!base.latestNps || base.latestNps.responseId === answer.responseId || Date.parse(base.latestNps.answeredAt) <= Date.parse(answer.answeredAt));
+  if (found && !newer(found)) return found;
   return writeGuarded(
     deps,
-    await find(),
-    find,
-    (base) => {
-      const newer =
-        answer &&
-        !base.optedOut &&
-        (!base.latestNps || base.latestNps.responseId === answer.responseId || Date.parse(base.latestNps.answeredAt) <= Date.parse(answer.answeredAt));
-      return {
-        ...base,
-        identities: mergeIdentities(base.identities, identities, hasher),
-        ...(newer ? { latestNps: answer } : {}),
-        updatedAt: now.toISOString(),
-      };
-    },
+    found,
+    () => deps.customers.findCustomer(event.tenant, identities),
+    (base) => (newer(base) ? { ...base, latestNps: answer, updatedAt: now.toISOString() } : base),
     () => newCustomerProfile(event.tenant, first, hasher.hash(first), now),
   );
 }
@@ -122,11 +138,12 @@ async function decideOnTicket(
   ticketId: string,
   tenant: TenantView,
   profile: CustomerProfile & { latestNps: LatestNps },
+  created: DecisionRecord,
   deps: ProcessSurveyDeps,
 ): Promise<ProcessOutcome> {
   const base: RecordBase = {
     tenant: event.tenant,
-    decisionId: surveyDecisionId(tenant, event.responseId, profile.latestNps.category, ticketId),
+    decisionId: surveyDecisionId(tenant, profile.latestNps.responseId, profile.latestNps.category, ticketId),
     deliveryId: event.deliveryId,
     source: event.source,
     ticketId,
@@ -137,11 +154,10 @@ async function decideOnTicket(
   if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous };
 
   // The ticket's own decision says what the helpdesk had set before this product raised anything:
-  // the survey's uplift counts from there, so the cap holds over both decisions.
-  const created = await deps.decisions.get(event.tenant, `${tenant.helpdesk.kind}:ticket-created:${ticketId}`);
-  const baseline = created?.decision.helpdeskPriority;
+  // the survey's uplift counts from there, so the cap holds over both decisions (and a retry
+  // after a partial write never raises again).
+  const baseline = created.decision.helpdeskPriority;
   const startedFrom = (ticket: TicketSnapshot): TicketSnapshot => {
-    if (!created) return ticket;
     const { priority: _current, ...rest } = ticket;
     return baseline ? { ...rest, priority: baseline } : rest;
   };
@@ -178,16 +194,16 @@ async function decideOnTicket(
  * The ticket as it is now; for a helpdesk that cannot be read back, what the ticket's own decision
  * wrote (or an empty ticket): the write merges with whatever the receiver holds.
  */
-async function currentTicket(helpdesk: HelpdeskClient, ticketId: string, created: DecisionRecord | undefined): Promise<TicketSnapshot> {
+async function currentTicket(helpdesk: HelpdeskClient, ticketId: string, created: DecisionRecord): Promise<TicketSnapshot> {
   try {
     return await helpdesk.getTicket(ticketId);
   } catch (error) {
     if (!(error instanceof UnreadableTicketError)) throw error;
-    const written = created?.written;
+    const written = created.written;
     return {
       id: ticketId,
       tags: written?.tags ?? [],
-      ...(written?.priority ? { priority: written.priority } : created?.decision.helpdeskPriority ? { priority: created.decision.helpdeskPriority } : {}),
+      ...(written?.priority ? { priority: written.priority } : created.decision.helpdeskPriority ? { priority: created.decision.helpdeskPriority } : {}),
       ...(written?.groupId ? { groupId: written.groupId } : {}),
     };
   }

@@ -25,7 +25,7 @@ export interface ProcessTicketDeps extends CustomerLookupDeps, InlineScoringDeps
  *
  * @example ticketCreatedDecisionId({ helpdesk: { kind: 'zendesk' } }, { ticket }) // 'zendesk:ticket-created:35436'
  */
-export function ticketCreatedDecisionId(tenant: Pick<TenantView, 'helpdesk'>, event: Pick<TicketCreated, 'ticket'>): string {
+export function ticketCreatedDecisionId(tenant: Pick<TenantView, 'helpdesk'>, event: { ticket: { id: string } }): string {
   return `${tenant.helpdesk.kind}:ticket-created:${event.ticket.id}`;
 }
 

@@ -4,6 +4,7 @@ import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-inde
 import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import type { SignedDelivery } from '../../infra/local/sandbox/demo.js';
 import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/local/sandbox/survey-deliveries.js';
+import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 import { runSendSurvey } from '../../infra/local/send-survey.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
@@ -38,6 +39,17 @@ function newTicket(requesterId: number, tags: string[] = ['printer']): string {
   return String(stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags }).id);
 }
 
+/** A ticket whose ticket.created webhook was processed: the router knows whose ticket it is. */
+async function decidedTicket(requesterId: number, tags: string[] = ['printer']): Promise<string> {
+  const id = newTicket(requesterId, tags);
+  const ticket = zendeskTicket(id);
+  if (!ticket) throw new Error('no ticket');
+  const response = await post('zendesk', signedTicketCreated({ ticket, secret: DEMO.signingSecret }));
+  expect(response.status).toBe(202);
+  await stack.queue.drained();
+  return id;
+}
+
 async function post(source: string, delivery: SignedDelivery): Promise<Response> {
   return fetch(`${stack.url}/webhooks/${DEMO.tenant}/${source}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
 }
@@ -67,12 +79,12 @@ describe.each([
 ])('%s answers', (source, goodScore) => {
   it('are accepted, stored once and indexed with the tier', async () => {
     const responseId = `${source}-${randomUUID().slice(0, 8)}`;
-    const ticketId = newTicket(1001);
+    const ticketId = await decidedTicket(1001);
 
     const response = await send(source, { responseId: source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId, score: goodScore, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId });
 
     expect(response.status).toBe(202);
-    const stored = await indexed(source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId);
+    const stored = await indexed(`${source}:${source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId}`);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ source, kind: source === 'zendesk-csat' ? 'csat' : 'nps', score: goodScore, tier: 'high' });
   });
@@ -109,7 +121,7 @@ describe.each([
     await send(source, { ...answer, phase: 'updated', comment: 'Still waiting.' });
     await send(source, { ...answer, phase: 'updated', comment: 'Still waiting.' });
 
-    expect(await indexed(responseId)).toHaveLength(1);
+    expect(await indexed(`${source}:${responseId}`)).toHaveLength(1);
     // Grace has no score: a detractor gets the tag and the note, no uplift, and only once.
     expect(internalNotes(ticketId).length).toBeLessThanOrEqual(1);
   });
@@ -117,7 +129,7 @@ describe.each([
 
 describe('npm run send-survey', () => {
   it('sends an answer as the tool would and says what it did; bad arguments exit 2 naming the option', async () => {
-    const ticketId = newTicket(1001);
+    const ticketId = await decidedTicket(1001);
     const lines: string[] = [];
     const output = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
 
@@ -134,23 +146,38 @@ describe('npm run send-survey', () => {
 });
 
 describe('the NPS closed loop', () => {
-  it('gives a detractor answer about a known ticket the detractor tag, the uplift and a note quoting the comment', async () => {
-    const ticketId = newTicket(1001);
+  it('gives a detractor answer about a known ticket the detractor tag, the uplift within the cap and a note quoting the comment', async () => {
+    const ticketId = await decidedTicket(1001);
+    expect(zendeskTicket(ticketId)?.priority).toBe('high');
+    const tagsBefore = zendeskTicket(ticketId)?.tags ?? [];
 
     await send('typeform', { responseId: `tf-${randomUUID()}`, score: 2, comment: 'Three days, no <answer>.', email: PEOPLE.ada.email, ticketId });
 
     const ticket = zendeskTicket(ticketId);
+    // Raised once over both decisions: the cap counts from the helpdesk's own normal.
     expect(ticket?.priority).toBe('high');
-    expect(ticket?.tags).toEqual(['printer', 'nps_detractor']);
-    expect(internalNotes(ticketId)).toHaveLength(1);
-    expect(internalNotes(ticketId)[0]?.body).toContain('Customer\'s comment: "Three days, no <answer>."');
+    expect(ticket?.tags).toEqual([...tagsBefore, 'nps_detractor']);
+    expect(internalNotes(ticketId)).toHaveLength(2);
+    expect(internalNotes(ticketId)[1]?.body).toContain('Customer\'s comment: "Three days, no <answer>."');
+  });
+
+  it("refuses to act on a Typeform answer whose link names someone else's ticket", async () => {
+    const ticketId = await decidedTicket(1002, ['login']);
+    const before = zendeskTicket(ticketId);
+    const notesBefore = internalNotes(ticketId).length;
+
+    // Grace's ticket, answered through a link edited to carry Ada's email.
+    await send('typeform', { responseId: `tf-${randomUUID()}`, score: 0, comment: 'spoofed', email: PEOPLE.ada.email, ticketId });
+
+    expect(zendeskTicket(ticketId)?.tags).toEqual(before?.tags);
+    expect(internalNotes(ticketId)).toHaveLength(notesBefore);
   });
 
   it('lets a detractor answer with no ticket mark the customer\'s next ticket', async () => {
     // Delighted stamps answers in whole seconds: a second ahead, so it is Ada's newest answer whatever the earlier tests' timing.
     await send('delighted', { responseId: String(Math.floor(Math.random() * 1e9)), score: 4, email: PEOPLE.ada.email, answeredAt: new Date(Date.now() + 1000) });
     const ticketId = newTicket(1001, ['billing']);
-    const delivery = await (await import('../../infra/local/sandbox/zendesk-deliveries.js')).signedTicketCreated({
+    const delivery = signedTicketCreated({
       ticket: zendeskTicket(ticketId) ?? (() => { throw new Error('no ticket'); })(),
       secret: DEMO.signingSecret,
     });
@@ -164,23 +191,26 @@ describe('the NPS closed loop', () => {
   });
 
   it('gives a promoter in a high tier an advocacy tag and no priority change', async () => {
-    const ticketId = newTicket(1001);
+    const ticketId = await decidedTicket(1001);
+    const before = zendeskTicket(ticketId)?.priority;
+    const tagsBefore = zendeskTicket(ticketId)?.tags ?? [];
 
     await send('generic-survey', { responseId: `gs-${randomUUID()}`, score: 10, email: PEOPLE.ada.email, ticketId });
 
-    expect(zendeskTicket(ticketId)?.priority).toBe('normal');
-    expect(zendeskTicket(ticketId)?.tags).toEqual(['printer', 'nps_promoter', 'influence_advocate']);
+    expect(zendeskTicket(ticketId)?.priority).toBe(before);
+    expect(zendeskTicket(ticketId)?.tags).toEqual([...new Set([...tagsBefore, 'nps_promoter', 'influence_advocate'])]);
+    expect(zendeskTicket(ticketId)?.tags).toContain('influence_advocate');
   });
 
   it('stores an opted-out customer\'s answer for NPS and never writes for it', async () => {
-    const ticketId = newTicket(1003);
+    const ticketId = await decidedTicket(1003);
     const responseId = `tf-${randomUUID()}`;
 
     await send('typeform', { responseId, score: 0, comment: 'Terrible', email: PEOPLE.alan.email, ticketId });
 
     expect(zendeskTicket(ticketId)?.priority).toBe('normal');
     expect(internalNotes(ticketId)).toHaveLength(0);
-    expect(await indexed(responseId)).toMatchObject([{ score: 0, tier: 'none' }]);
+    expect(await indexed(`typeform:${responseId}`)).toMatchObject([{ score: 0, tier: 'none' }]);
   });
 
   it('records a Zendesk satisfaction rating whose comment holds a quote', async () => {
@@ -189,6 +219,6 @@ describe('the NPS closed loop', () => {
     const response = await send('zendesk-csat', { responseId: `ticket-${ticketId}`, score: 1, comment: 'He said "soon" twice', email: PEOPLE.grace.email, userId: PEOPLE.grace.userId, ticketId });
 
     expect(response.status).toBe(202);
-    expect(await indexed(`ticket-${ticketId}`)).toMatchObject([{ kind: 'csat', score: 1, scale: 2 }]);
+    expect(await indexed(`zendesk-csat:ticket-${ticketId}`)).toMatchObject([{ kind: 'csat', score: 1, scale: 2 }]);
   });
 });

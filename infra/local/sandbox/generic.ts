@@ -68,8 +68,12 @@ export function createGenericPart(
     return id;
   }
 
+
   function apply(ticket: SandboxGenericTicket, decision: Decision): void {
-    if (decision.priority !== null) ticket.priority = decision.priority;
+    // `priority` is a floor: a receiver raises the ticket to it, and never lowers what a person set.
+    if (decision.priority !== null && (ticket.priority === null || GENERIC_PRIORITIES.indexOf(decision.priority) > GENERIC_PRIORITIES.indexOf(ticket.priority))) {
+      ticket.priority = decision.priority;
+    }
     // Only the added tags count: the full list was computed from an older copy of the ticket and
     // would undo whatever a person changed since.
     ticket.tags = uniqueTags([...ticket.tags, ...decision.added_tags]);

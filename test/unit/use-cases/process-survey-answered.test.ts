@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SurveyAnswered, TicketCreated } from '../../../shared/domain/events.js';
+import { decide } from '../../../shared/domain/decide.js';
 import { PolicySchema, type PolicyInput } from '../../../shared/domain/policy.js';
 import { processEvent, type ProcessEventDeps } from '../../../shared/use-cases/process-event.js';
 import { FixedClock, InMemoryCustomerStore, InMemoryDecisionLog, InMemoryHelpdesk, InMemorySurveyAnswers, TestHasher } from '../../support/fakes.js';
@@ -22,6 +23,7 @@ function answer(overrides: Partial<SurveyAnswered> = {}): SurveyAnswered {
     scale: 10,
     comment: 'Waited <b>three</b> days.\nStill broken.',
     respondent: { email: 'ada@example.com', handles: [] },
+    respondentVerified: true,
     ticketId: '35436',
     ...overrides,
   };
@@ -102,10 +104,30 @@ describe('processing a survey answer', () => {
   }
 
   const ticket = () => helpdesk.tickets.get('35436');
+
+  /** The ticket's own decision, as the ticket path records it: whose ticket it is, and the priority the helpdesk set. */
+  async function seedTicketDecision(ticketId = '35436', email = 'ada@example.com'): Promise<void> {
+    const customerKey = new TestHasher('acme').hash({ kind: 'email', value: email });
+    const decision = decide({ ticket: { id: ticketId, priority: 'normal', tags: [] }, policy: PolicySchema.parse({}), now: NOW });
+    await decisions.record({
+      tenant: 'acme',
+      decisionId: `zendesk:ticket-created:${ticketId}`,
+      deliveryId: `d-${ticketId}`,
+      source: 'zendesk',
+      ticketId,
+      customerKey,
+      receivedAt: NOW.toISOString(),
+      decidedAt: NOW.toISOString(),
+      status: 'skipped',
+      decision,
+      note: 'seeded',
+    });
+  }
   const profile = () => [...customers.profiles.values()][0];
 
   it('gives a detractor answer about a known ticket the detractor tag, the uplift and a note quoting the comment as plain text', async () => {
     await seedCustomer(64);
+    await seedTicketDecision();
 
     const outcome = await processEvent(answer(), deps);
 
@@ -123,15 +145,16 @@ describe('processing a survey answer', () => {
 
     await processEvent(answer({ ticketId: undefined }), deps);
 
-    expect([...surveys.records.values()]).toMatchObject([{ responseId: 'r-1', score: 3, comment: 'Waited <b>three</b> days.\nStill broken.' }]);
+    expect([...surveys.records.values()]).toMatchObject([{ responseId: 'typeform:r-1', score: 3, comment: 'Waited <b>three</b> days.\nStill broken.' }]);
     expect([...surveys.indexed.values()]).toEqual([
-      { tenant: 'acme', responseId: 'r-1', source: 'typeform', answeredAt: '2026-11-23T09:59:00Z', kind: 'nps', score: 3, scale: 10, tier: 'high' },
+      { tenant: 'acme', responseId: 'typeform:r-1', source: 'typeform', answeredAt: '2026-11-23T09:59:00Z', kind: 'nps', score: 3, scale: 10, tier: 'high' },
     ]);
-    expect(profile()?.latestNps).toEqual({ score: 3, category: 'detractor', answeredAt: '2026-11-23T09:59:00Z', responseId: 'r-1' });
+    expect(profile()?.latestNps).toEqual({ score: 3, category: 'detractor', answeredAt: '2026-11-23T09:59:00Z', responseId: 'typeform:r-1' });
   });
 
   it('never writes twice for one answer: the updated answer is stored again but not written', async () => {
     await seedCustomer(64);
+    await seedTicketDecision();
     await processEvent(answer({ comment: undefined }), deps);
 
     const second = await processEvent(answer({ deliveryId: 'evt-2', comment: 'added later' }), deps);
@@ -157,6 +180,7 @@ describe('processing a survey answer', () => {
 
   it('never lowers a priority a person raised', async () => {
     await seedCustomer(64);
+    await seedTicketDecision();
     helpdesk.touch('35436', { priority: 'urgent' });
 
     await processEvent(answer(), deps);
@@ -180,6 +204,7 @@ describe('processing a survey answer', () => {
 
   it('gives a promoter in a high tier an advocacy tag and no priority change', async () => {
     await seedCustomer(64);
+    await seedTicketDecision();
 
     await processEvent(answer({ score: 10, comment: 'Great!' }), deps);
 
@@ -189,6 +214,7 @@ describe('processing a survey answer', () => {
 
   it('stores an opted-out customer\'s answer for NPS but never uses it', async () => {
     await seedCustomer(90, { optedOut: true });
+    await seedTicketDecision();
 
     const outcome = await processEvent(answer(), deps);
 
@@ -200,6 +226,7 @@ describe('processing a survey answer', () => {
 
   it('records and writes nothing in shadow mode', async () => {
     await seedCustomer(64);
+    await seedTicketDecision();
     policyInput = { mode: 'shadow' };
 
     const outcome = await processEvent(answer(), deps);
@@ -210,6 +237,7 @@ describe('processing a survey answer', () => {
 
   it('records a CSAT answer without deciding on its ticket', async () => {
     await seedCustomer(64);
+    await seedTicketDecision();
 
     const outcome = await processEvent(answer({ kind: 'csat', score: 1, scale: 2, responseId: 'ticket-35436' }), deps);
 
@@ -224,7 +252,7 @@ describe('processing a survey answer', () => {
 
     await processEvent(answer({ ticketId: undefined, responseId: 'r-old', score: 2, answeredAt: '2026-11-20T09:00:00Z' }), deps);
 
-    expect(profile()?.latestNps?.responseId).toBe('r-new');
+    expect(profile()?.latestNps?.responseId).toBe('typeform:r-new');
     expect(surveys.indexed.size).toBe(2);
   });
 
@@ -234,7 +262,7 @@ describe('processing a survey answer', () => {
 
     await processEvent(answer({ ticketId: undefined, responseId: 'r-later', score: 2, answeredAt: '2026-11-23T09:00:00.500Z' }), deps);
 
-    expect(profile()?.latestNps?.responseId).toBe('r-later');
+    expect(profile()?.latestNps?.responseId).toBe('typeform:r-later');
   });
 
   it('creates the profile of a respondent not seen before', async () => {
@@ -243,6 +271,66 @@ describe('processing a survey answer', () => {
     expect(outcome).toMatchObject({ status: 'recorded' });
     expect(profile()?.latestNps?.category).toBe('detractor');
     expect([...surveys.indexed.values()][0]?.tier).toBe('none');
+  });
+
+  it('writes nothing on a ticket this product did not decide for the respondent', async () => {
+    await seedCustomer(64);
+    await seedTicketDecision('35436', 'grace@example.com');
+
+    const unknownTicket = await processEvent(answer({ ticketId: '999' }), deps);
+    const someoneElses = await processEvent(answer({ responseId: 'r-2' }), deps);
+
+    expect([unknownTicket.status, someoneElses.status]).toEqual(['recorded', 'recorded']);
+    expect(ticket()?.notes).toHaveLength(0);
+  });
+
+  it('never merges profiles nor adds identities from a survey', async () => {
+    await seedCustomer(85);
+    await customers.saveCustomer(
+      {
+        tenant: 'acme',
+        customerKey: 'mallory',
+        identities: { helpdeskUserIds: ['zendesk:2002'], emailHashes: [], handles: [] },
+        optedOut: false,
+        createdAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
+      },
+      [{ kind: 'helpdesk-user', value: 'zendesk:2002' }],
+    );
+    const before = structuredClone([...customers.profiles.values()].map((p) => p.identities));
+
+    await processEvent(answer({ ticketId: undefined, respondent: { email: 'ada@example.com', helpdeskUserId: '2002', handles: [] } }), deps);
+
+    expect([...customers.profiles.values()].map((p) => p.identities)).toEqual(before);
+  });
+
+  it("counts an answer the tool cannot vouch for only for NPS, unless the ticket it names is the respondent's", async () => {
+    await seedCustomer(64);
+    await seedTicketDecision('35436', 'grace@example.com');
+
+    const spoofed = await processEvent(answer({ respondentVerified: false }), deps);
+
+    expect(spoofed.status).toBe('recorded');
+    expect(profile()?.latestNps).toBeUndefined();
+    expect(surveys.records.size).toBe(0);
+    expect([...surveys.indexed.values()][0]?.tier).toBe('none');
+    expect(ticket()?.notes).toHaveLength(0);
+
+    await seedTicketDecision('36000');
+    helpdesk.addTicket({ id: '36000', priority: 'normal', tags: [], updatedStamp: 'stamp-x' });
+    const corroborated = await processEvent(answer({ respondentVerified: false, responseId: 'r-3', ticketId: '36000' }), deps);
+
+    expect(corroborated.status).toBe('applied');
+    expect(helpdesk.tickets.get('36000')?.tags).toContain('nps_detractor');
+  });
+
+  it('keeps answers of different survey tools apart, even with the same response id', async () => {
+    await seedCustomer(64);
+
+    await processEvent(answer({ ticketId: undefined, source: 'typeform', responseId: '5435' }), deps);
+    await processEvent(answer({ ticketId: undefined, source: 'delighted', responseId: '5435' }), deps);
+
+    expect([...surveys.indexed.keys()].sort()).toEqual(['acme#delighted:5435', 'acme#typeform:5435']);
   });
 
   it('records an unsubscribe on the profile once per survey tool', async () => {

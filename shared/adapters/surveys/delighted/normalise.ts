@@ -121,7 +121,8 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
     type: 'SurveyAnswered',
     tenant: input.tenant,
     source: input.source,
-    deliveryId: body.event_id ?? `${body.event_type}:${response.id}:${lastChange}`,
+    // Without an event id, the signed body itself tells one delivery from another: two updates of one answer differ.
+    deliveryId: body.event_id ?? `${body.event_type}:${response.id}:${lastChange}:${bodyDigest(input.rawBody)}`,
     occurredAt: isoFromSeconds(lastChange),
     receivedAt: input.receivedAt.toISOString(),
     responseId: response.id,
@@ -151,9 +152,9 @@ function unsubscribed(body: DelightedUnsubscribeEvent, input: DelightedNormalise
     type: 'SurveyUnsubscribed',
     tenant: input.tenant,
     source: input.source,
-    // A retry repeats the email and the time, so the key is stable even without an event id; the
-    // email goes in as a digest, because delivery ids are logged and emails never are.
-    deliveryId: body.event_id ?? `unsubscribe:${createHash('sha256').update(email.trim().toLowerCase()).digest('base64url')}${at === undefined ? '' : `:${at}`}`,
+    // A retry repeats the body, so its digest is a stable key without an event id; no email goes
+    // into it, because delivery ids are logged and emails never are.
+    deliveryId: body.event_id ?? `unsubscribe:${bodyDigest(input.rawBody)}`,
     occurredAt: at === undefined ? input.receivedAt.toISOString() : isoFromSeconds(at),
     receivedAt: input.receivedAt.toISOString(),
     respondent: { email, name: data.name ?? data.person?.name, handles: [] },
@@ -211,4 +212,9 @@ function eventType(json: unknown): string {
 
 function isoFromSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
+}
+
+/** A short digest of the signed body: a delivery key that names nobody. */
+function bodyDigest(rawBody: string): string {
+  return createHash('sha256').update(rawBody).digest('base64url').slice(0, 22);
 }

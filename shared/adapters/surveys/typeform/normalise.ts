@@ -139,6 +139,8 @@ export function normaliseTypeformResponse(input: TypeformNormaliseInput): Survey
     scale: mapping.scale,
     comment,
     respondent: { helpdeskUserId: identity.userId, email: identity.email, name: identity.name, handles: [] },
+    // Hidden fields travel in the survey link, where the respondent can change them.
+    respondentVerified: false,
     ticketId: identity.ticketId,
   } satisfies z.input<typeof SurveyAnsweredSchema>);
   if (!result.success) throw new InvalidPayloadError('Typeform payload does not make a valid survey answer', payloadIssues(result.error));

@@ -123,6 +123,15 @@ describe('sandbox generic helpdesk decision receiver', () => {
     expect(generic.requests()).toEqual([{ method: 'POST', path: '/decisions', status: 200, at: expect.any(Number) }]);
   });
 
+  it('takes the priority as a floor: never lowers one a person raised', async () => {
+    const ticket = seed();
+    generic.editTicket(ticket.id, { priority: 'urgent' });
+
+    await deliver(decision(ticket, { priority: 'high' }), { id: 'msg_floor' });
+
+    expect(generic.ticket(ticket.id)?.priority).toBe('urgent');
+  });
+
   it('answers a webhook-id it already applied with duplicate and changes nothing', async () => {
     // Arrange
     const ticket = seed();

@@ -64,6 +64,7 @@ describe('normaliseZendeskSatisfaction: fixtures', () => {
       scale: 2,
       comment: 'Quick and friendly, thank you.',
       respondent: { helpdeskUserId: '20978392', email: 'priya@example.com', handles: [] },
+      respondentVerified: true,
       ticketId: '35436',
     });
     expect(SurveyAnsweredSchema.safeParse(event).success).toBe(true);

@@ -68,6 +68,7 @@ describe('normaliseDelightedEvent: survey responses', () => {
       score: 3,
       scale: 10,
       respondent: { helpdeskUserId: 'u-1001', email: 'ada@example.com', name: 'Ada Lovelace', handles: [] },
+      respondentVerified: true,
       ticketId: '4711',
     });
     expect(HelpdeskEventSchema.safeParse(event).success).toBe(true);
@@ -117,7 +118,22 @@ describe('normaliseDelightedEvent: survey responses', () => {
     const ids = [answered(input(created)).deliveryId, answered(input(updated)).deliveryId];
 
     // Assert
-    expect(ids).toEqual(['survey_response.created:5435:1796119200', 'survey_response.updated:5435:1796119392']);
+    expect(ids[0]).toMatch(/^survey_response\.created:5435:1796119200:[\w-]{22}$/);
+    expect(ids[1]).toMatch(/^survey_response\.updated:5435:1796119392:[\w-]{22}$/);
+  });
+
+  it('tells apart two updates of one answer that carry no event id and no new time', () => {
+    const first = fixtureWith('survey-response-updated.json', (json) => {
+      delete json.event_id;
+      json.event_data.updated_at = null;
+    });
+    const second = fixtureWith('survey-response-updated.json', (json) => {
+      delete json.event_id;
+      json.event_data.updated_at = null;
+      json.event_data.score = 2;
+    });
+
+    expect(answered(input(first)).deliveryId).not.toBe(answered(input(second)).deliveryId);
   });
 
   it('falls back to created_at for the time of a response with no updated_at', () => {
@@ -132,7 +148,7 @@ describe('normaliseDelightedEvent: survey responses', () => {
 
     // Assert
     expect(event.occurredAt).toBe('2026-12-01T10:00:00.000Z');
-    expect(event.deliveryId).toBe('survey_response.created:5435:1796119200');
+    expect(event.deliveryId).toMatch(/^survey_response\.created:5435:1796119200:[\w-]{22}$/);
   });
 
   it('takes numeric ids as strings', () => {
@@ -357,13 +373,13 @@ describe('normaliseDelightedEvent: unsubscribes', () => {
     // Assert
     expect(event).toMatchObject({
       type: 'SurveyUnsubscribed',
-      deliveryId: 'unsubscribe:tfyF5VdV-eDQMKEKtEKbaylEhV-aDWAHf-gyvsvEHXI:1796288400',
+      deliveryId: expect.stringMatching(/^unsubscribe:[\w-]{22}$/),
       occurredAt: '2026-12-03T09:00:00.000Z',
       respondent: { email: 'ada@example.com', name: 'Ada Lovelace', handles: [] },
     });
   });
 
-  it('builds the delivery id from the email and the time without an event_id', () => {
+  it('builds the delivery id from a digest of the body without an event_id: stable on a retry, naming nobody', () => {
     // Arrange
     const body = fixtureWith('unsubscribe-created.json', (json) => {
       delete json.event_id;
@@ -373,9 +389,11 @@ describe('normaliseDelightedEvent: unsubscribes', () => {
     const event = normaliseDelightedEvent(input(body));
 
     // Assert
-    expect(event.deliveryId).toBe('unsubscribe:tfyF5VdV-eDQMKEKtEKbaylEhV-aDWAHf-gyvsvEHXI:1796288400');
-    // Delivery ids are logged: the email is there only as a digest.
+    expect(event.deliveryId).toMatch(/^unsubscribe:[\w-]{22}$/);
+    expect(normaliseDelightedEvent(input(body)).deliveryId).toBe(event.deliveryId);
+    // Delivery ids are logged: nothing of the email is in them.
     expect(event.deliveryId).not.toContain('ada@example.com');
+    expect(event.deliveryId).not.toContain('tfyF5VdV');
   });
 
   it('stamps an unsubscribe with no time at all with the time it was received, keeping its key stable', () => {
@@ -386,7 +404,8 @@ describe('normaliseDelightedEvent: unsubscribes', () => {
     const event = normaliseDelightedEvent(input(body));
 
     // Assert
-    expect(event).toMatchObject({ deliveryId: 'unsubscribe:tfyF5VdV-eDQMKEKtEKbaylEhV-aDWAHf-gyvsvEHXI', occurredAt: '2026-12-01T10:00:01.250Z' });
+    expect(event).toMatchObject({ deliveryId: expect.stringMatching(/^unsubscribe:[\w-]{22}$/), occurredAt: '2026-12-01T10:00:01.250Z' });
+    expect(normaliseDelightedEvent(input(body)).deliveryId).toBe(event.deliveryId);
   });
 
   it('rejects an unsubscribe that carries no email', () => {

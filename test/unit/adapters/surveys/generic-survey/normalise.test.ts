@@ -58,6 +58,7 @@ describe('normaliseGenericSurveyAnswered: fixtures', () => {
       scale: 10,
       comment: 'The printer broke again and nobody called back.',
       respondent: { helpdeskUserId: 'u-1001', email: 'ada@example.com', externalId: 'crm-42', name: 'Ada Lovelace', handles: [] },
+      respondentVerified: true,
       ticketId: '4711',
     });
     expect(SurveyAnsweredSchema.safeParse(event).success).toBe(true);

@@ -66,6 +66,7 @@ describe('normaliseTypeformResponse: fixtures', () => {
       scale: 10,
       comment: 'The printer was replaced the next day. Great support!',
       respondent: { helpdeskUserId: 'u-1001', email: 'ada@example.com', handles: [] },
+      respondentVerified: false,
       ticketId: '4711',
     });
     expect(SurveyAnsweredSchema.safeParse(event).success).toBe(true);
