@@ -79,8 +79,10 @@ export function createZendeskPart(
       throw invalidEndpoint();
     }
     if (sub === 'comments' && method === 'GET') {
-      const comments = commentsJson(ticket);
-      return { status: 200, body: { comments, count: comments.length } };
+      // Zendesk answers oldest first, 100 to a page; `sort_order=desc` puts the newest first.
+      const all = commentsJson(ticket);
+      const ordered = request.query.get('sort_order') === 'desc' ? [...all].reverse() : all;
+      return { status: 200, body: { comments: ordered.slice(0, 100), count: all.length } };
     }
     throw invalidEndpoint();
   }

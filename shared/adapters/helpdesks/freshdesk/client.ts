@@ -78,6 +78,10 @@ const FreshdeskErrorSchema = z.object({
 /** What a non-2xx answer means depends on what was asked for. */
 type Resource = 'ticket' | 'contact';
 
+/** Freshdesk's largest page of conversations, and how many pages a note is looked for in (1,000 conversations). */
+const CONVERSATIONS_PER_PAGE = 100;
+const MAX_CONVERSATION_PAGES = 10;
+
 /**
  * The Freshdesk API v2 client: reads contacts and tickets, and writes a decision back to a ticket.
  * Errors are the domain errors of the HelpdeskClient port. It keeps to the account's per-minute
@@ -136,14 +140,20 @@ export class FreshdeskClient implements HelpdeskClient {
    */
   async hasInternalNote(ticketId: string, marker: string): Promise<boolean> {
     const id = checkId(ticketId, 'ticket');
-    const json = await this.#send('GET', `/api/v2/tickets/${id}/conversations?per_page=100`, 'ticket');
-    const conversations = parseApiAnswer(ConversationsSchema, json, 'Freshdesk GET /api/v2/tickets/{id}/conversations');
     const escaped = escapeHtml(marker);
-    return conversations.some(
-      (conversation) =>
-        conversation.private === true &&
-        [conversation.body_text ?? '', conversation.body ?? ''].some((text) => text.includes(marker) || text.includes(escaped)),
-    );
+    // Freshdesk lists conversations oldest first: page on until a page is not full.
+    for (let page = 1; page <= MAX_CONVERSATION_PAGES; page += 1) {
+      const json = await this.#send('GET', `/api/v2/tickets/${id}/conversations?per_page=${CONVERSATIONS_PER_PAGE}&page=${page}`, 'ticket');
+      const conversations = parseApiAnswer(ConversationsSchema, json, 'Freshdesk GET /api/v2/tickets/{id}/conversations');
+      const found = conversations.some(
+        (conversation) =>
+          conversation.private === true &&
+          [conversation.body_text ?? '', conversation.body ?? ''].some((text) => text.includes(marker) || text.includes(escaped)),
+      );
+      if (found) return true;
+      if (conversations.length < CONVERSATIONS_PER_PAGE) return false;
+    }
+    return false;
   }
 
   /**

@@ -136,14 +136,15 @@ export class ZendeskClient implements HelpdeskClient {
   }
 
   /**
-   * Looks for an internal note containing `marker` among the ticket's comments (the first page,
-   * 100 comments: a ticket being routed has few).
+   * Looks for an internal note containing `marker` among the ticket's 100 newest comments: our
+   * note is written last, so it is among them on a ticket with any history.
    *
    * @example await zendesk.hasInternalNote('35436', '[influence-router zendesk:ticket-created:35436]')
    */
   async hasInternalNote(ticketId: string, marker: string): Promise<boolean> {
     const id = checkId(ticketId, 'ticket');
-    const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}/comments`, 'ticket');
+    // Newest first: our note is among the latest comments, whatever the ticket's history.
+    const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}/comments?sort_order=desc`, 'ticket');
     const { comments } = parseApiAnswer(CommentsResponseSchema, json, 'Zendesk GET /api/v2/tickets/{id}/comments');
     return comments.some((comment) => !comment.public && (comment.body ?? '').includes(marker));
   }

@@ -451,7 +451,20 @@ describe('FreshdeskClient.hasInternalNote', () => {
     expect(before).toBe(false);
     expect(after).toBe(true);
     expect(other).toBe(false);
-    expect(calls()).toContain(`GET /api/v2/tickets/${ticket.id}/conversations?per_page=100 200`);
+    expect(calls()).toContain(`GET /api/v2/tickets/${ticket.id}/conversations?per_page=100&page=1 200`);
+  });
+});
+
+describe('FreshdeskClient.hasInternalNote on a long ticket', () => {
+  it('finds our note past the first page of conversations', async () => {
+    const { ticket } = seed();
+    const auth = { authorization: `Basic ${Buffer.from(`${API_KEY}:X`).toString('base64')}`, 'content-type': 'application/json' };
+    for (let i = 0; i < 130; i += 1) {
+      await fetch(`${freshdesk.baseUrl}/api/v2/tickets/${ticket.id}/notes`, { method: 'POST', headers: auth, body: JSON.stringify({ body: `reply ${i}`, private: false }) });
+    }
+    await client.updateTicket(updateFor(ticket.id, { note: `Private.\n${MARKER}` }));
+
+    expect(await client.hasInternalNote(String(ticket.id), MARKER)).toBe(true);
   });
 });
 

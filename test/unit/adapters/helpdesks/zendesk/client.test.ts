@@ -325,6 +325,36 @@ describe('ZendeskClient.updateTicket', () => {
     expect(zendesk.requests()).toHaveLength(0);
   });
 
+  it('finds our note among the newest comments of a ticket with more than a page of them', async () => {
+    // Arrange
+    const busy = await startSandboxZendesk({ email: EMAIL, apiToken: TOKEN, rateLimitPerTicket: { max: 1000, windowMs: 60_000 } });
+    const busyClient = new ZendeskClient({ baseUrl: busy.baseUrl, email: EMAIL, apiToken: TOKEN });
+    const user = busy.createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
+    const ticket = busy.createTicket({ subject: 's', description: 'd', requesterId: user.id });
+    const marker = '[influence-router zendesk:ticket-created:1]';
+
+    try {
+      for (let i = 0; i < 120; i += 1) {
+        await fetch(`${busy.baseUrl}/api/v2/tickets/${ticket.id}`, {
+          method: 'PUT',
+          headers: { authorization: `Basic ${Buffer.from(`${EMAIL}/token:${TOKEN}`).toString('base64')}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ticket: { comment: { body: `reply ${i}`, public: true } } }),
+        });
+      }
+      // A survey answer's decision, late in the ticket's life: our note comes after 121 comments.
+      await busyClient.updateTicket({ ...updateFor(ticket.id, undefined, ['a']), note: `Private.\n${marker}` });
+
+      // Act
+      const found = await busyClient.hasInternalNote(String(ticket.id), marker);
+
+      // Assert: 122 comments; read oldest first, our note would be past the first page.
+      expect(busy.ticket(ticket.id)?.comments).toHaveLength(122);
+      expect(found).toBe(true);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('raises RateLimitedError once the per-ticket update limit is used up', async () => {
     // Arrange
     const limited = await startSandboxZendesk({ email: EMAIL, apiToken: TOKEN, rateLimitPerTicket: { max: 2, windowMs: 60_000 } });
