@@ -390,7 +390,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...surveyAnswerKey(parsed.tenant, parsed.customerKey, parsed.answeredAt, parsed.responseId),
+          ...surveyAnswerKey(parsed.tenant, parsed.customerKey, parsed.responseId),
           ...parsed,
           [TTL_ATTRIBUTE]: expirationAfter(parsed.answeredAt, this.retention.surveyRetentionDays),
         },

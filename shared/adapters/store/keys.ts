@@ -5,7 +5,7 @@ import { InvalidKeyPartError } from './errors.js';
  *
  * - profile:  `T#<tenant>#C#<customerKey>`           / `PROFILE`
  * - alias:    `T#<tenant>#A#<identityHash>`          / `ALIAS`
- * - survey:   `T#<tenant>#C#<customerKey>`           / `SURVEY#<answeredAt>#<responseId>`
+ * - survey:   `T#<tenant>#C#<customerKey>`           / `SURVEY#<responseId>`
  * - decision: `T#<tenant>#TICKET#<ticketId>`         / `DECISION#<decisionId>`
  * - decision pointer: `T#<tenant>#C#<customerKey>`   / `DECISIONREF#<decisionId>` (a customer's decisions without a scan)
  * - answer index: `T#<tenant>#ANSWERS#<YYYY-MM-DD>` / `<responseId>` (a period's answers, day by day, without a scan)
@@ -70,13 +70,15 @@ export function aliasKey(tenant: string, identityHash: string): ItemKey {
 }
 
 /**
- * Key of one survey answer, kept in the customer's partition in answer order; upserted by response id.
+ * Key of one survey answer in the customer's partition: by response id alone, so an answer the
+ * tool sends again with another time (a changed rating) replaces the one it had; the time is an
+ * attribute of the item.
  *
- * @example surveyAnswerKey('acme', 'k1', '2026-11-23T10:00:00Z', 'r1') // sk 'SURVEY#2026-11-23T10:00:00Z#r1'
+ * @example surveyAnswerKey('acme', 'k1', 'typeform:r1') // sk 'SURVEY#typeform:r1'
  */
-export function surveyAnswerKey(tenant: string, customerKey: string, answeredAt: string, responseId: string): ItemKey {
+export function surveyAnswerKey(tenant: string, customerKey: string, responseId: string): ItemKey {
   const { pk } = profileKey(tenant, customerKey);
-  return { pk, sk: `${SURVEY_SK_PREFIX}${keyPart('answeredAt', answeredAt)}#${keyPart('responseId', responseId)}` };
+  return { pk, sk: `${SURVEY_SK_PREFIX}${keyPart('responseId', responseId)}` };
 }
 
 const DAY = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;

@@ -286,6 +286,23 @@ describe('retention by TTL', () => {
     expect(items.find((i) => String(i.sk).startsWith('SURVEY#'))?.[TTL_ATTRIBUTE]).toBe(epoch('2026-11-22T00:00:00.000Z') + 90 * DAY_SECONDS);
   });
 
+  it('keeps one survey answer per response id, even when the tool sends it again with another time', async () => {
+    // Arrange
+    const tenant = newTenant();
+    const store = customers();
+    const customerKey = hasherFor(tenant).hash(email('rated@example.com'));
+    const rating = { tenant, customerKey, responseId: 'zendesk-csat:ticket-7', source: 'zendesk-csat', kind: 'csat' as const, scale: 2 };
+
+    // Act: good on one day, changed to bad the next.
+    await store.saveSurveyAnswer({ ...rating, score: 2, answeredAt: '2026-11-22T00:00:00.000Z' });
+    await store.saveSurveyAnswer({ ...rating, score: 1, answeredAt: '2026-11-23T00:00:00.000Z', comment: 'Changed my mind' });
+
+    // Assert
+    const answers = (await partition(tenant, customerKey)).filter((i) => String(i.sk).startsWith('SURVEY#'));
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ score: 1, answeredAt: '2026-11-23T00:00:00.000Z', comment: 'Changed my mind' });
+  });
+
   it('keeps an opted-out profile and its aliases without expiry, so the opt-out is honoured', async () => {
     // Arrange
     const tenant = newTenant();

@@ -25,7 +25,7 @@ describe('table keys', () => {
     const keys = [
       profileKey(tenant, 'k1'),
       aliasKey(tenant, 'h1'),
-      surveyAnswerKey(tenant, 'k1', '2026-11-23T10:00:00.000Z', 'resp-1'),
+      surveyAnswerKey(tenant, 'k1', 'resp-1'),
       decisionKey(tenant, 'zendesk:ticket-created:123'),
     ];
 
@@ -33,7 +33,7 @@ describe('table keys', () => {
     expect(keys).toEqual([
       { pk: 'T#acme#C#k1', sk: 'PROFILE' },
       { pk: 'T#acme#A#h1', sk: 'ALIAS' },
-      { pk: 'T#acme#C#k1', sk: 'SURVEY#2026-11-23T10:00:00.000Z#resp-1' },
+      { pk: 'T#acme#C#k1', sk: 'SURVEY#resp-1' },
       { pk: 'T#acme#TICKET#123', sk: 'DECISION#zendesk:ticket-created:123' },
     ]);
     for (const key of keys) expect(key.pk.startsWith('idempotency#')).toBe(false);
@@ -43,7 +43,7 @@ describe('table keys', () => {
     ['tenant', () => profileKey('acme#C#victim', 'k1')],
     ['customer key', () => profileKey('acme', 'k1#x')],
     ['identity hash', () => aliasKey('acme', 'h#1')],
-    ['response id', () => surveyAnswerKey('acme', 'k1', '2026-11-23T10:00:00Z', 'r#1')],
+    ['response id', () => surveyAnswerKey('acme', 'k1', 'r#1')],
     ['ticket id', () => ticketDecisionsPk('acme', '12#3')],
     ['decision id', () => decisionKey('acme', 'zendesk:ticket#created:123')],
   ])('refuses a "#" in the %s', (_, build) => {
