@@ -257,4 +257,4 @@ export async function runCustomerCommand(
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runCustomerCommand(argv, env, output));
+await runAsProgram(import.meta.url, (argv, env, output) => runCustomerCommand(argv, env, output), `Privacy and administration commands for one customer of one tenant; results are JSON.\n\n${USAGE}`);

@@ -118,4 +118,4 @@ export async function runImportScores(
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runImportScores(argv, env, output));
+await runAsProgram(import.meta.url, (argv, env, output) => runImportScores(argv, env, output), `Loads influence scores from a CSV or JSON Lines file into the table, for one tenant (DYNAMODB_ENDPOINT, TABLE_NAME, IDENTITY_HASH_KEY as for the other commands).\n\n${USAGE}`);

@@ -103,4 +103,4 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runRefreshScores(argv, env, output));
+await runAsProgram(import.meta.url, (argv, env, output) => runRefreshScores(argv, env, output), `Runs the scheduled score refresh once, against DynamoDB Local and the sandbox (or AWS), and prints what it did.\n\n${USAGE}`);

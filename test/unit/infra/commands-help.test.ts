@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+describe('every command has --help', () => {
+  it.each([
+    ['infra/local/customers.ts', 'usage: npm run customer'],
+    ['infra/local/import-scores.ts', 'usage: npm run scores:import'],
+    ['infra/local/refresh-scores.ts', 'usage: npm run scores:refresh'],
+    ['infra/local/nps-report.ts', 'usage: npm run nps'],
+    ['infra/local/send-sample.ts', 'usage: npm run send-sample'],
+    ['infra/local/send-survey.ts', 'usage: npm run send-survey'],
+    ['test/bench/run.ts', 'usage: npm run bench'],
+  ])('%s --help prints its usage and exits 0, running nothing', async (entry, usage) => {
+    const { stdout } = await run(process.execPath, ['infra/local/node24.mjs', entry, '--help'], { timeout: 30_000 });
+
+    expect(stdout).toContain(usage);
+  });
+});
