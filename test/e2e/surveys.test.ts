@@ -156,7 +156,8 @@ describe('the NPS closed loop', () => {
     const ticket = zendeskTicket(ticketId);
     // Raised once over both decisions: the cap counts from the helpdesk's own normal.
     expect(ticket?.priority).toBe('high');
-    expect(ticket?.tags).toEqual([...tagsBefore, 'nps_detractor']);
+    // Ada's earlier answers in this file may already have tagged the ticket at creation.
+    expect(ticket?.tags).toEqual([...new Set([...tagsBefore, 'nps_detractor'])]);
     expect(internalNotes(ticketId)).toHaveLength(2);
     expect(internalNotes(ticketId)[1]?.body).toContain('Customer\'s comment: "Three days, no <answer>."');
   });
