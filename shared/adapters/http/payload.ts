@@ -59,3 +59,19 @@ export function parseApiAnswer<T>(schema: z.ZodType<T>, json: unknown, what: str
   }
   return result.data;
 }
+
+// Fatal, so bytes that are not UTF-8 are refused instead of turning into U+FFFD in a comment or an email.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A webhook body's bytes as text, or InvalidPayloadError (a 400) when they are not UTF-8.
+ *
+ * @example const text = utf8Payload(request.rawBody)
+ */
+export function utf8Payload(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch (error) {
+    throw new InvalidPayloadError('body is not UTF-8', [{ path: '(root)', message: 'body must be UTF-8 JSON' }], { cause: error });
+  }
+}

@@ -1,11 +1,9 @@
-import { InvalidPayloadError } from '../../../domain/errors.js';
 import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { utf8Payload } from '../../http/payload.js';
 import { normaliseDelightedEvent } from './normalise.js';
 import type { DelightedMapping } from './normalise.js';
 import { verifyDelightedSignature } from './signature.js';
 
-// Fatal, so bytes that are not UTF-8 are refused instead of turning into U+FFFD in a comment or an email.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Delighted as an inbound source for one tenant's account: the `X-Delighted-Webhook-Signature`
@@ -24,18 +22,10 @@ export function delightedInbound(mapping: DelightedMapping): InboundSource {
       return normaliseDelightedEvent({
         tenant: request.tenant,
         source: request.source,
-        rawBody: decodeUtf8(request.rawBody),
+        rawBody: utf8Payload(request.rawBody),
         receivedAt: request.receivedAt,
         mapping,
       });
     },
   };
-}
-
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch (error) {
-    throw new InvalidPayloadError('body is not UTF-8', [{ path: '(root)', message: 'body must be UTF-8 JSON' }], { cause: error });
-  }
 }

@@ -1,10 +1,8 @@
-import { InvalidPayloadError } from '../../../domain/errors.js';
 import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { utf8Payload } from '../../http/payload.js';
 import { verifyStandardWebhook } from '../../webhooks/standard-webhooks.js';
 import { normaliseGenericSurveyAnswered } from './normalise.js';
 
-// Fatal, so bytes that are not UTF-8 are refused instead of turning into U+FFFD in a comment or an email.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The generic survey source: Standard Webhooks (`webhook-id`, `webhook-timestamp`,
@@ -22,17 +20,9 @@ export const genericSurveyInbound: InboundSource = {
     return normaliseGenericSurveyAnswered({
       tenant: request.tenant,
       source: request.source,
-      rawBody: decodeUtf8(request.rawBody),
+      rawBody: utf8Payload(request.rawBody),
       headers: request.headers,
       receivedAt: request.receivedAt,
     });
   },
 };
-
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch (error) {
-    throw new InvalidPayloadError('body is not UTF-8', [{ path: '(root)', message: 'body must be UTF-8 JSON' }], { cause: error });
-  }
-}

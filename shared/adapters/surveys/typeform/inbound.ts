@@ -1,11 +1,9 @@
-import { InvalidPayloadError } from '../../../domain/errors.js';
 import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { utf8Payload } from '../../http/payload.js';
 import { normaliseTypeformResponse } from './normalise.js';
 import type { TypeformMapping } from './normalise.js';
 import { verifyTypeformSignature } from './signature.js';
 
-// Fatal, so bytes that are not UTF-8 are refused instead of turning into U+FFFD in a comment or an email.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Typeform as an inbound source for one tenant's form: the `Typeform-Signature` checked on the
@@ -24,18 +22,10 @@ export function typeformInbound(mapping: TypeformMapping): InboundSource {
       return normaliseTypeformResponse({
         tenant: request.tenant,
         source: request.source,
-        rawBody: decodeUtf8(request.rawBody),
+        rawBody: utf8Payload(request.rawBody),
         receivedAt: request.receivedAt,
         mapping,
       });
     },
   };
-}
-
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch (error) {
-    throw new InvalidPayloadError('body is not UTF-8', [{ path: '(root)', message: 'body must be UTF-8 JSON' }], { cause: error });
-  }
 }
