@@ -4,7 +4,6 @@ import { normaliseDelightedEvent } from './normalise.js';
 import type { DelightedMapping } from './normalise.js';
 import { verifyDelightedSignature } from './signature.js';
 
-
 /**
  * Delighted as an inbound source for one tenant's account: the `X-Delighted-Webhook-Signature`
  * checked on the raw bytes with the account's API keys, then the response or unsubscribe read

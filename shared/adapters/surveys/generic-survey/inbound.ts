@@ -3,7 +3,6 @@ import { utf8Payload } from '../../http/payload.js';
 import { verifyStandardWebhook } from '../../webhooks/standard-webhooks.js';
 import { normaliseGenericSurveyAnswered } from './normalise.js';
 
-
 /**
  * The generic survey source: Standard Webhooks (`webhook-id`, `webhook-timestamp`,
  * `webhook-signature`) checked on the raw bytes against the tenant's secrets, the timestamp

@@ -4,7 +4,6 @@ import { normaliseTypeformResponse } from './normalise.js';
 import type { TypeformMapping } from './normalise.js';
 import { verifyTypeformSignature } from './signature.js';
 
-
 /**
  * Typeform as an inbound source for one tenant's form: the `Typeform-Signature` checked on the
  * raw bytes, then the `form_response` read through the tenant's mapping (score and comment refs,
