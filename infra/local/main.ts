@@ -46,9 +46,13 @@ ${webhooks}
   Decisions         ${stack.url}/admin/decisions/{tenant}/{ticketId}
   DynamoDB          ${stack.dynamoEndpoint} (table ${stack.tableName})
 
-Try it: npm run send-sample      (sends ticket 1's webhook for the ${DEMO.tenant} tenant)
+${
+    env.INFLUENCE_ROUTER_TENANTS
+      ? 'Your tenants are served; the demo commands (send-sample, send-survey) are for the built-in demo tenants.'
+      : `Try it: npm run send-sample      (sends ticket 1's webhook for the ${DEMO.tenant} tenant)
         ${samples}
-Then:   curl ${stack.sandbox.baseUrl}/sandbox/tickets/1
+Then:   curl ${stack.sandbox.baseUrl}/sandbox/tickets/1`
+  }
 Press Ctrl+C to stop.
 `);
   const stop = async () => {

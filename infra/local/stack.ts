@@ -5,7 +5,8 @@ import { createProcessEventsHandler } from '../../functions/process-events/chain
 import { wireProcessDeps } from '../../functions/process-events/wiring.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { parseTenantsFile, type TenantInput } from '../../shared/adapters/config/tenants.js';
+import { parseTenantsFile, secretUsesOf, type TenantInput } from '../../shared/adapters/config/tenants.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
@@ -117,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, ...options.queue });
     const maxReceiveCount = options.queue?.maxReceiveCount ?? 5;
     const secrets = new RefSecretResolver();
+    await checkSecretsReadable(tenants, secrets);
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
     const ingest = createIngestHandler(
@@ -175,6 +177,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Reads every secret the tenants name, once, at start-up: a reference to an unset environment
+ * variable stops the start with the field and the variable named, instead of failing the first
+ * webhook that needs it.
+ */
+async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecretResolver): Promise<void> {
+  const failures: string[] = [];
+  for (const [index, tenant] of tenants.all().entries()) {
+    for (const use of secretUsesOf(tenant)) {
+      // Secrets Manager is not reachable in local mode: such a secret is read when it is used.
+      if ('secretId' in use.ref) continue;
+      await secrets.resolve(use.ref).catch((error: unknown) => {
+        failures.push(`tenants.${index}.${use.path.join('.')}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+  }
+  if (failures.length > 0) throw new ConfigurationError(`Tenants file: secrets that cannot be read: ${failures.join('; ')}`);
 }
 
 /**
