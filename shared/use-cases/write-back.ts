@@ -24,6 +24,9 @@ export interface WriteBackInput {
   decideOn(ticket: TicketSnapshot, now: Date): { decision: Decision; note: string };
 }
 
+/** How long a delivery holds a decision's write-back: longer than its helpdesk calls can take (8 s each). */
+const CLAIM_MS = 60_000;
+
 function unchanged(decision: Decision): boolean {
   return decision.priority === undefined && decision.tags.length === 0 && decision.groupId === undefined;
 }
@@ -71,7 +74,11 @@ export async function writeDecision(input: WriteBackInput, deps: WriteBackDeps):
     if (decision.mode === 'shadow') return recordFinal({ ...record, status: 'shadow' }, deps);
     if (unchanged(decision)) return recordFinal({ ...record, status: 'skipped', skippedReason: 'the decision changes nothing on the ticket' }, deps);
 
-    if ((await deps.decisions.record(record)) === 'already-final') return duplicateOf(deps, base.tenant, base.decisionId);
+    // A claim, not a plain write: another delivery of this decision writing right now makes this
+    // one wait (and retry, then find that one's note) instead of writing a second note.
+    const claimed = await deps.decisions.claim({ ...record, status: 'pending' }, base.deliveryId, new Date(now.getTime() + CLAIM_MS), now);
+    if (claimed === 'already-final') return duplicateOf(deps, base.tenant, base.decisionId);
+    if (claimed === 'held') throw new TransientError(`Decision ${base.decisionId} is being written by another delivery; retried later`);
     const routable = current.groupId === undefined || current.groupId === input.originalGroupId;
     try {
       const updated = await helpdesk.updateTicket({

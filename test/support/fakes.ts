@@ -110,6 +110,17 @@ export class InMemoryDecisionLog implements DecisionLog {
   async listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]> {
     return [...this.records.values()].filter((r) => r.tenant === tenant && r.ticketId === ticketId);
   }
+  private readonly claims = new Map<string, { holder: string; until: number }>();
+  async claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'> {
+    const key = `${record.tenant}#${record.decisionId}`;
+    const existing = this.records.get(key);
+    if (existing && ['applied', 'shadow', 'skipped'].includes(existing.status)) return 'already-final';
+    const claim = this.claims.get(key);
+    if (claim && claim.holder !== holder && claim.until >= now.getTime()) return 'held';
+    this.claims.set(key, { holder, until: until.getTime() });
+    this.records.set(key, structuredClone(record));
+    return 'written';
+  }
 }
 
 /** A helpdesk in memory that keeps Zendesk's stamp semantics: a stale stamp is a conflict. */

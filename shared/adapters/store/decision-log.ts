@@ -90,6 +90,11 @@ function isCancelledByCondition(error: unknown): boolean {
   return error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
 }
 
+/** Applied, shadow and skipped records are never replaced. */
+function isFinalStatus(status: DecisionRecord['status']): boolean {
+  return status === 'applied' || status === 'shadow' || status === 'skipped';
+}
+
 /**
  * The decision audit log in the single table: one item per decision under the ticket's partition,
  * so a decision is one GetItem away and a ticket's decisions one Query away. A conditional put
@@ -117,6 +122,21 @@ export class DynamoDecisionLog implements DecisionLog {
 
   /** Writes the record unless the stored one is final; `already-final` when it was. */
   async record(record: DecisionRecord): Promise<'written' | 'already-final'> {
+    return this.#put(record, undefined);
+  }
+
+  /**
+   * Writes a pending record as a claim for `holder` until `until`, unless the stored one is final
+   * or another holder's claim has not expired; which of the two is read back on a refusal.
+   */
+  async claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'> {
+    const outcome = await this.#put(record, { holder, until: until.getTime(), now: now.getTime() });
+    if (outcome === 'written') return 'written';
+    const stored = await this.get(record.tenant, record.decisionId);
+    return stored && isFinalStatus(stored.status) ? 'already-final' : 'held';
+  }
+
+  async #put(record: DecisionRecord, claim: { holder: string; until: number; now: number } | undefined): Promise<'written' | 'already-final'> {
     const key = decisionKey(record.tenant, record.decisionId);
     if (parseDecisionId(record.decisionId).ticketId !== record.ticketId) {
       throw new StoreError(`decision ${record.decisionId} does not belong to ticket ${record.ticketId}`);
@@ -124,13 +144,23 @@ export class DynamoDecisionLog implements DecisionLog {
     const decidedAt = Date.parse(record.decidedAt);
     if (Number.isNaN(decidedAt)) throw new StoreError(`decidedAt is not a date: ${record.decidedAt}`);
     const expiration = Math.floor(decidedAt / 1000) + this.retentionSeconds;
-    const put = {
-      TableName: this.tableName,
-      Item: { ...record, ...key, [TTL_ATTRIBUTE]: expiration },
-      ConditionExpression: 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))',
-      ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
-      ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
-    };
+    const notFinal = 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))';
+    const put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } = claim
+      ? {
+          TableName: this.tableName,
+          Item: { ...record, ...key, [TTL_ATTRIBUTE]: expiration, claimHolder: claim.holder, claimUntil: claim.until },
+          // Not final, and nobody else's claim still running.
+          ConditionExpression: `(${notFinal}) AND (attribute_not_exists(#holder) OR #holder = :holder OR #until < :now)`,
+          ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#holder': 'claimHolder', '#until': 'claimUntil' },
+          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped', ':holder': claim.holder, ':now': claim.now },
+        }
+      : {
+          TableName: this.tableName,
+          Item: { ...record, ...key, [TTL_ATTRIBUTE]: expiration },
+          ConditionExpression: notFinal,
+          ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
+          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
+        };
     try {
       if (record.customerKey) {
         // The pointer in the customer's partition lets export and erasure find this decision

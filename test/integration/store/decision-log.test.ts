@@ -140,3 +140,27 @@ describe('DynamoDecisionLog', () => {
     await expect(read).rejects.toBeInstanceOf(CorruptItemError);
   });
 });
+
+describe('DynamoDecisionLog.claim', () => {
+  const log = () => new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+  const at = (iso: string) => new Date(iso);
+
+  it('lets one delivery hold a decision\'s write-back until its claim expires, and never past a final record', async () => {
+    // Arrange
+    const ticketId = String(Math.floor(Math.random() * 1e9));
+    const pending = { ...record(ticketId), status: 'pending' as const };
+    const until = at('2026-11-23T10:01:00.000Z');
+
+    // Act
+    const first = await log().claim(pending, 'delivery-a', until, at('2026-11-23T10:00:00.000Z'));
+    const other = await log().claim(pending, 'delivery-b', until, at('2026-11-23T10:00:30.000Z'));
+    const again = await log().claim(pending, 'delivery-a', until, at('2026-11-23T10:00:40.000Z'));
+    const afterExpiry = await log().claim(pending, 'delivery-b', at('2026-11-23T10:03:00.000Z'), at('2026-11-23T10:02:00.000Z'));
+    await log().record({ ...pending, status: 'applied' });
+    const afterFinal = await log().claim(pending, 'delivery-c', at('2026-11-23T10:05:00.000Z'), at('2026-11-23T10:04:00.000Z'));
+
+    // Assert
+    expect([first, other, again, afterExpiry, afterFinal]).toEqual(['written', 'held', 'written', 'written', 'already-final']);
+    expect((await log().get('acme', pending.decisionId))?.status).toBe('applied');
+  });
+});

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SurveyAnswered, TicketCreated } from '../../../shared/domain/events.js';
 import { decide } from '../../../shared/domain/decide.js';
 import { PolicySchema, type PolicyInput } from '../../../shared/domain/policy.js';
@@ -271,6 +271,22 @@ describe('processing a survey answer', () => {
     expect(outcome).toMatchObject({ status: 'recorded' });
     expect(profile()?.latestNps?.category).toBe('detractor');
     expect([...surveys.indexed.values()][0]?.tier).toBe('none');
+  });
+
+  it('waits, writing nothing, while another delivery of the same decision holds its write-back', async () => {
+    await seedCustomer(64);
+    await seedTicketDecision();
+    // The first delivery claims the write-back, then its helpdesk call hangs.
+    const hanging = {
+      getTicket: (id: string) => helpdesk.getTicket(id),
+      hasInternalNote: (id: string, marker: string) => helpdesk.hasInternalNote(id, marker),
+      updateTicket: () => new Promise<never>(() => {}),
+    };
+    void processEvent(answer({ comment: undefined }), { ...deps, helpdeskFor: async () => hanging });
+    await vi.waitFor(() => expect([...decisions.records.values()].some((r) => r.status === 'pending')).toBe(true));
+
+    await expect(processEvent(answer({ deliveryId: 'evt-2', comment: 'added later' }), deps)).rejects.toThrow(/being written by another delivery/);
+    expect(ticket()?.notes).toHaveLength(0);
   });
 
   it('writes nothing on a ticket this product did not decide for the respondent', async () => {
