@@ -124,6 +124,7 @@ export async function benchBundles(runs = 15): Promise<string[]> {
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_ENDPOINT_URL: aws.endpoint,
       QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench',
+      DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-dlq',
       TABLE_NAME: 'bench',
       IDENTITY_KEY_SECRET_ID: 'bench/identity-key',
       POWERTOOLS_LOG_LEVEL: 'INFO',
