@@ -24,7 +24,15 @@ export interface ProcessEventsDeps extends ProcessEventDeps {
   idempotencyTtlSeconds: number;
   /** The queue's redrive maxReceiveCount: a failure on that receive sends the event to the dead-letter queue. */
   maxReceiveCount?: number;
+  /**
+   * The time a record needs left to be started (default 30 s: a few helpdesk calls of up to 8 s,
+   * and the record writes); with less, it is handed back untouched, as a new message.
+   */
+  minRemainingMsToStart?: number;
 }
+
+/** The default time a record needs left in the invocation to be started. */
+export const DEFAULT_MIN_REMAINING_MS_TO_START = 30_000;
 
 /**
  * How often one event may be put back for a 429 before its waits count as failed attempts: at
@@ -136,7 +144,23 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     return true;
   };
 
-  const recordHandler = async (record: SQSRecord): Promise<ProcessedSummary | { status: 'requeued' | 'dead-lettered' }> => {
+  /**
+   * A record that cannot finish in the time left is not started: it goes back as a new message
+   * at once, so it uses none of its attempts and holds up nothing; the batch ends early.
+   */
+  const handBack = async (record: SQSRecord, context: Context): Promise<boolean> => {
+    const remaining = context.getRemainingTimeInMillis();
+    if (remaining >= (deps.minRemainingMsToStart ?? DEFAULT_MIN_REMAINING_MS_TO_START)) return false;
+    await deps.retry.requeue(record.body, 0, attributesOf(record));
+    logger.info('too little time left to start this event; handed back untouched', { messageId: record.messageId, remainingMs: remaining });
+    return true;
+  };
+
+  const recordHandler = async (
+    record: SQSRecord,
+    context?: Context,
+  ): Promise<ProcessedSummary | { status: 'requeued' | 'dead-lettered' | 'handed-back' }> => {
+    if (context && (await handBack(record, context))) return { status: 'handed-back' };
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const event = HelpdeskEventSchema.parse(JSON.parse(record.body));

@@ -31,6 +31,9 @@ import { startLocalServer } from './server.js';
 export { DEMO } from './sandbox/demos.js';
 export { DEMO_METRIC_FIELDS as DEMO_USER_FIELDS } from './sandbox/demo.js';
 
+/** The deployed processor's timeout (infra/stacks/service-stack.ts), for local invocations. */
+export const PROCESSOR_TIMEOUT_MS = 90_000;
+
 /** How to run the local stack; everything has a default. */
 export interface LocalStackOptions {
   /** Local server port; 0 picks a free one. */
@@ -138,7 +141,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const processEvents = createProcessEventsHandler(processDeps);
     const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });
-    queue.start((event: SQSEvent) => processEvents(event, localContext('process-events')) as Promise<SQSBatchResponse>);
+    // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.
+    queue.start((event: SQSEvent) => processEvents(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
     cleanups.push(async () => queue.stop());
 
     const decisions = new DynamoDecisionLog(documentClient, tableName);

@@ -18,3 +18,11 @@ describe("the README's deployment figures", () => {
     expect(readme).toContain(`dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days`);
   });
 });
+
+describe('local mode', () => {
+  it("gives the processor the deployed function's timeout", async () => {
+    const { PROCESSOR_TIMEOUT_MS } = await import('../../infra/local/stack.js');
+
+    expect(PROCESSOR_TIMEOUT_MS).toBe(PROCESSING.timeout.toMilliseconds());
+  });
+});
