@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
+import { assertPortFree } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
 import { DEMO, startLocalStack } from './stack.js';
 
@@ -21,9 +22,13 @@ const env = readEnv(
 );
 
 try {
+  const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
+  await assertPortFree(env.PORT, 'The local server', 'PORT');
+  await assertPortFree(sandboxPort, 'The sandbox helpdesks', 'SANDBOX_PORT');
+  if (!env.DYNAMODB_ENDPOINT) await assertPortFree(env.DYNAMODB_LOCAL_PORT, 'DynamoDB Local', 'DYNAMODB_LOCAL_PORT');
   const stack = await startLocalStack({
     port: env.PORT,
-    sandboxPort: env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1),
+    sandboxPort,
     ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : { dynamoPort: env.DYNAMODB_LOCAL_PORT }),
     ...(env.INFLUENCE_ROUTER_TENANTS ? { tenantsFile: env.INFLUENCE_ROUTER_TENANTS } : {}),
     tableName: env.TABLE_NAME,

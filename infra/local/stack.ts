@@ -116,7 +116,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tableName = options.tableName ?? 'influence-router-local';
     const dynamoClient = createDynamoDbClient({ endpoint: dynamoEndpoint });
     const documentClient = createDocumentClient({ client: dynamoClient });
-    await createTable(dynamoClient, tableName);
+    await createTable(dynamoClient, tableName).catch((error: unknown) => {
+      throw new ConfigurationError(
+        `DynamoDB at ${dynamoEndpoint} cannot be used (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}): start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local`,
+        { cause: error },
+      );
+    });
 
     const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, ...options.queue });
     const maxReceiveCount = options.queue?.maxReceiveCount ?? 5;
