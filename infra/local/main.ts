@@ -10,16 +10,26 @@ process.env.POWERTOOLS_DEV ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
-const env = readEnv(
-  z.object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-    SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_DYNAMODB_LOCAL_PORT),
-    INFLUENCE_ROUTER_TENANTS: z.string().min(1).optional(),
-    TABLE_NAME: z.string().min(3).default('influence-router-local'),
-  }),
-);
+const EnvSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
+  SANDBOX_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).optional(),
+  DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000' }).optional(),
+  DYNAMODB_LOCAL_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(DEFAULT_DYNAMODB_LOCAL_PORT),
+  INFLUENCE_ROUTER_TENANTS: z.string().min(1).optional(),
+  TABLE_NAME: z.string().min(3).default('influence-router-local'),
+});
+
+function settings(): z.infer<typeof EnvSchema> {
+  try {
+    return readEnv(EnvSchema);
+  } catch (error) {
+    // A setting the user typed: say which one, with no stack trace.
+    console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+    return process.exit(2);
+  }
+}
+
+const env = settings();
 
 try {
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);

@@ -19,3 +19,19 @@ describe('every command has --help', () => {
     expect(stdout).toContain(usage);
   });
 });
+
+describe('npm start with a setting that is wrong', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'Could not start: Invalid configuration: PORT: must be a port number'],
+    [{ DYNAMODB_ENDPOINT: 'localhost:8400' }, 'DYNAMODB_ENDPOINT: must be an http(s) URL such as http://127.0.0.1:8000'],
+  ])('%o names the setting, with no stack trace, and exits 2', async (env, message) => {
+    const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts'], { timeout: 30_000, env: { ...process.env, ...env } }).then(
+      () => undefined,
+      (failure: { code?: number; stderr?: string }) => failure,
+    );
+
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toContain(message);
+    expect(error?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
