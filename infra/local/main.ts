@@ -3,7 +3,7 @@ import { readEnv } from '../../shared/adapters/config/env.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { assertPortFree } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
-import { DEMO, startLocalStack } from './stack.js';
+import { DEMO, type LocalStack, startLocalStack } from './stack.js';
 
 // Readable logs and no metric blobs on a developer's terminal.
 process.env.POWERTOOLS_DEV ??= 'true';
@@ -31,12 +31,34 @@ function settings(): z.infer<typeof EnvSchema> {
 
 const env = settings();
 
+// Listening for the signals before anything starts: a signal that comes before a listener
+// would kill the process outright and leave DynamoDB Local running. A signal may also come
+// twice (from the terminal and from the launcher): stop once, after start-up if it is under way.
+let stack: LocalStack | undefined;
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping && stack === undefined) return;
+  stopping = true;
+  if (stack === undefined) return; // Start-up is under way: it stops when it is done.
+  const running = stack;
+  stack = undefined;
+  try {
+    await running.close();
+    process.exit(0);
+  } catch (error) {
+    console.error(`Stopped, with errors: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
 try {
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
   await assertPortFree(env.PORT, 'The local server', 'PORT');
   await assertPortFree(sandboxPort, 'The sandbox helpdesks', 'SANDBOX_PORT');
   if (!env.DYNAMODB_ENDPOINT) await assertPortFree(env.DYNAMODB_LOCAL_PORT, 'DynamoDB Local', 'DYNAMODB_LOCAL_PORT');
-  const stack = await startLocalStack({
+  const started = await startLocalStack({
     port: env.PORT,
     sandboxPort,
     ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : { dynamoPort: env.DYNAMODB_LOCAL_PORT }),
@@ -45,9 +67,11 @@ try {
     seedDemo: true,
     autoWebhooks: true,
   });
-  const webhooks = stack.tenants
+  stack = started;
+  if (stopping) await stop();
+  const webhooks = started.tenants
     .all()
-    .flatMap((tenant) => Object.keys(tenant.sources).map((source) => `  ${tenant.id.padEnd(16)} POST ${stack.url}/webhooks/${tenant.id}/${source}`))
+    .flatMap((tenant) => Object.keys(tenant.sources).map((source) => `  ${tenant.id.padEnd(16)} POST ${started.url}/webhooks/${tenant.id}/${source}`))
     .join('\n');
   const samples = DEMOS.map((demo) => `npm run send-sample -- --helpdesk ${demo.helpdesk}`).join('\n        ');
   console.log(`
@@ -56,26 +80,20 @@ Influence Router is running locally.
 Webhooks, one per tenant and source${env.INFLUENCE_ROUTER_TENANTS ? ` (tenants from ${env.INFLUENCE_ROUTER_TENANTS})` : ' (built-in demo tenants)'}:
 ${webhooks}
 
-  Sandbox helpdesks ${stack.sandbox.baseUrl}/sandbox   (tickets as JSON: ${stack.sandbox.baseUrl}/sandbox/{helpdesk}/tickets)
-  Queue and DLQ     ${stack.url}/admin/queue   (replay: POST ${stack.url}/admin/dlq/replay)
-  Decisions         ${stack.url}/admin/decisions/{tenant}/{ticketId}
-  DynamoDB          ${stack.dynamoEndpoint} (table ${stack.tableName})
+  Sandbox helpdesks ${started.sandbox.baseUrl}/sandbox   (tickets as JSON: ${started.sandbox.baseUrl}/sandbox/{helpdesk}/tickets)
+  Queue and DLQ     ${started.url}/admin/queue   (replay: POST ${started.url}/admin/dlq/replay)
+  Decisions         ${started.url}/admin/decisions/{tenant}/{ticketId}
+  DynamoDB          ${started.dynamoEndpoint} (table ${started.tableName})
 
 ${
     env.INFLUENCE_ROUTER_TENANTS
       ? 'Your tenants are served; the demo commands (send-sample, send-survey) are for the built-in demo tenants.'
       : `Try it: npm run send-sample      (sends ticket 1's webhook for the ${DEMO.tenant} tenant)
         ${samples}
-Then:   curl ${stack.sandbox.baseUrl}/sandbox/tickets/1`
+Then:   curl ${started.sandbox.baseUrl}/sandbox/tickets/1`
   }
 Press Ctrl+C to stop.
 `);
-  const stop = async () => {
-    await stack.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 } catch (error) {
   console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

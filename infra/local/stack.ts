@@ -178,8 +178,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint,
       ingest,
       refreshScores: (input = {}) => refreshDueScores(input, refreshDeps),
+      // Every part is stopped even if one fails to, so DynamoDB Local is never left running.
       close: async () => {
-        for (const cleanup of cleanups.reverse()) await cleanup();
+        const failures: unknown[] = [];
+        for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+        if (failures.length > 0) throw new AggregateError(failures, `${failures.length} part(s) of the local stack failed to stop`);
       },
     };
   } catch (error) {
