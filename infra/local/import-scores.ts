@@ -30,11 +30,17 @@ import { dynamoTarget } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
+/** How often a long import says how far it got. */
+const PROGRESS_EVERY_ROWS = 10_000;
+
+/** Rejected rows listed unless `--all-rejected` asks for every one. */
+const MAX_REJECTED_SHOWN = 20;
+
 /** Table name used when TABLE_NAME is not set. */
 export const DEFAULT_LOCAL_TABLE = 'influence-router-local';
 
 
-const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl]`;
+const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl] [--all-rejected]`;
 
 /**
  * Runs the import command and returns its exit code.
@@ -58,6 +64,7 @@ export async function runImportScores(
         table: { type: 'string' },
         format: { type: 'string' },
         helpdesk: { type: 'string' },
+        'all-rejected': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -98,13 +105,29 @@ export async function runImportScores(
     if (endpoint) await createTable(client, tableName);
     const store = new DynamoCustomerStore(createDocumentClient({ client }), tableName, hmacIdentityHashers(hashKey));
     const rows = readImportFile(values.file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
-    const result = await importScores({ tenant: tenant.data, rows, now, sourceName: basename(values.file), userIdColumns }, { store });
+    // Progress on stderr, so stdout stays the result a script reads.
+    let reported = 0;
+    const result = await importScores(
+      { tenant: tenant.data, rows, now, sourceName: basename(values.file), userIdColumns },
+      {
+        store,
+        onProgress: (imported) => {
+          if (imported - reported < PROGRESS_EVERY_ROWS) return;
+          reported = imported;
+          output.err(`  ${imported} rows imported...`);
+        },
+      },
+    );
     output.out(
       `Imported ${result.imported} rows for tenant ${tenant.data} from ${basename(values.file)} into ${tableName} ` +
         `(${where}) ` +
         `in ${result.durationMs} ms; rejected ${result.rejected.length}.`,
     );
-    for (const row of result.rejected) output.out(`  line ${row.line}: ${row.reason}`);
+    const shown = values['all-rejected'] ? result.rejected : result.rejected.slice(0, MAX_REJECTED_SHOWN);
+    for (const row of shown) output.out(`  line ${row.line}: ${row.reason}`);
+    if (shown.length < result.rejected.length) {
+      output.out(`  ... and ${result.rejected.length - shown.length} more rejected rows (--all-rejected lists every one)`);
+    }
     return 0;
   } catch (error) {
     if (error instanceof ImportFileError) {

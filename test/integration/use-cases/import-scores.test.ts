@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -248,6 +250,28 @@ describe('scores:import command', () => {
     expect(lines.out).toContain('  line 4: email is not a valid email address');
     expect(lines.out).toHaveLength(10);
     expect((await store().findCustomer(tenant, [email('ada@example.com')]))?.score?.value).toBe(74);
+  });
+
+  it('says how far a long import got, and lists the first 20 rejected rows unless asked for all', async () => {
+    // Arrange: 12,000 good rows and 30 bad ones.
+    const dir = mkdtempSync(join(tmpdir(), 'import-'));
+    const file = join(dir, 'big.csv');
+    const rows = ['email,score'];
+    for (let i = 0; i < 12_000; i += 1) rows.push(`user${i}@example.com,${(i % 100) + 1}`);
+    for (let i = 0; i < 30; i += 1) rows.push(`bad${i}@example.com,500`);
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const short = capture();
+    const all = capture();
+
+    // Act
+    await runImportScores(['--tenant', newTenant(), '--file', file], env(), short.output, now);
+    await runImportScores(['--tenant', newTenant(), '--file', file, '--all-rejected'], env(), all.output, now);
+
+    // Assert
+    expect(short.lines.err.some((line) => /^ {2}\d+ rows imported\.\.\.$/.test(line))).toBe(true);
+    expect(short.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(20);
+    expect(short.lines.out).toContain('  ... and 10 more rejected rows (--all-rejected lists every one)');
+    expect(all.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(30);
   });
 
   it.each([
