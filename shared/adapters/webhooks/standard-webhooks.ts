@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { headerValue } from '../http/payload.js';
-import { AuthenticationError, ConfigurationError } from '../../domain/errors.js';
+import { AuthenticationError, ConfigurationError, InvalidPayloadError } from '../../domain/errors.js';
 
 /** Header carrying the delivery id: unique per message, stable across retries, covered by the signature. */
 export const WEBHOOK_ID_HEADER = 'webhook-id';
@@ -169,3 +169,22 @@ function toSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
+
+/** The longest `webhook-id` taken as a delivery id. */
+const MAX_DELIVERY_ID_LENGTH = 256;
+
+/**
+ * The delivery id of a verified Standard Webhooks delivery: its `webhook-id`, which the signature
+ * covers and every retry repeats; InvalidPayloadError (a 400) when it is missing or too long.
+ *
+ * @example const deliveryId = standardWebhookDeliveryId(request.headers)
+ */
+export function standardWebhookDeliveryId(headers: Readonly<Record<string, string | undefined>>): string {
+  const deliveryId = headerValue(headers, WEBHOOK_ID_HEADER);
+  if (deliveryId === undefined || deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
+    throw new InvalidPayloadError(`${WEBHOOK_ID_HEADER} header is missing or longer than ${MAX_DELIVERY_ID_LENGTH} characters`, [
+      { path: WEBHOOK_ID_HEADER, message: `must be 1-${MAX_DELIVERY_ID_LENGTH} characters` },
+    ]);
+  }
+  return deliveryId;
+}

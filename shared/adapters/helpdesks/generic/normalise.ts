@@ -3,7 +3,7 @@ import { headerValue, parseJsonPayload, payloadIssues } from '../../http/payload
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { TicketCreatedSchema } from '../../../domain/events.js';
 import type { TicketCreated } from '../../../domain/events.js';
-import { WEBHOOK_ID_HEADER, WEBHOOK_TIMESTAMP_HEADER } from '../../webhooks/standard-webhooks.js';
+import { standardWebhookDeliveryId, WEBHOOK_TIMESTAMP_HEADER } from '../../webhooks/standard-webhooks.js';
 import { GENERIC_TICKET_CREATED_TYPE, GenericTicketCreatedSchema } from './webhook-schemas.js';
 import type { GenericTicketCreated } from './webhook-schemas.js';
 
@@ -20,7 +20,6 @@ export interface GenericNormaliseInput {
 }
 
 
-const MAX_DELIVERY_ID_LENGTH = 256;
 
 /**
  * Maps a verified generic `ticket.created` delivery to a TicketCreated event. The delivery id is
@@ -35,12 +34,7 @@ const MAX_DELIVERY_ID_LENGTH = 256;
  *   `webhook-id`, or fields out of the documented shape; `issues` name the offending fields.
  */
 export function normaliseGenericTicketCreated(input: GenericNormaliseInput): TicketCreated {
-  const deliveryId = headerValue(input.headers, WEBHOOK_ID_HEADER);
-  if (deliveryId === undefined || deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
-    throw new InvalidPayloadError(`${WEBHOOK_ID_HEADER} header is missing or longer than ${MAX_DELIVERY_ID_LENGTH} characters`, [
-      { path: WEBHOOK_ID_HEADER, message: `must be 1-${MAX_DELIVERY_ID_LENGTH} characters` },
-    ]);
-  }
+  const deliveryId = standardWebhookDeliveryId(input.headers);
   const json = parseJsonPayload(input.rawBody);
   rejectOtherTypes(json);
   const parsed = GenericTicketCreatedSchema.safeParse(json);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { blankToUndefined, idSchema } from '../../webhooks/json-fields.js';
 import { PRIORITIES } from '../../../domain/priority.js';
 
 /** The `type` of the documented body a helpdesk or integration platform sends for a new ticket. */
@@ -10,21 +11,6 @@ export const GENERIC_DECISION_CREATED_TYPE = 'decision.created';
 const TICKET_ID_MESSAGE = 'must be 1-64 letters, digits or ._-, as a string or a number';
 const USER_ID_MESSAGE = 'must be 1-64 letters, digits or ._:@-, as a string or a number';
 
-// Integration platforms render an unmapped field as "" (or null): both mean "absent".
-function blankToUndefined(value: unknown): unknown {
-  if (value === null) return undefined;
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-/** A string or an integer, kept as a string, in the given alphabet. */
-function idSchema(pattern: RegExp, message: string) {
-  return z
-    .union([z.string().trim(), z.int()], { error: message })
-    .transform((id) => String(id))
-    .pipe(z.string().regex(pattern, message));
-}
 
 // No colon: decision ids end with `:<ticket id>`.
 const TicketIdSchema = idSchema(/^[A-Za-z0-9._-]{1,64}$/, TICKET_ID_MESSAGE);

@@ -1,9 +1,9 @@
 import type * as z from 'zod';
-import { headerValue, parseJsonPayload, payloadIssues } from '../../http/payload.js';
+import { parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { SurveyAnsweredSchema } from '../../../domain/events.js';
 import type { SurveyAnswered } from '../../../domain/events.js';
-import { WEBHOOK_ID_HEADER } from '../../webhooks/standard-webhooks.js';
+import { standardWebhookDeliveryId } from '../../webhooks/standard-webhooks.js';
 import { GENERIC_SURVEY_ANSWERED_TYPE, GenericSurveyAnsweredSchema } from './webhook-schemas.js';
 import type { GenericSurveyAnswered } from './webhook-schemas.js';
 
@@ -19,7 +19,6 @@ export interface GenericSurveyNormaliseInput {
   receivedAt: Date;
 }
 
-const MAX_DELIVERY_ID_LENGTH = 256;
 const NPS_SCALE = 10;
 
 /**
@@ -35,12 +34,7 @@ const NPS_SCALE = 10;
  *   documented shape; `issues` name the offending fields.
  */
 export function normaliseGenericSurveyAnswered(input: GenericSurveyNormaliseInput): SurveyAnswered {
-  const deliveryId = headerValue(input.headers, WEBHOOK_ID_HEADER);
-  if (deliveryId === undefined || deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
-    throw new InvalidPayloadError(`${WEBHOOK_ID_HEADER} header is missing or longer than ${MAX_DELIVERY_ID_LENGTH} characters`, [
-      { path: WEBHOOK_ID_HEADER, message: `must be 1-${MAX_DELIVERY_ID_LENGTH} characters` },
-    ]);
-  }
+  const deliveryId = standardWebhookDeliveryId(input.headers);
   const json = parseJsonPayload(input.rawBody);
   rejectOtherTypes(json);
   const parsed = GenericSurveyAnsweredSchema.safeParse(json);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { blankToUndefined, idSchema } from '../../webhooks/json-fields.js';
 
 /** The `type` of the documented body any survey tool (or an integration platform) sends for an answer. */
 export const GENERIC_SURVEY_ANSWERED_TYPE = 'survey.answered';
@@ -6,21 +7,6 @@ export const GENERIC_SURVEY_ANSWERED_TYPE = 'survey.answered';
 /** The message when a respondent carries nothing to recognise the customer by. */
 export const RESPONDENT_IDENTITY_MESSAGE = 'respondent needs an id, email or external_id';
 
-// Integration platforms render an unmapped field as "" (or null): both mean "absent".
-function blankToUndefined(value: unknown): unknown {
-  if (value === null) return undefined;
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-/** A string or an integer, kept as a string, in the given alphabet. */
-function idSchema(pattern: RegExp, message: string) {
-  return z
-    .union([z.string().trim(), z.int()], { error: message })
-    .transform((id) => String(id))
-    .pipe(z.string().regex(pattern, message));
-}
 
 const IsoTimestampSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' });
 
