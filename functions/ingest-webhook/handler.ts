@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import { AwsJsonClient, SQS } from '../../shared/adapters/aws/aws-json-client.js';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
@@ -23,7 +23,7 @@ export const handler = createIngestHandler(
   wireIngestDeps({
     tenants: loadTenantsFile(fileURLToPath(new URL(env.TENANTS_FILE, import.meta.url)), 'deployed'),
     secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher() }),
-    queue: new SqsEventQueue(new SQSClient({}), env.QUEUE_URL),
+    queue: new SqsEventQueue(new AwsJsonClient(SQS), env.QUEUE_URL),
     telemetry: createTelemetry('ingest-webhook'),
     maxBodyBytes: env.MAX_BODY_BYTES,
   }),

@@ -1,6 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -18,10 +16,6 @@ export interface ProcessEventsDeps extends ProcessEventDeps {
   telemetry: Telemetry;
   retry: RetryScheduler;
   retryPolicy?: RetryPolicy;
-  /** Where idempotency records live (the table, in DynamoDB). */
-  idempotencyStore: BasePersistenceLayer;
-  /** How long a delivery id is remembered: longer than the senders' retry horizon (days). */
-  idempotencyTtlSeconds: number;
   /** The queue's redrive maxReceiveCount: a failure on that receive sends the event to the dead-letter queue. */
   maxReceiveCount?: number;
   /**
@@ -46,7 +40,7 @@ function rateLimitedCountOf(record: SQSRecord): number {
   return RequeueCountSchema.parse(record.messageAttributes[RATE_LIMITED_COUNT_ATTRIBUTE]?.stringValue ?? 0);
 }
 
-/** What a processed event is remembered as, so a duplicate delivery returns it unchanged. */
+/** What a processed event is reported as. */
 interface ProcessedSummary {
   type: HelpdeskEvent['type'];
   status: EventOutcome['status'];
@@ -62,8 +56,7 @@ function summarise(event: HelpdeskEvent, outcome: EventOutcome): ProcessedSummar
 }
 
 /**
- * Builds the SQS handler: each record is parsed, processed once per delivery id (Powertools
- * idempotency), and reported as a partial batch failure when it fails. On a helpdesk 429 the
+ * Builds the SQS handler: each record is parsed, processed (each use case is safe to repeat), and reported as a partial batch failure when it fails. On a helpdesk 429 the
  * event is put back on the queue, delivered after exactly the Retry-After, without using one of
  * its attempts; any other failure's next delivery is delayed by exponential backoff, and after
  * the queue's last attempt the event moves to the dead-letter queue.
@@ -72,35 +65,26 @@ function summarise(event: HelpdeskEvent, outcome: EventOutcome): ProcessedSummar
  */
 export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   const { logger, metrics } = deps.telemetry;
-  const config = new IdempotencyConfig({
-    // The delivery id alone is not enough: some senders' ids come from unsigned headers, so two
-    // deliveries about different tickets (or answers) may share one. With what the event is about
-    // in the key, each is processed; a true duplicate still finds its record.
-    eventKeyJmesPath: '[tenant, source, deliveryId, type, ticket.id, responseId]',
-    expiresAfterSeconds: deps.idempotencyTtlSeconds,
-    throwOnNoIdempotencyKey: true,
-  });
-
-  const processOnce = makeIdempotent(
-    async (event: HelpdeskEvent): Promise<ProcessedSummary> => {
-      const started = Date.now();
-      const outcome = await processEvent(event, deps);
-      const summary = summarise(event, outcome);
-      metrics.addMetric(METRIC.decisionLatencyMs, MetricUnit.Milliseconds, Date.now() - started);
-      if ('record' in outcome && outcome.status !== 'duplicate') metrics.addMetric(METRIC.decisionsMade, MetricUnit.Count, 1);
-      if (outcome.status === 'applied') {
-        metrics.addMetric(METRIC.writeBacksApplied, MetricUnit.Count, 1);
-        if (summary.uplift !== undefined && summary.uplift > 0 && summary.tier !== undefined) {
-          const single = metrics.singleMetric();
-          single.addDimension('tier', summary.tier);
-          single.addMetric(METRIC.upliftApplied, MetricUnit.Count, 1);
-        }
+  // No delivery-id guard of its own: every use case is safe to run again. A ticket's decision
+  // record (one per ticket, final once applied) stops a second write-back whatever the delivery
+  // id, and survey answers and opt-outs are upserts keyed by what they are about.
+  const processAndReport = async (event: HelpdeskEvent): Promise<ProcessedSummary> => {
+    const started = Date.now();
+    const outcome = await processEvent(event, deps);
+    const summary = summarise(event, outcome);
+    metrics.addMetric(METRIC.decisionLatencyMs, MetricUnit.Milliseconds, Date.now() - started);
+    if ('record' in outcome && outcome.status !== 'duplicate') metrics.addMetric(METRIC.decisionsMade, MetricUnit.Count, 1);
+    if (outcome.status === 'applied') {
+      metrics.addMetric(METRIC.writeBacksApplied, MetricUnit.Count, 1);
+      if (summary.uplift !== undefined && summary.uplift > 0 && summary.tier !== undefined) {
+        const single = metrics.singleMetric();
+        single.addDimension('tier', summary.tier);
+        single.addMetric(METRIC.upliftApplied, MetricUnit.Count, 1);
       }
-      logger.info('event processed', { tenant: event.tenant, deliveryId: event.deliveryId, ...summary });
-      return summary;
-    },
-    { persistenceStore: deps.idempotencyStore, config, keyPrefix: 'process-events' },
-  );
+    }
+    logger.info('event processed', { tenant: event.tenant, deliveryId: event.deliveryId, ...summary });
+    return summary;
+  };
 
   const requeueRateLimited = async (record: SQSRecord, delay: number): Promise<boolean> => {
     const count = rateLimitedCountOf(record);
@@ -164,7 +148,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const event = HelpdeskEventSchema.parse(JSON.parse(record.body));
-      return await processOnce(event);
+      return await processAndReport(event);
     } catch (error) {
       if (error instanceof PermanentHelpdeskError && (await deadLetterNow(record, error))) return { status: 'dead-lettered' };
       const delay = retryDelaySeconds(error, receiveCount, deps.retryPolicy);
@@ -195,7 +179,6 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
 
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    config.registerLambdaContext(context);
     // One record at a time: parallel records would multiply helpdesk calls past the rate the
     // queue's maximum concurrency is meant to hold.
     return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false, processInParallel: false });

@@ -1,6 +1,4 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { withWriteGuards } from '../../shared/adapters/helpdesks/guarded-helpdesk.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
@@ -15,7 +13,6 @@ import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refre
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { customerMerger } from '../../shared/use-cases/merge-customers.js';
-import { IDEMPOTENCY_TABLE_ATTRIBUTES } from '../../shared/adapters/store/table.js';
 import type { Clock, HelpdeskClient, RateLimiter } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';
@@ -24,15 +21,13 @@ import { systemClock } from '../../shared/adapters/system-clock.js';
 /** What the process-events function is assembled from, in AWS and in local mode alike. */
 export interface ProcessWiring {
   tenants: TenantDirectory;
-  dynamoClient: DynamoDBClient;
-  documentClient: DynamoDBDocumentClient;
+  documentClient: DocumentClient;
   tableName: string;
   secrets: SecretResolver;
   identityKey: string;
   retry: RetryScheduler;
   telemetry: Telemetry;
   clock?: Clock;
-  idempotencyTtlSeconds?: number;
   maxReceiveCount?: number;
   retryPolicy?: RetryPolicy;
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
@@ -40,17 +35,13 @@ export interface ProcessWiring {
   fetch?: typeof fetch;
 }
 
-/** Four days: longer than Zendesk's and Freshdesk's retry horizons. */
-export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
-
 /**
  * Assembles the process-events dependencies: the DynamoDB store, decision log and survey answer
  * index, per-tenant
  * helpdesk clients (credentials resolved from the tenant's secret references and cached),
- * keyed identity hashing, customer merging, each tenant's score provider for the ticket path,
- * and Powertools idempotency records in the same table.
+ * keyed identity hashing, customer merging and each tenant's score provider for the ticket path.
  *
- * @example const deps = wireProcessDeps({ tenants, dynamoClient, documentClient, tableName, ... })
+ * @example const deps = wireProcessDeps({ tenants, documentClient, tableName, ... })
  */
 export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   const hasherFor = hmacIdentityHashers(wiring.identityKey);
@@ -98,13 +89,6 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     telemetry: wiring.telemetry,
     retry: wiring.retry,
     ...(wiring.retryPolicy ? { retryPolicy: wiring.retryPolicy } : {}),
-    idempotencyStore: new DynamoDBPersistenceLayer({
-      tableName: wiring.tableName,
-      ...IDEMPOTENCY_TABLE_ATTRIBUTES,
-      staticPkValue: 'IDEMPOTENCY#process-events',
-      awsSdkV3Client: wiring.dynamoClient,
-    }),
-    idempotencyTtlSeconds: wiring.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS,
     ...(wiring.maxReceiveCount !== undefined ? { maxReceiveCount: wiring.maxReceiveCount } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
 import type { HttpBackoff } from '../../shared/adapters/influence/http-provider.js';
@@ -14,7 +14,7 @@ import { systemClock } from '../../shared/adapters/system-clock.js';
 /** What the refresh-scores function is assembled from, in AWS and in local mode alike. */
 export interface RefreshWiring {
   tenants: TenantDirectory;
-  documentClient: DynamoDBDocumentClient;
+  documentClient: DocumentClient;
   tableName: string;
   secrets: SecretResolver;
   telemetry: Telemetry;

@@ -24,7 +24,6 @@ import { qualifiedUserIdFields } from '../../shared/adapters/registry/identities
 import { TenantSchema } from '../../shared/adapters/config/tenants.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { DynamoPrivacyStore } from '../../shared/adapters/store/privacy-store.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { type Identity, handleIdentity } from '../../shared/domain/customer.js';
@@ -35,7 +34,7 @@ import { exportCustomer } from '../../shared/use-cases/export-customer.js';
 import { mergeCustomers } from '../../shared/use-cases/merge-customers.js';
 import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/opt-out.js';
 import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/set-override.js';
-import { dynamoTarget } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
 import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
 import { DEMO } from './stack.js';
 import { systemClock } from '../../shared/adapters/system-clock.js';
@@ -185,7 +184,7 @@ export async function runCustomerCommand(
   const hashKey = env.IDENTITY_HASH_KEY || DEMO.identityKey;
   if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');
   const hasherFor = hmacIdentityHashers(hashKey);
-  const client = createDynamoDbClient(target);
+  const client = dynamoClientFor(target);
   const print = (result: unknown) => output.out(JSON.stringify(result, null, 2));
   const notFound = () => {
     output.err(`No such customer: nobody in tenant ${tenant} is known by that identity.`);
@@ -194,7 +193,7 @@ export async function runCustomerCommand(
   try {
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
-    const documentClient = createDocumentClient({ client });
+    const documentClient = client;
     const customers = new DynamoCustomerStore(documentClient, tableName, hasherFor);
     const deps: CustomerAdminDeps = { customers, hasherFor, clock };
     const privacyDeps = { customers, privacy: new DynamoPrivacyStore(documentClient, tableName, hasherFor), clock };
@@ -252,8 +251,6 @@ export async function runCustomerCommand(
     const hint = unreachable ? ` (nothing answers at ${endpoint}: is npm start running, or is DYNAMODB_ENDPOINT right?)` : '';
     output.err(`${parsed.command} failed: ${describeError(error)}${hint}`);
     return 1;
-  } finally {
-    client.destroy();
   }
 }
 

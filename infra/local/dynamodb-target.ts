@@ -1,3 +1,7 @@
+import type { AwsCredentials, CredentialProvider } from '../../shared/adapters/aws/credentials.js';
+import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
+
 /** The port `npm start` runs DynamoDB Local on (DYNAMODB_LOCAL_PORT), so local commands find it. */
 export const DEFAULT_DYNAMODB_LOCAL_PORT = 8000;
 
@@ -15,4 +19,27 @@ export function dynamoTarget(endpoint: string | undefined, env: Readonly<Record<
   if (chosen) return { endpoint: chosen };
   if (env.AWS_REGION) return { region: env.AWS_REGION };
   return { endpoint: `http://127.0.0.1:${env.DYNAMODB_LOCAL_PORT || DEFAULT_DYNAMODB_LOCAL_PORT}` };
+}
+
+/**
+ * The AWS SDK's default credential chain (environment, shared config and SSO profiles, web
+ * identity, container and instance roles), loaded only when a command targets AWS: the commands
+ * run on an admin's machine, where the keys are rarely in the environment. Cached until they expire.
+ */
+function sdkCredentialChain(): CredentialProvider {
+  let provider: (() => Promise<AwsCredentials>) | undefined;
+  return async () => {
+    provider ??= (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+    return provider();
+  };
+}
+
+/**
+ * The DynamoDB client for a command's target: DynamoDB Local with its dummy credentials, or AWS
+ * in the region with the admin's credentials.
+ *
+ * @example const client = dynamoClientFor(dynamoTarget(values.endpoint, process.env));
+ */
+export function dynamoClientFor(target: DynamoTarget): DocumentClient {
+  return 'endpoint' in target ? createDocumentClient(target) : createDocumentClient({ region: target.region, credentials: sdkCredentialChain() });
 }

@@ -22,11 +22,10 @@ import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identit
 import { ImportFileError } from '../../shared/adapters/import/errors.js';
 import { readImportFile } from '../../shared/adapters/import/import-file.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../shared/adapters/registry/identities.js';
 import { importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
-import { dynamoTarget } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
@@ -99,11 +98,11 @@ export async function runImportScores(
   if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');
 
   const where = endpoint ?? ('region' in target ? `AWS ${target.region}` : '');
-  const client = createDynamoDbClient(target);
+  const client = dynamoClientFor(target);
   try {
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
-    const store = new DynamoCustomerStore(createDocumentClient({ client }), tableName, hmacIdentityHashers(hashKey));
+    const store = new DynamoCustomerStore(client, tableName, hmacIdentityHashers(hashKey));
     const rows = readImportFile(values.file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
     // Progress on stderr, so stdout stays the result a script reads.
     let reported = 0;
@@ -136,8 +135,6 @@ export async function runImportScores(
     }
     output.err(`Import failed: ${describeError(error)}`);
     return 1;
-  } finally {
-    client.destroy();
   }
 }
 

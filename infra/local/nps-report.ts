@@ -13,12 +13,11 @@
  */
 import { parseArgs } from 'node:util';
 import { TenantSchema } from '../../shared/adapters/config/tenants.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { DynamoSurveyAnswerIndex, MAX_PERIOD_DAYS } from '../../shared/adapters/store/survey-index.js';
 import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../../shared/domain/nps-stats.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { type NpsReport, npsReport } from '../../shared/use-cases/nps-report.js';
-import { dynamoTarget } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
 import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
@@ -156,11 +155,11 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
   const target = dynamoTarget(values.endpoint, env);
   const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
   const where = 'endpoint' in target ? target.endpoint : `AWS ${target.region}`;
-  const client = createDynamoDbClient(target);
+  const client = dynamoClientFor(target);
   try {
     // No createTable, unlike the import: a report reads, and a table name that is wrong should
     // say so, not be created and reported empty.
-    const index = new DynamoSurveyAnswerIndex(createDocumentClient({ client }), tableName);
+    const index = new DynamoSurveyAnswerIndex(client, tableName);
     const report = await npsReport(request, { index });
     if (values.json) output.out(JSON.stringify(report, null, 2));
     else for (const line of formatNpsReport(report, { from: values.from ?? '', to: values.to ?? '' })) output.out(line);
@@ -168,8 +167,6 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
   } catch (error) {
     output.err(`Cannot read the survey answers from DynamoDB at ${where} (table ${tableName}): ${describeError(error)}`);
     return 1;
-  } finally {
-    client.destroy();
   }
 }
 

@@ -13,13 +13,12 @@
  * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
  * bad arguments.
  */
-import { dynamoTarget } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
 import { parseArgs } from 'node:util';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/tenants.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
@@ -65,7 +64,7 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
   const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
 
-  const client = createDynamoDbClient(target);
+  const client = dynamoClientFor(target);
   try {
     const tenantsFile = env.INFLUENCE_ROUTER_TENANTS || undefined;
     const sandboxUrl = values.sandbox ?? (env.SANDBOX_URL || DEFAULT_SANDBOX_URL);
@@ -76,7 +75,7 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
     if (endpoint) await createTable(client, tableName);
     const deps = wireRefreshDeps({
       tenants,
-      documentClient: createDocumentClient({ client }),
+      documentClient: client,
       tableName,
       secrets: new RefSecretResolver(),
       telemetry: createTelemetry('refresh-scores'),
@@ -98,8 +97,6 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
   } catch (error) {
     output.err(`Refresh failed: ${describeError(error)}`);
     return 1;
-  } finally {
-    client.destroy();
   }
 }
 

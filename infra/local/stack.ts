@@ -12,7 +12,7 @@ import { createTelemetry } from '../../shared/adapters/observability/telemetry.j
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { Identity } from '../../shared/domain/customer.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
@@ -114,9 +114,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         );
 
     const tableName = options.tableName ?? 'influence-router-local';
-    const dynamoClient = createDynamoDbClient({ endpoint: dynamoEndpoint });
-    const documentClient = createDocumentClient({ client: dynamoClient });
-    await createTable(dynamoClient, tableName).catch((error: unknown) => {
+    const documentClient = createDocumentClient({ endpoint: dynamoEndpoint });
+    await createTable(documentClient, tableName).catch((error: unknown) => {
       throw new ConfigurationError(
         `DynamoDB at ${dynamoEndpoint} cannot be used (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}): start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local`,
         { cause: error },
@@ -134,7 +133,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const processDeps = wireProcessDeps({
       tenants,
-      dynamoClient,
       documentClient,
       tableName,
       secrets,

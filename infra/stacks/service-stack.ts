@@ -43,8 +43,6 @@ export const PROCESSING = {
   maxConcurrency: 2,
   // Each 429 re-queue uses a receive, so allow several before dead-lettering.
   maxReceiveCount: 8,
-  // Longer than senders retry (Standard Webhooks: about 3 days), so duplicates still dedupe.
-  idempotencyTtl: Duration.days(4),
   queueRetention: Duration.days(4),
 } as const;
 
@@ -127,7 +125,6 @@ export class ServiceStack extends Stack {
         QUEUE_URL: this.events.queue.queueUrl,
         DEAD_LETTER_QUEUE_URL: this.events.deadLetterQueue.queueUrl,
         IDENTITY_KEY_SECRET_ID: identityKey.secretArn,
-        IDEMPOTENCY_TTL_SECONDS: String(PROCESSING.idempotencyTtl.toSeconds()),
         MAX_RECEIVE_COUNT: String(PROCESSING.maxReceiveCount),
       },
     });

@@ -1,5 +1,5 @@
 import { batchWriteAll } from '../../shared/adapters/store/batch.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { DynamoSurveyAnswerIndex, answerIndexItem } from '../../shared/adapters/store/survey-index.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { CsatSummary, NpsSummary } from '../../shared/domain/nps-stats.js';
@@ -65,32 +65,24 @@ const csat = (s: CsatSummary) =>
  * (counted by the index and on the wire).
  */
 export async function benchNpsReport(dynamoEndpoint: string, count = 10_000): Promise<string[]> {
-  const dynamo = createDynamoDbClient({ endpoint: dynamoEndpoint });
   const sent: string[] = [];
-  dynamo.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-  try {
+  const client = createDocumentClient({ endpoint: dynamoEndpoint, onCall: (call) => sent.push(call.operation) });
+  {
     const tableName = `bench-nps-${Date.now()}`;
-    await createTable(dynamo, tableName);
-    const client = createDocumentClient({ client: dynamo });
+    await createTable(client, tableName);
     const answers = generateAnswers('bench', count);
 
     const writeStarted = performance.now();
     await batchWriteAll(client, tableName, answers.map((answer) => ({ PutRequest: { Item: answerIndexItem(answer) } })), { concurrency: 8 });
     const writeMs = performance.now() - writeStarted;
-    const writes = sent.filter((name) => name === 'BatchWriteItemCommand').length;
+    const writes = sent.filter((name) => name === 'BatchWriteItem').length;
 
     const readMark = sent.length;
     const started = performance.now();
     const report = await npsReport({ tenant: 'bench', from: FROM, to: TO }, { index: new DynamoSurveyAnswerIndex(client, tableName) });
     const wallMs = performance.now() - started;
     const onWire = sent.slice(readMark);
-    const scans = onWire.filter((name) => name === 'ScanCommand').length;
+    const scans = onWire.filter((name) => name === 'Scan').length;
 
     return [
       `NPS report, ${count} generated answers over ${DAYS} days, in DynamoDB Local:`,
@@ -101,7 +93,5 @@ export async function benchNpsReport(dynamoEndpoint: string, count = 10_000): Pr
       `  CSAT all: n ${report.csat.n}, satisfied ${report.csat.satisfied}, CSAT ${csat(report.csat)}`,
       ...TIERS.map((tier) => `    ${tier.padEnd(8)} n ${String(report.csatByTier[tier].n).padStart(5)}  CSAT ${csat(report.csatByTier[tier])}`),
     ];
-  } finally {
-    dynamo.destroy();
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SandboxTicket, SandboxUser } from '../../infra/local/sandbox/index.js';
 import { runRefreshScores } from '../../infra/local/refresh-scores.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import type { SignedDelivery } from '../../infra/local/sandbox/demo.js';
 import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/local/sandbox/survey-deliveries.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
     queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
     retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 8 },
   });
-  index = new DynamoSurveyAnswerIndex(createDocumentClient({ client: createDynamoDbClient({ endpoint: stack.dynamoEndpoint }) }), stack.tableName);
+  index = new DynamoSurveyAnswerIndex(createDocumentClient({ endpoint: stack.dynamoEndpoint }), stack.tableName);
 });
 
 afterAll(async () => {

@@ -77,10 +77,10 @@ describe('functions', () => {
     expect(env).not.toHaveProperty('IDENTITY_KEY_SECRET_ID');
   });
 
-  it('process gets the table, queue, identity key, idempotency TTL and the redrive count', () => {
+  it('process gets the table, queues, identity key and the redrive count', () => {
     const env = functionProps('process').Environment.Variables;
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['TABLE_NAME', 'QUEUE_URL', 'IDENTITY_KEY_SECRET_ID']));
-    expect(env).toMatchObject({ IDEMPOTENCY_TTL_SECONDS: '345600' });
+    expect(env).not.toHaveProperty('IDEMPOTENCY_TTL_SECONDS');
     expect(env.MAX_RECEIVE_COUNT).toBe(String(queueProps('queue').RedrivePolicy?.maxReceiveCount));
   });
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, inject } from 'vitest';
-import { createDocumentClient, createDynamoDbClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import type { IdentityHasher } from '../../shared/domain/ports.js';
@@ -11,9 +10,9 @@ import type { IdentityHasher } from '../../shared/domain/ports.js';
 export interface TestTable {
   readonly tableName: string;
   /** The low-level client (created in beforeAll). */
-  dynamo(): DynamoDBClient;
+  dynamo(): DocumentClient;
   /** A document client over it. */
-  client(): DynamoDBDocumentClient;
+  client(): DocumentClient;
   /** Every command that reached the wire, by name, to count round trips. */
   readonly sent: string[];
 }
@@ -27,23 +26,16 @@ export interface TestTable {
 export function useTestTable(prefix: string): TestTable {
   const tableName = `${prefix}-${randomUUID()}`;
   const sent: string[] = [];
-  let dynamo: DynamoDBClient | undefined;
-  const ready = (): DynamoDBClient => {
+  let dynamo: DocumentClient | undefined;
+  const ready = (): DocumentClient => {
     if (!dynamo) throw new Error('the test table is created in beforeAll; use it inside a test');
     return dynamo;
   };
   beforeAll(async () => {
-    dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
-    dynamo.middlewareStack.add(
-      (next, context) => async (args) => {
-        sent.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    dynamo = createDocumentClient({ endpoint: inject('dynamoDbEndpoint'), onCall: (call) => sent.push(call.operation) });
     await createTable(dynamo, tableName);
   });
-  return { tableName, dynamo: ready, client: () => createDocumentClient({ client: ready() }), sent };
+  return { tableName, dynamo: ready, client: () => ready(), sent };
 }
 
 /** A tenant id no other test uses. */

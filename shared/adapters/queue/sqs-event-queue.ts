@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsJsonClient } from '../aws/aws-json-client.js';
 import type { HelpdeskEvent } from '../../domain/events.js';
 import type { EventQueue } from '../../domain/ports.js';
 
@@ -7,26 +7,24 @@ import type { EventQueue } from '../../domain/ports.js';
  * id are also message attributes so operators can filter the dead-letter queue without
  * parsing bodies.
  *
- * @example await new SqsEventQueue(new SQSClient({}), process.env.QUEUE_URL).enqueue(event)
+ * @example await new SqsEventQueue(new AwsJsonClient(SQS), process.env.QUEUE_URL).enqueue(event)
  */
 export class SqsEventQueue implements EventQueue {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: AwsJsonClient,
     private readonly queueUrl: string,
   ) {}
 
   async enqueue(event: HelpdeskEvent): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(event),
-        MessageAttributes: {
-          tenant: { DataType: 'String', StringValue: event.tenant },
-          source: { DataType: 'String', StringValue: event.source },
-          deliveryId: { DataType: 'String', StringValue: event.deliveryId },
-        },
-      }),
-    );
+    await this.client.call('SendMessage', {
+      QueueUrl: this.queueUrl,
+      MessageBody: JSON.stringify(event),
+      MessageAttributes: {
+        tenant: { DataType: 'String', StringValue: event.tenant },
+        source: { DataType: 'String', StringValue: event.source },
+        deliveryId: { DataType: 'String', StringValue: event.deliveryId },
+      },
+    });
   }
 }
 
@@ -52,6 +50,13 @@ export interface RetryScheduler {
 /** The message attribute that says why a message was moved to the dead-letter queue. */
 export const DEAD_LETTER_REASON_ATTRIBUTE = 'deadLetterReason';
 
+/** Attributes in SQS's form; the rate-limited count is a number, so it can be filtered on. */
+function messageAttributes(attributes: Readonly<Record<string, string>>): Record<string, { DataType: string; StringValue: string }> {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value }]),
+  );
+}
+
 /**
  * Sets a failed message's visibility timeout so SQS redelivers it after the delay; the
  * redrive policy moves it to the dead-letter queue after the last attempt, and a permanent
@@ -59,50 +64,34 @@ export const DEAD_LETTER_REASON_ATTRIBUTE = 'deadLetterReason';
  */
 export class SqsRetryScheduler implements RetryScheduler {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: AwsJsonClient,
     private readonly queueUrl: string,
     private readonly deadLetterQueueUrl: string,
   ) {}
 
   async deadLetter(body: string, reason: string, attributes: Readonly<Record<string, string>>): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.deadLetterQueueUrl,
-        MessageBody: body,
-        MessageAttributes: Object.fromEntries(
-          Object.entries({ ...attributes, [DEAD_LETTER_REASON_ATTRIBUTE]: reason.slice(0, 500) }).map(([name, value]) => [
-            name,
-            { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value },
-          ]),
-        ),
-      }),
-    );
+    await this.client.call('SendMessage', {
+      QueueUrl: this.deadLetterQueueUrl,
+      MessageBody: body,
+      MessageAttributes: messageAttributes({ ...attributes, [DEAD_LETTER_REASON_ATTRIBUTE]: reason.slice(0, 500) }),
+    });
   }
 
   async delay(receiptHandle: string, seconds: number): Promise<void> {
-    await this.client.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: this.queueUrl,
-        ReceiptHandle: receiptHandle,
-        VisibilityTimeout: Math.min(Math.max(0, Math.round(seconds)), 43_200),
-      }),
-    );
+    await this.client.call('ChangeMessageVisibility', {
+      QueueUrl: this.queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: Math.min(Math.max(0, Math.round(seconds)), 43_200),
+    });
   }
 
   async requeue(body: string, delaySeconds: number, attributes: Readonly<Record<string, string>>): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: body,
-        // SQS delays a message by at most 15 minutes.
-        DelaySeconds: Math.min(Math.max(0, Math.ceil(delaySeconds)), 900),
-        MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [
-            name,
-            { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value },
-          ]),
-        ),
-      }),
-    );
+    await this.client.call('SendMessage', {
+      QueueUrl: this.queueUrl,
+      MessageBody: body,
+      // SQS delays a message by at most 15 minutes.
+      DelaySeconds: Math.min(Math.max(0, Math.ceil(delaySeconds)), 900),
+      MessageAttributes: messageAttributes(attributes),
+    });
   }
 }

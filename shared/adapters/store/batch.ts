@@ -2,9 +2,9 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from '../aws/dynamodb.js';
 import { UnprocessedItemsError } from './errors.js';
 import type { ItemKey } from './keys.js';
 
@@ -70,7 +70,7 @@ export async function mapConcurrent<T, R>(items: readonly T[], concurrency: numb
  * @example const items = await batchGetAll(client, 'table', [{ pk: 'a', sk: 'b' }]);
  */
 export async function batchGetAll(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   keys: readonly ItemKey[],
   options: BatchRetryOptions & { projection?: readonly string[]; consistentRead?: boolean } = {},
@@ -111,7 +111,7 @@ export async function batchGetAll(
  * @example await batchWriteAll(client, 'table', [{ PutRequest: { Item: { pk: 'a', sk: 'b' } } }]);
  */
 export async function batchWriteAll(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   requests: readonly WriteRequest[],
   options: BatchRetryOptions = {},
@@ -135,7 +135,7 @@ export async function batchWriteAll(
  *
  * @example const items = await queryPartition(client, tableName, profileKey('acme', key).pk);
  */
-export async function queryPartition(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<Record<string, unknown>[]> {
+export async function queryPartition(client: DocumentClient, tableName: string, pk: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

@@ -1,11 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  cancellationReasons,
+  type DocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '../aws/dynamodb.js';
 import * as z from 'zod';
 import {
   type CustomerIdentities,
@@ -135,8 +135,7 @@ export function identityHashesOf(identities: CustomerIdentities, hasher: Identit
  * @example cancellationCodes(error)?.includes('ConditionalCheckFailed')
  */
 export function cancellationCodes(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return cancellationReasons(error)?.map((reason) => reason.Code ?? 'None');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -151,7 +150,7 @@ const TRANSACTION_CONFLICT_ATTEMPTS = 5;
  *
  * @example await transactWrite(client, [{ Put: { TableName, Item } }]) // 'written'
  */
-export async function transactWrite(client: DynamoDBDocumentClient, items: readonly TransactItem[]): Promise<GuardedWriteOutcome> {
+export async function transactWrite(client: DocumentClient, items: readonly TransactItem[]): Promise<GuardedWriteOutcome> {
   if (items.length > TRANSACT_WRITE_LIMIT) throw new StoreError(`a transaction holds at most ${TRANSACT_WRITE_LIMIT} actions, not ${items.length}`);
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -229,7 +228,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
   private readonly retention: Retention;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly hasher: (tenant: string) => IdentityHasher,
     options: CustomerStoreOptions = {},

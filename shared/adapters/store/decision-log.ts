@@ -1,5 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, GetCommand, type DocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
@@ -87,7 +86,7 @@ function isConditionalCheckFailure(error: unknown): boolean {
 }
 
 function isCancelledByCondition(error: unknown): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+  return cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed';
 }
 
 /** Applied, shadow and skipped records are never replaced. */
@@ -106,7 +105,7 @@ export class DynamoDecisionLog implements DecisionLog {
   private readonly retentionSeconds: number;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     options: DecisionLogOptions = {},
   ) {

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, PutCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../domain/customer.js';
 import type { CustomerRecords, DecisionRecord, ErasureReport, HeldAlias, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
@@ -66,7 +66,7 @@ export function withoutScoreDetails(record: DecisionRecord): DecisionRecord {
  */
 export class DynamoPrivacyStore implements PrivacyStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly hasher: (tenant: string) => IdentityHasher,
     private readonly retry: BatchRetryOptions = {},

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, GetCommand, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import { type CustomerProfile, CustomerProfileSchema } from '../../domain/customer.js';
 import type { DueProfile, ScoreRefreshStore, ScoreWriteOutcome } from '../../domain/ports.js';
@@ -65,7 +65,7 @@ function isConditionalCheckFailure(error: unknown): boolean {
  */
 export class DynamoScoreRefreshStore implements ScoreRefreshStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly options: ScoreRefreshStoreOptions = {},
   ) {}

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, PutCommand, QueryCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import { RetentionSchema } from '../../domain/customer.js';
 import { ConfigurationError } from '../../domain/errors.js';
@@ -99,7 +99,7 @@ export class DynamoSurveyAnswerIndex implements SurveyAnswerIndex {
   private readonly concurrency: number;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     options: SurveyIndexOptions = {},
   ) {

@@ -1,11 +1,5 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { AwsServiceError } from '../aws/aws-json-client.js';
+import type { DocumentClient } from '../aws/dynamodb.js';
 
 /** Partition key attribute of the table (string). */
 export const TABLE_PARTITION_KEY = 'pk';
@@ -56,10 +50,14 @@ export function withoutStorageAttributes(item: Record<string, unknown>): Record<
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs: number): Promise<void> {
+interface TableDescription {
+  Table?: { TableStatus?: string; GlobalSecondaryIndexes?: { IndexStatus?: string }[] };
+}
+
+async function waitUntilActive(client: DocumentClient, tableName: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.raw.call<TableDescription>('DescribeTable', { TableName: tableName });
     const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
     if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms`);
@@ -72,12 +70,11 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
  * waits until it is ACTIVE; does nothing that is already done, so it is safe to call on every start.
  * Deployed tables come from the CDK stack, which uses the same constants.
  *
- * @example await createTable(new DynamoDBClient({ endpoint }), 'influence-router-local');
+ * @example await createTable(createDocumentClient({ endpoint }), 'influence-router-local');
  */
-export async function createTable(client: DynamoDBClient, tableName: string, options: { timeoutMs?: number } = {}): Promise<void> {
+export async function createTable(client: DocumentClient, tableName: string, options: { timeoutMs?: number } = {}): Promise<void> {
   try {
-    await client.send(
-      new CreateTableCommand({
+    await client.raw.call('CreateTable', {
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
@@ -100,20 +97,17 @@ export async function createTable(client: DynamoDBClient, tableName: string, opt
             Projection: { ProjectionType: REFRESH_INDEX.projectionType },
           },
         ],
-      }),
-    );
+    });
   } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+    if (!(error instanceof AwsServiceError && error.code === 'ResourceInUseException')) throw error;
   }
   await waitUntilActive(client, tableName, options.timeoutMs ?? 60_000);
-  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const ttl = await client.raw.call<{ TimeToLiveDescription?: { TimeToLiveStatus?: string } }>('DescribeTimeToLive', { TableName: tableName });
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      }),
-    );
+    await client.raw.call('UpdateTimeToLive', {
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
@@ -75,7 +75,7 @@ describe('DynamoCustomerStore', () => {
     // Assert
     expect(found?.customerKey).toBe(profile.customerKey);
     expect(found?.identities.helpdeskUserIds).toEqual([userId.value]);
-    expect(sent).toEqual(['BatchGetItemCommand', 'GetItemCommand']);
+    expect(sent).toEqual(['BatchGetItem', 'GetItem']);
     const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: aliasKey('acme', hasherFor('acme').hash(userId)) }));
     expect(Item).toMatchObject({ customerKey: profile.customerKey, kind: 'helpdesk-user' });
     expect(Item).not.toHaveProperty('value');
@@ -95,7 +95,7 @@ describe('DynamoCustomerStore', () => {
 
     // Assert
     expect(found?.customerKey).toBe(profile.customerKey);
-    expect(sent).toEqual(['BatchGetItemCommand']);
+    expect(sent).toEqual(['BatchGetItem']);
   });
 
   it('never finds another tenant’s customer by the same email', async () => {
@@ -196,13 +196,13 @@ describe('DynamoCustomerStore', () => {
 
 describe('DynamoCustomerStore.upsertScores under concurrent writes', () => {
   /** A document client that runs `meanwhile` once, just before the first transaction it sends. */
-  function interleaving(meanwhile: () => Promise<void>): DynamoDBDocumentClient {
+  function interleaving(meanwhile: () => Promise<void>): DocumentClient {
     const real = client();
     let done = false;
     return new Proxy(real, {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        return async (command: Parameters<DocumentClient['send']>[0]) => {
           if (!done && command instanceof TransactWriteCommand) {
             done = true;
             await meanwhile();

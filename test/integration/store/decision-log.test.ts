@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
+import { GetCommand, PutCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { CorruptItemError, StoreError } from '../../../shared/adapters/store/errors.js';
 import { decisionKey } from '../../../shared/adapters/store/keys.js';
 import { TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
 import type { DecisionRecord } from '../../../shared/domain/ports.js';
 
 const tableName = `decisions-${randomUUID()}`;
-let dynamo: DynamoDBClient;
+let dynamo: DocumentClient;
 
 beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+  dynamo = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
   await createTable(dynamo, tableName);
 });
 
@@ -52,7 +52,7 @@ function record(ticketId: string, overrides: Partial<DecisionRecord> = {}): Deci
 describe('DynamoDecisionLog', () => {
   it('records a decision and reads it back by id, with an expiration 400 days after the decision', async () => {
     // Arrange
-    const client = createDocumentClient({ client: dynamo });
+    const client = dynamo;
     const log = new DynamoDecisionLog(client, tableName);
     const pending = record(String(Date.now()));
 
@@ -69,7 +69,7 @@ describe('DynamoDecisionLog', () => {
 
   it('replaces a pending record but never a final one', async () => {
     // Arrange
-    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName, { retentionDays: 30 });
+    const log = new DynamoDecisionLog(dynamo, tableName, { retentionDays: 30 });
     const ticketId = `t-${randomUUID()}`;
     await log.record(record(ticketId));
     const applied = record(ticketId, {
@@ -88,7 +88,7 @@ describe('DynamoDecisionLog', () => {
   });
 
   it.each(['shadow', 'skipped'] as const)('treats %s as final', async (status) => {
-    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+    const log = new DynamoDecisionLog(dynamo, tableName);
     const ticketId = `t-${randomUUID()}`;
     await log.record(record(ticketId, { status }));
 
@@ -97,7 +97,7 @@ describe('DynamoDecisionLog', () => {
 
   it('lists a ticket’s decisions newest first, and nothing of other tickets or tenants', async () => {
     // Arrange
-    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+    const log = new DynamoDecisionLog(dynamo, tableName);
     const ticketId = `t-${randomUUID()}`;
     const created = record(ticketId, { decidedAt: '2026-11-23T10:00:00.000Z' });
     const updated = record(ticketId, { decisionId: `zendesk:ticket-updated:${ticketId}`, decidedAt: '2026-11-24T08:00:00.000Z' });
@@ -115,20 +115,20 @@ describe('DynamoDecisionLog', () => {
   });
 
   it('returns undefined for an unknown decision', async () => {
-    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+    const log = new DynamoDecisionLog(dynamo, tableName);
 
     expect(await log.get('acme', 'zendesk:ticket-created:does-not-exist')).toBeUndefined();
   });
 
   it('refuses a record whose decision id names another ticket', async () => {
-    const log = new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+    const log = new DynamoDecisionLog(dynamo, tableName);
 
     await expect(log.record(record('1', { decisionId: 'zendesk:ticket-created:2' }))).rejects.toBeInstanceOf(StoreError);
   });
 
   it('refuses a stored decision that fails its schema', async () => {
     // Arrange
-    const client = createDocumentClient({ client: dynamo });
+    const client = dynamo;
     const log = new DynamoDecisionLog(client, tableName);
     const bad = record(`t-${randomUUID()}`);
     await client.send(new PutCommand({ TableName: tableName, Item: { ...bad, ...decisionKey('acme', bad.decisionId), status: 'done' } }));
@@ -142,7 +142,7 @@ describe('DynamoDecisionLog', () => {
 });
 
 describe('DynamoDecisionLog.claim', () => {
-  const log = () => new DynamoDecisionLog(createDocumentClient({ client: dynamo }), tableName);
+  const log = () => new DynamoDecisionLog(dynamo, tableName);
   const at = (iso: string) => new Date(iso);
 
   it('lets one delivery hold a decision\'s write-back until its claim expires, and never past a final record', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { profileItem } from '../../../shared/adapters/store/customer-store.js';
 import type { CorruptItemError } from '../../../shared/adapters/store/errors.js';
@@ -88,7 +88,7 @@ describe('DynamoScoreRefreshStore.findDue', () => {
     ]);
     expect(due[0]?.dueAt).toBe(scoreDue(120).refreshAfter);
     expect(due[0]?.profile).toEqual(profile('b', { score: scoreDue(120) }));
-    expect(sent.filter((name) => name !== 'QueryCommand')).toEqual(['PutItemCommand', 'PutItemCommand', 'PutItemCommand', 'PutItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    expect(sent.filter((name) => name !== 'Query')).toEqual(['PutItem', 'PutItem', 'PutItem', 'PutItem', 'PutItem', 'PutItem']);
   });
 
   it('follows a bucket page by page and merges it in due order', async () => {
@@ -102,7 +102,7 @@ describe('DynamoScoreRefreshStore.findDue', () => {
 
     expect(due.map((d) => d.profile.customerKey)).toEqual([keys[0], keys[1], keys[2], 'elsewhere', keys[3], keys[4]]);
     // 16 first pages, then two more pages of the crowded bucket (2 + 2 + 1 items).
-    expect(sent.filter((name) => name === 'QueryCommand').length).toBeGreaterThanOrEqual(18);
+    expect(sent.filter((name) => name === 'Query').length).toBeGreaterThanOrEqual(18);
   });
 
   it('stops at the limit, taking the longest due whichever bucket they are in', async () => {
@@ -125,7 +125,7 @@ describe('DynamoScoreRefreshStore.findDue', () => {
 
     expect(due.map((d) => d.profile.customerKey)).toEqual([mine]);
     // One page per bucket: the busy tenant's items are in partitions this tenant never queries.
-    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(16);
+    expect(sent.filter((name) => name === 'Query')).toHaveLength(16);
   });
 
   it('skips and reports a due item that fails validation', async () => {

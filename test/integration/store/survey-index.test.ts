@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { describe, expect, it } from 'vitest';
 import { CorruptItemError, StoreError } from '../../../shared/adapters/store/errors.js';
 import { answerIndexKey } from '../../../shared/adapters/store/keys.js';
@@ -16,7 +16,7 @@ function answer(tenant: string, responseId: string, answeredAt: string, extra: P
 }
 
 /** Queries sent since `mark` (an index into the table's command log). */
-const queriesSince = (mark: number) => table.sent.slice(mark).filter((name) => name === 'QueryCommand').length;
+const queriesSince = (mark: number) => table.sent.slice(mark).filter((name) => name === 'Query').length;
 
 describe('DynamoSurveyAnswerIndex.put', () => {
   it('writes the answer in its UTC day partition, with a TTL 730 days after it was given', async () => {
@@ -98,7 +98,7 @@ describe('DynamoSurveyAnswerIndex.inPeriod', () => {
     expect(period.answers.map((a) => a.responseId)).toEqual(['atFrom', 'middle', 'beforeTo']);
     expect(period.partitions).toBe(3);
     expect(period.requests).toBe(3);
-    expect(table.sent.slice(mark)).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand']);
+    expect(table.sent.slice(mark)).toEqual(['Query', 'Query', 'Query']);
   });
 
   it('pages through a day with ExclusiveStartKey and counts every request', async () => {
@@ -117,7 +117,7 @@ describe('DynamoSurveyAnswerIndex.inPeriod', () => {
     expect(period.partitions).toBe(3);
     expect(period.requests).toBe(3 + 2 + 1);
     expect(queriesSince(mark)).toBe(period.requests);
-    expect(table.sent.slice(mark)).not.toContain('ScanCommand');
+    expect(table.sent.slice(mark)).not.toContain('Scan');
   });
 
   it('never reads another tenant\'s answers, even with the same response id on the same day', async () => {

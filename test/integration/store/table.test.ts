@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import type { DescribeTableCommandOutput, DescribeTimeToLiveCommandOutput } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { REFRESH_INDEX, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
 
 describe('createTable', () => {
   it('creates the on-demand table with its refresh index and TTL, and can run again', async () => {
     // Arrange
-    const client = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+    const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
     const tableName = `table-${randomUUID()}`;
 
     // Act
@@ -15,7 +15,7 @@ describe('createTable', () => {
     await createTable(client, tableName);
 
     // Assert
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.raw.call<DescribeTableCommandOutput>('DescribeTable', { TableName: tableName });
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(Table?.KeySchema).toEqual([
@@ -32,7 +32,7 @@ describe('createTable', () => {
         projection: 'ALL',
       },
     ]);
-    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    const ttl = await client.raw.call<DescribeTimeToLiveCommandOutput>('DescribeTimeToLive', { TableName: tableName });
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: TTL_ATTRIBUTE });
   });
 });

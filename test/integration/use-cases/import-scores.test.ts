@@ -3,15 +3,15 @@ import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
+import { ScanCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runImportScores } from '../../../infra/local/import-scores.js';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { readCsvRows } from '../../../shared/adapters/import/csv-reader.js';
 import { readImportFile } from '../../../shared/adapters/import/import-file.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
 import { type ImportRow, importScores, scoreColumnsCheck } from '../../../shared/use-cases/import-scores.js';
@@ -25,15 +25,15 @@ const hasherFor = hmacIdentityHashers(SECRET);
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/scores/${name}`, import.meta.url));
 const now = new Date('2026-11-23T09:30:00.000Z');
 const tableName = `import-${randomUUID()}`;
-let dynamo: DynamoDBClient;
+let dynamo: DocumentClient;
 
 beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+  dynamo = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
   await createTable(dynamo, tableName);
 });
 
 function store() {
-  return new DynamoCustomerStore(createDocumentClient({ client: dynamo }), tableName, hasherFor);
+  return new DynamoCustomerStore(dynamo, tableName, hasherFor);
 }
 
 /** Each test gets its own tenant, so their customers never meet. */
@@ -45,7 +45,7 @@ async function tenantItems(tenant: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await createDocumentClient({ client: dynamo }).send(
+    const page = await dynamo.send(
       new ScanCommand({
         TableName: tableName,
         FilterExpression: 'begins_with(pk, :prefix)',

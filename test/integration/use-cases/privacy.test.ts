@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
+import { GetCommand, QueryCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { runCustomerCommand } from '../../../infra/local/customers.js';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { aliasKey, decisionKey, profileKey, refreshBucketFor } from '../../../shared/adapters/store/keys.js';
 import { DynamoPrivacyStore } from '../../../shared/adapters/store/privacy-store.js';
 import { REFRESH_INDEX, TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
@@ -23,16 +23,16 @@ const SECRET = 'integration-test-identity-key-0123456789';
 const hasherFor = hmacIdentityHashers(SECRET);
 const tableName = `privacy-uc-${randomUUID()}`;
 const NOW = new Date('2026-11-23T10:00:00.000Z');
-let dynamo: DynamoDBClient;
+let dynamo: DocumentClient;
 let endpoint: string;
 
 beforeAll(async () => {
   endpoint = inject('dynamoDbEndpoint');
-  dynamo = createDynamoDbClient({ endpoint });
+  dynamo = createDocumentClient({ endpoint });
   await createTable(dynamo, tableName);
 });
 
-const client = () => createDocumentClient({ client: dynamo });
+const client = () => dynamo;
 const customers = () => new DynamoCustomerStore(client(), tableName, hasherFor);
 const deps = () => ({ customers: customers(), privacy: new DynamoPrivacyStore(client(), tableName, hasherFor), hasherFor, clock: new FixedClock(NOW) });
 const newTenant = () => `t${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
+import { GetCommand, PutCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createRefreshScoresHandler } from '../../../functions/refresh-scores/chain.js';
 import { wireRefreshDeps } from '../../../functions/refresh-scores/wiring.js';
@@ -10,7 +10,7 @@ import { parseTenantsFile, type TenantInput } from '../../../shared/adapters/con
 import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../../shared/adapters/secrets/secret-resolver.js';
 import { profileItem } from '../../../shared/adapters/store/customer-store.js';
-import { createDocumentClient, createDynamoDbClient } from '../../../shared/adapters/store/dynamo-client.js';
+import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { profileKey } from '../../../shared/adapters/store/keys.js';
 import { createTable } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile } from '../../../shared/domain/customer.js';
@@ -27,11 +27,11 @@ const HOUR = 3_600_000;
 const API_KEY = 'acme-scoring-key-local';
 const METRICS = { followers: 48_000, following: 1_100, engagementPerPost: 350, accountAgeDays: 2_920, postCount: 5_200, verification: 'paid' };
 const tableName = `refresh-due-${randomUUID()}`;
-let dynamo: DynamoDBClient;
-const doc = () => createDocumentClient({ client: dynamo });
+let dynamo: DocumentClient;
+const doc = () => dynamo;
 
 beforeAll(async () => {
-  dynamo = createDynamoDbClient({ endpoint: inject('dynamoDbEndpoint') });
+  dynamo = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
   await createTable(dynamo, tableName);
 });
 

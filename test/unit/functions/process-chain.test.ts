@@ -1,29 +1,9 @@
-import { BasePersistenceLayer, type IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createProcessEventsHandler, type ProcessEventsDeps } from '../../../functions/process-events/chain.js';
 import { localContext } from '../../../infra/local/lambda-shapes.js';
 import type { RetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
 import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
-
-/** Idempotency records in memory. */
-class MemoryPersistence extends BasePersistenceLayer {
-  readonly records = new Map<string, IdempotencyRecord>();
-  protected async _getRecord(key: string): Promise<IdempotencyRecord> {
-    const found = this.records.get(key);
-    if (!found) throw new Error('not found');
-    return found;
-  }
-  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
-    this.records.set(record.idempotencyKey, record);
-  }
-  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    this.records.set(record.idempotencyKey, record);
-  }
-  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    this.records.delete(record.idempotencyKey);
-  }
-}
 
 function sqsRecord(n: number): SQSRecord {
   const body = JSON.stringify({
@@ -62,8 +42,6 @@ describe('the processor near its timeout', () => {
     const deps = {
       telemetry: createTelemetry('process-events'),
       retry,
-      idempotencyStore: new MemoryPersistence(),
-      idempotencyTtlSeconds: 3600,
       minRemainingMsToStart: 30_000,
       // Processing any record would look its tenant up first.
       tenant: () => {
@@ -90,8 +68,6 @@ describe('the processor near its timeout', () => {
     const deps = {
       telemetry: createTelemetry('process-events'),
       retry: { delay: async () => {}, requeue: async () => {}, deadLetter: async () => {} },
-      idempotencyStore: new MemoryPersistence(),
-      idempotencyTtlSeconds: 3600,
       tenant: () => {
         looked += 1;
         return undefined;
