@@ -11,6 +11,7 @@ import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
+import { DynamoTicketContext } from '../../shared/adapters/store/ticket-context.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { customerMerger } from '../../shared/use-cases/merge-customers.js';
 import type { Clock, HelpdeskClient, RateLimiter } from '../../shared/domain/ports.js';
@@ -82,6 +83,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     scoreRefresh: new DynamoScoreRefreshStore(wiring.documentClient, wiring.tableName),
     hasherFor,
     decisions: new DynamoDecisionLog(wiring.documentClient, wiring.tableName),
+    ticketContext: new DynamoTicketContext(customers),
     surveyAnswers: customers,
     answerIndex: new DynamoSurveyAnswerIndex(wiring.documentClient, wiring.tableName),
     clock,

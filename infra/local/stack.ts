@@ -12,6 +12,7 @@ import { createTelemetry } from '../../shared/adapters/observability/telemetry.j
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
+import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { Identity } from '../../shared/domain/customer.js';
@@ -42,6 +43,8 @@ export interface LocalStackOptions {
   sandboxPort?: number;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local. */
   dynamoEndpoint?: string;
+  /** Told of every DynamoDB call, with its consumed capacity (asked for only when this is set), to count requests and units. */
+  onDynamoCall?: (call: AwsCallRecord) => void;
   /** Port for the DynamoDB Local this starts (a free one by default). */
   dynamoPort?: number;
   /** A tenants file (local mode rules) instead of the built-in demo tenants. */
@@ -114,7 +117,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         );
 
     const tableName = options.tableName ?? 'influence-router-local';
-    const documentClient = createDocumentClient({ endpoint: dynamoEndpoint });
+    const documentClient = createDocumentClient({
+      endpoint: dynamoEndpoint,
+      ...(options.onDynamoCall ? { onCall: options.onDynamoCall, returnConsumedCapacity: true } : {}),
+    });
     await createTable(documentClient, tableName).catch((error: unknown) => {
       throw new ConfigurationError(
         `DynamoDB at ${dynamoEndpoint} cannot be used (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}): start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local`,

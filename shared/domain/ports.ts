@@ -66,6 +66,12 @@ export interface HelpdeskClient {
    * (the generic adapter) answers false and relies on its receiver deduplicating by decision id.
    */
   hasInternalNote(ticketId: string, marker: string): Promise<boolean>;
+  /**
+   * True when one update carries every change and the note, and an update given the ticket's
+   * `updatedStamp` is refused (ConflictError) once the ticket changed: such a write cannot land
+   * twice or half, so it needs no claim on the decision record first.
+   */
+  readonly guardsUpdates?: boolean;
 }
 
 /** Turns a normalised identity into the keyed hash that stands for it in storage. */
@@ -118,6 +124,15 @@ export interface DecisionLog {
   claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'>;
   /** The decisions for a ticket, newest first. */
   listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]>;
+}
+
+/**
+ * What processing a ticket reads first: the ticket's decision record (strongly consistent: it
+ * guards the write-back) and the requester's profile, together, so the usual path costs one
+ * round trip before the write.
+ */
+export interface TicketContextReader {
+  read(tenant: string, decisionId: string, identities: Identity[]): Promise<{ previous?: DecisionRecord; profile?: CustomerProfile }>;
 }
 
 /** Sends a normalised event to the processing queue. */

@@ -57,11 +57,13 @@ export async function loadRequester(
   helpdeskKind: string,
   deps: CustomerLookupDeps,
   helpdesk: HelpdeskClient,
+  /** The profile already read for the event's identities (with the decision record), if it was. */
+  read?: { profile?: CustomerProfile },
 ): Promise<{ profile?: CustomerProfile; details?: RequesterDetails }> {
   const known = identitiesOf(helpdeskKind, event.requester);
   if (known.length === 0) return {};
   const now = deps.clock.now();
-  const profile = await deps.customers.findCustomer(event.tenant, known);
+  const profile = read ? read.profile : await deps.customers.findCustomer(event.tenant, known);
   const userId = event.requester.helpdeskUserId;
   // A helpdesk with no user API (the generic one) has told us all it will in the event.
   const getRequester = helpdesk.getRequester?.bind(helpdesk);

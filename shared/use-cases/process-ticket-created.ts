@@ -2,8 +2,8 @@ import { decide } from '../domain/decide.js';
 import { ConfigurationError, TicketNotFoundError } from '../domain/errors.js';
 import type { TicketCreated, TicketSnapshot } from '../domain/events.js';
 import { renderNote } from '../domain/note.js';
-import type { DecisionLog, DecisionRecord, HelpdeskClient } from '../domain/ports.js';
-import { type CustomerLookupDeps, loadRequester } from './customer-lookup.js';
+import type { DecisionLog, DecisionRecord, HelpdeskClient, TicketContextReader } from '../domain/ports.js';
+import { type CustomerLookupDeps, identitiesOf, loadRequester } from './customer-lookup.js';
 import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
 import { type InlineScoringDeps, scoreInline } from './inline-scoring.js';
 import { landedEarlier, writeDecision } from './write-back.js';
@@ -15,8 +15,21 @@ export interface ProcessTicketDeps extends CustomerLookupDeps, InlineScoringDeps
   tenant(id: string): TenantView | undefined;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
   decisions: DecisionLog;
+  /** Reads the decision record and the profile in one round trip; without it, one read each. */
+  ticketContext?: TicketContextReader;
   /** How many times a 409 (ticket changed meanwhile) is met by re-reading and deciding again. */
   maxConflictRetries?: number;
+}
+
+/** The two first reads one after the other, for stores that cannot combine them. */
+function readSeparately(deps: Pick<ProcessTicketDeps, 'decisions' | 'customers'>): TicketContextReader {
+  return {
+    read: async (tenant, decisionId, identities) => {
+      const previous = await deps.decisions.get(tenant, decisionId);
+      const profile = identities.length > 0 ? await deps.customers.findCustomer(tenant, identities) : undefined;
+      return { ...(previous ? { previous } : {}), ...(profile ? { profile } : {}) };
+    },
+  };
 }
 
 /**
@@ -62,13 +75,15 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
 }
 
 async function decideAndWrite(event: TicketCreated, tenant: TenantView, base: RecordBase, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
-  const previous = await deps.decisions.get(event.tenant, base.decisionId);
+  const identities = identitiesOf(tenant.helpdesk.kind, event.requester);
+  const read = await (deps.ticketContext ?? readSeparately(deps)).read(event.tenant, base.decisionId, identities);
+  const previous = read.previous;
   if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous };
 
   const helpdesk = await deps.helpdeskFor(event.tenant);
   const landed = await landedEarlier(previous, helpdesk, event.ticket.id, deps);
   if (landed) return landed;
-  const loaded = await loadRequester(event, tenant.helpdesk.kind, deps, helpdesk);
+  const loaded = await loadRequester(event, tenant.helpdesk.kind, deps, helpdesk, read);
   const { profile, provider } = await scoreInline(event, deps, tenant.policy, loaded);
 
   // The ticket as created. Deciding on the ticket as it is later is safe because our own earlier

@@ -74,11 +74,15 @@ export async function writeDecision(input: WriteBackInput, deps: WriteBackDeps):
     if (decision.mode === 'shadow') return recordFinal({ ...record, status: 'shadow' }, deps);
     if (unchanged(decision)) return recordFinal({ ...record, status: 'skipped', skippedReason: 'the decision changes nothing on the ticket' }, deps);
 
-    // A claim, not a plain write: another delivery of this decision writing right now makes this
-    // one wait (and retry, then find that one's note) instead of writing a second note.
-    const claimed = await deps.decisions.claim({ ...record, status: 'pending' }, base.deliveryId, new Date(now.getTime() + CLAIM_MS), now);
-    if (claimed === 'already-final') return duplicateOf(deps, base.tenant, base.decisionId);
-    if (claimed === 'held') throw new TransientError(`Decision ${base.decisionId} is being written by another delivery; retried later`);
+    // A claim first: another delivery of this decision writing right now makes this one wait (and
+    // retry, then find that one's note) instead of writing a second note. A guarded update needs
+    // none: of two deliveries racing, the second's stale stamp gets a conflict, and the re-read
+    // finds the first one's note; a retry after a lost answer meets the same conflict.
+    if (!(helpdesk.guardsUpdates && current.updatedStamp)) {
+      const claimed = await deps.decisions.claim({ ...record, status: 'pending' }, base.deliveryId, new Date(now.getTime() + CLAIM_MS), now);
+      if (claimed === 'already-final') return duplicateOf(deps, base.tenant, base.decisionId);
+      if (claimed === 'held') throw new TransientError(`Decision ${base.decisionId} is being written by another delivery; retried later`);
+    }
     const routable = current.groupId === undefined || current.groupId === input.originalGroupId;
     try {
       const updated = await helpdesk.updateTicket({

@@ -18,6 +18,7 @@ export function withWriteGuards(client: HelpdeskClient, guards: WriteGuards): He
   const getRequester = client.getRequester?.bind(client);
   return {
     ...(getRequester ? { getRequester } : {}),
+    ...(client.guardsUpdates ? { guardsUpdates: true } : {}),
     getTicket: (ticketId) => client.getTicket(ticketId),
     hasInternalNote: (ticketId, marker) => client.hasInternalNote(ticketId, marker),
     async updateTicket(update: TicketUpdate) {

@@ -226,6 +226,15 @@ export function parseAlias(item: Record<string, unknown>, key: ItemKey, tenant: 
 export class DynamoCustomerStore implements CustomerAdminStore {
   private readonly retry: BatchRetryOptions;
   private readonly retention: Retention;
+  /** Where aliases pointed when last read (`tenant` newline identity hash to customer key), newest last. */
+  private readonly aliasTargets = new Map<string, string>();
+
+  /** Keeps an alias's target as a hint for the next lookup; the oldest go past 10,000. */
+  private rememberAlias(alias: string, customerKey: string): void {
+    this.aliasTargets.delete(alias);
+    this.aliasTargets.set(alias, customerKey);
+    if (this.aliasTargets.size > 10_000) this.aliasTargets.delete(this.aliasTargets.keys().next().value ?? alias);
+  }
 
   constructor(
     private readonly client: DocumentClient,
@@ -243,27 +252,51 @@ export class DynamoCustomerStore implements CustomerAdminStore {
    * a profile wins; only an alias-only hit costs a second read (a GetItem of its profile).
    */
   async findCustomer(tenant: string, identities: Identity[]): Promise<CustomerProfile | undefined> {
+    return (await this.findCustomerWith(tenant, identities, [])).profile;
+  }
+
+  /**
+   * `findCustomer`, with other items of the table read in the same BatchGetItem (strongly
+   * consistent when there are any), returned by key (`pk` newline `sk`) when they exist.
+   */
+  async findCustomerWith(
+    tenant: string,
+    identities: Identity[],
+    others: readonly ItemKey[],
+  ): Promise<{ profile?: CustomerProfile; others: Map<string, Record<string, unknown>> }> {
     const hasher = this.hasher(tenant);
     const hashes = [...new Set(identities.map((identity) => hasher.hash(identity)))];
-    if (hashes.length === 0) return undefined;
-    const keys = hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]);
-    const items = await batchGetAll(this.client, this.tableName, keys, this.retry);
+    // The profiles these identities' aliases pointed to last time, read in the same request: the
+    // alias, read alongside, still decides, so a stale hint costs only the second read it saves.
+    const hinted = [...new Set(hashes.flatMap((hash) => this.aliasTargets.get(`${tenant}\n${hash}`) ?? []))];
+    const keys = [
+      ...hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]),
+      ...hinted.filter((target) => !hashes.includes(target)).map((target) => profileKey(tenant, target)),
+      ...others,
+    ];
+    if (keys.length === 0) return { others: new Map() };
+    const items = await batchGetAll(this.client, this.tableName, keys, { ...this.retry, ...(others.length > 0 ? { consistentRead: true } : {}) });
     const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
+    const found = new Map(others.flatMap((key) => { const item = byKey.get(keyId(key)); return item ? [[keyId(key), item] as const] : []; }));
 
     // Identities are tried in the order given, so the caller's strongest identity decides.
     for (const hash of hashes) {
       const item = byKey.get(keyId(profileKey(tenant, hash)));
-      if (item) return parseProfileItem(item, tenant);
+      if (item) return { profile: parseProfileItem(item, tenant), others: found };
     }
     for (const hash of hashes) {
       const key = aliasKey(tenant, hash);
       const item = byKey.get(keyId(key));
       if (!item) continue;
-      const target = profileKey(tenant, parseAliasItem(item, key, tenant));
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: target }));
-      if (Item) return parseProfileItem(Item, tenant);
+      const targetKey = parseAliasItem(item, key, tenant);
+      this.rememberAlias(`${tenant}\n${hash}`, targetKey);
+      const target = profileKey(tenant, targetKey);
+      const prefetched = byKey.get(keyId(target));
+      if (prefetched) return { profile: parseProfileItem(prefetched, tenant), others: found };
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: target, ...(others.length > 0 ? { ConsistentRead: true } : {}) }));
+      if (Item) return { profile: parseProfileItem(Item, tenant), others: found };
     }
-    return undefined;
+    return { others: found };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { cancellationReasons, GetCommand, type DocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '../aws/dynamodb.js';
+import { cancellationReasons, DeleteCommand, GetCommand, type DocumentClient, PutCommand, QueryCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
@@ -72,7 +72,12 @@ export interface DecisionLogOptions {
 
 const DAY_SECONDS = 86_400;
 
-function parseRecord(item: Record<string, unknown>, key: ItemKey, tenant: string): DecisionRecord {
+/**
+ * A stored decision item as a record, checked against its schema and its tenant.
+ *
+ * @example const record = parseDecisionItem(item, decisionKey(tenant, decisionId), tenant)
+ */
+export function parseDecisionItem(item: Record<string, unknown>, key: ItemKey, tenant: string): DecisionRecord {
   const parsed = DecisionRecordSchema.safeParse(withoutStorageAttributes(item));
   if (!parsed.success) {
     throw new CorruptItemError(`decision item failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
@@ -116,7 +121,7 @@ export class DynamoDecisionLog implements DecisionLog {
   async get(tenant: string, decisionId: string): Promise<DecisionRecord | undefined> {
     const key = decisionKey(tenant, decisionId);
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    return Item ? parseRecord(Item, key, tenant) : undefined;
+    return Item ? parseDecisionItem(Item, key, tenant) : undefined;
   }
 
   /** Writes the record unless the stored one is final; `already-final` when it was. */
@@ -160,10 +165,13 @@ export class DynamoDecisionLog implements DecisionLog {
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
           ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
         };
+    let pointerKey: ItemKey | undefined;
     try {
       if (record.customerKey) {
         // The pointer in the customer's partition lets export and erasure find this decision
-        // without a scan; written in the same transaction, so neither exists without the other.
+        // without a scan. Written first, on its own (a transaction would double the write units):
+        // a pointer whose decision is not there yet is skipped by export and erasure alike, and a
+        // decision is never without its pointer.
         const pointer = {
           ...decisionRefKey(record.tenant, record.customerKey, record.decisionId),
           tenant: record.tenant,
@@ -172,16 +180,19 @@ export class DynamoDecisionLog implements DecisionLog {
           ticketId: record.ticketId,
           [TTL_ATTRIBUTE]: expiration,
         };
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: [{ Put: put }, { Put: { TableName: this.tableName, Item: pointer } }] }),
-        );
-      } else {
-        await this.client.send(new PutCommand(put));
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: pointer }));
+        pointerKey = decisionRefKey(record.tenant, record.customerKey, record.decisionId);
       }
+      await this.client.send(new PutCommand(put));
       return 'written';
     } catch (error) {
-      if (isConditionalCheckFailure(error) || isCancelledByCondition(error)) return 'already-final';
-      throw error;
+      if (!(isConditionalCheckFailure(error) || isCancelledByCondition(error))) throw error;
+      // Refused: the stored decision stands. A pointer written for it from another customer's
+      // partition would name a decision not about them; it goes again.
+      if (pointerKey && (await this.get(record.tenant, record.decisionId))?.customerKey !== record.customerKey) {
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: pointerKey }));
+      }
+      return 'already-final';
     }
   }
 
@@ -202,7 +213,7 @@ export class DynamoDecisionLog implements DecisionLog {
       );
       for (const item of page.Items ?? []) {
         const sk = typeof item.sk === 'string' ? item.sk : '?';
-        records.push(parseRecord(item, { pk, sk }, tenant));
+        records.push(parseDecisionItem(item, { pk, sk }, tenant));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

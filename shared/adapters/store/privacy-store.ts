@@ -210,7 +210,10 @@ export class DynamoPrivacyStore implements PrivacyStore {
     return held;
   }
 
-  /** The decisions the partition's pointers name, as stored; a pointer whose decision expired is skipped. */
+  /**
+   * The decisions about this customer the partition's pointers name, as stored; a pointer whose
+   * decision expired, or is not (yet, or any more) about this customer, is skipped.
+   */
   private async decisionsOf(
     profile: CustomerProfile,
     items: readonly (Record<string, unknown> & ItemKey)[],
@@ -224,14 +227,15 @@ export class DynamoPrivacyStore implements PrivacyStore {
       });
     if (keys.length === 0) return [];
     const found = await batchGetAll(this.client, this.tableName, keys, this.retry);
-    return found.map((item) => {
+    return found.flatMap((item) => {
       const key = KeySchema.parse(item);
       const parsed = DecisionRecordSchema.safeParse(withoutStorageAttributes(item));
       if (!parsed.success) {
         throw new CorruptItemError(`decision item failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
       }
       if (parsed.data.tenant !== profile.tenant) throw new CorruptItemError('decision item belongs to another tenant', key);
-      return { record: parsed.data, key: { pk: key.pk, sk: key.sk }, item };
+      if (parsed.data.customerKey !== profile.customerKey) return [];
+      return [{ record: parsed.data, key: { pk: key.pk, sk: key.sk }, item }];
     });
   }
 }

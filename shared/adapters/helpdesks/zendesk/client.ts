@@ -93,6 +93,9 @@ type Resource = 'ticket' | 'user';
  * const ticket = await zendesk.getTicket('35436');
  */
 export class ZendeskClient implements HelpdeskClient {
+  /** One PUT writes priority, tags, group and the note; `safe_update` refuses a stale stamp with 409. */
+  readonly guardsUpdates = true;
+
   readonly #origin: URL;
   readonly #authorization: string;
   readonly #timeoutMs: number;

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
+import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+let stack: LocalStack;
+const calls: AwsCallRecord[] = [];
+
+beforeAll(async () => {
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  stack = await startLocalStack({
+    dynamoEndpoint: inject('dynamoDbEndpoint'),
+    tableName: `cost-${randomUUID().slice(0, 8)}`,
+    seedDemo: true,
+    onDynamoCall: (call) => calls.push(call),
+    queue: { pollIntervalMs: 5 },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  vi.restoreAllMocks();
+});
+
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+/** One ticket from the demo's scored customer, delivered and processed; what it cost. */
+async function ticketCost(): Promise<{ dynamo: AwsCallRecord[]; writeUnits: number; zendesk: string[] }> {
+  const ticket = stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+  const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+  const mark = calls.length;
+  const started = Date.now();
+  const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  expect(response.status).toBe(202);
+  await stack.queue.drained();
+  const dynamo = calls.slice(mark);
+  const writeUnits = dynamo
+    .filter((call) => WRITES.has(call.operation))
+    .reduce((sum, call) => sum + ([call.consumedCapacity].flat() as ({ CapacityUnits?: number } | undefined)[]).reduce((units, c) => units + (c?.CapacityUnits ?? 0), 0), 0);
+  const zendesk = stack.sandbox.zendesk.requests().filter((r) => r.at >= started).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+  return { dynamo, writeUnits, zendesk };
+}
+
+describe('the usual ticket (a known customer with a fresh score, seen before by the function) on Zendesk', () => {
+  it('costs one read and two writes in DynamoDB, at most 4 write units, and one Zendesk request', async () => {
+    // The customer's first ticket resolves their identities through Zendesk once; the next one
+    // finds their profile through the alias, which the function then remembers.
+    const first = await ticketCost();
+    const second = await ticketCost();
+    expect(first.zendesk.length).toBeGreaterThan(1);
+    expect(second.dynamo.map((call) => call.operation)).toEqual(['BatchGetItem', 'GetItem', 'PutItem', 'PutItem']);
+
+    const { dynamo, writeUnits, zendesk } = await ticketCost();
+
+    expect(dynamo.map((call) => call.operation)).toEqual(['BatchGetItem', 'PutItem', 'PutItem']);
+    expect(dynamo.every((call) => call.attempts === 1)).toBe(true);
+    expect(writeUnits).toBeGreaterThan(0);
+    expect(writeUnits).toBeLessThanOrEqual(4);
+    expect(zendesk).toEqual([expect.stringMatching(/^PUT \/api\/v2\/tickets\/\d+$/)]);
+  });
+});
