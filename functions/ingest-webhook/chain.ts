@@ -31,7 +31,8 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       deps,
     );
     metrics.addMetric(METRIC.webhooksAccepted, MetricUnit.Count, 1);
-    logger.info('webhook accepted', { tenant, source, deliveryId: result.deliveryId, type: result.type });
+    // DEBUG: the processor's 'event processed' line says the same and more, once per event.
+    logger.debug('webhook accepted', { tenant, source, deliveryId: result.deliveryId, type: result.type });
     return jsonResponse(202, { accepted: true, deliveryId: result.deliveryId });
   })
     .use(injectLambdaContext(logger))

@@ -1,29 +1,61 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../infra/constructs/service-function.js';
 import { DEMO, startLocalStack } from '../../infra/local/stack.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
+import { costPerMillion, type PerEvent, PRICES } from './cost-model.js';
 import { ms, summarise } from './stats.js';
+
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+const unitsOf = (call: AwsCallRecord): number =>
+  ([call.consumedCapacity].flat() as ({ CapacityUnits?: number } | undefined)[]).reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
 
 /**
  * The whole path on this machine: HTTP to the local server, queue, DynamoDB Local, decision,
  * one guarded write to the sandbox Zendesk over loopback. Measures the webhook answer time the
- * sender sees and how long until every ticket carries its note.
+ * sender sees, how long until every ticket carries its note, and per ticket: DynamoDB requests
+ * and capacity units by operation, helpdesk requests, and log bytes at the default level; then
+ * the cost per million ticket events from those counts (bench-results/end-to-end.json).
  */
 export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Promise<string[]> {
+  const calls: AwsCallRecord[] = [];
+  // Logs as deployed (INFO, one JSON line each), counted, not shown; loggers read the level when created.
+  const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+  const metricsDisabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  // Metrics are log lines too (CloudWatch embedded metric format), paid like any other.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const stack = await startLocalStack({
     ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
     tableName: `bench-${Date.now()}`,
     seedDemo: true,
+    onDynamoCall: (call) => calls.push(call),
     queue: { pollIntervalMs: 2, batchSize: 10 },
   });
+  let logBytes = 0;
+  let counting = false;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    if (counting) logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    return true;
+  }) as typeof process.stdout.write;
   try {
+    // The usual path: a known customer with a fresh score, seen before (their first ticket resolves
+    // their identities through Zendesk, and the next one teaches the function their alias).
+    for (const requesterId of [1001, 1001]) {
+      const ticket = stack.sandbox.zendesk.createTicket({ subject: 'warm-up', description: 'bench', requesterId, priority: 'normal', tags: [] });
+      const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+      await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      await stack.queue.drained(30_000);
+    }
     const created = Array.from({ length: tickets }, (_, i) =>
-      stack.sandbox.zendesk.createTicket({
-        subject: `Ticket ${i}`,
-        description: 'bench',
-        requesterId: i % 3 === 0 ? 1001 : 1002,
-        priority: 'normal',
-        tags: ['bench'],
-      }),
+      stack.sandbox.zendesk.createTicket({ subject: `Ticket ${i}`, description: 'bench', requesterId: 1001, priority: 'normal', tags: ['bench'] }),
     );
+    const callMark = calls.length;
+    const requestMark = Date.now();
+    counting = true;
     const answers: number[] = [];
     const started = performance.now();
     for (const ticket of created) {
@@ -36,14 +68,49 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     }
     await stack.queue.drained(120_000);
     const elapsed = performance.now() - started;
+    counting = false;
+    process.stdout.write = write;
+
+    const measured = calls.slice(callMark);
+    const byOperation = new Map<string, { requests: number; units: number }>();
+    for (const call of measured) {
+      const entry = byOperation.get(call.operation) ?? { requests: 0, units: 0 };
+      entry.requests += call.attempts;
+      entry.units += unitsOf(call);
+      byOperation.set(call.operation, entry);
+    }
+    const helpdeskRequests = stack.sandbox.zendesk.requests().filter((r) => r.at >= requestMark).length;
     const notes = created.filter((t) => (stack.sandbox.zendesk.ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
+    const perTicket = (n: number) => n / tickets;
+    const writeUnits = perTicket(measured.filter((c) => WRITES.has(c.operation)).reduce((sum, c) => sum + unitsOf(c), 0));
+    const readUnits = perTicket(measured.filter((c) => !WRITES.has(c.operation)).reduce((sum, c) => sum + unitsOf(c), 0));
+    const perEvent: PerEvent = {
+      dynamoRequests: perTicket(measured.reduce((sum, c) => sum + c.attempts, 0)),
+      writeUnits,
+      readUnits,
+      helpdeskRequests: perTicket(helpdeskRequests),
+      logBytes: perTicket(logBytes),
+    };
+    const cost = costPerMillion(perEvent);
     const s = summarise(answers);
+    const result = { tickets, perEvent, byOperation: Object.fromEntries(byOperation), cost, prices: PRICES };
+    mkdirSync(join(REPO_ROOT, 'bench-results'), { recursive: true });
+    writeFileSync(join(REPO_ROOT, 'bench-results', 'end-to-end.json'), `${JSON.stringify(result, null, 2)}\n`);
     return [
-      `end to end through the local stack, ${tickets} tickets (1 in 3 from a scored customer):`,
+      `end to end through the local stack, ${tickets} tickets on the usual path (a known customer with a fresh score):`,
       `  webhook answer (202) p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}`,
       `  all processed in ${(elapsed / 1000).toFixed(2)} s: ${(tickets / (elapsed / 1000)).toFixed(0)} events/s; ${notes} tickets written back`,
+      `  per ticket: ${perEvent.dynamoRequests.toFixed(2)} DynamoDB requests (${[...byOperation].map(([op, e]) => `${op} ${perTicket(e.requests).toFixed(2)}`).join(', ')}),`,
+      `              ${writeUnits.toFixed(2)} write units, ${readUnits.toFixed(2)} read units, ${perEvent.helpdeskRequests.toFixed(2)} helpdesk requests, ${perEvent.logBytes.toFixed(0)} B of log`,
+      ...cost.lines.map((line) => `  ${line}`),
+      '  (written to bench-results/end-to-end.json)',
     ];
   } finally {
+    process.stdout.write = write;
+    if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
+    if (metricsDisabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = metricsDisabled;
     await stack.close();
   }
 }

@@ -328,7 +328,7 @@ describe('logs', () => {
   it('never contain the signing secret, signatures, the API token or raw emails', () => {
     const logs = output.join('');
 
-    expect(logs).toContain('webhook accepted');
+    expect(logs).toContain('event processed');
     expect(logs).toContain('event failed; it will be retried');
     expect(logs).not.toContain(DEMO.signingSecret);
     expect(logs).not.toContain(DEMO.apiToken);
