@@ -5,12 +5,9 @@ import { DEMO, startLocalStack } from '../../infra/local/stack.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { costPerMillion, type PerEvent, PRICES } from './cost-model.js';
+import { unitsOf, unitsOver } from '../support/dynamo-capacity.js';
 import { ms, summarise } from './stats.js';
 
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
-
-const unitsOf = (call: AwsCallRecord): number =>
-  ([call.consumedCapacity].flat() as ({ CapacityUnits?: number } | undefined)[]).reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
 
 /**
  * The whole path on this machine: HTTP to the local server, queue, DynamoDB Local, decision,
@@ -82,8 +79,9 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     const helpdeskRequests = stack.sandbox.zendesk.requests().filter((r) => r.at >= requestMark).length;
     const notes = created.filter((t) => (stack.sandbox.zendesk.ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
     const perTicket = (n: number) => n / tickets;
-    const writeUnits = perTicket(measured.filter((c) => WRITES.has(c.operation)).reduce((sum, c) => sum + unitsOf(c), 0));
-    const readUnits = perTicket(measured.filter((c) => !WRITES.has(c.operation)).reduce((sum, c) => sum + unitsOf(c), 0));
+    const units = unitsOver(measured);
+    const writeUnits = perTicket(units.writeUnits);
+    const readUnits = perTicket(units.readUnits);
     const perEvent: PerEvent = {
       dynamoRequests: perTicket(measured.reduce((sum, c) => sum + c.attempts, 0)),
       writeUnits,

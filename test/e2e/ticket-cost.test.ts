@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { unitsOver } from '../support/dynamo-capacity.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -26,8 +27,6 @@ afterAll(async () => {
   vi.restoreAllMocks();
 });
 
-const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
-
 /** One ticket from the demo's scored customer, delivered and processed; what it cost. */
 async function ticketCost(): Promise<{ dynamo: AwsCallRecord[]; writeUnits: number; zendesk: string[] }> {
   const ticket = stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
@@ -38,9 +37,7 @@ async function ticketCost(): Promise<{ dynamo: AwsCallRecord[]; writeUnits: numb
   expect(response.status).toBe(202);
   await stack.queue.drained();
   const dynamo = calls.slice(mark);
-  const writeUnits = dynamo
-    .filter((call) => WRITES.has(call.operation))
-    .reduce((sum, call) => sum + ([call.consumedCapacity].flat() as ({ CapacityUnits?: number } | undefined)[]).reduce((units, c) => units + (c?.CapacityUnits ?? 0), 0), 0);
+  const { writeUnits } = unitsOver(dynamo);
   const zendesk = stack.sandbox.zendesk.requests().filter((r) => r.at >= started).map((r) => `${r.method} ${r.path.split('?')[0]}`);
   return { dynamo, writeUnits, zendesk };
 }

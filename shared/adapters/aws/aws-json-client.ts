@@ -1,4 +1,5 @@
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type CredentialProvider, environmentCredentials } from './credentials.js';
 import { signRequest } from './signature-v4.js';
 
@@ -91,8 +92,6 @@ export class AwsUnreachableError extends Error {
   override name = 'AwsUnreachableError';
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 interface Transport {
   request(url: URL, options: RequestOptions, onResponse: (response: IncomingMessage) => void): ClientRequest;
   agent: Agent;
@@ -119,7 +118,8 @@ function transportFor(protocol: string): Promise<Transport> {
 
 interface Answer {
   status: number;
-  headers: Headers;
+  /** `x-amzn-errortype`, where some services put the error code. */
+  errorType: string | undefined;
   text: string;
 }
 
@@ -135,9 +135,8 @@ async function post(url: URL, headers: Record<string, string>, body: string, tim
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
       response.on('end', () => {
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') answerHeaders.set(name, value);
-        resolve({ status: response.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+        const errorType = response.headers['x-amzn-errortype'];
+        resolve({ status: response.statusCode ?? 0, errorType: typeof errorType === 'string' ? errorType : undefined, text: Buffer.concat(chunks).toString('utf8') });
       });
     });
     request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })));
@@ -153,8 +152,8 @@ function networkReason(error: unknown): string {
   return typeof code === 'string' && !error.message.includes(code) ? `${code} (${error.message})` : error.message;
 }
 
-function serviceError(status: number, headers: Headers, body: Record<string, unknown>): AwsServiceError {
-  const type = typeof body.__type === 'string' ? body.__type : (headers.get('x-amzn-errortype') ?? `HTTP${status}`);
+function serviceError(status: number, errorType: string | undefined, body: Record<string, unknown>): AwsServiceError {
+  const type = typeof body.__type === 'string' ? body.__type : (errorType ?? `HTTP${status}`);
   const code = (type.split('#').pop() ?? type).split(':')[0] ?? type;
   const { __type: _type, message, Message, ...details } = body;
   const text = typeof message === 'string' ? message : typeof Message === 'string' ? Message : `HTTP ${status}`;
@@ -196,57 +195,54 @@ export class AwsJsonClient {
     const body = JSON.stringify(input);
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 3);
     const where = `${this.service.signingName} ${operation} at ${this.endpoint.origin}`;
-    let attempts = 0;
-    let status = 0;
-    try {
-      for (;;) {
-        attempts += 1;
-        let failure: AwsServiceError | AwsUnreachableError;
-        try {
-          const answer = await this.exchange(operation, body);
-          status = answer.status;
-          if (answer.status < 300) {
-            this.options.onCall?.({ service: this.service.signingName, operation, attempts, status, consumedCapacity: answer.json.ConsumedCapacity });
-            return answer.json as T;
-          }
-          const refused = serviceError(answer.status, answer.headers, answer.json);
-          if (!refused.retryable) throw refused;
-          failure = refused;
-        } catch (error) {
-          if (error instanceof AwsServiceError && !error.retryable) throw error;
-          failure = error instanceof AwsServiceError ? error : new AwsUnreachableError(`${where} got no answer: ${networkReason(error)}`, { cause: error });
-        }
-        if (attempts >= maxAttempts) {
-          failure.message = `${failure.message} (${where}, after ${attempts} attempts)`;
-          throw failure;
-        }
-        const ceiling = Math.min(5000, (this.options.baseDelayMs ?? 100) * 2 ** (attempts - 1));
-        await sleep(Math.random() * ceiling);
+    const report = (attempts: number, status: number, consumedCapacity?: unknown) =>
+      this.options.onCall?.({ service: this.service.signingName, operation, attempts, status, ...(consumedCapacity !== undefined ? { consumedCapacity } : {}) });
+    for (let attempts = 1; ; attempts += 1) {
+      const outcome = await this.attempt(operation, body, where);
+      if ('json' in outcome) {
+        report(attempts, outcome.status, outcome.json.ConsumedCapacity);
+        return outcome.json as T;
       }
-    } catch (error) {
-      this.options.onCall?.({ service: this.service.signingName, operation, attempts, status });
-      throw error;
+      const { failure, status } = outcome;
+      const retryable = !(failure instanceof AwsServiceError) || failure.retryable;
+      if (!retryable || attempts >= maxAttempts) {
+        if (retryable) failure.message = `${failure.message} (${where}, after ${attempts} attempts)`;
+        report(attempts, status);
+        throw failure;
+      }
+      await sleep(Math.random() * Math.min(5000, (this.options.baseDelayMs ?? 100) * 2 ** (attempts - 1)));
     }
   }
 
-  private async exchange(operation: string, body: string): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
-    const headers = signRequest(
-      {
-        method: 'POST',
-        url: this.endpoint,
-        headers: { 'content-type': `application/x-amz-json-${this.service.jsonVersion}`, 'x-amz-target': `${this.service.targetPrefix}.${operation}` },
-        body,
-      },
-      { service: this.service.signingName, region: this.region, credentials: await this.credentials(), now: new Date() },
-    );
-    const response = await post(this.endpoint, headers, body, this.options.timeoutMs ?? 5000);
-    const text = response.text;
-    let json: unknown;
+  /** One signed exchange: the answer's JSON, or why there is none (the service's error, or no answer at all). */
+  private async attempt(
+    operation: string,
+    body: string,
+    where: string,
+  ): Promise<{ status: number; json: Record<string, unknown> } | { status: number; failure: AwsServiceError | AwsUnreachableError }> {
+    let answer: Answer;
     try {
-      json = text.length > 0 ? JSON.parse(text) : {};
-    } catch {
-      json = { message: `unreadable answer (HTTP ${response.status}): ${text.slice(0, 200)}` };
+      const headers = signRequest(
+        {
+          method: 'POST',
+          url: this.endpoint,
+          headers: { 'content-type': `application/x-amz-json-${this.service.jsonVersion}`, 'x-amz-target': `${this.service.targetPrefix}.${operation}` },
+          body,
+        },
+        { service: this.service.signingName, region: this.region, credentials: await this.credentials(), now: new Date() },
+      );
+      answer = await post(this.endpoint, headers, body, this.options.timeoutMs ?? 5000);
+    } catch (error) {
+      return { status: 0, failure: new AwsUnreachableError(`${where} got no answer: ${networkReason(error)}`, { cause: error }) };
     }
-    return { status: response.status, headers: response.headers, json: typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {} };
+    let parsed: unknown;
+    try {
+      parsed = answer.text.length > 0 ? JSON.parse(answer.text) : {};
+    } catch {
+      parsed = { message: `unreadable answer (HTTP ${answer.status}): ${answer.text.slice(0, 200)}` };
+    }
+    const json = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    if (answer.status < 300) return { status: answer.status, json };
+    return { status: answer.status, failure: serviceError(answer.status, answer.errorType, json) };
   }
 }

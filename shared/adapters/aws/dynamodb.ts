@@ -44,6 +44,9 @@ function values<T extends { Key?: unknown; Item?: unknown; ExpressionAttributeVa
 
 type Output<T> = Omit<T, '$metadata'>;
 
+/** An answer that may carry the item's attributes (`ReturnValues`), in plain values. */
+const withAttributes = (wire: Wire) => ({ ...wire, Attributes: wire.Attributes === undefined ? undefined : fromWire(wire.Attributes) });
+
 /**
  * One DynamoDB operation on plain JavaScript values, named and shaped as in `@aws-sdk/lib-dynamodb`
  * (inputs and outputs are its types), so store code reads like the SDK's documentation.
@@ -66,19 +69,19 @@ export class GetCommand extends DocumentCommand<GetCommandInput, Output<GetComma
 export class PutCommand extends DocumentCommand<PutCommandInput, Output<PutCommandOutput>> {
   readonly operation = 'PutItem';
   wireInput = () => values(this.input);
-  result = (wire: Wire) => ({ ...wire, Attributes: wire.Attributes === undefined ? undefined : fromWire(wire.Attributes) });
+  result = withAttributes;
 }
 
 export class UpdateCommand extends DocumentCommand<UpdateCommandInput, Output<UpdateCommandOutput>> {
   readonly operation = 'UpdateItem';
   wireInput = () => values(this.input);
-  result = (wire: Wire) => ({ ...wire, Attributes: wire.Attributes === undefined ? undefined : fromWire(wire.Attributes) });
+  result = withAttributes;
 }
 
 export class DeleteCommand extends DocumentCommand<DeleteCommandInput, Output<DeleteCommandOutput>> {
   readonly operation = 'DeleteItem';
   wireInput = () => values(this.input);
-  result = (wire: Wire) => ({ ...wire, Attributes: wire.Attributes === undefined ? undefined : fromWire(wire.Attributes) });
+  result = withAttributes;
 }
 
 function page(wire: Wire): { Items?: Item[]; LastEvaluatedKey?: Item } {

@@ -269,13 +269,11 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     // The profiles these identities' aliases pointed to last time, read in the same request: the
     // alias, read alongside, still decides, so a stale hint costs only the second read it saves.
     const hinted = [...new Set(hashes.flatMap((hash) => this.aliasTargets.get(`${tenant}\n${hash}`) ?? []))];
-    const keys = [
-      ...hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]),
-      ...hinted.filter((target) => !hashes.includes(target)).map((target) => profileKey(tenant, target)),
-      ...others,
-    ];
+    // batchGetAll asks for a key named twice once, so a hint that is an identity's own profile costs nothing.
+    const keys = [...hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]), ...hinted.map((target) => profileKey(tenant, target)), ...others];
     if (keys.length === 0) return { others: new Map() };
-    const items = await batchGetAll(this.client, this.tableName, keys, { ...this.retry, ...(others.length > 0 ? { consistentRead: true } : {}) });
+    const consistentRead = others.length > 0;
+    const items = await batchGetAll(this.client, this.tableName, keys, { ...this.retry, consistentRead });
     const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
     const found = new Map(others.flatMap((key) => { const item = byKey.get(keyId(key)); return item ? [[keyId(key), item] as const] : []; }));
 
@@ -293,7 +291,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       const target = profileKey(tenant, targetKey);
       const prefetched = byKey.get(keyId(target));
       if (prefetched) return { profile: parseProfileItem(prefetched, tenant), others: found };
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: target, ...(others.length > 0 ? { ConsistentRead: true } : {}) }));
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: target, ...(consistentRead ? { ConsistentRead: true } : {}) }));
       if (Item) return { profile: parseProfileItem(Item, tenant), others: found };
     }
     return { others: found };

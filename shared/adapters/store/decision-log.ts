@@ -172,8 +172,9 @@ export class DynamoDecisionLog implements DecisionLog {
         // without a scan. Written first, on its own (a transaction would double the write units):
         // a pointer whose decision is not there yet is skipped by export and erasure alike, and a
         // decision is never without its pointer.
+        pointerKey = decisionRefKey(record.tenant, record.customerKey, record.decisionId);
         const pointer = {
-          ...decisionRefKey(record.tenant, record.customerKey, record.decisionId),
+          ...pointerKey,
           tenant: record.tenant,
           customerKey: record.customerKey,
           decisionId: record.decisionId,
@@ -181,7 +182,6 @@ export class DynamoDecisionLog implements DecisionLog {
           [TTL_ATTRIBUTE]: expiration,
         };
         await this.client.send(new PutCommand({ TableName: this.tableName, Item: pointer }));
-        pointerKey = decisionRefKey(record.tenant, record.customerKey, record.decisionId);
       }
       await this.client.send(new PutCommand(put));
       return 'written';
