@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { AwsJsonClient, SQS } from '../../shared/adapters/aws/aws-json-client.js';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
-import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
+import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { SqsEventQueue } from '../../shared/adapters/queue/sqs-event-queue.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-manager.js';
@@ -24,7 +24,7 @@ export const handler = createIngestHandler(
     tenants: loadTenantsFile(fileURLToPath(new URL(env.TENANTS_FILE, import.meta.url)), 'deployed'),
     secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher() }),
     queue: new SqsEventQueue(new AwsJsonClient(SQS), env.QUEUE_URL),
-    telemetry: createTelemetry('ingest-webhook'),
+    logger: createLogger('ingest-webhook'),
     maxBodyBytes: env.MAX_BODY_BYTES,
   }),
 );

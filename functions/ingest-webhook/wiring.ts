@@ -2,7 +2,7 @@ import type { TenantDirectory } from '../../shared/adapters/config/tenant-direct
 import { describeSecretRef, type SecretRef } from '../../shared/adapters/config/secret-ref.js';
 import { bindSource } from '../../shared/adapters/config/tenants.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
-import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
+import type { Logger } from '../../shared/adapters/observability/logger.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import type { Clock, EventQueue } from '../../shared/domain/ports.js';
 import type { IngestHandlerDeps } from './chain.js';
@@ -13,7 +13,7 @@ export interface IngestWiring {
   tenants: TenantDirectory;
   secrets: SecretResolver;
   queue: EventQueue;
-  telemetry: Telemetry;
+  logger: Logger;
   maxBodyBytes: number;
   clock?: Clock;
 }
@@ -29,7 +29,7 @@ async function resolveAvailable(refs: readonly SecretRef[], wiring: IngestWiring
   results.forEach((result, index) => {
     if (result.status === 'fulfilled') values.push(result.value);
     else {
-      wiring.telemetry.logger.warn('a signing secret could not be read; verifying with the others', {
+      wiring.logger.warn('a signing secret could not be read; verifying with the others', {
         secret: describeSecretRef(refs[index]),
         error: result.reason instanceof Error ? result.reason.message : 'unknown',
       });
@@ -49,7 +49,7 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
  * configures it (its adapter comes from the registry), and its verification secrets (several
  * during rotation) come from the tenant's secret references.
  *
- * @example const deps = wireIngestDeps({ tenants, secrets, queue, telemetry, maxBodyBytes: 262144 })
+ * @example const deps = wireIngestDeps({ tenants, secrets, queue, logger, maxBodyBytes: 262144 })
  */
 export function wireIngestDeps(wiring: IngestWiring): IngestHandlerDeps {
   return {
@@ -61,7 +61,7 @@ export function wireIngestDeps(wiring: IngestWiring): IngestHandlerDeps {
     },
     queue: wiring.queue,
     maxBodyBytes: wiring.maxBodyBytes,
-    telemetry: wiring.telemetry,
+    logger: wiring.logger,
     clock: wiring.clock ?? systemClock,
   };
 }

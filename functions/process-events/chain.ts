@@ -1,6 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
@@ -8,7 +6,10 @@ import { PermanentHelpdeskError, RateLimitedError } from '../../shared/domain/er
 import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/events.js';
 import { type RetryPolicy, retryDelaySeconds } from '../../shared/domain/retry.js';
 import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
-import { METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
+import { timeEvent } from '../../shared/adapters/observability/event-timing.js';
+import { logContext } from '../../shared/adapters/observability/log-context.js';
+import { publishMetricsIfAny } from '../../shared/adapters/observability/publish-metrics.js';
+import { EVENT_PROCESSED, METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import { type EventOutcome, processEvent, type ProcessEventDeps } from '../../shared/use-cases/process-event.js';
 
 /** Everything the process-events function needs, wired once per process. */
@@ -70,19 +71,20 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   // id, and survey answers and opt-outs are upserts keyed by what they are about.
   const processAndReport = async (event: HelpdeskEvent): Promise<ProcessedSummary> => {
     const started = Date.now();
-    const outcome = await processEvent(event, deps);
+    const { result: outcome, writeBackMs, paceMs } = await timeEvent(() => processEvent(event, deps));
     const summary = summarise(event, outcome);
-    metrics.addMetric(METRIC.decisionLatencyMs, MetricUnit.Milliseconds, Date.now() - started);
-    if ('record' in outcome && outcome.status !== 'duplicate') metrics.addMetric(METRIC.decisionsMade, MetricUnit.Count, 1);
-    if (outcome.status === 'applied') {
-      metrics.addMetric(METRIC.writeBacksApplied, MetricUnit.Count, 1);
-      if (summary.uplift !== undefined && summary.uplift > 0 && summary.tier !== undefined) {
-        const single = metrics.singleMetric();
-        single.addDimension('tier', summary.tier);
-        single.addMetric(METRIC.upliftApplied, MetricUnit.Count, 1);
-      }
-    }
-    logger.info('event processed', { tenant: event.tenant, deliveryId: event.deliveryId, ...summary });
+    // The one line per event, at INFO. DecisionsMade, WriteBacksApplied, UpliftApplied by tier and
+    // both latencies are counted from it by metric filters (infra/constructs/service-metrics.ts):
+    // metrics of their own would be a second line per event, an EMF document larger than this one.
+    logger.info(EVENT_PROCESSED, {
+      tenant: event.tenant,
+      deliveryId: event.deliveryId,
+      ...summary,
+      ms: Date.now() - started,
+      ...(writeBackMs !== undefined ? { writeBackMs } : {}),
+      // Time spent waiting for the tenant's write pace: a tenant held back by its own pace shows here.
+      ...(paceMs !== undefined ? { paceMs } : {}),
+    });
     return summary;
   };
 
@@ -183,6 +185,6 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     // queue's maximum concurrency is meant to hold.
     return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false, processInParallel: false });
   })
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+    .use(logContext(logger))
+    .use(publishMetricsIfAny(metrics));
 }

@@ -4,7 +4,8 @@ import { withWriteGuards } from '../../shared/adapters/helpdesks/guarded-helpdes
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
 import { TokenBucket } from '../../shared/adapters/influence/rate-limiter.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
-import { METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
+import { recordPaceWait, recordWriteBack } from '../../shared/adapters/observability/event-timing.js';
+import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
@@ -63,12 +64,13 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     }
     return limiter;
   };
-  const { metrics } = wiring.telemetry;
   const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> => {
     const limiter = limiterFor(tenantId);
     return withWriteGuards(await clients(tenantId), {
       ...(limiter ? { limiter } : {}),
-      onWrite: (ms) => metrics.addMetric(METRIC.writeBackLatencyMs, MetricUnit.Milliseconds, ms),
+      // Reported on the event's 'event processed' line, from which WriteBackLatencyMs is counted.
+      onWrite: recordWriteBack,
+      onWait: recordPaceWait,
     });
   };
 

@@ -1,7 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logContext } from '../../shared/adapters/observability/log-context.js';
 import { MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import { refreshDueScores, type RefreshDueScoresDeps, type RefreshDueScoresResult } from '../../shared/use-cases/refresh-due-scores.js';
 
@@ -45,6 +45,6 @@ export function createRefreshScoresHandler(deps: RefreshScoresDeps) {
     });
     return result;
   })
-    .use(injectLambdaContext(logger))
+    .use(logContext(logger))
     .use(logMetrics(metrics));
 }

@@ -9,6 +9,7 @@ import { parseTenantsFile, secretUsesOf, type TenantInput } from '../../shared/a
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
+import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
@@ -135,7 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
     const ingest = createIngestHandler(
-      wireIngestDeps({ tenants, secrets, queue, telemetry: createTelemetry('ingest-webhook'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
+      wireIngestDeps({ tenants, secrets, queue, logger: createLogger('ingest-webhook'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
     );
     const processDeps = wireProcessDeps({
       tenants,

@@ -3,7 +3,7 @@ import { createIngestHandler } from '../../functions/ingest-webhook/chain.js';
 import { wireIngestDeps } from '../../functions/ingest-webhook/wiring.js';
 import { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
-import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
+import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
@@ -31,7 +31,7 @@ export async function benchIngest(iterations = 5000): Promise<string[]> {
   );
   const queue = new InMemoryQueue();
   const handler = createIngestHandler(
-    wireIngestDeps({ tenants, secrets: new RefSecretResolver(), queue, telemetry: createTelemetry('bench'), maxBodyBytes: 262_144 }),
+    wireIngestDeps({ tenants, secrets: new RefSecretResolver(), queue, logger: createLogger('bench'), maxBodyBytes: 262_144 }),
   );
   const events: APIGatewayProxyEventV2[] = [];
   for (let i = 0; i < iterations; i += 1) {

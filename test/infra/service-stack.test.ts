@@ -275,7 +275,7 @@ describe('operations', () => {
     for (const tier of ['standard', 'notable', 'high', 'top']) expect(body).toContain(`\\"tier\\",\\"${tier}\\"`);
   });
 
-  it('plots only metrics the functions emit: every metric name is used by function code', async () => {
+  it('plots only metrics the service produces: each is emitted by function code or counted by a metric filter', async () => {
     const { METRIC } = await import('../../shared/adapters/observability/metric-names.js');
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -284,7 +284,36 @@ describe('operations', () => {
       .filter((file) => file.endsWith('.ts') && !file.includes('metric-names'))
       .map((file) => readFileSync(file, 'utf8'))
       .join('\n');
-    for (const key of Object.keys(METRIC)) expect(sources, `METRIC.${key}`).toContain(`METRIC.${key}`);
+    const filtered = Object.values(synth.service.findResources('AWS::Logs::MetricFilter')).map(
+      (filter) => (filter as { Properties: { MetricTransformations: { MetricName: string }[] } }).Properties.MetricTransformations[0]?.MetricName,
+    );
+    for (const [key, name] of Object.entries(METRIC)) {
+      expect(sources.includes(`METRIC.${key}`) || filtered.includes(name), name).toBe(true);
+    }
+  });
+
+  it('counts the processor\'s metrics from its "event processed" lines, with the dashboard\'s dimensions', () => {
+    const onProcessorLines = (pattern: string) => `{ ($.message = "event processed") && ${pattern} }`;
+    const filter = (metricName: string, pattern: string, value: string, unit: string, dimensions = [{ Key: 'service', Value: '$.service' }]) =>
+      synth.service.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logicalIdOf(synth.router.service.process.logGroup) },
+        FilterPattern: onProcessorLines(pattern),
+        MetricTransformations: [{ MetricNamespace: 'InfluenceRouter', MetricName: metricName, MetricValue: value, Unit: unit, Dimensions: dimensions }],
+      });
+    filter('DecisionsMade', '($.decisionId = "*") && ($.status != "duplicate")', '1', 'Count');
+    filter('WriteBacksApplied', '($.status = "applied")', '1', 'Count');
+    filter('UpliftApplied', '($.status = "applied") && ($.uplift > 0)', '1', 'Count', [
+      { Key: 'service', Value: '$.service' },
+      { Key: 'tier', Value: '$.tier' },
+    ]);
+    filter('DecisionLatencyMs', '($.ms >= 0)', '$.ms', 'Milliseconds');
+    filter('WriteBackLatencyMs', '($.writeBackMs >= 0)', '$.writeBackMs', 'Milliseconds');
+  });
+
+  it('shows accepted webhooks as the API\'s requests less its 4xx and 5xx answers: the ingest function emits no metric', () => {
+    const body = JSON.stringify(Object.values(synth.service.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    expect(body).toContain('requests - refused - failed');
+    expect(body).not.toContain('WebhooksAccepted');
   });
 
   it('pins the queues\' logical ids, so a refactor cannot replace them and lose their messages', () => {

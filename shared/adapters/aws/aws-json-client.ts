@@ -32,6 +32,8 @@ export interface AwsCallRecord {
   status: number;
   /** DynamoDB's `ConsumedCapacity` from the answer, when it was asked for. */
   consumedCapacity?: unknown;
+  /** Wall time of the call, retries and their waits included. */
+  ms: number;
 }
 
 /** How to reach a service and how hard to try. */
@@ -197,8 +199,16 @@ export class AwsJsonClient {
     const body = JSON.stringify(input);
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 3);
     const where = `${this.service.signingName} ${operation} at ${this.endpoint.origin}`;
+    const started = performance.now();
     const report = (attempts: number, status: number, consumedCapacity?: unknown) =>
-      this.options.onCall?.({ service: this.service.signingName, operation, attempts, status, ...(consumedCapacity !== undefined ? { consumedCapacity } : {}) });
+      this.options.onCall?.({
+        service: this.service.signingName,
+        operation,
+        attempts,
+        status,
+        ...(consumedCapacity !== undefined ? { consumedCapacity } : {}),
+        ms: performance.now() - started,
+      });
     for (let attempts = 1; ; attempts += 1) {
       const outcome = await this.attempt(operation, body, where);
       if ('json' in outcome) {

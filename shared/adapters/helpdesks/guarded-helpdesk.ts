@@ -6,6 +6,8 @@ export interface WriteGuards {
   limiter?: RateLimiter;
   /** Told how long each write took, whether it succeeded or not. */
   onWrite?: (milliseconds: number) => void;
+  /** Told how long a write waited for its turn, when it waited. */
+  onWait?: (milliseconds: number) => void;
 }
 
 /**
@@ -22,7 +24,12 @@ export function withWriteGuards(client: HelpdeskClient, guards: WriteGuards): He
     getTicket: (ticketId) => client.getTicket(ticketId),
     hasInternalNote: (ticketId, marker) => client.hasInternalNote(ticketId, marker),
     async updateTicket(update: TicketUpdate) {
-      await guards.limiter?.acquire();
+      if (guards.limiter) {
+        const queued = Date.now();
+        await guards.limiter.acquire();
+        const waited = Date.now() - queued;
+        if (waited > 0) guards.onWait?.(waited);
+      }
       const started = Date.now();
       try {
         return await client.updateTicket(update);

@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { createLogger } from './logger.js';
+import { EVENT_PROCESSED, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
 
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
-
-export { METRIC, METRICS_NAMESPACE, SERVICE_NAME };
+export { EVENT_PROCESSED, METRIC, METRICS_NAMESPACE, SERVICE_NAME };
 
 /** One logger and one metrics object per process, as Powertools recommends. */
 export interface Telemetry {
@@ -12,16 +12,13 @@ export interface Telemetry {
 }
 
 /**
- * Creates the process's logger and metrics. Log lines never carry secrets, signatures, raw
- * bodies or raw emails: callers log ids and outcomes only.
+ * Creates the process's logger and metrics, for the functions that emit metrics (the ingest
+ * function logs only: see its chain).
  *
- * @example const { logger, metrics } = createTelemetry('ingest-webhook')
+ * @example const { logger, metrics } = createTelemetry('process-events')
  */
 export function createTelemetry(functionName: string): Telemetry {
-  const logger = new Logger({
-    serviceName: SERVICE_NAME,
-    persistentKeys: { function: functionName },
-  });
+  const logger = createLogger(functionName);
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   return { logger, metrics };
 }

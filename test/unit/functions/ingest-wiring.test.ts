@@ -4,7 +4,7 @@ import { localContext, toApiGatewayEvent } from '../../../infra/local/lambda-sha
 import { wireIngestDeps } from '../../../functions/ingest-webhook/wiring.js';
 import { TenantDirectory } from '../../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
-import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
+import { createLogger } from '../../../shared/adapters/observability/logger.js';
 import { RefSecretResolver } from '../../../shared/adapters/secrets/secret-resolver.js';
 import { ConfigurationError } from '../../../shared/domain/errors.js';
 import { InMemoryQueue } from '../../support/fakes.js';
@@ -28,7 +28,7 @@ function depsWith(signingSecrets: { env: string }[], env: Record<string, string>
     tenants,
     secrets: new RefSecretResolver({ env }),
     queue: new InMemoryQueue(),
-    telemetry: createTelemetry('test'),
+    logger: createLogger('test'),
     maxBodyBytes: 1024,
   });
 }

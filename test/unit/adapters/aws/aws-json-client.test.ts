@@ -77,7 +77,7 @@ describe('AwsJsonClient', () => {
     expect(error).toBeInstanceOf(AwsServiceError);
     expect(error).toMatchObject({ name: 'ConditionalCheckFailedException', statusCode: 400, retryable: false, message: 'The conditional request failed' });
     expect(service.received).toHaveLength(1);
-    expect(calls).toEqual([{ service: 'dynamodb', operation: 'PutItem', attempts: 1, status: 400 }]);
+    expect(calls).toEqual([{ service: 'dynamodb', operation: 'PutItem', attempts: 1, status: 400, ms: expect.any(Number) }]);
   });
 
   it("keeps a cancelled transaction's reasons", async () => {
@@ -101,7 +101,7 @@ describe('AwsJsonClient', () => {
 
     expect(await dynamodb.call('GetItem', {})).toEqual({ ok: true });
     expect(service.received).toHaveLength(3);
-    expect(calls).toEqual([{ service: 'dynamodb', operation: 'GetItem', attempts: 3, status: 200, consumedCapacity: undefined }]);
+    expect(calls).toEqual([{ service: 'dynamodb', operation: 'GetItem', attempts: 3, status: 200, consumedCapacity: undefined, ms: expect.any(Number) }]);
   });
 
   it('gives up after its attempts, saying where and how often', async () => {

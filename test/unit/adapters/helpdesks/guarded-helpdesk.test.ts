@@ -38,4 +38,25 @@ describe('withWriteGuards', () => {
     await expect(guarded.updateTicket({ ticketId: 'missing', decisionId: 'zendesk:ticket-created:missing', tags: [], addedTags: [], note: 'x' })).rejects.toThrow();
     expect(timings).toHaveLength(1);
   });
+
+  it('reports how long a write waited for its turn, and nothing when it did not wait', async () => {
+    const helpdesk = new InMemoryHelpdesk();
+    helpdesk.addTicket({ id: '1', tags: [] });
+    const turns = [30];
+    const limiter = {
+      acquire: () => {
+        const wait = turns.shift();
+        return wait === undefined ? Promise.resolve() : new Promise<void>((resolve) => setTimeout(resolve, wait));
+      },
+    };
+    const waits: number[] = [];
+    const guarded = withWriteGuards(helpdesk, { limiter, onWait: (ms) => waits.push(ms) });
+
+    for (const i of [0, 1]) {
+      await guarded.updateTicket({ ticketId: '1', decisionId: 'zendesk:ticket-created:1', tags: [`t${i}`], addedTags: [`t${i}`], note: `n${i}` });
+    }
+
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(25);
+  });
 });
