@@ -19,7 +19,9 @@ Measures performance, never asserting on time. Parts (all by default, or the one
   ingest   the ingest handler in process: 5,000 signed webhooks, latency percentiles and throughput
   e2e      300 tickets end to end through the local stack (DynamoDB Local, sandbox helpdesk): answer
            times, DynamoDB requests and units per ticket by operation, helpdesk requests, log bytes,
-           and the cost per million events from them; writes bench-results/end-to-end.json
+           the processor's own time per event; and the cost per million events from them, the
+           deployed memory settings and printed prices and assumptions, at sustained load and when
+           quiet; writes bench-results/end-to-end.json
   import   a 100k-row score import in its own process: wall time, rows/s, peak memory, re-run
   nps      the NPS report over 10,000 generated answers: time, partitions and DynamoDB requests`;
 
