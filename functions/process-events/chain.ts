@@ -111,22 +111,23 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     return attributes;
   };
 
-  /** A refusal no retry can mend goes to the dead-letter queue now, with its reason, instead of using up every attempt. */
-  const deadLetterNow = async (record: SQSRecord, error: PermanentHelpdeskError): Promise<boolean> => {
+  /**
+   * Moves the event to the dead-letter queue with why, and counts this delivery as handled: for
+   * a refusal no retry can mend, and for a failure on the last attempt (the queue's own redrive
+   * would move it with no reason). If the move fails, the delivery fails as before, and the
+   * queue's redrive still keeps the event.
+   */
+  const deadLetterWith = async (record: SQSRecord, reason: string, message: string, details: Record<string, unknown>): Promise<boolean> => {
     try {
-      await deps.retry.deadLetter(record.body, `${error.name} (${error.status}): ${error.message}`, attributesOf(record));
+      await deps.retry.deadLetter(record.body, reason, attributesOf(record));
     } catch (sendError) {
-      logger.error('could not move a refused event to the dead-letter queue; retrying it as a failure', {
+      logger.error('could not move the event to the dead-letter queue; retrying it as a failure', {
         messageId: record.messageId,
         error: (sendError as Error).name,
       });
       return false;
     }
-    logger.error('the helpdesk refused the event for good; it is in the dead-letter queue', {
-      messageId: record.messageId,
-      status: error.status,
-      error: { name: error.name, message: error.message },
-    });
+    logger.error(message, { messageId: record.messageId, reason, ...details });
     return true;
   };
 
@@ -152,7 +153,14 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
       const event = HelpdeskEventSchema.parse(JSON.parse(record.body));
       return await processAndReport(event);
     } catch (error) {
-      if (error instanceof PermanentHelpdeskError && (await deadLetterNow(record, error))) return { status: 'dead-lettered' };
+      if (
+        error instanceof PermanentHelpdeskError &&
+        (await deadLetterWith(record, `${error.name} (${error.status}): ${error.message}`, 'the helpdesk refused the event for good; it is in the dead-letter queue', {
+          status: error.status,
+        }))
+      ) {
+        return { status: 'dead-lettered' };
+      }
       const delay = retryDelaySeconds(error, receiveCount, deps.retryPolicy);
       if (error instanceof RateLimitedError) {
         metrics.addMetric(METRIC.helpdeskRateLimited, MetricUnit.Count, 1);
@@ -160,6 +168,15 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
         if (await requeueRateLimited(record, delay)) return { status: 'requeued' };
       }
       const last = deps.maxReceiveCount !== undefined && receiveCount >= deps.maxReceiveCount;
+      const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (
+        last &&
+        (await deadLetterWith(record, `failed ${receiveCount} times; last: ${described}`, 'event failed on its last attempt; it is in the dead-letter queue', {
+          receiveCount,
+        }))
+      ) {
+        return { status: 'dead-lettered' };
+      }
       const log = last ? logger.error.bind(logger) : logger.warn.bind(logger);
       log(last ? 'event failed on its last attempt; it goes to the dead-letter queue' : 'event failed; it will be retried', {
         messageId: record.messageId,

@@ -262,6 +262,8 @@ describe('helpdesk failures', () => {
     expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
     const queue = (await (await fetch(`${stack.url}/admin/queue`)).json()) as { deadLetters: { ticketId: string }[] };
     expect(queue.deadLetters.map((m) => m.ticketId)).toEqual([String(ticket.id)]);
+    // Moved by the processor on its last attempt, with why, rather than by the redrive with no reason.
+    expect(stack.queue.deadLettered()[0]?.attributes['deadLetterReason']).toMatch(/^failed 4 times; last: .*503/);
 
     const replay = (await (await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' })).json()) as { replayed: number };
     await stack.queue.drained();
