@@ -35,6 +35,8 @@ export interface ProcessWiring {
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
   clientTtlMs?: number;
   fetch?: typeof fetch;
+  /** Each helpdesk request's timeout (default 8 s); load runs shorten it so slow answers cost seconds, not minutes. */
+  helpdeskTimeoutMs?: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   const clients = helpdeskClients(wiring.tenants, wiring.secrets, {
     ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+    ...(wiring.helpdeskTimeoutMs !== undefined ? { timeoutMs: wiring.helpdeskTimeoutMs } : {}),
   });
   const clock = wiring.clock ?? systemClock;
   // One write pace per tenant per process, kept across client rebuilds.

@@ -62,6 +62,10 @@ export interface LocalStackOptions {
   autoWebhooks?: boolean;
   queue?: Partial<InProcessQueueOptions>;
   retryPolicy?: RetryPolicy;
+  /** Each helpdesk request's timeout in the processor (default 8 s, as deployed). */
+  helpdeskTimeoutMs?: number;
+  /** Each DynamoDB request's timeout (default 5 s, as deployed). */
+  dynamoTimeoutMs?: number;
 }
 
 /** A running local stack. */
@@ -121,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const documentClient = createDocumentClient({
       endpoint: dynamoEndpoint,
       ...(options.onDynamoCall ? { onCall: options.onDynamoCall, returnConsumedCapacity: true } : {}),
+      ...(options.dynamoTimeoutMs !== undefined ? { timeoutMs: options.dynamoTimeoutMs } : {}),
     });
     await createTable(documentClient, tableName).catch((error: unknown) => {
       throw new ConfigurationError(
@@ -148,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       maxReceiveCount,
       telemetry: createTelemetry('process-events'),
       ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+      ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
     });
     const processEvents = createProcessEventsHandler(processDeps);
     const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });

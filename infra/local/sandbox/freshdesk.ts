@@ -5,6 +5,7 @@ import {
   HttpFailure,
   type PartRequest,
   type Reply,
+  type SandboxChaos,
   type SandboxFault,
   type SandboxPart,
   type SandboxRequest,
@@ -119,6 +120,8 @@ export interface SandboxFreshdesk {
   editTicket(id: number, change: { tags?: string[]; priority?: SandboxFreshdeskPriority; group_id?: number | null }): SandboxFreshdeskTicket;
   /** Makes the next `count` matching requests fail with `status` (and headers, e.g. {'retry-after': '2'}). */
   failNext(fault: SandboxFault): void;
+  /** Fails a random share of the API requests no queued fault claims, from now on; `undefined` stops it. */
+  failRandomly(chaos: SandboxChaos | undefined): void;
   /** Every request received: method, path, status answered, time. */
   requests(): SandboxRequest[];
   /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */
@@ -614,6 +617,7 @@ export function createFreshdeskPart(
       return structuredClone(ticket);
     },
     failNext: (fault) => control.add(fault),
+    failRandomly: (chaos) => control.setChaos(chaos),
     requests: () => control.requests(),
     onTicketCreated: (listener) => {
       listeners.push(listener);

@@ -1,4 +1,4 @@
-import type { SandboxFault, SandboxRequest } from './http.js';
+import type { SandboxChaos, SandboxFault, SandboxRequest } from './http.js';
 
 /** The priorities of the generic helpdesk's decisions. */
 export const GENERIC_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -64,6 +64,8 @@ export interface SandboxGeneric {
   decisions(): SandboxGenericDecision[];
   /** Makes the next `count` matching requests fail with `status`. */
   failNext(fault: SandboxFault): void;
+  /** Fails a random share of the API requests no queued fault claims, from now on; `undefined` stops it. */
+  failRandomly(chaos: SandboxChaos | undefined): void;
   /** Every request received: method, path below `/generic`, status answered, time. */
   requests(): SandboxRequest[];
   /** Called for every ticket `createTicket` makes, as the helpdesk's own integration would be. */

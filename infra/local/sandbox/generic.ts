@@ -165,6 +165,7 @@ export function createGenericPart(
     },
     decisions: () => decisions.map((decision) => ({ ...decision })),
     failNext: (fault) => control.add(fault),
+    failRandomly: (chaos) => control.setChaos(chaos),
     requests: () => control.requests(),
     onTicketCreated: (listener) => {
       listeners.push(listener);

@@ -41,6 +41,18 @@ export interface SandboxFault {
   applyFirst?: boolean;
   /** The body to answer with; each helpdesk part has a default in its own error shape. */
   body?: unknown;
+  /** Close the connection instead of answering (after `delayMs`, after the request when `applyFirst`): a connection reset. */
+  reset?: boolean;
+}
+
+/** Random faults on a share of the API requests that no queued fault claims: for load runs. */
+export interface SandboxChaos {
+  /** The share of requests that fail, 0 to 1. */
+  rate: number;
+  /** The faults to choose from, evenly (their `count` is ignored). */
+  faults: readonly Omit<SandboxFault, 'count'>[];
+  /** The source of randomness, e.g. a seeded generator for a repeatable run. */
+  random: () => number;
 }
 
 /** One request a sandbox helpdesk answered. */
@@ -95,6 +107,15 @@ export interface SandboxPart {
 export class FaultControl {
   readonly #faults: (SandboxFault & { remaining: number })[] = [];
   readonly #log: SandboxRequest[] = [];
+  #chaos: SandboxChaos | undefined;
+
+  /** Fails a random share of the requests from now on, or stops doing so (`undefined`). */
+  setChaos(chaos: SandboxChaos | undefined): void {
+    if (chaos && (!(chaos.rate >= 0 && chaos.rate <= 1) || chaos.faults.length === 0)) {
+      throw new Error('sandbox: chaos needs a rate between 0 and 1 and at least one fault');
+    }
+    this.#chaos = chaos;
+  }
 
   /** Makes the next `count` matching requests fail. */
   add(fault: SandboxFault): void {
@@ -108,10 +129,20 @@ export class FaultControl {
       (fault) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
     );
     const fault = this.#faults[index];
-    if (!fault) return undefined;
+    if (!fault) return this.#chaotic(method, path);
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.#faults.splice(index, 1);
     return fault;
+  }
+
+  #chaotic(method: string, path: string): SandboxFault | undefined {
+    const chaos = this.#chaos;
+    if (!chaos || chaos.random() >= chaos.rate) return undefined;
+    const candidates = chaos.faults.filter(
+      (fault) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+    );
+    const chosen = candidates[Math.floor(chaos.random() * candidates.length)];
+    return chosen ? { ...chosen, count: 1 } : undefined;
   }
 
   record(entry: SandboxRequest): void {

@@ -78,13 +78,19 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
     }
     if (fault.applyFirst) await routed(part, request);
     const reply = faultReply(part, fault);
+    const finish = () => {
+      if (!fault.reset) return answer(reply);
+      // Logged as status 0: no answer came.
+      control.record({ method, path: `${pathname}${url.search}`, status: 0, at: receivedAt });
+      res.socket?.destroy();
+    };
     if (!fault.delayMs) {
-      answer(reply);
+      finish();
       return;
     }
     const timer = setTimeout(() => {
       delayTimers.delete(timer);
-      answer(reply);
+      finish();
     }, fault.delayMs);
     delayTimers.add(timer);
   }

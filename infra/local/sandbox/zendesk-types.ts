@@ -1,4 +1,4 @@
-import type { SandboxFault, SandboxRequest } from './http.js';
+import type { SandboxChaos, SandboxFault, SandboxRequest } from './http.js';
 
 /** How to configure the sandbox Zendesk part. */
 export interface SandboxZendeskOptions {
@@ -61,6 +61,8 @@ export interface SandboxZendesk {
   tickets(): SandboxTicket[];
   /** Makes the next `count` matching requests fail with `status` (and headers, e.g. {'retry-after': '2'}). */
   failNext(fault: SandboxFault): void;
+  /** Fails a random share of the API requests no queued fault claims, from now on; `undefined` stops it. */
+  failRandomly(chaos: SandboxChaos | undefined): void;
   /** Every request received: method, path, status answered, time. */
   requests(): SandboxRequest[];
   /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */

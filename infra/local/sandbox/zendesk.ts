@@ -140,6 +140,7 @@ export function createZendeskPart(
     },
     tickets: () => structuredClone([...state.tickets.values()]),
     failNext: (fault) => control.add(fault),
+    failRandomly: (chaos) => control.setChaos(chaos),
     requests: () => control.requests(),
     onTicketCreated: (listener) => state.onTicketCreated(listener),
   };

@@ -13,14 +13,18 @@ import type { SecretResolver } from '../secrets/secret-resolver.js';
 export function helpdeskClients(
   tenants: TenantDirectory,
   secrets: SecretResolver,
-  options: { ttlMs?: number; fetch?: typeof fetch } = {},
+  options: { ttlMs?: number; fetch?: typeof fetch; timeoutMs?: number } = {},
 ): (tenantId: string) => Promise<HelpdeskClient> {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
   async function create(tenantId: string): Promise<HelpdeskClient> {
     const tenant = tenants.get(tenantId);
     if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
-    return bindHelpdesk(tenant).createClient({ resolve: (ref) => secrets.resolve(ref), ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return bindHelpdesk(tenant).createClient({
+      resolve: (ref) => secrets.resolve(ref),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
   }
   return (tenantId) => {
     const cached = clients.get(tenantId);

@@ -28,6 +28,8 @@ export interface ClientContext {
   /** Reads a secret the configuration names. */
   resolve(ref: SecretRef): Promise<string>;
   fetch?: typeof fetch;
+  /** Per request, connection to last byte; each client has its own default (8 s). */
+  timeoutMs?: number;
 }
 
 /** What shared code reads of every helpdesk's configuration. */

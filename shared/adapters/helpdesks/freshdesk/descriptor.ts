@@ -61,6 +61,7 @@ export const freshdesk = defineHelpdesk({
         baseUrl: config.baseUrl,
         apiKey: await context.resolve(config.apiKey),
         ...(context.fetch ? { fetch: context.fetch } : {}),
+        ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'contactFields'], keys: config.contactFields }),
   }),

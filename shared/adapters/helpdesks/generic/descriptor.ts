@@ -51,6 +51,7 @@ export const generic = defineHelpdesk({
         url: config.decisionsUrl,
         signingSecret: await context.resolve(config.signingSecret),
         ...(context.fetch ? { fetch: context.fetch } : {}),
+        ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
       }),
     metricFields: () => undefined,
   }),

@@ -69,6 +69,7 @@ export const zendesk = defineHelpdesk({
         email: config.email,
         apiToken: await context.resolve(config.apiToken),
         ...(context.fetch ? { fetch: context.fetch } : {}),
+        ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'userFields'], keys: config.userFields }),
   }),
