@@ -12,6 +12,7 @@ describe('every command has --help', () => {
     ['infra/local/nps-report.ts', 'usage: npm run nps'],
     ['infra/local/send-sample.ts', 'usage: npm run send-sample'],
     ['infra/local/send-survey.ts', 'usage: npm run send-survey'],
+    ['infra/local/load.ts', 'usage: npm run load'],
     ['test/bench/run.ts', 'usage: npm run bench'],
   ])('%s --help prints its usage and exits 0, running nothing', async (entry, usage) => {
     const { stdout } = await run(process.execPath, ['infra/local/node24.mjs', entry, '--help'], { timeout: 30_000 });

@@ -1,0 +1,237 @@
+/**
+ * The load run on the sandbox Zendesk: its tenants, requesters and faults, the senders, the
+ * drain, the ledger and the replay. `npm run load` (infra/local/load.ts) is its command.
+ */
+import type { TenantInput } from '../../../shared/adapters/config/tenants.js';
+import { describeError } from '../cli.js';
+import { checkLedger, type LedgerResult, type SentTicket } from '../ledger.js';
+import { startLocalStack } from '../stack.js';
+import { DEMO_METRIC_FIELDS } from './demo.js';
+import type { SandboxChaos } from './http.js';
+import { ZENDESK_DEMO } from './zendesk-demo.js';
+import { signedTicketCreated } from './zendesk-deliveries.js';
+
+/** The options of a load run. */
+export interface LoadOptions {
+  events: number;
+  tenants: number;
+  concurrency: number;
+  faultRate: number;
+  seed: number;
+}
+
+/** What a load run measured. */
+export interface LoadResult {
+  options: LoadOptions;
+  sent: number;
+  duplicatesSent: number;
+  accepted: number;
+  refused: Record<string, number>;
+  ingestMs: { p50: number; p99: number; max: number };
+  /** From the first send until the queue was empty. */
+  seconds: number;
+  eventsPerSecond: number;
+  helpdesk: { requests: number; faulted: number; byStatus: Record<string, number> };
+  peakRssMiB: number;
+  ledger: LedgerResult;
+  afterReplay: LedgerResult & { replayed: number };
+}
+
+/** mulberry32: a small seeded generator, so a run's faults can be repeated. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HELPDESK_TIMEOUT_MS = 1000;
+const TIME_SCALE = 0.1;
+const DUPLICATE_SHARE = 0.05;
+
+/** Every kind of helpdesk failure the run injects, evenly. */
+const FAULTS: SandboxChaos['faults'] = [
+  { status: 429, headers: { 'retry-after': '2' } },
+  { status: 500 },
+  { status: 503 },
+  { status: 504, delayMs: HELPDESK_TIMEOUT_MS + 500 },
+  { status: 504, delayMs: HELPDESK_TIMEOUT_MS + 500, applyFirst: true },
+  { status: 502, reset: true },
+  { status: 502, reset: true, applyFirst: true },
+];
+
+const loadTenant = (i: number) => ({ tenant: `load-${i + 1}`, secret: `load-${i + 1}-signing-secret` });
+
+function loadTenants(count: number) {
+  return (sandboxUrl: string): TenantInput[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: loadTenant(i).tenant,
+      helpdesk: {
+        kind: 'zendesk',
+        baseUrl: sandboxUrl,
+        email: ZENDESK_DEMO.agentEmail,
+        apiToken: { value: ZENDESK_DEMO.apiToken },
+        userFields: { ...DEMO_METRIC_FIELDS },
+        writesPerMinute: 1000,
+      },
+      sources: { zendesk: { signingSecrets: [{ value: loadTenant(i).secret }] } },
+      scoring: { provider: 'helpdesk-metrics' },
+    }));
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/**
+ * Runs one load: its own stack, the senders, the faults, the drain, the ledger, the replay.
+ *
+ * @example const result = await runLoad({ events: 5000, tenants: 10, concurrency: 16, faultRate: 0.15, seed: 1 }, (line) => console.error(line))
+ */
+export async function runLoad(options: LoadOptions, progress: (line: string) => void): Promise<LoadResult> {
+  const random = seeded(options.seed);
+  progress('starting the local stack (DynamoDB Local, sandbox helpdesk, queue)...');
+  const stack = await startLocalStack({
+    seedDemo: true,
+    extraTenants: loadTenants(options.tenants),
+    queue: { timeScale: TIME_SCALE, maxReceiveCount: 8, visibilityTimeoutMs: 30_000, pollIntervalMs: 2, batchSize: 10 },
+    retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 8 },
+    helpdeskTimeoutMs: HELPDESK_TIMEOUT_MS,
+  });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  try {
+    const zendesk = stack.sandbox.zendesk;
+    // Requesters scored from their user fields (helpdesk-metrics): a large audience, a notable
+    // one, and none, so tickets are raised, tagged only, and left at the baseline.
+    const audience = (followers: number, engagement: number) => ({
+      [DEMO_METRIC_FIELDS.followers]: followers,
+      [DEMO_METRIC_FIELDS.following]: 300,
+      [DEMO_METRIC_FIELDS.engagementPerPost]: engagement,
+      [DEMO_METRIC_FIELDS.accountAgeDays]: 2500,
+      [DEMO_METRIC_FIELDS.postCount]: 3000,
+      [DEMO_METRIC_FIELDS.verification]: 'none',
+    });
+    const requesters = [
+      zendesk.createUser({ name: 'Load Large', email: 'load-large@example.com', external_id: null, user_fields: audience(250_000, 2000), identities: [] }),
+      zendesk.createUser({ name: 'Load Notable', email: 'load-notable@example.com', external_id: null, user_fields: audience(9_000, 120), identities: [] }),
+      zendesk.createUser({ name: 'Load Quiet', email: 'load-quiet@example.com', external_id: null, user_fields: {}, identities: [] }),
+    ].map((user) => user.id);
+    const requestMark = zendesk.requests().length;
+    zendesk.failRandomly({ rate: options.faultRate, faults: FAULTS, random });
+    const sent: SentTicket[] = [];
+    const refused: Record<string, number> = {};
+    const latencies: number[] = [];
+    let duplicatesSent = 0;
+    let next = 0;
+    const started = performance.now();
+    const post = async (tenant: string, delivery: ReturnType<typeof signedTicketCreated>) => {
+      const t0 = performance.now();
+      try {
+        const response = await fetch(`${stack.url}/webhooks/${tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        return response.status;
+      } catch (error) {
+        return describeError(error);
+      }
+    };
+    const sender = async () => {
+      for (let index = next++; index < options.events; index = next++) {
+        const { tenant, secret } = loadTenant(index % options.tenants);
+        const requesterId = requesters[index % requesters.length] ?? 1001;
+        const ticket = zendesk.createTicket({ subject: `Load ${index}`, description: 'load run', requesterId, priority: 'normal', tags: ['load'] });
+        const delivery = signedTicketCreated({ ticket, secret });
+        const status = await post(tenant, delivery);
+        if (status === 202) sent.push({ tenant, ticketId: ticket.id, decisionId: `zendesk:ticket-created:${ticket.id}` });
+        else refused[String(status)] = (refused[String(status)] ?? 0) + 1;
+        if (random() < DUPLICATE_SHARE) {
+          duplicatesSent += 1;
+          const again = await post(tenant, delivery);
+          if (again !== 202) refused[`duplicate ${again}`] = (refused[`duplicate ${again}`] ?? 0) + 1;
+        }
+      }
+    };
+    const reporter = setInterval(() => {
+      progress(`  sent ${Math.min(next, options.events)}/${options.events}, queued ${stack.queue.pending().length}, dead-lettered ${stack.queue.deadLettered().length}`);
+    }, 2000);
+    try {
+      await Promise.all(Array.from({ length: options.concurrency }, sender));
+      progress(`all ${options.events} sent; waiting for the queue to drain...`);
+      await stack.queue.drained(30 * 60_000);
+    } finally {
+      clearInterval(reporter);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    zendesk.failRandomly(undefined);
+
+    const requests = zendesk.requests().slice(requestMark);
+    const byStatus: Record<string, number> = {};
+    for (const request of requests) byStatus[String(request.status)] = (byStatus[String(request.status)] ?? 0) + 1;
+    const faulted = requests.filter((request) => request.status === 0 || request.status >= 429).length;
+    const sources = {
+      decisions: stack.decisions,
+      deadLettered: () => stack.queue.deadLettered(),
+      internalNotes: (id: number) => (zendesk.ticket(id)?.comments ?? []).filter((comment) => !comment.public).length,
+    };
+    progress('checking the ledger...');
+    const ledger = await checkLedger(sent, sources);
+    const replayed = stack.queue.replayDeadLetters();
+    progress(`replaying ${replayed} dead-lettered events with the faults off...`);
+    await stack.queue.drained(10 * 60_000);
+    const afterReplay = { ...(await checkLedger(sent, sources)), replayed };
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      options,
+      sent: options.events,
+      duplicatesSent,
+      accepted: sent.length,
+      refused,
+      ingestMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
+      seconds,
+      eventsPerSecond: sent.length / seconds,
+      helpdesk: { requests: requests.length, faulted, byStatus },
+      peakRssMiB: peakRss / 1024 / 1024,
+      ledger,
+      afterReplay,
+    };
+  } finally {
+    clearInterval(sampler);
+    await stack.close();
+  }
+}
+
+function ledgerLine(ledger: LedgerResult): string {
+  const verdict = ledger.ok ? 'holds' : 'BROKEN';
+  return (
+    `ledger ${verdict}: ${ledger.final.applied} applied, ${ledger.final.skipped} skipped, ${ledger.final.shadow} shadow, ` +
+    `${ledger.deadLettered} in the dead-letter queue with a reason; ${ledger.unaccounted.length} unaccounted, ` +
+    `${ledger.withoutReason.length} dead-lettered without a reason, ${ledger.wrongNotes.length} with a wrong number of notes`
+  );
+}
+
+/** The result as a person reads it. */
+export function formatLoad(result: LoadResult): string[] {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const refused = Object.entries(result.refused);
+  const faultShare = result.helpdesk.requests === 0 ? 0 : (result.helpdesk.faulted / result.helpdesk.requests) * 100;
+  return [
+    `load run: ${result.sent} tickets over ${result.options.tenants} tenants, ${result.options.concurrency} senders, seed ${result.options.seed}`,
+    `  accepted ${result.accepted} (202), plus ${result.duplicatesSent} duplicate deliveries; refused ${refused.length === 0 ? 'none' : refused.map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+    `  ingest answer p50 ${ms(result.ingestMs.p50)}, p99 ${ms(result.ingestMs.p99)}, max ${ms(result.ingestMs.max)}`,
+    `  drained in ${result.seconds.toFixed(1)} s: ${result.eventsPerSecond.toFixed(0)} events/s; peak memory (this process) ${result.peakRssMiB.toFixed(0)} MiB`,
+    `  helpdesk calls ${result.helpdesk.requests}, ${result.helpdesk.faulted} failed (${faultShare.toFixed(1)}%): ${Object.entries(result.helpdesk.byStatus)
+      .map(([status, count]) => `${status === '0' ? 'reset' : status} ${count}`)
+      .join(', ')}`,
+    `  ${ledgerLine(result.ledger)}`,
+    `  after replaying ${result.afterReplay.replayed}: ${ledgerLine(result.afterReplay)}`,
+  ];
+}
+
