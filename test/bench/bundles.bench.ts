@@ -7,7 +7,7 @@ import { build, type Metafile } from 'esbuild';
 import { BUNDLING, MAX_BUNDLE_BYTES } from '../../infra/constructs/bundling.js';
 import { REPO_ROOT } from '../../infra/constructs/service-function.js';
 import { DEFAULT_TENANTS_FILE } from '../../infra/config/load-tenants.js';
-import { percentile } from './stats.js';
+import { percentile } from '../../infra/local/stats.js';
 
 const run = promisify(execFile);
 

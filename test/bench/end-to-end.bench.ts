@@ -6,7 +6,7 @@ import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliverie
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { ASSUMPTIONS, costLines, DEPLOYMENT, type Measured, PRICES } from './cost-model.js';
 import { unitsOf, unitsOver } from '../support/dynamo-capacity.js';
-import { ms, summarise } from './stats.js';
+import { ms, summarise } from '../../infra/local/stats.js';
 import { EVENT_PROCESSED } from '../../shared/adapters/observability/metric-names.js';
 
 

@@ -8,7 +8,7 @@ import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 import { InMemoryQueue } from '../support/fakes.js';
-import { ms, summarise } from './stats.js';
+import { ms, summarise } from '../../infra/local/stats.js';
 
 /**
  * The ingest handler's own cost per webhook (the middy chain: signature check on the raw bytes,

@@ -6,22 +6,11 @@ import type { CsatSummary, NpsSummary } from '../../shared/domain/nps-stats.js';
 import type { IndexedAnswer } from '../../shared/domain/ports.js';
 import { TIERS, type Tier } from '../../shared/domain/tiers.js';
 import { npsReport } from '../../shared/use-cases/nps-report.js';
+import { seeded } from '../../infra/local/seeded-random.js';
 
 const DAYS = 30;
 const FROM = new Date('2026-11-01T00:00:00.000Z');
 const TO = new Date(FROM.getTime() + DAYS * 86_400_000);
-
-/** mulberry32: a small seeded generator, so every run writes the same answers. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Picks from weighted choices with one draw. */
 function weighted<T>(draw: number, choices: readonly (readonly [T, number])[]): T {

@@ -10,6 +10,8 @@ import { DEMO_METRIC_FIELDS } from './demo.js';
 import type { SandboxChaos } from './http.js';
 import { ZENDESK_DEMO } from './zendesk-demo.js';
 import { signedTicketCreated } from './zendesk-deliveries.js';
+import { seeded } from '../seeded-random.js';
+import { summarise } from '../stats.js';
 
 /** The options of a load run. */
 export interface LoadOptions {
@@ -35,18 +37,6 @@ export interface LoadResult {
   peakRssMiB: number;
   ledger: LedgerResult;
   afterReplay: LedgerResult & { replayed: number };
-}
-
-/** mulberry32: a small seeded generator, so a run's faults can be repeated. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HELPDESK_TIMEOUT_MS = 1000;
@@ -81,11 +71,6 @@ function loadTenants(count: number) {
       sources: { zendesk: { signingSecrets: [{ value: loadTenant(i).secret }] } },
       scoring: { provider: 'helpdesk-metrics' },
     }));
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 /**
@@ -187,14 +172,14 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     progress(`replaying ${replayed} dead-lettered events with the faults off...`);
     await stack.queue.drained(10 * 60_000);
     const afterReplay = { ...(await checkLedger(sent, sources)), replayed };
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const latency = summarise(latencies);
     return {
       options,
       sent: options.events,
       duplicatesSent,
       accepted: sent.length,
       refused,
-      ingestMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
+      ingestMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
       seconds,
       eventsPerSecond: sent.length / seconds,
       helpdesk: { requests: requests.length, faulted, byStatus },

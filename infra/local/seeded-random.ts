@@ -1,0 +1,16 @@
+/**
+ * mulberry32: a small seeded generator of numbers in [0, 1), so a run (its faults, its generated
+ * data) can be repeated exactly.
+ *
+ * @example const random = seeded(1); random() // 0.6270739405881613
+ */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
