@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { PermanentHelpdeskError, RateLimitedError } from '../../shared/domain/errors.js';
+import { HeldBackError, PermanentHelpdeskError, RateLimitedError } from '../../shared/domain/errors.js';
 import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/events.js';
 import { type RetryPolicy, retryDelaySeconds } from '../../shared/domain/retry.js';
 import { RATE_LIMITED_COUNT_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
@@ -30,8 +30,9 @@ export interface ProcessEventsDeps extends ProcessEventDeps {
 export const DEFAULT_MIN_REMAINING_MS_TO_START = 30_000;
 
 /**
- * How often one event may be put back for a 429 before its waits count as failed attempts: at
- * the 15-minute maximum delay, about half a day of a helpdesk saying "busy".
+ * How often one event may be put back for a 429 or a hold-back (its tenant's pace, a helpdesk that
+ * keeps failing) before its waits count as failed attempts: at the 15-minute maximum delay, about
+ * half a day of a helpdesk saying "busy".
  */
 export const MAX_RATE_LIMITED_REQUEUES = 48;
 
@@ -88,7 +89,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     return summary;
   };
 
-  const requeueRateLimited = async (record: SQSRecord, delay: number): Promise<boolean> => {
+  const requeueRateLimited = async (record: SQSRecord, delay: number, error: RateLimitedError): Promise<boolean> => {
     const count = rateLimitedCountOf(record);
     if (count >= MAX_RATE_LIMITED_REQUEUES) return false;
     try {
@@ -101,7 +102,9 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
       });
       return false;
     }
-    logger.info('helpdesk rate limit: event put back', { messageId: record.messageId, retryInSeconds: delay, rateLimitedCount: count + 1 });
+    const event = { messageId: record.messageId, tenant: record.messageAttributes['tenant']?.stringValue, retryInSeconds: delay, rateLimitedCount: count + 1 };
+    if (error instanceof HeldBackError) logger.info('held back: event put back', { ...event, reason: error.reason });
+    else logger.info('helpdesk rate limit: event put back', event);
     return true;
   };
 
@@ -163,9 +166,10 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
       }
       const delay = retryDelaySeconds(error, receiveCount, deps.retryPolicy);
       if (error instanceof RateLimitedError) {
-        metrics.addMetric(METRIC.helpdeskRateLimited, MetricUnit.Count, 1);
+        // A hold-back sent nothing: only the helpdesk's own 429s are counted as such.
+        if (!(error instanceof HeldBackError)) metrics.addMetric(METRIC.helpdeskRateLimited, MetricUnit.Count, 1);
         // The copy carries the event on; this delivery then counts as handled and is deleted.
-        if (await requeueRateLimited(record, delay)) return { status: 'requeued' };
+        if (await requeueRateLimited(record, delay, error)) return { status: 'requeued' };
       }
       const last = deps.maxReceiveCount !== undefined && receiveCount >= deps.maxReceiveCount;
       const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -198,9 +202,9 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
 
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    // One record at a time: parallel records would multiply helpdesk calls past the rate the
-    // queue's maximum concurrency is meant to hold.
-    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false, processInParallel: false });
+    // The records of a batch run side by side: a slow helpdesk holds up only its own records, and
+    // every helpdesk call keeps to its tenant's pace, whatever the number of calls at once.
+    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false, processInParallel: true });
   })
     .use(logContext(logger))
     .use(publishMetricsIfAny(metrics));

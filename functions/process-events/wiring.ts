@@ -2,7 +2,7 @@ import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { withWriteGuards } from '../../shared/adapters/helpdesks/guarded-helpdesk.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
-import { TokenBucket } from '../../shared/adapters/influence/rate-limiter.js';
+import { helpdeskPaces } from '../../shared/adapters/helpdesks/helpdesk-pace.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { recordPaceWait, recordWriteBack } from '../../shared/adapters/observability/event-timing.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
@@ -15,7 +15,7 @@ import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-inde
 import { DynamoTicketContext } from '../../shared/adapters/store/ticket-context.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
 import { customerMerger } from '../../shared/use-cases/merge-customers.js';
-import type { Clock, HelpdeskClient, RateLimiter } from '../../shared/domain/ports.js';
+import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';
 import { systemClock } from '../../shared/adapters/system-clock.js';
@@ -37,6 +37,17 @@ export interface ProcessWiring {
   fetch?: typeof fetch;
   /** Each helpdesk request's timeout (default 8 s); load runs shorten it so slow answers cost seconds, not minutes. */
   helpdeskTimeoutMs?: number;
+  /**
+   * Shrinks every helpdesk wait (a Retry-After, the pace, the pause after failures) as a local
+   * queue's `timeScale` shrinks its delays, so a time-scaled run keeps both in step (default 1).
+   */
+  helpdeskWaitScale?: number;
+}
+
+/** A clock that runs `1 / scale` times as fast as the system's, from now on. */
+function scaledClock(scale: number): Clock {
+  const start = Date.now();
+  return { now: () => new Date(start + (Date.now() - start) / scale) };
 }
 
 /**
@@ -49,33 +60,29 @@ export interface ProcessWiring {
  */
 export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   const hasherFor = hmacIdentityHashers(wiring.identityKey);
+  const clock = wiring.clock ?? systemClock;
+  // Every helpdesk call of a tenant goes through its pace: the tenant's share of the helpdesk's
+  // own rate limit, read from its answers, so it holds whatever number of processors run.
+  const scale = wiring.helpdeskWaitScale ?? 1;
+  const paceFor = helpdeskPaces((id) => wiring.tenants.get(id), {
+    clock: scale === 1 ? clock : scaledClock(scale),
+    // Short waits are slept through and reported on the event's line; longer ones hand the event back.
+    sleep: async (ms) => {
+      recordPaceWait(ms);
+      await new Promise((resolve) => setTimeout(resolve, ms * scale));
+    },
+  });
   const clients = helpdeskClients(wiring.tenants, wiring.secrets, {
     ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
     ...(wiring.helpdeskTimeoutMs !== undefined ? { timeoutMs: wiring.helpdeskTimeoutMs } : {}),
+    paceFor,
   });
-  const clock = wiring.clock ?? systemClock;
-  // One write pace per tenant per process, kept across client rebuilds.
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (tenantId: string): RateLimiter | undefined => {
-    const tenant = wiring.tenants.get(tenantId);
-    if (!tenant) return undefined;
-    let limiter = limiters.get(tenantId);
-    if (!limiter) {
-      limiter = new TokenBucket({ ratePerSecond: tenant.helpdesk.writesPerMinute / 60, burst: 2, clock });
-      limiters.set(tenantId, limiter);
-    }
-    return limiter;
-  };
-  const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> => {
-    const limiter = limiterFor(tenantId);
-    return withWriteGuards(await clients(tenantId), {
-      ...(limiter ? { limiter } : {}),
+  const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> =>
+    withWriteGuards(await clients(tenantId), {
       // Reported on the event's 'event processed' line, from which WriteBackLatencyMs is counted.
       onWrite: recordWriteBack,
-      onWait: recordPaceWait,
     });
-  };
 
   const customers = new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor);
   const scoringFor = tenantScoring({ tenant: (id) => wiring.tenants.get(id), secrets: wiring.secrets, helpdeskFor, clock });

@@ -1,6 +1,7 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
+import { helpdeskPaces } from '../../shared/adapters/helpdesks/helpdesk-pace.js';
 import type { HttpBackoff } from '../../shared/adapters/influence/http-provider.js';
 import type { Sleep } from '../../shared/adapters/influence/rate-limiter.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
@@ -44,6 +45,8 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
     helpdeskFor: helpdeskClients(wiring.tenants, wiring.secrets, {
       ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
       ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+      // The refresh spends the same helpdesk budget as the processor, so it keeps to the same share.
+      paceFor: helpdeskPaces((id) => wiring.tenants.get(id), { clock, ...(wiring.sleep ? { sleep: wiring.sleep } : {}) }),
     }),
     clock,
     ...(wiring.sleep ? { sleep: wiring.sleep } : {}),

@@ -15,6 +15,10 @@ export interface QueuedMessage {
   /** Epoch ms before which the message is not delivered (in flight or delayed). */
   visibleAt: number;
   receiptHandle?: string;
+  /** The fair-queue tenant (SQS MessageGroupId): the event's tenant. */
+  groupId?: string;
+  /** When the current receive started (epoch ms). */
+  receivedAt?: number;
 }
 
 /** Settings mirroring the deployed queue's. */
@@ -24,6 +28,11 @@ export interface InProcessQueueOptions {
   /** How long a received message stays invisible when the consumer neither deletes nor delays it. */
   visibilityTimeoutMs: number;
   batchSize: number;
+  /**
+   * Batches handed out at once, as the event source mapping's concurrent invocations (default 1).
+   * Each is a consumer of its own: one slow batch does not stop the others.
+   */
+  consumers?: number;
   pollIntervalMs?: number;
   /** Multiplies every delay; tests shrink seconds to milliseconds with e.g. 0.01. */
   timeScale?: number;
@@ -32,11 +41,26 @@ export interface InProcessQueueOptions {
 
 type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
+/** How SQS fair queues tell a noisy tenant (AWS docs, "How Amazon SQS fair queues work"). */
+const FAIR = {
+  /** A tenant holding more than this share of the in-flight messages... */
+  inFlightShare: 0.1,
+  /** ...and at least this many of its own is noisy. */
+  minInFlight: 30,
+  /** So is a tenant with more than this share of the recent processing time. */
+  processingShare: 0.1,
+  /** How long "recent" is: processing time fades with this time constant. */
+  fadeMs: 60_000,
+} as const;
+
 /**
  * An in-process stand-in for SQS with the semantics the processor relies on: at-least-once
  * delivery, visibility timeouts, `ChangeMessageVisibility` for retry delays, partial batch
  * failures, a receive count, and a dead-letter queue after `maxReceiveCount` receives, from
- * which messages can be replayed.
+ * which messages can be replayed. Like the deployed event source it hands out several batches
+ * at once (`consumers`), and like an SQS fair queue it serves quiet tenants (message groups)
+ * first while one tenant holds a disproportionate share of the in-flight messages or of the
+ * recent processing time.
  *
  * @example const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 30_000, batchSize: 10 })
  */
@@ -45,7 +69,10 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   private readonly deadLetters: (QueuedMessage & { deadLetteredAt: number })[] = [];
   private readonly inFlight = new Map<string, QueuedMessage>();
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
+  /** Batches being processed now, one per busy consumer. */
+  private busy = 0;
+  /** Each tenant's recent processing time (fading), and when it was last brought up to date. */
+  private readonly processing = new Map<string, { ms: number; at: number }>();
   private readonly now: () => number;
   private readonly scale: number;
 
@@ -56,18 +83,20 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
 
   async enqueue(event: HelpdeskEvent): Promise<void> {
     // The same attributes the SQS adapter sets.
-    this.send(JSON.stringify(event), { attributes: { tenant: event.tenant, source: event.source, deliveryId: event.deliveryId } });
+    this.send(JSON.stringify(event), { attributes: { tenant: event.tenant, source: event.source, deliveryId: event.deliveryId }, groupId: event.tenant });
   }
 
-  /** Adds a raw message body, as SQS SendMessage would (with DelaySeconds and attributes). */
-  send(body: string, options: { delaySeconds?: number; attributes?: Record<string, string> } = {}): string {
+  /** Adds a raw message body, as SQS SendMessage would (with DelaySeconds, attributes and MessageGroupId). */
+  send(body: string, options: { delaySeconds?: number; attributes?: Record<string, string>; groupId?: string } = {}): string {
     const messageId = randomUUID();
     const visibleAt = this.now() + (options.delaySeconds ?? 0) * 1000 * this.scale;
-    this.main.push({ messageId, body, attributes: options.attributes ?? {}, receiveCount: 0, sentAt: this.now(), visibleAt });
+    const groupId = options.groupId ?? options.attributes?.['tenant'];
+    this.main.push({ messageId, body, attributes: options.attributes ?? {}, receiveCount: 0, sentAt: this.now(), visibleAt, ...(groupId ? { groupId } : {}) });
     return messageId;
   }
 
   async requeue(body: string, delaySeconds: number, attributes: Readonly<Record<string, string>>): Promise<void> {
+    // As the SQS adapter does, the copy keeps the tenant as its message group.
     this.send(body, { delaySeconds, attributes: { ...attributes } });
   }
 
@@ -77,10 +106,15 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
     if (message) message.visibleAt = this.now() + seconds * 1000 * this.scale;
   }
 
-  /** Starts delivering batches to the consumer. */
+  /** Starts delivering batches to the consumer, up to `consumers` at once. */
   start(consumer: Consumer): void {
     this.stop();
-    this.timer = setInterval(() => void this.poll(consumer), this.options.pollIntervalMs ?? 25);
+    this.timer = setInterval(() => this.poll(consumer), this.options.pollIntervalMs ?? 25);
+  }
+
+  /** Batches being processed right now. */
+  inFlightBatches(): number {
+    return this.busy;
   }
 
   stop(): void {
@@ -128,37 +162,99 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   /** Resolves when nothing is waiting or in flight, or rejects after `timeoutMs`. */
   async drained(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.main.length > 0 || this.busy) {
+    while (this.main.length > 0 || this.busy > 0) {
       if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms (${this.main.length} messages left)`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
 
-  private async poll(consumer: Consumer): Promise<void> {
-    if (this.busy) return;
-    const now = this.now();
-    const batch = this.main.filter((m) => m.visibleAt <= now).slice(0, this.options.batchSize);
-    if (batch.length === 0) return;
-    this.busy = true;
-    try {
-      const records = batch.map((message) => this.receive(message, now));
-      let failedIds = new Set<string>();
-      try {
-        const response = await consumer({ Records: records });
-        failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      } catch {
-        // A thrown handler fails the whole batch, as in Lambda.
-        failedIds = new Set(records.map((r) => r.messageId));
-      }
-      for (const message of batch) this.settle(message, failedIds.has(message.messageId));
-    } finally {
-      this.busy = false;
+  /** Hands a batch to every idle consumer while visible messages remain. */
+  private poll(consumer: Consumer): void {
+    const consumers = this.options.consumers ?? 1;
+    while (this.busy < consumers) {
+      const now = this.now();
+      const batch = this.nextBatch(now);
+      if (batch.length === 0) return;
+      this.busy += 1;
+      void this.deliver(consumer, batch, now).finally(() => {
+        this.busy -= 1;
+      });
     }
+  }
+
+  /**
+   * The next batch, as a fair queue picks it: visible messages in arrival order, quiet tenants'
+   * first; a noisy tenant's wait until no quiet one's is visible, the one with the fewest in
+   * flight first.
+   */
+  private nextBatch(now: number): QueuedMessage[] {
+    const visible = this.main.filter((m) => m.visibleAt <= now);
+    if (visible.length <= this.options.batchSize) return visible;
+    const noisy = this.noisyGroups(now);
+    if (noisy.size === 0) return visible.slice(0, this.options.batchSize);
+    const quiet = visible.filter((m) => m.groupId === undefined || !noisy.has(m.groupId));
+    const loud = visible
+      .filter((m) => m.groupId !== undefined && noisy.has(m.groupId))
+      .sort((a, b) => (noisy.get(a.groupId ?? '') ?? 0) - (noisy.get(b.groupId ?? '') ?? 0));
+    return [...quiet, ...loud].slice(0, this.options.batchSize);
+  }
+
+  /** Noisy tenants, each with its in-flight count. */
+  private noisyGroups(now: number): Map<string, number> {
+    const inFlight = new Map<string, number>();
+    for (const message of this.inFlight.values()) {
+      if (message.groupId !== undefined) inFlight.set(message.groupId, (inFlight.get(message.groupId) ?? 0) + 1);
+    }
+    const noisy = new Map<string, number>();
+    const totalInFlight = this.inFlight.size;
+    for (const [group, count] of inFlight) {
+      if (count >= FAIR.minInFlight && count > totalInFlight * FAIR.inFlightShare) noisy.set(group, count);
+    }
+    let totalMs = 0;
+    for (const [group, entry] of this.processing) totalMs += this.faded(group, entry, now);
+    if (totalMs > 0) {
+      for (const [group, entry] of this.processing) {
+        if (entry.ms > totalMs * FAIR.processingShare) noisy.set(group, inFlight.get(group) ?? 0);
+      }
+    }
+    return noisy;
+  }
+
+  private faded(group: string, entry: { ms: number; at: number }, now: number): number {
+    const ms = entry.ms * Math.exp(-(now - entry.at) / FAIR.fadeMs);
+    if (ms < 1) {
+      this.processing.delete(group);
+      return 0;
+    }
+    this.processing.set(group, { ms, at: now });
+    return ms;
+  }
+
+  private noteProcessing(message: QueuedMessage, now: number): void {
+    if (message.groupId === undefined || message.receivedAt === undefined) return;
+    const entry = this.processing.get(message.groupId);
+    const before = entry ? entry.ms * Math.exp(-(now - entry.at) / FAIR.fadeMs) : 0;
+    this.processing.set(message.groupId, { ms: before + (now - message.receivedAt), at: now });
+  }
+
+  /** Receives the batch (synchronously, so no other consumer takes it), runs it, and settles each message. */
+  private async deliver(consumer: Consumer, batch: QueuedMessage[], now: number): Promise<void> {
+    const records = batch.map((message) => this.receive(message, now));
+    let failedIds: Set<string>;
+    try {
+      const response = await consumer({ Records: records });
+      failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch {
+      // A thrown handler fails the whole batch, as in Lambda.
+      failedIds = new Set(records.map((r) => r.messageId));
+    }
+    for (const message of batch) this.settle(message, failedIds.has(message.messageId));
   }
 
   private receive(message: QueuedMessage, now: number): SQSRecord {
     message.receiveCount += 1;
     message.receiptHandle = randomUUID();
+    message.receivedAt = now;
     message.visibleAt = now + this.options.visibilityTimeoutMs * this.scale;
     this.inFlight.set(message.receiptHandle, message);
     return {
@@ -186,6 +282,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
 
   private settle(message: QueuedMessage, failed: boolean): void {
     if (message.receiptHandle) this.inFlight.delete(message.receiptHandle);
+    this.noteProcessing(message, this.now());
     const index = this.main.indexOf(message);
     if (!failed) {
       if (index >= 0) this.main.splice(index, 1);

@@ -26,7 +26,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
 import { localContext } from './lambda-shapes.js';
 import { DEMO_PEOPLE, type FullSandbox } from './sandbox/demo.js';
-import { DEMO, DEMOS, SANDBOX_CREDENTIALS } from './sandbox/demos.js';
+import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from './sandbox/demos.js';
 import { startSandbox } from './sandbox/index.js';
 import { startLocalServer } from './server.js';
 
@@ -66,6 +66,8 @@ export interface LocalStackOptions {
   helpdeskTimeoutMs?: number;
   /** Each DynamoDB request's timeout (default 5 s, as deployed). */
   dynamoTimeoutMs?: number;
+  /** The sandbox helpdesk account's limit and answer time (default 700 requests a minute, no delay). */
+  sandboxLimits?: SandboxLimits;
 }
 
 /** A running local stack. */
@@ -108,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
     if (db) cleanups.push(db.stop);
 
-    const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, ...SANDBOX_CREDENTIALS });
+    const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, ...sandboxSettings(options.sandboxLimits) });
     cleanups.push(sandbox.close);
 
     const tenants = options.tenantsFile
@@ -154,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       telemetry: createTelemetry('process-events'),
       ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
       ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
+      ...(options.queue?.timeScale !== undefined ? { helpdeskWaitScale: options.queue.timeScale } : {}),
     });
     const processEvents = createProcessEventsHandler(processDeps);
     const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });

@@ -20,9 +20,20 @@ function contextString(app: App, key: string): string | undefined {
   return value;
 }
 
+function contextConcurrency(app: App, key: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 2 || number > 1000) {
+    throw new Error(`Context "${key}" must be a whole number from 2 to 1000 (the SQS event source's maximum concurrency), got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
 /**
  * Adds the whole deployment to an app: the tenants file (context `tenantsFile`, default
- * `infra/config/tenants.json`) validated at synth time, both stacks, and the cdk-nag AwsSolutions
+ * `infra/config/tenants.json`) validated at synth time, the processor's concurrent batches
+ * (context `processorConcurrency`, default 50), both stacks, and the cdk-nag AwsSolutions
  * and Serverless packs, which fail synthesis on any unacknowledged finding. Stacks are
  * environment-agnostic and make no lookups, so synthesis works offline without credentials.
  *
@@ -30,6 +41,7 @@ function contextString(app: App, key: string): string | undefined {
  */
 export function addInfluenceRouter(app: App): InfluenceRouter {
   const tenants = loadDeploymentTenants(contextString(app, 'tenantsFile') ?? DEFAULT_TENANTS_FILE);
+  const concurrency = contextConcurrency(app, 'processorConcurrency');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   Tags.of(app).add('service', 'influence-router');
 
@@ -41,6 +53,7 @@ export function addInfluenceRouter(app: App): InfluenceRouter {
     table: data.table,
     identityKey: data.identityKey,
     tenants,
+    ...(concurrency !== undefined ? { processorConcurrency: concurrency } : {}),
   });
   return { data, service };
 }

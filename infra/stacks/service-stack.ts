@@ -34,19 +34,26 @@ export const INGEST = {
   throttle: { rateLimit: 50, burstLimit: 100 },
 } as const;
 
-/** Tuning of the queue consumer; the values protect the helpdesks' rate limits. */
+/**
+ * Tuning of the queue consumer. Each helpdesk's rate limit is kept by its tenant's pace (from the
+ * helpdesk's own rate-limit headers, whatever the number of processors), so concurrency is set
+ * for throughput: the event queue is a fair queue (the tenant is each message's group), and a
+ * record that must wait goes back to the queue with its delay instead of holding its batch.
+ */
 export const PROCESSING = {
   // One record can make several helpdesk calls (requester, ticket, write, a 409 re-read) of up to
-  // 8 s each; records of a batch are processed one after another.
+  // 8 s each; the records of a batch run side by side.
   timeout: Duration.seconds(90),
   // It mostly waits on DynamoDB and the helpdesk (a few ms of CPU per event against ~165 ms of
   // waiting), and Lambda bills memory by the millisecond: 256 MB halves the cost of that waiting.
   memorySize: 256,
   batchSize: 10,
-  maxBatchingWindow: Duration.seconds(5),
-  // The lowest the event source allows. Zendesk allows 100 ticket updates a minute per account;
-  // two concurrent batches keep a burst near that, and Retry-After absorbs the rest.
-  maxConcurrency: 2,
+  // A quiet tenant's ticket waits at most this long for a batch to fill.
+  maxBatchingWindow: Duration.seconds(1),
+  // Concurrent batches (context `processorConcurrency`, 2 to 1000): with 10 records each, 50
+  // batches carry several hundred tickets a second at ~200 ms a ticket, across every tenant, and
+  // fair queueing keeps one tenant's backlog from taking them all.
+  maxConcurrency: 50,
   // Each 429 re-queue uses a receive, so allow several before dead-lettering.
   maxReceiveCount: 8,
   queueRetention: Duration.days(4),
@@ -63,6 +70,8 @@ export interface ServiceStackProps extends StackProps {
   readonly table: ITableV2;
   readonly identityKey: ISecret;
   readonly tenants: DeploymentTenants;
+  /** The processor's concurrent batches (default PROCESSING.maxConcurrency). */
+  readonly processorConcurrency?: number;
 }
 
 /**
@@ -149,7 +158,7 @@ export class ServiceStack extends Stack {
       new SqsEventSource(this.events.queue, {
         batchSize: PROCESSING.batchSize,
         maxBatchingWindow: PROCESSING.maxBatchingWindow,
-        maxConcurrency: PROCESSING.maxConcurrency,
+        maxConcurrency: props.processorConcurrency ?? PROCESSING.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

@@ -43,6 +43,23 @@ export class RateLimitedError extends InfluenceRouterError {
   }
 }
 
+/**
+ * The router held a helpdesk call back itself, sending nothing: the tenant's share of the
+ * helpdesk's rate limit is used (`pace`), a 429's Retry-After is still running (`retry-after`), or
+ * the helpdesk keeps failing (`failing`). Retried after `retryAfterSeconds`, like a 429, without
+ * using one of the event's attempts.
+ */
+export class HeldBackError extends RateLimitedError {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    readonly reason: 'pace' | 'retry-after' | 'failing',
+    options?: { cause?: unknown },
+  ) {
+    super(message, retryAfterSeconds, options);
+  }
+}
+
 /** A failure that may pass: a 5xx, a timeout, a dropped connection. Retried with backoff. */
 export class TransientError extends InfluenceRouterError {}
 

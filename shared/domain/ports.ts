@@ -117,11 +117,13 @@ export interface DecisionLog {
   /** Writes or replaces the record unless it is already final (applied, shadow or skipped). */
   record(record: DecisionRecord): Promise<'written' | 'already-final'>;
   /**
-   * Writes a pending record as a claim of the write-back for `holder` (a delivery id) until
+   * Writes a pending record as a claim of the write-back for `holder` (one attempt) until
    * `until`: `held` while another holder's unexpired claim stands, so two deliveries of one
    * decision never write it at the same time; `already-final` as for `record`.
    */
   claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'>;
+  /** Ends `holder`'s claim early, when its write-back failed: the next delivery need not wait for it to expire. */
+  release(tenant: string, decisionId: string, holder: string): Promise<void>;
   /** The decisions for a ticket, newest first. */
   listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]>;
 }

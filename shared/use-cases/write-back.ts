@@ -64,6 +64,10 @@ export async function writeDecision(input: WriteBackInput, deps: WriteBackDeps):
   const marker = noteMarker(base.decisionId);
   const maxRetries = deps.maxConflictRetries ?? 3;
   let current = input.ticket;
+  // The claim belongs to this attempt, not to the delivery: two copies of one delivery processed
+  // at once (SQS delivers at least once, to concurrent batches) must not both hold it.
+  const holder = `${base.deliveryId}/${crypto.randomUUID()}`;
+  let holdsClaim = false;
 
   for (let attempt = 0; ; attempt += 1) {
     const now = deps.clock.now();
@@ -79,9 +83,10 @@ export async function writeDecision(input: WriteBackInput, deps: WriteBackDeps):
     // none: of two deliveries racing, the second's stale stamp gets a conflict, and the re-read
     // finds the first one's note; a retry after a lost answer meets the same conflict.
     if (!(helpdesk.guardsUpdates && current.updatedStamp)) {
-      const claimed = await deps.decisions.claim({ ...record, status: 'pending' }, base.deliveryId, new Date(now.getTime() + CLAIM_MS), now);
+      const claimed = await deps.decisions.claim({ ...record, status: 'pending' }, holder, new Date(now.getTime() + CLAIM_MS), now);
       if (claimed === 'already-final') return duplicateOf(deps, base.tenant, base.decisionId);
       if (claimed === 'held') throw new TransientError(`Decision ${base.decisionId} is being written by another delivery; retried later`);
+      holdsClaim = true;
     }
     const routable = current.groupId === undefined || current.groupId === input.originalGroupId;
     try {
@@ -99,8 +104,11 @@ export async function writeDecision(input: WriteBackInput, deps: WriteBackDeps):
       return markApplied(record, updated, deps);
     } catch (error) {
       if (error instanceof PermanentHelpdeskError) {
-        // Refused for good: say so in the audit record; the event goes to the dead-letter queue.
+        // Refused for good: say so in the audit record (which ends the claim); the event goes to the dead-letter queue.
         await deps.decisions.record({ ...record, status: 'failed', failedReason: error.message.slice(0, 500) });
+      } else if (holdsClaim && !(error instanceof ConflictError)) {
+        // The next delivery may start at once; whether this write landed is told by its note marker.
+        await deps.decisions.release(base.tenant, base.decisionId, holder).catch(() => undefined);
       }
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= maxRetries) {

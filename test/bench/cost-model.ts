@@ -73,7 +73,8 @@ const gbSeconds = (memoryMb: number, ms: number) => (memoryMb / 1024) * (ms / 10
  * Dollars per million ticket events at a mean batch size, from measured counts and durations, the
  * deployed memory settings, list prices and the stated assumptions. Each function's own work,
  * measured on a full core here, is scaled to its CPU share in Lambda; its waits on AWS and the
- * helpdesk are assumed, one call at a time (records of a batch are processed one after another).
+ * helpdesk are assumed, one call at a time and added up per event: an upper bound, as the records
+ * of a batch run side by side and a batch is billed for its longest record, not their sum.
  *
  * @example costPerMillion(measured, LOADS.sustained)
  */

@@ -135,7 +135,11 @@ describe('duplicates and concurrency', () => {
 
     expect([first.status, second.status]).toEqual([202, 202]);
     expect(internalNotes(ticket.id)).toHaveLength(1);
-    expect(putsTo(ticket.id)).toHaveLength(1);
+    // One write lands. Processed side by side, the copy's guarded update may get a 409 (its
+    // stamp is stale), after which it finds the first one's note and writes nothing.
+    const puts = putsTo(ticket.id).map((r) => r.status);
+    expect(puts.filter((status) => status === 200)).toHaveLength(1);
+    expect(puts.filter((status) => status !== 200 && status !== 409)).toEqual([]);
   });
 
   it('decides both of two deliveries that share an event id but are about different tickets', async () => {

@@ -1,8 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { CUSTOM_METRICS } from '../../infra/constructs/service-metrics.js';
-import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
+import { addInfluenceRouter } from '../../infra/stacks/influence-router.js';
+import { buildApp, logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 
 let synth: Synthesized;
 
@@ -130,9 +131,21 @@ describe('the event queue', () => {
       FunctionName: { Ref: logicalIdOf(synth.router.service.process.function) },
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(synth.router.service.events.queue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumBatchingWindowInSeconds: 5,
-      ScalingConfig: { MaximumConcurrency: 2 },
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 50 },
     });
+  });
+
+  it('takes the concurrency from the processorConcurrency context, and refuses one the event source would not', () => {
+    const withContext = (value: unknown) => {
+      const app = buildApp();
+      app.node.setContext('processorConcurrency', value);
+      return addInfluenceRouter(app);
+    };
+
+    Template.fromStack(withContext('200').service).hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 200 } });
+    expect(() => withContext(1)).toThrow(/processorConcurrency.*2 to 1000/);
+    expect(() => withContext('many')).toThrow(/processorConcurrency/);
   });
 });
 

@@ -121,6 +121,10 @@ export class InMemoryDecisionLog implements DecisionLog {
     this.records.set(key, structuredClone(record));
     return 'written';
   }
+  async release(tenant: string, decisionId: string, holder: string): Promise<void> {
+    const key = `${tenant}#${decisionId}`;
+    if (this.claims.get(key)?.holder === holder) this.claims.delete(key);
+  }
 }
 
 /** A helpdesk in memory that keeps Zendesk's stamp semantics: a stale stamp is a conflict. */

@@ -1,4 +1,5 @@
 import type { SandboxDemo } from './demo.js';
+import type { SandboxZendeskOptions } from './zendesk-types.js';
 import { FRESHDESK_DEMO, freshdeskDemo } from './freshdesk-demo.js';
 import { GENERIC_DEMO, genericDemo } from './generic-demo.js';
 import { ZENDESK_DEMO, zendeskDemo } from './zendesk-demo.js';
@@ -27,3 +28,15 @@ export const SANDBOX_CREDENTIALS = {
   freshdesk: { apiKey: FRESHDESK_DEMO.apiKey },
   generic: { signingSecret: GENERIC_DEMO.outboundSecret },
 } as const;
+
+/** The sandbox's account limit and answer time, for runs that set their own. */
+export type SandboxLimits = Pick<SandboxZendeskOptions, 'ratePerMinute' | 'latencyMs'>;
+
+/**
+ * The local sandbox's options: the demo credentials, with the account limits given.
+ *
+ * @example startSandbox({ port: 0, ...sandboxSettings({ ratePerMinute: 100_000 }) })
+ */
+export function sandboxSettings(limits: SandboxLimits = {}) {
+  return { ...SANDBOX_CREDENTIALS, zendesk: { ...SANDBOX_CREDENTIALS.zendesk, ...limits } };
+}

@@ -60,7 +60,9 @@ export const freshdeskDemo: SandboxDemo = {
       baseUrl: `${sandboxUrl}/freshdesk`,
       apiKey: { value: FRESHDESK_DEMO.apiKey },
       contactFields: { ...DEMO_METRIC_FIELDS },
-      writesPerMinute: 600,
+      // The sandbox Freshdesk allows 200 requests a minute, as the Growth plan does.
+      requestsPerMinute: 200,
+      apiShare: 0.8,
     },
     sources: { freshdesk: { sharedSecrets: [{ value: FRESHDESK_DEMO.sharedSecret }] } },
     scoring: { provider: 'helpdesk-metrics' },

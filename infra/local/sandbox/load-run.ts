@@ -42,6 +42,8 @@ export interface LoadResult {
 const HELPDESK_TIMEOUT_MS = 1000;
 const TIME_SCALE = 0.1;
 const DUPLICATE_SHARE = 0.05;
+/** The sandbox account's limit in a load run: far above what one process can send. */
+const LOAD_RATE_PER_MINUTE = 100_000;
 
 /** Every kind of helpdesk failure the run injects, evenly. */
 const FAULTS: SandboxChaos['faults'] = [
@@ -66,7 +68,9 @@ function loadTenants(count: number) {
         email: ZENDESK_DEMO.agentEmail,
         apiToken: { value: ZENDESK_DEMO.apiToken },
         userFields: { ...DEMO_METRIC_FIELDS },
-        writesPerMinute: 1000,
+        // The run measures the router, not a plan: the sandbox account's limit is set far above its pace.
+        requestsPerMinute: LOAD_RATE_PER_MINUTE,
+        apiShare: 1,
       },
       sources: { zendesk: { signingSecrets: [{ value: loadTenant(i).secret }] } },
       scoring: { provider: 'helpdesk-metrics' },
@@ -87,6 +91,7 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     queue: { timeScale: TIME_SCALE, maxReceiveCount: 8, visibilityTimeoutMs: 30_000, pollIntervalMs: 2, batchSize: 10 },
     retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 8 },
     helpdeskTimeoutMs: HELPDESK_TIMEOUT_MS,
+    sandboxLimits: { ratePerMinute: LOAD_RATE_PER_MINUTE },
   });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {

@@ -7,6 +7,14 @@ export interface SandboxZendeskOptions {
   apiToken: string;
   /** Update limit per ticket; Zendesk allows 30 updates per 10 minutes. */
   rateLimitPerTicket?: { max: number; windowMs: number };
+  /**
+   * The account's API requests a minute (default 700, the Enterprise plan), counted in clock
+   * minutes; every answer carries Zendesk's rate-limit headers, and a request past the limit gets
+   * 429 with Retry-After until the minute ends.
+   */
+  ratePerMinute?: number;
+  /** How long each API answer takes, in ms (default 0), as a real account's answers take time. */
+  latencyMs?: number;
 }
 
 /** Zendesk's ticket priorities. */
@@ -65,6 +73,8 @@ export interface SandboxZendesk {
   failRandomly(chaos: SandboxChaos | undefined): void;
   /** Every request received: method, path, status answered, time. */
   requests(): SandboxRequest[];
+  /** How many requests the account's rate limit refused with 429 (injected faults are not counted). */
+  rateLimited(): number;
   /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */
   onTicketCreated(listener: (ticket: SandboxTicket, requester: SandboxUser) => void): void;
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { escapeHtml, fail, type FaultControl, type PartRequest, type Reply, type SandboxPart } from './http.js';
+import { escapeHtml, fail, HttpFailure, type FaultControl, type PartRequest, type Reply, type SandboxPart } from './http.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './zendesk-json.js';
 import {
   invalidEndpoint,
@@ -37,6 +37,8 @@ export function createZendeskPart(
   const expectedCredentials = `${options.email}/token:${options.apiToken}`;
   const limiter = new UpdateLimiter(options.rateLimitPerTicket ?? { max: 30, windowMs: 10 * 60 * 1000 });
   const state = new ZendeskState();
+  const account = new AccountLimit(options.ratePerMinute ?? 700);
+  const latencyMs = options.latencyMs ?? 0;
 
   function showManyUsers(query: URLSearchParams): Reply {
     const ids = (query.get('ids') ?? '').split(',').filter((part) => part !== '');
@@ -111,7 +113,17 @@ export function createZendeskPart(
   const part: SandboxPart = {
     name: 'zendesk',
     mount: '',
-    route,
+    async route(request) {
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      const limit = account.take();
+      try {
+        const reply = route(request);
+        return { ...reply, headers: { ...reply.headers, ...limit } };
+      } catch (error) {
+        if (error instanceof HttpFailure) throw new HttpFailure({ ...error.reply, headers: { ...error.reply.headers, ...limit } });
+        throw error;
+      }
+    },
     isApiPath: (pathname) => pathname.startsWith(API_PREFIX),
     authenticated: (request) => {
       const match = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.headers.authorization ?? '');
@@ -142,10 +154,53 @@ export function createZendeskPart(
     failNext: (fault) => control.add(fault),
     failRandomly: (chaos) => control.setChaos(chaos),
     requests: () => control.requests(),
+    rateLimited: () => account.refused,
     onTicketCreated: (listener) => state.onTicketCreated(listener),
   };
 
   return { part, api };
+}
+
+/**
+ * The account-wide limit, as Zendesk counts it: requests a clock minute, failed ones included;
+ * refusals are not counted, so waiting Retry-After always frees the budget.
+ */
+class AccountLimit {
+  #minute = 0;
+  #used = 0;
+  refused = 0;
+
+  constructor(private readonly perMinute: number) {
+    if (!Number.isInteger(perMinute) || perMinute < 1) throw new Error('sandbox zendesk: ratePerMinute must be a positive integer');
+  }
+
+  /** Takes one request of this minute and answers the headers, or throws Zendesk's 429. */
+  take(): Record<string, string> {
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000);
+    if (minute !== this.#minute) {
+      this.#minute = minute;
+      this.#used = 0;
+    }
+    const resetSeconds = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+    if (this.#used >= this.perMinute) {
+      this.refused += 1;
+      throw fail(429, { error: 'TooManyRequests', description: 'You have exceeded the rate limit of your account' }, { ...this.#headers(0, resetSeconds), 'retry-after': String(resetSeconds) });
+    }
+    this.#used += 1;
+    return this.#headers(this.perMinute - this.#used, resetSeconds);
+  }
+
+  #headers(remaining: number, resetSeconds: number): Record<string, string> {
+    const limit = String(this.perMinute);
+    return {
+      'x-rate-limit': limit,
+      'x-rate-limit-remaining': String(remaining),
+      'ratelimit-limit': limit,
+      'ratelimit-remaining': String(remaining),
+      'ratelimit-reset': String(resetSeconds),
+    };
+  }
 }
 
 function renderSection(tickets: SandboxTicket[]): string {

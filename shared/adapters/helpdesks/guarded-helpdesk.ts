@@ -1,20 +1,16 @@
-import type { HelpdeskClient, RateLimiter, TicketUpdate } from '../../domain/ports.js';
+import type { HelpdeskClient, TicketUpdate } from '../../domain/ports.js';
 
 /** What to put around a helpdesk's ticket writes. */
 export interface WriteGuards {
-  /** Paces ticket writes so the tenant's API budget is not spent in a burst. */
-  limiter?: RateLimiter;
   /** Told how long each write took, whether it succeeded or not. */
   onWrite?: (milliseconds: number) => void;
-  /** Told how long a write waited for its turn, when it waited. */
-  onWait?: (milliseconds: number) => void;
 }
 
 /**
- * Wraps a helpdesk client so its ticket writes wait their turn and are timed; reads pass
- * through unchanged.
+ * Wraps a helpdesk client so its ticket writes are timed; reads pass through unchanged. (Every
+ * call, read or write, is paced below this, by the tenant's HelpdeskPace.)
  *
- * @example const helpdesk = withWriteGuards(client, { limiter, onWrite: (ms) => metrics.addMetric(...) })
+ * @example const helpdesk = withWriteGuards(client, { onWrite: recordWriteBack })
  */
 export function withWriteGuards(client: HelpdeskClient, guards: WriteGuards): HelpdeskClient {
   const getRequester = client.getRequester?.bind(client);
@@ -24,12 +20,6 @@ export function withWriteGuards(client: HelpdeskClient, guards: WriteGuards): He
     getTicket: (ticketId) => client.getTicket(ticketId),
     hasInternalNote: (ticketId, marker) => client.hasInternalNote(ticketId, marker),
     async updateTicket(update: TicketUpdate) {
-      if (guards.limiter) {
-        const queued = Date.now();
-        await guards.limiter.acquire();
-        const waited = Date.now() - queued;
-        if (waited > 0) guards.onWait?.(waited);
-      }
       const started = Date.now();
       try {
         return await client.updateTicket(update);

@@ -1,4 +1,4 @@
-import { TransientError } from '../../domain/errors.js';
+import { RateLimitedError, TransientError } from '../../domain/errors.js';
 
 /** HTTP methods the outbound clients use. */
 export type JsonRequestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -69,7 +69,8 @@ export async function jsonRequest(options: JsonRequestOptions): Promise<JsonResp
     const text = await readCapped(response, maxBytes, target);
     return { status: response.status, headers: response.headers, json: parseJson(text) };
   } catch (error) {
-    if (error instanceof TransientError) throw error;
+    // A paced fetch that held the request back (it was never sent) says so as it is.
+    if (error instanceof TransientError || error instanceof RateLimitedError) throw error;
     if (error instanceof Error && error.name === 'TimeoutError') {
       throw new TransientError(`${target} timed out after ${timeoutMs} ms`, { cause: error });
     }

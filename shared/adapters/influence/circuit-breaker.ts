@@ -51,6 +51,12 @@ export class CircuitBreaker {
     return this.#state;
   }
 
+  /** Milliseconds until an open breaker lets a trial through (0 when it is not open or the wait is over). */
+  get retryInMs(): number {
+    if (this.#state !== 'open') return 0;
+    return Math.max(0, this.options.resetAfterMs - (this.options.clock.now().getTime() - this.#openedAt));
+  }
+
   /** Failures in a row counted so far while closed. */
   get consecutiveFailures(): number {
     return this.#failures;

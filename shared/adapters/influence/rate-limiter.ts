@@ -48,6 +48,13 @@ export class TokenBucket implements RateLimiter {
     if (waitMs > 0) await this.#sleep(waitMs);
   }
 
+  /** Milliseconds until a token is free, without taking one (0: one is free now). */
+  peek(): number {
+    const now = this.options.clock.now().getTime();
+    const tokens = Math.min(this.#burst, this.#tokens + Math.max(0, now - this.#at) / this.#intervalMs);
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * this.#intervalMs);
+  }
+
   /** Takes a token now and returns how many milliseconds to wait before using it. */
   reserve(): number {
     const now = this.options.clock.now().getTime();

@@ -32,9 +32,9 @@ export function recordWriteBack(milliseconds: number): void {
 }
 
 /**
- * Adds one wait for the tenant's write pace to the event being processed; outside `timeEvent`, nothing.
+ * Adds one short wait for the tenant's helpdesk pace to the event being processed; outside `timeEvent`, nothing.
  *
- * @example withWriteGuards(client, { limiter, onWait: recordPaceWait })
+ * @example helpdeskPaces(tenant, { clock, sleep: async (ms) => { recordPaceWait(ms); await sleep(ms) } })
  */
 export function recordPaceWait(milliseconds: number): void {
   const times = current.getStore();

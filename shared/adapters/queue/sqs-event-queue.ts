@@ -5,7 +5,8 @@ import type { EventQueue } from '../../domain/ports.js';
 /**
  * Sends normalised events to SQS. The body is the event as JSON; tenant, source and delivery
  * id are also message attributes so operators can filter the dead-letter queue without
- * parsing bodies.
+ * parsing bodies. The tenant is the message group: on a standard queue that makes it a fair
+ * queue, where SQS serves quiet tenants first while one tenant has a backlog or slow messages.
  *
  * @example await new SqsEventQueue(new AwsJsonClient(SQS), process.env.QUEUE_URL).enqueue(event)
  */
@@ -19,6 +20,7 @@ export class SqsEventQueue implements EventQueue {
     await this.client.call('SendMessage', {
       QueueUrl: this.queueUrl,
       MessageBody: JSON.stringify(event),
+      MessageGroupId: event.tenant,
       MessageAttributes: {
         tenant: { DataType: 'String', StringValue: event.tenant },
         source: { DataType: 'String', StringValue: event.source },
@@ -57,6 +59,12 @@ function messageAttributes(attributes: Readonly<Record<string, string>>): Record
   );
 }
 
+/** The copy stays in its tenant's message group. */
+function groupOf(attributes: Readonly<Record<string, string>>): { MessageGroupId?: string } {
+  const tenant = attributes['tenant'];
+  return tenant ? { MessageGroupId: tenant } : {};
+}
+
 /**
  * Sets a failed message's visibility timeout so SQS redelivers it after the delay; the
  * redrive policy moves it to the dead-letter queue after the last attempt, and a permanent
@@ -73,6 +81,7 @@ export class SqsRetryScheduler implements RetryScheduler {
     await this.client.call('SendMessage', {
       QueueUrl: this.deadLetterQueueUrl,
       MessageBody: body,
+      ...groupOf(attributes),
       MessageAttributes: messageAttributes({ ...attributes, [DEAD_LETTER_REASON_ATTRIBUTE]: reason.slice(0, 500) }),
     });
   }
@@ -91,6 +100,7 @@ export class SqsRetryScheduler implements RetryScheduler {
       MessageBody: body,
       // SQS delays a message by at most 15 minutes.
       DelaySeconds: Math.min(Math.max(0, Math.ceil(delaySeconds)), 900),
+      ...groupOf(attributes),
       MessageAttributes: messageAttributes(attributes),
     });
   }

@@ -35,16 +35,25 @@ export interface ClientContext {
 /** What shared code reads of every helpdesk's configuration. */
 export interface HelpdeskConfigBase {
   kind: string;
-  /** Ticket writes per minute one processor makes at most for this tenant. */
-  writesPerMinute: number;
+  /** The share of the helpdesk's API rate limit the router may use, across all its processors. */
+  apiShare: number;
+  /** The helpdesk's API limit a minute, used until (or when never) its answers carry rate-limit headers. */
+  requestsPerMinute: number;
 }
 
 /**
- * Ticket writes per minute one processor makes at most for a tenant. The processor runs at most
- * two at a time, so the helpdesk sees at most twice this: keep it under half the plan's
- * ticket-update limit.
+ * The share (above 0, at most 1) of the helpdesk account's API rate limit the router may use, all
+ * its processors together; the rest stays free for agents and other integrations. Default 0.5.
  */
-export const WritesPerMinuteSchema = z.number().int().min(1).max(1000).default(40);
+export const ApiShareSchema = z.number().gt(0).max(1).default(0.5);
+
+/**
+ * The helpdesk account's API limit a minute, for pacing while its answers carry no rate-limit
+ * headers (the first calls, or a helpdesk that never sends them).
+ */
+export function requestsPerMinuteSchema(fallback: number) {
+  return z.number().int().min(1).max(100_000).default(fallback);
+}
 
 /** One tenant's helpdesk, its configuration already parsed by its adapter's schema. */
 export interface BoundHelpdesk {

@@ -1,4 +1,4 @@
-import { cancellationReasons, DeleteCommand, GetCommand, type DocumentClient, PutCommand, QueryCommand } from '../aws/dynamodb.js';
+import { cancellationReasons, DeleteCommand, GetCommand, type DocumentClient, PutCommand, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
@@ -138,6 +138,25 @@ export class DynamoDecisionLog implements DecisionLog {
     if (outcome === 'written') return 'written';
     const stored = await this.get(record.tenant, record.decisionId);
     return stored && isFinalStatus(stored.status) ? 'already-final' : 'held';
+  }
+
+  /** Removes the claim if `holder` still has it; one request, only after a failed write-back. */
+  async release(tenant: string, decisionId: string, holder: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: decisionKey(tenant, decisionId),
+          UpdateExpression: 'REMOVE #holder, #until',
+          ConditionExpression: '#holder = :holder',
+          ExpressionAttributeNames: { '#holder': 'claimHolder', '#until': 'claimUntil' },
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      // Someone else's claim by now, or no record: nothing of ours to release.
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
   }
 
   async #put(record: DecisionRecord, claim: { holder: string; until: number; now: number } | undefined): Promise<'written' | 'already-final'> {

@@ -98,4 +98,61 @@ describe('InProcessQueue', () => {
 
     expect(queue.deadLettered()).toHaveLength(2);
   });
+
+  it('hands out up to `consumers` batches at once, and a slow batch does not stop the others', async () => {
+    const queue = new InProcessQueue({ maxReceiveCount: 3, visibilityTimeoutMs: 30_000, batchSize: 1, consumers: 4, pollIntervalMs: 1 });
+    let atOnce = 0;
+    let most = 0;
+    const done: string[] = [];
+    queue.start(async (event) => {
+      atOnce += 1;
+      most = Math.max(most, atOnce);
+      const body = event.Records[0]?.body ?? '';
+      await sleep(body === 'slow' ? 300 : 20);
+      done.push(body);
+      atOnce -= 1;
+      return { batchItemFailures: [] };
+    });
+
+    queue.send('slow');
+    for (let i = 0; i < 8; i += 1) queue.send(`quick-${i}`);
+    await queue.drained(2000);
+    queue.stop();
+
+    expect(most).toBe(4);
+    // Every quick message was done before the slow one, which held one consumer only.
+    expect(done.at(-1)).toBe('slow');
+    expect(done).toHaveLength(9);
+  });
+
+  it('serves quiet tenants first while one tenant has most of the recent processing time, as a fair queue does', async () => {
+    const queue = new InProcessQueue({ maxReceiveCount: 3, visibilityTimeoutMs: 30_000, batchSize: 2, consumers: 1, pollIntervalMs: 1 });
+    const order: string[] = [];
+    queue.start(async (event) => {
+      for (const record of event.Records) order.push(record.messageAttributes['tenant']?.stringValue ?? '');
+      // The noisy tenant's messages are slow to process.
+      await sleep(event.Records.some((r) => r.messageAttributes['tenant']?.stringValue === 'noisy') ? 40 : 2);
+      return { batchItemFailures: [] };
+    });
+
+    for (let i = 0; i < 4; i += 1) queue.send(`n${i}`, { attributes: { tenant: 'noisy' } });
+    await queue.drained(2000);
+    // A backlog from the noisy tenant arrives first; quiet tenants' messages arrive behind it.
+    for (let i = 0; i < 6; i += 1) queue.send(`n${4 + i}`, { attributes: { tenant: 'noisy' } });
+    for (let i = 0; i < 4; i += 1) queue.send(`q${i}`, { attributes: { tenant: `quiet-${i}` } });
+    order.length = 0;
+    await queue.drained(3000);
+    queue.stop();
+
+    expect(order.slice(0, 4).sort()).toEqual(['quiet-0', 'quiet-1', 'quiet-2', 'quiet-3']);
+    expect(order.slice(4)).toEqual(Array(6).fill('noisy'));
+  });
+
+  it('keeps the tenant as the message group of a message put back', async () => {
+    const queue = new InProcessQueue({ maxReceiveCount: 3, visibilityTimeoutMs: 30_000, batchSize: 10, pollIntervalMs: 1 });
+
+    await queue.requeue('{}', 0, { tenant: 'acme', deliveryId: 'd1' });
+
+    expect(queue.pending()[0]?.groupId).toBe('acme');
+  });
 });

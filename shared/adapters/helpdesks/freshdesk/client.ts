@@ -32,7 +32,6 @@ export interface FreshdeskClientOptions {
 const NUMERIC_ID = /^\d{1,20}$/;
 
 /** Freshdesk's rate limit is per minute: an answer saying none remain holds for the rest of it. */
-const RATE_WINDOW_MS = 60_000;
 
 const FreshdeskTicketSchema = z.object({
   id: z.int().positive(),
@@ -84,9 +83,8 @@ const MAX_CONVERSATION_PAGES = 10;
 
 /**
  * The Freshdesk API v2 client: reads contacts and tickets, and writes a decision back to a ticket.
- * Errors are the domain errors of the HelpdeskClient port. It keeps to the account's per-minute
- * budget: once an answer says no request remains (or a 429 says to wait), it raises
- * RateLimitedError instead of sending a request the API would refuse anyway.
+ * Errors are the domain errors of the HelpdeskClient port; a 429 is RateLimitedError with its
+ * Retry-After. (The account's per-minute budget is kept by the tenant's pace, on its fetch.)
  *
  * @example
  * const freshdesk = new FreshdeskClient({ baseUrl: 'https://acme.freshdesk.com', apiKey });
@@ -98,8 +96,6 @@ export class FreshdeskClient implements HelpdeskClient {
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #clock: Clock;
-  /** Until when (epoch ms) no request is sent: the rest of a used-up minute, or a 429's Retry-After. */
-  #blockedUntil = 0;
 
   constructor(options: FreshdeskClientOptions) {
     this.#base = parseBase(options.baseUrl);
@@ -215,10 +211,6 @@ export class FreshdeskClient implements HelpdeskClient {
   async #send(method: JsonRequestMethod, path: string, resource: Resource, body?: unknown): Promise<unknown> {
     const url = new URL(`${this.#base}${path}`);
     const target = `${method} ${url.pathname}`;
-    const waitMs = this.#blockedUntil - this.#clock.now().getTime();
-    if (waitMs > 0) {
-      throw new RateLimitedError(`Freshdesk API budget is used up; ${target} not sent`, Math.max(1, Math.ceil(waitMs / 1000)));
-    }
     const response = await jsonRequest({
       method,
       url,
@@ -227,22 +219,13 @@ export class FreshdeskClient implements HelpdeskClient {
       timeoutMs: this.#timeoutMs,
       fetch: this.#fetch,
     });
-    const answeredAt = this.#clock.now().getTime();
-    const remaining = response.headers.get('x-ratelimit-remaining')?.trim();
-    if (remaining !== undefined && /^-?\d+(\.\d+)?$/.test(remaining) && Number(remaining) <= 0) this.#block(answeredAt + RATE_WINDOW_MS);
     if (response.status >= 200 && response.status < 300) return response.json;
 
     const message = `Freshdesk ${target} answered ${response.status}${describeError(response.json)}`;
     if (response.status === 429) {
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), answeredAt);
-      this.#block(answeredAt + retryAfter * 1000);
-      throw new RateLimitedError(message, retryAfter);
+      throw new RateLimitedError(message, parseRetryAfter(response.headers.get('retry-after'), this.#clock.now().getTime()));
     }
     throw errorFor(response.status, message, resource);
-  }
-
-  #block(until: number): void {
-    this.#blockedUntil = Math.max(this.#blockedUntil, until);
   }
 }
 

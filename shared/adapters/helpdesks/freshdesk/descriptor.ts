@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { checkHelpdeskOrigin } from '../../config/outbound-url.js';
 import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
 import { MetricFieldsSchema } from '../../influence/metric-fields.js';
-import { defineHelpdesk, defineSource, WritesPerMinuteSchema } from '../../registry/plugin.js';
+import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../registry/plugin.js';
 import { FreshdeskClient } from './client.js';
 import { freshdeskInbound } from './inbound.js';
 
@@ -19,8 +19,9 @@ export const FreshdeskHelpdeskSchema = z
      * built-in read-only field such as `twitter_followers_count`.
      */
     contactFields: MetricFieldsSchema.default({}),
-    /** Freshdesk's Ticket Update limit is 80, 160 or 280 a minute by plan: keep this under half of it. */
-    writesPerMinute: WritesPerMinuteSchema,
+    apiShare: ApiShareSchema,
+    /** The plan's limit (Growth 200, Pro 400, Enterprise 700), until the answers' headers say. */
+    requestsPerMinute: requestsPerMinuteSchema(200),
   })
   .strict();
 export type FreshdeskHelpdeskConfig = z.infer<typeof FreshdeskHelpdeskSchema>;

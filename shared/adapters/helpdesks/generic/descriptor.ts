@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { checkServiceUrl } from '../../config/outbound-url.js';
 import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
-import { defineHelpdesk, defineSource, WritesPerMinuteSchema } from '../../registry/plugin.js';
+import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../registry/plugin.js';
 import { GenericHelpdeskClient } from './client.js';
 import { genericInbound } from './inbound.js';
 
@@ -13,7 +13,9 @@ export const GenericHelpdeskSchema = z
     decisionsUrl: z.url(),
     /** The Standard Webhooks secret (`whsec_...`) decisions are signed with. */
     signingSecret: SecretRefSchema,
-    writesPerMinute: WritesPerMinuteSchema,
+    apiShare: ApiShareSchema,
+    /** The receiver's limit a minute, unless its answers carry rate-limit headers. */
+    requestsPerMinute: requestsPerMinuteSchema(60),
   })
   .strict();
 export type GenericHelpdeskConfig = z.infer<typeof GenericHelpdeskSchema>;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { checkHelpdeskOrigin } from '../../config/outbound-url.js';
 import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
 import { MetricFieldsSchema } from '../../influence/metric-fields.js';
-import { defineHelpdesk, defineSource, WritesPerMinuteSchema } from '../../registry/plugin.js';
+import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../registry/plugin.js';
 import { ZendeskClient } from './client.js';
 import { zendeskInbound } from './inbound.js';
 import { zendeskSatisfactionInbound } from './satisfaction-inbound.js';
@@ -18,8 +18,9 @@ export const ZendeskHelpdeskSchema = z
     apiToken: SecretRefSchema,
     /** The user field keys that hold the Reach inputs, for the helpdesk-metrics score provider. */
     userFields: MetricFieldsSchema.default({}),
-    /** Zendesk allows 100 Update Ticket requests a minute on most plans: keep this under half of it. */
-    writesPerMinute: WritesPerMinuteSchema,
+    apiShare: ApiShareSchema,
+    /** The plan's limit (Team 200, Growth and Professional 400, Enterprise 700), until the answers' headers say. */
+    requestsPerMinute: requestsPerMinuteSchema(200),
   })
   .strict();
 export type ZendeskHelpdeskConfig = z.infer<typeof ZendeskHelpdeskSchema>;

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FreshdeskClient } from '../../../../../shared/adapters/helpdesks/freshdesk/client.js';
+import { HelpdeskPace, pacedFetch } from '../../../../../shared/adapters/helpdesks/helpdesk-pace.js';
 import {
   ConfigurationError,
   ConflictError,
   PermanentHelpdeskError,
+  HeldBackError,
   RateLimitedError,
   TicketNotFoundError,
   TransientError,
@@ -468,7 +470,14 @@ describe('FreshdeskClient.hasInternalNote on a long ticket', () => {
   });
 });
 
-describe('FreshdeskClient rate limits', () => {
+describe('FreshdeskClient rate limits, through its tenant\'s pace', () => {
+  const pacedClient = (clock: ReturnType<typeof manualClock>, share = 1) =>
+    new FreshdeskClient({
+      baseUrl: freshdesk.baseUrl,
+      apiKey: API_KEY,
+      fetch: pacedFetch(new HelpdeskPace({ share, requestsPerMinute: 200, clock, random: () => 0 }), fetch),
+    });
+
   it.each([
     [{ 'retry-after': '7' }, 7],
     [{}, 60],
@@ -476,7 +485,7 @@ describe('FreshdeskClient rate limits', () => {
     // Arrange
     const { ticket } = seed();
     const clock = manualClock();
-    const timed = new FreshdeskClient({ baseUrl: freshdesk.baseUrl, apiKey: API_KEY, clock });
+    const timed = pacedClient(clock);
     freshdesk.failNext({ status: 429, count: 1, headers });
 
     // Act
@@ -489,37 +498,33 @@ describe('FreshdeskClient rate limits', () => {
     // Assert
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect(limited).toMatchObject({ retryAfterSeconds: seconds });
-    expect(deferred).toBeInstanceOf(RateLimitedError);
-    expect(deferred).toMatchObject({ retryAfterSeconds: seconds - 2 });
+    expect(deferred).toBeInstanceOf(HeldBackError);
+    expect(deferred).toMatchObject({ retryAfterSeconds: seconds - 2, reason: 'retry-after' });
     expect(resumed.id).toBe(String(ticket.id));
     expect(calls()).toEqual([`GET /api/v2/tickets/${ticket.id} 429`, `GET /api/v2/tickets/${ticket.id} 200`]);
   });
 
-  it('sends nothing for the rest of the minute once an answer says no request remains', async () => {
-    // Arrange
+  it('sends nothing once an answer says the share is used, until enough of the sliding minute has passed', async () => {
+    // Arrange: a 10-request minute, of which the router may use half.
     await sandbox.close();
-    ({ sandbox, freshdesk } = await startFreshdesk(3));
+    ({ sandbox, freshdesk } = await startFreshdesk(10));
     const { ticket } = seed();
     const clock = manualClock();
-    const timed = new FreshdeskClient({ baseUrl: freshdesk.baseUrl, apiKey: API_KEY, clock });
-    await timed.getTicket(String(ticket.id));
-    await timed.getTicket(String(ticket.id));
-    await timed.getTicket(String(ticket.id));
+    const timed = pacedClient(clock, 0.5);
+    for (let i = 0; i < 5; i += 1) await timed.getTicket(String(ticket.id));
 
     // Act
-    clock.advance(15_000);
     const deferred = await caught(timed.updateTicket(updateFor(ticket.id)));
-    clock.advance(46_000);
-    const sentAgain = await caught(timed.getTicket(String(ticket.id)));
+    clock.advance(6_000);
+    const sentAgain = await timed.getTicket(String(ticket.id));
 
-    // Assert
-    expect(deferred).toBeInstanceOf(RateLimitedError);
-    expect(deferred).toMatchObject({ retryAfterSeconds: 45 });
+    // Assert: five left, five kept for others; one more frees up every 6 s of a sliding minute.
+    expect(deferred).toBeInstanceOf(HeldBackError);
+    expect(deferred).toMatchObject({ retryAfterSeconds: 6, reason: 'pace' });
     expect(freshdesk.ticket(ticket.id)?.priority).toBe(2);
-    // The sandbox's own minute has not passed, so the request sent after ours did is refused by it.
-    expect(sentAgain).toBeInstanceOf(RateLimitedError);
-    expect(calls()).toHaveLength(4);
-    expect(calls().at(-1)).toBe(`GET /api/v2/tickets/${ticket.id} 429`);
+    expect(sentAgain.id).toBe(String(ticket.id));
+    expect(calls()).toHaveLength(6);
+    expect(calls().every((call) => call.endsWith(' 200'))).toBe(true);
   });
 });
 
