@@ -39,7 +39,8 @@ export interface InProcessQueueOptions {
   now?: () => number;
 }
 
-type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+/** Processes one batch; `slot` says which of the `consumers` runs it (0 to consumers − 1), as each concurrent Lambda invocation has its own instance. */
+type Consumer = (event: SQSEvent, slot: number) => Promise<SQSBatchResponse | undefined>;
 
 /** How SQS fair queues tell a noisy tenant (AWS docs, "How Amazon SQS fair queues work"). */
 const FAIR = {
@@ -71,12 +72,15 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   private timer: NodeJS.Timeout | undefined;
   /** Batches being processed now, one per busy consumer. */
   private busy = 0;
+  /** Which consumer slots are running a batch. */
+  private readonly busySlots = new Set<number>();
+  private paused = false;
   /** Each tenant's recent processing time (fading), and when it was last brought up to date. */
   private readonly processing = new Map<string, { ms: number; at: number }>();
   private readonly now: () => number;
   private readonly scale: number;
 
-  constructor(private readonly options: InProcessQueueOptions) {
+  constructor(private readonly options: InProcessQueueOptions & { consumers?: number }) {
     this.now = options.now ?? Date.now;
     this.scale = options.timeScale ?? 1;
   }
@@ -115,6 +119,21 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   /** Batches being processed right now. */
   inFlightBatches(): number {
     return this.busy;
+  }
+
+  /** Changes how many batches are handed out at once, from the next poll on. */
+  setConsumers(consumers: number): void {
+    if (!Number.isInteger(consumers) || consumers < 1) throw new RangeError(`consumers must be a positive whole number, got ${consumers}`);
+    this.options.consumers = consumers;
+  }
+
+  /** Stops handing out batches (those in flight finish) until `resume`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   stop(): void {
@@ -171,13 +190,17 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   /** Hands a batch to every idle consumer while visible messages remain. */
   private poll(consumer: Consumer): void {
     const consumers = this.options.consumers ?? 1;
-    while (this.busy < consumers) {
+    while (!this.paused && this.busy < consumers) {
       const now = this.now();
       const batch = this.nextBatch(now);
       if (batch.length === 0) return;
+      let slot = 0;
+      while (this.busySlots.has(slot)) slot += 1;
+      this.busySlots.add(slot);
       this.busy += 1;
-      void this.deliver(consumer, batch, now).finally(() => {
+      void this.deliver(consumer, batch, now, slot).finally(() => {
         this.busy -= 1;
+        this.busySlots.delete(slot);
       });
     }
   }
@@ -238,11 +261,11 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   }
 
   /** Receives the batch (synchronously, so no other consumer takes it), runs it, and settles each message. */
-  private async deliver(consumer: Consumer, batch: QueuedMessage[], now: number): Promise<void> {
+  private async deliver(consumer: Consumer, batch: QueuedMessage[], now: number, slot: number): Promise<void> {
     const records = batch.map((message) => this.receive(message, now));
     let failedIds: Set<string>;
     try {
-      const response = await consumer({ Records: records });
+      const response = await consumer({ Records: records }, slot);
       failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch {
       // A thrown handler fails the whole batch, as in Lambda.

@@ -136,7 +136,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       );
     });
 
-    const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, ...options.queue });
+    // Several batches at once, as the deployed event source runs them.
+    const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, consumers: 4, ...options.queue });
     const maxReceiveCount = options.queue?.maxReceiveCount ?? 5;
     const secrets = new RefSecretResolver();
     await checkSecretsReadable(tenants, secrets);
@@ -145,23 +146,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ingest = createIngestHandler(
       wireIngestDeps({ tenants, secrets, queue, logger: createLogger('ingest-webhook'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
     );
-    const processDeps = wireProcessDeps({
-      tenants,
-      documentClient,
-      tableName,
-      secrets,
-      identityKey,
-      retry: queue,
-      maxReceiveCount,
-      telemetry: createTelemetry('process-events'),
-      ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-      ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
-      ...(options.queue?.timeScale !== undefined ? { helpdeskWaitScale: options.queue.timeScale } : {}),
-    });
-    const processEvents = createProcessEventsHandler(processDeps);
+    // One processor per consumer, wired apart as each concurrent Lambda instance is: its own
+    // helpdesk paces, breakers and clients, so pacing is tested across processors as deployed.
+    const processors: ReturnType<typeof createProcessEventsHandler>[] = [];
+    const processorFor = (slot: number) =>
+      (processors[slot] ??= createProcessEventsHandler(
+        wireProcessDeps({
+          tenants,
+          documentClient,
+          tableName,
+          secrets,
+          identityKey,
+          retry: queue,
+          maxReceiveCount,
+          telemetry: createTelemetry('process-events'),
+          ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+          ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
+          ...(options.queue?.timeScale !== undefined ? { helpdeskWaitScale: options.queue.timeScale } : {}),
+        }),
+      ));
     const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.
-    queue.start((event: SQSEvent) => processEvents(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
+    queue.start((event: SQSEvent, slot: number) => processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
     cleanups.push(async () => queue.stop());
 
     const decisions = new DynamoDecisionLog(documentClient, tableName);

@@ -62,6 +62,8 @@ export interface SandboxRequest {
   path: string;
   status: number;
   at: number;
+  /** When the answer left (or the connection was dropped), epoch ms. */
+  answeredAt?: number;
 }
 
 /** One authenticated-or-not API request, as a helpdesk part sees it. */

@@ -56,7 +56,7 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
     const pathname = url.pathname.slice(part.mount.length) || '/';
     const answer = (reply: Reply): void => {
       // Logged before the answer leaves, so a caller that has its response always finds it in requests().
-      control.record({ method, path: `${pathname}${url.search}`, status: reply.status, at: receivedAt });
+      control.record({ method, path: `${pathname}${url.search}`, status: reply.status, at: receivedAt, answeredAt: Date.now() });
       write(res, reply);
     };
     if (raw === 'too-large') {
@@ -81,7 +81,7 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
     const finish = () => {
       if (!fault.reset) return answer(reply);
       // Logged as status 0: no answer came.
-      control.record({ method, path: `${pathname}${url.search}`, status: 0, at: receivedAt });
+      control.record({ method, path: `${pathname}${url.search}`, status: 0, at: receivedAt, answeredAt: Date.now() });
       res.socket?.destroy();
     };
     if (!fault.delayMs) {

@@ -72,6 +72,8 @@ interface Window {
   limit: number;
   remaining: number;
   resetAt: number;
+  /** When the answer was read. */
+  at: number;
 }
 
 /**
@@ -97,6 +99,13 @@ export class HelpdeskPace {
   #window: Window | undefined;
   #blockedUntil = 0;
   #inFlight = 0;
+  /** This process's calls answered since the window was last read. */
+  #answeredSince = 0;
+  /**
+   * How fast everyone else (other processors, the account's agents) spends the window, in
+   * requests a millisecond: what the remaining count fell by beyond this process's own calls.
+   */
+  #othersPerMs = 0;
 
   constructor(options: HelpdeskPaceOptions) {
     if (!(options.share > 0 && options.share <= 1)) throw new RangeError(`share must be in (0, 1], got ${options.share}`);
@@ -162,13 +171,17 @@ export class HelpdeskPace {
     }
     if (window.resetAt <= now) return 0;
     const reserve = Math.ceil(window.limit * (1 - this.#options.share));
-    const left = window.remaining - this.#inFlight - reserve;
+    // What is left now: the last answer's count, less what the others have likely spent since,
+    // less this process's calls still out.
+    const spentByOthers = this.#othersPerMs * (now - window.at);
+    const left = window.remaining - spentByOthers - this.#inFlight - reserve;
     return left > 0 ? 0 : window.resetAt - now;
   }
 
   #observe(status: number, headers: Headers): void {
     const now = this.#options.clock.now().getTime();
     const reading = readRateLimitHeaders(headers, now);
+    this.#answeredSince += 1;
     // A 429 while the account still has requests left is about something narrower (Zendesk's
     // per-ticket update limit): only that event waits. Otherwise the whole tenant does.
     if (status === 429 && !(reading.remaining !== undefined && reading.remaining > 0)) {
@@ -186,7 +199,13 @@ export class HelpdeskPace {
       const short = Math.ceil(limit * (1 - this.#options.share)) - reading.remaining + 1;
       resetAt = now + Math.max(1000, Math.ceil((short * WINDOW_MS) / limit));
     }
-    this.#window = { limit, remaining: reading.remaining, resetAt };
+    const previous = this.#window;
+    if (previous && reading.remaining <= previous.remaining && now > previous.at) {
+      const others = Math.max(0, previous.remaining - reading.remaining - this.#answeredSince);
+      this.#othersPerMs = (this.#othersPerMs + others / (now - previous.at)) / 2;
+    }
+    this.#answeredSince = 0;
+    this.#window = { limit, remaining: reading.remaining, resetAt, at: now };
   }
 
   /** A wait spread by up to a quarter more, so events held back together do not return together. */

@@ -13,6 +13,7 @@ describe('every command has --help', () => {
     ['infra/local/send-sample.ts', 'usage: npm run send-sample'],
     ['infra/local/send-survey.ts', 'usage: npm run send-survey'],
     ['infra/local/load.ts', 'usage: npm run load'],
+    ['infra/local/simulate.ts', 'usage: npm run simulate'],
     ['test/bench/run.ts', 'usage: npm run bench'],
   ])('%s --help prints its usage and exits 0, running nothing', async (entry, usage) => {
     const { stdout } = await run(process.execPath, ['infra/local/node24.mjs', entry, '--help'], { timeout: 30_000 });

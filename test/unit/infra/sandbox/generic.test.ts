@@ -120,7 +120,7 @@ describe('sandbox generic helpdesk decision receiver', () => {
     expect(after.notes).toEqual([{ decision_id: 'dec-1', body: 'Routed by influence: 48,200 followers.', at: after.updated_at }]);
     expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(ticket.updated_at));
     expect(generic.decisions()).toEqual([{ webhook_id: 'msg_1', decision_id: 'dec-1', ticket_id: ticket.id, at: expect.any(Number) }]);
-    expect(generic.requests()).toEqual([{ method: 'POST', path: '/decisions', status: 200, at: expect.any(Number) }]);
+    expect(generic.requests()).toEqual([{ method: 'POST', path: '/decisions', status: 200, at: expect.any(Number), answeredAt: expect.any(Number) }]);
   });
 
   it('takes the priority as a floor: never lowers one a person raised', async () => {

@@ -250,7 +250,7 @@ describe('sandbox body limit', () => {
     // Assert
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'RequestTooLarge' });
-    expect(sandbox[part].requests()).toEqual([{ method: 'PUT', path: logged, status: 413, at: expect.any(Number) }]);
+    expect(sandbox[part].requests()).toEqual([{ method: 'PUT', path: logged, status: 413, at: expect.any(Number), answeredAt: expect.any(Number) }]);
     expect(sandbox.zendesk.ticket(1)?.comments).toHaveLength(1);
   });
 });

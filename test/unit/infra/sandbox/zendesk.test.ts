@@ -355,6 +355,33 @@ describe('sandbox Zendesk rate limiting and faults', () => {
     expect(zendesk.ticket(ticket.id)?.tags).toEqual(['t2']);
   });
 
+  it("limits the account's requests a clock minute, with Zendesk's rate-limit headers on every answer and Retry-After on the 429", async () => {
+    // Arrange
+    await zendesk.close();
+    zendesk = await startSandboxZendesk({ email: EMAIL, apiToken: TOKEN, ratePerMinute: 3 });
+    const { ticket } = seed();
+    const within = async () => {
+      const minute = Math.floor(Date.now() / 60_000);
+      const answers = [];
+      for (let i = 0; i < 4; i += 1) answers.push(await call('GET', `/api/v2/tickets/${ticket.id}`));
+      return Math.floor(Date.now() / 60_000) === minute ? answers : undefined;
+    };
+
+    // Act (again if a clock minute ended meanwhile)
+    const answers = (await within()) ?? (await new Promise((r) => setTimeout(r, 1000)).then(within));
+
+    // Assert
+    expect(answers?.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(answers?.map((a) => a.headers.get('x-rate-limit-remaining'))).toEqual(['2', '1', '0', '0']);
+    expect(answers?.[0]?.headers.get('x-rate-limit')).toBe('3');
+    expect(answers?.[0]?.headers.get('ratelimit-limit')).toBe('3');
+    const reset = Number(answers?.[3]?.headers.get('ratelimit-reset'));
+    expect(reset).toBeGreaterThanOrEqual(1);
+    expect(reset).toBeLessThanOrEqual(60);
+    expect(answers?.[3]?.headers.get('retry-after')).toBe(String(reset));
+    expect(zendesk.rateLimited()).toBe(1);
+  });
+
   it('lets the window slide so updates resume after it', async () => {
     // Arrange
     await zendesk.close();
