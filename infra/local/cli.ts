@@ -1,5 +1,20 @@
 import { pathToFileURL } from 'node:url';
 
+/** A mistake in a command's arguments: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+/**
+ * A whole-number option, or its default when absent.
+ *
+ * @example wholeOption('events', values.events, 5000, 1, 1_000_000)
+ */
+export function wholeOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
 /** Where a local command writes its report. */
 export interface CliOutput {
   out(line: string): void;
@@ -35,4 +50,37 @@ export async function runAsProgram(
     out: (line) => console.log(line),
     err: (line) => console.error(line),
   });
+}
+
+/**
+ * Runs a measuring run (a load run, a simulation) and prints its result: as one JSON object with
+ * `json`, else as the lines `format` makes; progress goes to stderr. Exit code 0 when `passed`
+ * says so, 1 when not or when the run failed.
+ *
+ * @example return reportRun({ name: 'load run', output, json, run: (p) => runLoad(options, p), format: formatLoad, passed: (r) => r.ledger.ok })
+ */
+export async function reportRun<T>(spec: {
+  name: string;
+  output: CliOutput;
+  json: boolean;
+  run: (progress: (line: string) => void) => Promise<T>;
+  format: (result: T) => string[];
+  passed: (result: T) => boolean;
+}): Promise<number> {
+  const { output } = spec;
+  try {
+    const result = await spec.run((line) => output.err(line));
+    if (spec.json) output.out(JSON.stringify(result));
+    else for (const line of spec.format(result)) output.out(line);
+    return spec.passed(result) ? 0 : 1;
+  } catch (error) {
+    output.err(`${spec.name} failed: ${describeError(error)}`);
+    return 1;
+  }
+}
+
+/** Silences a measuring run's own processing logs and metrics, unless the environment asks for them. */
+export function quietProcessing(): void {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }

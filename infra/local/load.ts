@@ -7,7 +7,7 @@
  * 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { type CliOutput, describeError, runAsProgram } from './cli.js';
+import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, wholeOption } from './cli.js';
 import { formatLoad, type LoadOptions, runLoad } from './sandbox/load-run.js';
 
 export const LOAD_USAGE = `usage: npm run load -- [--events N] [--tenants N] [--concurrency N] [--fault-rate R] [--seed N] [--json]
@@ -31,15 +31,6 @@ Queue delays (Retry-After, backoff, visibility) run at a tenth of real time, and
 client times out after 1 s instead of 8 s, so a run takes a minute or two.
 
 example: npm run load -- --events 5000 --fault-rate 0.15`;
-
-class UsageError extends Error {}
-
-function positive(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
-  return parsed;
-}
 
 /** Parses the arguments, runs the load, prints it; returns the exit code. */
 export async function runLoadCommand(argv: readonly string[], output: CliOutput): Promise<number> {
@@ -67,34 +58,32 @@ export async function runLoadCommand(argv: readonly string[], output: CliOutput)
     const faultRate = values['fault-rate'] === undefined ? 0.15 : Number(values['fault-rate']);
     if (!(faultRate >= 0 && faultRate <= 0.9)) throw new UsageError(`--fault-rate must be from 0 to 0.9, got ${JSON.stringify(values['fault-rate'])}`);
     options = {
-      events: positive('events', values.events, 5000, 1_000_000),
-      tenants: positive('tenants', values.tenants, 10, 1000),
-      concurrency: positive('concurrency', values.concurrency, 16, 256),
+      events: wholeOption('events', values.events, 5000, 1, 1_000_000),
+      tenants: wholeOption('tenants', values.tenants, 10, 1, 1000),
+      concurrency: wholeOption('concurrency', values.concurrency, 16, 1, 256),
       faultRate,
-      seed: positive('seed', values.seed, 1, 2 ** 31),
+      seed: wholeOption('seed', values.seed, 1, 1, 2 ** 31),
     };
     json = values.json === true;
   } catch (error) {
     output.err(`${error instanceof Error ? error.message : String(error)} (see npm run load -- --help)`);
     return 2;
   }
-  try {
-    const result = await runLoad(options, (line) => output.err(line));
-    if (json) output.out(JSON.stringify(result));
-    else for (const line of formatLoad(result)) output.out(line);
-    return result.ledger.ok && result.afterReplay.ok && result.afterReplay.deadLettered === 0 ? 0 : 1;
-  } catch (error) {
-    output.err(`load run failed: ${describeError(error)}`);
-    return 1;
-  }
+  return reportRun({
+    name: 'load run',
+    output,
+    json,
+    run: (progress) => runLoad(options, progress),
+    format: formatLoad,
+    passed: (result) => result.ledger.ok && result.afterReplay.ok && result.afterReplay.deadLettered === 0,
+  });
 }
 
 await runAsProgram(
   import.meta.url,
   (argv, _env, output) => {
-    // The run's own processing logs would drown the report: none, unless POWERTOOLS_LOG_LEVEL asks.
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    // The run's own processing logs would drown the report.
+    quietProcessing();
     return runLoadCommand(argv, output);
   },
   LOAD_USAGE,

@@ -8,7 +8,7 @@
  * does not or the run failed; 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { type CliOutput, describeError, runAsProgram } from './cli.js';
+import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, wholeOption } from './cli.js';
 import { DEFAULT_SIMULATION, formatSimulation, runSimulation, type SimulationOptions } from './sandbox/simulation.js';
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [--tenants N] [--per-tenant N] [--big N] [--big-limit N] [--seconds N]
@@ -40,15 +40,6 @@ With the defaults a run takes about five minutes.
 
 example: npm run simulate -- --tenants 100 --seconds 60`;
 
-class UsageError extends Error {}
-
-function whole(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return parsed;
-}
-
 /** Parses the arguments, runs the simulation, prints it; returns the exit code. */
 export async function runSimulateCommand(argv: readonly string[], output: CliOutput): Promise<number> {
   let options: SimulationOptions;
@@ -78,43 +69,34 @@ export async function runSimulateCommand(argv: readonly string[], output: CliOut
       return 0;
     }
     const consumerSteps =
-      values.consumers === undefined ? DEFAULT_SIMULATION.consumerSteps : values.consumers.split(',').map((part) => whole('consumers', part.trim(), 1, 1, 64));
+      values.consumers === undefined ? DEFAULT_SIMULATION.consumerSteps : values.consumers.split(',').map((part) => wholeOption('consumers', part.trim(), 1, 1, 64));
     if (consumerSteps.length === 0) throw new UsageError('--consumers needs at least one count, e.g. 1,2,4,8');
     options = {
-      tenants: whole('tenants', values.tenants, DEFAULT_SIMULATION.tenants, 3, 500),
-      perTenantPerMinute: whole('per-tenant', values['per-tenant'], DEFAULT_SIMULATION.perTenantPerMinute, 1, 600),
-      bigPerMinute: whole('big', values.big, DEFAULT_SIMULATION.bigPerMinute, 0, 6000),
-      bigLimitPerMinute: whole('big-limit', values['big-limit'], DEFAULT_SIMULATION.bigLimitPerMinute, 1, 100_000),
-      seconds: whole('seconds', values.seconds, DEFAULT_SIMULATION.seconds, 5, 3600),
+      tenants: wholeOption('tenants', values.tenants, DEFAULT_SIMULATION.tenants, 3, 500),
+      perTenantPerMinute: wholeOption('per-tenant', values['per-tenant'], DEFAULT_SIMULATION.perTenantPerMinute, 1, 600),
+      bigPerMinute: wholeOption('big', values.big, DEFAULT_SIMULATION.bigPerMinute, 0, 6000),
+      bigLimitPerMinute: wholeOption('big-limit', values['big-limit'], DEFAULT_SIMULATION.bigLimitPerMinute, 1, 100_000),
+      seconds: wholeOption('seconds', values.seconds, DEFAULT_SIMULATION.seconds, 5, 3600),
       consumerSteps,
-      backlog: whole('backlog', values.backlog, DEFAULT_SIMULATION.backlog, 1, 100_000),
+      backlog: wholeOption('backlog', values.backlog, DEFAULT_SIMULATION.backlog, 1, 100_000),
       consumers: consumerSteps.at(-1) ?? DEFAULT_SIMULATION.consumers,
-      burst: whole('burst', values.burst, DEFAULT_SIMULATION.burst, 1, 100_000),
-      latencyMs: whole('latency', values.latency, DEFAULT_SIMULATION.latencyMs, 0, 5000),
-      seed: whole('seed', values.seed, DEFAULT_SIMULATION.seed, 1, 2 ** 31),
+      burst: wholeOption('burst', values.burst, DEFAULT_SIMULATION.burst, 1, 100_000),
+      latencyMs: wholeOption('latency', values.latency, DEFAULT_SIMULATION.latencyMs, 0, 5000),
+      seed: wholeOption('seed', values.seed, DEFAULT_SIMULATION.seed, 1, 2 ** 31),
     };
     json = values.json === true;
   } catch (error) {
     output.err(`${error instanceof Error ? error.message : String(error)} (see npm run simulate -- --help)`);
     return 2;
   }
-  try {
-    const result = await runSimulation(options, (line) => output.err(line));
-    if (json) output.out(JSON.stringify(result));
-    else for (const line of formatSimulation(result)) output.out(line);
-    return result.ok ? 0 : 1;
-  } catch (error) {
-    output.err(`simulation failed: ${describeError(error)}`);
-    return 1;
-  }
+  return reportRun({ name: 'simulation', output, json, run: (progress) => runSimulation(options, progress), format: formatSimulation, passed: (result) => result.ok });
 }
 
 await runAsProgram(
   import.meta.url,
   (argv, _env, output) => {
-    // The run's own processing logs would drown the report: none, unless POWERTOOLS_LOG_LEVEL asks.
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    // The run's own processing logs would drown the report.
+    quietProcessing();
     return runSimulateCommand(argv, output);
   },
   SIMULATE_USAGE,

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import * as z from 'zod';
 import {
   type FaultControl,
-  HttpFailure,
+  type HttpFailure,
   type PartRequest,
   type Reply,
   type SandboxChaos,
@@ -16,6 +16,7 @@ import {
   nextStamp,
   stamp,
   uniqueTags,
+  withHeaders,
 } from './http.js';
 
 /** How to build the sandbox Freshdesk. */
@@ -559,14 +560,7 @@ export function createFreshdeskPart(
     name: 'freshdesk',
     mount: MOUNT,
     route(request) {
-      const limit = takeSlot();
-      try {
-        const reply = dispatch(request);
-        return { ...reply, headers: { ...reply.headers, ...limit } };
-      } catch (error) {
-        if (error instanceof HttpFailure) throw new HttpFailure({ ...error.reply, headers: { ...error.reply.headers, ...limit } });
-        throw error;
-      }
+      return withHeaders(takeSlot(), () => dispatch(request));
     },
     authenticated(request) {
       const match = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.headers.authorization ?? '');

@@ -23,6 +23,22 @@ export function fail(status: number, body: unknown, headers?: Record<string, str
   return new HttpFailure(headers ? { status, body, headers } : { status, body });
 }
 
+/**
+ * Runs a route and adds `headers` to what it answers, its error answers included: for headers a
+ * helpdesk sends on every answer, such as its rate-limit count.
+ *
+ * @example return withHeaders(account.take(), () => dispatch(request))
+ */
+export function withHeaders(headers: Record<string, string>, route: () => Reply): Reply {
+  try {
+    const reply = route();
+    return { ...reply, headers: { ...reply.headers, ...headers } };
+  } catch (error) {
+    if (error instanceof HttpFailure) throw new HttpFailure({ ...error.reply, headers: { ...error.reply.headers, ...headers } });
+    throw error;
+  }
+}
+
 /** A fault to inject: the next `count` matching API requests answer `status` (after `delayMs`). */
 export interface SandboxFault {
   status: number;

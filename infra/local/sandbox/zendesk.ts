@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { escapeHtml, fail, HttpFailure, type FaultControl, type PartRequest, type Reply, type SandboxPart } from './http.js';
+import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from './http.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './zendesk-json.js';
 import {
   invalidEndpoint,
@@ -115,14 +115,7 @@ export function createZendeskPart(
     mount: '',
     async route(request) {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      const limit = account.take();
-      try {
-        const reply = route(request);
-        return { ...reply, headers: { ...reply.headers, ...limit } };
-      } catch (error) {
-        if (error instanceof HttpFailure) throw new HttpFailure({ ...error.reply, headers: { ...error.reply.headers, ...limit } });
-        throw error;
-      }
+      return withHeaders(account.take(), () => route(request));
     },
     isApiPath: (pathname) => pathname.startsWith(API_PREFIX),
     authenticated: (request) => {
