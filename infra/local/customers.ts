@@ -34,8 +34,7 @@ import { exportCustomer } from '../../shared/use-cases/export-customer.js';
 import { mergeCustomers } from '../../shared/use-cases/merge-customers.js';
 import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/opt-out.js';
 import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/set-override.js';
-import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
-import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { systemClock } from '../../shared/adapters/system-clock.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
@@ -179,7 +178,7 @@ export async function runCustomerCommand(
 
   const target = dynamoTarget(parsed.endpoint, env);
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
-  const tableName = parsed.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  const tableName = localTableName(parsed.table, env);
   // The local stack's key, so that these commands find the customers `npm start` knows.
   const hashKey = env.IDENTITY_HASH_KEY || DEMO.identityKey;
   if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');

@@ -25,7 +25,7 @@ import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.
 import { createTable } from '../../shared/adapters/store/table.js';
 import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../shared/adapters/registry/identities.js';
 import { importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
-import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
@@ -34,9 +34,6 @@ const PROGRESS_EVERY_ROWS = 10_000;
 
 /** Rejected rows listed unless `--all-rejected` asks for every one. */
 const MAX_REJECTED_SHOWN = 20;
-
-/** Table name used when TABLE_NAME is not set. */
-export const DEFAULT_LOCAL_TABLE = 'influence-router-local';
 
 
 const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl] [--all-rejected]`;
@@ -92,7 +89,7 @@ export async function runImportScores(
 
   const target = dynamoTarget(values.endpoint, env);
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
-  const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  const tableName = localTableName(values.table, env);
   // The local stack's key, so that `npm start` finds the customers imported here.
   const hashKey = env.IDENTITY_HASH_KEY || DEMO.identityKey;
   if (!env.IDENTITY_HASH_KEY) output.err('IDENTITY_HASH_KEY is not set: using the development-only key (never for real data).');

@@ -4,6 +4,7 @@ import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { assertPortFree } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
 import { DEMO, type LocalStack, startLocalStack } from './stack.js';
+import { clearStackState, writeStackState } from './stack-state.js';
 
 // Readable logs and no metric blobs on a developer's terminal.
 process.env.POWERTOOLS_DEV ??= 'true';
@@ -42,6 +43,7 @@ async function stop(): Promise<void> {
   if (stack === undefined) return; // Start-up is under way: it stops when it is done.
   const running = stack;
   stack = undefined;
+  clearStackState();
   try {
     await running.close();
     process.exit(0);
@@ -68,6 +70,7 @@ try {
     autoWebhooks: true,
   });
   stack = started;
+  writeStackState({ pid: process.pid, url: started.url, sandboxUrl: started.sandbox.baseUrl, dynamoEndpoint: started.dynamoEndpoint, tableName: started.tableName });
   if (stopping) await stop();
   const webhooks = started.tenants
     .all()

@@ -17,8 +17,7 @@ import { DynamoSurveyAnswerIndex, MAX_PERIOD_DAYS } from '../../shared/adapters/
 import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../../shared/domain/nps-stats.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { type NpsReport, npsReport } from '../../shared/use-cases/nps-report.js';
-import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
-import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
 
 const USAGE = [
@@ -153,7 +152,7 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
   }
 
   const target = dynamoTarget(values.endpoint, env);
-  const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  const tableName = localTableName(values.table, env);
   const where = 'endpoint' in target ? target.endpoint : `AWS ${target.region}`;
   const client = dynamoClientFor(target);
   try {

@@ -8,12 +8,12 @@
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
  * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
  * INFLUENCE_ROUTER_TENANTS (a tenants file, local mode rules; without it the built-in demo tenant,
- * whose helpdesk is the sandbox `npm start` runs, at --sandbox or SANDBOX_URL, default
- * http://127.0.0.1:3001).
+ * whose helpdesk is the sandbox `npm start` runs: --sandbox, else SANDBOX_URL or SANDBOX_PORT,
+ * else where the running `npm start` says).
  * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
  * bad arguments.
  */
-import { dynamoClientFor, dynamoTarget } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget, localTableName, localUrls } from './dynamodb-target.js';
 import { parseArgs } from 'node:util';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/tenants.js';
@@ -22,12 +22,8 @@ import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import { DEFAULT_LOCAL_TABLE } from './import-scores.js';
 import { demoTenants } from './stack.js';
 import { type CliOutput, describeError, runAsProgram } from './cli.js';
-
-/** Where `npm start` runs the sandbox helpdesk by default (its port plus one). */
-export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:3001';
 
 const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
 
@@ -62,12 +58,12 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
   }
   const target = dynamoTarget(values.endpoint, env);
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
-  const tableName = values.table ?? (env.TABLE_NAME || DEFAULT_LOCAL_TABLE);
+  const tableName = localTableName(values.table, env);
 
   const client = dynamoClientFor(target);
   try {
     const tenantsFile = env.INFLUENCE_ROUTER_TENANTS || undefined;
-    const sandboxUrl = values.sandbox ?? (env.SANDBOX_URL || DEFAULT_SANDBOX_URL);
+    const sandboxUrl = values.sandbox ?? localUrls(env).sandboxUrl;
     const tenants = tenantsFile
       ? loadTenantsFile(tenantsFile, 'local')
       : new TenantDirectory(parseTenantsFile({ tenants: demoTenants(sandboxUrl, undefined) }, 'local', 'demo tenants'));

@@ -9,6 +9,7 @@
  * bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { localUrls } from './dynamodb-target.js';
 import { DEMOS, demoFor } from './sandbox/demos.js';
 
 const HELPDESKS = DEMOS.map((demo) => demo.helpdesk);
@@ -22,8 +23,8 @@ server of "npm start", for its demo tenant, and prints the answer.
 
   --helpdesk  which helpdesk sends it (default ${DEFAULT_DEMO?.helpdesk ?? 'the first'}); each has its own demo tenant
   --ticket    the sandbox ticket (see the sandbox page for the ids)
-  --url       the local server (default http://127.0.0.1:$PORT, PORT defaulting to 3000)
-  --sandbox   the sandbox helpdesk (default $SANDBOX_URL, else the port after the local server's)
+  --url       the local server (default: PORT if set, else the running "npm start", else http://127.0.0.1:3000)
+  --sandbox   the sandbox helpdesks (default: SANDBOX_URL or SANDBOX_PORT if set, else the running "npm start")
   --tenant    send for another tenant than the helpdesk's demo tenant
   --secret    sign or authenticate with this secret instead of the demo tenant's`;
 
@@ -32,7 +33,7 @@ function parse() {
     return parseArgs({
       options: {
         helpdesk: { type: 'string', default: DEFAULT_DEMO?.helpdesk ?? '' },
-        url: { type: 'string', default: `http://127.0.0.1:${process.env.PORT ?? '3000'}` },
+        url: { type: 'string', default: localUrls(process.env).url },
         sandbox: { type: 'string' },
         tenant: { type: 'string' },
         ticket: { type: 'string', default: '1' },
@@ -69,8 +70,7 @@ try {
   console.error(`--url must be a URL such as http://127.0.0.1:3000\n${USAGE}`);
   process.exit(2);
 }
-const port = Number(serverUrl.port || '80');
-const sandboxUrl = (values.sandbox ?? process.env.SANDBOX_URL ?? `http://127.0.0.1:${port + 1}`).replace(/\/$/, '');
+const sandboxUrl = (values.sandbox ?? localUrls(process.env).sandboxUrl).replace(/\/$/, '');
 const tenant = values.tenant ?? demo.tenantId;
 
 // The sample is the webhook the helpdesk would send for a ticket the sandbox holds, so it can be applied.

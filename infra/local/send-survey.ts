@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEMO } from './sandbox/demos.js';
 import { SURVEY_SAMPLES } from './sandbox/survey-deliveries.js';
+import { localUrls } from './dynamodb-target.js';
 import { type CliOutput, runAsProgram } from './cli.js';
 
 const SOURCES = Object.keys(SURVEY_SAMPLES);
@@ -30,7 +31,7 @@ Sends one survey answer for the ${DEMO.tenant} tenant to the local server of "np
   --comment   the customer's comment
   --response  the survey tool's response id (default a new one); send it again to update the answer
   --updated   send it as the tool's update of an earlier answer (the same response id, with the comment)
-  --url       the local server (default http://127.0.0.1:$PORT, PORT defaulting to 3000)`;
+  --url       the local server (default: PORT if set, else the running "npm start", else http://127.0.0.1:3000)`;
 
 /**
  * Runs the command and returns its exit code.
@@ -51,7 +52,7 @@ export async function runSendSurvey(argv: readonly string[], env: Record<string,
         comment: { type: 'string' },
         response: { type: 'string' },
         updated: { type: 'boolean', default: false },
-        url: { type: 'string', default: `http://127.0.0.1:${env.PORT ?? '3000'}` },
+        url: { type: 'string', default: localUrls(env).url },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,

@@ -118,7 +118,7 @@ export function costLines(measured: Measured): { sustained: Cost; quiet: Cost; l
     `          Lambda $${PRICES.lambdaPerMillionRequests}/M requests and $${PRICES.lambdaPerGbSecond}/GB-s (arm64); logs $${PRICES.logsPerGbIngested}/GB`,
     `  measured here: ingest ${measured.ingestMs.toFixed(2)} ms (answer time), processor ${measured.processMs.toFixed(2)} ms of its own per event, each scaled to its`,
     `           Lambda CPU share (ingest ${DEPLOYMENT.ingestMemoryMb} MB, processor ${DEPLOYMENT.processMemoryMb} MB; one vCPU at ${ASSUMPTIONS.fullCpuMemoryMb} MB)`,
-    `  assumed: ${ASSUMPTIONS.helpdeskMsPerRequest} ms per helpdesk call, ${ASSUMPTIONS.dynamoMsPerRequest} ms per DynamoDB request, ${ASSUMPTIONS.sqsSendMs} ms per SendMessage, waited out by the processor one record at a time;`,
+    `  assumed: ${ASSUMPTIONS.helpdeskMsPerRequest} ms per helpdesk call, ${ASSUMPTIONS.dynamoMsPerRequest} ms per DynamoDB request, ${ASSUMPTIONS.sqsSendMs} ms per SendMessage, each waited out in full per event (an upper bound: the records of a batch run side by side);`,
     `           SQS: one send per event, a receive and a batch delete per batch; ${ASSUMPTIONS.platformLogBytesPerInvocation} B of Lambda platform log per invocation`,
   ];
   return { sustained, quiet, lines };

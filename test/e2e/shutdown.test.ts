@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assertPortFree } from '../../infra/local/ports.js';
+import { readStackState } from '../../infra/local/stack-state.js';
+
+const run = promisify(execFile);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -27,6 +31,12 @@ describe('npm start', () => {
       child.on('exit', () => reject(new Error(`npm start ended early: ${out}`)));
     });
 
+    // Another command finds it on its ports with no setting of its own, through the state file.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['PORT', 'SANDBOX_PORT', 'SANDBOX_URL'].includes(name)));
+    const sample = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/send-sample.ts'], { env, timeout: 30_000 });
+    expect(sample.stdout).toContain(`POST http://127.0.0.1:${port}/webhooks/demo/zendesk -> 202`);
+    expect(readStackState()?.sandboxUrl).toBe(`http://127.0.0.1:${sandboxPort}`);
+
     // The launcher and the stack both get it, as when a terminal's process group is signalled.
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill(signal);
@@ -38,5 +48,6 @@ describe('npm start', () => {
     for (const [held, name] of [[port, 'PORT'], [sandboxPort, 'SANDBOX_PORT'], [dynamoPort, 'DYNAMODB_LOCAL_PORT']] as const) {
       await expect(assertPortFree(held, name, name)).resolves.toBeUndefined();
     }
+    expect(readStackState()).toBeUndefined();
   });
 });

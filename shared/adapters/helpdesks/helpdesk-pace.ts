@@ -106,6 +106,8 @@ export class HelpdeskPace {
    * requests a millisecond: what the remaining count fell by beyond this process's own calls.
    */
   #othersPerMs = 0;
+  /** How long this process's calls take to be answered, in ms (a moving average). */
+  #lagMs = 0;
 
   constructor(options: HelpdeskPaceOptions) {
     if (!(options.share > 0 && options.share <= 1)) throw new RangeError(`share must be in (0, 1], got ${options.share}`);
@@ -139,11 +141,14 @@ export class HelpdeskPace {
     const permit = this.#breaker.admit();
     if (!permit) throw this.#heldBack('failing', this.#breaker.state === 'half-open' ? 5_000 : this.#breaker.retryInMs);
     this.#inFlight += 1;
+    const sentAt = this.#options.clock.now().getTime();
     let settled = false;
     const settle = () => {
       if (settled) return false;
       settled = true;
       this.#inFlight -= 1;
+      const took = this.#options.clock.now().getTime() - sentAt;
+      this.#lagMs = this.#lagMs === 0 ? took : (this.#lagMs * 7 + took) / 8;
       return true;
     };
     return {
@@ -171,9 +176,10 @@ export class HelpdeskPace {
     }
     if (window.resetAt <= now) return 0;
     const reserve = Math.ceil(window.limit * (1 - this.#options.share));
-    // What is left now: the last answer's count, less what the others have likely spent since,
-    // less this process's calls still out.
-    const spentByOthers = this.#othersPerMs * (now - window.at);
+    // What is left now: the last answer's count, less what the others have likely spent since it
+    // was counted (an answer's count is as old as the call's lag) and have on the way, less this
+    // process's calls still out.
+    const spentByOthers = this.#othersPerMs * (now - window.at + 2 * this.#lagMs);
     const left = window.remaining - spentByOthers - this.#inFlight - reserve;
     return left > 0 ? 0 : window.resetAt - now;
   }
