@@ -15,10 +15,26 @@ export function wholeOption(name: string, value: string | undefined, fallback: n
   return parsed;
 }
 
+/**
+ * A user's mistake in a command's arguments as one line: what is wrong (the first sentence of
+ * Node's parseArgs message) and where the usage is.
+ *
+ * @example usageMistake(error, 'load') // "Unknown option '--evnts' (see npm run load -- --help)"
+ */
+export function usageMistake(error: unknown, command: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `${message.split('. To specify')[0]?.replace(/\.$/, '')} (see npm run ${command} -- --help)`;
+}
+
 /** Where a local command writes its report. */
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /**
+   * On a terminal only: a progress line that replaces the previous one ('' clears it). Absent
+   * when stderr is a file or a pipe, where progress would be noise.
+   */
+  progress?(line: string): void;
 }
 
 /** An error as one line for an operator: its name and message, never its cause. */
@@ -49,6 +65,7 @@ export async function runAsProgram(
   process.exitCode = await run(argv, process.env, {
     out: (line) => console.log(line),
     err: (line) => console.error(line),
+    ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(line === '' ? '\r\x1b[K' : `\r\x1b[K${line}`) } : {}),
   });
 }
 

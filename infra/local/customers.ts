@@ -37,7 +37,7 @@ import { type OverrideRequest, clearOverride, setOverride } from '../../shared/u
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { systemClock } from '../../shared/adapters/system-clock.js';
-import { type CliOutput, describeError, runAsProgram } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
 /** The commands `npm run customer` knows. */
 export const CUSTOMER_COMMANDS = ['opt-out', 'opt-in', 'export', 'erase', 'override', 'clear-override', 'merge'] as const;
@@ -171,7 +171,7 @@ export async function runCustomerCommand(
   try {
     parsed = parseCommand(argv);
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    output.err(usageMistake(error, 'customer'));
     return 2;
   }
   const { tenant, identity, identities } = parsed;
@@ -243,7 +243,7 @@ export async function runCustomerCommand(
     }
   } catch (error) {
     if (error instanceof InvalidPayloadError) {
-      output.err(`${error.message}: ${error.issues.map((issue) => `${issue.path || 'override'} ${issue.message}`).join('; ')}\n${USAGE}`);
+      output.err(`${error.message}: ${error.issues.map((issue) => `${issue.path || 'override'} ${issue.message}`).join('; ')} (see npm run customer -- --help)`);
       return 2;
     }
     const unreachable = endpoint && error instanceof Error && error.message.includes('ECONNREFUSED');

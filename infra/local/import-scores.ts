@@ -15,7 +15,9 @@
  * Exit codes: 0 when the file was read (rejected rows included), 1 when it could not be read or
  * the import failed, 2 on bad arguments.
  */
-import { basename } from 'node:path';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantSchema } from '../../shared/adapters/config/tenants.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
@@ -27,13 +29,44 @@ import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../
 import { importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
-import { type CliOutput, describeError, runAsProgram } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
-/** How often a long import says how far it got. */
-const PROGRESS_EVERY_ROWS = 10_000;
+/** How often a long import redraws its progress line on a terminal, in ms. */
+const PROGRESS_EVERY_MS = 500;
 
-/** Rejected rows listed unless `--all-rejected` asks for every one. */
-const MAX_REJECTED_SHOWN = 20;
+/** Line numbers shown for each reason rows were rejected for. */
+const LINES_SHOWN_PER_REASON = 5;
+
+/** Lines of a file, counted without holding it, for the progress line's total. */
+async function countLines(path: string): Promise<number> {
+  let lines = 0;
+  for await (const chunk of createReadStream(path)) {
+    const bytes = chunk as Buffer;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines += 1;
+  }
+  return lines;
+}
+
+/** Every rejected row, one `line,reason` a line, in a file of its own in the temp folder; its path. */
+function writeRejected(file: string, rejected: readonly { line: number; reason: string }[], now: Date): string {
+  const dir = join(tmpdir(), 'influence-router');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${basename(file)}.rejected-${now.toISOString().replace(/[:.]/g, '-')}.csv`);
+  writeFileSync(path, `line,reason\n${rejected.map((row) => `${row.line},"${row.reason.replace(/"/g, '""')}"`).join('\n')}\n`);
+  return path;
+}
+
+/** Rejected rows grouped by reason, the most common first, each with its first line numbers. */
+function rejectedByReason(rejected: readonly { line: number; reason: string }[]): string[] {
+  const groups = new Map<string, number[]>();
+  for (const row of rejected) groups.set(row.reason, [...(groups.get(row.reason) ?? []), row.line]);
+  return [...groups.entries()]
+    .sort((a, b) => b[1].length - a[1].length)
+    .map(([reason, lines]) => {
+      const shown = lines.slice(0, LINES_SHOWN_PER_REASON).join(', ');
+      return `    ${String(lines.length).padStart(6)}  ${reason} (line${lines.length === 1 ? '' : 's'} ${shown}${lines.length > LINES_SHOWN_PER_REASON ? ', ...' : ''})`;
+    });
+}
 
 
 const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl] [--all-rejected]`;
@@ -65,24 +98,24 @@ export async function runImportScores(
       strict: true,
     }));
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    output.err(usageMistake(error, 'scores:import'));
     return 2;
   }
   const tenant = TenantSchema.shape.id.safeParse(values.tenant);
   if (!tenant.success || !values.file) {
-    output.err(!tenant.success ? `--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}\n${USAGE}` : `--file is required\n${USAGE}`);
+    output.err(!tenant.success ? `--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'} (see npm run scores:import -- --help)` : `--file is required (see npm run scores:import -- --help)`);
     return 2;
   }
   const format = values.format;
   if (format !== undefined && format !== 'csv' && format !== 'jsonl') {
-    output.err(`--format must be csv or jsonl\n${USAGE}`);
+    output.err(`--format must be csv or jsonl (see npm run scores:import -- --help)`);
     return 2;
   }
 
   // The helpdesk whose user ids the unqualified helpdesk_user_id column holds.
   const helpdesk = values.helpdesk ?? defaultHelpdeskName();
   if (!helpdeskNames().includes(helpdesk)) {
-    output.err(`--helpdesk must be one of ${helpdeskNames().join(', ')}\n${USAGE}`);
+    output.err(`--helpdesk must be one of ${helpdeskNames().join(', ')} (see npm run scores:import -- --help)`);
     return 2;
   }
   const userIdColumns = helpdeskUserIdFields(helpdesk);
@@ -101,29 +134,37 @@ export async function runImportScores(
     if (endpoint) await createTable(client, tableName);
     const store = new DynamoCustomerStore(client, tableName, hmacIdentityHashers(hashKey));
     const rows = readImportFile(values.file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
-    // Progress on stderr, so stdout stays the result a script reads.
-    let reported = 0;
+    // Progress on a terminal's stderr only, so stdout stays the result a script reads.
+    const progress = output.progress?.bind(output);
+    const total = progress ? Math.max(0, (await countLines(values.file)) - (format === 'jsonl' || values.file.endsWith('.jsonl') ? 0 : 1)) : 0;
+    const started = performance.now();
+    let drawn = 0;
     const result = await importScores(
       { tenant: tenant.data, rows, now, sourceName: basename(values.file), userIdColumns },
       {
         store,
         onProgress: (imported) => {
-          if (imported - reported < PROGRESS_EVERY_ROWS) return;
-          reported = imported;
-          output.err(`  ${imported} rows imported...`);
+          const elapsed = performance.now() - started;
+          if (!progress || elapsed - drawn < PROGRESS_EVERY_MS) return;
+          drawn = elapsed;
+          const rate = imported / (elapsed / 1000);
+          const left = rate > 0 ? Math.max(0, (total - imported) / rate) : 0;
+          progress(`  ${imported.toLocaleString('en')} of about ${total.toLocaleString('en')} rows written, ${Math.round(rate).toLocaleString('en')} rows/s, about ${Math.ceil(left)} s left`);
         },
       },
     );
+    progress?.('');
     output.out(
       `Imported ${result.imported} rows for tenant ${tenant.data} from ${basename(values.file)} into ${tableName} ` +
         `(${where}) ` +
         `in ${result.durationMs} ms; rejected ${result.rejected.length}.`,
     );
-    const shown = values['all-rejected'] ? result.rejected : result.rejected.slice(0, MAX_REJECTED_SHOWN);
-    for (const row of shown) output.out(`  line ${row.line}: ${row.reason}`);
-    if (shown.length < result.rejected.length) {
-      output.out(`  ... and ${result.rejected.length - shown.length} more rejected rows (--all-rejected lists every one)`);
+    if (result.rejected.length > 0) {
+      output.out('  rejected, by reason:');
+      for (const line of rejectedByReason(result.rejected)) output.out(line);
+      output.out(`  every rejected row: ${writeRejected(values.file, result.rejected, new Date())}`);
     }
+    if (values['all-rejected']) for (const row of result.rejected) output.out(`  line ${row.line}: ${row.reason}`);
     return 0;
   } catch (error) {
     if (error instanceof ImportFileError) {

@@ -7,7 +7,7 @@
  * 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, wholeOption } from './cli.js';
+import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, usageMistake, wholeOption } from './cli.js';
 import { formatLoad, type LoadOptions, runLoad } from './sandbox/load-run.js';
 
 export const LOAD_USAGE = `usage: npm run load -- [--events N] [--tenants N] [--concurrency N] [--fault-rate R] [--seed N] [--json]
@@ -66,7 +66,7 @@ export async function runLoadCommand(argv: readonly string[], output: CliOutput)
     };
     json = values.json === true;
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)} (see npm run load -- --help)`);
+    output.err(usageMistake(error, 'load'));
     return 2;
   }
   return reportRun({

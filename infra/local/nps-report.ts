@@ -18,7 +18,7 @@ import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../..
 import { TIERS } from '../../shared/domain/tiers.js';
 import { type NpsReport, npsReport } from '../../shared/use-cases/nps-report.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
-import { type CliOutput, describeError, runAsProgram } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
 const USAGE = [
   'usage: npm run nps -- --tenant <id> --from YYYY-MM-DD --to YYYY-MM-DD [--json] [--endpoint <url>] [--table <name>]',
@@ -147,7 +147,7 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
     if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
     request = { tenant: tenant.data, ...period(values) };
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    output.err(usageMistake(error, 'nps'));
     return 2;
   }
 

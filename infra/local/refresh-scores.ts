@@ -23,7 +23,7 @@ import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { demoTenants } from './stack.js';
-import { type CliOutput, describeError, runAsProgram } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
 const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
 
@@ -46,13 +46,13 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
       strict: true,
     }));
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    output.err(usageMistake(error, 'scores:refresh'));
     return 2;
   }
   for (const tenant of values.tenant ?? []) {
     const checked = TenantSchema.shape.id.safeParse(tenant);
     if (!checked.success) {
-      output.err(`--tenant ${tenant}: ${checked.error.issues[0]?.message ?? 'invalid'}\n${USAGE}`);
+      output.err(`--tenant ${tenant}: ${checked.error.issues[0]?.message ?? 'invalid'} (see npm run scores:refresh -- --help)`);
       return 2;
     }
   }

@@ -9,6 +9,7 @@
  * bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { usageMistake } from './cli.js';
 import { localUrls } from './dynamodb-target.js';
 import { DEMOS, demoFor } from './sandbox/demos.js';
 
@@ -43,7 +44,7 @@ function parse() {
       strict: true,
     }).values;
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    console.error(usageMistake(error, 'send-sample'));
     return process.exit(2);
   }
 }
@@ -55,11 +56,11 @@ if (values.help) {
 }
 const demo = demoFor(values.helpdesk);
 if (!demo) {
-  console.error(`--helpdesk must be one of ${HELPDESKS.join(', ')}\n${USAGE}`);
+  console.error(`--helpdesk must be one of ${HELPDESKS.join(', ')} (see npm run send-sample -- --help)`);
   process.exit(2);
 }
 if (!/^[A-Za-z0-9-]{1,64}$/.test(values.ticket)) {
-  console.error(`--ticket must be a ticket id such as 1\n${USAGE}`);
+  console.error(`--ticket must be a ticket id such as 1 (see npm run send-sample -- --help)`);
   process.exit(2);
 }
 
@@ -67,7 +68,7 @@ let serverUrl: URL;
 try {
   serverUrl = new URL(values.url);
 } catch {
-  console.error(`--url must be a URL such as http://127.0.0.1:3000\n${USAGE}`);
+  console.error(`--url must be a URL such as http://127.0.0.1:3000 (see npm run send-sample -- --help)`);
   process.exit(2);
 }
 const sandboxUrl = (values.sandbox ?? localUrls(process.env).sandboxUrl).replace(/\/$/, '');

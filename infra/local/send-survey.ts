@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { DEMO } from './sandbox/demos.js';
 import { SURVEY_SAMPLES } from './sandbox/survey-deliveries.js';
 import { localUrls } from './dynamodb-target.js';
-import { type CliOutput, runAsProgram } from './cli.js';
+import { type CliOutput, runAsProgram, usageMistake } from './cli.js';
 
 const SOURCES = Object.keys(SURVEY_SAMPLES);
 
@@ -58,7 +58,7 @@ export async function runSendSurvey(argv: readonly string[], env: Record<string,
       strict: true,
     }));
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    output.err(usageMistake(error, 'send-survey'));
     return 2;
   }
   if (values.help) {
@@ -67,18 +67,18 @@ export async function runSendSurvey(argv: readonly string[], env: Record<string,
   }
   const sample = values.source ? SURVEY_SAMPLES[values.source] : undefined;
   if (!sample) {
-    output.err(`--source must be one of ${SOURCES.join(', ')}\n${USAGE}`);
+    output.err(`--source must be one of ${SOURCES.join(', ')} (see npm run send-survey -- --help)`);
     return 2;
   }
   if (values.score === undefined || !/^\d{1,2}$/.test(values.score)) {
-    output.err(`--score must be a whole number: ${sample.scores}\n${USAGE}`);
+    output.err(`--score must be a whole number: ${sample.scores} (see npm run send-survey -- --help)`);
     return 2;
   }
   let server: URL;
   try {
     server = new URL(values.url);
   } catch {
-    output.err(`--url must be a URL such as http://127.0.0.1:3000\n${USAGE}`);
+    output.err(`--url must be a URL such as http://127.0.0.1:3000 (see npm run send-survey -- --help)`);
     return 2;
   }
   const ticketId = values.ticket;

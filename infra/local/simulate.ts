@@ -8,7 +8,7 @@
  * does not or the run failed; 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, wholeOption } from './cli.js';
+import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, usageMistake, wholeOption } from './cli.js';
 import { DEFAULT_SIMULATION, formatSimulation, runSimulation, type SimulationOptions } from './sandbox/simulation.js';
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [--tenants N] [--per-tenant N] [--big N] [--big-limit N] [--seconds N]
@@ -86,7 +86,7 @@ export async function runSimulateCommand(argv: readonly string[], output: CliOut
     };
     json = values.json === true;
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)} (see npm run simulate -- --help)`);
+    output.err(usageMistake(error, 'simulate'));
     return 2;
   }
   return reportRun({ name: 'simulation', output, json, run: (progress) => runSimulation(options, progress), format: formatSimulation, passed: (result) => result.ok });

@@ -41,7 +41,7 @@ const benches: Record<string, () => Promise<string[]>> = {
 
 if (only && !(only in benches)) {
   await db.stop();
-  console.error(`no bench part "${only}"\n\n${HELP}`);
+  console.error(`no bench part "${only}": one of ${Object.keys(benches).join(', ')} (see npm run bench -- --help)`);
   process.exit(2);
 }
 console.log(`Influence Router benchmarks on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}\n`);

@@ -67,6 +67,9 @@ export interface HelpdeskPaceOptions {
 
 const WINDOW_MS = 60_000;
 
+/** A rate-limit count older than this is read afresh before others' spending is guessed from it. */
+const STALE_COUNT_MS = 2000;
+
 /** What the last answer said of the window, with when it was read. */
 interface Window {
   limit: number;
@@ -176,10 +179,13 @@ export class HelpdeskPace {
     }
     if (window.resetAt <= now) return 0;
     const reserve = Math.ceil(window.limit * (1 - this.#options.share));
+    // An old count says little: one call at a time goes out to read it afresh.
+    const age = now - window.at;
+    if (age > STALE_COUNT_MS && this.#inFlight === 0) return 0;
     // What is left now: the last answer's count, less what the others have likely spent since it
     // was counted (an answer's count is as old as the call's lag) and have on the way, less this
     // process's calls still out.
-    const spentByOthers = this.#othersPerMs * (now - window.at + 2 * this.#lagMs);
+    const spentByOthers = this.#othersPerMs * (Math.min(age, STALE_COUNT_MS) + 2 * this.#lagMs);
     const left = window.remaining - spentByOthers - this.#inFlight - reserve;
     return left > 0 ? 0 : window.resetAt - now;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,8 +231,12 @@ describe('importScores', () => {
 describe('scores:import command', () => {
   const env = () => ({ DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: tableName, IDENTITY_HASH_KEY: SECRET });
   const capture = () => {
-    const lines: { out: string[]; err: string[] } = { out: [], err: [] };
-    return { lines, output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) } };
+    const lines: { out: string[]; err: string[]; progress: string[] } = { out: [], err: [], progress: [] };
+    return {
+      lines,
+      output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) },
+      terminal: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line), progress: (line: string) => lines.progress.push(line) },
+    };
   };
 
   it('prints the summary and the rejected rows, and exits 0', async () => {
@@ -247,12 +251,18 @@ describe('scores:import command', () => {
     expect(code).toBe(0);
     const summary = `Imported 4 rows for tenant ${tenant} from scores.csv into ${tableName} (${env().DYNAMODB_ENDPOINT}) in # ms; rejected 9.`;
     expect(lines.out[0]?.replace(/ in \d+ ms;/, ' in # ms;')).toBe(summary);
-    expect(lines.out).toContain('  line 4: email is not a valid email address');
-    expect(lines.out).toHaveLength(10);
+    expect(lines.out[1]).toBe('  rejected, by reason:');
+    expect(lines.out).toContainEqual(expect.stringMatching(/^ +\d+ {2}email is not a valid email address \(lines? 4[,)]/));
+    const listed = lines.out.at(-1) ?? '';
+    expect(listed).toMatch(/^ {2}every rejected row: .*scores\.csv\.rejected-.*\.csv$/);
+    const file = readFileSync(listed.replace('  every rejected row: ', ''), 'utf8').trim().split('\n');
+    expect(file[0]).toBe('line,reason');
+    expect(file).toContain('4,"email is not a valid email address"');
+    expect(file).toHaveLength(10);
     expect((await store().findCustomer(tenant, [email('ada@example.com')]))?.score?.value).toBe(74);
   });
 
-  it('says how far a long import got, and lists the first 20 rejected rows unless asked for all', async () => {
+  it('shows rows written, rate and time left on a terminal (nothing on a pipe), sums up rejected rows by reason, and lists all when asked', async () => {
     // Arrange: 12,000 good rows and 30 bad ones.
     const dir = mkdtempSync(join(tmpdir(), 'import-'));
     const file = join(dir, 'big.csv');
@@ -260,18 +270,20 @@ describe('scores:import command', () => {
     for (let i = 0; i < 12_000; i += 1) rows.push(`user${i}@example.com,${(i % 100) + 1}`);
     for (let i = 0; i < 30; i += 1) rows.push(`bad${i}@example.com,500`);
     writeFileSync(file, `${rows.join('\n')}\n`);
-    const short = capture();
-    const all = capture();
+    const onTerminal = capture();
+    const piped = capture();
 
     // Act
-    await runImportScores(['--tenant', newTenant(), '--file', file], env(), short.output, now);
-    await runImportScores(['--tenant', newTenant(), '--file', file, '--all-rejected'], env(), all.output, now);
+    await runImportScores(['--tenant', newTenant(), '--file', file], env(), onTerminal.terminal, now);
+    await runImportScores(['--tenant', newTenant(), '--file', file, '--all-rejected'], env(), piped.output, now);
 
     // Assert
-    expect(short.lines.err.some((line) => /^ {2}\d+ rows imported\.\.\.$/.test(line))).toBe(true);
-    expect(short.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(20);
-    expect(short.lines.out).toContain('  ... and 10 more rejected rows (--all-rejected lists every one)');
-    expect(all.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(30);
+    expect(onTerminal.lines.progress).toContainEqual(expect.stringMatching(/^ {2}[\d,]+ of about 12,030 rows written, [\d,]+ rows\/s, about \d+ s left$/));
+    expect(onTerminal.lines.progress.at(-1)).toBe('');
+    expect(onTerminal.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(0);
+    expect(onTerminal.lines.out).toContainEqual(expect.stringMatching(/^ +30 {2}.+ \(lines 12002, 12003, 12004, 12005, 12006, \.\.\.\)$/));
+    expect(piped.lines.err.filter((line) => /rows written/.test(line))).toEqual([]);
+    expect(piped.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(30);
   });
 
   it.each([

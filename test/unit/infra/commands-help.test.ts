@@ -22,6 +22,27 @@ describe('every command has --help', () => {
   });
 });
 
+describe('a command given an option it does not have', () => {
+  it.each([
+    ['infra/local/customers.ts', 'customer'],
+    ['infra/local/import-scores.ts', 'scores:import'],
+    ['infra/local/refresh-scores.ts', 'scores:refresh'],
+    ['infra/local/nps-report.ts', 'nps'],
+    ['infra/local/send-sample.ts', 'send-sample'],
+    ['infra/local/send-survey.ts', 'send-survey'],
+    ['infra/local/load.ts', 'load'],
+    ['infra/local/simulate.ts', 'simulate'],
+  ])('%s says so in one line, points to --help, and exits 2', async (entry, command) => {
+    const error = await run(process.execPath, ['infra/local/node24.mjs', entry, '--no-such-option'], { timeout: 30_000 }).then(
+      () => undefined,
+      (failure: { code?: number; stderr?: string }) => failure,
+    );
+
+    expect(error?.code).toBe(2);
+    expect(error?.stderr?.trim()).toBe(`Unknown option '--no-such-option' (see npm run ${command} -- --help)`);
+  });
+});
+
 describe('npm start with a setting that is wrong', () => {
   it.each([
     [{ PORT: 'abc' }, 'Could not start: Invalid configuration: PORT: must be a port number'],

@@ -85,21 +85,25 @@ describe('HelpdeskPace', () => {
 
   it('counts what other processors spend: the remaining count falling faster than its own calls makes it hold back sooner', async () => {
     const clock = manualClock();
-    const remaining = [90, 70];
+    const remaining = [90, 60, 55];
     const desk = helpdesk(() => ({ status: 200, headers: { 'x-rate-limit': '100', 'x-rate-limit-remaining': String(remaining.shift() ?? 0), 'ratelimit-reset': '50' } }));
     const paced = pacedFetch(new HelpdeskPace({ share: 0.5, requestsPerMinute: 100, clock, random: () => 0 }), desk.fetch);
 
     await paced('http://helpdesk.test/');
     clock.advance(1000);
-    // 20 fewer after one call of its own: the others spent 19 in that second.
+    // 30 fewer after one call of its own: the others spent 29 in that second.
     await paced('http://helpdesk.test/');
-    clock.advance(3200);
+    clock.advance(1600);
     const held = await caught(paced('http://helpdesk.test/'));
+    // A count older than 2 s is read afresh by one call rather than guessed from.
+    clock.advance(1000);
+    const probe = await paced('http://helpdesk.test/');
 
-    // 70 left at the last answer, 20 more than the 50 kept for others; but at their pace the
-    // others have spent about 30 of them since.
+    // 60 left at the last answer, 10 more than the 50 kept for others; but at their pace the
+    // others have spent about 23 of them since.
     expect(held).toMatchObject({ reason: 'pace' });
-    expect(desk.sent()).toBe(2);
+    expect(probe.status).toBe(200);
+    expect(desk.sent()).toBe(3);
   });
 
   it("holds the whole tenant back for a 429's Retry-After when the account is out of requests", async () => {
