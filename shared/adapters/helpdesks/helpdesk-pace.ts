@@ -83,8 +83,9 @@ interface Window {
  * One tenant's helpdesk budget as this process sees it. Every answer's rate-limit headers say how
  * much of the account's limit is left, counting every processor's calls and the account's other
  * users, so the helpdesk itself is the shared state: a call goes out only while the requests left
- * (less those this process has in flight) stay above the part of the limit the tenant keeps for
- * others, `limit × (1 − share)`. Past that, or during a 429's Retry-After, or while the helpdesk
+ * (less those this process has in flight, and less what the others are likely to have spent
+ * since the count was read, from how fast it fell beyond this process's own calls) stay above the
+ * part of the limit the tenant keeps for others, `limit × (1 − share)`. Past that, or during a 429's Retry-After, or while the helpdesk
  * keeps failing, a call is not sent: HeldBackError says how long to wait, and the event goes back
  * to the queue with that delay instead of holding its batch. With no headers yet, calls are spaced
  * at `requestsPerMinute × share`.
@@ -182,10 +183,10 @@ export class HelpdeskPace {
     // An old count says little: one call at a time goes out to read it afresh.
     const age = now - window.at;
     if (age > STALE_COUNT_MS && this.#inFlight === 0) return 0;
-    // What is left now: the last answer's count, less what the others have likely spent since it
-    // was counted (an answer's count is as old as the call's lag) and have on the way, less this
-    // process's calls still out.
-    const spentByOthers = this.#othersPerMs * (Math.min(age, STALE_COUNT_MS) + 2 * this.#lagMs);
+    // What is left now: the last answer's count, less what the others have on the way (about one
+    // call's lag of their spending, and as much again since the count was taken), less this
+    // process's calls still out. Not more: the others hold back by the same rule.
+    const spentByOthers = this.#othersPerMs * (Math.min(age, this.#lagMs) + this.#lagMs);
     const left = window.remaining - spentByOthers - this.#inFlight - reserve;
     return left > 0 ? 0 : window.resetAt - now;
   }
@@ -215,6 +216,9 @@ export class HelpdeskPace {
     if (previous && reading.remaining <= previous.remaining && now > previous.at) {
       const others = Math.max(0, previous.remaining - reading.remaining - this.#answeredSince);
       this.#othersPerMs = (this.#othersPerMs + others / (now - previous.at)) / 2;
+    } else if (previous && reading.remaining > previous.remaining) {
+      // A new window: how fast the last one was spent says nothing of this one.
+      this.#othersPerMs = 0;
     }
     this.#answeredSince = 0;
     this.#window = { limit, remaining: reading.remaining, resetAt, at: now };
