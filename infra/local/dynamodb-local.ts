@@ -62,8 +62,12 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
   throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms`);
 }
 
+/** The one origin DynamoDB Local's CORS allows: plain http on port 80 of loopback, where nothing of this project serves pages. */
+export const NO_WEB_ORIGIN = 'http://127.0.0.1';
+
 /**
- * Starts DynamoDB Local in memory on a free loopback port and waits until it answers.
+ * Starts DynamoDB Local in memory on a free port and waits until it answers. It listens on every
+ * interface (it has no option for one address), closed to web pages by its CORS allow-list.
  *
  * @example const db = await startDynamoDbLocal(); ...; await db.stop();
  */
@@ -73,7 +77,10 @@ export async function startDynamoDbLocal(options: { port?: number; timeoutMs?: n
   const port = options.port ?? (await freePort());
   const child = spawn(
     'java',
-    ['-jar', jar, '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
+    // It has no option to listen on loopback only. Its CORS allow-list (by default every origin)
+    // is narrowed to an origin no page is served from, so a web site open in a browser on this
+    // machine cannot call it: DynamoDB's requests need a preflight, which then allows no origin.
+    ['-jar', jar, '-inMemory', '-sharedDb', '-disableTelemetry', '-cors', NO_WEB_ORIGIN, '-port', String(port)],
     { cwd: dirname(jar), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -86,7 +86,7 @@ ${webhooks}
   Sandbox helpdesks ${started.sandbox.baseUrl}/sandbox   (tickets as JSON: ${started.sandbox.baseUrl}/sandbox/{helpdesk}/tickets)
   Queue and DLQ     ${started.url}/admin/queue   (replay: POST ${started.url}/admin/dlq/replay)
   Decisions         ${started.url}/admin/decisions/{tenant}/{ticketId}
-  DynamoDB          ${started.dynamoEndpoint} (table ${started.tableName})
+  DynamoDB          ${started.dynamoEndpoint} (table ${started.tableName})${env.DYNAMODB_ENDPOINT ? '' : '; DynamoDB Local cannot bind loopback only: it listens on every interface, closed to web pages (CORS)'}
 
 ${
     env.INFLUENCE_ROUTER_TENANTS

@@ -110,6 +110,8 @@ export class HelpdeskPace {
    * requests a millisecond: what the remaining count fell by beyond this process's own calls.
    */
   #othersPerMs = 0;
+  /** How fast this process spends it, in requests a millisecond, read the same way. */
+  #minePerMs = 0;
   /** How long this process's calls take to be answered, in ms (a moving average). */
   #lagMs = 0;
 
@@ -183,10 +185,13 @@ export class HelpdeskPace {
     // An old count says little: one call at a time goes out to read it afresh.
     const age = now - window.at;
     if (age > STALE_COUNT_MS && this.#inFlight === 0) return 0;
-    // What is left now: the last answer's count, less what the others have on the way (about one
-    // call's lag of their spending, and as much again since the count was taken), less this
-    // process's calls still out. Not more: the others hold back by the same rule.
-    const spentByOthers = this.#othersPerMs * (Math.min(age, this.#lagMs) + this.#lagMs);
+    // What is left now: the last answer's count, less what the others have spent since it was
+    // taken (at most one call's lag of their spending: they hold back by the same rule), less
+    // the calls out: this process's, and the others', which are their rate times a call's lag,
+    // or, if more, as many as this process has for each other process spending at its pace.
+    const processes = Math.min(100, 1 + (this.#minePerMs > 0 ? this.#othersPerMs / this.#minePerMs : 0));
+    const othersOut = Math.max(this.#othersPerMs * this.#lagMs, this.#inFlight * (processes - 1));
+    const spentByOthers = this.#othersPerMs * Math.min(age, this.#lagMs) + othersOut;
     const left = window.remaining - spentByOthers - this.#inFlight - reserve;
     return left > 0 ? 0 : window.resetAt - now;
   }
@@ -216,9 +221,11 @@ export class HelpdeskPace {
     if (previous && reading.remaining <= previous.remaining && now > previous.at) {
       const others = Math.max(0, previous.remaining - reading.remaining - this.#answeredSince);
       this.#othersPerMs = (this.#othersPerMs + others / (now - previous.at)) / 2;
+      this.#minePerMs = (this.#minePerMs + this.#answeredSince / (now - previous.at)) / 2;
     } else if (previous && reading.remaining > previous.remaining) {
       // A new window: how fast the last one was spent says nothing of this one.
       this.#othersPerMs = 0;
+      this.#minePerMs = 0;
     }
     this.#answeredSince = 0;
     this.#window = { limit, remaining: reading.remaining, resetAt, at: now };
