@@ -64,7 +64,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   // Every helpdesk call of a tenant goes through its pace: the tenant's share of the helpdesk's
   // own rate limit, read from its answers, so it holds whatever number of processors run.
   const scale = wiring.helpdeskWaitScale ?? 1;
-  const paceFor = helpdeskPaces((id) => wiring.tenants.get(id), {
+  const paceFor = helpdeskPaces({
     clock: scale === 1 ? clock : scaledClock(scale),
     // Short waits are slept through and reported on the event's line; longer ones hand the event back.
     sleep: async (ms) => {

@@ -46,7 +46,7 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
       ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
       ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
       // The refresh spends the same helpdesk budget as the processor, so it keeps to the same share.
-      paceFor: helpdeskPaces((id) => wiring.tenants.get(id), { clock, ...(wiring.sleep ? { sleep: wiring.sleep } : {}) }),
+      paceFor: helpdeskPaces({ clock, ...(wiring.sleep ? { sleep: wiring.sleep } : {}) }),
     }),
     clock,
     ...(wiring.sleep ? { sleep: wiring.sleep } : {}),

@@ -70,9 +70,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   private readonly deadLetters: (QueuedMessage & { deadLetteredAt: number })[] = [];
   private readonly inFlight = new Map<string, QueuedMessage>();
   private timer: NodeJS.Timeout | undefined;
-  /** Batches being processed now, one per busy consumer. */
-  private busy = 0;
-  /** Which consumer slots are running a batch. */
+  /** The consumer slots running a batch now. */
   private readonly busySlots = new Set<number>();
   private paused = false;
   /** Each tenant's recent processing time (fading), and when it was last brought up to date. */
@@ -80,7 +78,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   private readonly now: () => number;
   private readonly scale: number;
 
-  constructor(private readonly options: InProcessQueueOptions & { consumers?: number }) {
+  constructor(private readonly options: InProcessQueueOptions) {
     this.now = options.now ?? Date.now;
     this.scale = options.timeScale ?? 1;
   }
@@ -114,11 +112,6 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   start(consumer: Consumer): void {
     this.stop();
     this.timer = setInterval(() => this.poll(consumer), this.options.pollIntervalMs ?? 25);
-  }
-
-  /** Batches being processed right now. */
-  inFlightBatches(): number {
-    return this.busy;
   }
 
   /** Changes how many batches are handed out at once, from the next poll on. */
@@ -181,7 +174,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   /** Resolves when nothing is waiting or in flight, or rejects after `timeoutMs`. */
   async drained(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.main.length > 0 || this.busy > 0) {
+    while (this.main.length > 0 || this.busySlots.size > 0) {
       if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms (${this.main.length} messages left)`);
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -190,18 +183,14 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   /** Hands a batch to every idle consumer while visible messages remain. */
   private poll(consumer: Consumer): void {
     const consumers = this.options.consumers ?? 1;
-    while (!this.paused && this.busy < consumers) {
+    while (!this.paused && this.busySlots.size < consumers) {
       const now = this.now();
       const batch = this.nextBatch(now);
       if (batch.length === 0) return;
       let slot = 0;
       while (this.busySlots.has(slot)) slot += 1;
       this.busySlots.add(slot);
-      this.busy += 1;
-      void this.deliver(consumer, batch, now, slot).finally(() => {
-        this.busy -= 1;
-        this.busySlots.delete(slot);
-      });
+      void this.deliver(consumer, batch, now, slot).finally(() => this.busySlots.delete(slot));
     }
   }
 
@@ -233,31 +222,26 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
     for (const [group, count] of inFlight) {
       if (count >= FAIR.minInFlight && count > totalInFlight * FAIR.inFlightShare) noisy.set(group, count);
     }
-    let totalMs = 0;
-    for (const [group, entry] of this.processing) totalMs += this.faded(group, entry, now);
-    if (totalMs > 0) {
-      for (const [group, entry] of this.processing) {
-        if (entry.ms > totalMs * FAIR.processingShare) noisy.set(group, inFlight.get(group) ?? 0);
-      }
+    const recent = [...this.processing.keys()].map((group) => [group, this.fadedProcessing(group, now)] as const);
+    const totalMs = recent.reduce((sum, [, ms]) => sum + ms, 0);
+    for (const [group, ms] of recent) {
+      if (ms > totalMs * FAIR.processingShare) noisy.set(group, inFlight.get(group) ?? 0);
     }
     return noisy;
   }
 
-  private faded(group: string, entry: { ms: number; at: number }, now: number): number {
-    const ms = entry.ms * Math.exp(-(now - entry.at) / FAIR.fadeMs);
-    if (ms < 1) {
-      this.processing.delete(group);
-      return 0;
-    }
-    this.processing.set(group, { ms, at: now });
-    return ms;
+  /** A tenant's recent processing time as of `now` (its record brought up to date, or dropped once it has faded out). */
+  private fadedProcessing(group: string, now: number): number {
+    const entry = this.processing.get(group);
+    const ms = entry ? entry.ms * Math.exp(-(now - entry.at) / FAIR.fadeMs) : 0;
+    if (ms < 1) this.processing.delete(group);
+    else this.processing.set(group, { ms, at: now });
+    return ms < 1 ? 0 : ms;
   }
 
   private noteProcessing(message: QueuedMessage, now: number): void {
     if (message.groupId === undefined || message.receivedAt === undefined) return;
-    const entry = this.processing.get(message.groupId);
-    const before = entry ? entry.ms * Math.exp(-(now - entry.at) / FAIR.fadeMs) : 0;
-    this.processing.set(message.groupId, { ms: before + (now - message.receivedAt), at: now });
+    this.processing.set(message.groupId, { ms: this.fadedProcessing(message.groupId, now) + (now - message.receivedAt), at: now });
   }
 
   /** Receives the batch (synchronously, so no other consumer takes it), runs it, and settles each message. */

@@ -3,7 +3,7 @@ import type { HelpdeskClient } from '../../domain/ports.js';
 import type { TenantDirectory } from '../config/tenant-directory.js';
 import { bindHelpdesk } from '../config/tenants.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
-import { type HelpdeskPace, pacedFetch } from './helpdesk-pace.js';
+import { type HelpdeskPace, pacedFetch, type PaceSettings } from './helpdesk-pace.js';
 
 /**
  * Caches one helpdesk client per tenant, built by the tenant's helpdesk adapter from its secret
@@ -15,7 +15,7 @@ import { type HelpdeskPace, pacedFetch } from './helpdesk-pace.js';
 export function helpdeskClients(
   tenants: TenantDirectory,
   secrets: SecretResolver,
-  options: { ttlMs?: number; fetch?: typeof fetch; timeoutMs?: number; paceFor?: (tenantId: string) => HelpdeskPace } = {},
+  options: { ttlMs?: number; fetch?: typeof fetch; timeoutMs?: number; paceFor?: (tenantId: string, settings: PaceSettings) => HelpdeskPace } = {},
 ): (tenantId: string) => Promise<HelpdeskClient> {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
@@ -23,7 +23,7 @@ export function helpdeskClients(
     const tenant = tenants.get(tenantId);
     if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
     const inner = options.fetch ?? fetch;
-    const paced = options.paceFor ? pacedFetch(options.paceFor(tenantId), inner) : options.fetch;
+    const paced = options.paceFor ? pacedFetch(options.paceFor(tenantId, tenant.helpdesk), inner) : options.fetch;
     return bindHelpdesk(tenant).createClient({
       resolve: (ref) => secrets.resolve(ref),
       ...(paced ? { fetch: paced } : {}),

@@ -269,22 +269,24 @@ export function pacedFetch(pace: HelpdeskPace, inner: typeof fetch): typeof fetc
   };
 }
 
+/** What a tenant's pace is made from: its helpdesk configuration's two settings. */
+export interface PaceSettings {
+  apiShare: number;
+  requestsPerMinute: number;
+}
+
 /**
  * One pace per tenant for this process, made on first use from the tenant's `apiShare` and
  * `requestsPerMinute`, and kept across client rebuilds.
  *
- * @example const paceFor = helpdeskPaces((id) => tenants.get(id), { clock }); paceFor('acme')
+ * @example const paceFor = helpdeskPaces({ clock }); paceFor('acme', tenant.helpdesk)
  */
-export function helpdeskPaces(
-  tenant: (tenantId: string) => { helpdesk: { apiShare: number; requestsPerMinute: number } } | undefined,
-  options: Omit<HelpdeskPaceOptions, 'share' | 'requestsPerMinute'>,
-): (tenantId: string) => HelpdeskPace {
+export function helpdeskPaces(options: Omit<HelpdeskPaceOptions, 'share' | 'requestsPerMinute'>): (tenantId: string, settings: PaceSettings) => HelpdeskPace {
   const paces = new Map<string, HelpdeskPace>();
-  return (tenantId) => {
+  return (tenantId, settings) => {
     let pace = paces.get(tenantId);
     if (!pace) {
-      const config = tenant(tenantId)?.helpdesk ?? { apiShare: 0.5, requestsPerMinute: 60 };
-      pace = new HelpdeskPace({ ...options, share: config.apiShare, requestsPerMinute: config.requestsPerMinute });
+      pace = new HelpdeskPace({ ...options, share: settings.apiShare, requestsPerMinute: settings.requestsPerMinute });
       paces.set(tenantId, pace);
     }
     return pace;

@@ -34,7 +34,7 @@ export function recordWriteBack(milliseconds: number): void {
 /**
  * Adds one short wait for the tenant's helpdesk pace to the event being processed; outside `timeEvent`, nothing.
  *
- * @example helpdeskPaces(tenant, { clock, sleep: async (ms) => { recordPaceWait(ms); await sleep(ms) } })
+ * @example helpdeskPaces({ clock, sleep: async (ms) => { recordPaceWait(ms); await sleep(ms) } })
  */
 export function recordPaceWait(milliseconds: number): void {
   const times = current.getStore();

@@ -163,4 +163,23 @@ describe('DynamoDecisionLog.claim', () => {
     expect([first, other, again, afterExpiry, afterFinal]).toEqual(['written', 'held', 'written', 'written', 'already-final']);
     expect((await log().get('acme', pending.decisionId))?.status).toBe('applied');
   });
+
+  it("ends a claim early only for its own holder, and keeps the pending record", async () => {
+    // Arrange
+    const ticketId = String(Math.floor(Math.random() * 1e9));
+    const pending = { ...record(ticketId), status: 'pending' as const };
+    const until = at('2026-11-23T10:01:00.000Z');
+    await log().claim(pending, 'attempt-a', until, at('2026-11-23T10:00:00.000Z'));
+
+    // Act
+    await log().release('acme', pending.decisionId, 'attempt-b');
+    const stillHeld = await log().claim(pending, 'attempt-c', until, at('2026-11-23T10:00:10.000Z'));
+    await log().release('acme', pending.decisionId, 'attempt-a');
+    const afterRelease = await log().claim(pending, 'attempt-c', until, at('2026-11-23T10:00:20.000Z'));
+    await log().release('acme', 'zendesk:ticket-created:424242', 'attempt-c');
+
+    // Assert: another attempt may claim at once, long before the first claim would expire.
+    expect([stillHeld, afterRelease]).toEqual(['held', 'written']);
+    expect((await log().get('acme', pending.decisionId))?.status).toBe('pending');
+  });
 });

@@ -31,8 +31,6 @@ export interface FreshdeskClientOptions {
 /** Freshdesk ids are positive integers; anything else never reaches a URL. */
 const NUMERIC_ID = /^\d{1,20}$/;
 
-/** Freshdesk's rate limit is per minute: an answer saying none remain holds for the rest of it. */
-
 const FreshdeskTicketSchema = z.object({
   id: z.int().positive(),
   subject: z.string().nullish(),
