@@ -5,9 +5,9 @@ import { assertPortFree } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
 import { DEMO, type LocalStack, startLocalStack } from './stack.js';
 import { clearStackState, writeStackState } from './stack-state.js';
+import { LogFormatSchema } from './terminal-logger.js';
 
-// Readable logs and no metric blobs on a developer's terminal.
-process.env.POWERTOOLS_DEV ??= 'true';
+// No metric blobs on a developer's terminal; logs are one readable line each (LOG_FORMAT=json for JSON lines).
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   DYNAMODB_LOCAL_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(DEFAULT_DYNAMODB_LOCAL_PORT),
   INFLUENCE_ROUTER_TENANTS: z.string().min(1).optional(),
   TABLE_NAME: z.string().min(3).default('influence-router-local'),
+  LOG_FORMAT: LogFormatSchema.default('line'),
 });
 
 function settings(): z.infer<typeof EnvSchema> {
@@ -28,6 +29,36 @@ function settings(): z.infer<typeof EnvSchema> {
     console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
     return process.exit(2);
   }
+}
+
+const USAGE = `usage: npm start
+
+Starts Influence Router locally: the webhook server, the in-process queue and processors, an
+embedded DynamoDB Local, sandbox helpdesks (Zendesk, Freshdesk, generic) and the demo tenants.
+The other local commands (send-sample, scores:import, customer, ...) find it through
+.local/stack.json, which it writes while it runs.
+
+Settings (environment variables):
+  PORT=3000                   the local server's port (0 picks a free one)
+  SANDBOX_PORT=PORT+1         the sandbox helpdesks' port
+  DYNAMODB_LOCAL_PORT=8000    the embedded DynamoDB Local's port
+  DYNAMODB_ENDPOINT=URL       use this DynamoDB instead of starting DynamoDB Local
+  TABLE_NAME=influence-router-local
+  INFLUENCE_ROUTER_TENANTS=F  serve the tenants in this file instead of the demo tenants
+  LOG_FORMAT=line             one readable line per log entry; json for the deployed JSON lines
+  POWERTOOLS_LOG_LEVEL=INFO   DEBUG, INFO, WARN, ERROR or SILENT
+
+Example:
+  PORT=3400 SANDBOX_PORT=3401 DYNAMODB_LOCAL_PORT=8400 npm start`;
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.length > 0) {
+  console.error(`npm start takes no arguments, got ${JSON.stringify(args.join(' '))}: its settings are environment variables (see npm start -- --help)`);
+  process.exit(2);
 }
 
 const env = settings();
@@ -68,6 +99,7 @@ try {
     tableName: env.TABLE_NAME,
     seedDemo: true,
     autoWebhooks: true,
+    logFormat: env.LOG_FORMAT,
   });
   stack = started;
   writeStackState({ pid: process.pid, url: started.url, sandboxUrl: started.sandbox.baseUrl, dynamoEndpoint: started.dynamoEndpoint, tableName: started.tableName });

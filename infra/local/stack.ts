@@ -9,7 +9,6 @@ import { parseTenantsFile, secretUsesOf, type TenantInput } from '../../shared/a
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
-import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
@@ -29,6 +28,7 @@ import { DEMO_PEOPLE, type FullSandbox } from './sandbox/demo.js';
 import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from './sandbox/demos.js';
 import { startSandbox } from './sandbox/index.js';
 import { startLocalServer } from './server.js';
+import { type LogFormat, localLogger } from './terminal-logger.js';
 
 export { DEMO } from './sandbox/demos.js';
 export { DEMO_METRIC_FIELDS as DEMO_USER_FIELDS } from './sandbox/demo.js';
@@ -68,6 +68,8 @@ export interface LocalStackOptions {
   dynamoTimeoutMs?: number;
   /** The sandbox helpdesk account's limit and answer time (default 700 requests a minute, no delay). */
   sandboxLimits?: SandboxLimits;
+  /** How the functions' logs print: JSON lines as deployed (the default), or one readable line each. */
+  logFormat?: LogFormat;
 }
 
 /** A running local stack. */
@@ -104,6 +106,7 @@ export function demoTenants(sandboxUrl: string, policy: PolicyInput | undefined)
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const cleanups: (() => Promise<void>)[] = [];
+  const logFormat = options.logFormat ?? 'json';
   try {
     let db: DynamoDbLocal | undefined;
     const dynamoEndpoint =
@@ -144,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
     const ingest = createIngestHandler(
-      wireIngestDeps({ tenants, secrets, queue, logger: createLogger('ingest-webhook'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
+      wireIngestDeps({ tenants, secrets, queue, logger: localLogger('ingest-webhook', logFormat), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
     );
     // One processor per consumer, wired apart as each concurrent Lambda instance is: its own
     // helpdesk paces, breakers and clients, so pacing is tested across processors as deployed.
@@ -159,13 +162,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           identityKey,
           retry: queue,
           maxReceiveCount,
-          telemetry: createTelemetry('process-events'),
+          telemetry: createTelemetry('process-events', localLogger('process-events', logFormat)),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
           ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
           ...(options.queue?.timeScale !== undefined ? { helpdeskWaitScale: options.queue.timeScale } : {}),
         }),
       ));
-    const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores') });
+    const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)) });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.
     queue.start((event: SQSEvent, slot: number) => processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
     cleanups.push(async () => queue.stop());

@@ -13,12 +13,11 @@ export interface Telemetry {
 
 /**
  * Creates the process's logger and metrics, for the functions that emit metrics (the ingest
- * function logs only: see its chain).
+ * function logs only: see its chain). A local process may bring its own logger.
  *
  * @example const { logger, metrics } = createTelemetry('process-events')
  */
-export function createTelemetry(functionName: string): Telemetry {
-  const logger = createLogger(functionName);
+export function createTelemetry(functionName: string, logger: Logger = createLogger(functionName)): Telemetry {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   return { logger, metrics };
 }

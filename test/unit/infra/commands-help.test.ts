@@ -15,6 +15,7 @@ describe('every command has --help', () => {
     ['infra/local/load.ts', 'usage: npm run load'],
     ['infra/local/simulate.ts', 'usage: npm run simulate'],
     ['test/bench/run.ts', 'usage: npm run bench'],
+    ['infra/local/main.ts', 'usage: npm start'],
   ])('%s --help prints its usage and exits 0, running nothing', async (entry, usage) => {
     const { stdout } = await run(process.execPath, ['infra/local/node24.mjs', entry, '--help'], { timeout: 30_000 });
 
@@ -47,6 +48,7 @@ describe('npm start with a setting that is wrong', () => {
   it.each([
     [{ PORT: 'abc' }, 'Could not start: Invalid configuration: PORT: must be a port number'],
     [{ DYNAMODB_ENDPOINT: 'localhost:8400' }, 'DYNAMODB_ENDPOINT: must be an http(s) URL such as http://127.0.0.1:8000'],
+    [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT: must be 'line' (one readable line per entry) or 'json'"],
   ])('%o names the setting, with no stack trace, and exits 2', async (env, message) => {
     const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts'], { timeout: 30_000, env: { ...process.env, ...env } }).then(
       () => undefined,
@@ -56,5 +58,17 @@ describe('npm start with a setting that is wrong', () => {
     expect(error?.code).toBe(2);
     expect(error?.stderr).toContain(message);
     expect(error?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm start given an argument', () => {
+  it('says its settings are environment variables and exits 2', async () => {
+    const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts', '--port', '3400'], { timeout: 30_000 }).then(
+      () => undefined,
+      (failure: { code?: number; stderr?: string }) => failure,
+    );
+
+    expect(error?.code).toBe(2);
+    expect(error?.stderr?.trim()).toBe('npm start takes no arguments, got "--port 3400": its settings are environment variables (see npm start -- --help)');
   });
 });
