@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest-webhook/chain.js';
 import { wireIngestDeps, DEFAULT_MAX_BODY_BYTES } from '../../functions/ingest-webhook/wiring.js';
@@ -72,6 +73,28 @@ export interface LocalStackOptions {
   logFormat?: LogFormat;
 }
 
+/** How long a DynamoDB endpoint has to answer at start-up. */
+const ENDPOINT_PROBE_MS = 1500;
+
+/** Whether something listens at a DynamoDB endpoint the user named: one quick connection, not the client's retries. */
+async function assertAnswers(endpoint: string): Promise<void> {
+  const url = new URL(endpoint);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: ENDPOINT_PROBE_MS });
+    const fail = (reason: string): void => {
+      socket.destroy();
+      reject(new ConfigurationError(`DynamoDB at ${endpoint} does not answer (${reason}): start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local`));
+    };
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('timeout', () => fail(`no connection within ${ENDPOINT_PROBE_MS} ms`));
+    socket.once('error', (error) => fail(error.message));
+  });
+}
+
 /** A running local stack. */
 export interface LocalStack {
   url: string;
@@ -108,11 +131,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const cleanups: (() => Promise<void>)[] = [];
   const logFormat = options.logFormat ?? 'json';
   try {
-    let db: DynamoDbLocal | undefined;
-    const dynamoEndpoint =
-      options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
-    if (db) cleanups.push(db.stop);
-
     const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, ...sandboxSettings(options.sandboxLimits) });
     cleanups.push(sandbox.close);
 
@@ -125,6 +143,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             'demo tenants',
           ),
         );
+    // A tenant's mistake (a secret's variable unset) stops start-up before DynamoDB starts.
+    const secrets = new RefSecretResolver();
+    await checkSecretsReadable(tenants, secrets);
+
+    if (options.dynamoEndpoint) await assertAnswers(options.dynamoEndpoint);
+    let db: DynamoDbLocal | undefined;
+    const dynamoEndpoint =
+      options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
+    if (db) cleanups.push(db.stop);
 
     const tableName = options.tableName ?? 'influence-router-local';
     const documentClient = createDocumentClient({
@@ -142,8 +169,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Several batches at once, as the deployed event source runs them.
     const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, consumers: 4, ...options.queue });
     const maxReceiveCount = options.queue?.maxReceiveCount ?? 5;
-    const secrets = new RefSecretResolver();
-    await checkSecretsReadable(tenants, secrets);
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
     const ingest = createIngestHandler(

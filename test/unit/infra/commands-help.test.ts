@@ -72,3 +72,19 @@ describe('npm start given an argument', () => {
     expect(error?.stderr?.trim()).toBe('npm start takes no arguments, got "--port 3400": its settings are environment variables (see npm start -- --help)');
   });
 });
+
+describe('npm start when something it needs is not there', () => {
+  it.each([
+    [{ DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }, 'Could not start: DynamoDB at http://127.0.0.1:9 does not answer (connect ECONNREFUSED 127.0.0.1:9): start it, or unset DYNAMODB_ENDPOINT'],
+    [{ INFLUENCE_ROUTER_TENANTS: '/nonexistent/tenants.json' }, 'Could not start: Cannot read tenants file /nonexistent/tenants.json: ENOENT'],
+  ])('%o names the component and the setting, with no stack trace, before starting DynamoDB Local', async (env, message) => {
+    const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts'], { timeout: 15_000, env: { ...process.env, ...env } }).then(
+      () => undefined,
+      (failure: { code?: number; stderr?: string }) => failure,
+    );
+
+    expect(error?.code).toBe(1);
+    expect(error?.stderr).toContain(message);
+    expect(error?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
