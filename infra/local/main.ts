@@ -34,7 +34,7 @@ function settings(): z.infer<typeof EnvSchema> {
 const USAGE = `usage: npm start
 
 Starts Influence Router locally: the webhook server, the in-process queue and processors, an
-embedded DynamoDB Local, sandbox helpdesks (Zendesk, Freshdesk, generic) and the demo tenants.
+embedded DynamoDB Local, sandbox helpdesks (${DEMOS.map((demo) => demo.helpdesk).join(', ')}) and the demo tenants.
 The other local commands (send-sample, scores:import, customer, ...) find it through
 .local/stack.json, which it writes while it runs.
 

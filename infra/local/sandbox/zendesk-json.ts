@@ -43,7 +43,7 @@ export function commentsJson(ticket: SandboxTicket): Record<string, unknown>[] {
   return ticket.comments.map((comment) => ({
     id: comment.id,
     type: 'Comment',
-    author_id: comment.public ? ticket.requester_id : null,
+    author_id: comment.author_id,
     body: comment.body,
     plain_body: comment.body,
     public: comment.public,
@@ -65,7 +65,7 @@ export function userJson(baseUrl: string, record: UserRecord): Record<string, un
     phone: record.identities.find((identity) => identity.type === 'phone_number')?.value ?? null,
     locale: 'en-US',
     organization_id: null,
-    role: 'end-user',
+    role: record.role,
     verified: true,
     external_id: user.external_id,
     tags: [],

@@ -7,7 +7,11 @@ export interface UserRecord {
   user: SandboxUser;
   identities: { id: number; type: string; value: string; primary: boolean }[];
   createdAt: string;
+  role: 'end-user' | 'agent';
 }
+
+/** The id of the agent the API token belongs to: the author of what the API writes, and `users/me`. */
+export const API_AGENT_ID = 901;
 
 /** What a new ticket is made of, whether it comes from a test, local mode or the API. */
 export interface NewTicket {
@@ -34,6 +38,11 @@ export class ZendeskState {
   #nextIdentityId = 9001;
   #nextAuditId = 7001;
 
+  /** Starts with the agent whose API token the clients use. */
+  constructor(agentEmail: string) {
+    this.addUser({ id: API_AGENT_ID, name: 'Influence Router', email: agentEmail, external_id: null, user_fields: {}, identities: [] }, 'agent');
+  }
+
   /** A fresh comment id. */
   commentId(): number {
     return this.#nextCommentId++;
@@ -50,7 +59,7 @@ export class ZendeskState {
   }
 
   /** Adds an end user; an email not already among the identities becomes the primary email identity. */
-  addUser(input: Omit<SandboxUser, 'id'> & { id?: number }): SandboxUser {
+  addUser(input: Omit<SandboxUser, 'id'> & { id?: number }, role: UserRecord['role'] = 'end-user'): SandboxUser {
     const id = input.id ?? this.#nextUserId;
     if (!Number.isInteger(id) || id <= 0) throw new Error(`sandbox zendesk: user id ${id} must be a positive integer`);
     if (this.users.has(id)) throw new Error(`sandbox zendesk: user ${id} already exists`);
@@ -76,6 +85,7 @@ export class ZendeskState {
         primary: identity.type === 'email' ? identity.value === primaryEmail : true,
       })),
       createdAt: stamp(Date.now()),
+      role,
     });
     return structuredClone(user);
   }
@@ -97,7 +107,7 @@ export class ZendeskState {
       created_at: now,
       updated_at: now,
       via: { channel: input.channel ?? 'web' },
-      comments: [{ id: this.commentId(), body: input.description, public: true, created_at: now }],
+      comments: [{ id: this.commentId(), author_id: input.requesterId, body: input.description, public: true, created_at: now }],
     };
     this.tickets.set(ticket.id, ticket);
     for (const listener of this.#listeners) {

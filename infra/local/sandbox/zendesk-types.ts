@@ -33,7 +33,8 @@ export interface SandboxTicket {
   created_at: string;
   updated_at: string;
   via: { channel: string };
-  comments: { id: number; body: string; public: boolean; created_at: string }[];
+  /** Each comment's author: the requester for the description, the API's own user for what it writes. */
+  comments: { id: number; author_id: number; body: string; public: boolean; created_at: string }[];
 }
 
 /** An end user, with the identities (email, twitter, facebook, phone_number, ...) Zendesk knows. */

@@ -1,7 +1,7 @@
 import { fail, nextStamp, type Reply, uniqueTags } from './http.js';
 import { ticketJson } from './zendesk-json.js';
 import type { TagsBody, TicketCreateInput, TicketUpdateInput } from './zendesk-schemas.js';
-import type { ZendeskState } from './zendesk-state.js';
+import { API_AGENT_ID, type ZendeskState } from './zendesk-state.js';
 import type { SandboxTicket } from './zendesk-types.js';
 
 /** Zendesk's body for a rate-limited ticket update. */
@@ -80,7 +80,7 @@ export function applyUpdate(state: ZendeskState, baseUrl: string, ticket: Sandbo
   // Stamps are whole seconds, like Zendesk's; a second write within the same second still gets a later stamp.
   ticket.updated_at = nextStamp(ticket.updated_at);
   if (input.comment) {
-    const comment = { id: state.commentId(), body: input.comment.body, public: input.comment.public ?? true, created_at: ticket.updated_at };
+    const comment = { id: state.commentId(), author_id: API_AGENT_ID, body: input.comment.body, public: input.comment.public ?? true, created_at: ticket.updated_at };
     ticket.comments.push(comment);
     events.push({ id: comment.id, type: 'Comment', body: comment.body, public: comment.public });
   }

@@ -11,7 +11,7 @@ import {
   unwrap,
   unwrapTicketUpdate,
 } from './zendesk-schemas.js';
-import { type UserRecord, ZendeskState } from './zendesk-state.js';
+import { API_AGENT_ID, type UserRecord, ZendeskState } from './zendesk-state.js';
 import type { SandboxTicket, SandboxZendesk, SandboxZendeskOptions } from './zendesk-types.js';
 import { applyTags, applyUpdate, createFromApi, TOO_MANY_REQUESTS, UpdateLimiter } from './zendesk-writes.js';
 
@@ -36,7 +36,7 @@ export function createZendeskPart(
 ): { part: SandboxPart; api: SandboxZendesk } {
   const expectedCredentials = `${options.email}/token:${options.apiToken}`;
   const limiter = new UpdateLimiter(options.rateLimitPerTicket ?? { max: 30, windowMs: 10 * 60 * 1000 });
-  const state = new ZendeskState();
+  const state = new ZendeskState(options.email);
   const account = new AccountLimit(options.ratePerMinute ?? 700);
   const latencyMs = options.latencyMs ?? 0;
 
@@ -49,10 +49,72 @@ export function createZendeskPart(
       const record = state.users.get(Number(id));
       return record ? [record] : [];
     });
-    const include = (query.get('include') ?? '').split(',').map((part) => part.trim());
     const body: Record<string, unknown> = { users: records.map((record) => userJson(baseUrl(), record)) };
-    if (include.includes('identities')) body['identities'] = records.flatMap((record) => identitiesJson(record));
+    if (includes(query, 'identities')) body['identities'] = records.flatMap((record) => identitiesJson(record));
     return { status: 200, body };
+  }
+
+  function showUser(record: UserRecord, query: URLSearchParams): Reply {
+    const body: Record<string, unknown> = { user: userJson(baseUrl(), record) };
+    if (includes(query, 'identities')) body['identities'] = identitiesJson(record);
+    return { status: 200, body };
+  }
+
+  /**
+   * `GET /api/v2/tickets`, oldest first, paged as Zendesk pages: by cursor with `page[size]`
+   * (`meta.has_more`, `links.next`), else by offset with `page` and `per_page` (`next_page`).
+   */
+  function listTickets(query: URLSearchParams): Reply {
+    const all = [...state.tickets.values()].sort((a, b) => a.id - b.id);
+    const url = (params: Record<string, string>): string => `${baseUrl()}/api/v2/tickets.json?${new URLSearchParams(params).toString()}`;
+    const cursorSize = query.get('page[size]');
+    if (cursorSize !== null) {
+      const size = pageSize(cursorSize, 'page[size]');
+      const after = query.get('page[after]');
+      const before = query.get('page[before]');
+      // Sorted by id, so a cursor's position is how many tickets come before it.
+      let start = 0;
+      let end = size;
+      if (after !== null) {
+        const afterId = cursorId(after);
+        start = all.filter((ticket) => ticket.id <= afterId).length;
+        end = start + size;
+      } else if (before !== null) {
+        const beforeId = cursorId(before);
+        end = all.filter((ticket) => ticket.id < beforeId).length;
+        start = Math.max(0, end - size);
+      }
+      const page = all.slice(start, end);
+      const last = page.at(-1);
+      const first = page[0];
+      const hasMore = last !== undefined && all.some((ticket) => ticket.id > last.id);
+      const afterCursor = last ? cursor(last.id) : null;
+      const beforeCursor = first ? cursor(first.id) : null;
+      return {
+        status: 200,
+        body: {
+          tickets: page.map((ticket) => ticketJson(baseUrl(), ticket)),
+          meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
+          links: {
+            next: hasMore && afterCursor ? url({ 'page[after]': afterCursor, 'page[size]': String(size) }) : null,
+            prev: beforeCursor && start > 0 ? url({ 'page[before]': beforeCursor, 'page[size]': String(size) }) : null,
+          },
+        },
+      };
+    }
+    const perPage = pageSize(query.get('per_page') ?? '100', 'per_page');
+    const pageNumber = Number(query.get('page') ?? '1');
+    if (!Number.isInteger(pageNumber) || pageNumber < 1) throw fail(400, { error: 'InvalidPaginationParameter', description: 'page must be a positive integer' });
+    const page = all.slice((pageNumber - 1) * perPage, pageNumber * perPage);
+    return {
+      status: 200,
+      body: {
+        tickets: page.map((ticket) => ticketJson(baseUrl(), ticket)),
+        next_page: pageNumber * perPage < all.length ? url({ page: String(pageNumber + 1), per_page: String(perPage) }) : null,
+        previous_page: pageNumber > 1 ? url({ page: String(pageNumber - 1), per_page: String(perPage) }) : null,
+        count: all.length,
+      },
+    };
   }
 
   function identitiesJson(record: UserRecord): Record<string, unknown>[] {
@@ -97,14 +159,15 @@ export function createZendeskPart(
     if (extra !== undefined) throw invalidEndpoint();
     if (collection === 'tickets') {
       if (id !== undefined) return routeTicket(request, state.findTicket(id), sub);
-      if (method === 'GET') {
-        return { status: 200, body: { tickets: [...state.tickets.values()].map((ticket) => ticketJson(baseUrl(), ticket)), count: state.tickets.size } };
-      }
+      if (method === 'GET') return listTickets(request.query);
       if (method === 'POST') return createFromApi(state, baseUrl(), parseWrite(request, (json) => unwrap(json, 'ticket'), TicketCreateSchema));
       throw invalidEndpoint();
     }
     if (collection === 'users' && method === 'GET' && id !== undefined) {
-      if (sub === undefined) return id === 'show_many' ? showManyUsers(request.query) : { status: 200, body: { user: userJson(baseUrl(), state.findUser(id)) } };
+      if (sub === undefined) {
+        if (id === 'show_many') return showManyUsers(request.query);
+        return showUser(state.findUser(id === 'me' ? String(API_AGENT_ID) : id), request.query);
+      }
       if (sub === 'identities') return { status: 200, body: { identities: identitiesJson(state.findUser(id)) } };
     }
     throw invalidEndpoint();
@@ -152,6 +215,29 @@ export function createZendeskPart(
   };
 
   return { part, api };
+}
+
+/** Whether `include=` (comma-separated side-loads) asks for `name`. */
+function includes(query: URLSearchParams, name: string): boolean {
+  return (query.get('include') ?? '').split(',').some((part) => part.trim() === name);
+}
+
+/** A page size from 1 to 100, as Zendesk allows; anything else is its 400. */
+function pageSize(value: string, name: string): number {
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 100) throw fail(400, { error: 'InvalidPaginationParameter', description: `${name} must be from 1 to 100` });
+  return size;
+}
+
+/** An opaque cursor for a ticket id, as Zendesk's are opaque; one the sandbox did not make is its 400. */
+function cursor(id: number): string {
+  return Buffer.from(`t${id}`).toString('base64url');
+}
+
+function cursorId(value: string): number {
+  const match = /^t(\d+)$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!match?.[1]) throw fail(400, { error: 'InvalidPaginationParameter', description: 'the page cursor is not one this API gave' });
+  return Number(match[1]);
 }
 
 /**
