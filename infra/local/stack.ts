@@ -251,7 +251,7 @@ async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecret
       // Secrets Manager is not reachable in local mode: such a secret is read when it is used.
       if ('secretId' in use.ref) continue;
       await secrets.resolve(use.ref).catch((error: unknown) => {
-        failures.push(`tenants.${index}.${use.path.join('.')}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(`tenant ${tenant.id} (tenants.${index}.${use.path.join('.')}): ${error instanceof Error ? error.message : String(error)}`);
       });
     }
   }

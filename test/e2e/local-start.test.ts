@@ -24,6 +24,6 @@ describe('npm start with a tenants file', () => {
 
     const started = startLocalStack({ dynamoEndpoint: inject('dynamoDbEndpoint'), tableName: `e2e-${randomUUID().slice(0, 8)}`, tenantsFile: file });
 
-    await expect(started).rejects.toThrow(/tenants\.0\.helpdesk\.apiToken: Environment variable ACME_TOKEN_NOT_SET_ANYWHERE \(a secret reference\) is not set/);
+    await expect(started).rejects.toThrow(/tenant \S+ \(tenants\.0\.helpdesk\.apiToken\): Environment variable ACME_TOKEN_NOT_SET_ANYWHERE \(a secret reference\) is not set/);
   });
 });
