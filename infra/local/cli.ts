@@ -26,6 +26,11 @@ export function usageMistake(error: unknown, command: string): string {
   return `${message.split('. To specify')[0]?.replace(/\.$/, '')} (see npm run ${command} -- --help)`;
 }
 
+/** Whether the arguments ask for a command's usage: `--help` (or `-h`) anywhere. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /** Where a local command writes its report. */
 export interface CliOutput {
   out(line: string): void;
@@ -56,8 +61,7 @@ export async function runAsProgram(
 ): Promise<void> {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const argv = process.argv.slice(2);
-  // `--help` (or `-h`) anywhere prints what the command does and runs nothing.
-  if (help !== undefined && (argv.includes('--help') || argv.includes('-h'))) {
+  if (help !== undefined && asksForHelp(argv)) {
     console.log(help);
     process.exitCode = 0;
     return;

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
+import { asksForHelp } from './cli.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
-import { assertPortFree } from './ports.js';
+import { assertPortFree, assertReachable } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
 import { DEMO, type LocalStack, startLocalStack } from './stack.js';
 import { clearStackState, writeStackState } from './stack-state.js';
@@ -52,7 +53,7 @@ Example:
   PORT=3400 SANDBOX_PORT=3401 DYNAMODB_LOCAL_PORT=8400 npm start`;
 
 const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
+if (asksForHelp(args)) {
   console.log(USAGE);
   process.exit(0);
 }
@@ -90,7 +91,8 @@ try {
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
   await assertPortFree(env.PORT, 'The local server', 'PORT');
   await assertPortFree(sandboxPort, 'The sandbox helpdesks', 'SANDBOX_PORT');
-  if (!env.DYNAMODB_ENDPOINT) await assertPortFree(env.DYNAMODB_LOCAL_PORT, 'DynamoDB Local', 'DYNAMODB_LOCAL_PORT');
+  if (env.DYNAMODB_ENDPOINT) await assertReachable(env.DYNAMODB_ENDPOINT, 'DynamoDB', 'start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local');
+  else await assertPortFree(env.DYNAMODB_LOCAL_PORT, 'DynamoDB Local', 'DYNAMODB_LOCAL_PORT');
   const started = await startLocalStack({
     port: env.PORT,
     sandboxPort,

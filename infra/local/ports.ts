@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 
 /**
@@ -22,5 +22,33 @@ export async function assertPortFree(port: number, component: string, variable: 
       );
     });
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/** How long an endpoint the user named has to accept a connection at start-up. */
+const CONNECT_PROBE_MS = 1500;
+
+/**
+ * Checks that something listens at an endpoint the user named (one connection, at most 1.5 s),
+ * so a wrong or stopped endpoint stops start-up at once, naming the component and the setting,
+ * instead of after a client's retries.
+ *
+ * @example await assertReachable('http://127.0.0.1:8000', 'DynamoDB', 'start it, or unset DYNAMODB_ENDPOINT')
+ */
+export async function assertReachable(endpoint: string, component: string, remedy: string): Promise<void> {
+  const url = new URL(endpoint);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: CONNECT_PROBE_MS });
+    const fail = (reason: string): void => {
+      socket.destroy();
+      reject(new ConfigurationError(`${component} at ${endpoint} does not answer (${reason}): ${remedy}`));
+    };
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('timeout', () => fail(`no connection within ${CONNECT_PROBE_MS} ms`));
+    socket.once('error', (error) => fail(error.message));
   });
 }

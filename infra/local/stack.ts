@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest-webhook/chain.js';
 import { wireIngestDeps, DEFAULT_MAX_BODY_BYTES } from '../../functions/ingest-webhook/wiring.js';
@@ -73,28 +72,6 @@ export interface LocalStackOptions {
   logFormat?: LogFormat;
 }
 
-/** How long a DynamoDB endpoint has to answer at start-up. */
-const ENDPOINT_PROBE_MS = 1500;
-
-/** Whether something listens at a DynamoDB endpoint the user named: one quick connection, not the client's retries. */
-async function assertAnswers(endpoint: string): Promise<void> {
-  const url = new URL(endpoint);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  await new Promise<void>((resolve, reject) => {
-    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: ENDPOINT_PROBE_MS });
-    const fail = (reason: string): void => {
-      socket.destroy();
-      reject(new ConfigurationError(`DynamoDB at ${endpoint} does not answer (${reason}): start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local`));
-    };
-    socket.once('connect', () => {
-      socket.end();
-      resolve();
-    });
-    socket.once('timeout', () => fail(`no connection within ${ENDPOINT_PROBE_MS} ms`));
-    socket.once('error', (error) => fail(error.message));
-  });
-}
-
 /** A running local stack. */
 export interface LocalStack {
   url: string;
@@ -147,7 +124,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const secrets = new RefSecretResolver();
     await checkSecretsReadable(tenants, secrets);
 
-    if (options.dynamoEndpoint) await assertAnswers(options.dynamoEndpoint);
     let db: DynamoDbLocal | undefined;
     const dynamoEndpoint =
       options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;

@@ -87,7 +87,7 @@ export function createZendeskPart(
       const page = all.slice(start, end);
       const last = page.at(-1);
       const first = page[0];
-      const hasMore = last !== undefined && all.some((ticket) => ticket.id > last.id);
+      const hasMore = page.length > 0 && end < all.length;
       const afterCursor = last ? cursor(last.id) : null;
       const beforeCursor = first ? cursor(first.id) : null;
       return {

@@ -4,6 +4,14 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 
+/** How a command run through node24.mjs failed: its exit code and stderr; undefined when it succeeded. */
+async function failureOf(args: string[], env: Record<string, string> = {}, timeout = 30_000): Promise<{ code?: number; stderr?: string } | undefined> {
+  return run(process.execPath, ['infra/local/node24.mjs', ...args], { timeout, env: { ...process.env, ...env } }).then(
+    () => undefined,
+    (failure: { code?: number; stderr?: string }) => failure,
+  );
+}
+
 describe('every command has --help', () => {
   it.each([
     ['infra/local/customers.ts', 'usage: npm run customer'],
@@ -34,10 +42,7 @@ describe('a command given an option it does not have', () => {
     ['infra/local/load.ts', 'load'],
     ['infra/local/simulate.ts', 'simulate'],
   ])('%s says so in one line, points to --help, and exits 2', async (entry, command) => {
-    const error = await run(process.execPath, ['infra/local/node24.mjs', entry, '--no-such-option'], { timeout: 30_000 }).then(
-      () => undefined,
-      (failure: { code?: number; stderr?: string }) => failure,
-    );
+    const error = await failureOf([entry, '--no-such-option']);
 
     expect(error?.code).toBe(2);
     expect(error?.stderr?.trim()).toBe(`Unknown option '--no-such-option' (see npm run ${command} -- --help)`);
@@ -50,10 +55,7 @@ describe('npm start with a setting that is wrong', () => {
     [{ DYNAMODB_ENDPOINT: 'localhost:8400' }, 'DYNAMODB_ENDPOINT: must be an http(s) URL such as http://127.0.0.1:8000'],
     [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT: must be 'line' (one readable line per entry) or 'json'"],
   ])('%o names the setting, with no stack trace, and exits 2', async (env, message) => {
-    const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts'], { timeout: 30_000, env: { ...process.env, ...env } }).then(
-      () => undefined,
-      (failure: { code?: number; stderr?: string }) => failure,
-    );
+    const error = await failureOf(['infra/local/main.ts'], env);
 
     expect(error?.code).toBe(2);
     expect(error?.stderr).toContain(message);
@@ -63,10 +65,7 @@ describe('npm start with a setting that is wrong', () => {
 
 describe('npm start given an argument', () => {
   it('says its settings are environment variables and exits 2', async () => {
-    const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts', '--port', '3400'], { timeout: 30_000 }).then(
-      () => undefined,
-      (failure: { code?: number; stderr?: string }) => failure,
-    );
+    const error = await failureOf(['infra/local/main.ts', '--port', '3400']);
 
     expect(error?.code).toBe(2);
     expect(error?.stderr?.trim()).toBe('npm start takes no arguments, got "--port 3400": its settings are environment variables (see npm start -- --help)');
@@ -78,10 +77,7 @@ describe('npm start when something it needs is not there', () => {
     [{ DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }, 'Could not start: DynamoDB at http://127.0.0.1:9 does not answer (connect ECONNREFUSED 127.0.0.1:9): start it, or unset DYNAMODB_ENDPOINT'],
     [{ INFLUENCE_ROUTER_TENANTS: '/nonexistent/tenants.json' }, 'Could not start: Cannot read tenants file /nonexistent/tenants.json: ENOENT'],
   ])('%o names the component and the setting, with no stack trace, before starting DynamoDB Local', async (env, message) => {
-    const error = await run(process.execPath, ['infra/local/node24.mjs', 'infra/local/main.ts'], { timeout: 15_000, env: { ...process.env, ...env } }).then(
-      () => undefined,
-      (failure: { code?: number; stderr?: string }) => failure,
-    );
+    const error = await failureOf(['infra/local/main.ts'], env, 15_000);
 
     expect(error?.code).toBe(1);
     expect(error?.stderr).toContain(message);
