@@ -1,10 +1,4 @@
 import { cpus } from 'node:os';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
-import { benchBundles } from './bundles.bench.js';
-import { benchEndToEnd } from './end-to-end.bench.js';
-import { benchImport } from './import.bench.js';
-import { benchIngest } from './ingest.bench.js';
-import { benchNpsReport } from './nps-report.bench.js';
 
 // Benchmarks print figures; they assert nothing about time, so they never make a test flaky.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -30,25 +24,26 @@ if (only === '--help' || only === '-h') {
   console.log(HELP);
   process.exit(0);
 }
-const db = await startDynamoDbLocal();
-const benches: Record<string, () => Promise<string[]>> = {
-  bundles: () => benchBundles(15),
-  ingest: () => benchIngest(),
-  e2e: () => benchEndToEnd(300, db.endpoint),
-  import: () => benchImport(db.endpoint),
-  nps: () => benchNpsReport(db.endpoint),
+// Each part is imported only when it runs, so --help and a wrong part answer at once.
+const benches: Record<string, (dynamoDbEndpoint: string) => Promise<string[]>> = {
+  bundles: async () => (await import('./bundles.bench.js')).benchBundles(15),
+  ingest: async () => (await import('./ingest.bench.js')).benchIngest(),
+  e2e: async (endpoint) => (await import('./end-to-end.bench.js')).benchEndToEnd(300, endpoint),
+  import: async (endpoint) => (await import('./import.bench.js')).benchImport(endpoint),
+  nps: async (endpoint) => (await import('./nps-report.bench.js')).benchNpsReport(endpoint),
 };
 
 if (only && !(only in benches)) {
-  await db.stop();
   console.error(`no bench part "${only}": one of ${Object.keys(benches).join(', ')} (see npm run bench -- --help)`);
   process.exit(2);
 }
+const { startDynamoDbLocal } = await import('../../infra/local/dynamodb-local.js');
+const db = await startDynamoDbLocal();
 console.log(`Influence Router benchmarks on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}\n`);
 try {
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;
-    const lines = await bench();
+    const lines = await bench(db.endpoint);
     console.log(`${lines.join('\n')}\n`);
   }
 } finally {
