@@ -180,8 +180,10 @@ export function decide({ ticket, profile, policy, now, provider }: DecideInput):
 
   const requestedUplift = matched.reduce((max, rule) => Math.max(max, rule.uplift), 0);
   const cap = Math.min(policy.maxUplift, 2);
-  let uplift = Math.min(requestedUplift, cap);
-  if (requestedUplift > cap) {
+  // Tier none is exactly the baseline priority: a rule for every tier (a detractor's follow-up,
+  // say) still tags and routes such a customer's ticket, but never raises it.
+  let uplift = tier === 'none' ? 0 : Math.min(requestedUplift, cap);
+  if (tier !== 'none' && requestedUplift > cap) {
     guardrails.push({
       id: 'uplift-cap',
       message: `Rules asked for +${requestedUplift} levels; capped at +${cap}.`,

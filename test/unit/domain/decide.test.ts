@@ -106,6 +106,23 @@ describe('decide: baseline', () => {
     expect(decision.tags).toEqual(['seen']);
   });
 
+  it('gives a detractor with no score the detractor tag and routing, but never a raise', () => {
+    const decision = decide({
+      ticket: ticket(),
+      profile: profile(nps(2, 'detractor')),
+      policy: policy({ rules: [{ id: 'nps-detractor', nps: ['detractor'], uplift: 2, tags: ['nps_detractor'], groupId: '7', reason: 'recovery' }] }),
+      now: NOW,
+    });
+
+    expect(decision.tier).toBe('none');
+    expect(decision.tags).toEqual(['nps_detractor']);
+    expect(decision.groupId).toBe('7');
+    expect(decision.requestedUplift).toBe(2);
+    expect(decision.uplift).toBe(0);
+    expect(decision.priority).toBeUndefined();
+    expect(decision.guardrails.map((g) => g.id)).toEqual(['no-score']);
+  });
+
   it('treats a score older than the maximum age as no score', () => {
     const decision = decide({ ticket: ticket(), profile: profile(scored(90, 31)), policy: policy(), now: NOW });
 
@@ -195,14 +212,14 @@ describe('decide: NPS, overrides, routing', () => {
   it('flags a recent detractor, raises one level and routes to the recovery group', () => {
     const decision = decide({
       ticket: ticket(),
-      profile: profile(nps(3, 'detractor')),
+      profile: profile({ ...scored(20), ...nps(3, 'detractor') }),
       policy: policy({
         rules: [{ id: 'detractor', nps: ['detractor'], uplift: 1, tags: ['nps_detractor'], groupId: '900', reason: 'follow up' }],
       }),
       now: NOW,
     });
 
-    expect(decision.tier).toBe('none');
+    expect(decision.tier).toBe('standard');
     expect(decision.priority).toBe('high');
     expect(decision.tags).toEqual(['nps_detractor']);
     expect(decision.groupId).toBe('900');
