@@ -21,8 +21,12 @@ import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
 const USAGE = [
-  'usage: npm run nps -- --tenant <id> --from YYYY-MM-DD --to YYYY-MM-DD [--json] [--endpoint <url>] [--table <name>]',
-  '       Days are UTC; --to is inclusive. --json prints the report as JSON.',
+  'usage: npm run nps -- --tenant <id> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--endpoint <url>] [--table <name>]',
+  '       Days are UTC and both included; --to defaults to today, --from to 29 days before --to',
+  '       (30 days). --json prints the report as JSON.',
+  '',
+  'Example:',
+  '  npm run nps -- --tenant demo --from 2026-11-01 --to 2026-11-30',
 ].join('\n');
 
 const DAY_MS = 86_400_000;
@@ -31,8 +35,7 @@ const TOO_FEW = `too few answers to conclude (n < ${MIN_CONCLUSIVE_ANSWERS})`;
 class UsageError extends Error {}
 
 /** Midnight UTC of a YYYY-MM-DD day; refuses other forms and days that do not exist (2026-02-30). */
-function utcDate(option: string, value: string | undefined): Date {
-  if (value === undefined) throw new UsageError(`--${option} is required`);
+function utcDate(option: string, value: string): Date {
   const at = new Date(`${value}T00:00:00.000Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value) {
     throw new UsageError(`--${option} must be a day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
@@ -40,14 +43,22 @@ function utcDate(option: string, value: string | undefined): Date {
   return at;
 }
 
-/** The period [from, to) of the arguments: `--to` names the last day included. */
-function period(values: { from?: string; to?: string }): { from: Date; to: Date } {
-  const from = utcDate('from', values.from);
-  const to = new Date(utcDate('to', values.to).getTime() + DAY_MS);
+const DEFAULT_PERIOD_DAYS = 30;
+const day = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * The period [from, to) of the arguments, and its first and last day: `--to` names the last day
+ * included (default today), `--from` the first (default 29 days before `--to`).
+ */
+function period(values: { from?: string; to?: string }, now: Date): { from: Date; to: Date; firstDay: string; lastDay: string } {
+  const lastDay = values.to ?? day(now);
+  const to = new Date(utcDate('to', lastDay).getTime() + DAY_MS);
+  const firstDay = values.from ?? day(new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS));
+  const from = utcDate('from', firstDay);
   if (to <= from) throw new UsageError('--to must not be before --from');
   const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
   if (days > MAX_PERIOD_DAYS) throw new UsageError(`--from/--to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} days are read at once`);
-  return { from, to };
+  return { from, to, firstDay, lastDay };
 }
 
 const signed = (value: number) => `${value > 0 ? '+' : ''}${value.toFixed(1)}`;
@@ -123,6 +134,7 @@ export function formatNpsReport(report: NpsReport, days: { from: string; to: str
 export async function runNpsReport(argv: readonly string[], env: Record<string, string | undefined>, output: CliOutput): Promise<number> {
   let values;
   let request;
+  let days;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -145,7 +157,9 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
     const tenant = TenantSchema.shape.id.safeParse(values.tenant);
     if (values.tenant === undefined) throw new UsageError('--tenant is required');
     if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
-    request = { tenant: tenant.data, ...period(values) };
+    const { from, to, firstDay, lastDay } = period(values, new Date());
+    request = { tenant: tenant.data, from, to };
+    days = { from: firstDay, to: lastDay };
   } catch (error) {
     output.err(usageMistake(error, 'nps'));
     return 2;
@@ -161,7 +175,7 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
     const index = new DynamoSurveyAnswerIndex(client, tableName);
     const report = await npsReport(request, { index });
     if (values.json) output.out(JSON.stringify(report, null, 2));
-    else for (const line of formatNpsReport(report, { from: values.from ?? '', to: values.to ?? '' })) output.out(line);
+    else for (const line of formatNpsReport(report, days)) output.out(line);
     return 0;
   } catch (error) {
     output.err(`Cannot read the survey answers from DynamoDB at ${where} (table ${tableName}): ${describeError(error)}`);

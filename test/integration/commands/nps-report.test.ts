@@ -116,14 +116,37 @@ describe('npm run nps', () => {
     const { out, output } = capture();
 
     expect(await runNpsReport(['--help'], {}, output)).toBe(0);
-    expect(out.join('\n')).toContain('usage: npm run nps -- --tenant <id> --from YYYY-MM-DD --to YYYY-MM-DD');
+    expect(out.join('\n')).toContain('usage: npm run nps -- --tenant <id> [--from YYYY-MM-DD] [--to YYYY-MM-DD]');
+  });
+
+  it('reads the last 30 days, today included, without --from and --to; 30 days up to --to with --to alone', async () => {
+    const tenant = newTenant();
+    await seed(tenant);
+    const today = new Date().toISOString().slice(0, 10);
+    const monthAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    const { out, output } = capture();
+
+    expect(await runNpsReport(['--tenant', tenant, '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName], {}, output)).toBe(0);
+    expect(await runNpsReport(['--tenant', tenant, '--to', '2026-11-30', '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName], {}, output)).toBe(0);
+
+    const headers = out.filter((line) => line.startsWith('Survey answers'));
+    expect(headers).toEqual([
+      `Survey answers of tenant ${tenant}, ${monthAgo} to ${today} (UTC days, both included), by influence tier:`,
+      `Survey answers of tenant ${tenant}, 2026-11-01 to 2026-11-30 (UTC days, both included), by influence tier:`,
+    ]);
+    expect(out.filter((line) => line.startsWith('Read ')).map((line) => line.replace(/in \d+ ms/, 'in N ms'))).toEqual([
+      'Read 30 day partitions with 30 DynamoDB requests in N ms (no scan).',
+      'Read 30 day partitions with 30 DynamoDB requests in N ms (no scan).',
+    ]);
+    // The seeded November answers are all found in the 30 days up to the 30th.
+    const second = out.slice(out.indexOf(headers[1] ?? ''));
+    expect(second.find((line) => line.startsWith('all '))?.split(/\s{2,}/).slice(0, 2)).toEqual(['all', '43']);
   });
 
   it.each([
     [['--from', '2026-11-01', '--to', '2026-11-30'], '--tenant is required'],
     [['--tenant', 'Not A Tenant', '--from', '2026-11-01', '--to', '2026-11-30'], '--tenant:'],
-    [['--tenant', 'acme', '--to', '2026-11-30'], '--from is required'],
-    [['--tenant', 'acme', '--from', '2026-11-01'], '--to is required'],
+    [['--tenant', 'acme', '--from', '2026-12-31', '--to', '2026-11-30'], '--to must not be before --from'],
     [['--tenant', 'acme', '--from', '01/11/2026', '--to', '2026-11-30'], '--from must be a day as YYYY-MM-DD'],
     [['--tenant', 'acme', '--from', '2026-11-01', '--to', '2026-02-30'], '--to must be a day as YYYY-MM-DD'],
     [['--tenant', 'acme', '--from', '2026-11-02', '--to', '2026-11-01'], '--to must not be before --from'],
