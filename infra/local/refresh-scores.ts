@@ -23,7 +23,8 @@ import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { demoTenants } from './stack.js';
-import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
+import { localLogger } from './terminal-logger.js';
 
 const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
 
@@ -62,7 +63,7 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
 
   const client = dynamoClientFor(target);
   try {
-    const tenantsFile = env.INFLUENCE_ROUTER_TENANTS || undefined;
+    const tenantsFile = env.INFLUENCE_ROUTER_TENANTS ? userPath(env.INFLUENCE_ROUTER_TENANTS, env) : undefined;
     const sandboxUrl = values.sandbox ?? localUrls(env).sandboxUrl;
     const tenants = tenantsFile
       ? loadTenantsFile(tenantsFile, 'local')
@@ -74,7 +75,7 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
       documentClient: client,
       tableName,
       secrets: new RefSecretResolver(),
-      telemetry: createTelemetry('refresh-scores'),
+      telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', 'line', true)),
     });
     const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
     output.out(

@@ -19,12 +19,13 @@ import type { Identity } from '../../shared/domain/customer.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
 import type { DecisionLog } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
-import { computeReachScore, toInfluenceScore } from '../../shared/domain/score-model.js';
+import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../shared/domain/score-model.js';
+import type { InfluenceScore } from '../../shared/domain/score.js';
 import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResult } from '../../shared/use-cases/refresh-due-scores.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
 import { localContext } from './lambda-shapes.js';
-import { DEMO_PEOPLE, type FullSandbox } from './sandbox/demo.js';
+import { DEMO_PEOPLE, type FullSandbox, KATHERINE_LAST_SCORED } from './sandbox/demo.js';
 import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from './sandbox/demos.js';
 import { startSandbox } from './sandbox/index.js';
 import { startLocalServer } from './server.js';
@@ -235,38 +236,40 @@ async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecret
 }
 
 /**
- * The demo data, for every demo tenant: the three demo people and one ticket each in its
- * sandbox helpdesk; in the table, Ada's Reach score (high tier) and Alan's top score with his
- * opt-out (baseline, and the note says why). Grace has no score.
+ * The demo data, for every demo tenant: the demo people and their tickets in its sandbox
+ * helpdesk; in the table, Ada's Reach score (high tier), Alan's top score with his opt-out
+ * (baseline, and the note says why), and, where the helpdesk holds requester fields, Katherine's
+ * score from ten days ago (stale: due for the scheduled refresh). Grace has no score.
  */
 async function seedDemo(sandbox: FullSandbox, store: DynamoCustomerStore, identityKey: string): Promise<void> {
   const now = new Date();
-  const reach = (followers: number, following: number, engagementPerPost: number) =>
-    toInfluenceScore(
-      computeReachScore({ followers, following, engagementPerPost, accountAgeDays: 2900, postCount: 4200, verification: 'paid' }),
-      { source: 'import', scoredAt: now, refreshAfterDays: 7 },
-    );
+  const tenDaysAgo = new Date(now.getTime() - 10 * 86_400_000);
+  const reach = (inputs: Partial<ReachInputs> & Pick<ReachInputs, 'followers' | 'following' | 'engagementPerPost'>, scoredAt = now) =>
+    toInfluenceScore(computeReachScore({ accountAgeDays: 2900, postCount: 4200, verification: 'paid', ...inputs }), { source: 'import', scoredAt, refreshAfterDays: 7 });
   const hashers = hmacIdentityHashers(identityKey);
-  const save = async (tenant: string, email: string, extra: { score?: ReturnType<typeof reach>; optedOut?: boolean }) => {
-    const identity: Identity = { kind: 'email', value: email };
-    const key = hashers(tenant).hash(identity);
+  const save = async (tenant: string, email: string, extra: { score?: InfluenceScore; optedOut?: boolean; helpdeskUserId?: string }) => {
+    const identities: Identity[] = [{ kind: 'email', value: email }, ...(extra.helpdeskUserId ? [{ kind: 'helpdesk-user' as const, value: extra.helpdeskUserId }] : [])];
+    const key = hashers(tenant).hash(identities[0] as Identity);
     await store.saveCustomer(
       {
         tenant,
         customerKey: key,
-        identities: { helpdeskUserIds: [], emailHashes: [key], handles: [] },
+        identities: { helpdeskUserIds: extra.helpdeskUserId ? [extra.helpdeskUserId] : [], emailHashes: [key], handles: [] },
         optedOut: extra.optedOut ?? false,
         ...(extra.optedOut ? { optedOutAt: now.toISOString() } : {}),
         ...(extra.score ? { score: extra.score } : {}),
-        createdAt: now.toISOString(),
+        createdAt: extra.score?.scoredAt ?? now.toISOString(),
         updatedAt: now.toISOString(),
       },
-      [identity],
+      identities,
     );
   };
   for (const demo of DEMOS) {
-    demo.seed(sandbox);
-    await save(demo.tenantId, DEMO_PEOPLE.ada.email, { score: reach(48_000, 1_100, 350) });
-    await save(demo.tenantId, DEMO_PEOPLE.alan.email, { score: reach(1_200_000, 500, 9_000), optedOut: true });
+    const seeded = demo.seed(sandbox);
+    await save(demo.tenantId, DEMO_PEOPLE.ada.email, { score: reach({ followers: 48_000, following: 1_100, engagementPerPost: 350 }) });
+    await save(demo.tenantId, DEMO_PEOPLE.alan.email, { score: reach({ followers: 1_200_000, following: 500, engagementPerPost: 9_000 }), optedOut: true });
+    if (seeded.katherineUserId) {
+      await save(demo.tenantId, DEMO_PEOPLE.katherine.email, { score: reach(KATHERINE_LAST_SCORED, tenDaysAgo), helpdeskUserId: `${demo.helpdesk}:${seeded.katherineUserId}` });
+    }
   }
 }

@@ -12,9 +12,15 @@ export type LogFormat = z.infer<typeof LogFormatSchema>;
 const QUIET_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'function', 'function_request_id', 'xray_trace_id', 'cold_start']);
 const LEVEL_COLOURS: Readonly<Record<string, string>> = { WARN: '33', ERROR: '31', CRITICAL: '31', DEBUG: '90', TRACE: '90' };
 
-/** The logger a local process uses for one function, in the chosen format. */
-export function localLogger(functionName: string, format: LogFormat): Logger {
-  return format === 'json' ? createLogger(functionName) : new TerminalLogger({ serviceName: SERVICE_NAME, persistentKeys: { function: functionName } });
+/**
+ * The logger a local process uses for one function, in the chosen format; `quietUnlessSet` makes
+ * it print warnings and errors only unless POWERTOOLS_LOG_LEVEL says otherwise (for a command
+ * whose own summary says what the INFO lines would).
+ */
+export function localLogger(functionName: string, format: LogFormat, quietUnlessSet = false): Logger {
+  const logger = format === 'json' ? createLogger(functionName) : new TerminalLogger({ serviceName: SERVICE_NAME, persistentKeys: { function: functionName } });
+  if (quietUnlessSet && !process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
+  return logger;
 }
 
 /**

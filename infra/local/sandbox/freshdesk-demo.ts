@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, type SandboxDemo, type SignedDelivery } from './demo.js';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo, type SignedDelivery } from './demo.js';
 
 /** Local-only credentials of the Freshdesk demo tenant. Never use them anywhere else. */
 export const FRESHDESK_DEMO = {
@@ -69,13 +69,15 @@ export const freshdeskDemo: SandboxDemo = {
     ...(policy ? { policy } : {}),
   }),
   seed: ({ freshdesk }) => {
-    const { ada, grace, alan } = DEMO_PEOPLE;
+    const { ada, grace, alan, katherine } = DEMO_PEOPLE;
     const adaContact = freshdesk.createContact({ id: 2001, name: ada.name, email: ada.email, twitter_id: ada.twitter });
     const graceContact = freshdesk.createContact({ id: 2002, name: grace.name, email: grace.email });
     const alanContact = freshdesk.createContact({ id: 2003, name: alan.name, email: alan.email });
     freshdesk.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: adaContact.id, priority: 2, tags: ['printer'] });
     freshdesk.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: graceContact.id, priority: 2, tags: ['login'] });
     freshdesk.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alanContact.id, priority: 1, tags: ['billing'] });
+    const katherineContact = freshdesk.createContact({ id: 2004, name: katherine.name, email: katherine.email, custom_fields: KATHERINE_FIELDS_NOW });
+    return { katherineUserId: String(katherineContact.id) };
   },
   // Freshdesk sends no delivery id; retries of one rule run carry the same ticket.
   delivery: (ticket, options = {}) => ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),

@@ -83,6 +83,8 @@ export const genericDemo: SandboxDemo = {
     });
     generic.createTicket({ subject: 'Cannot log in', priority: 'normal', tags: ['login'], requester: { id: 'u-1002', email: grace.email, name: grace.name } });
     generic.createTicket({ subject: 'Invoice question', priority: 'low', tags: ['billing'], requester: { id: 'u-1003', email: alan.email, name: alan.name } });
+    // The generic contract has no user API to read requester fields from: nobody to refresh.
+    return {};
   },
   delivery: (ticket, options = {}) =>
     signedDelivery(InspectedTicketSchema.parse(ticket), options.secret ?? GENERIC_DEMO.inboundSecret, options.deliveryId ?? `msg_${randomUUID()}`),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, type SandboxDemo } from './demo.js';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo } from './demo.js';
 import { DEMO_TYPEFORM_FIELDS, SURVEY_DEMO_SECRETS } from './survey-deliveries.js';
 import { signedTicketCreated } from './zendesk-deliveries.js';
 
@@ -56,15 +56,16 @@ export const zendeskDemo: SandboxDemo = {
     ...(policy ? { policy } : {}),
   }),
   seed: ({ zendesk }) => {
-    const { ada, grace, alan } = DEMO_PEOPLE;
-    const user = (id: number, person: { name: string; email: string }, identities: { type: string; value: string }[] = []) =>
-      zendesk.createUser({ id, name: person.name, email: person.email, external_id: null, user_fields: {}, identities });
+    const { ada, grace, alan, katherine } = DEMO_PEOPLE;
+    const user = (id: number, person: { name: string; email: string }, identities: { type: string; value: string }[] = [], fields = {}) =>
+      zendesk.createUser({ id, name: person.name, email: person.email, external_id: null, user_fields: fields, identities });
     const adaUser = user(1001, ada, [{ type: 'twitter', value: ada.twitter }]);
     const graceUser = user(1002, grace);
     const alanUser = user(1003, alan);
     zendesk.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: adaUser.id, priority: 'normal', tags: ['printer'] });
     zendesk.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: graceUser.id, priority: 'normal', tags: ['login'] });
     zendesk.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alanUser.id, priority: 'low', tags: ['billing'] });
+    return { katherineUserId: String(user(1004, katherine, [], KATHERINE_FIELDS_NOW).id) };
   },
   delivery: (ticket, options = {}) =>
     signedTicketCreated({
