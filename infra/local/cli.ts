@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** A mistake in a command's arguments: printed as one line, exit code 2. */
@@ -24,6 +25,16 @@ export function wholeOption(name: string, value: string | undefined, fallback: n
 export function usageMistake(error: unknown, command: string): string {
   const message = error instanceof Error ? error.message : String(error);
   return `${message.split('. To specify')[0]?.replace(/\.$/, '')} (see npm run ${command} -- --help)`;
+}
+
+/**
+ * A path the user typed, resolved from the folder they typed it in: `npm run` starts a command in
+ * the project's folder and says where it was run from in `INIT_CWD`.
+ *
+ * @example userPath('scores.csv') // '/home/me/project/imports/scores.csv', run from imports/
+ */
+export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.INIT_CWD ?? process.cwd(), path);
 }
 
 /** Whether the arguments ask for a command's usage: `--help` (or `-h`) anywhere. */

@@ -29,7 +29,7 @@ import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../
 import { importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
-import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
 
 /** How often a long import redraws its progress line on a terminal, in ms. */
 const PROGRESS_EVERY_MS = 500;
@@ -119,6 +119,7 @@ export async function runImportScores(
     return 2;
   }
   const userIdColumns = helpdeskUserIdFields(helpdesk);
+  const file = userPath(values.file, env);
 
   const target = dynamoTarget(values.endpoint, env);
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
@@ -133,10 +134,10 @@ export async function runImportScores(
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
     const store = new DynamoCustomerStore(client, tableName, hmacIdentityHashers(hashKey));
-    const rows = readImportFile(values.file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
+    const rows = readImportFile(file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
     // Progress on a terminal's stderr only, so stdout stays the result a script reads.
     const progress = output.progress?.bind(output);
-    const total = progress ? Math.max(0, (await countLines(values.file)) - (format === 'jsonl' || values.file.endsWith('.jsonl') ? 0 : 1)) : 0;
+    const total = progress ? Math.max(0, (await countLines(file)) - (format === 'jsonl' || values.file.endsWith('.jsonl') ? 0 : 1)) : 0;
     const started = performance.now();
     let drawn = 0;
     const result = await importScores(
@@ -162,7 +163,7 @@ export async function runImportScores(
     if (result.rejected.length > 0) {
       output.out('  rejected, by reason:');
       for (const line of rejectedByReason(result.rejected)) output.out(line);
-      output.out(`  every rejected row: ${writeRejected(values.file, result.rejected, new Date())}`);
+      output.out(`  every rejected row: ${writeRejected(file, result.rejected, new Date())}`);
     }
     if (values['all-rejected']) for (const row of result.rejected) output.out(`  line ${row.line}: ${row.reason}`);
     return 0;

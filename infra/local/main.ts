@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
-import { asksForHelp } from './cli.js';
+import { asksForHelp, userPath } from './cli.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { assertPortFree, assertReachable } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
@@ -46,6 +46,9 @@ Settings (environment variables):
   DYNAMODB_ENDPOINT=URL       use this DynamoDB instead of starting DynamoDB Local
   TABLE_NAME=influence-router-local
   INFLUENCE_ROUTER_TENANTS=F  serve the tenants in this file instead of the demo tenants
+  INFLUENCE_ROUTER_STACK_FILE=.local/stack.json
+                              where to record the addresses for the other commands (give them the
+                              same setting to run a second stack beside the first)
   LOG_FORMAT=line             one readable line per log entry; json for the deployed JSON lines
   POWERTOOLS_LOG_LEVEL=INFO   DEBUG, INFO, WARN, ERROR or SILENT
 
@@ -97,7 +100,7 @@ try {
     port: env.PORT,
     sandboxPort,
     ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : { dynamoPort: env.DYNAMODB_LOCAL_PORT }),
-    ...(env.INFLUENCE_ROUTER_TENANTS ? { tenantsFile: env.INFLUENCE_ROUTER_TENANTS } : {}),
+    ...(env.INFLUENCE_ROUTER_TENANTS ? { tenantsFile: userPath(env.INFLUENCE_ROUTER_TENANTS) } : {}),
     tableName: env.TABLE_NAME,
     seedDemo: true,
     autoWebhooks: true,

@@ -52,3 +52,17 @@ export async function assertReachable(endpoint: string, component: string, remed
     socket.once('error', (error) => fail(error.message));
   });
 }
+
+/** A port nothing listens on right now, on loopback, for a process to take. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

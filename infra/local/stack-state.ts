@@ -2,9 +2,16 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { userPath } from './cli.js';
 
-/** Where `npm start` says what it runs, for the other local commands to find it. */
-export const STACK_STATE_FILE = fileURLToPath(new URL('../../.local/stack.json', import.meta.url));
+/**
+ * Where `npm start` says what it runs, for the other local commands to find it: `.local/stack.json`
+ * in the project, or the file `INFLUENCE_ROUTER_STACK_FILE` names (set the same for `npm start` and
+ * the commands to run two stacks side by side).
+ */
+export const STACK_STATE_FILE = process.env.INFLUENCE_ROUTER_STACK_FILE
+  ? userPath(process.env.INFLUENCE_ROUTER_STACK_FILE)
+  : fileURLToPath(new URL('../../.local/stack.json', import.meta.url));
 
 const StackStateSchema = z.object({
   pid: z.number().int(),

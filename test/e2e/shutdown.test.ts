@@ -1,19 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { assertPortFree } from '../../infra/local/ports.js';
+import { assertPortFree, freePort } from '../../infra/local/ports.js';
 import { readStackState } from '../../infra/local/stack-state.js';
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 describe('npm start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('leaves nothing behind on %s, even when the signal comes twice', async (signal) => {

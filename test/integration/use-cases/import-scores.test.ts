@@ -284,7 +284,8 @@ describe('scores:import command', () => {
     expect(onTerminal.lines.out).toContainEqual(expect.stringMatching(/^ +30 {2}.+ \(lines 12002, 12003, 12004, 12005, 12006, \.\.\.\)$/));
     expect(piped.lines.err.filter((line) => /rows written/.test(line))).toEqual([]);
     expect(piped.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(30);
-  });
+    // Two imports of 12,030 rows: a workload, not a timing; give it room on a busy machine.
+  }, 120_000);
 
   it.each([
     ['a missing file', 'does-not-exist.csv', /Cannot import .*does-not-exist\.csv: cannot read .* \(ENOENT\)/],
