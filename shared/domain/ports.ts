@@ -1,4 +1,5 @@
 import type { CustomerProfile, Identity, IdentityKind, SurveyAnswerRecord } from './customer.js';
+import type { NpsCategory } from './nps.js';
 import type { Decision } from './decide.js';
 import type { HelpdeskEvent, Requester, SocialHandle, Source, TicketSnapshot } from './events.js';
 import type { Priority } from './priority.js';
@@ -126,6 +127,51 @@ export interface DecisionLog {
   release(tenant: string, decisionId: string, holder: string): Promise<void>;
   /** The decisions for a ticket, newest first. */
   listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]>;
+}
+
+/** What the decisions-by-day index keeps of a decision: enough to list, filter and count it. */
+export interface DecisionSummary {
+  tier: Tier;
+  mode: 'active' | 'shadow';
+  uplift: number;
+  requestedUplift: number;
+  priority?: Priority;
+  helpdeskPriority?: Priority;
+  /** Ids of the rules that matched. */
+  rules: string[];
+  /** Ids of the guardrails that spoke. */
+  guardrails: string[];
+  nps?: NpsCategory;
+  score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
+}
+
+/** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */
+export interface DecisionListing {
+  tenant: string;
+  decisionId: string;
+  ticketId: string;
+  source: Source;
+  status: DecisionRecord['status'];
+  decidedAt: string;
+  customerKey?: string;
+  summary: DecisionSummary;
+  skippedReason?: string;
+  failedReason?: string;
+}
+
+/** A page of one day's decisions, newest first, and where the next page starts. */
+export interface DecisionDayPage {
+  listings: DecisionListing[];
+  /** For each listing, the opaque cursor that reads on from just after it. */
+  after: string[];
+  /** Opaque: reads on after the page; absent on the day's last page. */
+  cursor?: string;
+}
+
+/** A tenant's decisions by UTC day, for the console and the report: bounded reads, never a scan. */
+export interface DecisionHistory {
+  /** One page (at most `limit`) of the decisions made on `day` (YYYY-MM-DD), newest first. */
+  listDay(tenant: string, day: string, options: { limit: number; cursor?: string }): Promise<DecisionDayPage>;
 }
 
 /**

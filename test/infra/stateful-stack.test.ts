@@ -32,7 +32,7 @@ describe('the table', () => {
     });
   });
 
-  it('has the key schema, TTL attribute and refresh-due index the store and local setup use', () => {
+  it('has the key schema, TTL attribute, refresh-due and decisions-by-day indexes the store and local setup use', () => {
     synth.data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -43,6 +43,8 @@ describe('the table', () => {
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'refreshBucket', AttributeType: 'S' },
         { AttributeName: 'refreshAfter', AttributeType: 'S' },
+        { AttributeName: 'decisionDay', AttributeType: 'S' },
+        { AttributeName: 'decidedKey', AttributeType: 'S' },
       ]),
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       GlobalSecondaryIndexes: [
@@ -53,6 +55,14 @@ describe('the table', () => {
             { AttributeName: 'refreshAfter', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'decisions-by-day',
+          KeySchema: [
+            { AttributeName: 'decisionDay', KeyType: 'HASH' },
+            { AttributeName: 'decidedKey', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['tenant', 'decisionId', 'ticketId', 'source', 'status', 'decidedAt', 'customerKey', 'summary', 'skippedReason', 'failedReason'] },
         },
       ],
     });

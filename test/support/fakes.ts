@@ -10,6 +10,8 @@ import type {
   CustomerAdminStore,
   CustomerRecords,
   CustomerStore,
+  DecisionDayPage,
+  DecisionHistory,
   DecisionLog,
   DecisionRecord,
   ErasureReport,
@@ -30,6 +32,7 @@ import type {
   SurveyAnswerStore,
   TicketUpdate,
 } from '../../shared/domain/ports.js';
+import { DecisionListingSchema, decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
 import type { SurveyAnswerRecord } from '../../shared/domain/customer.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
 
@@ -95,7 +98,7 @@ export class InMemoryCustomerStore implements CustomerStore {
 }
 
 /** Decision log in memory with the same once-guard as the real one. */
-export class InMemoryDecisionLog implements DecisionLog {
+export class InMemoryDecisionLog implements DecisionLog, DecisionHistory {
   readonly records = new Map<string, DecisionRecord>();
   async get(tenant: string, decisionId: string): Promise<DecisionRecord | undefined> {
     return this.records.get(`${tenant}#${decisionId}`);
@@ -124,6 +127,19 @@ export class InMemoryDecisionLog implements DecisionLog {
   async release(tenant: string, decisionId: string, holder: string): Promise<void> {
     const key = `${tenant}#${decisionId}`;
     if (this.claims.get(key)?.holder === holder) this.claims.delete(key);
+  }
+  /** The decided records of one day, newest first, summarised as the table's index does; cursors are offsets. */
+  async listDay(tenant: string, day: string, options: { limit: number; cursor?: string }): Promise<DecisionDayPage> {
+    const ofDay = [...this.records.values()]
+      .filter((r) => r.tenant === tenant && r.status !== 'pending' && r.decidedAt.startsWith(day))
+      .sort((a, b) => b.decidedAt.localeCompare(a.decidedAt) || b.decisionId.localeCompare(a.decisionId));
+    const start = Number(options.cursor ?? 0);
+    const page = ofDay.slice(start, start + options.limit);
+    return {
+      listings: page.map((r) => DecisionListingSchema.parse({ ...r, ...decisionIndexAttributes(r) })),
+      after: page.map((_, index) => String(start + index + 1)),
+      ...(start + options.limit < ofDay.length ? { cursor: String(start + options.limit) } : {}),
+    };
   }
 }
 

@@ -3,12 +3,12 @@ import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
 import { NpsCategorySchema } from '../../domain/nps.js';
-import type { DecisionLog, DecisionRecord } from '../../domain/ports.js';
+import type { DecisionDayPage, DecisionHistory, DecisionListing, DecisionLog, DecisionRecord, DecisionSummary } from '../../domain/ports.js';
 import { PrioritySchema } from '../../domain/priority.js';
 import { TierSchema } from '../../domain/tiers.js';
 import { CorruptItemError, StoreError } from './errors.js';
-import { DECISION_SK_PREFIX, type ItemKey, decisionKey, decisionRefKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
-import { TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
+import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionRefKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
+import { DECISIONS_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 
 /** Schema of a stored Decision (the domain declares it as an interface). */
 export const DecisionSchema = z.object({
@@ -61,6 +61,63 @@ export const DecisionRecordSchema = z.object({
   failedReason: z.string().optional(),
 }) satisfies z.ZodType<DecisionRecord>;
 
+/** What the decisions-by-day index keeps of a decision: enough to list, filter and count it. */
+export const DecisionSummarySchema = z.object({
+  tier: TierSchema,
+  mode: z.enum(['active', 'shadow']),
+  uplift: z.number().int(),
+  requestedUplift: z.number().int(),
+  priority: PrioritySchema.optional(),
+  helpdeskPriority: PrioritySchema.optional(),
+  rules: z.array(z.string()),
+  guardrails: z.array(z.string()),
+  nps: NpsCategorySchema.optional(),
+  score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true }).optional(),
+}) satisfies z.ZodType<DecisionSummary>;
+
+/** One decision as the decisions-by-day index lists it (the note and the full explanation are in the record). */
+export const DecisionListingSchema = DecisionRecordSchema.pick({
+  tenant: true,
+  decisionId: true,
+  ticketId: true,
+  source: true,
+  status: true,
+  decidedAt: true,
+  customerKey: true,
+  skippedReason: true,
+  failedReason: true,
+}).extend({ summary: DecisionSummarySchema }) satisfies z.ZodType<DecisionListing>;
+
+/**
+ * The attributes that put a record in the decisions-by-day index: none for a pending claim
+ * (not decided yet), else its tenant and UTC day's partition, its time and id as the sort key,
+ * and its summary. Every write of a decided record carries them, redactions included, so a
+ * redacted decision stays counted with what is left of it.
+ *
+ * @example decisionIndexAttributes(record).decisionDay // 'T#acme#DECISIONS#2026-11-23'
+ */
+export function decisionIndexAttributes(record: DecisionRecord): Record<string, unknown> {
+  if (record.status === 'pending') return {};
+  const { decision } = record;
+  const summary: DecisionSummary = {
+    tier: decision.tier,
+    mode: decision.mode,
+    uplift: decision.uplift,
+    requestedUplift: decision.requestedUplift,
+    ...(decision.priority ? { priority: decision.priority } : {}),
+    ...(decision.helpdeskPriority ? { helpdeskPriority: decision.helpdeskPriority } : {}),
+    rules: decision.matchedRules.map((rule) => rule.id),
+    guardrails: decision.guardrails.map((guardrail) => guardrail.id),
+    ...(decision.nps ? { nps: decision.nps.category } : {}),
+    ...(decision.score ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } } : {}),
+  };
+  return {
+    [DECISIONS_INDEX.partitionKey]: decisionDayPk(record.tenant, new Date(record.decidedAt).toISOString().slice(0, 10)),
+    [DECISIONS_INDEX.sortKey]: `${record.decidedAt}#${record.decisionId}`,
+    summary,
+  };
+}
+
 /** Statuses after which a decision is never rewritten. */
 export const FINAL_STATUSES = ['applied', 'shadow', 'skipped'] as const;
 
@@ -106,7 +163,7 @@ function isFinalStatus(status: DecisionRecord['status']): boolean {
  *
  * @example const log = new DynamoDecisionLog(documentClient, tableName); await log.record(record);
  */
-export class DynamoDecisionLog implements DecisionLog {
+export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
   private readonly retentionSeconds: number;
 
   constructor(
@@ -171,7 +228,7 @@ export class DynamoDecisionLog implements DecisionLog {
     const put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } = claim
       ? {
           TableName: this.tableName,
-          Item: { ...record, ...key, [TTL_ATTRIBUTE]: expiration, claimHolder: claim.holder, claimUntil: claim.until },
+          Item: { ...record, ...key, ...decisionIndexAttributes(record), [TTL_ATTRIBUTE]: expiration, claimHolder: claim.holder, claimUntil: claim.until },
           // Not final, and nobody else's claim still running.
           ConditionExpression: `(${notFinal}) AND (attribute_not_exists(#holder) OR #holder = :holder OR #until < :now)`,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#holder': 'claimHolder', '#until': 'claimUntil' },
@@ -179,7 +236,7 @@ export class DynamoDecisionLog implements DecisionLog {
         }
       : {
           TableName: this.tableName,
-          Item: { ...record, ...key, [TTL_ATTRIBUTE]: expiration },
+          Item: { ...record, ...key, ...decisionIndexAttributes(record), [TTL_ATTRIBUTE]: expiration },
           ConditionExpression: notFinal,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
           ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
@@ -238,5 +295,63 @@ export class DynamoDecisionLog implements DecisionLog {
     } while (startKey);
     // The sort key orders by decision id; the audit view wants time order.
     return records.sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt) || b.decisionId.localeCompare(a.decisionId));
+  }
+
+  /**
+   * One page of the decisions a tenant made on one UTC day, newest first, from the
+   * decisions-by-day index: one Query, at most `limit` decisions.
+   */
+  async listDay(tenant: string, day: string, options: { limit: number; cursor?: string }): Promise<DecisionDayPage> {
+    const pk = decisionDayPk(tenant, day);
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DECISIONS_INDEX.name,
+        KeyConditionExpression: '#day = :day',
+        ExpressionAttributeNames: { '#day': DECISIONS_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':day': pk },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ...(options.cursor ? { ExclusiveStartKey: parseCursor(options.cursor, pk) } : {}),
+      }),
+    );
+    const items = page.Items ?? [];
+    const listings = items.map((item) => {
+      const parsed = DecisionListingSchema.safeParse(item);
+      const key = { pk: String(item.pk), sk: String(item.sk) };
+      if (!parsed.success) throw new CorruptItemError(`decision index entry failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
+      if (parsed.data.tenant !== tenant) throw new CorruptItemError('decision index entry belongs to another tenant', key);
+      return parsed.data;
+    });
+    // An index entry's position is its table key and its index key, as DynamoDB's LastEvaluatedKey names it.
+    const after = items.map((item) =>
+      encodeCursor({ pk: item.pk, sk: item.sk, [DECISIONS_INDEX.partitionKey]: item[DECISIONS_INDEX.partitionKey], [DECISIONS_INDEX.sortKey]: item[DECISIONS_INDEX.sortKey] }),
+    );
+    return { listings, after, ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
+  }
+}
+
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+const CursorSchema = z.object({ pk: z.string(), sk: z.string(), [DECISIONS_INDEX.partitionKey]: z.string(), [DECISIONS_INDEX.sortKey]: z.string() }).strict();
+
+/** The index position a cursor names, refused unless it is one of this day's partition. */
+function parseCursor(cursor: string, pk: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const key = CursorSchema.safeParse(parsed);
+  if (!key.success || key.data[DECISIONS_INDEX.partitionKey] !== pk) throw new InvalidCursorError();
+  return key.data;
+}
+
+/** A paging cursor that this index did not hand out (or for another tenant or day). */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor is not one this list gave out: start again from the first page');
+    this.name = 'InvalidCursorError';
   }
 }

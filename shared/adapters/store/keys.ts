@@ -94,6 +94,16 @@ export function answerIndexPk(tenant: string, day: string): string {
 }
 
 /**
+ * Partition key of one UTC day of a tenant's decisions in the decisions-by-day index.
+ *
+ * @example decisionDayPk('acme', '2026-11-23') // 'T#acme#DECISIONS#2026-11-23'
+ */
+export function decisionDayPk(tenant: string, day: string): string {
+  if (!DAY.test(day)) throw new InvalidKeyPartError('day must be a UTC date, YYYY-MM-DD');
+  return `${tenantPrefix(tenant)}DECISIONS#${day}`;
+}
+
+/**
  * Key of one answer in the period index: its UTC day's partition, upserted by response id.
  *
  * @example answerIndexKey('acme', '2026-11-23', 'r1') // { pk: 'T#acme#ANSWERS#2026-11-23', sk: 'r1' }

@@ -4,7 +4,7 @@ import type { CustomerProfile, Identity } from '../../domain/customer.js';
 import type { CustomerRecords, DecisionRecord, ErasureReport, HeldAlias, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, mapConcurrent, queryPartition } from './batch.js';
 import { identityHashesOf, parseAlias, transactWrite } from './customer-store.js';
-import { DecisionRecordSchema } from './decision-log.js';
+import { DecisionRecordSchema, decisionIndexAttributes } from './decision-log.js';
 import { CorruptItemError } from './errors.js';
 import { DECISION_REF_SK_PREFIX, type ItemKey, PROFILE_SK, SURVEY_SK_PREFIX, aliasKey, decisionKey, profileKey } from './keys.js';
 import { TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
@@ -104,12 +104,13 @@ export class DynamoPrivacyStore implements PrivacyStore {
     const items = await this.partition(profile);
     const decisions = await this.decisionsOf(profile, items);
     const toRedact = decisions.filter(({ record }) => record.customerKey !== undefined || record.note !== ERASED);
-    await mapConcurrent(toRedact, this.retry.concurrency ?? 4, ({ record, key, item }) =>
-      this.client
+    await mapConcurrent(toRedact, this.retry.concurrency ?? 4, ({ record, key, item }) => {
+      const redacted = redactDecisionRecord(record);
+      return this.client
         .send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...redactDecisionRecord(record), ...key, ...ExpirationSchema.parse(item), erasedAt },
+            Item: { ...redacted, ...key, ...decisionIndexAttributes(redacted), ...ExpirationSchema.parse(item), erasedAt },
             // A decision the TTL deleted meanwhile is not brought back.
             ConditionExpression: 'attribute_exists(#pk)',
             ExpressionAttributeNames: { '#pk': 'pk' },
@@ -117,8 +118,8 @@ export class DynamoPrivacyStore implements PrivacyStore {
         )
         .catch((error: unknown) => {
           if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-        }),
-    );
+        });
+    });
 
     const partitionItems = items.filter((item) => item.sk !== PROFILE_SK);
     await batchWriteAll(
@@ -157,20 +158,21 @@ export class DynamoPrivacyStore implements PrivacyStore {
   async redactScoreDetails(profile: CustomerProfile): Promise<number> {
     const decisions = await this.decisionsOf(profile, await this.partition(profile));
     const toRedact = decisions.filter(({ record }) => record.decision.score !== undefined || record.decision.nps !== undefined || record.note !== REDACTED_FOR_OPT_OUT);
-    await mapConcurrent(toRedact, this.retry.concurrency ?? 4, ({ record, key, item }) =>
-      this.client
+    await mapConcurrent(toRedact, this.retry.concurrency ?? 4, ({ record, key, item }) => {
+      const redacted = withoutScoreDetails(record);
+      return this.client
         .send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...withoutScoreDetails(record), ...key, ...ExpirationSchema.parse(item) },
+            Item: { ...redacted, ...key, ...decisionIndexAttributes(redacted), ...ExpirationSchema.parse(item) },
             ConditionExpression: 'attribute_exists(#pk)',
             ExpressionAttributeNames: { '#pk': 'pk' },
           }),
         )
         .catch((error: unknown) => {
           if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-        }),
-    );
+        });
+    });
     return toRedact.length;
   }
 

@@ -22,6 +22,19 @@ export const REFRESH_INDEX = {
   projectionType: 'ALL',
 } as const;
 
+/**
+ * The sparse index of decisions by UTC day, newest first, that the console and the report read:
+ * only decided records (not a pending claim) carry its keys, one partition per tenant and day.
+ * It projects a small summary, not the note, so an index entry costs one write unit.
+ */
+export const DECISIONS_INDEX = {
+  name: 'decisions-by-day',
+  partitionKey: 'decisionDay',
+  sortKey: 'decidedKey',
+  projectionType: 'INCLUDE',
+  nonKeyAttributes: ['tenant', 'decisionId', 'ticketId', 'source', 'status', 'decidedAt', 'customerKey', 'summary', 'skippedReason', 'failedReason'],
+} as const;
+
 /** Attributes the table adds to an item around the stored record; removed before parsing it. */
 export const STORAGE_ATTRIBUTES = [
   TABLE_PARTITION_KEY,
@@ -29,6 +42,9 @@ export const STORAGE_ATTRIBUTES = [
   TTL_ATTRIBUTE,
   REFRESH_INDEX.partitionKey,
   REFRESH_INDEX.sortKey,
+  DECISIONS_INDEX.partitionKey,
+  DECISIONS_INDEX.sortKey,
+  'summary',
 ] as const;
 
 /** Settings for the Powertools idempotency persistence layer so its records fit this table. */
@@ -51,8 +67,30 @@ export function withoutStorageAttributes(item: Record<string, unknown>): Record<
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface TableDescription {
-  Table?: { TableStatus?: string; GlobalSecondaryIndexes?: { IndexStatus?: string }[] };
+  Table?: { TableStatus?: string; GlobalSecondaryIndexes?: { IndexName?: string; IndexStatus?: string }[] };
 }
+
+const KEY_ATTRIBUTES = [TABLE_PARTITION_KEY, TABLE_SORT_KEY, REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey, DECISIONS_INDEX.partitionKey, DECISIONS_INDEX.sortKey];
+
+/** The table's global secondary indexes, as CreateTable and UpdateTable take them. */
+const INDEXES = [
+  {
+    IndexName: REFRESH_INDEX.name,
+    KeySchema: [
+      { AttributeName: REFRESH_INDEX.partitionKey, KeyType: 'HASH' },
+      { AttributeName: REFRESH_INDEX.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: REFRESH_INDEX.projectionType },
+  },
+  {
+    IndexName: DECISIONS_INDEX.name,
+    KeySchema: [
+      { AttributeName: DECISIONS_INDEX.partitionKey, KeyType: 'HASH' },
+      { AttributeName: DECISIONS_INDEX.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: DECISIONS_INDEX.projectionType, NonKeyAttributes: [...DECISIONS_INDEX.nonKeyAttributes] },
+  },
+];
 
 async function waitUntilActive(client: DocumentClient, tableName: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -66,7 +104,24 @@ async function waitUntilActive(client: DocumentClient, tableName: string, timeou
 }
 
 /**
- * Creates the table (on demand, with the refresh index and TTL) for local mode and tests, and
+ * Adds the indexes a table made by an earlier version lacks (a DYNAMODB_ENDPOINT kept across
+ * upgrades), one at a time as DynamoDB requires.
+ */
+async function addMissingIndexes(client: DocumentClient, tableName: string, timeoutMs: number): Promise<void> {
+  for (const index of INDEXES) {
+    await waitUntilActive(client, tableName, timeoutMs);
+    const { Table } = await client.raw.call<TableDescription>('DescribeTable', { TableName: tableName });
+    if ((Table?.GlobalSecondaryIndexes ?? []).some((existing) => existing.IndexName === index.IndexName)) continue;
+    await client.raw.call('UpdateTable', {
+      TableName: tableName,
+      AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      GlobalSecondaryIndexUpdates: [{ Create: index }],
+    });
+  }
+}
+
+/**
+ * Creates the table (on demand, with its indexes and TTL) for local mode and tests, and
  * waits until it is ACTIVE; does nothing that is already done, so it is safe to call on every start.
  * Deployed tables come from the CDK stack, which uses the same constants.
  *
@@ -75,31 +130,18 @@ async function waitUntilActive(client: DocumentClient, tableName: string, timeou
 export async function createTable(client: DocumentClient, tableName: string, options: { timeoutMs?: number } = {}): Promise<void> {
   try {
     await client.raw.call('CreateTable', {
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_PARTITION_KEY, AttributeType: 'S' },
-          { AttributeName: TABLE_SORT_KEY, AttributeType: 'S' },
-          { AttributeName: REFRESH_INDEX.partitionKey, AttributeType: 'S' },
-          { AttributeName: REFRESH_INDEX.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
-          { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: REFRESH_INDEX.name,
-            KeySchema: [
-              { AttributeName: REFRESH_INDEX.partitionKey, KeyType: 'HASH' },
-              { AttributeName: REFRESH_INDEX.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: REFRESH_INDEX.projectionType },
-          },
-        ],
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: INDEXES,
     });
   } catch (error) {
     if (!(error instanceof AwsServiceError && error.code === 'ResourceInUseException')) throw error;
+    await addMissingIndexes(client, tableName, options.timeoutMs ?? 60_000);
   }
   await waitUntilActive(client, tableName, options.timeoutMs ?? 60_000);
   const ttl = await client.raw.call<{ TimeToLiveDescription?: { TimeToLiveStatus?: string } }>('DescribeTimeToLive', { TableName: tableName });

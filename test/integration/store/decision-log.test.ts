@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
 import { GetCommand, PutCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';
+import { DynamoDecisionLog, InvalidCursorError } from '../../../shared/adapters/store/decision-log.js';
 import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
 import { CorruptItemError, StoreError } from '../../../shared/adapters/store/errors.js';
 import { decisionKey } from '../../../shared/adapters/store/keys.js';
@@ -181,5 +181,51 @@ describe('DynamoDecisionLog.claim', () => {
     // Assert: another attempt may claim at once, long before the first claim would expire.
     expect([stillHeld, afterRelease]).toEqual(['held', 'written']);
     expect((await log().get('acme', pending.decisionId))?.status).toBe('pending');
+  });
+});
+
+describe('the decisions-by-day index', () => {
+  it("lists a tenant's decided records of one UTC day newest first, in pages, never a pending claim or another day's", async () => {
+    // Arrange: a tenant of its own, five decided records and a pending one on 2026-11-23, one the day after.
+    const tenant = `t${randomUUID().slice(0, 8)}`;
+    const log = new DynamoDecisionLog(dynamo, tableName);
+    const at = (minute: number) => `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    for (const [index, status] of (['applied', 'skipped', 'shadow', 'failed', 'applied'] as const).entries()) {
+      await log.record(record(`${index + 1}`, { tenant, status, decidedAt: at(index), ...(status === 'failed' ? { failedReason: 'HTTP 403' } : {}) }));
+    }
+    await log.record(record('6', { tenant, status: 'pending', decidedAt: at(30) }));
+    await log.record(record('7', { tenant, status: 'applied', decidedAt: '2026-11-24T00:00:00.000Z' }));
+
+    // Act
+    const first = await log.listDay(tenant, '2026-11-23', { limit: 3 });
+    const second = await log.listDay(tenant, '2026-11-23', { limit: 3, ...(first.cursor ? { cursor: first.cursor } : {}) });
+
+    // Assert
+    expect(first.listings.map((listing) => listing.ticketId)).toEqual(['5', '4', '3']);
+    expect(second.listings.map((listing) => listing.ticketId)).toEqual(['2', '1']);
+    expect(first.listings[1]).toMatchObject({ status: 'failed', failedReason: 'HTTP 403', customerKey: 'ck-1' });
+    expect(first.listings[0]?.summary).toEqual({
+      tier: 'high',
+      mode: 'active',
+      uplift: 1,
+      requestedUplift: 2,
+      priority: 'high',
+      helpdeskPriority: 'normal',
+      rules: ['high-detractor'],
+      guardrails: ['uplift-cap'],
+      nps: 'detractor',
+      score: { value: 64, source: 'provider', freshness: 'fresh' },
+    });
+    expect((await log.listDay(tenant, '2026-11-24', { limit: 10 })).listings.map((listing) => listing.ticketId)).toEqual(['7']);
+  });
+
+  it("refuses a cursor it did not give out, or one of another tenant's day", async () => {
+    const log = new DynamoDecisionLog(dynamo, tableName);
+    const tenant = `t${randomUUID().slice(0, 8)}`;
+    for (const ticket of ['1', '2']) await log.record(record(ticket, { tenant, status: 'applied' }));
+    const { cursor } = await log.listDay(tenant, '2026-11-23', { limit: 1 });
+
+    await expect(log.listDay(`other${tenant}`, '2026-11-23', { limit: 1, cursor: cursor ?? '' })).rejects.toThrow(InvalidCursorError);
+    await expect(log.listDay(tenant, '2026-11-23', { limit: 1, cursor: 'not-a-cursor' })).rejects.toThrow(InvalidCursorError);
   });
 });

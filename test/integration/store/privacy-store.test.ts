@@ -218,6 +218,12 @@ describe('DynamoPrivacyStore.erase', () => {
     expect(redacted?.decision).not.toHaveProperty('nps');
     expect(redacted?.[TTL_ATTRIBUTE]).toBe(epoch('2026-11-20T10:00:00.000Z') + 400 * DAY_SECONDS);
     expect(JSON.stringify(redacted)).not.toContain('48k');
+    // Still counted in the decisions-by-day index, with what is left of it and nothing personal
+    const [listed] = (await new DynamoDecisionLog(client(), tableName).listDay(tenant, '2026-11-20', { limit: 10 })).listings;
+    expect(listed).toMatchObject({ ticketId: '501', status: 'applied', summary: { tier: 'high', guardrails: ['never-boost'] } });
+    expect(listed).not.toHaveProperty('customerKey');
+    expect(listed?.summary).not.toHaveProperty('score');
+    expect(listed?.summary).not.toHaveProperty('nps');
     // Another tenant's customer is untouched
     expect(await partition(bystander.profile.tenant, bystander.profile.customerKey)).toHaveLength(5);
   });

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DescribeTableCommandOutput, DescribeTimeToLiveCommandOutput } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
-import { REFRESH_INDEX, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
+import { DECISIONS_INDEX, REFRESH_INDEX, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
 
 describe('createTable', () => {
-  it('creates the on-demand table with its refresh index and TTL, and can run again', async () => {
+  it('creates the on-demand table with its refresh and decisions indexes and TTL, and can run again', async () => {
     // Arrange
     const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
     const tableName = `table-${randomUUID()}`;
@@ -22,7 +22,8 @@ describe('createTable', () => {
       { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
     ]);
-    expect(Table?.GlobalSecondaryIndexes?.map((index) => ({ name: index.IndexName, keys: index.KeySchema, projection: index.Projection?.ProjectionType }))).toEqual([
+    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({ name: index.IndexName ?? '', keys: index.KeySchema, projection: index.Projection?.ProjectionType }));
+    expect(indexes.sort((a, b) => b.name.localeCompare(a.name))).toEqual([
       {
         name: 'refresh-due',
         keys: [
@@ -31,8 +32,45 @@ describe('createTable', () => {
         ],
         projection: 'ALL',
       },
+      {
+        name: 'decisions-by-day',
+        keys: [
+          { AttributeName: DECISIONS_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: DECISIONS_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        projection: 'INCLUDE',
+      },
     ]);
     const ttl = await client.raw.call<DescribeTimeToLiveCommandOutput>('DescribeTimeToLive', { TableName: tableName });
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: TTL_ATTRIBUTE });
+  });
+
+  it('adds the decisions index to a table an earlier version made without it', async () => {
+    const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
+    const tableName = `table-${randomUUID()}`;
+    await client.raw.call('CreateTable', {
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [TABLE_PARTITION_KEY, TABLE_SORT_KEY, REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: REFRESH_INDEX.name,
+          KeySchema: [
+            { AttributeName: REFRESH_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: REFRESH_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+
+    await createTable(client, tableName);
+
+    const { Table } = await client.raw.call<DescribeTableCommandOutput>('DescribeTable', { TableName: tableName });
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => `${index.IndexName} ${index.IndexStatus}`).sort()).toEqual(['decisions-by-day ACTIVE', 'refresh-due ACTIVE']);
   });
 });
