@@ -121,8 +121,9 @@ Webhooks, one per tenant and source${env.INFLUENCE_ROUTER_TENANTS ? ` (tenants f
 ${webhooks}
 
   Sandbox helpdesks ${started.sandbox.baseUrl}/sandbox   (tickets as JSON: ${started.sandbox.baseUrl}/sandbox/{helpdesk}/tickets)
+  Console           ${started.url}/console   (decisions, queue and replay, tenants; open it in a browser)
   Queue and DLQ     ${started.url}/admin/queue   (replay: POST ${started.url}/admin/dlq/replay)
-  Decisions         ${started.url}/admin/decisions/{tenant}/{ticketId}
+  Decisions (JSON)  ${started.url}/admin/decisions/{tenant}[/{ticketId}]
   DynamoDB          ${started.dynamoEndpoint} (table ${started.tableName})${env.DYNAMODB_ENDPOINT ? '' : '; DynamoDB Local cannot bind loopback only: it listens on every interface, closed to web pages (CORS)'}
 
 ${

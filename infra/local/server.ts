@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import type { DecisionLog } from '../../shared/domain/ports.js';
-import type { InProcessQueue } from './in-process-queue.js';
+import type { Tenant } from '../../shared/adapters/config/tenants.js';
+import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
+import { DecisionCursorError, listDecisions } from '../../shared/use-cases/list-decisions.js';
+import { decisionQuery } from './console/decision-query.js';
+import { decisionPage, decisionsPage, homePage, problemPage, queuePage, type QueuedEventView, tenantsPage } from './console/pages.js';
+import type { InProcessQueue, QueuedMessage } from './in-process-queue.js';
 import { localContext, toApiGatewayEvent } from './lambda-shapes.js';
 
 /** The ingest function as the local server calls it: the same middy handler Lambda runs. */
@@ -14,7 +19,9 @@ export interface LocalServerOptions {
   port: number;
   ingest: IngestFunction;
   queue: InProcessQueue;
-  decisions: DecisionLog;
+  decisions: DecisionLog & DecisionHistory;
+  /** The tenants this server runs, for the console. */
+  tenants: () => readonly Tenant[];
   /** API Gateway HTTP API's own payload limit; the function applies the product's smaller one. */
   maxRequestBytes?: number;
   /** How long a request may take to arrive whole (default 10 s; API Gateway's own is 30 s). */
@@ -29,6 +36,20 @@ export interface LocalServer {
 
 const WEBHOOK_PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
 const DECISIONS_PATH = /^\/admin\/decisions\/([^/]+)\/([^/]+)\/?$/;
+const DECISION_LIST_PATH = /^\/admin\/decisions\/([^/]+)\/?$/;
+const CONSOLE_LIST_PATH = /^\/console\/decisions\/([^/]+)\/?$/;
+const CONSOLE_DECISION_PATH = /^\/console\/decisions\/([^/]+)\/([^/]+)\/?$/;
+const CONSOLE_CSS = readFileSync(new URL('./console/console.css', import.meta.url), 'utf8');
+const CONSOLE_ICON = readFileSync(new URL('./console/icon.svg', import.meta.url), 'utf8');
+/** What a console page may load and do: its own stylesheet and its own forms, no script, no framing. */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  // Not no-referrer: with it Chromium sends "Origin: null" on the page's own forms, which the replay refuses.
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
 const QueuedEventSummarySchema = z
   .object({
     type: z.string().optional(),
@@ -66,6 +87,25 @@ function sameOriginAdmin(request: IncomingMessage, serverOrigins: readonly strin
   return origin === undefined || serverOrigins.includes(origin);
 }
 
+/**
+ * Whether the request names this server by its loopback address: a page on another site that
+ * points its own host name at 127.0.0.1 (DNS rebinding) sends that name instead, and is refused.
+ */
+function addressedHere(request: IncomingMessage, hosts: readonly string[]): boolean {
+  return hosts.includes(request.headers.host ?? '');
+}
+
+function view(message: QueuedMessage & { deadLetteredAt?: number }): QueuedEventView {
+  const reason = message.attributes.deadLetterReason;
+  return {
+    messageId: message.messageId,
+    receiveCount: message.receiveCount,
+    ...(message.deadLetteredAt === undefined ? {} : { deadLetteredAt: new Date(message.deadLetteredAt).toISOString() }),
+    ...(reason ? { deadLetterReason: reason } : {}),
+    ...(summarise(message.body) as Omit<QueuedEventView, 'messageId' | 'receiveCount'>),
+  };
+}
+
 /** How long a request may take to arrive whole; a body shorter than its Content-Length is cut off then. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -85,6 +125,11 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(text);
+}
+
+function sendPage(response: ServerResponse, status: number, page: string): void {
+  response.writeHead(status, PAGE_HEADERS);
+  response.end(page);
 }
 
 function summarise(body: string): Record<string, unknown> {
@@ -142,37 +187,86 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return;
     }
     if (method === 'GET' && url.pathname === '/health') return send(response, 200, { ok: true });
+    // Everything below shows or changes what the router holds: for this machine's own pages only.
+    if (!addressedHere(request, serverHosts)) return send(response, 421, { error: 'misdirected_request', message: 'address this server as 127.0.0.1 or localhost' });
     if (method === 'GET' && url.pathname === '/admin/queue') {
-      return send(response, 200, {
-        pending: options.queue.pending().map((m) => ({ messageId: m.messageId, receiveCount: m.receiveCount, ...summarise(m.body) })),
-        deadLetters: options.queue.deadLettered().map((m) => ({
-          messageId: m.messageId,
-          receiveCount: m.receiveCount,
-          deadLetteredAt: new Date(m.deadLetteredAt).toISOString(),
-          ...summarise(m.body),
-        })),
-      });
+      return send(response, 200, { pending: options.queue.pending().map(view), deadLetters: options.queue.deadLettered().map(view) });
     }
-    if (method === 'POST' && url.pathname === '/admin/dlq/replay') {
+    if (method === 'POST' && (url.pathname === '/admin/dlq/replay' || url.pathname === '/console/queue/replay')) {
       if (!sameOriginAdmin(request, serverOrigins)) return send(response, 403, { error: 'forbidden', message: 'admin actions are refused from another site' });
-      const ids = url.searchParams.getAll('messageId');
-      return send(response, 200, { replayed: options.queue.replayDeadLetters(ids.length > 0 ? ids : undefined) });
+      if (url.pathname === '/admin/dlq/replay') {
+        const ids = url.searchParams.getAll('messageId');
+        return send(response, 200, { replayed: options.queue.replayDeadLetters(ids.length > 0 ? ids : undefined) });
+      }
+      // The console's form: one message id, or none for all; then back to the queue page.
+      const ids = new URLSearchParams((await readBody(request, 4096)).toString('utf8')).getAll('messageId');
+      const replayed = options.queue.replayDeadLetters(ids.length > 0 ? ids : undefined);
+      response.writeHead(303, { location: `/console/queue?replayed=${replayed}` });
+      response.end();
+      return;
     }
     const decisions = DECISIONS_PATH.exec(url.pathname);
     if (method === 'GET' && decisions) {
       const [, tenant = '', ticketId = ''] = decisions;
       return send(response, 200, { decisions: await options.decisions.listForTicket(decodeSegment(tenant), decodeSegment(ticketId)) });
     }
+    if (method !== 'GET') return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+    const tenants = options.tenants();
+    const list = DECISION_LIST_PATH.exec(url.pathname) ?? CONSOLE_LIST_PATH.exec(url.pathname);
+    if (list) {
+      const json = url.pathname.startsWith('/admin/');
+      const tenant = tenants.find((candidate) => candidate.id === decodeSegment(list[1] ?? ''));
+      const unknown = `No tenant "${decodeSegment(list[1] ?? '')}": this server runs ${tenants.map((t) => t.id).join(', ')}`;
+      if (!tenant) return json ? send(response, 404, { error: 'unknown_tenant', message: unknown }) : sendPage(response, 404, problemPage('Unknown tenant', unknown, tenants));
+      const query = decisionQuery(tenant.id, url.searchParams, new Date());
+      if (!query.ok) return json ? send(response, 400, { error: 'bad_query', message: query.message }) : sendPage(response, 400, problemPage('That list cannot be shown', query.message, tenants));
+      try {
+        const page = await listDecisions(query.input, { history: options.decisions });
+        return json ? send(response, 200, page) : sendPage(response, 200, decisionsPage(tenant, tenants, query.filters, page));
+      } catch (error) {
+        if (!(error instanceof DecisionCursorError)) throw error;
+        return json ? send(response, 400, { error: 'bad_cursor', message: error.message }) : sendPage(response, 400, problemPage('That page cannot be shown', error.message, tenants));
+      }
+    }
+    const one = CONSOLE_DECISION_PATH.exec(url.pathname);
+    if (one) {
+      const tenant = decodeSegment(one[1] ?? '');
+      const decisionId = decodeSegment(one[2] ?? '');
+      const record = tenants.some((candidate) => candidate.id === tenant) ? await options.decisions.get(tenant, decisionId).catch(() => undefined) : undefined;
+      if (!record) return sendPage(response, 404, problemPage('No such decision', `Tenant ${tenant} has no decision ${decisionId}.`, tenants));
+      return sendPage(response, 200, decisionPage(record, tenants));
+    }
+    if (url.pathname === '/' || url.pathname === '/console') {
+      return sendPage(response, 200, homePage(tenants, { pending: options.queue.pending().length, deadLetters: options.queue.deadLettered().length }));
+    }
+    if (url.pathname === '/console/console.css') {
+      response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+      response.end(CONSOLE_CSS);
+      return;
+    }
+    if (url.pathname === '/console/icon.svg' || url.pathname === '/favicon.ico') {
+      response.writeHead(200, { 'content-type': 'image/svg+xml', 'x-content-type-options': 'nosniff', 'cache-control': 'max-age=3600' });
+      response.end(CONSOLE_ICON);
+      return;
+    }
+    if (url.pathname === '/console/queue') {
+      const replayed = url.searchParams.get('replayed');
+      const count = replayed !== null && /^\d{1,6}$/.test(replayed) ? Number(replayed) : undefined;
+      return sendPage(response, 200, queuePage(options.queue.pending().map(view), options.queue.deadLettered().map(view), tenants, count));
+    }
+    if (url.pathname === '/console/tenants') return sendPage(response, 200, tenantsPage(tenants));
     return send(response, 404, { error: 'not_found' });
   }
 
   let serverOrigins: string[] = [];
+  let serverHosts: string[] = [];
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  serverOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  serverHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  serverOrigins = serverHosts.map((host) => `http://${host}`);
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

@@ -176,7 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(async () => queue.stop());
 
     const decisions = new DynamoDecisionLog(documentClient, tableName);
-    const server = await startLocalServer({ port: options.port ?? 0, ingest, queue, decisions });
+    const server = await startLocalServer({ port: options.port ?? 0, ingest, queue, decisions, tenants: () => tenants.all() });
     cleanups.push(server.close);
 
     if (options.seedDemo) {

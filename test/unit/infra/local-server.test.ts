@@ -2,7 +2,15 @@ import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../../../infra/local/in-process-queue.js';
 import { type LocalServer, startLocalServer } from '../../../infra/local/server.js';
+import { DEMOS } from '../../../infra/local/sandbox/demos.js';
+import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
 import { InMemoryDecisionLog } from '../../support/fakes.js';
+
+/** The demo tenants, one with a name that would be markup if the console did not escape it. */
+const TENANTS = parseTenantsFile(
+  { tenants: DEMOS.map((demo, index) => ({ ...demo.tenant('http://127.0.0.1:9'), ...(index === 0 ? { name: '<img src=x onerror=alert(1)>' } : {}) })) },
+  'local',
+).tenants;
 
 let server: LocalServer;
 let queue: InProcessQueue;
@@ -19,6 +27,7 @@ beforeEach(async () => {
     },
     queue,
     decisions: new InMemoryDecisionLog(),
+    tenants: () => TENANTS,
     requestTimeoutMs: 300,
   });
 });
@@ -60,5 +69,47 @@ describe('the local server', () => {
 
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(ingested).toBe(0);
+  });
+
+  it('serves the console to this machine only: another host name (DNS rebinding) gets 421 and no data', async () => {
+    const rebound = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.end('GET /console/tenants HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n'));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    const page = await fetch(`${server.url}/console/tenants`);
+
+    expect(rebound).toMatch(/^HTTP\/1\.1 421 /);
+    expect(rebound).not.toContain('demo');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('shows every tenant and its policy with each secret named by where it comes from, never its value, and escapes what it prints', async () => {
+    const page = await (await fetch(`${server.url}/console/tenants`)).text();
+
+    for (const tenant of TENANTS) expect(page).toContain(`id="${tenant.id}"`);
+    expect(page).toContain('inline secret (hidden)');
+    expect(page).toContain('reach-high');
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    const secrets = TENANTS.flatMap((tenant) => JSON.stringify(tenant).match(/"value":"[^"]+"/g) ?? []).map((found) => found.slice('"value":"'.length, -1));
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(page).not.toContain(secret);
+  });
+
+  it('answers an unknown tenant or a bad filter with a 4xx page that says what to change', async () => {
+    const unknown = await fetch(`${server.url}/console/decisions/nobody`);
+    const badDay = await fetch(`${server.url}/admin/decisions/${TENANTS[0]?.id ?? ''}?from=yesterday`);
+    const badCursor = await fetch(`${server.url}/admin/decisions/${TENANTS[0]?.id ?? ''}?cursor=abc`);
+
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('this server runs demo');
+    expect(badDay.status).toBe(400);
+    expect(await badDay.json()).toEqual({ error: 'bad_query', message: 'from: must be a day as YYYY-MM-DD' });
+    expect(badCursor.status).toBe(400);
   });
 });
