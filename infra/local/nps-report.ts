@@ -12,13 +12,13 @@
  * Exit codes: 0 when the report was printed, 1 when DynamoDB could not be read, 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { TenantSchema } from '../../shared/adapters/config/tenants.js';
-import { DynamoSurveyAnswerIndex, MAX_PERIOD_DAYS } from '../../shared/adapters/store/survey-index.js';
+import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../../shared/domain/nps-stats.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { type NpsReport, npsReport } from '../../shared/use-cases/nps-report.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
+import { TENANT_PERIOD_OPTIONS, tenantPeriod } from './day-period.js';
 
 const USAGE = [
   'usage: npm run nps -- --tenant <id> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--endpoint <url>] [--table <name>]',
@@ -29,37 +29,7 @@ const USAGE = [
   '  npm run nps -- --tenant demo --from 2026-11-01 --to 2026-11-30',
 ].join('\n');
 
-const DAY_MS = 86_400_000;
 const TOO_FEW = `too few answers to conclude (n < ${MIN_CONCLUSIVE_ANSWERS})`;
-
-class UsageError extends Error {}
-
-/** Midnight UTC of a YYYY-MM-DD day; refuses other forms and days that do not exist (2026-02-30). */
-function utcDate(option: string, value: string): Date {
-  const at = new Date(`${value}T00:00:00.000Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--${option} must be a day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
-  }
-  return at;
-}
-
-const DEFAULT_PERIOD_DAYS = 30;
-const day = (at: Date) => at.toISOString().slice(0, 10);
-
-/**
- * The period [from, to) of the arguments, and its first and last day: `--to` names the last day
- * included (default today), `--from` the first (default 29 days before `--to`).
- */
-function period(values: { from?: string; to?: string }, now: Date): { from: Date; to: Date; firstDay: string; lastDay: string } {
-  const lastDay = values.to ?? day(now);
-  const to = new Date(utcDate('to', lastDay).getTime() + DAY_MS);
-  const firstDay = values.from ?? day(new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS));
-  const from = utcDate('from', firstDay);
-  if (to <= from) throw new UsageError('--to must not be before --from');
-  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
-  if (days > MAX_PERIOD_DAYS) throw new UsageError(`--from/--to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} days are read at once`);
-  return { from, to, firstDay, lastDay };
-}
 
 const signed = (value: number) => `${value > 0 ? '+' : ''}${value.toFixed(1)}`;
 
@@ -138,15 +108,7 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: {
-        tenant: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        json: { type: 'boolean' },
-        endpoint: { type: 'string' },
-        table: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...TENANT_PERIOD_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -154,11 +116,8 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
       output.out(USAGE);
       return 0;
     }
-    const tenant = TenantSchema.shape.id.safeParse(values.tenant);
-    if (values.tenant === undefined) throw new UsageError('--tenant is required');
-    if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
-    const { from, to, firstDay, lastDay } = period(values, new Date());
-    request = { tenant: tenant.data, from, to };
+    const { tenant, from, to, firstDay, lastDay } = tenantPeriod(values, new Date());
+    request = { tenant, from, to };
     days = { from: firstDay, to: lastDay };
   } catch (error) {
     output.err(usageMistake(error, 'nps'));

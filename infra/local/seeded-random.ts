@@ -14,3 +14,20 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/**
+ * Picks from weighted choices with one draw in [0, 1).
+ *
+ * @example weighted(0.9, [['a', 1], ['b', 1]]) // 'b'
+ */
+export function weighted<T>(draw: number, choices: readonly (readonly [T, number])[]): T {
+  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
+  let left = draw * total;
+  for (const [value, weight] of choices) {
+    left -= weight;
+    if (left < 0) return value;
+  }
+  const last = choices.at(-1);
+  if (!last) throw new Error('no choices');
+  return last[0];
+}

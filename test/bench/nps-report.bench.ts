@@ -6,24 +6,11 @@ import type { CsatSummary, NpsSummary } from '../../shared/domain/nps-stats.js';
 import type { IndexedAnswer } from '../../shared/domain/ports.js';
 import { TIERS, type Tier } from '../../shared/domain/tiers.js';
 import { npsReport } from '../../shared/use-cases/nps-report.js';
-import { seeded } from '../../infra/local/seeded-random.js';
+import { seeded, weighted } from '../../infra/local/seeded-random.js';
 
 const DAYS = 30;
 const FROM = new Date('2026-11-01T00:00:00.000Z');
 const TO = new Date(FROM.getTime() + DAYS * 86_400_000);
-
-/** Picks from weighted choices with one draw. */
-function weighted<T>(draw: number, choices: readonly (readonly [T, number])[]): T {
-  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
-  let left = draw * total;
-  for (const [value, weight] of choices) {
-    left -= weight;
-    if (left < 0) return value;
-  }
-  const last = choices.at(-1);
-  if (!last) throw new Error('no choices');
-  return last[0];
-}
 
 const TIER_WEIGHTS: readonly (readonly [Tier, number])[] = [['none', 40], ['standard', 30], ['notable', 15], ['high', 10], ['top', 5]];
 // Skewed like real NPS answers: many 8-10s, a tail of low scores.
