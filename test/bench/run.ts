@@ -17,7 +17,9 @@ Measures performance, never asserting on time. Parts (all by default, or the one
            deployed memory settings and printed prices and assumptions, at sustained load and when
            quiet; writes bench-results/end-to-end.json
   import   a 100k-row score import in its own process: wall time, rows/s, peak memory, re-run
-  nps      the NPS report over 10,000 generated answers: time, partitions and DynamoDB requests`;
+  nps      the NPS report over 10,000 generated answers: time, partitions and DynamoDB requests
+  report   npm run report over 10,000 generated decisions: time, DynamoDB requests, file size;
+           writes bench-results/report.html`;
 
 const only = process.argv[2];
 if (only === '--help' || only === '-h') {
@@ -31,6 +33,7 @@ const benches: Record<string, (dynamoDbEndpoint: string) => Promise<string[]>> =
   e2e: async (endpoint) => (await import('./end-to-end.bench.js')).benchEndToEnd(300, endpoint),
   import: async (endpoint) => (await import('./import.bench.js')).benchImport(endpoint),
   nps: async (endpoint) => (await import('./nps-report.bench.js')).benchNpsReport(endpoint),
+  report: async (endpoint) => (await import('./report.bench.js')).benchReport(endpoint),
 };
 
 if (only && !(only in benches)) {

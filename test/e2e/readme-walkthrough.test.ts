@@ -202,6 +202,17 @@ const STEPS = new Map<string, Step | Step[]>([
     },
   ],
   [
+    'npm run report -- --tenant demo --out demo-report.html',
+    {
+      check: (ran, walk) => {
+        prints(/Wrote \S+demo-report\.html \(\d+ KB\): \d+ decisions and \d+ survey answers of tenant demo, .* DynamoDB requests \(no scan\)/)(ran, walk);
+        // Written where the command was typed, with the demo tenant's decisions so far: tickets 1, 2 and the one made with curl.
+        const report = readFileSync(join(walk.dir, 'demo-report.html'), 'utf8');
+        expect(Number(/data-decisions="(\d+)"/.exec(report)?.[1])).toBeGreaterThanOrEqual(3);
+      },
+    },
+  ],
+  [
     'npm run scores:import -- --tenant demo --file scores.csv',
     { check: prints(new RegExp(`Imported ${SCORES_CSV.trim().split('\n').length - 1} rows for tenant demo from scores\\.csv .*; rejected 0\\.`)) },
   ],
@@ -267,6 +278,7 @@ const STEPS = new Map<string, Step | Step[]>([
   ['npm run simulate -- --help', { check: prints('usage: npm run simulate', '--tenants') }],
   ['npm run load -- --events 5000 --fault-rate 0.15', { skip: 'minutes of load with faults; test/e2e/load.test.ts runs the same run with fewer events' }],
   ['npm run bench -- --help', { check: prints('usage: npm run bench', 'bundles', 'e2e') }],
+  ['npm run bench -- report', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   ['npm run bench -- e2e', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
 ]);
 

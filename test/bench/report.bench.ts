@@ -1,0 +1,33 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { runReport } from '../../infra/local/report.js';
+import { batchWriteAll } from '../../shared/adapters/store/batch.js';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
+import { answerIndexItem } from '../../shared/adapters/store/survey-index.js';
+import { createTable } from '../../shared/adapters/store/table.js';
+import { generateDecisions, writeDecisions } from '../support/generated-decisions.js';
+import { generateAnswers } from './nps-report.bench.js';
+
+/**
+ * `npm run report` over 10,000 generated decisions and 2,000 survey answers of one tenant across
+ * 30 days (one decision in ten in shadow mode) in DynamoDB Local: the time it takes, the requests
+ * it makes and the file it writes.
+ */
+export async function benchReport(dynamoEndpoint: string, count = 10_000): Promise<string[]> {
+  const client = createDocumentClient({ endpoint: dynamoEndpoint });
+  const tableName = `bench-report-${Date.now()}`;
+  await createTable(client, tableName);
+  await writeDecisions(client, tableName, generateDecisions('bench', count, { from: '2026-11-01', days: 30, shadowEvery: 10 }));
+  await batchWriteAll(client, tableName, generateAnswers('bench', count / 5).map((answer) => ({ PutRequest: { Item: answerIndexItem(answer) } })), { concurrency: 4 });
+  mkdirSync('bench-results', { recursive: true });
+  const out = 'bench-results/report.html';
+  const lines: string[] = [];
+  const started = performance.now();
+  const code = await runReport(['--tenant', 'bench', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--endpoint', dynamoEndpoint, '--table', tableName], {}, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`npm run report failed: ${lines.join('\n')}`);
+  return [
+    `npm run report over ${count.toLocaleString('en')} decisions of one tenant, 30 days, in DynamoDB Local:`,
+    `  ${Math.round(ms)} ms in all; file ${(statSync(out).size / 1024).toFixed(1)} KB (${out})`,
+    `  ${lines[0] ?? ''}`,
+  ];
+}

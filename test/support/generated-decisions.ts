@@ -1,0 +1,74 @@
+import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
+import { batchWriteAll } from '../../shared/adapters/store/batch.js';
+import { decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
+import { decisionKey } from '../../shared/adapters/store/keys.js';
+import type { DecisionRecord } from '../../shared/domain/ports.js';
+import type { Priority } from '../../shared/domain/priority.js';
+import type { Tier } from '../../shared/domain/tiers.js';
+import { seeded, weighted } from '../../infra/local/seeded-random.js';
+
+const DAY_MS = 86_400_000;
+const TIER_WEIGHTS: readonly (readonly [Tier, number])[] = [['none', 45], ['standard', 25], ['notable', 15], ['high', 10], ['top', 5]];
+const STATUS_WEIGHTS: readonly (readonly ['applied' | 'skipped' | 'failed', number])[] = [['applied', 90], ['skipped', 7], ['failed', 3]];
+const RAISING_RULE: Partial<Record<Tier, string>> = { high: 'reach-high', top: 'reach-top' };
+
+/**
+ * `count` ticket decisions of one tenant over `days` UTC days from `from`, seeded so a run can be
+ * repeated: customers reused across tickets, tiers skewed towards none, high and top tiers raised
+ * one level (notable tagged only), a share skipped or failed, and every `shadowEvery`-th decision
+ * made in shadow mode (none by default).
+ */
+export function generateDecisions(tenant: string, count: number, options: { from?: string; days?: number; seed?: number; shadowEvery?: number } = {}): DecisionRecord[] {
+  const random = seeded(options.seed ?? 20261201);
+  const start = Date.parse(`${options.from ?? '2026-11-01'}T00:00:00Z`);
+  const span = (options.days ?? 30) * DAY_MS;
+  const customers = Math.max(1, Math.floor(count / 3));
+  return Array.from({ length: count }, (_, i) => {
+    const decidedAt = new Date(start + Math.floor(random() * span)).toISOString();
+    const tier = weighted(random(), TIER_WEIGHTS);
+    const shadow = options.shadowEvery !== undefined && i % options.shadowEvery === 0;
+    const status = shadow ? 'shadow' : weighted(random(), STATUS_WEIGHTS);
+    const rule = RAISING_RULE[tier];
+    const uplift = rule && status !== 'skipped' ? 1 : 0;
+    const helpdeskPriority: Priority = 'normal';
+    const customer = Math.floor(random() * customers);
+    return {
+      tenant,
+      decisionId: `zendesk:ticket-created:${100_000 + i}`,
+      deliveryId: `generated-${i}`,
+      source: 'zendesk',
+      ticketId: String(100_000 + i),
+      customerKey: `customer-${customer}`,
+      receivedAt: decidedAt,
+      decidedAt,
+      status,
+      decision: {
+        policyVersion: '1',
+        mode: shadow ? 'shadow' : 'active',
+        tier,
+        ...(tier === 'none' ? {} : { score: { value: 50, source: 'provider', freshness: 'fresh', explanation: 'generated', modelVersion: 'reach-2' } }),
+        helpdeskPriority,
+        ...(uplift > 0 ? { priority: 'high' as const } : {}),
+        uplift,
+        requestedUplift: uplift,
+        tags: rule ? [`influence_${tier}`] : [],
+        matchedRules: rule ? [{ id: rule, reason: 'generated' }] : tier === 'notable' ? [{ id: 'reach-notable', reason: 'generated' }] : [],
+        guardrails: tier === 'none' ? [{ id: 'no-score', message: 'generated' }] : [],
+        refreshDue: false,
+      },
+      note: 'generated',
+      ...(status === 'failed' ? { failedReason: 'PermanentHelpdeskError (403)' } : {}),
+      ...(status === 'skipped' ? { skippedReason: 'ticket deleted' } : {}),
+    };
+  });
+}
+
+/** Writes generated decisions as the decision log stores them, 25 a request. */
+export async function writeDecisions(client: DocumentClient, tableName: string, records: readonly DecisionRecord[]): Promise<void> {
+  await batchWriteAll(
+    client,
+    tableName,
+    records.map((record) => ({ PutRequest: { Item: { ...record, ...decisionKey(record.tenant, record.decisionId), ...decisionIndexAttributes(record) } } })),
+    { concurrency: 4 },
+  );
+}
