@@ -15,24 +15,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: ['test/e2e/simulation.test.ts'],
           environment: 'node',
           globalSetup: ['./test/support/dynamodb-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-        },
-      },
-      {
-        // The many-tenant simulation compares throughput with one consumer and with eight: it runs
-        // after the others, on its own, so the machine's other tests do not crowd its cores.
-        test: {
-          name: 'simulation',
-          include: ['test/e2e/simulation.test.ts'],
-          environment: 'node',
-          globalSetup: ['./test/support/dynamodb-global-setup.ts'],
-          testTimeout: 180_000,
-          hookTimeout: 60_000,
-          sequence: { groupOrder: 1 },
         },
       },
       {

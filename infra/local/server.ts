@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { Tenant } from '../../shared/adapters/config/tenants.js';
+import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
 import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/list-decisions.js';
 import { decisionQuery } from './console/decision-query.js';
@@ -232,7 +233,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (one) {
       const tenant = decodeSegment(one[1] ?? '');
       const decisionId = decodeSegment(one[2] ?? '');
-      const record = tenants.some((candidate) => candidate.id === tenant) ? await options.decisions.get(tenant, decisionId).catch(() => undefined) : undefined;
+      // A decision id that is not one's shape names no decision: 404, not the store's error.
+      const record = tenants.some((candidate) => candidate.id === tenant)
+        ? await options.decisions.get(tenant, decisionId).catch((error: unknown) => {
+            if (error instanceof InvalidKeyPartError) return undefined;
+            throw error;
+          })
+        : undefined;
       if (!record) return sendPage(response, 404, problemPage('No such decision', `Tenant ${tenant} has no decision ${decisionId}.`, tenants));
       return sendPage(response, 200, decisionPage(record, tenants));
     }

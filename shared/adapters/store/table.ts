@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../aws/aws-json-client.js';
 import type { DocumentClient } from '../aws/dynamodb.js';
+import { ConfigurationError } from '../../domain/errors.js';
 
 /** Partition key attribute of the table (string). */
 export const TABLE_PARTITION_KEY = 'pk';
@@ -104,19 +105,20 @@ async function waitUntilActive(client: DocumentClient, tableName: string, timeou
 }
 
 /**
- * Adds the indexes a table made by an earlier version lacks (a DYNAMODB_ENDPOINT kept across
- * upgrades), one at a time as DynamoDB requires.
+ * Refuses a table an earlier version made without every index: its decisions would be missing
+ * from the console and the report. DynamoDB Local cannot be relied on to build an index added
+ * later, so the table is named with what to do instead. Deployed tables get new indexes from the
+ * CDK stack.
  */
-async function addMissingIndexes(client: DocumentClient, tableName: string, timeoutMs: number): Promise<void> {
-  for (const index of INDEXES) {
-    await waitUntilActive(client, tableName, timeoutMs);
-    const { Table } = await client.raw.call<TableDescription>('DescribeTable', { TableName: tableName });
-    if ((Table?.GlobalSecondaryIndexes ?? []).some((existing) => existing.IndexName === index.IndexName)) continue;
-    await client.raw.call('UpdateTable', {
-      TableName: tableName,
-      AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      GlobalSecondaryIndexUpdates: [{ Create: index }],
-    });
+async function assertIndexes(client: DocumentClient, tableName: string, timeoutMs: number): Promise<void> {
+  await waitUntilActive(client, tableName, timeoutMs);
+  const { Table } = await client.raw.call<TableDescription>('DescribeTable', { TableName: tableName });
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = INDEXES.map((index) => index.IndexName).filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `Table ${tableName} was made by an earlier version and has no ${missing.join(', ')} index: delete it (its data is local) or set TABLE_NAME to a new table`,
+    );
   }
 }
 
@@ -141,7 +143,7 @@ export async function createTable(client: DocumentClient, tableName: string, opt
     });
   } catch (error) {
     if (!(error instanceof AwsServiceError && error.code === 'ResourceInUseException')) throw error;
-    await addMissingIndexes(client, tableName, options.timeoutMs ?? 60_000);
+    await assertIndexes(client, tableName, options.timeoutMs ?? 60_000);
   }
   await waitUntilActive(client, tableName, options.timeoutMs ?? 60_000);
   const ttl = await client.raw.call<{ TimeToLiveDescription?: { TimeToLiveStatus?: string } }>('DescribeTimeToLive', { TableName: tableName });

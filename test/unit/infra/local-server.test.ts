@@ -101,13 +101,16 @@ describe('the local server', () => {
     for (const secret of secrets) expect(page).not.toContain(secret);
   });
 
-  it('answers an unknown tenant or a bad filter with a 4xx page that says what to change', async () => {
+  it('answers an unknown tenant or decision, or a bad filter, with a 4xx page that says what to change', async () => {
     const unknown = await fetch(`${server.url}/console/decisions/nobody`);
     const badDay = await fetch(`${server.url}/admin/decisions/${TENANTS[0]?.id ?? ''}?from=yesterday`);
     const badCursor = await fetch(`${server.url}/admin/decisions/${TENANTS[0]?.id ?? ''}?cursor=abc`);
 
+    const badId = await fetch(`${server.url}/console/decisions/${TENANTS[0]?.id ?? ''}/not-a-decision-id`);
+
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('this server runs demo');
+    expect(badId.status).toBe(404);
     expect(badDay.status).toBe(400);
     expect(await badDay.json()).toEqual({ error: 'bad_query', message: 'from: must be a day as YYYY-MM-DD' });
     expect(badCursor.status).toBe(400);
