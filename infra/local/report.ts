@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
-import type { DecisionDayPage, DecisionHistory } from '../../shared/domain/ports.js';
 import { decisionReport } from '../../shared/use-cases/decision-report.js';
 import { npsReport } from '../../shared/use-cases/nps-report.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
@@ -34,18 +33,6 @@ Against the deployed table: AWS_REGION=<region> TABLE_NAME=<TableName> npm run r
 
 Example:
   npm run report -- --tenant demo --out demo.html`;
-
-/** Counts the DynamoDB requests of the decisions index, for the report's own line. */
-class CountingHistory implements DecisionHistory {
-  requests = 0;
-
-  constructor(private readonly inner: DecisionHistory) {}
-
-  listDay(tenant: string, day: string, options: { limit: number; cursor?: string }): Promise<DecisionDayPage> {
-    this.requests += 1;
-    return this.inner.listDay(tenant, day, options);
-  }
-}
 
 /**
  * Runs `npm run report` with these arguments; returns the exit code.
@@ -77,10 +64,9 @@ export async function runReport(argv: readonly string[], env: Record<string, str
   const started = performance.now();
   let content;
   try {
-    const history = new CountingHistory(new DynamoDecisionLog(client, tableName));
-    const decisions = await decisionReport({ tenant: request.tenant, from: request.firstDay, to: request.lastDay }, { history });
+    const decisions = await decisionReport({ tenant: request.tenant, from: request.firstDay, to: request.lastDay }, { history: new DynamoDecisionLog(client, tableName) });
     const nps = await npsReport({ tenant: request.tenant, from: request.from, to: request.to }, { index: new DynamoSurveyAnswerIndex(client, tableName) });
-    content = { decisions, nps, generatedAt: new Date().toISOString(), requests: history.requests + nps.requests };
+    content = { decisions, nps, generatedAt: new Date().toISOString(), requests: decisions.requests + nps.requests };
   } catch (error) {
     output.err(`Cannot read the decisions from DynamoDB at ${where} (table ${tableName}): ${describeError(error)}`);
     return 1;

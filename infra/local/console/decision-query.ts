@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_PERIOD_DAYS } from '../../../shared/adapters/store/survey-index.js';
 import { TierSchema } from '../../../shared/domain/tiers.js';
 import type { ListDecisionsInput } from '../../../shared/use-cases/list-decisions.js';
 import { type DecisionFilters, LISTED_STATUSES } from './pages.js';
@@ -6,8 +7,6 @@ import { type DecisionFilters, LISTED_STATUSES } from './pages.js';
 const DAY_MS = 86_400_000;
 /** The period a list shows when none is given: the last seven UTC days, today included. */
 const DEFAULT_DAYS = 7;
-/** The longest period one list walks (as the NPS report's). */
-const MAX_DAYS = 400;
 
 const blankIsAbsent = (value: unknown) => (value === '' ? undefined : value);
 const Day = z.iso.date({ error: 'must be a day as YYYY-MM-DD' });
@@ -44,7 +43,7 @@ export function decisionQuery(tenant: string, params: URLSearchParams, now: Date
   const from = parsed.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
   if (from > to) return { ok: false, message: `from: ${from} is after to (${to})` };
   const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
-  if (days > MAX_DAYS) return { ok: false, message: `from/to: the period is ${days} days; at most ${MAX_DAYS} are listed at once` };
+  if (days > MAX_PERIOD_DAYS) return { ok: false, message: `from/to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} are listed at once` };
   const filters: DecisionFilters = { from, to, limit, ...(status ? { status } : {}), ...(tier ? { tier } : {}), ...(rule ? { rule } : {}) };
   return {
     ok: true,
