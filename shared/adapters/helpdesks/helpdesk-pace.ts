@@ -67,6 +67,8 @@ export interface HelpdeskPaceOptions {
 
 const WINDOW_MS = 60_000;
 
+/** Two readings whose windows end this close together are of the same window. */
+const LATE_COUNT_MS = 1500;
 /** A rate-limit count older than this is read afresh before others' spending is guessed from it. */
 const STALE_COUNT_MS = 2000;
 
@@ -218,15 +220,17 @@ export class HelpdeskPace {
       resetAt = now + Math.max(1000, Math.ceil((short * WINDOW_MS) / limit));
     }
     const previous = this.#window;
+    // Answers overtake one another: a higher count for the same window was taken before the one
+    // already read, and going back to it would spend requests that are gone.
+    if (previous && previous.resetAt > now && reading.remaining > previous.remaining && Math.abs(resetAt - previous.resetAt) < LATE_COUNT_MS) return;
     if (previous && reading.remaining <= previous.remaining && now > previous.at) {
       const others = Math.max(0, previous.remaining - reading.remaining - this.#answeredSince);
       this.#othersPerMs = (this.#othersPerMs + others / (now - previous.at)) / 2;
       this.#minePerMs = (this.#minePerMs + this.#answeredSince / (now - previous.at)) / 2;
-    } else if (previous && reading.remaining > previous.remaining) {
-      // A new window: how fast the last one was spent says nothing of this one.
-      this.#othersPerMs = 0;
-      this.#minePerMs = 0;
     }
+    // A new window (the count went up) keeps the rates of the last one: the other processes did
+    // not stop at the minute's turn, and forgetting them let every process spend the fresh
+    // window as if it were alone, together past the limit, in its first seconds.
     this.#answeredSince = 0;
     this.#window = { limit, remaining: reading.remaining, resetAt, at: now };
   }

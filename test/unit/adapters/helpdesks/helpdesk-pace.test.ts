@@ -83,6 +83,34 @@ describe('HelpdeskPace', () => {
     expect(pace.inFlight).toBe(0);
   });
 
+  it('keeps the lowest count of a window when answers arrive out of order, and takes a new window when it comes', async () => {
+    const clock = manualClock();
+    const answers: ((value: Response) => void)[] = [];
+    const slow: typeof fetch = () => new Promise<Response>((resolve) => answers.push(resolve));
+    const paced = pacedFetch(new HelpdeskPace({ share: 0.8, requestsPerMinute: 10, clock, random: () => 0 }), slow);
+    const answer = (index: number, left: number) => answers[index]?.(new Response('{}', { status: 200, headers: { 'x-rate-limit': '10', 'x-rate-limit-remaining': String(left), 'ratelimit-reset': '30' } }));
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const first = paced('http://helpdesk.test/');
+    const second = paced('http://helpdesk.test/');
+    await tick();
+
+    // The second call's count (2 left, the 2 kept for others) overtakes the first's (7 left).
+    answer(1, 2);
+    await second;
+    answer(0, 7);
+    await first;
+    const held = await caught(paced('http://helpdesk.test/'));
+
+    expect(held).toMatchObject({ reason: 'pace' });
+    // The window turns: a higher count is then a new window's, and calls go out again.
+    clock.advance(30_000);
+    const next = paced('http://helpdesk.test/');
+    await tick();
+    answer(2, 9);
+    await next;
+    expect(answers).toHaveLength(3);
+  });
+
   it('counts what other processors spend: the remaining count falling faster than its own calls makes it hold back sooner', async () => {
     const clock = manualClock();
     const remaining = [90, 52, 50];
