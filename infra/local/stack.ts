@@ -17,7 +17,7 @@ import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { Identity } from '../../shared/domain/customer.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
-import type { DecisionLog } from '../../shared/domain/ports.js';
+import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../shared/domain/score-model.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
@@ -79,7 +79,7 @@ export interface LocalStack {
   /** The sandbox helpdesks, one part each, on one loopback port. */
   sandbox: FullSandbox;
   queue: InProcessQueue;
-  decisions: DecisionLog;
+  decisions: DecisionLog & DecisionHistory;
   tenants: TenantDirectory;
   tableName: string;
   dynamoEndpoint: string;
@@ -184,8 +184,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (options.autoWebhooks) {
       for (const demo of DEMOS) {
-        demo.onTicketCreated(sandbox, (delivery) => {
-          const target = `${server.url}/webhooks/${demo.tenantId}/${demo.source}`;
+        const target = `${server.url}/webhooks/${demo.tenantId}/${demo.source}`;
+        demo.connect(sandbox, target, (delivery) => {
           void fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body }).catch((error: unknown) =>
             console.error(`sandbox webhook to ${target} failed`, error instanceof Error ? error.message : error),
           );

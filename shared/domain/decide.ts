@@ -1,6 +1,7 @@
 import type { CustomerProfile } from './customer.js';
 import type { TicketSnapshot } from './events.js';
 import type { NpsCategory } from './nps.js';
+import type { ScoreFailureKind } from './ports.js';
 import type { Policy } from './policy.js';
 import { type Priority, priorityRank, raisePriority } from './priority.js';
 import { type ScoreFreshness, scoreFreshness } from './score.js';
@@ -48,6 +49,8 @@ export interface Decision {
    * note does not promise one; undefined when the caller did not say.
    */
   refreshQueued?: boolean;
+  /** How the score provider failed when this ticket asked it for a score (`circuit-open`: its breaker was open). */
+  providerFailure?: ScoreFailureKind;
 }
 
 /** What the ticket path knows of the tenant's score provider, so the explanation can say it. */
@@ -55,7 +58,7 @@ export interface ProviderContext {
   /** The tenant's provider; undefined when its scores come only from imports and overrides. */
   name?: string;
   /** Set when a refresh was tried for this ticket and gave no score: failed, or nothing known. */
-  inline?: { outcome: 'failed' | 'no-score'; reason: string };
+  inline?: { outcome: 'failed' | 'no-score'; reason: string; kind?: ScoreFailureKind };
 }
 
 /** What the policy needs to decide. */
@@ -217,5 +220,6 @@ export function decide({ ticket, profile, policy, now, provider }: DecideInput):
     guardrails,
     refreshDue,
     ...(provider ? { refreshQueued: refreshDue && provider.name !== undefined } : {}),
+    ...(inline?.outcome === 'failed' ? { providerFailure: inline.kind ?? 'unavailable' } : {}),
   };
 }

@@ -143,6 +143,8 @@ export interface DecisionSummary {
   guardrails: string[];
   nps?: NpsCategory;
   score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
+  /** How the score provider failed on this ticket's path, when it did. */
+  providerFailure?: ScoreFailureKind;
 }
 
 /** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */

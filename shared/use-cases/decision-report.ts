@@ -1,4 +1,4 @@
-import type { DecisionHistory, DecisionListing } from '../domain/ports.js';
+import type { DecisionHistory, DecisionListing, ScoreFailureKind } from '../domain/ports.js';
 import { TIERS, type Tier } from '../domain/tiers.js';
 
 /** Which decisions a report covers: a tenant's, over UTC days `from` to `to`, both included. */
@@ -48,6 +48,11 @@ export interface DecisionReport {
   shadow: { decisions: number; wouldRaise: number; byTier: { tier: Tier; wouldRaise: number }[] };
   /** Decisions whose provider gave no score or failed (the `no-score` guardrail with a provider asked). */
   decidedWithoutScore: number;
+  /**
+   * Tickets whose score provider failed when asked on the ticket path, by how it failed, and by
+   * day; `circuit-open` ones found the provider's circuit breaker open and did not call it.
+   */
+  providerFailures: { total: number; byKind: { kind: ScoreFailureKind; tickets: number }[]; byDay: { day: string; failed: number; circuitOpen: number }[] };
   /** Distinct customers with a decision; erased decisions have no key and are not counted. */
   customers: number;
   /** Index queries made: one day partition each, never a scan. */
@@ -85,9 +90,12 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
   let decisions = 0;
   let shadowDecisions = 0;
   let decidedWithoutScore = 0;
+  const failureKinds = new Map<ScoreFailureKind, number>();
+  const failureDays: DecisionReport['providerFailures']['byDay'] = [];
 
   for (const day of daysOf(request.from, request.to)) {
     const outcomes: DayOutcomes = { day, applied: 0, shadow: 0, skipped: 0, failed: 0 };
+    const failures = { day, failed: 0, circuitOpen: 0 };
     let cursor: string | undefined;
     do {
       const page = await deps.history.listDay(request.tenant, day, { limit: PAGE, ...(cursor ? { cursor } : {}) });
@@ -112,10 +120,16 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
           if (summary.uplift > 0) shadowByTier.set(summary.tier, (shadowByTier.get(summary.tier) ?? 0) + 1);
         }
         if (summary.guardrails.includes('no-score') && summary.score === undefined) decidedWithoutScore += 1;
+        if (summary.providerFailure) {
+          failureKinds.set(summary.providerFailure, (failureKinds.get(summary.providerFailure) ?? 0) + 1);
+          failures.failed += 1;
+          if (summary.providerFailure === 'circuit-open') failures.circuitOpen += 1;
+        }
       }
       cursor = page.cursor;
     } while (cursor);
     byDay.push(outcomes);
+    failureDays.push(failures);
   }
 
   const shadowTiers = TIERS.map((tier) => ({ tier, wouldRaise: shadowByTier.get(tier) ?? 0 }));
@@ -132,6 +146,11 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
     raisesByRule: [...rules].map(([rule, count]) => ({ rule, raised: count })).sort((a, b) => b.raised - a.raised || a.rule.localeCompare(b.rule)),
     shadow: { decisions: shadowDecisions, wouldRaise: shadowTiers.reduce((sum, tier) => sum + tier.wouldRaise, 0), byTier: shadowTiers },
     decidedWithoutScore,
+    providerFailures: {
+      total: failureDays.reduce((sum, day) => sum + day.failed, 0),
+      byKind: [...failureKinds].map(([kind, tickets]) => ({ kind, tickets })).sort((a, b) => b.tickets - a.tickets || a.kind.localeCompare(b.kind)),
+      byDay: failureDays,
+    },
     customers: customers.size,
     requests,
   };

@@ -73,7 +73,7 @@ export async function scoreInline(
         provider: provider.name,
         kind: result.kind,
       });
-      return { profile, provider: { ...context, inline: { outcome: 'failed', reason: result.reason } } };
+      return { profile, provider: { ...context, inline: { outcome: 'failed', reason: result.reason, kind: result.kind } } };
     case 'skipped':
       // Opted out since the profile was read: honour it now.
       return { profile: result.reason === 'opted-out' ? { ...profile, optedOut: true } : profile, provider: context };

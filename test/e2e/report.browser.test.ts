@@ -75,6 +75,10 @@ describe('npm run report', () => {
       const shadow = records.filter((record) => record.status === 'shadow');
       expect(await page.locator('#shadow').getAttribute('data-shadow')).toBe(String(shadow.length));
       expect(await page.locator('#shadow').getAttribute('data-would-raise')).toBe(String(shadow.filter((record) => record.decision.uplift > 0).length));
+      const failures = records.filter((record) => record.decision.providerFailure !== undefined);
+      expect(failures.length).toBeGreaterThan(0);
+      expect(await page.locator('#provider-failures').getAttribute('data-failed')).toBe(String(failures.length));
+      expect(await page.locator('#provider-failures').getAttribute('data-circuit-open')).toBe(String(failures.filter((record) => record.decision.providerFailure === 'circuit-open').length));
       expect(await page.locator('svg[aria-label="Decisions per day by outcome"] rect').count()).toBeGreaterThanOrEqual(14);
       await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
       expect(problems).toEqual([]);

@@ -158,6 +158,9 @@ describe('score freshness through the local stack', () => {
     expect(decision?.status).toBe('skipped');
     expect(decision?.decision.tier).toBe('none');
     expect(decision?.note).toContain('Score provider helpdesk-metrics unavailable (temporarily unavailable): decided without a score; a refresh is queued.');
+    // The report counts it from the day index: the failure's kind is in the decision's summary.
+    const day = await stack.decisions.listDay(DEMO.tenant, (decision?.decidedAt ?? '').slice(0, 10), { limit: 1000 });
+    expect(day.listings.find((listing) => listing.ticketId === String(ticket.id))?.summary.providerFailure).toBe('unavailable');
     expect(stack.queue.deadLettered()).toHaveLength(0);
     expect(await storedProfile(user)).not.toHaveProperty('score');
 

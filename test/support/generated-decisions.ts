@@ -12,6 +12,9 @@ const TIER_WEIGHTS: readonly (readonly [Tier, number])[] = [['none', 45], ['stan
 const STATUS_WEIGHTS: readonly (readonly ['applied' | 'skipped' | 'failed', number])[] = [['applied', 90], ['skipped', 7], ['failed', 3]];
 const RAISING_RULE: Partial<Record<Tier, string>> = { high: 'reach-high', top: 'reach-top' };
 
+/** The provider failures generated decisions carry, a quarter of the unscored ones. */
+const PROVIDER_FAILURES = ['timeout', 'circuit-open', 'unavailable'] as const;
+
 /**
  * `count` ticket decisions of one tenant over `days` UTC days from `from`, seeded so a run can be
  * repeated: customers reused across tickets, tiers skewed towards none, high and top tiers raised
@@ -32,6 +35,8 @@ export function generateDecisions(tenant: string, count: number, options: { from
     const uplift = rule && status !== 'skipped' ? 1 : 0;
     const helpdeskPriority: Priority = 'normal';
     const customer = Math.floor(random() * customers);
+    // A share of the unscored asked the provider on the ticket path and found it failing.
+    const providerFailure = tier === 'none' ? PROVIDER_FAILURES[Math.floor(random() * PROVIDER_FAILURES.length * 4)] : undefined;
     return {
       tenant,
       decisionId: `zendesk:ticket-created:${100_000 + i}`,
@@ -55,6 +60,7 @@ export function generateDecisions(tenant: string, count: number, options: { from
         matchedRules: rule ? [{ id: rule, reason: 'generated' }] : tier === 'notable' ? [{ id: 'reach-notable', reason: 'generated' }] : [],
         guardrails: tier === 'none' ? [{ id: 'no-score', message: 'generated' }] : [],
         refreshDue: false,
+        ...(providerFailure ? { providerFailure } : {}),
       },
       note: 'generated',
       ...(status === 'failed' ? { failedReason: 'PermanentHelpdeskError (403)' } : {}),

@@ -95,6 +95,18 @@ table.bars{width:100%}table.bars td:nth-child(2){width:65%}.bar{display:inline-b
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{flex:1 1 10rem;background:#f6f7f9;border-radius:6px;padding:.6rem .9rem}.card b{display:block;font-size:1.4rem}
 `;
 
+/** Tickets whose provider failed when asked for a score, by kind, and per day; empty days left out. */
+function providerFailures(report: DecisionReport): Html {
+  const { total, byKind, byDay } = report.providerFailures;
+  if (total === 0) return html`<p class="small" id="provider-failures" data-failed="0" data-circuit-open="0">The score provider never failed on a ticket's path in the period (or the tenant's scores come from imports and overrides only).</p>`;
+  const circuitOpen = byDay.reduce((sum, day) => sum + day.circuitOpen, 0);
+  const days = byDay.filter((day) => day.failed > 0);
+  return html`<p id="provider-failures" data-failed="${total}" data-circuit-open="${circuitOpen}">${fmt(total)} tickets were decided without a score because the provider failed when asked (${pct(total, report.decisions).toFixed(1)} % of decisions); ${fmt(circuitOpen)} of them found its circuit breaker open and did not call it. Each is queued for a refresh.</p>
+${barRows(byKind.map((entry) => ({ label: entry.kind, value: entry.tickets })), '#c0392b')}
+<table class="data"><thead><tr><th>Day</th><th>Failed</th><th>Breaker open</th></tr></thead>
+<tbody>${days.map((day) => html`<tr><td>${day.day}</td><td class="num">${fmt(day.failed)}</td><td class="num">${fmt(day.circuitOpen)}</td></tr>`)}</tbody></table>`;
+}
+
 /**
  * The report as one self-contained HTML file: inline CSS and SVG, no script, no request to
  * anywhere, so it opens anywhere with no network. Its numbers carry `data-` attributes, so a
@@ -144,6 +156,9 @@ ${
     : html`<p id="shadow" data-shadow="${report.shadow.decisions}" data-would-raise="${report.shadow.wouldRaise}">${fmt(report.shadow.decisions)} decisions were made in shadow mode: active mode would have raised ${fmt(report.shadow.wouldRaise)} tickets (${pct(report.shadow.wouldRaise, report.shadow.decisions).toFixed(1)} %), and left the rest as they were.</p>
 ${barRows(report.shadow.byTier.map((tier) => ({ label: tier.tier, value: tier.wouldRaise })), COLOURS.shadow)}`
 }
+
+<h2>Score provider on the ticket path: failures and its open circuit breaker</h2>
+${providerFailures(report)}
 
 <h2>NPS by tier, with the 95 % margin of error</h2>
 <table class="data"><thead><tr><th>Tier</th><th>Answers</th><th>Promoters</th><th>Passives</th><th>Detractors</th><th>NPS ± margin</th></tr></thead>

@@ -3,12 +3,14 @@ import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
 import { NpsCategorySchema } from '../../domain/nps.js';
-import type { DecisionDayPage, DecisionHistory, DecisionListing, DecisionLog, DecisionRecord, DecisionSummary } from '../../domain/ports.js';
+import type { DecisionDayPage, DecisionHistory, DecisionListing, DecisionLog, DecisionRecord, DecisionSummary, ScoreFailureKind } from '../../domain/ports.js';
 import { PrioritySchema } from '../../domain/priority.js';
 import { TierSchema } from '../../domain/tiers.js';
 import { CorruptItemError, StoreError } from './errors.js';
 import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionRefKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
 import { DECISIONS_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
+
+const ScoreFailureKindSchema = z.enum(['timeout', 'unavailable', 'rate-limited', 'malformed', 'rejected', 'circuit-open']) satisfies z.ZodType<ScoreFailureKind>;
 
 /** Schema of a stored Decision (the domain declares it as an interface). */
 export const DecisionSchema = z.object({
@@ -39,6 +41,7 @@ export const DecisionSchema = z.object({
     }),
   ),
   refreshDue: z.boolean(),
+  providerFailure: ScoreFailureKindSchema.optional(),
 }) satisfies z.ZodType<Decision>;
 
 /** Schema of a stored DecisionRecord. */
@@ -73,6 +76,7 @@ export const DecisionSummarySchema = z.object({
   guardrails: z.array(z.string()),
   nps: NpsCategorySchema.optional(),
   score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true }).optional(),
+  providerFailure: ScoreFailureKindSchema.optional(),
 }) satisfies z.ZodType<DecisionSummary>;
 
 /** One decision as the decisions-by-day index lists it (the note and the full explanation are in the record). */
@@ -110,6 +114,7 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
     guardrails: decision.guardrails.map((guardrail) => guardrail.id),
     ...(decision.nps ? { nps: decision.nps.category } : {}),
     ...(decision.score ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } } : {}),
+    ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
   };
   return {
     [DECISIONS_INDEX.partitionKey]: decisionDayPk(record.tenant, new Date(record.decidedAt).toISOString().slice(0, 10)),

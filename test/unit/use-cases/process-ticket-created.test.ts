@@ -512,6 +512,7 @@ describe('processTicketCreated: score freshness and the score provider', () => {
     expect(scripted.requests.map((r) => r.purpose)).toEqual(['inline']);
     expect(record()?.decision.tier).toBe('none');
     expect(record()?.note).toContain('- Score provider http unavailable (no answer within 800 ms): decided without a score; a refresh is queued.');
+    expect(record()?.decision.providerFailure).toBe('timeout');
     const stored = [...customers.profiles.values()][0];
     expect(queue.queue.get(`acme#${stored?.customerKey}`)).toEqual({ dueAt: NOW.toISOString(), failures: 0 });
     expect(warnings).toContain('score provider failed on the ticket path; deciding without a score');
