@@ -253,6 +253,15 @@ const STEPS = new Map<string, Step | Step[]>([
       },
     },
   ],
+  [
+    'npm run connect:zendesk -- --tenant demo --dry-run',
+    { check: prints('GET  /api/v2/webhooks?page[size]=100', 'Influence Router: tickets (demo)  kept', 'Dry run: nothing would change.') },
+  ],
+  [
+    'npm run connect:zendesk -- --tenant demo',
+    // The demo account is connected by its ticket.created webhook, with the demo tenant's secret.
+    { check: prints('signing secret  sources.zendesk.signingSecrets.0 (inline value)  unchanged', 'Nothing to change: already connected.') },
+  ],
   ['npm run send-survey -- --source typeform --score 2 --ticket 1 --comment "Three days and no answer"', { check: sentTo('/webhooks/demo/typeform') }],
   ['npm run send-survey -- --source delighted --score 4 --response 5435', { check: sentTo('/webhooks/demo/delighted') }],
   ['npm run send-survey -- --source delighted --score 4 --response 5435 --updated --comment "Still broken"', { check: sentTo('/webhooks/demo/delighted') }],

@@ -17,13 +17,14 @@ function codeOf(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
-/** Where an adapter's name may appear in code: its own folder, the registry's list, and the sandbox's part for it. */
+/** Where an adapter's name may appear in code: its own folder, the registry's lists (adapters, connectors), and the sandbox's part for it. */
 function allowed(file: string, name: string): boolean {
   const path = relative(root, file).split(sep).join('/');
   return (
     path.startsWith(`shared/adapters/helpdesks/${name}/`) ||
     path.startsWith(`shared/adapters/surveys/${name}/`) ||
     path === 'shared/adapters/registry/adapters.ts' ||
+    path === 'shared/adapters/registry/connectors.ts' ||
     path.startsWith('infra/local/sandbox/')
   );
 }

@@ -83,6 +83,10 @@ export interface SandboxDemo {
    * with the demo tenant's secret, or with `secret` when given.
    */
   delivery(ticket: unknown, options?: { secret?: string; deliveryId?: string }): SignedDelivery;
-  /** Calls `send` with the delivery of every ticket the sandbox creates from now on. */
-  onTicketCreated(sandbox: FullSandbox, send: (delivery: SignedDelivery) => void): void;
+  /**
+   * Has the sandbox send the delivery of every ticket it creates from now on to `endpoint`, as
+   * the helpdesk would once connected: through `send`, or through the helpdesk's own webhook
+   * records where the sandbox keeps them (Zendesk's Webhooks API).
+   */
+  connect(sandbox: FullSandbox, endpoint: string, send: (delivery: SignedDelivery) => void): void;
 }

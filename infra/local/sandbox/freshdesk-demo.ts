@@ -81,7 +81,7 @@ export const freshdeskDemo: SandboxDemo = {
   },
   // Freshdesk sends no delivery id; retries of one rule run carry the same ticket.
   delivery: (ticket, options = {}) => ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),
-  onTicketCreated: (sandbox, send) => {
+  connect: (sandbox, _endpoint, send) => {
     sandbox.freshdesk.onTicketCreated((ticket, requester) => send(ruleDelivery(ticket, requester, FRESHDESK_DEMO.sharedSecret)));
   },
 };

@@ -88,7 +88,7 @@ export const genericDemo: SandboxDemo = {
   },
   delivery: (ticket, options = {}) =>
     signedDelivery(InspectedTicketSchema.parse(ticket), options.secret ?? GENERIC_DEMO.inboundSecret, options.deliveryId ?? `msg_${randomUUID()}`),
-  onTicketCreated: (sandbox, send) => {
+  connect: (sandbox, _endpoint, send) => {
     sandbox.generic.onTicketCreated((ticket) => send(signedDelivery(ticket, GENERIC_DEMO.inboundSecret, `msg_${randomUUID()}`)));
   },
 };

@@ -166,6 +166,11 @@ function checkMounts(mounted: readonly MountedPart[]): void {
 
 function write(res: ServerResponse, reply: Reply): void {
   if (res.destroyed) return;
+  if (reply.status === 204) {
+    res.writeHead(204, { ...reply.headers });
+    res.end();
+    return;
+  }
   const isHtml = typeof reply.body === 'string';
   const payload = isHtml ? String(reply.body) : JSON.stringify(reply.body);
   res.writeHead(reply.status, {

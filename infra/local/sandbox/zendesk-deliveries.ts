@@ -14,7 +14,7 @@ export type { SignedDelivery } from './demo.js';
  *
  * @example await fetch(url, { method: 'POST', ...signedTicketCreated({ ticket, secret, accountId: 1 }) })
  */
-export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: string; accountId?: number; now?: Date; eventId?: string }): SignedDelivery {
+export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: string; accountId?: number; now?: Date; eventId?: string; webhookId?: string }): SignedDelivery {
   const now = input.now ?? new Date();
   const timestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const { ticket } = input;
@@ -39,12 +39,24 @@ export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: str
     },
     event: { current: { status: 'Open' } },
   });
+  return signedZendeskRequest({ body, secret: input.secret, timestamp, accountId: input.accountId ?? 1, ...(input.webhookId ? { webhookId: input.webhookId } : {}) });
+}
+
+/**
+ * Any webhook body as Zendesk sends it: its headers, signed with the webhook's signing secret
+ * over the timestamp and the body's bytes.
+ *
+ * @example signedZendeskRequest({ body: renderedTriggerBody, secret, webhookId: webhook.id })
+ */
+export function signedZendeskRequest(input: { body: string; secret: string; timestamp?: string; accountId?: number; webhookId?: string }): SignedDelivery {
+  const timestamp = input.timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const { body } = input;
   return {
     headers: {
       'content-type': 'application/json',
       'user-agent': 'Zendesk Webhook',
       'x-zendesk-account-id': String(input.accountId ?? 1),
-      'x-zendesk-webhook-id': '01LOCALSANDBOXWEBHOOK',
+      'x-zendesk-webhook-id': input.webhookId ?? '01LOCALSANDBOXWEBHOOK',
       'x-zendesk-webhook-invocation-id': randomUUID(),
       'x-zendesk-webhook-signature-timestamp': timestamp,
       'x-zendesk-webhook-signature': signZendeskPayload({ secret: input.secret, timestamp, body }),

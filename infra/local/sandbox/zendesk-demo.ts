@@ -9,6 +9,7 @@ export const ZENDESK_DEMO = {
   agentEmail: 'agent@demo.example',
   apiToken: 'demo-api-token',
   signingSecret: 'demo-signing-secret-local-only',
+  webhookName: 'Influence Router: tickets (demo)',
 } as const;
 
 /** A ticket as `/sandbox/tickets/{id}` shows it. */
@@ -56,6 +57,9 @@ export const zendeskDemo: SandboxDemo = {
     ...(policy ? { policy } : {}),
   }),
   seed: ({ zendesk }) => {
+    for (const [input, key] of Object.entries(DEMO_METRIC_FIELDS)) {
+      zendesk.addUserField({ type: input === 'verification' ? 'text' : input === 'engagementPerPost' ? 'decimal' : 'integer', key, title: key });
+    }
     const { ada, grace, alan, katherine } = DEMO_PEOPLE;
     const user = (id: number, person: { name: string; email: string }, identities: { type: string; value: string }[] = [], fields = {}) =>
       zendesk.createUser({ id, name: person.name, email: person.email, external_id: null, user_fields: fields, identities });
@@ -73,7 +77,16 @@ export const zendeskDemo: SandboxDemo = {
       secret: options.secret ?? ZENDESK_DEMO.signingSecret,
       ...(options.deliveryId ? { eventId: options.deliveryId } : {}),
     }),
-  onTicketCreated: (sandbox, send) => {
-    sandbox.zendesk.onTicketCreated((ticket) => send(signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret })));
+  // The demo account's webhook, subscribed to ticket.created, as an admin creates it in Admin Center.
+  connect: (sandbox, endpoint) => {
+    sandbox.zendesk.addWebhook({
+      name: ZENDESK_DEMO.webhookName,
+      status: 'active',
+      endpoint,
+      http_method: 'POST',
+      request_format: 'json',
+      subscriptions: ['zen:event-type:ticket.created'],
+      signingSecret: ZENDESK_DEMO.signingSecret,
+    });
   },
 };

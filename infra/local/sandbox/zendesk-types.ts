@@ -1,4 +1,5 @@
 import type { SandboxChaos, SandboxFault, SandboxRequest } from './http.js';
+import type { SandboxTrigger, SandboxUserField, SandboxWebhook } from './zendesk-admin.js';
 
 /** How to configure the sandbox Zendesk part. */
 export interface SandboxZendeskOptions {
@@ -78,4 +79,25 @@ export interface SandboxZendesk {
   rateLimited(): number;
   /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */
   onTicketCreated(listener: (ticket: SandboxTicket, requester: SandboxUser) => void): void;
+  /** Adds a webhook as an admin would in Admin Center; `signingSecret` sets its secret (random otherwise). */
+  addWebhook(webhook: Omit<SandboxWebhook, 'id' | 'created_at' | 'created_by' | 'signingSecret'> & { signingSecret?: string }): Omit<SandboxWebhook, 'signingSecret'>;
+  /** Adds a user field as an admin would. */
+  addUserField(field: { type: 'text' | 'integer' | 'decimal'; key: string; title: string }): SandboxUserField;
+  /** The account's webhooks (without their secrets), triggers and user fields. */
+  webhooks(): Omit<SandboxWebhook, 'signingSecret'>[];
+  triggers(): SandboxTrigger[];
+  userFields(): SandboxUserField[];
+  /** Every webhook request the account sent for a new ticket, with the status it was answered (0 while under way). */
+  webhookDeliveries(): WebhookDelivery[];
+}
+
+/** One webhook request the sandbox Zendesk sent. */
+export interface WebhookDelivery {
+  webhookId: string;
+  endpoint: string;
+  ticketId: number;
+  body: string;
+  status: number;
+  /** Why it was not answered: a network error, or an endpoint off this machine. */
+  error?: string;
 }

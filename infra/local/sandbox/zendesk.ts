@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isLoopbackUrl } from '../../../shared/adapters/config/outbound-url.js';
 import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from './http.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './zendesk-json.js';
 import {
@@ -12,7 +13,9 @@ import {
   unwrapTicketUpdate,
 } from './zendesk-schemas.js';
 import { API_AGENT_ID, type UserRecord, ZendeskState } from './zendesk-state.js';
-import type { SandboxTicket, SandboxZendesk, SandboxZendeskOptions } from './zendesk-types.js';
+import { cursorPage, type WebhookSend, ZendeskAdmin } from './zendesk-admin.js';
+import { signedTicketCreated, signedZendeskRequest } from './zendesk-deliveries.js';
+import type { SandboxTicket, SandboxZendesk, SandboxZendeskOptions, WebhookDelivery } from './zendesk-types.js';
 import { applyTags, applyUpdate, createFromApi, TOO_MANY_REQUESTS, UpdateLimiter } from './zendesk-writes.js';
 
 const API_PREFIX = '/api/v2/';
@@ -21,7 +24,9 @@ const API_PREFIX = '/api/v2/';
  * The sandbox's Zendesk: the subset of the Zendesk Support API the product uses, enforcing its
  * contract: Basic API-token auth, `{"ticket": {...}}` bodies with real field names and values,
  * tags replaced by the ticket PUT and added by `PUT .../tags`, guarded updates answering 409 on a
- * stale `updated_stamp`, and the per-ticket update rate limit. Mount it at the root (`''`), where
+ * stale `updated_stamp`, and the per-ticket update rate limit; the account's webhooks, triggers
+ * and user fields (see zendesk-admin.ts), whose triggers and event subscriptions it runs for each
+ * new ticket, sending signed webhook requests to loopback endpoints. Mount it at the root (`''`), where
  * Zendesk clients expect `/api/v2/...`.
  *
  * @example
@@ -39,6 +44,35 @@ export function createZendeskPart(
   const state = new ZendeskState(options.email);
   const account = new AccountLimit(options.ratePerMinute ?? 700);
   const latencyMs = options.latencyMs ?? 0;
+  const admin = new ZendeskAdmin(baseUrl, API_AGENT_ID);
+  const sent: WebhookDelivery[] = [];
+
+  /** Sends what the account's webhooks send for a new ticket; the sandbox sends only to loopback. */
+  function sendWebhook(send: WebhookSend, ticket: SandboxTicket): void {
+    const { webhook } = send;
+    const delivery =
+      send.body === undefined
+        ? signedTicketCreated({ ticket, secret: webhook.signingSecret, webhookId: webhook.id })
+        : signedZendeskRequest({ body: send.body, secret: webhook.signingSecret, webhookId: webhook.id });
+    const record: WebhookDelivery = { webhookId: webhook.id, endpoint: webhook.endpoint, ticketId: ticket.id, body: delivery.body, status: 0 };
+    sent.push(record);
+    if (!isLoopbackUrl(new URL(webhook.endpoint))) {
+      record.error = 'the sandbox sends webhooks to loopback addresses only';
+      return;
+    }
+    void fetch(webhook.endpoint, { method: webhook.http_method, headers: delivery.headers, body: delivery.body, redirect: 'manual' })
+      .then(async (response) => {
+        record.status = response.status;
+        await response.body?.cancel();
+      })
+      .catch((error: unknown) => {
+        record.error = error instanceof Error ? error.message : String(error);
+        console.error(`sandbox zendesk: webhook to ${webhook.endpoint} failed`, record.error);
+      });
+  }
+  state.onTicketCreated((ticket, requester) => {
+    for (const send of admin.sendsForNewTicket(ticket, requester)) sendWebhook(send, ticket);
+  });
 
   function showManyUsers(query: URLSearchParams): Reply {
     const ids = (query.get('ids') ?? '').split(',').filter((part) => part !== '');
@@ -66,55 +100,7 @@ export function createZendeskPart(
    */
   function listTickets(query: URLSearchParams): Reply {
     const all = [...state.tickets.values()].sort((a, b) => a.id - b.id);
-    const url = (params: Record<string, string>): string => `${baseUrl()}/api/v2/tickets.json?${new URLSearchParams(params).toString()}`;
-    const cursorSize = query.get('page[size]');
-    if (cursorSize !== null) {
-      const size = pageSize(cursorSize, 'page[size]');
-      const after = query.get('page[after]');
-      const before = query.get('page[before]');
-      // Sorted by id, so a cursor's position is how many tickets come before it.
-      let start = 0;
-      let end = size;
-      if (after !== null) {
-        const afterId = cursorId(after);
-        start = all.filter((ticket) => ticket.id <= afterId).length;
-        end = start + size;
-      } else if (before !== null) {
-        const beforeId = cursorId(before);
-        end = all.filter((ticket) => ticket.id < beforeId).length;
-        start = Math.max(0, end - size);
-      }
-      const page = all.slice(start, end);
-      const last = page.at(-1);
-      const first = page[0];
-      const hasMore = page.length > 0 && end < all.length;
-      const afterCursor = last ? cursor(last.id) : null;
-      const beforeCursor = first ? cursor(first.id) : null;
-      return {
-        status: 200,
-        body: {
-          tickets: page.map((ticket) => ticketJson(baseUrl(), ticket)),
-          meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
-          links: {
-            next: hasMore && afterCursor ? url({ 'page[after]': afterCursor, 'page[size]': String(size) }) : null,
-            prev: beforeCursor && start > 0 ? url({ 'page[before]': beforeCursor, 'page[size]': String(size) }) : null,
-          },
-        },
-      };
-    }
-    const perPage = pageSize(query.get('per_page') ?? '100', 'per_page');
-    const pageNumber = Number(query.get('page') ?? '1');
-    if (!Number.isInteger(pageNumber) || pageNumber < 1) throw fail(400, { error: 'InvalidPaginationParameter', description: 'page must be a positive integer' });
-    const page = all.slice((pageNumber - 1) * perPage, pageNumber * perPage);
-    return {
-      status: 200,
-      body: {
-        tickets: page.map((ticket) => ticketJson(baseUrl(), ticket)),
-        next_page: pageNumber * perPage < all.length ? url({ page: String(pageNumber + 1), per_page: String(perPage) }) : null,
-        previous_page: pageNumber > 1 ? url({ page: String(pageNumber - 1), per_page: String(perPage) }) : null,
-        count: all.length,
-      },
-    };
+    return cursorPage(all, (ticket) => String(ticket.id), query, `${baseUrl()}/api/v2/tickets.json`, 'tickets', (ticket) => ticketJson(baseUrl(), ticket), { offset: true });
   }
 
   function identitiesJson(record: UserRecord): Record<string, unknown>[] {
@@ -163,6 +149,8 @@ export function createZendeskPart(
       if (method === 'POST') return createFromApi(state, baseUrl(), parseWrite(request, (json) => unwrap(json, 'ticket'), TicketCreateSchema));
       throw invalidEndpoint();
     }
+    const adminReply = admin.route(request, collection, id, sub);
+    if (adminReply) return adminReply;
     if (collection === 'users' && method === 'GET' && id !== undefined) {
       if (sub === undefined) {
         if (id === 'show_many') return showManyUsers(request.query);
@@ -212,6 +200,15 @@ export function createZendeskPart(
     requests: () => control.requests(),
     rateLimited: () => account.refused,
     onTicketCreated: (listener) => state.onTicketCreated(listener),
+    addWebhook: (webhook) => {
+      const { signingSecret: _secret, ...shown } = admin.addWebhook(webhook);
+      return shown;
+    },
+    addUserField: (field) => admin.addUserField(field),
+    webhooks: () => [...admin.webhooks.values()].map(({ signingSecret: _secret, ...shown }) => structuredClone(shown)),
+    triggers: () => structuredClone([...admin.triggers.values()]),
+    userFields: () => structuredClone([...admin.userFields.values()]),
+    webhookDeliveries: () => sent.map((record) => ({ ...record })),
   };
 
   return { part, api };
@@ -220,24 +217,6 @@ export function createZendeskPart(
 /** Whether `include=` (comma-separated side-loads) asks for `name`. */
 function includes(query: URLSearchParams, name: string): boolean {
   return (query.get('include') ?? '').split(',').some((part) => part.trim() === name);
-}
-
-/** A page size from 1 to 100, as Zendesk allows; anything else is its 400. */
-function pageSize(value: string, name: string): number {
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 100) throw fail(400, { error: 'InvalidPaginationParameter', description: `${name} must be from 1 to 100` });
-  return size;
-}
-
-/** An opaque cursor for a ticket id, as Zendesk's are opaque; one the sandbox did not make is its 400. */
-function cursor(id: number): string {
-  return Buffer.from(`t${id}`).toString('base64url');
-}
-
-function cursorId(value: string): number {
-  const match = /^t(\d+)$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
-  if (!match?.[1]) throw fail(400, { error: 'InvalidPaginationParameter', description: 'the page cursor is not one this API gave' });
-  return Number(match[1]);
 }
 
 /**

@@ -164,3 +164,60 @@ export interface SurveyToolDescriptor {
 export function defineSurveyTool(definition: { name: string; sources: readonly SourceDescriptor[] }): SurveyToolDescriptor {
   return { name: definition.name, sources: definition.sources };
 }
+
+/** One request a connector makes or, in a dry run, would make. */
+export interface ConnectRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  /** The path and query below the helpdesk's configured base URL. */
+  path: string;
+  body?: unknown;
+  /** False for a write a dry run only describes. */
+  sent: boolean;
+}
+
+/** What connecting did to one thing in the helpdesk (a webhook, a trigger, a field). */
+export interface ConnectStep {
+  /** `webhook`, `trigger`, `user field`, ... */
+  kind: string;
+  /** The thing's name in the helpdesk. */
+  name: string;
+  outcome: 'created' | 'updated' | 'unchanged' | 'kept' | 'would create' | 'would update';
+  /** What changed, or why it was kept as it is. */
+  detail?: string;
+}
+
+/** What a connector is given: the tenant's helpdesk, its credentials and where webhooks must go. */
+export interface ConnectInput {
+  tenantId: string;
+  /** The tenant's `helpdesk` entry, already validated by the tenants schema. */
+  helpdesk: HelpdeskConfigBase;
+  /** The API credential its configuration names, resolved. */
+  apiToken: string;
+  /** Where the deployment (its `WebhookBaseUrl` output) or `npm start` receives webhooks, ending in `/webhooks/`: `<base><tenant>/<source>`. */
+  webhookBaseUrl: URL;
+  /** Read what exists; describe the writes, make none. */
+  dryRun: boolean;
+  /** Told of every request as it is made (or, for a dry run's writes, described). */
+  onRequest(request: ConnectRequest): void;
+  fetch?: typeof fetch;
+  /** Per request (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** What connecting did, and the inbound secrets the helpdesk gave to store where the tenant's configuration points. */
+export interface ConnectResult {
+  steps: ConnectStep[];
+  /** Per inbound source: the secret its deliveries are signed with (absent in a dry run). */
+  secrets: { source: string; secret: string }[];
+}
+
+/**
+ * Connects a tenant's helpdesk account to the router through the helpdesk's own API (`npm run
+ * connect:<helpdesk>`): what an admin would otherwise set up by hand. Running it twice changes
+ * nothing the second time.
+ */
+export interface HelpdeskConnector {
+  /** The helpdesk adapter it connects. */
+  readonly helpdesk: string;
+  connect(input: ConnectInput): Promise<ConnectResult>;
+}

@@ -1,0 +1,244 @@
+/**
+ * Connects a tenant's helpdesk account to the router through the helpdesk's own API, as an admin
+ * would by hand: the webhook, what makes it send (a trigger), its signing secret stored where the
+ * tenant's configuration points, and the requester fields the helpdesk-metrics provider reads.
+ *
+ *   npm run connect:zendesk -- --tenant demo [--dry-run] [--webhook-base-url <url>] [--tenants <file>] [--json]
+ *
+ * Each `connect:<helpdesk>` script runs this with `--helpdesk <name>`; the tenant's helpdesk must
+ * be that one. Exit codes: 0 connected (or, with --dry-run, planned), 1 the helpdesk or the
+ * secrets store refused, 2 bad arguments or configuration.
+ */
+import { parseArgs } from 'node:util';
+import { isLoopbackUrl } from '../../shared/adapters/config/outbound-url.js';
+import { describeSecretRef, type SecretRef } from '../../shared/adapters/config/secret-ref.js';
+import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import { bindSource, parseTenantsFile, type Tenant } from '../../shared/adapters/config/tenants.js';
+import { CONNECTORS, helpdeskConnector } from '../../shared/adapters/registry/connectors.js';
+import type { ConnectRequest, ConnectResult, ConnectStep } from '../../shared/adapters/registry/plugin.js';
+import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-manager.js';
+import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
+import { storeSecret } from '../../shared/adapters/secrets/secret-store.js';
+import { type CliOutput, describeError, runAsProgram, UsageError, usageMistake, userPath } from './cli.js';
+import { DEMOS } from './sandbox/demos.js';
+import { readStackState, type StackState } from './stack-state.js';
+
+/** The helpdesk a message names when none was given. */
+const DEFAULT_HELPDESK = CONNECTORS[0]?.helpdesk ?? '<helpdesk>';
+
+/** The usage of `npm run connect:<helpdesk>`. */
+export function connectUsage(helpdesk: string): string {
+  return `usage: npm run connect:${helpdesk} -- --tenant <id> [--dry-run] [--webhook-base-url <url>] [--tenants <file>] [--json]
+Connects the tenant's ${helpdesk} account through its API: creates the webhook and what makes it
+send, or updates them when they differ (a second run changes nothing); reads the webhook's
+signing secret and stores it where the tenant's configuration points (Secrets Manager for a
+secretId reference; printed, for you to set, for an env or inline one); creates the requester
+fields the helpdesk-metrics provider reads when they are missing.
+
+  --tenant <id>              the tenant to connect
+  --dry-run                  read what exists, print every request it would make, make no change
+  --webhook-base-url <url>   where webhooks go: the deployment's WebhookBaseUrl output
+                             (https://.../webhooks/); default: the running npm start's
+  --tenants <file>           the tenants file (default INFLUENCE_ROUTER_TENANTS, else the demo
+                             tenants of the running npm start)
+  --json                     print the requests, steps and secret outcome as one JSON object
+
+Secrets Manager is reached with the usual AWS settings (AWS_REGION and credentials).
+
+Example:
+  npm run connect:${helpdesk} -- --tenant demo --dry-run`;
+}
+
+/** Where the webhook's secret went, or would go. */
+interface SecretOutcome {
+  source: string;
+  /** `sources.zendesk.signingSecrets.0` */
+  field: string;
+  /** Where that reference points, never the value. */
+  where: string;
+  outcome: 'created' | 'updated' | 'unchanged' | 'set it yourself' | 'not read (dry run)';
+  /** Only when the reference is one a person sets (env, inline): the value to set. */
+  value?: string;
+}
+
+function tenantsFrom(path: string | undefined, stack: StackState | undefined): TenantDirectory {
+  if (path) return loadTenantsFile(path, 'local');
+  if (!stack) throw new UsageError('No tenants: pass --tenants <file> (or set INFLUENCE_ROUTER_TENANTS), or start npm start to connect its demo tenants');
+  return new TenantDirectory(parseTenantsFile({ tenants: DEMOS.map((demo) => demo.tenant(stack.sandboxUrl)) }, 'local', 'demo tenants'));
+}
+
+/** The webhook base: given, or the running `npm start`'s; checked against where the helpdesk is. */
+function webhookBase(given: string | undefined, stack: StackState | undefined, helpdeskUrl: string): URL {
+  const raw = given ?? (stack ? `${stack.url}/webhooks/` : undefined);
+  if (raw === undefined) throw new UsageError('Pass --webhook-base-url with the deployment\'s WebhookBaseUrl output (https://.../webhooks/), or start npm start');
+  let url: URL;
+  try {
+    url = new URL(raw.endsWith('/') ? raw : `${raw}/`);
+  } catch {
+    throw new UsageError(`--webhook-base-url must be a URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/webhooks/, got ${JSON.stringify(raw)}`);
+  }
+  if (url.search || url.hash || url.username) throw new UsageError('--webhook-base-url must have no query, fragment or credentials');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) throw new UsageError('--webhook-base-url must be https (or http on this machine, for npm start)');
+  if (isLoopbackUrl(url) && !isLoopbackUrl(new URL(helpdeskUrl))) {
+    throw new UsageError(`The helpdesk at ${new URL(helpdeskUrl).origin} cannot reach ${url.origin} on this machine: pass --webhook-base-url with the deployment's WebhookBaseUrl output`);
+  }
+  return url;
+}
+
+/** Stores (or tells how to set) each secret the helpdesk gave, where the tenant's configuration points. */
+async function placeSecrets(tenant: Tenant, result: ConnectResult, env: Record<string, string | undefined>, dryRun: boolean, sources: readonly string[]): Promise<SecretOutcome[]> {
+  const outcomes: SecretOutcome[] = [];
+  const given = new Map(result.secrets.map((entry) => [entry.source, entry.secret]));
+  for (const source of sources) {
+    const bound = bindSource(tenant, source);
+    if (!bound) continue;
+    const ref = bound.verificationSecrets[0] as SecretRef;
+    const field = `sources.${source}.${bound.secretsField}.0`;
+    const where = describeSecretRef(ref);
+    const secret = given.get(source);
+    if (secret === undefined) {
+      if (dryRun) outcomes.push({ source, field, where, outcome: 'not read (dry run)' });
+      continue;
+    }
+    if ('secretId' in ref) {
+      outcomes.push({ source, field, where, outcome: dryRun ? 'not read (dry run)' : await storeSecret(ref, secret) });
+      continue;
+    }
+    const resolver = new RefSecretResolver({ env });
+    const current = await Promise.all(bound.verificationSecrets.map((other) => resolver.resolve(other).catch(() => undefined)));
+    outcomes.push(current.includes(secret) ? { source, field, where, outcome: 'unchanged' } : { source, field, where, outcome: 'set it yourself', value: secret });
+  }
+  return outcomes;
+}
+
+function requestLine(request: ConnectRequest): string[] {
+  const head = `  ${request.method.padEnd(4)} ${decodeURIComponent(request.path)}${request.sent ? '' : '   (dry run: not sent)'}`;
+  if (request.sent || request.body === undefined) return [head];
+  return [head, ...JSON.stringify(request.body, null, 2).split('\n').map((line) => `       ${line}`)];
+}
+
+function stepLines(steps: readonly ConnectStep[]): string[] {
+  const kind = Math.max(...steps.map((step) => step.kind.length), 0);
+  const name = Math.max(...steps.map((step) => step.name.length), 0);
+  const outcome = Math.max(...steps.map((step) => step.outcome.length), 0);
+  return steps.map((step) => `${step.kind.padEnd(kind)}  ${step.name.padEnd(name)}  ${step.outcome.padEnd(outcome)}  ${step.detail ?? ''}`.trimEnd());
+}
+
+function secretLines(outcomes: readonly SecretOutcome[]): string[] {
+  return outcomes.flatMap((entry) => {
+    const head = `signing secret  ${entry.field} (${entry.where})  ${entry.outcome}`;
+    if (entry.outcome !== 'set it yourself' || entry.value === undefined) return [head];
+    const ref = entry.where.startsWith('env ') ? `${entry.where.slice(4)}=${entry.value}` : `{"value": ${JSON.stringify(entry.value)}}`;
+    return [head, `  the webhook signs with a secret the configuration does not hold: set ${entry.field} to ${ref}, then restart npm start`];
+  });
+}
+
+function summary(steps: readonly ConnectStep[], secrets: readonly SecretOutcome[], dryRun: boolean): string {
+  const counts = new Map<string, number>();
+  for (const outcome of [...steps.map((step) => step.outcome), ...secrets.map((entry) => entry.outcome)]) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const changed = [...counts].filter(([outcome]) => !['unchanged', 'kept', 'not read (dry run)'].includes(outcome));
+  if (changed.length === 0) return dryRun ? 'Dry run: nothing would change.' : 'Nothing to change: already connected.';
+  return `${dryRun ? 'Dry run: ' : ''}${changed.map(([outcome, count]) => `${count} ${outcome}`).join(', ')}.`;
+}
+
+/**
+ * Runs `npm run connect:<helpdesk>` with these arguments; returns the exit code.
+ *
+ * @example process.exitCode = await runConnect(['--helpdesk', 'zendesk', '--tenant', 'demo', '--dry-run'], process.env, console);
+ */
+export async function runConnect(argv: readonly string[], env: Record<string, string | undefined>, output: CliOutput, options: { stack?: StackState | undefined; fetch?: typeof fetch } = {}): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        helpdesk: { type: 'string' },
+        tenant: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'webhook-base-url': { type: 'string' },
+        tenants: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+    if (!values.helpdesk) throw new UsageError('--helpdesk is missing (run it as npm run connect:<helpdesk>)');
+    if (!values.tenant) throw new UsageError('--tenant is missing');
+  } catch (error) {
+    output.err(usageMistake(error, `connect:${values?.helpdesk ?? DEFAULT_HELPDESK}`));
+    return 2;
+  }
+  const command = `connect:${values.helpdesk}`;
+  const connector = helpdeskConnector(values.helpdesk);
+  if (!connector) {
+    output.err(`No helpdesk adapter named ${JSON.stringify(values.helpdesk)} can be connected from the command line`);
+    return 2;
+  }
+  const stack = 'stack' in options ? options.stack : readStackState();
+  const tenantsPath = values.tenants ?? env.INFLUENCE_ROUTER_TENANTS;
+  let tenant: Tenant;
+  let base: URL;
+  try {
+    const tenants = tenantsFrom(tenantsPath ? userPath(tenantsPath, env as NodeJS.ProcessEnv) : undefined, stack);
+    const found = tenants.get(values.tenant);
+    if (!found) throw new UsageError(`No tenant ${JSON.stringify(values.tenant)} (there are: ${tenants.all().map((each) => each.id).join(', ')})`);
+    tenant = found;
+    if (tenant.helpdesk.kind !== connector.helpdesk) throw new UsageError(`Tenant ${tenant.id}'s helpdesk is ${tenant.helpdesk.kind}, not ${connector.helpdesk}`);
+    base = webhookBase(values['webhook-base-url'], stack, String((tenant.helpdesk as { baseUrl?: unknown }).baseUrl ?? ''));
+  } catch (error) {
+    output.err(error instanceof UsageError ? `${error.message} (see npm run ${command} -- --help)` : describeError(error));
+    return 2;
+  }
+  const apiTokenRef = (tenant.helpdesk as { apiToken?: SecretRef }).apiToken;
+  const resolver = new RefSecretResolver({ env, fetchSecret: secretsManagerFetcher() });
+  let apiToken: string;
+  try {
+    if (!apiTokenRef) throw new UsageError(`Tenant ${tenant.id}'s helpdesk names no apiToken`);
+    apiToken = await resolver.resolve(apiTokenRef);
+  } catch (error) {
+    output.err(`Cannot read helpdesk.apiToken (${describeSecretRef(apiTokenRef)}): ${describeError(error)}`);
+    return 1;
+  }
+
+  const dryRun = values['dry-run'];
+  const json = values.json;
+  const requests: ConnectRequest[] = [];
+  if (!json) output.out(`Connecting tenant ${tenant.id}'s ${connector.helpdesk} to ${base.href}${tenant.id}/...${dryRun ? ' (dry run: reads only)' : ''}`);
+  let result: ConnectResult;
+  let secrets: SecretOutcome[];
+  try {
+    result = await connector.connect({
+      tenantId: tenant.id,
+      helpdesk: tenant.helpdesk,
+      apiToken,
+      webhookBaseUrl: base,
+      dryRun,
+      onRequest: (request) => {
+        requests.push(request);
+        if (!json) for (const line of requestLine(request)) output.out(line);
+      },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    const sources = dryRun ? [connector.helpdesk] : result.secrets.map((entry) => entry.source);
+    secrets = await placeSecrets(tenant, result, env, dryRun, sources);
+  } catch (error) {
+    output.err(`Could not connect tenant ${tenant.id}: ${describeError(error)}`);
+    return 1;
+  }
+  if (json) {
+    output.out(JSON.stringify({ tenant: tenant.id, helpdesk: connector.helpdesk, dryRun, requests, steps: result.steps, secrets }));
+    return 0;
+  }
+  output.out('');
+  for (const line of [...stepLines(result.steps), ...secretLines(secrets)]) output.out(line);
+  const unstored = result.secrets.filter((entry) => !tenant.sources || !bindSource(tenant, entry.source));
+  for (const entry of unstored) output.out(`The tenant has no sources.${entry.source}: add it with the webhook's signing secret to receive its deliveries`);
+  output.out(summary(result.steps, secrets, dryRun));
+  return 0;
+}
+
+await runAsProgram(
+  import.meta.url,
+  (argv, env, output) => runConnect(argv, env, output),
+  connectUsage((process.argv.includes('--helpdesk') ? process.argv[process.argv.indexOf('--helpdesk') + 1] : undefined) ?? DEFAULT_HELPDESK),
+);
