@@ -85,28 +85,27 @@ function webhookBase(given: string | undefined, stack: StackState | undefined, h
   return url;
 }
 
+/** Where a source's first verification secret is configured; undefined when the tenant has no such source. */
+function secretTarget(tenant: Tenant, source: string): { ref: SecretRef; others: readonly SecretRef[]; where: Omit<SecretOutcome, 'outcome' | 'value'> } | undefined {
+  const bound = bindSource(tenant, source);
+  const ref = bound?.verificationSecrets[0];
+  if (!bound || !ref) return undefined;
+  return { ref, others: bound.verificationSecrets, where: { source, field: `sources.${source}.${bound.secretsField}.0`, where: describeSecretRef(ref) } };
+}
+
 /** Stores (or tells how to set) each secret the helpdesk gave, where the tenant's configuration points. */
-async function placeSecrets(tenant: Tenant, result: ConnectResult, env: Record<string, string | undefined>, dryRun: boolean, sources: readonly string[]): Promise<SecretOutcome[]> {
+async function placeSecrets(tenant: Tenant, secrets: ConnectResult['secrets'], env: Record<string, string | undefined>): Promise<SecretOutcome[]> {
   const outcomes: SecretOutcome[] = [];
-  const given = new Map(result.secrets.map((entry) => [entry.source, entry.secret]));
-  for (const source of sources) {
-    const bound = bindSource(tenant, source);
-    if (!bound) continue;
-    const ref = bound.verificationSecrets[0] as SecretRef;
-    const field = `sources.${source}.${bound.secretsField}.0`;
-    const where = describeSecretRef(ref);
-    const secret = given.get(source);
-    if (secret === undefined) {
-      if (dryRun) outcomes.push({ source, field, where, outcome: 'not read (dry run)' });
-      continue;
-    }
-    if ('secretId' in ref) {
-      outcomes.push({ source, field, where, outcome: dryRun ? 'not read (dry run)' : await storeSecret(ref, secret) });
+  for (const { source, secret } of secrets) {
+    const target = secretTarget(tenant, source);
+    if (!target) continue;
+    if ('secretId' in target.ref) {
+      outcomes.push({ ...target.where, outcome: await storeSecret(target.ref, secret) });
       continue;
     }
     const resolver = new RefSecretResolver({ env });
-    const current = await Promise.all(bound.verificationSecrets.map((other) => resolver.resolve(other).catch(() => undefined)));
-    outcomes.push(current.includes(secret) ? { source, field, where, outcome: 'unchanged' } : { source, field, where, outcome: 'set it yourself', value: secret });
+    const current = await Promise.all(target.others.map((other) => resolver.resolve(other).catch(() => undefined)));
+    outcomes.push(current.includes(secret) ? { ...target.where, outcome: 'unchanged' } : { ...target.where, outcome: 'set it yourself', value: secret });
   }
   return outcomes;
 }
@@ -189,17 +188,7 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
     output.err(error instanceof UsageError ? `${error.message} (see npm run ${command} -- --help)` : describeError(error));
     return 2;
   }
-  const apiTokenRef = (tenant.helpdesk as { apiToken?: SecretRef }).apiToken;
   const resolver = new RefSecretResolver({ env, fetchSecret: secretsManagerFetcher() });
-  let apiToken: string;
-  try {
-    if (!apiTokenRef) throw new UsageError(`Tenant ${tenant.id}'s helpdesk names no apiToken`);
-    apiToken = await resolver.resolve(apiTokenRef);
-  } catch (error) {
-    output.err(`Cannot read helpdesk.apiToken (${describeSecretRef(apiTokenRef)}): ${describeError(error)}`);
-    return 1;
-  }
-
   const dryRun = values['dry-run'];
   const json = values.json;
   const requests: ConnectRequest[] = [];
@@ -210,7 +199,7 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
     result = await connector.connect({
       tenantId: tenant.id,
       helpdesk: tenant.helpdesk,
-      apiToken,
+      resolve: (ref) => resolver.resolve(ref),
       webhookBaseUrl: base,
       dryRun,
       onRequest: (request) => {
@@ -219,8 +208,9 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
       },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    const sources = dryRun ? [connector.helpdesk] : result.secrets.map((entry) => entry.source);
-    secrets = await placeSecrets(tenant, result, env, dryRun, sources);
+    // A dry run reads no secret: it says where the helpdesk's own would go.
+    const dryTarget = dryRun ? secretTarget(tenant, connector.helpdesk) : undefined;
+    secrets = dryRun ? (dryTarget ? [{ ...dryTarget.where, outcome: 'not read (dry run)' }] : []) : await placeSecrets(tenant, result.secrets, env);
   } catch (error) {
     output.err(`Could not connect tenant ${tenant.id}: ${describeError(error)}`);
     return 1;
@@ -231,7 +221,7 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
   }
   output.out('');
   for (const line of [...stepLines(result.steps), ...secretLines(secrets)]) output.out(line);
-  const unstored = result.secrets.filter((entry) => !tenant.sources || !bindSource(tenant, entry.source));
+  const unstored = result.secrets.filter((entry) => !bindSource(tenant, entry.source));
   for (const entry of unstored) output.out(`The tenant has no sources.${entry.source}: add it with the webhook's signing secret to receive its deliveries`);
   output.out(summary(result.steps, secrets, dryRun));
   return 0;

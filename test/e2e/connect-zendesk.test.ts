@@ -227,6 +227,13 @@ describe('npm run connect:zendesk', () => {
     expect(remote.code).toBe(2);
     expect(remote.err.join('\n')).toContain('--webhook-base-url must be https');
 
+    const unreadable = join(folder, 'unreadable-token.json');
+    const base = acme(stack.sandbox.zendesk.baseUrl);
+    writeFileSync(unreadable, JSON.stringify({ tenants: [{ ...base, helpdesk: { ...base.helpdesk, apiToken: { env: 'ACME_CONNECT_TOKEN_NEVER_SET' } } }] }));
+    const noToken = await connect('--tenants', unreadable);
+    expect(noToken.code).toBe(1);
+    expect(noToken.err.join('\n')).toContain('Cannot read helpdesk.apiToken (env ACME_CONNECT_TOKEN_NEVER_SET)');
+
     stack.sandbox.zendesk.failNext({ status: 403, count: 1, pathPrefix: '/api/v2/webhooks' });
     const forbidden = await connect();
     expect(forbidden.code).toBe(1);

@@ -181,14 +181,15 @@ export class ZendeskAdmin {
   /** Adds a webhook as an admin would in Admin Center, with a known signing secret (the local demo's). */
   addWebhook(input: Omit<WebhookInput, 'subscriptions'> & { subscriptions: string[]; signingSecret?: string }): SandboxWebhook {
     const { signingSecret, ...rest } = input;
+    // The sandbox sends no authentication header, so it does not keep one.
+    const { authentication: _ignored, ...fields } = WebhookInputSchema.parse(rest);
     const webhook: SandboxWebhook = {
-      ...WebhookInputSchema.parse(rest),
+      ...fields,
       id: ulid(),
       created_at: stamp(Date.now()),
       created_by: String(this.agentId),
       signingSecret: signingSecret ?? randomBytes(32).toString('base64'),
     };
-    delete (webhook as { authentication?: unknown }).authentication;
     this.webhooks.set(webhook.id, webhook);
     return structuredClone(webhook);
   }
@@ -454,7 +455,7 @@ function meetsOnCreate(conditions: SandboxTrigger['conditions'], ticket: Sandbox
 }
 
 /** A page size from 1 to 100, as Zendesk allows; anything else is its 400. */
-export function pageSize(value: string, name: string): number {
+function pageSize(value: string, name: string): number {
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1 || size > 100) throw fail(400, { error: 'InvalidPaginationParameter', description: `${name} must be from 1 to 100` });
   return size;

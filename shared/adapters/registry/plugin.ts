@@ -191,8 +191,8 @@ export interface ConnectInput {
   tenantId: string;
   /** The tenant's `helpdesk` entry, already validated by the tenants schema. */
   helpdesk: HelpdeskConfigBase;
-  /** The API credential its configuration names, resolved. */
-  apiToken: string;
+  /** Reads a secret the configuration names (its API credential). */
+  resolve(ref: SecretRef): Promise<string>;
   /** Where the deployment (its `WebhookBaseUrl` output) or `npm start` receives webhooks, ending in `/webhooks/`: `<base><tenant>/<source>`. */
   webhookBaseUrl: URL;
   /** Read what exists; describe the writes, make none. */

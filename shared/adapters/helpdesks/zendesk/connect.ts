@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConfigurationError, PermanentHelpdeskError } from '../../../domain/errors.js';
+import { describeSecretRef } from '../../config/secret-ref.js';
 import { jsonRequest, parseRetryAfter } from '../../http/json-request.js';
 import { parseApiAnswer } from '../../http/payload.js';
 import type { MetricFields } from '../../influence/metric-fields.js';
@@ -21,6 +22,8 @@ const NEW_WEBHOOK_ID = '<id of the new webhook>';
 /** At most this many pages of one list (100 each): an account with more is not one this was built for. */
 const MAX_PAGES = 50;
 const MAX_RATE_LIMIT_WAITS = 3;
+/** What a dry run's write answers: it was described, not sent. */
+const DESCRIBED = Symbol('described');
 
 /** The Zendesk field type of each Reach input, so the values typed into it are what the provider reads. */
 const FIELD_TYPES: Record<keyof MetricFields, 'integer' | 'decimal' | 'text'> = {
@@ -111,7 +114,10 @@ export const zendeskConnector: HelpdeskConnector = {
   helpdesk: 'zendesk',
   async connect(input: ConnectInput): Promise<ConnectResult> {
     const config = ZendeskHelpdeskSchema.parse(input.helpdesk);
-    const api = new AdminApi(config.baseUrl, config.email, input);
+    const apiToken = await input.resolve(config.apiToken).catch((error: unknown) => {
+      throw new ConfigurationError(`Cannot read helpdesk.apiToken (${describeSecretRef(config.apiToken)}): ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const api = new AdminApi(config.baseUrl, config.email, apiToken, input);
     const endpoint = new URL(`${encodeURIComponent(input.tenantId)}/zendesk`, input.webhookBaseUrl).href;
     const steps: ConnectStep[] = [];
     const secrets: ConnectResult['secrets'] = [];
@@ -135,7 +141,7 @@ export const zendeskConnector: HelpdeskConnector = {
       const answer = await api.send('GET', `/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`);
       secrets.push({ source: 'zendesk', secret: parseApiAnswer(SigningSecretSchema, answer, 'Zendesk GET /api/v2/webhooks/{id}/signing_secret').signing_secret.secret });
     }
-    await connectUserFields(api, input.dryRun, config.userFields, steps);
+    await connectUserFields(api, config.userFields, steps);
     return { steps, secrets };
   },
 };
@@ -149,12 +155,11 @@ async function connectWebhook(api: AdminApi, input: ConnectInput, webhooks: Webh
   }
   const [webhook] = existing;
   if (!webhook) {
-    if (input.dryRun) {
-      api.describe('POST', '/api/v2/webhooks', { webhook: wanted });
+    const answer = await api.write('POST', '/api/v2/webhooks', { webhook: wanted });
+    if (answer === DESCRIBED) {
       steps.push({ kind: 'webhook', name, outcome: 'would create', detail: `to ${endpoint}` });
       return NEW_WEBHOOK_ID;
     }
-    const answer = await api.send('POST', '/api/v2/webhooks', { webhook: wanted });
     const created = parseApiAnswer(z.object({ webhook: WebhookSchema }), answer, 'Zendesk POST /api/v2/webhooks').webhook;
     steps.push({ kind: 'webhook', name, outcome: 'created', detail: `${created.id}, to ${endpoint}` });
     return created.id;
@@ -169,15 +174,9 @@ async function connectWebhook(api: AdminApi, input: ConnectInput, webhooks: Webh
     steps.push({ kind: 'webhook', name, outcome: 'unchanged', detail: `${webhook.id}, to ${endpoint}` });
     return webhook.id;
   }
-  const path = `/api/v2/webhooks/${encodeURIComponent(webhook.id)}`;
   const detail = differences.map((field) => `${field} ${JSON.stringify(webhook[field])} → ${JSON.stringify(wanted[field])}`).join(', ');
-  if (input.dryRun) {
-    api.describe('PUT', path, { webhook: wanted });
-    steps.push({ kind: 'webhook', name, outcome: 'would update', detail });
-  } else {
-    await api.send('PUT', path, { webhook: wanted });
-    steps.push({ kind: 'webhook', name, outcome: 'updated', detail });
-  }
+  const answer = await api.write('PUT', `/api/v2/webhooks/${encodeURIComponent(webhook.id)}`, { webhook: wanted });
+  steps.push({ kind: 'webhook', name, outcome: answer === DESCRIBED ? 'would update' : 'updated', detail });
   return webhook.id;
 }
 
@@ -190,14 +189,14 @@ async function connectTrigger(api: AdminApi, input: ConnectInput, webhookId: str
   }
   const [trigger] = existing;
   if (!trigger) {
-    if (input.dryRun) {
-      api.describe('POST', '/api/v2/triggers', { trigger: wanted });
-      steps.push({ kind: 'trigger', name: wanted.title, outcome: 'would create', detail: 'Ticket is Created → notify the webhook with the documented body' });
+    const answer = await api.write('POST', '/api/v2/triggers', { trigger: wanted });
+    const what = 'Ticket is Created → notify the webhook with the documented body';
+    if (answer === DESCRIBED) {
+      steps.push({ kind: 'trigger', name: wanted.title, outcome: 'would create', detail: what });
       return;
     }
-    const answer = await api.send('POST', '/api/v2/triggers', { trigger: wanted });
     const created = parseApiAnswer(z.object({ trigger: TriggerSchema }), answer, 'Zendesk POST /api/v2/triggers').trigger;
-    steps.push({ kind: 'trigger', name: wanted.title, outcome: 'created', detail: `${created.id}: Ticket is Created → notify the webhook with the documented body` });
+    steps.push({ kind: 'trigger', name: wanted.title, outcome: 'created', detail: `${created.id}: ${what}` });
     return;
   }
   const differences = [
@@ -209,18 +208,11 @@ async function connectTrigger(api: AdminApi, input: ConnectInput, webhookId: str
     steps.push({ kind: 'trigger', name: wanted.title, outcome: 'unchanged', detail: String(trigger.id) });
     return;
   }
-  const path = `/api/v2/triggers/${trigger.id}`;
-  const detail = differences.join(', ');
-  if (input.dryRun) {
-    api.describe('PUT', path, { trigger: wanted });
-    steps.push({ kind: 'trigger', name: wanted.title, outcome: 'would update', detail });
-    return;
-  }
-  await api.send('PUT', path, { trigger: wanted });
-  steps.push({ kind: 'trigger', name: wanted.title, outcome: 'updated', detail });
+  const answer = await api.write('PUT', `/api/v2/triggers/${trigger.id}`, { trigger: wanted });
+  steps.push({ kind: 'trigger', name: wanted.title, outcome: answer === DESCRIBED ? 'would update' : 'updated', detail: differences.join(', ') });
 }
 
-async function connectUserFields(api: AdminApi, dryRun: boolean, fields: MetricFields, steps: ConnectStep[]): Promise<void> {
+async function connectUserFields(api: AdminApi, fields: MetricFields, steps: ConnectStep[]): Promise<void> {
   const wanted = (Object.entries(fields) as [keyof MetricFields, string | undefined][]).flatMap(([input, key]) => (key ? [{ input, key }] : []));
   if (wanted.length === 0) return;
   const existing = new Map((await api.list('/api/v2/user_fields', 'user_fields', UserFieldSchema)).map((field) => [field.key, field]));
@@ -235,14 +227,8 @@ async function connectUserFields(api: AdminApi, dryRun: boolean, fields: MetricF
       });
       continue;
     }
-    const body = { user_field: { type: FIELD_TYPES[input], key, title: key, description: FIELD_DESCRIPTIONS[input] } };
-    if (dryRun) {
-      api.describe('POST', '/api/v2/user_fields', body);
-      steps.push({ kind: 'user field', name: key, outcome: 'would create', detail: `${FIELD_TYPES[input]}, holds ${input}` });
-      continue;
-    }
-    await api.send('POST', '/api/v2/user_fields', body);
-    steps.push({ kind: 'user field', name: key, outcome: 'created', detail: `${FIELD_TYPES[input]}, holds ${input}` });
+    const answer = await api.write('POST', '/api/v2/user_fields', { user_field: { type: FIELD_TYPES[input], key, title: key, description: FIELD_DESCRIPTIONS[input] } });
+    steps.push({ kind: 'user field', name: key, outcome: answer === DESCRIBED ? 'would create' : 'created', detail: `${FIELD_TYPES[input]}, holds ${input}` });
   }
 }
 
@@ -254,15 +240,18 @@ class AdminApi {
   constructor(
     baseUrl: string,
     email: string,
+    apiToken: string,
     private readonly input: ConnectInput,
   ) {
     this.#origin = new URL(new URL(baseUrl).origin);
-    this.#authorization = `Basic ${Buffer.from(`${email}/token:${input.apiToken}`, 'utf8').toString('base64')}`;
+    this.#authorization = `Basic ${Buffer.from(`${email}/token:${apiToken}`, 'utf8').toString('base64')}`;
   }
 
-  /** Tells of a write a dry run does not make. */
-  describe(method: ConnectRequest['method'], path: string, body: unknown): void {
+  /** Makes a write and answers what came back; in a dry run, only tells of it and answers DESCRIBED. */
+  async write(method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
+    if (!this.input.dryRun) return this.send(method, path, body);
     this.input.onRequest({ method, path, body, sent: false });
+    return DESCRIBED;
   }
 
   async send(method: ConnectRequest['method'], path: string, body?: unknown): Promise<unknown> {
