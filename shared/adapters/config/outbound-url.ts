@@ -1,4 +1,9 @@
-/** `deployed`: https vendor hosts and Secrets Manager only. `local`: loopback URLs and inline secrets allowed too. */
+import { hostAddress, literalHostRefusal } from '../http/public-address.js';
+
+/**
+ * `deployed`: https vendor hosts, other https URLs on public addresses only, and Secrets Manager.
+ * `local`: loopback and private addresses, http on loopback, and inline secrets allowed too.
+ */
 export type ConfigMode = 'deployed' | 'local';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -39,12 +44,21 @@ export function checkHelpdeskOrigin(raw: string, mode: ConfigMode, rule: { host:
   return mode === 'deployed' ? `baseUrl must be ${rule.example}` : 'baseUrl must be https, or http on a loopback address';
 }
 
+/** The host as the URL was written (`0x7f000001`), before the URL parser normalised it. */
+function writtenHost(raw: string, url: URL): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(raw.trim())?.[1] || url.hostname;
+}
+
 /**
  * Checks a URL the product sends to that is not a helpdesk API (a scoring service, a generic
  * helpdesk's decisions endpoint): https, or http on loopback in local mode; never credentials
- * or a fragment. Returns what is wrong, or undefined.
+ * or a fragment. In deployed mode its host must not be written as a loopback, private,
+ * link-local, unique-local, metadata or otherwise non-public address (in any form the URL parser
+ * reads as one), nor be `localhost`; a name is checked each time it is resolved, when called.
+ * Returns what is wrong, or undefined.
  *
  * @example checkServiceUrl('https://scores.acme.example/v1', 'deployed', 'the scoring url') // undefined
+ * @example checkServiceUrl('https://0x7f000001/', 'deployed', 'decisionsUrl') // 'decisionsUrl must reach a public address in deployed mode: its host 0x7f000001 is 127.0.0.1, a loopback address (127.0.0.0/8)'
  */
 export function checkServiceUrl(raw: string, mode: ConfigMode, what: string): string | undefined {
   let url: URL;
@@ -54,7 +68,14 @@ export function checkServiceUrl(raw: string, mode: ConfigMode, what: string): st
     return `${what} must be a URL`;
   }
   if (url.username || url.password || url.hash) return `${what} must not hold credentials or a fragment`;
-  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'https:') {
+    const refused = mode === 'deployed' ? literalHostRefusal(url) : undefined;
+    if (!refused) return undefined;
+    const written = writtenHost(raw, url);
+    const address = hostAddress(url);
+    const as = address !== undefined && written !== address && written !== `[${address}]` ? `${address}, ` : '';
+    return `${what} must reach a public address in deployed mode: its host ${written} is ${as}${refused}`;
+  }
   if (mode === 'local' && url.protocol === 'http:' && isLoopbackUrl(url)) return undefined;
   return mode === 'deployed' ? `${what} must be https` : `${what} must be https, or http on a loopback address`;
 }

@@ -53,6 +53,34 @@ describe('tenants read through the adapter registry', () => {
     expect(problemsOf(plain)).toMatch(/tenants\.0\.helpdesk\.decisionsUrl: decisionsUrl must be https/);
   });
 
+  describe('operator-chosen URLs in deployed mode', () => {
+    const withDecisionsUrl = (decisionsUrl: string) => ({ ...GENERIC, helpdesk: { ...GENERIC.helpdesk, decisionsUrl } });
+    const withScoringUrl = (url: string) => ({ ...FRESHDESK, scoring: { provider: 'http' as const, http: { url, apiKey: { secretId: 'initech/scoring' } } } });
+
+    it.each([
+      ['https://169.254.169.254/', 'its host 169.254.169.254 is the cloud metadata address (169.254.169.254)'],
+      ['https://127.0.0.1:9001/', 'its host 127.0.0.1 is a loopback address (127.0.0.0/8)'],
+      ['https://10.0.0.5/', 'its host 10.0.0.5 is a private address (10.0.0.0/8)'],
+      ['https://0x7f000001/', 'its host 0x7f000001 is 127.0.0.1, a loopback address (127.0.0.0/8)'],
+      ['https://localhost/', 'its host localhost is a name for this machine (localhost)'],
+      ['https://2130706433/hooks', 'its host 2130706433 is 127.0.0.1, a loopback address (127.0.0.0/8)'],
+      ['https://[::ffff:127.0.0.1]/', 'its host [::ffff:127.0.0.1] is ::ffff:7f00:1, 127.0.0.1 inside an IPv4-mapped address (::ffff:0:0/96): a loopback address (127.0.0.0/8)'],
+      ['https://[fd00:ec2::254]/', 'its host [fd00:ec2::254] is the EC2 metadata address (fd00:ec2::254)'],
+      ['https://100.100.100.200/', 'its host 100.100.100.200 is a shared (carrier-grade NAT) address (100.64.0.0/10)'],
+    ])('refuses %s as a decisionsUrl and as a scoring url, saying why', (url, why) => {
+      expect(problemsOf(withDecisionsUrl(url))).toBe(`Invalid tenants file: tenants.0.helpdesk.decisionsUrl: decisionsUrl must reach a public address in deployed mode: ${why}`);
+      expect(problemsOf(withScoringUrl(url))).toBe(`Invalid tenants file: tenants.0.scoring.http.url: the scoring url must reach a public address in deployed mode: ${why}`);
+    });
+
+    it('leaves names to be checked when they are resolved, and local mode its loopback servers', () => {
+      expect(problemsOf(withDecisionsUrl('https://hooks.umbrella.example.com/decisions'))).toBe('');
+      expect(problemsOf(withScoringUrl('https://93.184.215.14/score'))).toBe('');
+      expect(problemsOf(withDecisionsUrl('https://10.0.0.5/decisions'), 'local')).toBe('');
+      expect(problemsOf(withDecisionsUrl('http://127.0.0.1:3001/generic/decisions'), 'local')).toBe('');
+      expect(problemsOf(withScoringUrl('https://localhost:9443/score'), 'local')).toBe('');
+    });
+  });
+
   it("refuses a helpdesk's own source on a tenant of another helpdesk, but lets the generic source feed any", () => {
     const crossed = { ...FRESHDESK, sources: { zendesk: { signingSecrets: [{ secretId: 'initech/zendesk-webhook' }] } } };
     const generic = { ...FRESHDESK, sources: { generic: { signingSecrets: [{ secretId: 'initech/generic-in' }] } } };
