@@ -1,5 +1,6 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
 import { withWriteGuards } from '../../shared/adapters/helpdesks/guarded-helpdesk.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
 import { helpdeskPaces } from '../../shared/adapters/helpdesks/helpdesk-pace.js';
@@ -35,6 +36,11 @@ export interface ProcessWiring {
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
   clientTtlMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Where URLs the operator chose (a generic helpdesk's decisionsUrl, a scoring service) may
+   * connect: public addresses only unless told otherwise, as deployed; `'any'` in local mode.
+   */
+  serviceAddresses?: ServiceAddresses;
   /** Each helpdesk request's timeout (default 8 s); load runs shorten it so slow answers cost seconds, not minutes. */
   helpdeskTimeoutMs?: number;
   /**
@@ -76,6 +82,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
     ...(wiring.helpdeskTimeoutMs !== undefined ? { timeoutMs: wiring.helpdeskTimeoutMs } : {}),
+    ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
     paceFor,
   });
   const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> =>
@@ -85,7 +92,13 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     });
 
   const customers = new DynamoCustomerStore(wiring.documentClient, wiring.tableName, hasherFor);
-  const scoringFor = tenantScoring({ tenant: (id) => wiring.tenants.get(id), secrets: wiring.secrets, helpdeskFor, clock });
+  const scoringFor = tenantScoring({
+    tenant: (id) => wiring.tenants.get(id),
+    secrets: wiring.secrets,
+    helpdeskFor,
+    clock,
+    ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
+  });
   return {
     tenant: (id) => wiring.tenants.get(id),
     helpdeskFor,

@@ -1,5 +1,6 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
 import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
 import { helpdeskPaces } from '../../shared/adapters/helpdesks/helpdesk-pace.js';
 import type { HttpBackoff } from '../../shared/adapters/influence/http-provider.js';
@@ -23,6 +24,11 @@ export interface RefreshWiring {
   sleep?: Sleep;
   random?: () => number;
   fetch?: typeof fetch;
+  /**
+   * Where URLs the operator chose (a scoring service) may connect: public addresses only unless
+   * told otherwise, as deployed; `'any'` in local mode.
+   */
+  serviceAddresses?: ServiceAddresses;
   backoff?: Partial<HttpBackoff>;
   store?: ScoreRefreshStoreOptions;
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
@@ -45,6 +51,7 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
     helpdeskFor: helpdeskClients(wiring.tenants, wiring.secrets, {
       ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
       ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+      ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
       // The refresh spends the same helpdesk budget as the processor, so it keeps to the same share.
       paceFor: helpdeskPaces({ clock, ...(wiring.sleep ? { sleep: wiring.sleep } : {}) }),
     }),
@@ -52,6 +59,7 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
     ...(wiring.sleep ? { sleep: wiring.sleep } : {}),
     ...(wiring.random ? { random: wiring.random } : {}),
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+    ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
     ...(wiring.backoff ? { backoff: wiring.backoff } : {}),
     onBreakerChange: (tenant, from, to) => logger.warn('score provider circuit breaker changed state', { tenant, from, to }),
   });

@@ -76,6 +76,8 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
       tableName,
       secrets: new RefSecretResolver(),
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', 'line', true)),
+      // The tenants file is read in local mode, which allows scoring services on loopback and private addresses.
+      serviceAddresses: 'any',
     });
     const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
     output.out(

@@ -164,13 +164,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           identityKey,
           retry: queue,
           maxReceiveCount,
+          // Local mode: the sandbox and test servers listen on loopback.
+          serviceAddresses: 'any',
           telemetry: createTelemetry('process-events', localLogger('process-events', logFormat)),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
           ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
           ...(options.queue?.timeScale !== undefined ? { helpdeskWaitScale: options.queue.timeScale } : {}),
         }),
       ));
-    const refreshDeps = wireRefreshDeps({ tenants, documentClient, tableName, secrets, telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)) });
+    const refreshDeps = wireRefreshDeps({
+      tenants,
+      documentClient,
+      tableName,
+      secrets,
+      serviceAddresses: 'any',
+      telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)),
+    });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.
     queue.start((event: SQSEvent, slot: number) => processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
     cleanups.push(async () => queue.stop());

@@ -2,8 +2,23 @@ import { ConfigurationError } from '../../domain/errors.js';
 import type { HelpdeskClient } from '../../domain/ports.js';
 import type { TenantDirectory } from '../config/tenant-directory.js';
 import { bindHelpdesk } from '../config/tenants.js';
+import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import { type HelpdeskPace, pacedFetch, type PaceSettings } from './helpdesk-pace.js';
+
+/** How the clients are built and where they may connect. */
+export interface HelpdeskClientsOptions {
+  ttlMs?: number;
+  /** Replaces every transport, vendor and operator-chosen URLs alike (tests). */
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  paceFor?: (tenantId: string, settings: PaceSettings) => HelpdeskPace;
+  /**
+   * Where a URL the operator chose (a generic helpdesk's decisionsUrl) may connect: public
+   * addresses only by default, as deployed; `'any'` in local mode.
+   */
+  serviceAddresses?: ServiceAddresses;
+}
 
 /**
  * Caches one helpdesk client per tenant, built by the tenant's helpdesk adapter from its secret
@@ -12,21 +27,21 @@ import { type HelpdeskPace, pacedFetch, type PaceSettings } from './helpdesk-pac
  *
  * @example const helpdeskFor = helpdeskClients(tenants, secrets); await helpdeskFor('acme')
  */
-export function helpdeskClients(
-  tenants: TenantDirectory,
-  secrets: SecretResolver,
-  options: { ttlMs?: number; fetch?: typeof fetch; timeoutMs?: number; paceFor?: (tenantId: string, settings: PaceSettings) => HelpdeskPace } = {},
-): (tenantId: string) => Promise<HelpdeskClient> {
+export function helpdeskClients(tenants: TenantDirectory, secrets: SecretResolver, options: HelpdeskClientsOptions = {}): (tenantId: string) => Promise<HelpdeskClient> {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const addresses = options.serviceAddresses ?? PUBLIC_ADDRESSES_ONLY;
   const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
   async function create(tenantId: string): Promise<HelpdeskClient> {
     const tenant = tenants.get(tenantId);
     if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
-    const inner = options.fetch ?? fetch;
-    const paced = options.paceFor ? pacedFetch(options.paceFor(tenantId, tenant.helpdesk), inner) : options.fetch;
+    const pace = options.paceFor?.(tenantId, tenant.helpdesk);
+    // The pace wraps the transport, so a checked connection is paced like any other.
+    const paced = (inner: typeof fetch): typeof fetch => (pace ? pacedFetch(pace, inner) : inner);
+    const vendorFetch = pace ? paced(options.fetch ?? fetch) : options.fetch;
     return bindHelpdesk(tenant).createClient({
       resolve: (ref) => secrets.resolve(ref),
-      ...(paced ? { fetch: paced } : {}),
+      ...(vendorFetch ? { fetch: vendorFetch } : {}),
+      serviceFetch: (field) => paced(options.fetch ?? serviceFetch(addresses, field)),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   }
@@ -39,4 +54,3 @@ export function helpdeskClients(
     return client;
   };
 }
-

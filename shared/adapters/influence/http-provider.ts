@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Clock, RateLimiter, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { computeReachScore, ReachInputsSchema, toInfluenceScore } from '../../domain/score-model.js';
+import { RefusedAddressError } from '../http/checked-request.js';
 import { type JsonResponse, jsonRequest, parseRetryAfter } from '../http/json-request.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { failed, type FailedLookup, isTimeout } from './provider-failures.js';
@@ -158,6 +159,8 @@ export class HttpScoreProvider implements ScoreProvider {
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       });
     } catch (error) {
+      // Where the URL's name points is not a passing fault: asking again at once would be refused again.
+      if (error instanceof Error && error.cause instanceof RefusedAddressError) return { final: failed('rejected', error.cause.message) };
       return {
         retry: isTimeout(error) ? failed('timeout', `no answer within ${timeoutMs} ms`) : failed('unavailable', 'the service could not be reached'),
       };

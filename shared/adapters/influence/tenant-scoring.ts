@@ -1,5 +1,6 @@
 import type { Clock, HelpdeskClient, ScoreProvider } from '../../domain/ports.js';
 import { bindHelpdesk, type Tenant } from '../config/tenants.js';
+import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { HelpdeskMetricsProvider } from './helpdesk-metrics.js';
@@ -24,7 +25,10 @@ export interface TenantScoringWiring {
   clock: Clock;
   sleep?: Sleep;
   random?: () => number;
+  /** Replaces the scoring services' transport (tests). */
   fetch?: typeof fetch;
+  /** Where a scoring service's URL may connect: public addresses only by default, as deployed; `'any'` in local mode. */
+  serviceAddresses?: ServiceAddresses;
   backoff?: Partial<HttpBackoff>;
   /** Told when a tenant's breaker changes state. */
   onBreakerChange?: (tenantId: string, from: BreakerState, to: BreakerState) => void;
@@ -77,7 +81,7 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
         clock: wiring.clock,
         sleep,
         ...(wiring.random ? { random: wiring.random } : {}),
-        ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
+        fetch: wiring.fetch ?? serviceFetch(wiring.serviceAddresses ?? PUBLIC_ADDRESSES_ONLY, 'scoring.http.url'),
         ...(wiring.backoff ? { backoff: wiring.backoff } : {}),
       }),
       maxPerRun: scoring.maxPerRun,

@@ -27,7 +27,14 @@ export interface SecretUse {
 export interface ClientContext {
   /** Reads a secret the configuration names. */
   resolve(ref: SecretRef): Promise<string>;
+  /** The transport for a vendor's API, whose host the configuration holds to the vendor's pattern. */
   fetch?: typeof fetch;
+  /**
+   * The transport for a URL the operator chose instead (`field` names it in errors): where the
+   * deployment reaches only public addresses, it resolves the name and connects only to an
+   * address it checked.
+   */
+  serviceFetch(field: string): typeof fetch;
   /** Per request, connection to last byte; each client has its own default (8 s). */
   timeoutMs?: number;
 }

@@ -84,6 +84,8 @@ function deps(maxPerRun: number) {
     tableName,
     secrets: new RefSecretResolver(),
     telemetry: createTelemetry('refresh-scores'),
+    // Local mode: the scoring service listens on loopback.
+    serviceAddresses: 'any',
     clock,
     // Virtual time: every wait moves the clock on, so the schedule is exact and costs no wall time.
     sleep: async (ms) => {

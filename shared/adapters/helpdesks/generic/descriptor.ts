@@ -9,7 +9,10 @@ import { genericInbound } from './inbound.js';
 export const GenericHelpdeskSchema = z
   .object({
     kind: z.literal('generic'),
-    /** Where decisions are POSTed: https (http on loopback in local mode); nothing in a payload changes it. */
+    /**
+     * Where decisions are POSTed: https, to a public address when deployed (http on loopback in
+     * local mode); nothing in a payload changes it.
+     */
     decisionsUrl: z.url(),
     /** The Standard Webhooks secret (`whsec_...`) decisions are signed with. */
     signingSecret: SecretRefSchema,
@@ -52,7 +55,7 @@ export const generic = defineHelpdesk({
       new GenericHelpdeskClient({
         url: config.decisionsUrl,
         signingSecret: await context.resolve(config.signingSecret),
-        ...(context.fetch ? { fetch: context.fetch } : {}),
+        fetch: context.serviceFetch('helpdesk.decisionsUrl'),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
       }),
     metricFields: () => undefined,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkedFetch, PUBLIC_ADDRESSES_ONLY } from '../../../../shared/adapters/http/checked-request.js';
 import { CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
 import { HttpScoreProvider, type HttpScoreProviderOptions } from '../../../../shared/adapters/influence/http-provider.js';
 import { TokenBucket } from '../../../../shared/adapters/influence/rate-limiter.js';
@@ -240,6 +241,29 @@ describe('HttpScoreProvider: timeouts and retries', () => {
     expect(lookup).toEqual({ outcome: 'failed', kind: 'unavailable', reason: 'the service could not be reached' });
     expect(sleeps).toEqual([150]);
     service = await LoopbackScoringService.start({ apiKey: API_KEY });
+  });
+});
+
+describe('HttpScoreProvider: where it connects', () => {
+  it('reports an address the policy refuses as a refusal that names it, and does not retry it', async () => {
+    let lookups = 0;
+    const policy = {
+      ...PUBLIC_ADDRESSES_ONLY,
+      resolve: async () => {
+        lookups += 1;
+        return [{ address: '10.0.0.5', family: 4 }];
+      },
+    };
+
+    const lookup = await provider({ url: 'https://scores.acme.example/v1/score', fetch: checkedFetch({ field: 'scoring.http.url', policy }) }).score(request());
+
+    expect(lookup).toEqual({
+      outcome: 'failed',
+      kind: 'rejected',
+      reason: 'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8): refused, requests go only to public addresses',
+    });
+    expect(lookups).toBe(1);
+    expect(sleeps).toEqual([]);
   });
 });
 

@@ -136,4 +136,24 @@ describe('tenantScoring', () => {
     expect(scoringFor('imports')).toBeUndefined();
     expect(scoringFor('nobody')).toBeUndefined();
   });
+
+  const profile = { tenant: 'acme', customerKey: 'k', identities: { helpdeskUserIds: [], emailHashes: [], handles: [] }, optedOut: false, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+  const lookupWith = (url: string, wiring: { serviceAddresses?: 'any' } = {}) => {
+    // Parsed in local mode, so the call-time check is reached with a URL the deployed check would stop first.
+    const local = new TenantDirectory(parseTenantsFile({ tenants: [tenant({ id: 'service', scoring: httpScoring(url, { value: 'k' }) })] }, 'local'));
+    const built = tenantScoring({ tenant: (id) => local.get(id), secrets: new RefSecretResolver(), helpdeskFor: async () => helpdesk, clock, ...wiring });
+    return built('service')?.provider.score({ tenant: 'service', profile, purpose: 'inline', now: clock.now(), refreshAfterDays: 7 });
+  };
+
+  it("checks where the scoring service's name resolves by default, and refuses this machine", async () => {
+    const lookup = await lookupWith('https://localhost:65535/score');
+
+    expect(lookup).toMatchObject({ outcome: 'failed', kind: 'rejected', reason: expect.stringMatching(/^scoring\.http\.url https:\/\/localhost:65535: localhost resolves to (127\.0\.0\.1|::1)\b/) });
+  });
+
+  it('reaches any address in local mode', async () => {
+    const lookup = await lookupWith('http://127.0.0.1:65535/score', { serviceAddresses: 'any' });
+
+    expect(lookup).toEqual({ outcome: 'failed', kind: 'unavailable', reason: 'the service could not be reached' });
+  });
 });
