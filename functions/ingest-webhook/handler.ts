@@ -18,13 +18,15 @@ const env = readEnv(
   }),
 );
 
+const logger = createLogger('ingest-webhook');
+
 /** Lambda entry point: `POST /webhooks/{tenant}/{source}` behind the HTTP API. */
 export const handler = createIngestHandler(
   wireIngestDeps({
     tenants: loadTenantsFile(fileURLToPath(new URL(env.TENANTS_FILE, import.meta.url)), 'deployed'),
-    secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher() }),
+    secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher(), logger }),
     queue: new SqsEventQueue(new AwsJsonClient(SQS), env.QUEUE_URL),
-    logger: createLogger('ingest-webhook'),
+    logger,
     maxBodyBytes: env.MAX_BODY_BYTES,
   }),
 );

@@ -1,5 +1,5 @@
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { describeSecretRef, type SecretRef } from '../../shared/adapters/config/secret-ref.js';
+import type { SecretRef } from '../../shared/adapters/config/secret-ref.js';
 import { bindSource } from '../../shared/adapters/config/tenants.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import type { Logger } from '../../shared/adapters/observability/logger.js';
@@ -20,21 +20,15 @@ export interface IngestWiring {
 
 /**
  * The signing secrets that can be read. During rotation a retired secret may already be gone
- * from the store: the others still verify, and the failure is logged (by reference, never value).
- * Only when none can be read does the request fail (a 500 the sender retries).
+ * from the store: the others still verify. The resolver says so in the log once a minute (by
+ * reference, never value) and meanwhile answers that failure without asking the store, since
+ * this runs for every request, signed or not. Only when none can be read does the request fail
+ * (a 500 the sender retries).
  */
 async function resolveAvailable(refs: readonly SecretRef[], wiring: IngestWiring): Promise<string[]> {
   const results = await Promise.allSettled(refs.map((ref) => wiring.secrets.resolve(ref)));
   const values: string[] = [];
-  results.forEach((result, index) => {
-    if (result.status === 'fulfilled') values.push(result.value);
-    else {
-      wiring.logger.warn('a signing secret could not be read; verifying with the others', {
-        secret: describeSecretRef(refs[index]),
-        error: result.reason instanceof Error ? result.reason.message : 'unknown',
-      });
-    }
-  });
+  for (const result of results) if (result.status === 'fulfilled') values.push(result.value);
   if (values.length === 0 && refs.length > 0) {
     throw new ConfigurationError('None of the signing secrets of this source could be read');
   }

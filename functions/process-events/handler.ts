@@ -24,7 +24,7 @@ const env = readEnv(
 );
 const telemetry = createTelemetry('process-events');
 const tenants = loadTenantsFile(fileURLToPath(new URL(env.TENANTS_FILE, import.meta.url)), 'deployed');
-const secrets = new RefSecretResolver({ fetchSecret: secretsManagerFetcher() });
+const secrets = new RefSecretResolver({ fetchSecret: secretsManagerFetcher(), logger: telemetry.logger });
 const documentClient = createDocumentClient();
 const retry = new SqsRetryScheduler(new AwsJsonClient(SQS), env.QUEUE_URL, env.DEAD_LETTER_QUEUE_URL);
 

@@ -24,7 +24,7 @@ export const handler = createRefreshScoresHandler(
     tenants,
     documentClient: createDocumentClient(),
     tableName: env.TABLE_NAME,
-    secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher() }),
+    secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher(), logger: telemetry.logger }),
     telemetry,
   }),
 );

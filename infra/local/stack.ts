@@ -122,7 +122,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ),
         );
     // A tenant's mistake (a secret's variable unset) stops start-up before DynamoDB starts.
-    const secrets = new RefSecretResolver();
+    // A Secrets Manager reference cannot be read locally: the resolver says so once a minute.
+    const secrets = new RefSecretResolver({ logger: localLogger('secrets', logFormat) });
     await checkSecretsReadable(tenants, secrets);
 
     let db: DynamoDbLocal | undefined;

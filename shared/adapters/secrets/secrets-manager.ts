@@ -16,7 +16,7 @@ export interface SecretsManagerOptions {
  * Reads secrets from AWS Secrets Manager (`GetSecretValue`, the current version), cached in the
  * process for `maxAgeSeconds`, so a warm function does not call Secrets Manager per request, yet
  * a rotated secret is picked up within minutes. Concurrent reads of one secret share one call; a
- * failed read is not cached.
+ * failed read is not kept here (RefSecretResolver remembers it, per reference, for a minute).
  *
  * @example new RefSecretResolver({ fetchSecret: secretsManagerFetcher() })
  */

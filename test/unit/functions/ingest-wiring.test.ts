@@ -1,13 +1,17 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest-webhook/chain.js';
 import { localContext, toApiGatewayEvent } from '../../../infra/local/lambda-shapes.js';
 import { wireIngestDeps } from '../../../functions/ingest-webhook/wiring.js';
 import { TenantDirectory } from '../../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
 import { createLogger } from '../../../shared/adapters/observability/logger.js';
+import { AwsJsonClient, SECRETS_MANAGER } from '../../../shared/adapters/aws/aws-json-client.js';
+import { staticCredentials } from '../../../shared/adapters/aws/credentials.js';
 import { RefSecretResolver } from '../../../shared/adapters/secrets/secret-resolver.js';
+import { secretsManagerFetcher } from '../../../shared/adapters/secrets/secrets-manager.js';
 import { ConfigurationError } from '../../../shared/domain/errors.js';
 import { InMemoryQueue } from '../../support/fakes.js';
+import { type LoopbackSecretsManager, startLoopbackSecretsManager } from '../../support/secrets-manager-server.js';
 
 function depsWith(signingSecrets: { env: string }[], env: Record<string, string>) {
   const tenants = new TenantDirectory(
@@ -84,5 +88,79 @@ describe('the ingest handler', () => {
     }
 
     expect(lines.join('')).toMatch(/"correlation_id":\s*"req-test-123"/);
+  });
+});
+
+describe('the ingest handler, with a rotation\'s retired secret deleted from Secrets Manager', () => {
+  let sm: LoopbackSecretsManager;
+  beforeEach(async () => {
+    sm = await startLoopbackSecretsManager();
+  });
+  afterEach(async () => {
+    await sm.close();
+  });
+
+  it('reads the missing secret once, not on every request, unsigned ones included, and says so once', async () => {
+    sm.secrets.set('influence-router/acme/zendesk-webhook', JSON.stringify({ current: 'current-signing-secret' }));
+    const tenants = new TenantDirectory(
+      parseTenantsFile(
+        {
+          tenants: [
+            {
+              id: 'acme',
+              helpdesk: { kind: 'zendesk', baseUrl: 'https://acme.zendesk.com', email: 'a@acme.example', apiToken: { secretId: 'influence-router/acme/zendesk-api' } },
+              sources: {
+                zendesk: {
+                  signingSecrets: [
+                    { secretId: 'influence-router/acme/zendesk-webhook', field: 'current' },
+                    { secretId: 'influence-router/acme/zendesk-webhook-previous' },
+                  ],
+                },
+              },
+            },
+          ],
+        },
+        'deployed',
+      ),
+    );
+    const logger = createLogger('ingest-webhook');
+    const client = new AwsJsonClient(SECRETS_MANAGER, { endpoint: sm.endpoint, credentials: staticCredentials({ accessKeyId: 'test', secretAccessKey: 'test' }), region: 'eu-west-1' });
+    const queue = new InMemoryQueue();
+    const handler = createIngestHandler(
+      wireIngestDeps({ tenants, secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher({ client }), logger }), queue, logger, maxBodyBytes: 1024 }),
+    );
+    const unsigned = () =>
+      toApiGatewayEvent({
+        method: 'POST',
+        url: '/webhooks/acme/zendesk',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{}'),
+        routeKey: 'POST /webhooks/{tenant}/{source}',
+        pathParameters: { tenant: 'acme', source: 'zendesk' },
+        sourceIp: '198.51.100.7',
+      });
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    // Warnings go to stderr, the rest to stdout: both are read.
+    const writes = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+
+    const statuses: (number | undefined)[] = [];
+    try {
+      for (let i = 0; i < 10; i += 1) statuses.push((await handler(unsigned(), localContext('ingest-webhook'))).statusCode);
+    } finally {
+      for (const write of writes) write.mockRestore();
+    }
+
+    expect(statuses).toEqual(Array(10).fill(401));
+    expect(queue.events).toEqual([]);
+    // One read of each secret: the current one is kept for minutes, the missing one's failure for a minute.
+    expect(sm.operations).toEqual(['GetSecretValue', 'GetSecretValue']);
+    const said = lines.join('').split('\n').filter((line) => line.includes('zendesk-webhook-previous'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('a secret could not be read; it is not asked for again for 60 s');
+    expect(lines.join('')).not.toContain('current-signing-secret');
   });
 });
