@@ -53,6 +53,14 @@ describe('synthesis with a bad tenants file', () => {
     expect(() => synthesize({ tenantsFile })).toThrow(/tenants\.0\.helpdesk\.baseUrl: baseUrl must be https:\/\/\{subdomain\}\.zendesk\.com/);
   });
 
+  it('fails naming the field when a scoring service is on the metadata address', () => {
+    const scoring = { provider: 'http', http: { url: 'https://169.254.169.254/latest/meta-data/', apiKey: { secretId: 'acme/scoring' } } };
+    const tenantsFile = writeTenantsFile({ tenants: [tenant({ scoring })] });
+    expect(() => synthesize({ tenantsFile })).toThrow(
+      'tenants.0.scoring.http.url: the scoring url must reach a public address in deployed mode: its host 169.254.169.254 is the cloud metadata address (169.254.169.254)',
+    );
+  });
+
   it('fails naming the field when a deployed secret is inline', () => {
     const tenantsFile = writeTenantsFile({
       tenants: [tenant({ sources: { zendesk: { signingSecrets: [{ value: 'hunter2' }] } } })],
