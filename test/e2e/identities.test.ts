@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import * as z from 'zod';
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
 import { runCustomerCommand } from '../../infra/local/customers.js';
@@ -110,6 +111,9 @@ function surveyAnswer(secret: string, answer: { ticketId: string; score: number;
   };
 }
 
+/** The customer keys of an export document. */
+const ExportedKeys = z.object({ customers: z.array(z.object({ profile: z.object({ customerKey: z.string() }) })) });
+
 const decisionOf = (tenant: string, kind: string, ticketId: string) => stack.decisions.get(tenant, `${kind}:ticket-created:${ticketId}`);
 
 describe('the identities a generic ticket carries', () => {
@@ -149,6 +153,10 @@ describe('the identities a generic ticket carries', () => {
     // Only keyed hashes of the email and the external id are held.
     expect(exported.out.join('\n')).not.toContain('ada@example.com');
     expect(exported.out.join('\n')).not.toContain('crm-2001');
+    const byExternal = collect();
+    expect(await runCustomerCommand(['export', '--tenant', GEN.tenant, '--external-id', 'crm-2001'], env(), byExternal.output)).toBe(0);
+    const keys = (text: string) => ExportedKeys.parse(JSON.parse(text)).customers.map((customer) => customer.profile.customerKey);
+    expect(keys(byExternal.out.join('\n'))).toEqual(keys(exported.out.join('\n')));
   });
 
   it('a generic survey answer whose respondent is only an external id closes the loop on that customer\'s ticket', async () => {
