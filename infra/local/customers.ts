@@ -4,6 +4,7 @@
  *   npm run customer -- opt-out        --tenant demo --email ada@example.com
  *   npm run customer -- opt-in         --tenant demo --<helpdesk>-user-id 1001
  *   npm run customer -- export         --tenant demo --handle twitter:ada
+ *   npm run customer -- export         --tenant demo --external-id crm-42
  *   npm run customer -- erase          --tenant demo --email ada@example.com
  *   npm run customer -- override       --tenant demo --email ada@example.com --kind boost --score 90
  *                                      --reason "Board member" [--expires 2027-01-01] --by admin@acme.test
@@ -11,7 +12,9 @@
  *   npm run customer -- merge          --tenant demo --<helpdesk>-user-id 1001 --email ada@example.com
  *
  * Each command names the customer by exactly one identity; merge takes two or more, all of the
- * same person. There is a `--<helpdesk>-user-id` option for every helpdesk of the adapter registry. Results are printed as JSON (export prints the export document).
+ * same person. There is a `--<helpdesk>-user-id` option for every helpdesk of the adapter registry;
+ * `--external-id` is the tenant's own id of the customer (a CRM id), whichever system carried it.
+ * Results are printed as JSON (export prints the export document).
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
  * else the DynamoDB Local that `npm start` runs. TABLE_NAME (default influence-router-local),
  * IDENTITY_HASH_KEY (the deployment's identity hash key; without it the local stack's
@@ -48,13 +51,15 @@ const USER_ID_FIELDS = qualifiedUserIdFields();
 
 const USAGE = [
   `usage: npm run customer -- <${CUSTOMER_COMMANDS.join('|')}> --tenant <id>`,
-  `         (--email <address> | ${USER_ID_FIELDS.map((field) => `--${field.option} <id>`).join(' | ')} | --handle <network:handle>)`,
+  `         (--email <address> | --external-id <id> | ${USER_ID_FIELDS.map((field) => `--${field.option} <id>`).join(' | ')} | --handle <network:handle>)`,
   '         [--kind boost|never --score <1-100> --reason <text> --expires <date> --by <who>]   (override)',
   '         [--endpoint <url>] [--table <name>]',
   '       merge takes two or more identities of the same customer; every other command exactly one.',
 ].join('\n');
 
 const EmailSchema = z.email({ error: 'is not a valid email address' });
+// The longest external id the webhooks and imports accept.
+const ExternalIdSchema = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const HandleSchema = z.string().regex(/^[a-z0-9_.-]+:@?[^\s:]+$/i, 'must look like network:handle, e.g. twitter:ada');
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -70,6 +75,11 @@ function identitiesFrom(values: Record<string, string[] | string | boolean | und
     const parsed = EmailSchema.safeParse(email.trim());
     if (!parsed.success) throw new UsageError('--email is not a valid email address');
     identities.push({ kind: 'email', value: parsed.data });
+  }
+  for (const id of list('external-id')) {
+    const parsed = ExternalIdSchema.safeParse(id.trim());
+    if (!parsed.success) throw new UsageError(`--external-id ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+    identities.push({ kind: 'external-id', value: parsed.data });
   }
   for (const field of USER_ID_FIELDS) {
     for (const id of list(field.option)) {
@@ -116,6 +126,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
     options: {
       tenant: { type: 'string' },
       email: { type: 'string', multiple: true },
+      'external-id': { type: 'string', multiple: true },
       ...Object.fromEntries(USER_ID_FIELDS.map((field) => [field.option, { type: 'string', multiple: true } as const])),
       handle: { type: 'string', multiple: true },
       kind: { type: 'string' },
@@ -137,7 +148,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
   const identities = identitiesFrom(values);
   const [identity, ...others] = identities;
-  if (!identity) throw new UsageError(`an identity is required: --email, ${USER_ID_FIELDS.map((field) => `--${field.option}`).join(', ')} or --handle`);
+  if (!identity) throw new UsageError(`an identity is required: --email, --external-id, ${USER_ID_FIELDS.map((field) => `--${field.option}`).join(', ')} or --handle`);
   if (command === 'merge' && others.length === 0) throw new UsageError('merge needs two or more identities of the same customer');
   if (command !== 'merge' && others.length > 0) throw new UsageError(`${command} takes exactly one identity`);
   const common = {

@@ -4,9 +4,9 @@
  *   npm run scores:import -- --tenant demo --file scores.csv [--endpoint http://127.0.0.1:8000]
  *                            [--table influence-router-local] [--format csv|jsonl] [--helpdesk <name>]
  *
- * Rows name the customer by `email`, by `<helpdesk>_user_id` (one column per registered
- * helpdesk), or by `helpdesk_user_id`: the ids of the helpdesk `--helpdesk` names (default: the
- * registry's first).
+ * Rows name the customer by `email`, by `external_id` (the tenant's own customer id, e.g. a CRM
+ * id), by `<helpdesk>_user_id` (one column per registered helpdesk), or by `helpdesk_user_id`:
+ * the ids of the helpdesk `--helpdesk` names (default: the registry's first).
  *
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
  * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
@@ -26,7 +26,7 @@ import { readImportFile } from '../../shared/adapters/import/import-file.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../shared/adapters/registry/identities.js';
-import { importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
+import { identityColumns, importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
@@ -177,4 +177,4 @@ export async function runImportScores(
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runImportScores(argv, env, output), `Loads influence scores from a CSV or JSON Lines file into the table, for one tenant (DYNAMODB_ENDPOINT, TABLE_NAME, IDENTITY_HASH_KEY as for the other commands).\n\n${USAGE}`);
+await runAsProgram(import.meta.url, (argv, env, output) => runImportScores(argv, env, output), `Loads influence scores from a CSV or JSON Lines file into the table, for one tenant (DYNAMODB_ENDPOINT, TABLE_NAME, IDENTITY_HASH_KEY as for the other commands).\nEach row: a score (1-100) and one of ${identityColumns(helpdeskUserIdFields(defaultHelpdeskName())).join(', ')}.\n\n${USAGE}`);

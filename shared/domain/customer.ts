@@ -30,12 +30,14 @@ export const LatestNpsSchema = z.object({
 export type LatestNps = z.infer<typeof LatestNpsSchema>;
 
 /**
- * The identities known for a customer. Emails are held only as keyed hashes; helpdesk user ids
- * are qualified by source (`zendesk:123`).
+ * The identities known for a customer. Emails and external ids are held only as keyed hashes;
+ * helpdesk user ids are qualified by source (`zendesk:123`).
  */
 export const CustomerIdentitiesSchema = z.object({
   helpdeskUserIds: z.array(z.string()).default([]),
   emailHashes: z.array(z.string()).default([]),
+  /** Keyed hashes of the tenant's own ids of the customer (a CRM id); absent until one is known. */
+  externalIdHashes: z.array(z.string()).optional(),
   handles: z.array(SocialHandleSchema).default([]),
 });
 export type CustomerIdentities = z.infer<typeof CustomerIdentitiesSchema>;
@@ -65,8 +67,15 @@ export const CustomerProfileSchema = z.object({
 });
 export type CustomerProfile = z.infer<typeof CustomerProfileSchema>;
 
-/** Kinds of identity a customer can be found by. */
-export type IdentityKind = 'helpdesk-user' | 'email' | 'handle';
+/**
+ * Kinds of identity a customer can be found by. An `external-id` is the tenant's own id of the
+ * customer (a CRM id): one per tenant, the same whichever helpdesk or survey tool carries it, so
+ * it is not qualified by source as helpdesk user ids are; the kind, part of every hash, keeps it
+ * apart from a user id or an email with the same text.
+ */
+export const IDENTITY_KINDS = ['helpdesk-user', 'email', 'external-id', 'handle'] as const;
+/** One of IDENTITY_KINDS. */
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 /** One identity, normalised, before it is hashed into a key. */
 export interface Identity {
@@ -76,7 +85,8 @@ export interface Identity {
 
 /**
  * Normalises an identity so the same person always hashes to the same key: emails and handles
- * lower-cased and trimmed, a leading `@` dropped from handles.
+ * lower-cased and trimmed, a leading `@` dropped from handles. Helpdesk user ids and external ids
+ * are only trimmed: some systems' ids differ by case alone (Salesforce's 15-character ids).
  *
  * @example normaliseIdentity({ kind: 'email', value: ' Ada@Example.COM ' }) // { kind: 'email', value: 'ada@example.com' }
  */
@@ -89,6 +99,8 @@ export function normaliseIdentity(identity: Identity): Identity {
       return { kind: 'handle', value: trimmed.replace(/^@/, '').toLowerCase() };
     case 'helpdesk-user':
       return { kind: 'helpdesk-user', value: trimmed };
+    case 'external-id':
+      return { kind: 'external-id', value: trimmed };
   }
 }
 
@@ -164,7 +176,14 @@ export function optedInProfile(profile: CustomerProfile, now: Date): CustomerPro
   return { ...rest, optedOut: false, updatedAt: now.toISOString() };
 }
 
-const identityCount = (p: CustomerProfile) => p.identities.helpdeskUserIds.length + p.identities.emailHashes.length + p.identities.handles.length;
+const identityCount = (p: CustomerProfile) =>
+  p.identities.helpdeskUserIds.length + p.identities.emailHashes.length + (p.identities.externalIdHashes?.length ?? 0) + p.identities.handles.length;
+
+/** The identities lists, with `externalIdHashes` only when there is one, so profiles without stay as they were stored. */
+function identityLists(lists: { helpdeskUserIds: string[]; emailHashes: string[]; externalIdHashes: string[]; handles: SocialHandle[] }): CustomerIdentities {
+  const { externalIdHashes, ...rest } = lists;
+  return externalIdHashes.length > 0 ? { ...rest, externalIdHashes } : rest;
+}
 
 /**
  * Orders profiles of one customer by how much they hold, the one to keep first: a scored profile
@@ -240,11 +259,12 @@ export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): 
     const id = `${h.network.toLowerCase()}:${h.handle.toLowerCase()}`;
     if (!handles.has(id)) handles.set(id, h);
   }
-  const identities: CustomerIdentities = {
+  const identities = identityLists({
     helpdeskUserIds: [...new Set(ordered.flatMap((p) => p.identities.helpdeskUserIds))],
     emailHashes: [...new Set(ordered.flatMap((p) => p.identities.emailHashes))],
+    externalIdHashes: [...new Set(ordered.flatMap((p) => p.identities.externalIdHashes ?? []))],
     handles: [...handles.values()],
-  };
+  });
   const score = extremeBy(ordered.flatMap((p) => (p.score ? [p.score] : [])), (s) => s.scoredAt);
   const latestNps = extremeBy(ordered.flatMap((p) => (p.latestNps ? [p.latestNps] : [])), (n) => n.answeredAt);
   const override = mergedOverride(ordered.flatMap((p) => (p.override ? [p.override] : [])), now);
@@ -275,23 +295,19 @@ export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): 
   return optedOutProfile({ ...merged, optedOut: true, ...(firstOptOut?.optedOutAt ? { optedOutAt: firstOptOut.optedOutAt } : {}) }, now);
 }
 
-/**
- * The identities lists of a customer known by one identity, whose keyed hash is `hash` (emails
- * are listed only as that hash).
- *
- * @example identitiesOf({ kind: 'helpdesk-user', value: 'zendesk:1' }, hash) // { helpdeskUserIds: ['zendesk:1'], emailHashes: [], handles: [] }
- */
-export function identitiesOf(identity: Identity, hash: string): CustomerIdentities {
+/** The identities lists of a customer known by one identity, whose keyed hash is `hash` (emails and external ids are listed only as that hash). */
+function listsOfOne(identity: Identity, hash: string): CustomerIdentities {
   const normal = normaliseIdentity(identity);
   const colon = normal.value.indexOf(':');
-  return {
+  return identityLists({
     helpdeskUserIds: normal.kind === 'helpdesk-user' ? [normal.value] : [],
     emailHashes: normal.kind === 'email' ? [hash] : [],
+    externalIdHashes: normal.kind === 'external-id' ? [hash] : [],
     handles:
       normal.kind === 'handle' && colon > 0 && colon < normal.value.length - 1
         ? [{ network: normal.value.slice(0, colon), handle: normal.value.slice(colon + 1) }]
         : [],
-  };
+  });
 }
 
 /**
@@ -303,7 +319,7 @@ export function newCustomerProfile(tenant: string, identity: Identity, hash: str
   return {
     tenant,
     customerKey: hash,
-    identities: identitiesOf(identity, hash),
+    identities: listsOfOne(identity, hash),
     optedOut: false,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -311,18 +327,20 @@ export function newCustomerProfile(tenant: string, identity: Identity, hash: str
 }
 
 /**
- * The identities lists after adding `identities`: helpdesk user ids as given, emails as their
- * hashes, handles as `{ network, handle }`; every list without duplicates.
+ * The identities lists after adding `identities`: helpdesk user ids as given, emails and external
+ * ids as their hashes, handles as `{ network, handle }`; every list without duplicates.
  *
  * @example mergeIdentities(profile.identities, [{ kind: 'helpdesk-user', value: 'zendesk:1' }], hasher)
  */
 export function mergeIdentities(known: CustomerIdentities, identities: readonly Identity[], hasher: IdentityHasher): CustomerIdentities {
   const helpdeskUserIds = new Set(known.helpdeskUserIds);
   const emailHashes = new Set(known.emailHashes);
+  const externalIdHashes = new Set(known.externalIdHashes ?? []);
   const handles = new Map(known.handles.map((h) => [`${h.network.toLowerCase()}:${h.handle.toLowerCase()}`, h]));
   for (const identity of identities.map(normaliseIdentity)) {
     if (identity.kind === 'helpdesk-user') helpdeskUserIds.add(identity.value);
     if (identity.kind === 'email') emailHashes.add(hasher.hash(identity));
+    if (identity.kind === 'external-id') externalIdHashes.add(hasher.hash(identity));
     if (identity.kind === 'handle') {
       // Handle identities are `network:handle` (see handleIdentity); one without a network is
       // still aliased, but it cannot be listed as a SocialHandle.
@@ -332,7 +350,7 @@ export function mergeIdentities(known: CustomerIdentities, identities: readonly 
       if (colon > 0 && handle.length > 0 && !handles.has(identity.value)) handles.set(identity.value, { network, handle });
     }
   }
-  return { helpdeskUserIds: [...helpdeskUserIds], emailHashes: [...emailHashes], handles: [...handles.values()] };
+  return identityLists({ helpdeskUserIds: [...helpdeskUserIds], emailHashes: [...emailHashes], externalIdHashes: [...externalIdHashes], handles: [...handles.values()] });
 }
 
 /**

@@ -62,9 +62,12 @@ export interface ImportScoresResult {
   durationMs: number;
 }
 
-/** The columns that identify the customer of a row (a row uses exactly one): email, then the user id columns. */
+/** The column of the tenant's own customer ids (a CRM id): the same id whichever helpdesk or survey tool carries it. */
+export const EXTERNAL_ID_COLUMN = 'external_id';
+
+/** The columns that identify the customer of a row (a row uses exactly one): email, external_id, then the user id columns. */
 export function identityColumns(userIdColumns: readonly UserIdColumn[]): string[] {
-  return ['email', ...userIdColumns.map((column) => column.column)];
+  return ['email', EXTERNAL_ID_COLUMN, ...userIdColumns.map((column) => column.column)];
 }
 
 /** The score column. */
@@ -93,21 +96,25 @@ const ScoreSchema = z.preprocess(
 
 const EmailSchema = z.preprocess(trimmed, z.email({ error: 'is not a valid email address' }).optional());
 
+// The longest external id the webhooks accept, so an imported id can always be matched.
+const ExternalIdSchema = z.preprocess(trimmed, z.string().max(128, 'must be at most 128 characters').optional());
+
 /**
- * The schema of one import row: an email or one helpdesk user id, and a whole score from 1 to
- * 100; parses to the identity and the score.
+ * The schema of one import row: an email, an external id or one helpdesk user id, and a whole
+ * score from 1 to 100; parses to the identity and the score.
  *
  * @example scoreRowSchema(columns).parse({ email: 'ada@example.com', score: '72' })
  */
 export function scoreRowSchema(userIdColumns: readonly UserIdColumn[]) {
   const columns = identityColumns(userIdColumns);
-  const shape: Record<string, z.ZodType> = { email: EmailSchema, score: ScoreSchema };
+  const shape: Record<string, z.ZodType> = { email: EmailSchema, [EXTERNAL_ID_COLUMN]: ExternalIdSchema, score: ScoreSchema };
   for (const { column, userId } of userIdColumns) shape[column] = z.preprocess(trimmed, userId.optional());
   return z.object(shape).transform((row, ctx): { identity: Identity; score: number } => {
     const given = columns.filter((column) => row[column] !== undefined);
     const score = z.number().parse(row['score']);
     const [only] = given;
     if (given.length === 1 && only === 'email') return { identity: { kind: 'email', value: z.string().parse(row['email']) }, score };
+    if (given.length === 1 && only === EXTERNAL_ID_COLUMN) return { identity: { kind: 'external-id', value: z.string().parse(row[EXTERNAL_ID_COLUMN]) }, score };
     const userIdColumn = userIdColumns.find((column) => column.column === only);
     if (given.length === 1 && userIdColumn) {
       // User ids are kept qualified by the helpdesk they belong to.
@@ -144,7 +151,7 @@ function reasonOf(error: z.ZodError): string {
 }
 
 /**
- * Imports influence scores for one tenant from rows of (email or helpdesk user id, score):
+ * Imports influence scores for one tenant from rows of (email, external id or helpdesk user id, score):
  * validates every row, reports rejected rows by line and reason, and stores accepted rows in
  * windows. Scores are stamped with `now`, so re-running a file leaves the same items; other
  * profile data (override, NPS, identities) is kept, and a customer who opted out is not scored

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { genericDemo } from '../../infra/local/sandbox/generic-demo.js';
 import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
 import { unitsOver } from '../support/dynamo-capacity.js';
 
@@ -58,5 +59,30 @@ describe('the usual ticket (a known customer with a fresh score, seen before by 
     expect(writeUnits).toBeGreaterThan(0);
     expect(writeUnits).toBeLessThanOrEqual(4);
     expect(zendesk).toEqual([expect.stringMatching(/^PUT \/api\/v2\/tickets\/\d+$/)]);
+  });
+});
+
+describe('a generic ticket', () => {
+  it("keeps a new requester's identities with one more read and one transaction, and costs what a Zendesk ticket does once they are known", async () => {
+    const requester = { id: `u-${randomUUID().slice(0, 8)}`, email: `${randomUUID().slice(0, 8)}@example.com`, external_id: `crm-${randomUUID().slice(0, 8)}` };
+    const genericTicketCost = async () => {
+      const ticket = stack.sandbox.generic.createTicket({ subject: 'Help', priority: 'normal', tags: [], requester });
+      const mark = calls.length;
+      const response = await fetch(`${stack.url}/webhooks/${genericDemo.tenantId}/generic`, { method: 'POST', ...genericDemo.delivery(ticket) });
+      expect(response.status).toBe(202);
+      await stack.queue.drained();
+      const dynamo = calls.slice(mark);
+      return { operations: dynamo.map((call) => call.operation), writeUnits: unitsOver(dynamo).writeUnits };
+    };
+
+    const first = await genericTicketCost();
+    const second = await genericTicketCost();
+    const third = await genericTicketCost();
+
+    // The profile and the aliases of the email and the external id, in one transaction.
+    expect(first.operations).toEqual(['BatchGetItem', 'BatchGetItem', 'TransactWriteItems', 'PutItem', 'PutItem']);
+    expect(first.writeUnits - second.writeUnits).toBeLessThanOrEqual(6);
+    expect(second.operations).toEqual(['BatchGetItem', 'PutItem', 'PutItem']);
+    expect(third).toEqual(second);
   });
 });

@@ -86,7 +86,7 @@ export class InMemoryCustomerStore implements CustomerStore {
     ];
     this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
     for (const identity of identities) this.aliases.set(`${profile.tenant}#${hasher.hash(identity)}`, profile.customerKey);
-    for (const hash of profile.identities.emailHashes) this.aliases.set(`${profile.tenant}#${hash}`, profile.customerKey);
+    for (const hash of [...profile.identities.emailHashes, ...(profile.identities.externalIdHashes ?? [])]) this.aliases.set(`${profile.tenant}#${hash}`, profile.customerKey);
     return 'written';
   }
 
@@ -256,6 +256,7 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
     const hashes = new Map<string, Identity['kind']>();
     for (const value of profile.identities.helpdeskUserIds) hashes.set(hasher.hash({ kind: 'helpdesk-user', value }), 'helpdesk-user');
     for (const hash of profile.identities.emailHashes) hashes.set(hash, 'email');
+    for (const hash of profile.identities.externalIdHashes ?? []) hashes.set(hash, 'external-id');
     for (const h of profile.identities.handles) hashes.set(hasher.hash({ kind: 'handle', value: `${h.network}:${h.handle}` }), 'handle');
     return hashes;
   }

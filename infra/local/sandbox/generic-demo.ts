@@ -22,6 +22,7 @@ const InspectedTicketSchema = z.object({
   requester: z.object({
     id: z.string().optional(),
     email: z.string().optional(),
+    external_id: z.string().optional(),
     name: z.string().optional(),
     handles: z.array(z.object({ network: z.string(), handle: z.string() })).optional(),
   }),

@@ -16,6 +16,8 @@ export interface SandboxGenericOptions {
 export interface SandboxGenericRequester {
   id?: string;
   email?: string;
+  /** The tenant's own id of the customer (a CRM id). */
+  external_id?: string;
   name?: string;
   handles?: { network: string; handle: string }[];
 }

@@ -128,8 +128,8 @@ export function createGenericPart(
     },
     createTicket: (input) => {
       const { requester } = input;
-      if (!requester.id && !requester.email && !requester.handles?.length) {
-        throw new Error('sandbox generic: a requester needs an id, an email or a handle');
+      if (!requester.id && !requester.email && !requester.external_id && !requester.handles?.length) {
+        throw new Error('sandbox generic: a requester needs an id, an email, an external_id or a handle');
       }
       const now = stamp(Date.now());
       const ticket: SandboxGenericTicket = {

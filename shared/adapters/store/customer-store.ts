@@ -11,6 +11,7 @@ import {
   type CustomerIdentities,
   type CustomerProfile,
   CustomerProfileSchema,
+  IDENTITY_KINDS,
   type Identity,
   type IdentityKind,
   type Retention,
@@ -51,7 +52,7 @@ const KeyAttributesSchema = z.object({ pk: z.string(), sk: z.string() });
 const AliasItemSchema = z.object({
   tenant: z.string().min(1),
   customerKey: z.string().min(1),
-  kind: z.enum(['helpdesk-user', 'email', 'handle']).optional(),
+  kind: z.enum(IDENTITY_KINDS).optional(),
 });
 const DAY_SECONDS = 86_400;
 
@@ -116,7 +117,7 @@ export function aliasItem(profile: CustomerProfile, identityHash: string, kind: 
 
 /**
  * The hash of every identity a profile lists, with its kind: the keys of its aliases (and of the
- * profile itself for the identity it was created from). Emails are listed as their hashes already.
+ * profile itself for the identity it was created from). Emails and external ids are listed as their hashes already.
  *
  * @example identityHashesOf(profile.identities, hasher).get(profile.customerKey) // 'email'
  */
@@ -124,6 +125,7 @@ export function identityHashesOf(identities: CustomerIdentities, hasher: Identit
   const hashes = new Map<string, IdentityKind>();
   for (const id of identities.helpdeskUserIds) hashes.set(hasher.hash({ kind: 'helpdesk-user', value: id }), 'helpdesk-user');
   for (const hash of identities.emailHashes) hashes.set(hash, 'email');
+  for (const hash of identities.externalIdHashes ?? []) hashes.set(hash, 'external-id');
   for (const h of identities.handles) hashes.set(hasher.hash(handleIdentity(h.network, h.handle)), 'handle');
   return hashes;
 }

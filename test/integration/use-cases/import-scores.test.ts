@@ -77,7 +77,7 @@ describe('importScores', () => {
       { line: 4, reason: 'email is not a valid email address' },
       { line: 5, reason: 'score must be from 1 to 100' },
       { line: 6, reason: 'score must be a whole number from 1 to 100' },
-      { line: 7, reason: 'row needs one of email, zendesk_user_id, freshdesk_user_id, generic_user_id, helpdesk_user_id' },
+      { line: 7, reason: 'row needs one of email, external_id, zendesk_user_id, freshdesk_user_id, generic_user_id, helpdesk_user_id' },
       { line: 8, reason: 'row gives email and zendesk_user_id: use one identity per row' },
       { line: 10, reason: 'score must be a whole number from 1 to 100' },
       { line: 11, reason: 'expected 3 fields as in the header, found 4' },
@@ -102,6 +102,33 @@ describe('importScores', () => {
     expect((await store().findCustomer(tenant, [zendeskUser('1001')]))?.score?.value).toBe(55);
     expect((await store().findCustomer(tenant, [email('carol@example.com')]))?.score?.value).toBe(88);
     expect(await tenantItems(tenant)).toHaveLength(3);
+  });
+
+  it('imports rows named by external_id from CSV and JSON Lines, held only as a keyed hash that finds the customer', async () => {
+    // Arrange
+    const tenant = newTenant();
+    const folder = mkdtempSync(join(tmpdir(), 'import-external-'));
+    const csv = join(folder, 'crm.csv');
+    writeFileSync(csv, 'external_id,email,score\ncrm-42,,72\n CRM-43 ,,40\ncrm-44,dora@example.com,50\n');
+    const jsonl = join(folder, 'crm.jsonl');
+    writeFileSync(jsonl, '{"external_id": 4711, "score": 66}\n{"external_id": "", "score": 10}\n');
+
+    // Act
+    const fromCsv = await importScores({ tenant, rows: readImportFile(csv, { validateHeader: checkScoreColumns }), now, sourceName: 'crm.csv', userIdColumns }, { store: store() });
+    const fromJsonl = await importScores({ tenant, rows: readImportFile(jsonl), now, sourceName: 'crm.jsonl', userIdColumns }, { store: store() });
+
+    // Assert
+    expect(fromCsv.imported).toBe(2);
+    expect(fromCsv.rejected).toEqual([{ line: 4, reason: 'row gives email and external_id: use one identity per row' }]);
+    expect(fromJsonl.imported).toBe(1);
+    expect(fromJsonl.rejected).toEqual([{ line: 2, reason: expect.stringContaining('row needs one of email, external_id') }]);
+    const external = (value: string): Identity => ({ kind: 'external-id', value });
+    expect((await store().findCustomer(tenant, [external('crm-42')]))?.score?.value).toBe(72);
+    // Compared as sent, trimmed: ids of some systems differ by case alone.
+    expect((await store().findCustomer(tenant, [external('CRM-43')]))?.score?.value).toBe(40);
+    expect(await store().findCustomer(tenant, [external('crm-43')])).toBeUndefined();
+    expect((await store().findCustomer(tenant, [external('4711')]))?.identities.externalIdHashes).toEqual([hasherFor(tenant).hash(external('4711'))]);
+    expect(JSON.stringify(await tenantItems(tenant))).not.toMatch(/crm-4|4711/i);
   });
 
   it('leaves the same items when the same file is imported again', async () => {

@@ -6,9 +6,10 @@ import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.j
 import { aliasKey, profileKey } from '../../../shared/adapters/store/keys.js';
 import { REFRESH_INDEX } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
-import type { DecisionRecord } from '../../../shared/domain/ports.js';
+import type { DecisionRecord, HelpdeskClient } from '../../../shared/domain/ports.js';
 import type { InfluenceScore } from '../../../shared/domain/score.js';
-import { mergeCustomers } from '../../../shared/use-cases/merge-customers.js';
+import { loadRequester } from '../../../shared/use-cases/customer-lookup.js';
+import { customerMerger, mergeCustomers } from '../../../shared/use-cases/merge-customers.js';
 import { email, newProfile, newTenant, useTestTable, zendeskUser } from '../../support/dynamodb-table.js';
 import { FixedClock } from '../../support/fakes.js';
 
@@ -272,5 +273,55 @@ describe('mergeCustomers against DynamoDB Local', () => {
 
   it('returns undefined when the identities reach nobody', async () => {
     expect(await mergeCustomers(newTenant(), [email('nobody@example.com')], { customers: store(), clock: new FixedClock(NOW) })).toBeUndefined();
+  });
+});
+
+describe('a ticket of a helpdesk with no user API, against DynamoDB Local', () => {
+  it('folds the profiles its identities reach into one, which each of them then finds', async () => {
+    // Arrange: a score imported by email, a profile of the generic user id, one a survey made from an external id
+    const tenant = newTenant();
+    const hash = (identity: Identity) => hasherFor(tenant).hash(identity);
+    const byEmail = email('grace@example.com');
+    const userId: Identity = { kind: 'helpdesk-user', value: 'generic:u-7' };
+    const external: Identity = { kind: 'external-id', value: 'crm-7' };
+    await store().saveCustomer(profile(tenant, byEmail, { identities: { helpdeskUserIds: [], emailHashes: [hash(byEmail)], handles: [] }, score: imported, createdAt: '2026-10-01T00:00:00.000Z' }), [byEmail]);
+    await store().saveCustomer(profile(tenant, userId, { identities: { helpdeskUserIds: ['generic:u-7'], emailHashes: [], handles: [] } }), [userId]);
+    const latestNps = { score: 4, category: 'detractor' as const, answeredAt: '2026-11-15T00:00:00.000Z', responseId: 'generic-survey:r-7' };
+    await store().saveCustomer(profile(tenant, external, { identities: { helpdeskUserIds: [], emailHashes: [], externalIdHashes: [hash(external)], handles: [] }, latestNps }), [external]);
+    const customers = store();
+    const clock = new FixedClock(NOW);
+    const deps = { customers, hasherFor, clock, logger: { warn: () => {} }, findOrMergeCustomer: customerMerger({ customers, clock }) };
+    const generic: HelpdeskClient = {
+      getTicket: async () => { throw new Error('not read'); },
+      updateTicket: async () => { throw new Error('not written'); },
+      hasInternalNote: async () => false,
+    };
+
+    // Act
+    const loaded = await loadRequester(
+      { tenant, requester: { helpdeskUserId: 'u-7', email: 'Grace@example.com', externalId: 'crm-7', handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io' }] } },
+      'generic',
+      deps,
+      generic,
+    );
+
+    // Assert
+    expect(loaded.details).toBeUndefined();
+    expect(loaded.profile).toMatchObject({
+      customerKey: hash(byEmail),
+      score: imported,
+      latestNps,
+      identities: {
+        helpdeskUserIds: ['generic:u-7'],
+        emailHashes: [hash(byEmail)],
+        externalIdHashes: [hash(external)],
+        handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io' }],
+      },
+    });
+    for (const identity of [byEmail, userId, external, { kind: 'handle', value: 'mastodon:grace@hachyderm.io' } as const]) {
+      expect((await store().findCustomers(tenant, [identity])).map((p) => p.customerKey)).toEqual([hash(byEmail)]);
+    }
+    const { Item: externalAlias } = await client().send(new GetCommand({ TableName: tableName, Key: aliasKey(tenant, hash(external)) }));
+    expect(externalAlias).toMatchObject({ customerKey: hash(byEmail), kind: 'external-id' });
   });
 });

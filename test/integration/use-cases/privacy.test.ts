@@ -219,6 +219,38 @@ describe('npm run customer', () => {
     expect(out.join('\n')).not.toContain('ada@example.com');
   });
 
+  it('names a customer by --external-id: export lists it only as a keyed hash, erase removes its alias', async () => {
+    // Arrange
+    const tenant = newTenant();
+    const hash = (identity: Identity) => hasherFor(tenant).hash(identity);
+    const byEmail: Identity = { kind: 'email', value: 'dora@example.com' };
+    const external: Identity = { kind: 'external-id', value: 'CRM-0042' };
+    const empty = { helpdeskUserIds: [], emailHashes: [], handles: [] };
+    await customers().saveCustomer(
+      { tenant, customerKey: hash(byEmail), identities: empty, score, optedOut: false, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-20T10:00:00.000Z' },
+      [byEmail, external],
+    );
+    const { run, out, err } = cli();
+
+    // Act
+    const exported = await run('export', '--tenant', tenant, '--external-id', ' CRM-0042 ');
+    const otherCase = await run('export', '--tenant', tenant, '--external-id', 'crm-0042');
+    const erased = await run('erase', '--tenant', tenant, '--external-id', 'CRM-0042');
+
+    // Assert
+    expect([exported, otherCase, erased]).toEqual([0, 1, 0]);
+    const document = z
+      .object({ notes: z.array(z.string()), customers: z.array(z.object({ profile: CustomerProfileSchema, aliases: z.array(z.unknown()) })) })
+      .parse(JSON.parse(out[0] ?? ''));
+    expect(document.customers[0]?.profile.identities.externalIdHashes).toEqual([hash(external)]);
+    expect(document.customers[0]?.aliases).toEqual([{ identityHash: hash(external), kind: 'external-id' }]);
+    expect(document.notes.join(' ')).toContain('profile.identities.externalIdHashes');
+    expect(out.join('\n')).not.toMatch(/crm-0042|dora@example.com/i);
+    expect(err.at(-1)).toContain('No such customer');
+    expect(await getItem(aliasKey(tenant, hash(external)))).toBeUndefined();
+    expect(await customers().findCustomers(tenant, [external])).toEqual([]);
+  });
+
   it('sets and clears a boost, refuses to boost an opted-out customer, and merges two profiles', async () => {
     // Arrange
     const tenant = newTenant();
@@ -255,6 +287,7 @@ describe('npm run customer', () => {
     [['export', '--tenant', 'demo', '--email', 'not-an-email'], '--email is not a valid email address'],
     [['export', '--tenant', 'demo', '--zendesk-user-id', 'abc'], '--zendesk-user-id must be a numeric Zendesk user id'],
     [['export', '--tenant', 'demo', '--handle', 'ada'], '--handle must look like network:handle'],
+    [['export', '--tenant', 'demo', '--external-id', ' '], '--external-id must not be empty'],
     [['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'boost', '--reason', 'VIP', '--by', 'ops'], '--score must be a whole number'],
     [['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'vip', '--reason', 'VIP', '--by', 'ops'], '--kind must be boost or never'],
     [['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'never', '--reason', 'Press'], '--by is required'],

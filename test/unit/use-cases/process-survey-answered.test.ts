@@ -300,6 +300,16 @@ describe('processing a survey answer', () => {
     expect(ticket()?.notes).toHaveLength(0);
   });
 
+  it("closes the loop for a respondent named only by the external id the helpdesk gave the ticket's requester", async () => {
+    helpdesk.users.set('5009', { helpdeskUserId: '5009', email: 'edsger@example.com', externalId: 'crm-5009', handles: [], fields: {} });
+    await processEvent({ ...ticketCreated('35436'), requester: { helpdeskUserId: '5009', handles: [] } }, deps);
+
+    const outcome = await processEvent(answer({ source: 'generic-survey', score: 2, respondent: { externalId: 'crm-5009', handles: [] } }), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(ticket()?.tags).toContain('nps_detractor');
+  });
+
   it('never merges profiles nor adds identities from a survey', async () => {
     await seedCustomer(85);
     await customers.saveCustomer(

@@ -5,7 +5,7 @@ import type { CustomerProfile } from '../../../shared/domain/customer.js';
 import { RateLimitedError, TransientError } from '../../../shared/domain/errors.js';
 import type { TicketCreated } from '../../../shared/domain/events.js';
 import { PolicySchema, type PolicyInput } from '../../../shared/domain/policy.js';
-import type { ScoreProvider } from '../../../shared/domain/ports.js';
+import type { HelpdeskClient, ScoreProvider } from '../../../shared/domain/ports.js';
 import { processTicketCreated, type ProcessTicketDeps } from '../../../shared/use-cases/process-ticket-created.js';
 import {
   FixedClock,
@@ -226,14 +226,85 @@ describe('processTicketCreated', () => {
     expect(decisions.records.get('acme#zendesk:ticket-created:999')?.skippedReason).toMatch(/no longer exists/);
   });
 
-  it('still decides when the helpdesk refuses the requester lookup for good, and says so in the log', async () => {
+  it('still decides when the helpdesk refuses the requester lookup for good, says so in the log, and asks again next time', async () => {
     helpdesk.users.clear();
 
     const outcome = await processTicketCreated(event(), deps);
 
     expect(outcome.status).toBe('skipped');
     expect(warnings[0]).toMatch(/requester lookup refused/);
-    expect(customers.profiles.size).toBe(0);
+    // The identity the webhook carried is kept; the helpdesk is asked again on the next ticket.
+    const [profile] = [...customers.profiles.values()];
+    expect(profile?.identities.helpdeskUserIds).toEqual(['zendesk:501']);
+    expect(profile?.identitiesResolvedAt).toBeUndefined();
+  });
+
+  it('merges the identities a ticket carries when the helpdesk has no user API, so any one of them finds the customer later', async () => {
+    // The generic helpdesk: tickets and notes, but no user API to read a requester from.
+    const generic: HelpdeskClient = {
+      getTicket: (id) => helpdesk.getTicket(id),
+      updateTicket: (update) => helpdesk.updateTicket(update),
+      hasInternalNote: (id, marker) => helpdesk.hasInternalNote(id, marker),
+    };
+    const hasher = new TestHasher('acme');
+    const userId = { kind: 'helpdesk-user' as const, value: 'generic:u-2001' };
+    await customers.saveCustomer(
+      {
+        tenant: 'acme',
+        customerKey: hasher.hash(userId),
+        identities: { helpdeskUserIds: [userId.value], emailHashes: [], handles: [] },
+        optedOut: false,
+        score: { value: 72, source: 'import', modelVersion: 'import-1', scoredAt: '2026-11-22T00:00:00Z', refreshAfter: '2026-11-29T00:00:00Z', components: {}, inputs: {}, explanation: 'Imported score 72.' },
+        createdAt: '2026-11-22T00:00:00Z',
+        updatedAt: '2026-11-22T00:00:00Z',
+      },
+      [userId],
+    );
+    const genericDeps: ProcessTicketDeps = {
+      ...deps,
+      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse({}), helpdesk: { kind: 'generic' } } : undefined),
+      helpdeskFor: async () => generic,
+    };
+    const requesters: TicketCreated['requester'][] = [
+      { helpdeskUserId: 'u-2001', email: 'ada@example.com', externalId: 'crm-2001', handles: [{ network: 'twitter', handle: 'ada_gen' }] },
+      { email: 'Ada@Example.com', handles: [] },
+      { handles: [{ network: 'twitter', handle: '@Ada_Gen' }] },
+      { externalId: 'crm-2001', handles: [] },
+    ];
+
+    const outcomes = [];
+    for (const [n, requester] of requesters.entries()) {
+      const ticket = { id: `t-${n}`, priority: 'normal' as const, tags: [], updatedStamp: `stamp-${n}` };
+      helpdesk.addTicket(ticket);
+      outcomes.push(await processTicketCreated(event({ source: 'generic', deliveryId: `d-${n}`, ticket, requester }), genericDeps));
+    }
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(requesters.map((_, n) => helpdesk.tickets.get(`t-${n}`)?.priority)).toEqual(['high', 'high', 'high', 'high']);
+    expect(customers.profiles.size).toBe(1);
+    const [profile] = [...customers.profiles.values()];
+    expect(profile?.identities).toEqual({
+      helpdeskUserIds: ['generic:u-2001'],
+      emailHashes: [hasher.hash({ kind: 'email', value: 'ada@example.com' })],
+      externalIdHashes: [hasher.hash({ kind: 'external-id', value: 'crm-2001' })],
+      handles: [{ network: 'twitter', handle: 'ada_gen' }],
+    });
+    expect(JSON.stringify(profile)).not.toContain('crm-2001');
+  });
+
+  it('adds an identity a later ticket carries to a customer whose details were already read, without asking the helpdesk again', async () => {
+    await seedScore(72);
+    await processTicketCreated(event(), deps);
+    helpdesk.addTicket({ id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' });
+
+    await processTicketCreated(
+      event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' }, requester: { helpdeskUserId: '501', externalId: 'crm-501', handles: [] } }),
+      deps,
+    );
+
+    expect(helpdesk.requesterLookups).toBe(1);
+    const found = await customers.findCustomer('acme', [{ kind: 'external-id', value: 'crm-501' }]);
+    expect(found?.score?.value).toBe(72);
   });
 
   it('retries the event on a transient lookup failure rather than splitting the customer into a second profile', async () => {

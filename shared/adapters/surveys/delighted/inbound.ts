@@ -9,7 +9,7 @@ import { verifyDelightedSignature } from './signature.js';
  * checked on the raw bytes with the account's API keys, then the response or unsubscribe read
  * through the tenant's person-property names.
  *
- * @example const adapter = delightedInbound({ properties: { ticketId: 'Ticket ID', userId: 'User ID' } })
+ * @example const adapter = delightedInbound({ properties: { ticketId: 'Ticket ID', userId: 'User ID', externalId: 'External ID' } })
  */
 export function delightedInbound(mapping: DelightedMapping): InboundSource {
   return {

@@ -15,18 +15,20 @@ import type { DelightedSurveyResponse, DelightedSurveyResponseEvent, DelightedUn
 
 const PropertyNameSchema = z.string().trim().min(1, 'must be a property name').max(100);
 
-/** The `person_properties` that carry the ticket and the helpdesk user, when the tenant sends them with each survey. */
+/** The `person_properties` that carry the ticket, the helpdesk user and the tenant's own customer id, when the tenant sends them with each survey. */
 export const DelightedPropertiesSchema = z
   .object({
     ticketId: PropertyNameSchema.default('Ticket ID'),
     userId: PropertyNameSchema.default('User ID'),
+    /** The tenant's own id of the customer (a CRM id). */
+    externalId: PropertyNameSchema.default('External ID'),
   })
   .strict();
 
 /**
  * A tenant's `sources.delighted` entry: the account's API keys, which sign its webhooks, and the
- * names of the person properties that say which ticket and which helpdesk user an answer is
- * about. Defaults: properties `Ticket ID` and `User ID`.
+ * names of the person properties that say which ticket, which helpdesk user and which customer
+ * of the tenant an answer is about. Defaults: properties `Ticket ID`, `User ID` and `External ID`.
  */
 export const DelightedSourceSchema = z
   .object({
@@ -76,6 +78,8 @@ const UserIdPropertySchema = z.preprocess(
   propertyText,
   z.string({ error: 'must be a string or a number' }).regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-').optional(),
 );
+// As long as the generic webhooks and imports take one.
+const ExternalIdPropertySchema = z.preprocess(propertyText, z.string({ error: 'must be a string or a number' }).max(128, 'must be at most 128 characters').optional());
 
 /**
  * Maps a verified Delighted webhook to an event: `survey_response.created` and `.updated` to one
@@ -108,10 +112,13 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
   const { kind, scale } = scoring(response);
   const { person } = response;
   const properties = personProperties(response, input.mapping);
-  if (person.email === undefined && properties.userId === undefined) {
-    const property = JSON.stringify(input.mapping.properties.userId);
-    throw new InvalidPayloadError(`the response's person has no email and no ${property} property`, [
-      { path: 'event_data.person.email', message: `needs an email, or person_properties.${property} with the helpdesk user id` },
+  if (person.email === undefined && properties.userId === undefined && properties.externalId === undefined) {
+    const { userId, externalId } = input.mapping.properties;
+    throw new InvalidPayloadError(`the response's person has no email and no ${JSON.stringify(userId)} or ${JSON.stringify(externalId)} property`, [
+      {
+        path: 'event_data.person.email',
+        message: `needs an email, person_properties.${JSON.stringify(userId)} with the helpdesk user id, or person_properties.${JSON.stringify(externalId)} with your customer id`,
+      },
     ]);
   }
   const lastChange = response.updated_at ?? response.created_at;
@@ -132,7 +139,7 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
     scale,
     // Cut rather than refused: an essay of a comment must not cost the score with it.
     comment: comment === undefined || comment === '' ? undefined : comment.slice(0, MAX_COMMENT_LENGTH),
-    respondent: { helpdeskUserId: properties.userId, email: person.email, name: person.name, handles: [] },
+    respondent: { helpdeskUserId: properties.userId, email: person.email, externalId: properties.externalId, name: person.name, handles: [] },
     ticketId: properties.ticketId,
   } satisfies z.input<typeof SurveyAnsweredSchema>);
   if (!result.success) throw new InvalidPayloadError('Delighted payload does not make a valid survey answer', payloadIssues(result.error));
@@ -180,19 +187,21 @@ function scoring(response: DelightedSurveyResponse): { kind: 'nps' | 'csat'; sca
   return routed;
 }
 
-/** The ticket and the helpdesk user from the configured person properties, either absent when not sent. */
-function personProperties(response: DelightedSurveyResponse, mapping: DelightedMapping): { ticketId?: string; userId?: string } {
+/** The ticket, the helpdesk user and the external id from the configured person properties, each absent when not sent. */
+function personProperties(response: DelightedSurveyResponse, mapping: DelightedMapping): { ticketId?: string; userId?: string; externalId?: string } {
   const properties = response.person_properties ?? {};
   const names = mapping.properties;
   const read = (name: string): unknown => (Object.hasOwn(properties, name) ? properties[name] : undefined);
   const ticketId = TicketIdPropertySchema.safeParse(read(names.ticketId));
   const userId = UserIdPropertySchema.safeParse(read(names.userId));
+  const externalId = ExternalIdPropertySchema.safeParse(read(names.externalId));
   const issues = [
     ...(ticketId.success ? [] : ticketId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.ticketId}`, message: issue.message }))),
     ...(userId.success ? [] : userId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.userId}`, message: issue.message }))),
+    ...(externalId.success ? [] : externalId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.externalId}`, message: issue.message }))),
   ];
   if (issues.length > 0) throw new InvalidPayloadError('invalid Delighted person properties', issues);
-  return { ticketId: ticketId.data, userId: userId.data };
+  return { ticketId: ticketId.data, userId: userId.data, externalId: externalId.data };
 }
 
 /** The event type, if it is one Delighted sends; anything else is refused by name. */

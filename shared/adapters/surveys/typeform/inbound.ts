@@ -9,7 +9,7 @@ import { verifyTypeformSignature } from './signature.js';
  * raw bytes, then the `form_response` read through the tenant's mapping (score and comment refs,
  * hidden fields), which is why each tenant's source is built from its own configuration.
  *
- * @example const adapter = typeformInbound({ scoreField: 'nps_score', kind: 'nps', scale: 10, hidden: { ticketId: 'ticket_id', email: 'email', userId: 'user_id' } })
+ * @example const adapter = typeformInbound({ scoreField: 'nps_score', kind: 'nps', scale: 10, hidden: { ticketId: 'ticket_id', email: 'email', userId: 'user_id', externalId: 'external_id' } })
  */
 export function typeformInbound(mapping: TypeformMapping): InboundSource {
   return {

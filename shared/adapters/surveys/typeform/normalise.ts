@@ -19,6 +19,8 @@ export const TypeformHiddenFieldsSchema = z
     email: HiddenKeySchema.default('email'),
     /** The hidden field holding the respondent's helpdesk user id. */
     userId: HiddenKeySchema.default('user_id'),
+    /** The hidden field holding the tenant's own id of the respondent (a CRM id). */
+    externalId: HiddenKeySchema.default('external_id'),
     name: HiddenKeySchema.optional(),
   })
   .strict();
@@ -26,7 +28,7 @@ export const TypeformHiddenFieldsSchema = z
 /**
  * A tenant's `sources.typeform` entry: the webhook's secrets, and where in the form the score,
  * the comment and the respondent are. Defaults: kind `nps`, scale 10, hidden fields `ticket_id`,
- * `email` and `user_id`.
+ * `email`, `user_id` and `external_id`.
  */
 export const TypeformSourceSchema = z
   .object({
@@ -67,7 +69,7 @@ export interface TypeformNormaliseInput {
 }
 
 const MAX_COMMENT_LENGTH = 5000;
-const NO_IDENTITY = 'the survey link carried no email or user id in its hidden fields';
+const NO_IDENTITY = 'the survey link carried no email, user id or external id in its hidden fields';
 
 // The link's hidden fields arrive as the respondent's browser sent them; blank means the link lacked the value.
 function blankToUndefined(value: unknown): unknown {
@@ -95,6 +97,8 @@ const HiddenIdentitySchema = z.object({
     blankToUndefined,
     z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-').optional(),
   ),
+  // As long as the generic webhooks and imports take one.
+  externalId: z.preprocess(blankToUndefined, z.string({ error: 'must be a string' }).max(128, 'must be at most 128 characters').optional()),
   name: z.preprocess(blankToUndefined, z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters').optional()),
 });
 type HiddenIdentity = z.infer<typeof HiddenIdentitySchema>;
@@ -138,7 +142,7 @@ export function normaliseTypeformResponse(input: TypeformNormaliseInput): Survey
     score,
     scale: mapping.scale,
     comment,
-    respondent: { helpdeskUserId: identity.userId, email: identity.email, name: identity.name, handles: [] },
+    respondent: { helpdeskUserId: identity.userId, email: identity.email, externalId: identity.externalId, name: identity.name, handles: [] },
     // Hidden fields travel in the survey link, where the respondent can change them.
     respondentVerified: false,
     ticketId: identity.ticketId,
@@ -244,19 +248,21 @@ function hiddenIdentity(response: TypeformFormResponse, mapping: TypeformMapping
     ticketId: read(keys.ticketId),
     email: read(keys.email),
     userId: read(keys.userId),
+    externalId: read(keys.externalId),
     name: read(keys.name),
   });
   if (!parsed.success) {
     const issues: PayloadIssue[] = parsed.error.issues.map((issue) => {
       const part = issue.path[0];
-      const key = part === 'ticketId' || part === 'email' || part === 'userId' || part === 'name' ? keys[part] : undefined;
+      const key = part === 'ticketId' || part === 'email' || part === 'userId' || part === 'externalId' || part === 'name' ? keys[part] : undefined;
       return { path: `form_response.hidden.${key ?? String(part)}`, message: issue.message };
     });
     throw new InvalidPayloadError('invalid Typeform hidden fields', issues);
   }
-  if (parsed.data.email === undefined && parsed.data.userId === undefined) {
+  if (parsed.data.email === undefined && parsed.data.userId === undefined && parsed.data.externalId === undefined) {
+    const names = [keys.email, keys.userId, keys.externalId].map((key) => JSON.stringify(key));
     throw new InvalidPayloadError(NO_IDENTITY, [
-      { path: 'form_response.hidden', message: `expected a non-empty ${JSON.stringify(keys.email)} or ${JSON.stringify(keys.userId)} hidden field` },
+      { path: 'form_response.hidden', message: `expected a non-empty ${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''} hidden field` },
     ]);
   }
   return parsed.data;

@@ -27,6 +27,16 @@ describe('HmacIdentityHasher', () => {
     expect(fromString.hash(identity)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('keeps an external id apart from a user id, an email or the same id in another case', () => {
+    const hasher = new HmacIdentityHasher(SECRET, 'acme');
+    const external = (value: string) => hasher.hash({ kind: 'external-id', value });
+
+    expect(external('generic:u-1')).not.toBe(hasher.hash({ kind: 'helpdesk-user', value: 'generic:u-1' }));
+    expect(external('a@b.co')).not.toBe(hasher.hash({ kind: 'email', value: 'a@b.co' }));
+    expect(external('crm-1')).not.toBe(external('CRM-1'));
+    expect(external(' crm-1 ')).toBe(external('crm-1'));
+  });
+
   it('hashes the same email differently under two tenants', () => {
     const email = { kind: 'email', value: 'ada@example.com' } as const;
 

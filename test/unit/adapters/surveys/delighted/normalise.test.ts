@@ -170,15 +170,16 @@ describe('normaliseDelightedEvent: survey responses', () => {
   it('reads the person properties the tenant named', () => {
     // Arrange
     const body = fixtureWith('survey-response-created.json', (json) => {
-      json.event_data.person_properties = { Ticket: 'T-9', 'Zendesk user': '77', 'User ID': 'not-read' };
+      json.event_data.person_properties = { Ticket: 'T-9', 'Zendesk user': '77', 'User ID': 'not-read', 'CRM id': 4711 };
     });
 
     // Act
-    const event = answered(input(body, { properties: { ticketId: 'Ticket', userId: 'Zendesk user' } }));
+    const event = answered(input(body, { properties: { ticketId: 'Ticket', userId: 'Zendesk user', externalId: 'CRM id' } }));
 
     // Assert
     expect(event.ticketId).toBe('T-9');
     expect(event.respondent.helpdeskUserId).toBe('77');
+    expect(event.respondent.externalId).toBe('4711');
   });
 
   it('treats blank properties, a blank comment and a null name as absent', () => {
@@ -211,6 +212,20 @@ describe('normaliseDelightedEvent: survey responses', () => {
     expect(event.respondent).toEqual({ helpdeskUserId: 'u-1001', handles: [] });
   });
 
+  it('takes a person with only the external id property', () => {
+    // Arrange
+    const body = fixtureWith('survey-response-created.json', (json) => {
+      json.event_data.person = { id: '5975', email: null };
+      json.event_data.person_properties = { 'External ID': ' CRM-42 ' };
+    });
+
+    // Act
+    const event = answered(input(body));
+
+    // Assert
+    expect(event.respondent).toEqual({ externalId: 'CRM-42', handles: [] });
+  });
+
   it('rejects a person with no email and no user id property', () => {
     // Arrange
     const body = fixtureWith('survey-response-csat.json', (json) => {
@@ -221,8 +236,10 @@ describe('normaliseDelightedEvent: survey responses', () => {
     const error = rejection(input(body));
 
     // Assert
-    expect(error.message).toBe('the response\'s person has no email and no "User ID" property');
-    expect(error.issues).toEqual([{ path: 'event_data.person.email', message: 'needs an email, or person_properties."User ID" with the helpdesk user id' }]);
+    expect(error.message).toBe('the response\'s person has no email and no "User ID" or "External ID" property');
+    expect(error.issues).toEqual([
+      { path: 'event_data.person.email', message: 'needs an email, person_properties."User ID" with the helpdesk user id, or person_properties."External ID" with your customer id' },
+    ]);
   });
 
   it('cuts a very long comment to 5000 characters instead of losing the score', () => {
@@ -525,7 +542,7 @@ describe('DelightedSourceSchema', () => {
     const config = DelightedSourceSchema.parse({ apiKeys: [{ secretId: 'acme/delighted', field: 'apiKey' }] });
 
     // Assert
-    expect(config).toEqual({ apiKeys: [{ secretId: 'acme/delighted', field: 'apiKey' }], properties: { ticketId: 'Ticket ID', userId: 'User ID' } });
+    expect(config).toEqual({ apiKeys: [{ secretId: 'acme/delighted', field: 'apiKey' }], properties: { ticketId: 'Ticket ID', userId: 'User ID', externalId: 'External ID' } });
   });
 
   it.each([

@@ -80,8 +80,8 @@ describe('normaliseTypeformResponse: fixtures', () => {
     const error = rejection(input(body));
 
     // Assert
-    expect(error.message).toBe('the survey link carried no email or user id in its hidden fields');
-    expect(error.issues).toEqual([{ path: 'form_response.hidden', message: 'expected a non-empty "email" or "user_id" hidden field' }]);
+    expect(error.message).toBe('the survey link carried no email, user id or external id in its hidden fields');
+    expect(error.issues).toEqual([{ path: 'form_response.hidden', message: 'expected a non-empty "email", "user_id" or "external_id" hidden field' }]);
   });
 
   it('maps an opinion-scale CSAT response, resolving refs through the definition', () => {
@@ -307,6 +307,8 @@ describe('normaliseTypeformResponse: hidden fields', () => {
     ['a user id alone', { user_id: 'u-1001' }, { helpdeskUserId: 'u-1001', handles: [] }],
     ['a numeric user id', { user_id: 1001 }, { helpdeskUserId: '1001', handles: [] }],
     ['padded values', { email: '  ada@example.com ', user_id: ' u-1001 ' }, { email: 'ada@example.com', helpdeskUserId: 'u-1001', handles: [] }],
+    ['an external id alone', { external_id: ' CRM-42 ' }, { externalId: 'CRM-42', handles: [] }],
+    ['a numeric external id', { external_id: 4711 }, { externalId: '4711', handles: [] }],
   ])('takes %s as the respondent', (_label, hidden, respondent) => {
     // Arrange
     const body = fixtureWith('form-response-nps.json', (json) => {
@@ -324,16 +326,16 @@ describe('normaliseTypeformResponse: hidden fields', () => {
   it('reads the hidden fields the tenant named', () => {
     // Arrange
     const body = fixtureWith('form-response-nps.json', (json) => {
-      json.form_response.hidden = { ticket: '99', mail: 'ada@example.com', customer: 'u-7', full_name: 'Ada Lovelace', email: 'not-read@example.com' };
+      json.form_response.hidden = { ticket: '99', mail: 'ada@example.com', customer: 'u-7', crm: 'C-7', full_name: 'Ada Lovelace', email: 'not-read@example.com', external_id: 'not-read' };
     });
-    const hidden = { ticketId: 'ticket', email: 'mail', userId: 'customer', name: 'full_name' };
+    const hidden = { ticketId: 'ticket', email: 'mail', userId: 'customer', externalId: 'crm', name: 'full_name' };
 
     // Act
     const event = normaliseTypeformResponse(input(body, { hidden }));
 
     // Assert
     expect(event.ticketId).toBe('99');
-    expect(event.respondent).toEqual({ helpdeskUserId: 'u-7', email: 'ada@example.com', name: 'Ada Lovelace', handles: [] });
+    expect(event.respondent).toEqual({ helpdeskUserId: 'u-7', email: 'ada@example.com', externalId: 'C-7', name: 'Ada Lovelace', handles: [] });
   });
 
   it('rejects a response with no hidden fields at all', () => {
@@ -346,7 +348,7 @@ describe('normaliseTypeformResponse: hidden fields', () => {
     const error = rejection(input(body));
 
     // Assert
-    expect(error.message).toBe('the survey link carried no email or user id in its hidden fields');
+    expect(error.message).toBe('the survey link carried no email, user id or external id in its hidden fields');
   });
 
   it('does not read inherited properties as hidden fields', () => {
@@ -367,6 +369,7 @@ describe('normaliseTypeformResponse: hidden fields', () => {
     ['an email that is not one', { email: 'ada at example' }, 'form_response.hidden.email', 'must be an email address'],
     ['a ticket id with spaces', { email: 'ada@example.com', ticket_id: '47 11' }, 'form_response.hidden.ticket_id', 'must be 1-64 letters, digits or ._:-'],
     ['a user id that is an object', { user_id: { id: 1 } }, 'form_response.hidden.user_id', 'must be a string'],
+    ['an external id too long to be one', { external_id: 'x'.repeat(129) }, 'form_response.hidden.external_id', 'must be at most 128 characters'],
   ])('names the hidden field of %s', (_label, hidden, path, message) => {
     // Arrange
     const body = fixtureWith('form-response-nps.json', (json) => {
@@ -506,7 +509,7 @@ describe('TypeformSourceSchema', () => {
       scoreField: 'nps_score',
       kind: 'nps',
       scale: 10,
-      hidden: { ticketId: 'ticket_id', email: 'email', userId: 'user_id' },
+      hidden: { ticketId: 'ticket_id', email: 'email', userId: 'user_id', externalId: 'external_id' },
     });
   });
 
@@ -515,7 +518,7 @@ describe('TypeformSourceSchema', () => {
     const config = TypeformSourceSchema.parse({ signingSecrets: [{ env: 'S' }], scoreField: 'nps_score', hidden: { email: 'mail' } });
 
     // Assert
-    expect(config.hidden).toEqual({ ticketId: 'ticket_id', email: 'mail', userId: 'user_id' });
+    expect(config.hidden).toEqual({ ticketId: 'ticket_id', email: 'mail', userId: 'user_id', externalId: 'external_id' });
   });
 
   it.each([
