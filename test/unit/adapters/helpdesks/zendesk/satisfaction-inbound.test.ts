@@ -76,6 +76,23 @@ describe('zendeskSatisfactionInbound', () => {
     expect(() => zendeskSatisfactionInbound.verify(tampered, [SECRET])).toThrow(AuthenticationError);
   });
 
+  it("refuses a body that is not UTF-8 (a bad byte in the requester's email) instead of decoding it lossily", () => {
+    // Arrange: 0xFF inside the email, signed as sent; a lossy decode would put U+FFFD there.
+    const text = readFileSync(new URL('satisfaction-good.json', FIXTURES), 'utf8');
+    const at = text.indexOf('@example.com');
+    const rawBody = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))]);
+    const request = { ...delivery('satisfaction-good.json'), rawBody };
+    request.headers = { ...request.headers, [ZENDESK_SIGNATURE_HEADER]: signZendeskPayload({ secret: SECRET, timestamp: TIMESTAMP, body: rawBody }) };
+    zendeskSatisfactionInbound.verify(request, [SECRET]);
+
+    // Act
+    const act = () => zendeskSatisfactionInbound.normalise(request);
+
+    // Assert
+    expect(act).toThrow(InvalidPayloadError);
+    expect(act).toThrow('body is not UTF-8');
+  });
+
   it('normalises offered into a 400, not an answer', () => {
     const request = delivery('satisfaction-offered.json');
 
