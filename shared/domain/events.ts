@@ -39,6 +39,13 @@ export const TicketSnapshotSchema = z.object({
 });
 export type TicketSnapshot = z.infer<typeof TicketSnapshotSchema>;
 
+/**
+ * The longest delivery id an event may carry, from any source: it is copied into the queue message
+ * and every log line about the event, so a sender cannot make either grow (Standard Webhooks' own
+ * limit for `webhook-id`).
+ */
+export const MAX_DELIVERY_ID_LENGTH = 256;
+
 const EventBase = z.object({
   tenant: z.string().min(1),
   source: SourceSchema,

@@ -18,7 +18,7 @@ import { SOURCES } from '../../shared/adapters/registry/adapters.js';
 import { signDelightedPayload } from '../../shared/adapters/surveys/delighted/signature.js';
 import { signTypeformPayload } from '../../shared/adapters/surveys/typeform/signature.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
-import { HelpdeskEventSchema } from '../../shared/domain/events.js';
+import { HelpdeskEventSchema, MAX_DELIVERY_ID_LENGTH } from '../../shared/domain/events.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -32,8 +32,8 @@ interface Sender {
   sample(deliveryId: string): Buffer;
   /** Text of the sample where a byte that is not UTF-8 lands in a field the source takes as it is. */
   freeText: string;
-  /** Where the delivery id comes from: the sender's body or header, or built from fields the schema bounds. */
-  deliveryId: 'body' | 'header' | 'built';
+  /** The body field or header the source takes its delivery id from; none when it builds one from fields its schema bounds. */
+  deliveryIdField?: string;
 }
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -48,49 +48,48 @@ const SIGNERS: Record<string, Sender> = {
     sign: (body, id) => zendeskHeaders(DEMO.signingSecret, body, id),
     sample: (id) => withField(fixture('zendesk/event-ticket-created.json'), 'id', id),
     freeText: 'The parcel',
-    deliveryId: 'body',
+    deliveryIdField: 'id',
   },
   'zendesk-csat': {
     tenant: DEMO.tenant,
     sign: (body, id) => zendeskHeaders(SURVEY_DEMO_SECRETS.zendeskSatisfaction, body, id),
     sample: () => Buffer.from(zendeskSatisfactionDelivery(ANSWER).body),
     freeText: '@example.com',
-    deliveryId: 'header',
+    deliveryIdField: 'x-zendesk-webhook-invocation-id',
   },
   freshdesk: {
     tenant: FRESHDESK_DEMO.tenant,
     sign: () => ({ 'x-influence-router-token': FRESHDESK_DEMO.sharedSecret }),
     sample: () => Buffer.from(fixture('freshdesk/ticket-created.json')),
     freeText: '@example.com',
-    deliveryId: 'built',
   },
   generic: {
     tenant: GENERIC_DEMO.tenant,
     sign: (body, id) => standardHeaders(GENERIC_DEMO.inboundSecret, body, id),
     sample: () => Buffer.from(fixture('generic/ticket-created.json')),
     freeText: 'Printer on fire',
-    deliveryId: 'header',
+    deliveryIdField: 'webhook-id',
   },
   typeform: {
     tenant: DEMO.tenant,
     sign: (body) => ({ 'typeform-signature': signTypeformPayload({ secret: SURVEY_DEMO_SECRETS.typeform, body }) }),
     sample: (id) => withField(typeformDelivery(ANSWER).body, 'event_id', id),
     freeText: 'The printer',
-    deliveryId: 'body',
+    deliveryIdField: 'event_id',
   },
   delighted: {
     tenant: DEMO.tenant,
     sign: (body) => ({ 'x-delighted-webhook-signature': signDelightedPayload({ secret: SURVEY_DEMO_SECRETS.delighted, body }) }),
     sample: (id) => withField(delightedDelivery({ ...ANSWER, phase: 'updated' }).body, 'event_id', id),
     freeText: 'The printer',
-    deliveryId: 'body',
+    deliveryIdField: 'event_id',
   },
   'generic-survey': {
     tenant: DEMO.tenant,
     sign: (body, id) => standardHeaders(SURVEY_DEMO_SECRETS.genericSurvey, body, id),
     sample: () => Buffer.from(genericSurveyDelivery(ANSWER).body),
     freeText: 'The printer',
-    deliveryId: 'header',
+    deliveryIdField: 'webhook-id',
   },
 };
 
@@ -148,7 +147,11 @@ async function ingest(source: string, tenant: string, headers: Record<string, st
 function expectSound(answer: { status: number; queued: { body: string }[] }): void {
   expect(answer.status).toBeLessThan(500);
   if (answer.status !== 202) expect(answer.queued).toEqual([]);
-  for (const message of answer.queued) expect(HelpdeskEventSchema.safeParse(JSON.parse(message.body)).success).toBe(true);
+  for (const message of answer.queued) {
+    const event = HelpdeskEventSchema.safeParse(JSON.parse(message.body));
+    expect(event.success).toBe(true);
+    expect(event.data?.deliveryId.length).toBeLessThanOrEqual(MAX_DELIVERY_ID_LENGTH);
+  }
 }
 
 const oddText = fc.oneof(
@@ -224,6 +227,22 @@ describe.each(SOURCES.map((source) => source.name))('ingest of %s, fuzzed', (sou
     const answer = await ingest(source, signer.tenant, { 'content-type': 'application/json', ...signer.sign(body) }, body);
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ message: 'body is not UTF-8' });
+    expect(answer.queued).toEqual([]);
+  });
+
+  it('refuses a signed delivery whose delivery id is over 256 characters with 400 naming where it was, and queues nothing', async () => {
+    if (!signer) return;
+    const id = 'i'.repeat(MAX_DELIVERY_ID_LENGTH + 1);
+    const body = signer.sample(id);
+    const answer = await ingest(source, signer.tenant, { 'content-type': 'application/json', ...signer.sign(body, id) }, body);
+    if (signer.deliveryIdField === undefined) {
+      // Its delivery id is built from fields its schema bounds: the long id went nowhere.
+      expect(answer.status, answer.body).toBe(202);
+      expectSound(answer);
+      return;
+    }
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: signer.deliveryIdField })]) });
     expect(answer.queued).toEqual([]);
   });
 

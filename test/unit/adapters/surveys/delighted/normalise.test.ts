@@ -122,6 +122,23 @@ describe('normaliseDelightedEvent: survey responses', () => {
     expect(ids[1]).toMatch(/^survey_response\.updated:5435:1796119392:[\w-]{22}$/);
   });
 
+  it('keeps the delivery id it builds within 256 characters for the longest response id it takes', () => {
+    // Arrange: 200 characters is the longest response id the schema takes.
+    const longId = (char: string) =>
+      fixtureWith('survey-response-updated.json', (json) => {
+        delete json.event_id;
+        json.event_data.id = char.repeat(200);
+      });
+
+    // Act
+    const ids = [answered(input(longId('a'))).deliveryId, answered(input(longId('b'))).deliveryId];
+
+    // Assert
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(256);
+    expect(ids[0]).toMatch(/^survey_response\.updated:/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it('tells apart two updates of one answer that carry no event id and no new time', () => {
     const first = fixtureWith('survey-response-updated.json', (json) => {
       delete json.event_id;
