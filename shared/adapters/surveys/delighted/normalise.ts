@@ -124,6 +124,7 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
     // Without an event id, the signed body itself tells one delivery from another: two updates of one answer differ.
     deliveryId: body.event_id ?? `${body.event_type}:${readableId(response.id)}:${lastChange}:${bodyDigest(input.rawBody)}`,
     occurredAt: isoFromSeconds(lastChange),
+    revisedAt: isoFromSeconds(lastChange),
     receivedAt: input.receivedAt.toISOString(),
     responseId: response.id,
     answeredAt: isoFromSeconds(response.created_at),

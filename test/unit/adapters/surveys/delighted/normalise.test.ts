@@ -47,6 +47,16 @@ function answered(value: DelightedNormaliseInput) {
 }
 
 describe('normaliseDelightedEvent: survey responses', () => {
+  it('orders the versions of a response by its own time: created_at when created, updated_at when changed', () => {
+    // Act
+    const created = answered(input(fixtureText('survey-response-created.json')));
+    const updated = answered(input(fixtureText('survey-response-updated.json')));
+
+    // Assert
+    expect(created.revisedAt).toBe('2026-12-01T10:00:00.000Z');
+    expect(updated.revisedAt).toBe('2026-12-01T10:03:12.000Z');
+  });
+
   it('maps survey_response.created to a SurveyAnswered event', () => {
     // Arrange
     const body = fixtureText('survey-response-created.json');
@@ -61,6 +71,7 @@ describe('normaliseDelightedEvent: survey responses', () => {
       source: 'delighted',
       deliveryId: '2f6c1e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e',
       occurredAt: '2026-12-01T10:00:00.000Z',
+      revisedAt: '2026-12-01T10:00:00.000Z',
       receivedAt: '2026-12-01T10:00:01.250Z',
       responseId: '5435',
       answeredAt: '2026-12-01T10:00:00.000Z',
