@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ScanCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
@@ -175,6 +175,32 @@ describe('answers that arrive out of order', () => {
     expect(internalNotes(ticketId)).toHaveLength(notes);
     expect(zendeskTicket(ticketId)?.tags).toEqual(tags);
     expect(tags).toContain('nps_detractor');
+  });
+
+  it('keep the update when the created delivery comes back from the dead-letter queue after it, and follow up no more', async () => {
+    // Arrange: the created answer (a detractor) is stored, but its follow-up keeps failing: it ends in the dead-letter queue.
+    const ticketId = await decidedTicket(1001);
+    const responseId = String(Math.floor(Math.random() * 1e9));
+    const answer: SampleAnswer = { responseId, score: 3, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    stack.sandbox.zendesk.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticketId}` });
+    await send('delighted', answer);
+    await vi.waitFor(() => expect(stack.queue.deadLettered()).toHaveLength(1));
+    // Ada changed her mind: the update (a promoter) is the newer version.
+    await send('delighted', { ...answer, score: 9, phase: 'updated', comment: 'Sorted the next day, thanks.' });
+    const notes = internalNotes(ticketId).length;
+    const tags = zendeskTicket(ticketId)?.tags;
+
+    // Act
+    const replay = (await (await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' })).json()) as { replayed: number };
+    await stack.queue.drained();
+
+    // Assert
+    expect(replay.replayed).toBe(1);
+    expect(stack.queue.deadLettered()).toHaveLength(0);
+    expect(await storedAnswers(`delighted:${responseId}`)).toMatchObject([{ score: 9, comment: 'Sorted the next day, thanks.' }]);
+    expect(await indexed(`delighted:${responseId}`)).toMatchObject([{ score: 9 }]);
+    expect(internalNotes(ticketId)).toHaveLength(notes);
+    expect(zendeskTicket(ticketId)?.tags).toEqual(tags);
   });
 
   it('keep a generic survey update sent before the original answer, and the original decides nothing (2, then 10)', async () => {
