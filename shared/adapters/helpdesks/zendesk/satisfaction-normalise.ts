@@ -125,8 +125,9 @@ export function normaliseZendeskSatisfaction(input: ZendeskSatisfactionInput): S
     source: input.source,
     deliveryId: invocationId(input.headers) ?? `satisfaction:${body.ticket_id}:${rating.label}:${at}`,
     occurredAt: at,
-    // The body has no time of its own and the signature's is each attempt's (a retry is signed
-    // again): ratings are ordered by when ingest received them, which a replay keeps.
+    // The body has no time of its own, and the signature's is when the attempt was signed (a
+    // retry past the 300 s tolerance must be signed again): ratings are ordered by when ingest
+    // received them, which a replay keeps.
     revisedAt: input.receivedAt.toISOString(),
     receivedAt: input.receivedAt.toISOString(),
     responseId: `ticket-${body.ticket_id}`,
