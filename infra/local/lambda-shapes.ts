@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -27,7 +28,7 @@ export function localContext(functionName: string, timeoutMs = 30_000): Context 
 /**
  * Builds the API Gateway HTTP API (payload 2.0) event for a request, as AWS would: lower-cased
  * headers with duplicates comma-joined, and a body that is base64 unless the content type is
- * textual, so signature checks see exactly what they would see in AWS.
+ * textual (and the bytes are UTF-8), so signature checks see exactly the bytes that were sent.
  *
  * @example toApiGatewayEvent({ method: 'POST', url: '/webhooks/demo/zendesk', headers, body, routeKey, pathParameters })
  */
@@ -47,7 +48,10 @@ export function toApiGatewayEvent(input: {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const contentType = headers['content-type'] ?? '';
-  const isText = input.body.length === 0 || TEXT_TYPES.some((pattern) => pattern.test(contentType));
+  // A textual body whose bytes are not UTF-8 cannot travel as a JSON string without losing them
+  // (they would turn into U+FFFD, which is valid UTF-8): it goes base64, so the handler sees the
+  // bytes that were sent. What API Gateway itself does with such a body is not documented.
+  const isText = input.body.length === 0 || (TEXT_TYPES.some((pattern) => pattern.test(contentType)) && isUtf8(input.body));
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = query[key] ? `${query[key]},${value}` : value;
   const now = Date.now();

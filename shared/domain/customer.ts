@@ -26,6 +26,8 @@ export const LatestNpsSchema = z.object({
   category: NpsCategorySchema,
   answeredAt: z.iso.datetime({ offset: true }),
   responseId: z.string().min(1),
+  /** Which version of the answer this is (`answerRevision`); absent on answers kept before versions were. */
+  revision: z.string().min(1).optional(),
 });
 export type LatestNps = z.infer<typeof LatestNpsSchema>;
 
@@ -131,6 +133,8 @@ export const SurveyAnswerRecordSchema = z.object({
   answeredAt: z.iso.datetime({ offset: true }),
   comment: z.string().optional(),
   ticketId: z.string().optional(),
+  /** Which version of the answer this is (`answerRevision`): an older one never replaces it. */
+  revision: z.string().min(1).optional(),
 });
 export type SurveyAnswerRecord = z.infer<typeof SurveyAnswerRecordSchema>;
 

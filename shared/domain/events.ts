@@ -39,6 +39,13 @@ export const TicketSnapshotSchema = z.object({
 });
 export type TicketSnapshot = z.infer<typeof TicketSnapshotSchema>;
 
+/**
+ * The longest delivery id an event may carry, from any source: it is copied into the queue message
+ * and every log line about the event, so a sender cannot make either grow (Standard Webhooks' own
+ * limit for `webhook-id`).
+ */
+export const MAX_DELIVERY_ID_LENGTH = 256;
+
 const EventBase = z.object({
   tenant: z.string().min(1),
   source: SourceSchema,
@@ -63,6 +70,13 @@ export const SurveyAnsweredSchema = EventBase.extend({
   responseId: z.string().min(1).max(200).regex(/^[^#]+$/, 'a response id cannot hold #'),
   /** When the answer was first given (not when it was last edited): it places the answer in time. */
   answeredAt: z.iso.datetime({ offset: true }),
+  /**
+   * When this version of the answer was given, by the tool's own clock (an update's `updated_at`);
+   * for a tool that sends no time of its own, when ingest first received the delivery. Versions of
+   * one answer are kept newest first by it (see `answerRevision`); absent on events queued before
+   * it was added, which are ordered by `occurredAt`.
+   */
+  revisedAt: z.iso.datetime({ offset: true }).optional(),
   /** `nps`: a 0-10 likelihood to recommend. `csat`: a satisfaction rating from 1 to `scale`. */
   kind: z.enum(['nps', 'csat']),
   score: z.number().min(0),

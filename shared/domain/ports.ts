@@ -363,6 +363,8 @@ export interface IndexedAnswer {
   scale: number;
   /** The customer's influence tier when they answered (`none` without a usable score or when opted out). */
   tier: Tier;
+  /** Which version of the answer this is (`answerRevision`): an older one never replaces it. */
+  revision?: string;
 }
 
 /** What reading a period of the index took: the answers, and the partitions and requests it read. */
@@ -374,15 +376,21 @@ export interface IndexedPeriod {
   requests: number;
 }
 
+/**
+ * What writing a version of a survey answer did: `written`, or `superseded` when a newer version
+ * of the same answer was stored already and was kept (the write changed nothing).
+ */
+export type SurveyAnswerWrite = 'written' | 'superseded';
+
 /** Survey answers by the day they were given, for reports over a period. */
 export interface SurveyAnswerIndex {
-  /** Writes the answer in its day's partition, replacing the one with the same response id. */
-  put(answer: IndexedAnswer): Promise<void>;
+  /** Writes the answer in its day's partition, replacing the one with the same response id unless that one is a newer version. */
+  put(answer: IndexedAnswer): Promise<SurveyAnswerWrite>;
   /** Every answer of the tenant given in [from, to), read day partition by day partition. */
   inPeriod(tenant: string, from: Date, to: Date): Promise<IndexedPeriod>;
 }
 
-/** Survey answers in the customer's partition (with their comments), upserted by response id. */
+/** Survey answers in the customer's partition (with their comments), upserted by response id, never by an older version. */
 export interface SurveyAnswerStore {
-  saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<void>;
+  saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<SurveyAnswerWrite>;
 }

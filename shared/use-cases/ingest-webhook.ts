@@ -1,10 +1,11 @@
 import {
   AuthenticationError,
+  InvalidPayloadError,
   PayloadTooLargeError,
   UnknownTenantError,
   UnsupportedMediaTypeError,
 } from '../domain/errors.js';
-import type { HelpdeskEvent } from '../domain/events.js';
+import { type HelpdeskEvent, MAX_DELIVERY_ID_LENGTH } from '../domain/events.js';
 import type { EventQueue, InboundSource, WebhookRequest } from '../domain/ports.js';
 
 export type { InboundSource, WebhookRequest };
@@ -30,8 +31,8 @@ function mediaType(headers: WebhookRequest['headers']): string {
 /**
  * Authenticates, validates and enqueues one webhook. Nothing is enqueued unless every check
  * passes: unknown tenant or source, oversized body, wrong content type, bad signature and
- * invalid payload each throw their own domain error, which the HTTP layer maps to 404, 413,
- * 415, 401 and 400.
+ * invalid payload (a delivery id over 256 characters included) each throw their own domain
+ * error, which the HTTP layer maps to 404, 413, 415, 401 and 400.
  *
  * @example await ingestWebhook({ tenant: 'acme', source: 'zendesk', headers, rawBody, receivedAt: new Date() }, deps)
  */
@@ -54,6 +55,12 @@ export async function ingestWebhook(request: WebhookRequest, deps: IngestDeps): 
   configured.adapter.verify(request, secrets);
 
   const event = configured.adapter.normalise(request);
+  // Each adapter names the field its id came from; this holds for any adapter that would not.
+  if (event.deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
+    throw new InvalidPayloadError(`the delivery id is ${event.deliveryId.length} characters; at most ${MAX_DELIVERY_ID_LENGTH} are taken`, [
+      { path: 'deliveryId', message: `must be 1-${MAX_DELIVERY_ID_LENGTH} characters` },
+    ]);
+  }
   await deps.queue.enqueue(event);
   return { deliveryId: event.deliveryId, type: event.type };
 }

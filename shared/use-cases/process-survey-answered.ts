@@ -1,3 +1,4 @@
+import { answerRevision, isSuperseded } from '../domain/answer-revision.js';
 import { type CustomerProfile, type Identity, type LatestNps, newCustomerProfile } from '../domain/customer.js';
 import { customerTier, decide } from '../domain/decide.js';
 import { ConfigurationError, TicketNotFoundError, UnreadableTicketError } from '../domain/errors.js';
@@ -5,7 +6,7 @@ import type { SurveyAnswered, TicketSnapshot } from '../domain/events.js';
 import { renderNote } from '../domain/note.js';
 import { npsCategory } from '../domain/nps.js';
 import { surveyPolicy } from '../domain/policy.js';
-import type { DecisionLog, DecisionRecord, HelpdeskClient, SurveyAnswerIndex, SurveyAnswerStore } from '../domain/ports.js';
+import type { DecisionLog, DecisionRecord, HelpdeskClient, SurveyAnswerIndex, SurveyAnswerStore, SurveyAnswerWrite } from '../domain/ports.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
 import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from './decision-record.js';
 import { ticketCreatedDecisionId } from './process-ticket-created.js';
@@ -21,8 +22,11 @@ export interface ProcessSurveyDeps extends CustomerLookupDeps {
   maxConflictRetries?: number;
 }
 
-/** What happened to a survey answer: stored only, or stored and decided on its ticket. */
-export type SurveyOutcome = { status: 'recorded'; responseId: string; customerKey?: string } | ProcessOutcome;
+/**
+ * What happened to a survey answer: stored only; or stored and decided on its ticket; or
+ * `superseded`, when a newer version of the same answer was stored already: nothing changed.
+ */
+export type SurveyOutcome = { status: 'recorded' | 'superseded'; responseId: string; customerKey?: string } | ProcessOutcome;
 
 /**
  * The audit id of the decision a survey answer makes on its ticket: one per answer and NPS
@@ -41,6 +45,11 @@ export function surveyDecisionId(tenant: Pick<TenantView, 'helpdesk'>, responseI
  * period index (anonymous, with the customer's tier); an NPS answer becomes the profile's latest
  * when it is the newest, unless the customer opted out (then it counts for NPS only).
  *
+ * Versions of one answer (created, then updated) may arrive in any order, and any of them again:
+ * each place keeps the newest by `answerRevision` (the answer's own time, else when ingest
+ * received it), with a conditional write. An older version changes nothing, decides nothing on
+ * the ticket (so it can neither raise a follow-up again nor undo one), and is logged as a warning.
+ *
  * Survey answers only ever look customers up: they never merge profiles nor add identities, so
  * a survey link cannot join someone to another customer's score. An answer whose respondent the
  * tool cannot vouch for (Typeform hidden fields) counts for a customer only when the ticket it
@@ -58,8 +67,9 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const now = deps.clock.now();
   const answerId = `${event.source}:${event.responseId}`;
+  const revision = answerRevision(event);
   const answer: LatestNps | undefined =
-    event.kind === 'nps' ? { score: event.score, category: npsCategory(event.score), answeredAt: event.answeredAt, responseId: answerId } : undefined;
+    event.kind === 'nps' ? { score: event.score, category: npsCategory(event.score), answeredAt: event.answeredAt, responseId: answerId, revision } : undefined;
 
   const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
   const found = identities.length > 0 ? await deps.customers.findCustomer(event.tenant, identities) : undefined;
@@ -75,8 +85,9 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
   }
 
   const profile = trusted ? await recordOnProfile(event, identities, found, answer, deps) : undefined;
+  const writes: SurveyAnswerWrite[] = [];
   if (profile) {
-    await deps.surveyAnswers.saveSurveyAnswer({
+    const write = await deps.surveyAnswers.saveSurveyAnswer({
       tenant: event.tenant,
       customerKey: profile.customerKey,
       responseId: answerId,
@@ -87,9 +98,11 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
       answeredAt: event.answeredAt,
       ...(event.comment !== undefined ? { comment: event.comment } : {}),
       ...(event.ticketId !== undefined ? { ticketId: event.ticketId } : {}),
+      revision,
     });
+    writes.push(write);
   }
-  await deps.answerIndex.put({
+  const indexed = await deps.answerIndex.put({
     tenant: event.tenant,
     responseId: answerId,
     source: event.source,
@@ -98,9 +111,23 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
     score: event.score,
     scale: event.scale,
     tier: customerTier(profile, tenant.policy, now),
+    revision,
   });
+  writes.push(indexed);
 
-  const recorded: SurveyOutcome = { status: 'recorded', responseId: answerId, ...(profile ? { customerKey: profile.customerKey } : {}) };
+  const customer = profile ? { customerKey: profile.customerKey } : {};
+  if (writes.includes('superseded')) {
+    // A replay or a late delivery of an older version: the ticket is the newer version's to
+    // decide on, so deciding here could only repeat a follow-up or undo it.
+    deps.logger.warn('survey answer superseded: a newer version of it is stored, so this older one changed nothing', {
+      tenant: event.tenant,
+      source: event.source,
+      deliveryId: event.deliveryId,
+      revision,
+    });
+    return { status: 'superseded', responseId: answerId, ...customer };
+  }
+  const recorded: SurveyOutcome = { status: 'recorded', responseId: answerId, ...customer };
   // Only a ticket this product decided for this very customer is written; an opted-out
   // customer's answer counts for NPS, never for routing.
   if (!answer || !event.ticketId || !created || !profile || profile.optedOut || created.customerKey !== profile.customerKey) return recorded;
@@ -119,10 +146,14 @@ async function recordOnProfile(
   if (!first) return undefined;
   const now = deps.clock.now();
   const hasher = deps.hasherFor(event.tenant);
+  // Another response counts by when it was first given; another version of the same response by its revision.
   const newer = (base: CustomerProfile): boolean =>
     answer !== undefined &&
     !base.optedOut &&
-    (!base.latestNps || base.latestNps.responseId === answer.responseId || Date.parse(base.latestNps.answeredAt) <= Date.parse(answer.answeredAt));
+    (!base.latestNps ||
+      (base.latestNps.responseId === answer.responseId
+        ? !isSuperseded(base.latestNps.revision, answerRevision(event))
+        : Date.parse(base.latestNps.answeredAt) <= Date.parse(answer.answeredAt)));
   if (found && !newer(found)) return found;
   return writeGuarded(
     deps,

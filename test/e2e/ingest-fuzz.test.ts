@@ -1,41 +1,117 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
 import { FRESHDESK_DEMO } from '../../infra/local/sandbox/freshdesk-demo.js';
 import { GENERIC_DEMO } from '../../infra/local/sandbox/generic-demo.js';
-import { SURVEY_DEMO_SECRETS } from '../../infra/local/sandbox/survey-deliveries.js';
+import {
+  delightedDelivery,
+  genericSurveyDelivery,
+  SURVEY_DEMO_SECRETS,
+  typeformDelivery,
+  zendeskSatisfactionDelivery,
+} from '../../infra/local/sandbox/survey-deliveries.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
 import { SOURCES } from '../../shared/adapters/registry/adapters.js';
 import { signDelightedPayload } from '../../shared/adapters/surveys/delighted/signature.js';
 import { signTypeformPayload } from '../../shared/adapters/surveys/typeform/signature.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
-import { HelpdeskEventSchema } from '../../shared/domain/events.js';
+import { HelpdeskEventSchema, MAX_DELIVERY_ID_LENGTH } from '../../shared/domain/events.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 /** How each source's sender authenticates a body, with the demo tenant's secret: the real schemes. */
-const SIGNERS: Record<string, { tenant: string; sign(body: Buffer): Record<string, string> }> = {
-  zendesk: { tenant: DEMO.tenant, sign: (body) => zendeskHeaders(DEMO.signingSecret, body) },
-  'zendesk-csat': { tenant: DEMO.tenant, sign: (body) => zendeskHeaders(SURVEY_DEMO_SECRETS.zendeskSatisfaction, body) },
-  freshdesk: { tenant: FRESHDESK_DEMO.tenant, sign: () => ({ 'x-influence-router-token': FRESHDESK_DEMO.sharedSecret }) },
-  generic: { tenant: GENERIC_DEMO.tenant, sign: (body) => standardHeaders(GENERIC_DEMO.inboundSecret, body) },
-  typeform: { tenant: DEMO.tenant, sign: (body) => ({ 'typeform-signature': signTypeformPayload({ secret: SURVEY_DEMO_SECRETS.typeform, body }) }) },
-  delighted: { tenant: DEMO.tenant, sign: (body) => ({ 'x-delighted-webhook-signature': signDelightedPayload({ secret: SURVEY_DEMO_SECRETS.delighted, body }) }) },
-  'generic-survey': { tenant: DEMO.tenant, sign: (body) => standardHeaders(SURVEY_DEMO_SECRETS.genericSurvey, body) },
-};
-
-function zendeskHeaders(secret: string, body: Buffer): Record<string, string> {
-  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return { 'x-zendesk-webhook-signature-timestamp': timestamp, 'x-zendesk-webhook-signature': signZendeskPayload({ secret, timestamp, body }) };
+interface Sender {
+  tenant: string;
+  /** The sender's headers for these bytes; `deliveryId` goes where the source reads it from a header. */
+  sign(body: Buffer, deliveryId?: string): Record<string, string>;
+  /** A valid delivery of the source; `deliveryId` goes where the source reads it from the body. */
+  sample(deliveryId: string): Buffer;
+  /** Text of the sample where a byte that is not UTF-8 lands in a field the source takes as it is. */
+  freeText: string;
+  /** The body field or header the source takes its delivery id from; none when it builds one from fields its schema bounds. */
+  deliveryIdField?: string;
 }
 
-function standardHeaders(secret: string, body: Buffer): Record<string, string> {
-  const id = `msg_${randomUUID()}`;
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
+/** The JSON text with one top-level field set. */
+const withField = (json: string, field: string, value: unknown) => Buffer.from(JSON.stringify({ ...JSON.parse(json), [field]: value }));
+const ANSWER = { responseId: 'r-fuzz-1', score: 3, comment: 'The printer jams daily', email: 'ada@example.com', userId: '1001', ticketId: '1' };
+
+const SIGNERS: Record<string, Sender> = {
+  zendesk: {
+    tenant: DEMO.tenant,
+    sign: (body, id) => zendeskHeaders(DEMO.signingSecret, body, id),
+    sample: (id) => withField(fixture('zendesk/event-ticket-created.json'), 'id', id),
+    freeText: 'The parcel',
+    deliveryIdField: 'id',
+  },
+  'zendesk-csat': {
+    tenant: DEMO.tenant,
+    sign: (body, id) => zendeskHeaders(SURVEY_DEMO_SECRETS.zendeskSatisfaction, body, id),
+    sample: () => Buffer.from(zendeskSatisfactionDelivery(ANSWER).body),
+    freeText: '@example.com',
+    deliveryIdField: 'x-zendesk-webhook-invocation-id',
+  },
+  freshdesk: {
+    tenant: FRESHDESK_DEMO.tenant,
+    sign: () => ({ 'x-influence-router-token': FRESHDESK_DEMO.sharedSecret }),
+    sample: () => Buffer.from(fixture('freshdesk/ticket-created.json')),
+    freeText: '@example.com',
+  },
+  generic: {
+    tenant: GENERIC_DEMO.tenant,
+    sign: (body, id) => standardHeaders(GENERIC_DEMO.inboundSecret, body, id),
+    sample: () => Buffer.from(fixture('generic/ticket-created.json')),
+    freeText: 'Printer on fire',
+    deliveryIdField: 'webhook-id',
+  },
+  typeform: {
+    tenant: DEMO.tenant,
+    sign: (body) => ({ 'typeform-signature': signTypeformPayload({ secret: SURVEY_DEMO_SECRETS.typeform, body }) }),
+    sample: (id) => withField(typeformDelivery(ANSWER).body, 'event_id', id),
+    freeText: 'The printer',
+    deliveryIdField: 'event_id',
+  },
+  delighted: {
+    tenant: DEMO.tenant,
+    sign: (body) => ({ 'x-delighted-webhook-signature': signDelightedPayload({ secret: SURVEY_DEMO_SECRETS.delighted, body }) }),
+    sample: (id) => withField(delightedDelivery({ ...ANSWER, phase: 'updated' }).body, 'event_id', id),
+    freeText: 'The printer',
+    deliveryIdField: 'event_id',
+  },
+  'generic-survey': {
+    tenant: DEMO.tenant,
+    sign: (body, id) => standardHeaders(SURVEY_DEMO_SECRETS.genericSurvey, body, id),
+    sample: () => Buffer.from(genericSurveyDelivery(ANSWER).body),
+    freeText: 'The printer',
+    deliveryIdField: 'webhook-id',
+  },
+};
+
+function zendeskHeaders(secret: string, body: Buffer, invocationId: string = randomUUID()): Record<string, string> {
+  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    'x-zendesk-webhook-invocation-id': invocationId,
+    'x-zendesk-webhook-signature-timestamp': timestamp,
+    'x-zendesk-webhook-signature': signZendeskPayload({ secret, timestamp, body }),
+  };
+}
+
+function standardHeaders(secret: string, body: Buffer, id: string = `msg_${randomUUID()}`): Record<string, string> {
   const now = new Date();
   return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signStandardWebhook({ secret, id, timestamp: now, body }) };
+}
+
+/** The bytes with 0xFF inserted just before the first occurrence of `marker`. */
+function withBadByte(bytes: Buffer, marker: string): Buffer {
+  const at = bytes.indexOf(marker);
+  if (at < 0) throw new Error(`no ${JSON.stringify(marker)} in the sample`);
+  return Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at)]);
 }
 
 let stack: LocalStack;
@@ -64,14 +140,18 @@ async function ingest(source: string, tenant: string, headers: Record<string, st
   });
   const result = await stack.ingest(event, localContext('ingest-webhook'));
   const queued = stack.queue.pending().slice(before);
-  return { status: result.statusCode ?? 200, queued };
+  return { status: result.statusCode ?? 200, body: result.body ?? '', queued };
 }
 
 /** The property every request must keep: an answer below 500, and anything queued a valid event, only on 202. */
 function expectSound(answer: { status: number; queued: { body: string }[] }): void {
   expect(answer.status).toBeLessThan(500);
   if (answer.status !== 202) expect(answer.queued).toEqual([]);
-  for (const message of answer.queued) expect(HelpdeskEventSchema.safeParse(JSON.parse(message.body)).success).toBe(true);
+  for (const message of answer.queued) {
+    const event = HelpdeskEventSchema.safeParse(JSON.parse(message.body));
+    expect(event.success).toBe(true);
+    expect(event.data?.deliveryId.length).toBeLessThanOrEqual(MAX_DELIVERY_ID_LENGTH);
+  }
 }
 
 const oddText = fc.oneof(
@@ -131,6 +211,39 @@ describe.each(SOURCES.map((source) => source.name))('ingest of %s, fuzzed', (sou
     );
     // The signatures were accepted: the bodies reached the parser, which refused them as bodies.
     expect(statuses).toContain(400);
+  });
+
+  it('accepts a valid delivery, the one the checks below change in one place', async () => {
+    if (!signer) return;
+    const body = signer.sample(`evt_${randomUUID()}`);
+    const answer = await ingest(source, signer.tenant, { 'content-type': 'application/json', ...signer.sign(body) }, body);
+    expect(answer.status, answer.body).toBe(202);
+    expect(answer.queued).toHaveLength(1);
+  });
+
+  it('refuses a signed delivery with one byte that is not UTF-8 with 400, as every source does, and queues nothing', async () => {
+    if (!signer) return;
+    const body = withBadByte(signer.sample(`evt_${randomUUID()}`), signer.freeText);
+    const answer = await ingest(source, signer.tenant, { 'content-type': 'application/json', ...signer.sign(body) }, body);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ message: 'body is not UTF-8' });
+    expect(answer.queued).toEqual([]);
+  });
+
+  it('refuses a signed delivery whose delivery id is over 256 characters with 400 naming where it was, and queues nothing', async () => {
+    if (!signer) return;
+    const id = 'i'.repeat(MAX_DELIVERY_ID_LENGTH + 1);
+    const body = signer.sample(id);
+    const answer = await ingest(source, signer.tenant, { 'content-type': 'application/json', ...signer.sign(body, id) }, body);
+    if (signer.deliveryIdField === undefined) {
+      // Its delivery id is built from fields its schema bounds: the long id went nowhere.
+      expect(answer.status, answer.body).toBe(202);
+      expectSound(answer);
+      return;
+    }
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: signer.deliveryIdField })]) });
+    expect(answer.queued).toEqual([]);
   });
 
   it('refuses a signed body over the size limit with 413, whatever it holds', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { ScanCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import type { SignedDelivery } from '../../infra/local/sandbox/demo.js';
@@ -68,6 +69,28 @@ async function indexed(responseId: string) {
   return answers.filter((answer) => answer.responseId === responseId);
 }
 
+/** The answer as kept in its customer's partition (with its comment), wherever that customer is. */
+async function storedAnswers(answerId: string): Promise<Record<string, unknown>[]> {
+  const client = createDocumentClient({ endpoint: stack.dynamoEndpoint });
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: stack.tableName,
+        FilterExpression: '#sk = :sk',
+        ExpressionAttributeNames: { '#sk': 'sk' },
+        ExpressionAttributeValues: { ':sk': `SURVEY#${answerId}` },
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
 const zendeskTicket = (id: string) => stack.sandbox.zendesk.ticket(Number(id));
 const internalNotes = (id: string) => zendeskTicket(id)?.comments.filter((c) => !c.public) ?? [];
 
@@ -124,6 +147,81 @@ describe.each([
     expect(await indexed(`${source}:${responseId}`)).toHaveLength(1);
     // Grace has no score: a detractor gets the tag and the note, no uplift, and only once.
     expect(internalNotes(ticketId).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('answers that arrive out of order', () => {
+  it('keep a Delighted update and its comment when the created delivery comes again after it (9, then 3, then 9 again)', async () => {
+    // Arrange
+    const ticketId = await decidedTicket(1001);
+    const responseId = String(Math.floor(Math.random() * 1e9));
+    const answer: SampleAnswer = { responseId, score: 9, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    const created = SURVEY_SAMPLES['delighted']?.deliver(answer);
+    if (!created) throw new Error('no Delighted sample');
+    expect((await post('delighted', created)).status).toBe(202);
+    await stack.queue.drained();
+    await send('delighted', { ...answer, score: 3, phase: 'updated', comment: 'Still broken after three calls.' });
+    const notes = internalNotes(ticketId).length;
+    const tags = zendeskTicket(ticketId)?.tags;
+
+    // Act: the created delivery again, byte for byte.
+    const replay = await post('delighted', created);
+    await stack.queue.drained();
+
+    // Assert
+    expect(replay.status).toBe(202);
+    expect(await storedAnswers(`delighted:${responseId}`)).toMatchObject([{ score: 3, comment: 'Still broken after three calls.' }]);
+    expect(await indexed(`delighted:${responseId}`)).toMatchObject([{ score: 3 }]);
+    expect(internalNotes(ticketId)).toHaveLength(notes);
+    expect(zendeskTicket(ticketId)?.tags).toEqual(tags);
+    expect(tags).toContain('nps_detractor');
+  });
+
+  it('keep the update when the created delivery comes back from the dead-letter queue after it, and follow up no more', async () => {
+    // Arrange: the created answer (a detractor) is stored, but its follow-up keeps failing: it ends in the dead-letter queue.
+    const ticketId = await decidedTicket(1001);
+    const responseId = String(Math.floor(Math.random() * 1e9));
+    const answer: SampleAnswer = { responseId, score: 3, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    stack.sandbox.zendesk.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticketId}` });
+    await send('delighted', answer);
+    await vi.waitFor(() => expect(stack.queue.deadLettered()).toHaveLength(1));
+    // Ada changed her mind: the update (a promoter) is the newer version.
+    await send('delighted', { ...answer, score: 9, phase: 'updated', comment: 'Sorted the next day, thanks.' });
+    const notes = internalNotes(ticketId).length;
+    const tags = zendeskTicket(ticketId)?.tags;
+
+    // Act
+    const replay = (await (await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' })).json()) as { replayed: number };
+    await stack.queue.drained();
+
+    // Assert
+    expect(replay.replayed).toBe(1);
+    expect(stack.queue.deadLettered()).toHaveLength(0);
+    expect(await storedAnswers(`delighted:${responseId}`)).toMatchObject([{ score: 9, comment: 'Sorted the next day, thanks.' }]);
+    expect(await indexed(`delighted:${responseId}`)).toMatchObject([{ score: 9 }]);
+    expect(internalNotes(ticketId)).toHaveLength(notes);
+    expect(zendeskTicket(ticketId)?.tags).toEqual(tags);
+  });
+
+  it('keep a generic survey update sent before the original answer, and the original decides nothing (2, then 10)', async () => {
+    // Arrange
+    const ticketId = await decidedTicket(1001);
+    const answer: SampleAnswer = { responseId: `gs-${randomUUID()}`, score: 2, email: PEOPLE.ada.email, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    const notesBefore = internalNotes(ticketId).length;
+    await send('generic-survey', { ...answer, phase: 'updated', comment: 'Worse than before.' });
+    const notes = internalNotes(ticketId).length;
+    expect(notes).toBe(notesBefore + 1);
+    const tags = zendeskTicket(ticketId)?.tags;
+
+    // Act: the original answer, sent after its update.
+    await send('generic-survey', { ...answer, score: 10 });
+
+    // Assert
+    expect(await storedAnswers(`generic-survey:${answer.responseId}`)).toMatchObject([{ score: 2, comment: 'Worse than before.' }]);
+    expect(await indexed(`generic-survey:${answer.responseId}`)).toMatchObject([{ score: 2 }]);
+    expect(internalNotes(ticketId)).toHaveLength(notes);
+    expect(zendeskTicket(ticketId)?.tags).toEqual(tags);
+    expect(internalNotes(ticketId).at(-1)?.body).toContain('Recent NPS: detractor (2/10');
   });
 });
 

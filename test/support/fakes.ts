@@ -30,6 +30,7 @@ import type {
   IndexedPeriod,
   SurveyAnswerIndex,
   SurveyAnswerStore,
+  SurveyAnswerWrite,
   TicketUpdate,
 } from '../../shared/domain/ports.js';
 import { DecisionListingSchema, decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
@@ -205,15 +206,18 @@ export class InMemoryHelpdesk implements HelpdeskClient {
   }
 }
 
-/** Survey answers in memory: the customer-partition records and the period index, both upserted by response id. */
+/**
+ * Survey answers in memory: the customer-partition records and the period index, both upserted by
+ * response id with the real stores' condition: a newer version stored stays (`superseded`).
+ */
 export class InMemorySurveyAnswers implements SurveyAnswerStore, SurveyAnswerIndex {
   readonly records = new Map<string, SurveyAnswerRecord>();
   readonly indexed = new Map<string, IndexedAnswer>();
-  async saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<void> {
-    this.records.set(`${answer.tenant}#${answer.customerKey}#${answer.responseId}`, structuredClone(answer));
+  async saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<SurveyAnswerWrite> {
+    return putNewest(this.records, `${answer.tenant}#${answer.customerKey}#${answer.responseId}`, answer);
   }
-  async put(answer: IndexedAnswer): Promise<void> {
-    this.indexed.set(`${answer.tenant}#${answer.responseId}`, structuredClone(answer));
+  async put(answer: IndexedAnswer): Promise<SurveyAnswerWrite> {
+    return putNewest(this.indexed, `${answer.tenant}#${answer.responseId}`, answer);
   }
   async inPeriod(tenant: string, from: Date, to: Date): Promise<IndexedPeriod> {
     const answers = [...this.indexed.values()].filter(
@@ -222,6 +226,14 @@ export class InMemorySurveyAnswers implements SurveyAnswerStore, SurveyAnswerInd
     const days = Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 86_400_000));
     return { answers, partitions: days, requests: days };
   }
+}
+
+/** The stores' `attribute_not_exists(revision) OR revision <= :revision`, in memory. */
+function putNewest<T extends { revision?: string }>(items: Map<string, T>, key: string, item: T): SurveyAnswerWrite {
+  const stored = items.get(key)?.revision;
+  if (item.revision !== undefined && stored !== undefined && stored > item.revision) return 'superseded';
+  items.set(key, structuredClone(item));
+  return 'written';
 }
 
 /** Queue in memory. */

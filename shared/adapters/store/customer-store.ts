@@ -2,7 +2,6 @@ import {
   cancellationReasons,
   type DocumentClient,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '../aws/dynamodb.js';
@@ -23,11 +22,12 @@ import {
   normaliseIdentity,
   retentionStart,
 } from '../../domain/customer.js';
-import type { CustomerAdminStore, GuardedWriteOutcome, IdentityHasher } from '../../domain/ports.js';
+import type { CustomerAdminStore, GuardedWriteOutcome, IdentityHasher, SurveyAnswerWrite } from '../../domain/ports.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent, queryPartition } from './batch.js';
 import { CorruptItemError, StoreError } from './errors.js';
 import { type ItemKey, PROFILE_SK, aliasKey, profileKey, refreshBucketFor, surveyAnswerKey } from './keys.js';
+import { putNewestAnswer } from './newest-answer.js';
 import { REFRESH_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 
 /** One imported score: the identity it was given for, and the score to store. */
@@ -412,22 +412,17 @@ export class DynamoCustomerStore implements CustomerAdminStore {
 
   /**
    * Stores one survey answer in the customer's partition, expiring `surveyRetentionDays` after
-   * it was given.
+   * it was given, unless a newer version of it is stored (`superseded`: that one stays).
    *
-   * @example await store.saveSurveyAnswer({ tenant, customerKey, responseId, source: 'delighted', kind: 'nps', score: 9, scale: 10, answeredAt })
+   * @example await store.saveSurveyAnswer({ tenant, customerKey, responseId, source: 'delighted', kind: 'nps', score: 9, scale: 10, answeredAt, revision })
    */
-  async saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<void> {
+  async saveSurveyAnswer(answer: SurveyAnswerRecord): Promise<SurveyAnswerWrite> {
     const parsed = SurveyAnswerRecordSchema.parse(answer);
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...surveyAnswerKey(parsed.tenant, parsed.customerKey, parsed.responseId),
-          ...parsed,
-          [TTL_ATTRIBUTE]: expirationAfter(parsed.answeredAt, this.retention.surveyRetentionDays),
-        },
-      }),
-    );
+    return putNewestAnswer(this.client, this.tableName, {
+      ...surveyAnswerKey(parsed.tenant, parsed.customerKey, parsed.responseId),
+      ...parsed,
+      [TTL_ATTRIBUTE]: expirationAfter(parsed.answeredAt, this.retention.surveyRetentionDays),
+    });
   }
 
   /** Moves every item but the profile from one customer's partition to another's, keeping sort keys. */

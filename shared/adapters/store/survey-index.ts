@@ -1,12 +1,13 @@
-import { type DocumentClient, PutCommand, QueryCommand } from '../aws/dynamodb.js';
+import { type DocumentClient, QueryCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import { RetentionSchema } from '../../domain/customer.js';
 import { ConfigurationError } from '../../domain/errors.js';
-import type { IndexedAnswer, IndexedPeriod, SurveyAnswerIndex } from '../../domain/ports.js';
+import type { IndexedAnswer, IndexedPeriod, SurveyAnswerIndex, SurveyAnswerWrite } from '../../domain/ports.js';
 import { TierSchema } from '../../domain/tiers.js';
 import { mapConcurrent } from './batch.js';
 import { CorruptItemError, StoreError } from './errors.js';
 import { answerIndexKey, answerIndexPk } from './keys.js';
+import { putNewestAnswer } from './newest-answer.js';
 import { TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 
 /** The longest period one read may cover: one Query per day, so the cost of a read is bounded. */
@@ -32,6 +33,7 @@ export const IndexedAnswerSchema = z
     score: z.number().min(0),
     scale: z.number().int().positive(),
     tier: TierSchema,
+    revision: z.string().min(1).optional(),
   })
   // The same rules as a SurveyAnswered event, so the report's maths never meets a score it cannot count.
   .refine((answer) => answer.score <= answer.scale, { message: 'score must not be above the scale', path: ['score'] })
@@ -89,7 +91,8 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 /**
  * The survey answer index in the single table: one partition per tenant and UTC day, one item
  * per response id, so a period is read with one Query per day (never a Scan), and an answer
- * sent again (an edited rating) replaces itself with one PutItem.
+ * sent again (an edited rating) replaces itself with one conditional PutItem, never with an
+ * older version of itself.
  *
  * @example const index = new DynamoSurveyAnswerIndex(documentClient, tableName); await index.inPeriod('acme', from, to);
  */
@@ -108,9 +111,12 @@ export class DynamoSurveyAnswerIndex implements SurveyAnswerIndex {
     this.concurrency = positiveInteger('concurrency', options.concurrency, DEFAULT_DAY_CONCURRENCY);
   }
 
-  /** Writes the answer in its day's partition, replacing the one with the same response id. */
-  async put(answer: IndexedAnswer): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: answerIndexItem(answer, this.retentionDays) }));
+  /**
+   * Writes the answer in its day's partition, replacing the one with the same response id unless
+   * that one is a newer version (`superseded`: it stays).
+   */
+  async put(answer: IndexedAnswer): Promise<SurveyAnswerWrite> {
+    return putNewestAnswer(this.client, this.tableName, answerIndexItem(answer, this.retentionDays));
   }
 
   /**

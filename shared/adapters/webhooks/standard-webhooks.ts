@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { headerValue } from '../http/payload.js';
+import { MAX_DELIVERY_ID_LENGTH, senderDeliveryId } from './delivery-id.js';
 import { AuthenticationError, ConfigurationError, InvalidPayloadError } from '../../domain/errors.js';
 
 /** Header carrying the delivery id: unique per message, stable across retries, covered by the signature. */
@@ -170,9 +171,6 @@ function toSeconds(date: Date): number {
 }
 
 
-/** The longest `webhook-id` taken as a delivery id. */
-const MAX_DELIVERY_ID_LENGTH = 256;
-
 /**
  * The delivery id of a verified Standard Webhooks delivery: its `webhook-id`, which the signature
  * covers and every retry repeats; InvalidPayloadError (a 400) when it is missing or too long.
@@ -181,10 +179,10 @@ const MAX_DELIVERY_ID_LENGTH = 256;
  */
 export function standardWebhookDeliveryId(headers: Readonly<Record<string, string | undefined>>): string {
   const deliveryId = headerValue(headers, WEBHOOK_ID_HEADER);
-  if (deliveryId === undefined || deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
-    throw new InvalidPayloadError(`${WEBHOOK_ID_HEADER} header is missing or longer than ${MAX_DELIVERY_ID_LENGTH} characters`, [
+  if (deliveryId === undefined) {
+    throw new InvalidPayloadError(`${WEBHOOK_ID_HEADER} header is missing`, [
       { path: WEBHOOK_ID_HEADER, message: `must be 1-${MAX_DELIVERY_ID_LENGTH} characters` },
     ]);
   }
-  return deliveryId;
+  return senderDeliveryId(deliveryId, WEBHOOK_ID_HEADER);
 }

@@ -33,6 +33,18 @@ describe('toApiGatewayEvent', () => {
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body ?? '', 'base64').toString('utf8')).toBe('a=1&b=2');
   });
+
+  it('hands over the exact bytes of a JSON body that is not UTF-8 (base64), instead of text with U+FFFD in their place', () => {
+    // Arrange: 0xFF inside an email; as text it would become U+FFFD, which is valid UTF-8 JSON.
+    const body = Buffer.concat([Buffer.from('{"email":"ada'), Buffer.from([0xff]), Buffer.from('@example.com"}')]);
+
+    // Act
+    const event = toApiGatewayEvent({ ...base, url: '/webhooks/demo/freshdesk', headers: { 'content-type': 'application/json' }, body });
+
+    // Assert
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64').equals(body)).toBe(true);
+  });
 });
 
 describe('localContext', () => {

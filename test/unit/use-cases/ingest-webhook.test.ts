@@ -59,6 +59,35 @@ function request(body: string, overrides: Partial<WebhookRequest> = {}): Webhook
 }
 
 describe('ingestWebhook', () => {
+  it('refuses an event whose delivery id is over 256 characters, whatever the source, and enqueues nothing', async () => {
+    // Arrange: a source that copies an unbounded id through.
+    const long: InboundSource = { ...source, normalise: () => ({ ...EVENT, deliveryId: 'd'.repeat(257) }) };
+    const queue = new InMemoryQueue();
+    const deps: IngestDeps = { sourceFor: () => ({ adapter: long, secrets: async () => ['s1'] }), queue, maxBodyBytes: 64 };
+
+    // Act
+    const act = ingestWebhook(request('s1|ok'), deps);
+
+    // Assert
+    await expect(act).rejects.toThrow(InvalidPayloadError);
+    await expect(ingestWebhook(request('s1|ok'), deps)).rejects.toThrow('the delivery id is 257 characters; at most 256 are taken');
+    expect(queue.events).toEqual([]);
+  });
+
+  it('takes a delivery id of 256 characters', async () => {
+    // Arrange
+    const long: InboundSource = { ...source, normalise: () => ({ ...EVENT, deliveryId: 'd'.repeat(256) }) };
+    const queue = new InMemoryQueue();
+    const deps: IngestDeps = { sourceFor: () => ({ adapter: long, secrets: async () => ['s1'] }), queue, maxBodyBytes: 64 };
+
+    // Act
+    const result = await ingestWebhook(request('s1|ok'), deps);
+
+    // Assert
+    expect(result.deliveryId).toHaveLength(256);
+    expect(queue.events).toHaveLength(1);
+  });
+
   it('enqueues the normalised event of a valid delivery', async () => {
     const { queue, deps } = setup();
 

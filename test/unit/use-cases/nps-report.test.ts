@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IndexedAnswer, IndexedPeriod, SurveyAnswerIndex } from '../../../shared/domain/ports.js';
+import type { IndexedAnswer, IndexedPeriod, SurveyAnswerIndex, SurveyAnswerWrite } from '../../../shared/domain/ports.js';
 import { TIERS, type Tier } from '../../../shared/domain/tiers.js';
 import { npsReport } from '../../../shared/use-cases/nps-report.js';
 
@@ -7,8 +7,9 @@ import { npsReport } from '../../../shared/use-cases/nps-report.js';
 class MemoryIndex implements SurveyAnswerIndex {
   readonly answers: IndexedAnswer[] = [];
   readonly reads: { tenant: string; from: Date; to: Date }[] = [];
-  async put(answer: IndexedAnswer): Promise<void> {
+  async put(answer: IndexedAnswer): Promise<SurveyAnswerWrite> {
     this.answers.push(answer);
+    return 'written';
   }
   async inPeriod(tenant: string, from: Date, to: Date): Promise<IndexedPeriod> {
     this.reads.push({ tenant, from, to });

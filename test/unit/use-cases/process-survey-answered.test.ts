@@ -147,9 +147,25 @@ describe('processing a survey answer', () => {
 
     expect([...surveys.records.values()]).toMatchObject([{ responseId: 'typeform:r-1', score: 3, comment: 'Waited <b>three</b> days.\nStill broken.' }]);
     expect([...surveys.indexed.values()]).toEqual([
-      { tenant: 'acme', responseId: 'typeform:r-1', source: 'typeform', answeredAt: '2026-11-23T09:59:00Z', kind: 'nps', score: 3, scale: 10, tier: 'high' },
+      {
+        tenant: 'acme',
+        responseId: 'typeform:r-1',
+        source: 'typeform',
+        answeredAt: '2026-11-23T09:59:00Z',
+        kind: 'nps',
+        score: 3,
+        scale: 10,
+        tier: 'high',
+        revision: '2026-11-23T09:59:00.000Z|2026-11-23T09:59:01.000Z',
+      },
     ]);
-    expect(profile()?.latestNps).toEqual({ score: 3, category: 'detractor', answeredAt: '2026-11-23T09:59:00Z', responseId: 'typeform:r-1' });
+    expect(profile()?.latestNps).toEqual({
+      score: 3,
+      category: 'detractor',
+      answeredAt: '2026-11-23T09:59:00Z',
+      responseId: 'typeform:r-1',
+      revision: '2026-11-23T09:59:00.000Z|2026-11-23T09:59:01.000Z',
+    });
   });
 
   it('never writes twice for one answer: the updated answer is stored again but not written', async () => {

@@ -1,4 +1,5 @@
 import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { utf8Payload } from '../../http/payload.js';
 import { normaliseFreshdeskTicketCreated } from './normalise.js';
 import { verifyFreshdeskToken } from './token.js';
 
@@ -17,7 +18,7 @@ export const freshdeskInbound: InboundSource = {
     return normaliseFreshdeskTicketCreated({
       tenant: request.tenant,
       source: request.source,
-      rawBody: Buffer.from(request.rawBody).toString('utf8'),
+      rawBody: utf8Payload(request.rawBody),
       receivedAt: request.receivedAt,
     });
   },

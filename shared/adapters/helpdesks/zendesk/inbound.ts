@@ -1,4 +1,5 @@
 import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { utf8Payload } from '../../http/payload.js';
 import { normaliseZendeskTicketCreated } from './normalise.js';
 import { verifyZendeskSignature } from './signature.js';
 
@@ -16,7 +17,7 @@ export const zendeskInbound: InboundSource = {
   normalise(request: WebhookRequest) {
     return normaliseZendeskTicketCreated({
       tenant: request.tenant,
-      rawBody: Buffer.from(request.rawBody).toString('utf8'),
+      rawBody: utf8Payload(request.rawBody),
       headers: request.headers,
       receivedAt: request.receivedAt,
     });

@@ -5,6 +5,7 @@ import { TicketCreatedSchema } from '../../../domain/events.js';
 import type { TicketCreated } from '../../../domain/events.js';
 import { PrioritySchema } from '../../../domain/priority.js';
 import type { Priority } from '../../../domain/priority.js';
+import { senderDeliveryId } from '../../webhooks/delivery-id.js';
 import { ZENDESK_SIGNATURE_TIMESTAMP_HEADER } from './signature.js';
 import {
   ZENDESK_TICKET_CREATED_EVENT_TYPE,
@@ -83,7 +84,7 @@ function fromEvent(body: ZendeskTicketCreatedEvent, input: ZendeskNormaliseInput
     type: 'TicketCreated',
     tenant: input.tenant,
     source: 'zendesk',
-    deliveryId: body.id,
+    deliveryId: senderDeliveryId(body.id, 'id'),
     occurredAt: body.time ?? detail.created_at ?? input.receivedAt.toISOString(),
     receivedAt: input.receivedAt.toISOString(),
     ticket: {
@@ -109,7 +110,7 @@ function fromTrigger(body: ZendeskTriggerTicketCreated, input: ZendeskNormaliseI
     type: 'TicketCreated',
     tenant: input.tenant,
     source: 'zendesk',
-    deliveryId: headerValue(input.headers, ZENDESK_INVOCATION_ID_HEADER) ?? `zendesk:ticket-created:${body.ticket_id}`,
+    deliveryId: invocationId(input.headers) ?? `zendesk:ticket-created:${body.ticket_id}`,
     occurredAt: signedAt !== undefined && IsoTimestampSchema.safeParse(signedAt).success ? signedAt : input.receivedAt.toISOString(),
     receivedAt: input.receivedAt.toISOString(),
     // No updatedStamp: the trigger body carries no ticket snapshot, so the processor re-reads the ticket.
@@ -123,6 +124,17 @@ function fromTrigger(body: ZendeskTriggerTicketCreated, input: ZendeskNormaliseI
   };
 }
 
+
+/**
+ * The `x-zendesk-webhook-invocation-id` of a delivery, if it has one; InvalidPayloadError (a 400)
+ * naming the header when it is over 256 characters.
+ *
+ * @example const deliveryId = invocationId(request.headers) ?? fallback
+ */
+export function invocationId(headers: Readonly<Record<string, string | undefined>>): string | undefined {
+  const value = headerValue(headers, ZENDESK_INVOCATION_ID_HEADER);
+  return value === undefined ? undefined : senderDeliveryId(value, ZENDESK_INVOCATION_ID_HEADER);
+}
 
 function snapshotIsComplete(detail: ZendeskTicketCreatedEvent['detail']): boolean {
   const priorityKnown = detail.priority === null || toPriority(detail.priority) !== undefined;

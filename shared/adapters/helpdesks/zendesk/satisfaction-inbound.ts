@@ -1,4 +1,5 @@
 import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import { utf8Payload } from '../../http/payload.js';
 import { normaliseZendeskSatisfaction } from './satisfaction-normalise.js';
 import { verifyZendeskSignature } from './signature.js';
 
@@ -18,7 +19,7 @@ export const zendeskSatisfactionInbound: InboundSource = {
     return normaliseZendeskSatisfaction({
       tenant: request.tenant,
       source: request.source,
-      rawBody: Buffer.from(request.rawBody).toString('utf8'),
+      rawBody: utf8Payload(request.rawBody),
       headers: request.headers,
       receivedAt: request.receivedAt,
     });

@@ -3,7 +3,7 @@ import { headerValue, parseJsonPayload, payloadIssues } from '../../http/payload
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { SurveyAnsweredSchema } from '../../../domain/events.js';
 import type { SurveyAnswered } from '../../../domain/events.js';
-import { ZENDESK_INVOCATION_ID_HEADER } from './normalise.js';
+import { invocationId } from './normalise.js';
 import { ZENDESK_SIGNATURE_TIMESTAMP_HEADER } from './signature.js';
 import { ZENDESK_SATISFACTION_EVENT, ZendeskSatisfactionBodySchema, zendeskRating } from './satisfaction-schemas.js';
 
@@ -83,6 +83,19 @@ function jsonString(raw: string): string | undefined {
   }
 }
 
+/** The longest ISO date-time written as a clock writes one: nanoseconds and an offset, `2024-04-17T17:18:10.123456789+05:30`. */
+const PLAIN_TIMESTAMP_LENGTH = 35;
+
+/**
+ * The signed timestamp, when it is an ISO date-time: as written, or, with more fractional digits
+ * than any clock gives, as its instant in milliseconds, so the delivery id built from it stays short.
+ */
+function signedTime(headers: Readonly<Record<string, string | undefined>>): string | undefined {
+  const signedAt = headerValue(headers, ZENDESK_SIGNATURE_TIMESTAMP_HEADER);
+  if (signedAt === undefined || !IsoTimestampSchema.safeParse(signedAt).success) return undefined;
+  return signedAt.length <= PLAIN_TIMESTAMP_LENGTH ? signedAt : new Date(Date.parse(signedAt)).toISOString();
+}
+
 /**
  * Maps a verified delivery of the documented satisfaction trigger body to a SurveyAnswered event
  * (kind `csat`). Zendesk keeps one rating per ticket and a changed rating replaces it, so the
@@ -105,14 +118,17 @@ export function normaliseZendeskSatisfaction(input: ZendeskSatisfactionInput): S
   }
   if (rating.kind === 'invalid') throw new InvalidPayloadError('invalid Zendesk satisfaction rating', [{ path: 'rating', message: rating.message }]);
 
-  const signedAt = headerValue(input.headers, ZENDESK_SIGNATURE_TIMESTAMP_HEADER);
-  const at = signedAt !== undefined && IsoTimestampSchema.safeParse(signedAt).success ? signedAt : input.receivedAt.toISOString();
+  const at = signedTime(input.headers) ?? input.receivedAt.toISOString();
   const result = SurveyAnsweredSchema.safeParse({
     type: 'SurveyAnswered',
     tenant: input.tenant,
     source: input.source,
-    deliveryId: headerValue(input.headers, ZENDESK_INVOCATION_ID_HEADER) ?? `satisfaction:${body.ticket_id}:${rating.label}:${at}`,
+    deliveryId: invocationId(input.headers) ?? `satisfaction:${body.ticket_id}:${rating.label}:${at}`,
     occurredAt: at,
+    // The body has no time of its own, and the signature's is when the attempt was signed (a
+    // retry past the 300 s tolerance must be signed again): ratings are ordered by when ingest
+    // received them, which a replay keeps.
+    revisedAt: input.receivedAt.toISOString(),
     receivedAt: input.receivedAt.toISOString(),
     responseId: `ticket-${body.ticket_id}`,
     answeredAt: at,

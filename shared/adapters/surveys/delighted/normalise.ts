@@ -129,8 +129,9 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
     tenant: input.tenant,
     source: input.source,
     // Without an event id, the signed body itself tells one delivery from another: two updates of one answer differ.
-    deliveryId: body.event_id ?? `${body.event_type}:${response.id}:${lastChange}:${bodyDigest(input.rawBody)}`,
+    deliveryId: body.event_id ?? `${body.event_type}:${readableId(response.id)}:${lastChange}:${bodyDigest(input.rawBody)}`,
     occurredAt: isoFromSeconds(lastChange),
+    revisedAt: isoFromSeconds(lastChange),
     receivedAt: input.receivedAt.toISOString(),
     responseId: response.id,
     answeredAt: isoFromSeconds(response.created_at),
@@ -221,6 +222,14 @@ function eventType(json: unknown): string {
 
 function isoFromSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
+}
+
+/** Longest response id a built delivery id quotes as it is: with the rest, well within the 256 a delivery id may have. */
+const QUOTED_ID_LENGTH = 64;
+
+/** The response id as it is, or a digest of it when it is long: the body's digest already tells deliveries apart. */
+function readableId(id: string): string {
+  return id.length <= QUOTED_ID_LENGTH ? id : `sha256-${bodyDigest(id)}`;
 }
 
 /** A short digest of the signed body: a delivery key that names nobody. */

@@ -53,6 +53,7 @@ function toEvent(body: GenericSurveyAnswered, deliveryId: string, input: Generic
     source: input.source,
     deliveryId,
     occurredAt: body.updated_at ?? body.answered_at,
+    revisedAt: body.updated_at ?? body.answered_at,
     receivedAt: input.receivedAt.toISOString(),
     responseId: body.response_id,
     answeredAt: body.answered_at,

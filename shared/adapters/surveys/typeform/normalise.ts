@@ -135,6 +135,8 @@ export function normaliseTypeformResponse(input: TypeformNormaliseInput): Survey
     source: input.source,
     deliveryId: eventId,
     occurredAt: response.submitted_at,
+    // A response is submitted once; its deliveries are retries of one version.
+    revisedAt: response.submitted_at,
     receivedAt: input.receivedAt.toISOString(),
     responseId: response.token,
     answeredAt: response.submitted_at,

@@ -435,4 +435,20 @@ describe('freshdeskInbound', () => {
   it("refuses another tenant's secret", () => {
     expect(() => freshdeskInbound.verify(request(), [OTHER_TENANT])).toThrow(AuthenticationError);
   });
+
+  it("refuses a body that is not UTF-8 (a bad byte in the requester's email) instead of decoding it lossily", () => {
+    // Arrange: the fixture's bytes with 0xFF inside the email, where a lossy decode would put U+FFFD.
+    const text = fixtureText('ticket-created.json');
+    const at = Buffer.byteLength(text.slice(0, text.indexOf('@example.com')));
+    const bytes = Buffer.from(text);
+    const rawBody = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at)]);
+    freshdeskInbound.verify(request({ rawBody }), [SECRET]);
+
+    // Act
+    const act = () => freshdeskInbound.normalise(request({ rawBody }));
+
+    // Assert
+    expect(act).toThrow(InvalidPayloadError);
+    expect(act).toThrow('body is not UTF-8');
+  });
 });

@@ -231,6 +231,42 @@ describe('normaliseZendeskTicketCreated: mapping rules', () => {
   });
 });
 
+describe('normaliseZendeskTicketCreated: delivery ids', () => {
+  it('takes an event id of 256 characters', () => {
+    // Arrange
+    const id = 'e'.repeat(256);
+
+    // Act
+    const event = normaliseZendeskTicketCreated(input(withChanges('event-ticket-created.json', (body) => (body['id'] = id))));
+
+    // Assert
+    expect(event.deliveryId).toBe(id);
+  });
+
+  it('refuses an event id over 256 characters, naming the field', () => {
+    // Arrange: a signed body with a 100,000-character id would be copied into the queue and every log line.
+    const request = input(withChanges('event-ticket-created.json', (body) => (body['id'] = 'e'.repeat(100_000))));
+
+    // Act
+    const error = rejection(request);
+
+    // Assert
+    expect(error.message).toBe('the delivery id in id is 100000 characters; at most 256 are taken');
+    expect(error.issues).toEqual([{ path: 'id', message: 'must be 1-256 characters' }]);
+  });
+
+  it('refuses an invocation id over 256 characters on the trigger body, naming the header', () => {
+    // Arrange
+    const headers = { ...ZENDESK_HEADERS, 'x-zendesk-webhook-invocation-id': '9'.repeat(257) };
+
+    // Act
+    const error = rejection(input(fixtureText('trigger-ticket-created.json'), { headers }));
+
+    // Assert
+    expect(error.issues).toEqual([{ path: 'x-zendesk-webhook-invocation-id', message: 'must be 1-256 characters' }]);
+  });
+});
+
 describe('normaliseZendeskTicketCreated: rejections', () => {
   it('rejects malformed JSON without echoing the body', () => {
     // Arrange

@@ -76,6 +76,52 @@ describe('zendeskSatisfactionInbound', () => {
     expect(() => zendeskSatisfactionInbound.verify(tampered, [SECRET])).toThrow(AuthenticationError);
   });
 
+  it("refuses a body that is not UTF-8 (a bad byte in the requester's email) instead of decoding it lossily", () => {
+    // Arrange: 0xFF inside the email, signed as sent; a lossy decode would put U+FFFD there.
+    const text = readFileSync(new URL('satisfaction-good.json', FIXTURES), 'utf8');
+    const at = text.indexOf('@example.com');
+    const rawBody = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))]);
+    const request = { ...delivery('satisfaction-good.json'), rawBody };
+    request.headers = { ...request.headers, [ZENDESK_SIGNATURE_HEADER]: signZendeskPayload({ secret: SECRET, timestamp: TIMESTAMP, body: rawBody }) };
+    zendeskSatisfactionInbound.verify(request, [SECRET]);
+
+    // Act
+    const act = () => zendeskSatisfactionInbound.normalise(request);
+
+    // Assert
+    expect(act).toThrow(InvalidPayloadError);
+    expect(act).toThrow('body is not UTF-8');
+  });
+
+  it('refuses an invocation id over 256 characters, naming the header', () => {
+    // Arrange
+    const signed = delivery('satisfaction-good.json');
+    const request = { ...signed, headers: { ...signed.headers, 'x-zendesk-webhook-invocation-id': '8'.repeat(257) } };
+
+    // Act
+    const act = () => zendeskSatisfactionInbound.normalise(request);
+
+    // Assert
+    expect(act).toThrow(InvalidPayloadError);
+    expect(act).toThrow('the delivery id in x-zendesk-webhook-invocation-id is 257 characters; at most 256 are taken');
+  });
+
+  it('keeps the delivery id it builds without an invocation id within 256 characters, however long the signed timestamp', () => {
+    // Arrange: a timestamp with 300 fractional digits is still an ISO date-time, and signed.
+    const timestamp = `2024-04-17T17:18:10.${'1'.repeat(300)}Z`;
+    const signed = delivery('satisfaction-good.json', { timestamp });
+    const { 'x-zendesk-webhook-invocation-id': _invocation, ...headers } = signed.headers;
+    const request = { ...signed, headers };
+    zendeskSatisfactionInbound.verify(request, [SECRET]);
+
+    // Act
+    const event = zendeskSatisfactionInbound.normalise(request);
+
+    // Assert
+    expect(event.deliveryId.length).toBeLessThanOrEqual(256);
+    expect(event.deliveryId).toMatch(/^satisfaction:35436:/);
+  });
+
   it('normalises offered into a 400, not an answer', () => {
     const request = delivery('satisfaction-offered.json');
 

@@ -45,6 +45,14 @@ function rendered(values: { ticket?: string; requester?: string; email?: string;
 }
 
 describe('normaliseZendeskSatisfaction: fixtures', () => {
+  it('orders ratings by when they were received: the body has no time of its own, and the signature time is of each attempt', () => {
+    // Act
+    const event = normaliseZendeskSatisfaction(input(fixtureText('satisfaction-good.json')));
+
+    // Assert
+    expect(event.revisedAt).toBe('2024-04-17T17:18:11.500Z');
+  });
+
   it('maps a legacy good rating to a 2 on the 2-point CSAT scale, keyed by the ticket', () => {
     // Act
     const event = normaliseZendeskSatisfaction(input(fixtureText('satisfaction-good.json')));
@@ -56,6 +64,7 @@ describe('normaliseZendeskSatisfaction: fixtures', () => {
       source: 'zendesk-csat',
       deliveryId: '8350205590',
       occurredAt: '2024-04-17T17:18:10Z',
+      revisedAt: '2024-04-17T17:18:11.500Z',
       receivedAt: '2024-04-17T17:18:11.500Z',
       responseId: 'ticket-35436',
       answeredAt: '2024-04-17T17:18:10Z',

@@ -47,6 +47,16 @@ function answered(value: DelightedNormaliseInput) {
 }
 
 describe('normaliseDelightedEvent: survey responses', () => {
+  it('orders the versions of a response by its own time: created_at when created, updated_at when changed', () => {
+    // Act
+    const created = answered(input(fixtureText('survey-response-created.json')));
+    const updated = answered(input(fixtureText('survey-response-updated.json')));
+
+    // Assert
+    expect(created.revisedAt).toBe('2026-12-01T10:00:00.000Z');
+    expect(updated.revisedAt).toBe('2026-12-01T10:03:12.000Z');
+  });
+
   it('maps survey_response.created to a SurveyAnswered event', () => {
     // Arrange
     const body = fixtureText('survey-response-created.json');
@@ -61,6 +71,7 @@ describe('normaliseDelightedEvent: survey responses', () => {
       source: 'delighted',
       deliveryId: '2f6c1e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e',
       occurredAt: '2026-12-01T10:00:00.000Z',
+      revisedAt: '2026-12-01T10:00:00.000Z',
       receivedAt: '2026-12-01T10:00:01.250Z',
       responseId: '5435',
       answeredAt: '2026-12-01T10:00:00.000Z',
@@ -120,6 +131,23 @@ describe('normaliseDelightedEvent: survey responses', () => {
     // Assert
     expect(ids[0]).toMatch(/^survey_response\.created:5435:1796119200:[\w-]{22}$/);
     expect(ids[1]).toMatch(/^survey_response\.updated:5435:1796119392:[\w-]{22}$/);
+  });
+
+  it('keeps the delivery id it builds within 256 characters for the longest response id it takes', () => {
+    // Arrange: 200 characters is the longest response id the schema takes.
+    const longId = (char: string) =>
+      fixtureWith('survey-response-updated.json', (json) => {
+        delete json.event_id;
+        json.event_data.id = char.repeat(200);
+      });
+
+    // Act
+    const ids = [answered(input(longId('a'))).deliveryId, answered(input(longId('b'))).deliveryId];
+
+    // Assert
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(256);
+    expect(ids[0]).toMatch(/^survey_response\.updated:/);
+    expect(ids[0]).not.toBe(ids[1]);
   });
 
   it('tells apart two updates of one answer that carry no event id and no new time', () => {

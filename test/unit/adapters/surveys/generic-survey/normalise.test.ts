@@ -39,6 +39,16 @@ function rejection(value: GenericSurveyNormaliseInput): InvalidPayloadError {
 }
 
 describe('normaliseGenericSurveyAnswered: fixtures', () => {
+  it('orders the versions of an answer by updated_at, else answered_at', () => {
+    // Act
+    const original = normaliseGenericSurveyAnswered(input(fixtureText('survey-answered-nps.json')));
+    const update = normaliseGenericSurveyAnswered(input(fixtureText('survey-answered-csat.json')));
+
+    // Assert
+    expect(original.revisedAt).toBe('2026-12-01T10:00:00Z');
+    expect(update.revisedAt).toBe('2026-12-02T08:20:00+01:00');
+  });
+
   it('maps the documented NPS body to a SurveyAnswered event', () => {
     // Act
     const event = normaliseGenericSurveyAnswered(input(fixtureText('survey-answered-nps.json')));
@@ -50,6 +60,7 @@ describe('normaliseGenericSurveyAnswered: fixtures', () => {
       source: 'generic-survey',
       deliveryId: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
       occurredAt: '2026-12-01T10:00:00Z',
+      revisedAt: '2026-12-01T10:00:00Z',
       receivedAt: '2026-12-01T10:00:01.250Z',
       responseId: 'r-123',
       answeredAt: '2026-12-01T10:00:00Z',

@@ -58,6 +58,7 @@ describe('normaliseTypeformResponse: fixtures', () => {
       source: 'typeform',
       deliveryId: '01JEXAMPLE7K3V9Q2M4T8W6Y1Z',
       occurredAt: '2026-12-01T10:00:00Z',
+      revisedAt: '2026-12-01T10:00:00Z',
       receivedAt: '2026-12-01T10:00:01.250Z',
       responseId: 'a3a12ec67a1365927098a606107fac15',
       answeredAt: '2026-12-01T10:00:00Z',
