@@ -141,6 +141,21 @@ describe('npm start, ended', () => {
   }, 120_000);
 });
 
+describe('npm start, when DynamoDB Local dies under it', () => {
+  it('says so at once in one line, naming DynamoDB Local and the signal, and stops every part with a non-zero exit', async () => {
+    const stack = await startThroughNpm(['start'], READY);
+
+    process.kill(processOf(stack, /^java .*DynamoDBLocal\.jar/), 'SIGKILL');
+    const { code } = await stack.exited;
+
+    expect(code).not.toBe(0);
+    const lines = stack.stderr().split('\n').filter((line) => line.includes('DynamoDB Local'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^DynamoDB Local \\(port ${stack.ports.DYNAMODB_LOCAL_PORT}\\) stopped on its own \\(killed by SIGKILL\\)`));
+    await expectNothingLeft(stack);
+  }, 120_000);
+});
+
 describe('npm run load, ended by SIGTERM to npm', () => {
   it('stops, and the DynamoDB Local it started with it', async () => {
     const load = await startThroughNpm(['run', 'load', '--', '--events', '1000000'], 'sent ');
