@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
@@ -40,14 +40,14 @@ export function assertJava(): void {
   }
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilReady(endpoint: string, ended: Promise<DynamoDbLocalEnd>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
+  let end: DynamoDbLocalEnd | undefined;
+  void ended.then((value) => {
+    end = value;
   });
   while (Date.now() < deadline) {
-    if (exited) throw new Error('DynamoDB Local exited during start-up');
+    if (end) throw new Error(`DynamoDB Local ended during start-up (${end.how})`);
     try {
       // Any HTTP answer (a MissingAuthenticationToken error) means it is listening.
       await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
@@ -120,7 +120,11 @@ export async function startDynamoDbLocal(options: { port?: number; timeoutMs?: n
   );
   let requested = false;
   // Listened for from the start, so an end is never missed, whenever it comes.
-  const ended = new Promise<DynamoDbLocalEnd>((resolve) => guard.once('exit', (code, signal) => resolve({ requested, how: describeEnd(code, signal) })));
+  const ended = new Promise<DynamoDbLocalEnd>((resolve) => {
+    guard.once('exit', (code, signal) => resolve({ requested, how: describeEnd(code, signal) }));
+    // No shell to run it (no 'exit' follows).
+    guard.once('error', (error) => resolve({ requested, how: `could not be started (${error.message})` }));
+  });
   let stderr = '';
   guard.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -146,7 +150,7 @@ export async function startDynamoDbLocal(options: { port?: number; timeoutMs?: n
   };
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, guard, options.timeoutMs ?? 30_000);
+    await waitUntilReady(endpoint, ended, options.timeoutMs ?? 30_000);
   } catch (error) {
     killGroup();
     await ended;
