@@ -52,6 +52,9 @@ Settings (environment variables):
   LOG_FORMAT=line             one readable line per log entry; json for the deployed JSON lines
   POWERTOOLS_LOG_LEVEL=INFO   DEBUG, INFO, WARN, ERROR or SILENT
 
+Ctrl+C or SIGTERM stops every part. If the embedded DynamoDB Local ends on its own, it says so in
+one line and stops every part, exiting with code 1 (the tables were in memory).
+
 Example:
   PORT=3400 SANDBOX_PORT=3401 DYNAMODB_LOCAL_PORT=8400 npm start`;
 
@@ -72,6 +75,7 @@ const env = settings();
 // twice (from the terminal and from the launcher): stop once, after start-up if it is under way.
 let stack: LocalStack | undefined;
 let stopping = false;
+let failed = false;
 async function stop(): Promise<void> {
   if (stopping && stack === undefined) return;
   stopping = true;
@@ -81,7 +85,7 @@ async function stop(): Promise<void> {
   clearStackState();
   try {
     await running.close();
-    process.exit(0);
+    process.exit(failed ? 1 : 0);
   } catch (error) {
     console.error(`Stopped, with errors: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -89,6 +93,14 @@ async function stop(): Promise<void> {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+
+// DynamoDB Local held the tables in memory: once it is gone every delivery could only end in the
+// dead-letter queue, so the server stops taking them (it closes first) and the whole stack stops.
+function partEnded(line: string): void {
+  console.error(`${line}: Influence Router stops too, as the tables it held in memory are gone; start it again with npm start`);
+  failed = true;
+  void stop();
+}
 
 try {
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
@@ -105,6 +117,7 @@ try {
     seedDemo: true,
     autoWebhooks: true,
     logFormat: env.LOG_FORMAT,
+    onPartEnded: partEnded,
   });
   stack = started;
   writeStackState({ pid: process.pid, url: started.url, sandboxUrl: started.sandbox.baseUrl, dynamoEndpoint: started.dynamoEndpoint, tableName: started.tableName });

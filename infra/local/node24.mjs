@@ -5,13 +5,16 @@
  * The functions target Lambda `nodejs24.x`; middy 7 and vitest 5 need Node 22+. Where the
  * system Node is older, this uses the Node 24 binary that the `node` dev dependency installs,
  * and puts it first on PATH so that child processes (vitest workers, the CDK app) use it too.
- * TypeScript entry points are loaded through tsx.
+ * TypeScript entry points are loaded through tsx. SIGINT and SIGTERM are passed on to the
+ * command; under npm, a parent that goes away (npm killed, or a shell that did not pass a signal
+ * on) stops it as SIGTERM would.
  *
  * @example node infra/local/node24.mjs infra/local/main.ts
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,6 +51,20 @@ const child = spawn(node, [...loader, entry, ...args], {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));
+}
+// npm runs a script under `sh -c`, which does not pass npm's SIGTERM on (the scripts `exec` this
+// launcher so that no shell stands between), and npm itself may be killed outright: either way
+// this process is left to another parent. Run by npm (which names the script it runs), the
+// command is then stopped as SIGTERM stops it, so that no server or DynamoDB Local outlives the
+// npm that started it; run by hand, say under nohup, it is left to run.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    child.kill('SIGTERM');
+  }, 250);
+  orphaned.unref();
 }
 child.on('exit', (code, signal) => {
   if (signal) process.kill(process.pid, signal);

@@ -71,6 +71,11 @@ export interface LocalStackOptions {
   sandboxLimits?: SandboxLimits;
   /** How the functions' logs print: JSON lines as deployed (the default), or one readable line each. */
   logFormat?: LogFormat;
+  /**
+   * Told, in one line, the moment a part this started ends on its own (DynamoDB Local): the stack
+   * cannot work on without it, so the caller stops it. The line is printed on stderr by default.
+   */
+  onPartEnded?: (line: string) => void;
 }
 
 /** A running local stack. */
@@ -129,7 +134,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let db: DynamoDbLocal | undefined;
     const dynamoEndpoint =
       options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
-    if (db) cleanups.push(db.stop);
+    if (db) {
+      cleanups.push(db.stop);
+      const port = new URL(db.endpoint).port;
+      const told = options.onPartEnded ?? ((line: string) => console.error(line));
+      void db.ended.then((end) => {
+        if (!end.requested) told(`DynamoDB Local (port ${port}) stopped on its own (${end.how})`);
+      });
+    }
 
     const tableName = options.tableName ?? 'influence-router-local';
     const documentClient = createDocumentClient({
