@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import type { AwsJsonClient } from '../../shared/adapters/aws/aws-json-client.js';
 
+/** How long the event queue keeps a message, as deployed (PROCESSING.queueRetention; a test holds them equal). */
+export const EVENT_QUEUE_RETENTION_SECONDS = 4 * 86_400;
+
+/** How long the dead-letter queue keeps a message, as deployed (DEAD_LETTER_RETENTION; a test holds them equal). */
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 86_400;
+
 /** The event queue and its dead-letter queue, as SQS names them. */
 export interface EventQueueUrls {
   queueUrl: string;
@@ -35,11 +41,10 @@ export async function createEventQueues(client: AwsJsonClient, settings: EventQu
     const { Attributes } = QueueArnAnswerSchema.parse(await client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] }));
     return { url: QueueUrl, arn: Attributes.QueueArn };
   };
-  // Fourteen days, as deployed: longer than the event queue's four.
-  const dlq = await create(`${settings.name}-dlq`, { MessageRetentionPeriod: String(14 * 86_400) });
+  const dlq = await create(`${settings.name}-dlq`, { MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS) });
   const queue = await create(settings.name, {
     VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-    MessageRetentionPeriod: String(4 * 86_400),
+    MessageRetentionPeriod: String(EVENT_QUEUE_RETENTION_SECONDS),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: settings.maxReceiveCount }),
   });
   return { queueUrl: queue.url, queueArn: queue.arn, deadLetterQueueUrl: dlq.url, deadLetterQueueArn: dlq.arn };

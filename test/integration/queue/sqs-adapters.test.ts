@@ -57,7 +57,8 @@ describe('SqsRetryScheduler (the processor)', () => {
     const retry = new SqsRetryScheduler(client, urls.queueUrl, urls.deadLetterQueueUrl);
 
     // Act
-    await retry.requeue(JSON.stringify(EVENT), 2, { ...ATTRIBUTES, [RATE_LIMITED_COUNT_ATTRIBUTE]: '3' });
+    // Seconds enough that the first look comes well before the delay ends, even on a busy machine.
+    await retry.requeue(JSON.stringify(EVENT), 4, { ...ATTRIBUTES, [RATE_LIMITED_COUNT_ATTRIBUTE]: '3' });
     const counted = await queueCounts(client, urls.queueUrl);
     const atOnce = await receiveMessages(client, { QueueUrl: urls.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 });
     const [later] = await receiveMessages(client, { QueueUrl: urls.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 10 });
@@ -79,7 +80,7 @@ describe('SqsRetryScheduler (the processor)', () => {
     const [first] = await receiveMessages(client, { QueueUrl: urls.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 });
 
     // Act
-    await new SqsRetryScheduler(client, urls.queueUrl, urls.deadLetterQueueUrl).delay(first!.ReceiptHandle, 1);
+    await new SqsRetryScheduler(client, urls.queueUrl, urls.deadLetterQueueUrl).delay(first!.ReceiptHandle, 3);
     const atOnce = await receiveMessages(client, { QueueUrl: urls.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 });
     const [again] = await receiveMessages(client, { QueueUrl: urls.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 10 });
 

@@ -118,15 +118,17 @@ describe('the event source (Lambda SQS event source mapping, run locally)', () =
   ])('fails the whole batch when the handler %s, as Lambda does: every record comes back', async (_case, failOnce) => {
     // Arrange
     const queues = await newEventQueues({ visibilityTimeoutSeconds: 1 });
+    const ingest = new SqsEventQueue(queues.client, queues.urls.queueUrl);
+    // Both wait before the source starts, so its first receive takes them in one batch.
+    await ingest.enqueue(event(1));
+    await ingest.enqueue(event(2));
     const counts: string[] = [];
+
+    // Act
     startSource(queues, async ({ Records }) => {
       counts.push(...Records.map((record) => record.attributes.ApproximateReceiveCount));
       return Records.every((record) => record.attributes.ApproximateReceiveCount === '1') ? failOnce() : { batchItemFailures: [] };
     });
-
-    // Act
-    const ingest = new SqsEventQueue(queues.client, queues.urls.queueUrl);
-    await Promise.all([ingest.enqueue(event(1)), ingest.enqueue(event(2))]);
     await until(async () => counts.filter((count) => count === '2').length === 2 && (await empty(queues)));
 
     // Assert
