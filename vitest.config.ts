@@ -16,7 +16,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['./test/support/dynamodb-global-setup.ts'],
+          globalSetup: ['./test/support/dynamodb-global-setup.ts', './test/support/sqs-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { DEAD_LETTER_REASON_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import type { HelpdeskEvent } from '../../shared/domain/events.js';
 import type { EventQueue } from '../../shared/domain/ports.js';
+import type { BatchConsumer, LocalQueue, QueueRuntime, QueueSnapshot } from './local-queue.js';
 
 /** A message as the local queue holds it. */
 export interface QueuedMessage {
@@ -39,9 +40,6 @@ export interface InProcessQueueOptions {
   now?: () => number;
 }
 
-/** Processes one batch; `slot` says which of the `consumers` runs it (0 to consumers − 1), as each concurrent Lambda invocation has its own instance. */
-type Consumer = (event: SQSEvent, slot: number) => Promise<SQSBatchResponse | undefined>;
-
 /** How SQS fair queues tell a noisy tenant (AWS docs, "How Amazon SQS fair queues work"). */
 const FAIR = {
   /** A tenant holding more than this share of the in-flight messages... */
@@ -65,7 +63,9 @@ const FAIR = {
  *
  * @example const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 30_000, batchSize: 10 })
  */
-export class InProcessQueue implements EventQueue, RetryScheduler {
+export class InProcessQueue implements EventQueue, RetryScheduler, LocalQueue {
+  readonly mode = 'in-process';
+  readonly caveats: readonly string[] = [];
   private readonly main: QueuedMessage[] = [];
   private readonly deadLetters: (QueuedMessage & { deadLetteredAt: number })[] = [];
   private readonly inFlight = new Map<string, QueuedMessage>();
@@ -109,7 +109,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   }
 
   /** Starts delivering batches to the consumer, up to `consumers` at once. */
-  start(consumer: Consumer): void {
+  start(consumer: BatchConsumer): void {
     this.stop();
     this.timer = setInterval(() => this.poll(consumer), this.options.pollIntervalMs ?? 25);
   }
@@ -171,6 +171,14 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
     return moved;
   }
 
+  async snapshot(): Promise<QueueSnapshot> {
+    return { pending: this.pending(), deadLetters: this.deadLettered() };
+  }
+
+  async replay(messageIds?: readonly string[]): Promise<number> {
+    return this.replayDeadLetters(messageIds);
+  }
+
   /** Resolves when nothing is waiting or in flight, or rejects after `timeoutMs`. */
   async drained(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -181,7 +189,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   }
 
   /** Hands a batch to every idle consumer while visible messages remain. */
-  private poll(consumer: Consumer): void {
+  private poll(consumer: BatchConsumer): void {
     const consumers = this.options.consumers ?? 1;
     while (!this.paused && this.busySlots.size < consumers) {
       const now = this.now();
@@ -245,7 +253,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
   }
 
   /** Receives the batch (synchronously, so no other consumer takes it), runs it, and settles each message. */
-  private async deliver(consumer: Consumer, batch: QueuedMessage[], now: number, slot: number): Promise<void> {
+  private async deliver(consumer: BatchConsumer, batch: QueuedMessage[], now: number, slot: number): Promise<void> {
     const records = batch.map((message) => this.receive(message, now));
     let failedIds: Set<string>;
     try {
@@ -300,4 +308,14 @@ export class InProcessQueue implements EventQueue, RetryScheduler {
       this.deadLetters.push({ ...message, deadLetteredAt: this.now() });
     }
   }
+}
+
+/**
+ * The in-process queue as local mode runs it: ingest sends to it, the processor retries through
+ * it, and it hands out the batches itself.
+ *
+ * @example const runtime = inProcessRuntime(new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10 }))
+ */
+export function inProcessRuntime(queue: InProcessQueue): QueueRuntime<InProcessQueue> {
+  return { queue, events: queue, retry: queue, start: (consumer) => queue.start(consumer), close: async () => queue.stop() };
 }

@@ -13,7 +13,8 @@ export interface SentTicket {
 /** What the ledger reads: the decision records, the dead-letter queue and the helpdesk's tickets. */
 export interface LedgerSources {
   decisions: DecisionLog;
-  deadLettered(): QueuedMessage[];
+  /** The dead-letter queue's messages, read once per check (from the in-process queue at once, or from an SQS emulator). */
+  deadLettered(): readonly QueuedMessage[] | Promise<readonly QueuedMessage[]>;
   /** The internal notes on a ticket, as the helpdesk holds it. */
   internalNotes(ticketId: number): number;
 }
@@ -43,7 +44,7 @@ export interface LedgerResult {
  */
 export async function checkLedger(sent: readonly SentTicket[], sources: LedgerSources): Promise<LedgerResult> {
   const dead = new Map<string, QueuedMessage>();
-  for (const message of sources.deadLettered()) {
+  for (const message of await sources.deadLettered()) {
     const body = JSON.parse(message.body) as { tenant?: string; ticket?: { id?: string } };
     dead.set(`${body.tenant}/${body.ticket?.id}`, message);
   }

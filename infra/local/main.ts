@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
 import { asksForHelp, userPath } from './cli.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
+import { type LocalQueue, LocalQueueModeSchema } from './local-queue.js';
 import { assertPortFree, assertReachable } from './ports.js';
 import { DEMOS } from './sandbox/demos.js';
 import { DEMO, type LocalStack, startLocalStack } from './stack.js';
@@ -20,6 +21,8 @@ const EnvSchema = z.object({
   INFLUENCE_ROUTER_TENANTS: z.string().min(1).optional(),
   TABLE_NAME: z.string().min(3).default('influence-router-local'),
   LOG_FORMAT: LogFormatSchema.default('line'),
+  LOCAL_QUEUE: LocalQueueModeSchema.default('in-process'),
+  LOCAL_SQS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(4566),
 });
 
 function settings(): z.infer<typeof EnvSchema> {
@@ -34,8 +37,9 @@ function settings(): z.infer<typeof EnvSchema> {
 
 const USAGE = `usage: npm start
 
-Starts Influence Router locally: the webhook server, the in-process queue and processors, an
-embedded DynamoDB Local, sandbox helpdesks (${DEMOS.map((demo) => demo.helpdesk).join(', ')}) and the demo tenants.
+Starts Influence Router locally: the webhook server, the queue (in-process, or SQS on an
+emulator: LOCAL_QUEUE) and processors, an embedded DynamoDB Local,
+sandbox helpdesks (${DEMOS.map((demo) => demo.helpdesk).join(', ')}) and the demo tenants.
 The other local commands (send-sample, scores:import, customer, ...) find it through
 .local/stack.json, which it writes while it runs.
 
@@ -49,6 +53,11 @@ Settings (environment variables):
   INFLUENCE_ROUTER_STACK_FILE=.local/stack.json
                               where to record the addresses for the other commands (give them the
                               same setting to run a second stack beside the first)
+  LOCAL_QUEUE=in-process      the in-process queue (with SQS's fair-queue order by tenant); sqs runs
+                              the functions' own SQS adapters against the fauxqs SQS emulator,
+                              started and stopped with the stack, its batches received as
+                              Lambda's event source does (no fair-queue order)
+  LOCAL_SQS_PORT=4566         the SQS emulator's port (LOCAL_QUEUE=sqs)
   LOG_FORMAT=line             one readable line per log entry; json for the deployed JSON lines
   POWERTOOLS_LOG_LEVEL=INFO   DEBUG, INFO, WARN, ERROR or SILENT
 
@@ -73,7 +82,7 @@ const env = settings();
 // Listening for the signals before anything starts: a signal that comes before a listener
 // would kill the process outright and leave DynamoDB Local running. A signal may also come
 // twice (from the terminal and from the launcher): stop once, after start-up if it is under way.
-let stack: LocalStack | undefined;
+let stack: LocalStack<LocalQueue> | undefined;
 let stopping = false;
 let failed = false;
 async function stop(): Promise<void> {
@@ -108,6 +117,7 @@ try {
   await assertPortFree(sandboxPort, 'The sandbox helpdesks', 'SANDBOX_PORT');
   if (env.DYNAMODB_ENDPOINT) await assertReachable(env.DYNAMODB_ENDPOINT, 'DynamoDB', 'start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local');
   else await assertPortFree(env.DYNAMODB_LOCAL_PORT, 'DynamoDB Local', 'DYNAMODB_LOCAL_PORT');
+  if (env.LOCAL_QUEUE === 'sqs') await assertPortFree(env.LOCAL_SQS_PORT, 'The SQS emulator', 'LOCAL_SQS_PORT');
   const started = await startLocalStack({
     port: env.PORT,
     sandboxPort,
@@ -118,6 +128,8 @@ try {
     autoWebhooks: true,
     logFormat: env.LOG_FORMAT,
     onPartEnded: partEnded,
+    queueMode: env.LOCAL_QUEUE,
+    ...(env.LOCAL_QUEUE === 'sqs' ? { sqsPort: env.LOCAL_SQS_PORT } : {}),
   });
   stack = started;
   writeStackState({ pid: process.pid, url: started.url, sandboxUrl: started.sandbox.baseUrl, dynamoEndpoint: started.dynamoEndpoint, tableName: started.tableName });
@@ -135,7 +147,12 @@ ${webhooks}
 
   Sandbox helpdesks ${started.sandbox.baseUrl}/sandbox   (tickets as JSON: ${started.sandbox.baseUrl}/sandbox/{helpdesk}/tickets)
   Console           ${started.url}/console   (decisions, queue and replay, tenants; open it in a browser)
-  Queue and DLQ     ${started.url}/admin/queue   (replay: POST ${started.url}/admin/dlq/replay)
+  Queue and DLQ     ${started.url}/admin/queue   (replay: POST ${started.url}/admin/dlq/replay)${
+    started.sqsEndpoint
+      ? `
+  SQS emulator      ${started.sqsEndpoint}   (fauxqs, loopback only; the functions' SQS adapters; no fair-queue order: see the console's queue page)`
+      : ''
+  }
   Decisions (JSON)  ${started.url}/admin/decisions/{tenant}[/{ticketId}]
   DynamoDB          ${started.dynamoEndpoint} (table ${started.tableName})${env.DYNAMODB_ENDPOINT ? '' : '; DynamoDB Local cannot bind loopback only: it listens on every interface, closed to web pages (CORS)'}
 

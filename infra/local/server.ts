@@ -9,7 +9,8 @@ import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js'
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/list-decisions.js';
 import { decisionQuery } from './console/decision-query.js';
 import { decisionPage, decisionsPage, homePage, problemPage, queuePage, type QueuedEventView, tenantsPage } from './console/pages.js';
-import type { InProcessQueue, QueuedMessage } from './in-process-queue.js';
+import type { QueuedMessage } from './in-process-queue.js';
+import type { LocalQueue } from './local-queue.js';
 import { localContext, toApiGatewayEvent } from './lambda-shapes.js';
 
 /** The ingest function as the local server calls it: the same middy handler Lambda runs. */
@@ -19,7 +20,7 @@ export type IngestFunction = (event: APIGatewayProxyEventV2, context: Context) =
 export interface LocalServerOptions {
   port: number;
   ingest: IngestFunction;
-  queue: InProcessQueue;
+  queue: LocalQueue;
   decisions: DecisionLog & DecisionHistory;
   /** The tenants this server runs, for the console. */
   tenants: () => readonly Tenant[];
@@ -191,17 +192,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     // Everything below shows or changes what the router holds: for this machine's own pages only.
     if (!addressedHere(request, serverHosts)) return send(response, 421, { error: 'misdirected_request', message: 'address this server as 127.0.0.1 or localhost' });
     if (method === 'GET' && url.pathname === '/admin/queue') {
-      return send(response, 200, { pending: options.queue.pending().map(view), deadLetters: options.queue.deadLettered().map(view) });
+      const { pending, deadLetters } = await options.queue.snapshot();
+      return send(response, 200, { queue: options.queue.mode, pending: pending.map(view), deadLetters: deadLetters.map(view) });
     }
     if (method === 'POST' && (url.pathname === '/admin/dlq/replay' || url.pathname === '/console/queue/replay')) {
       if (!sameOriginAdmin(request, serverOrigins)) return send(response, 403, { error: 'forbidden', message: 'admin actions are refused from another site' });
       if (url.pathname === '/admin/dlq/replay') {
         const ids = url.searchParams.getAll('messageId');
-        return send(response, 200, { replayed: options.queue.replayDeadLetters(ids.length > 0 ? ids : undefined) });
+        return send(response, 200, { replayed: await options.queue.replay(ids.length > 0 ? ids : undefined) });
       }
       // The console's form: one message id, or none for all; then back to the queue page.
       const ids = new URLSearchParams((await readBody(request, 4096)).toString('utf8')).getAll('messageId');
-      const replayed = options.queue.replayDeadLetters(ids.length > 0 ? ids : undefined);
+      const replayed = await options.queue.replay(ids.length > 0 ? ids : undefined);
       response.writeHead(303, { location: `/console/queue?replayed=${replayed}` });
       response.end();
       return;
@@ -244,7 +246,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return sendPage(response, 200, decisionPage(record, tenants));
     }
     if (url.pathname === '/' || url.pathname === '/console') {
-      return sendPage(response, 200, homePage(tenants, { pending: options.queue.pending().length, deadLetters: options.queue.deadLettered().length }));
+      const { pending, deadLetters } = await options.queue.snapshot();
+      return sendPage(response, 200, homePage(tenants, { pending: pending.length, deadLetters: deadLetters.length }));
     }
     if (url.pathname === '/console/console.css') {
       response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
@@ -259,7 +262,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (url.pathname === '/console/queue') {
       const replayed = url.searchParams.get('replayed');
       const count = replayed !== null && /^\d{1,6}$/.test(replayed) ? Number(replayed) : undefined;
-      return sendPage(response, 200, queuePage(options.queue.pending().map(view), options.queue.deadLettered().map(view), tenants, count));
+      const { pending, deadLetters } = await options.queue.snapshot();
+      return sendPage(response, 200, queuePage(pending.map(view), deadLetters.map(view), tenants, count, options.queue.caveats));
     }
     if (url.pathname === '/console/tenants') return sendPage(response, 200, tenantsPage(tenants));
     return send(response, 404, { error: 'not_found' });

@@ -23,12 +23,14 @@ import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../sha
 import type { InfluenceScore } from '../../shared/domain/score.js';
 import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResult } from '../../shared/use-cases/refresh-due-scores.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
-import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
+import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './in-process-queue.js';
+import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';
 import { localContext } from './lambda-shapes.js';
 import { DEMO_PEOPLE, type FullSandbox, KATHERINE_LAST_SCORED } from './sandbox/demo.js';
 import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from './sandbox/demos.js';
 import { startSandbox } from './sandbox/index.js';
 import { startLocalServer } from './server.js';
+import { startSqsQueueRuntime } from './sqs-local-queue.js';
 import { type LogFormat, localLogger } from './terminal-logger.js';
 
 export { DEMO } from './sandbox/demos.js';
@@ -61,6 +63,14 @@ export interface LocalStackOptions {
   seedDemo?: boolean;
   /** Send each helpdesk's signed ticket-created webhook to the local server whenever the sandbox creates a ticket. */
   autoWebhooks?: boolean;
+  /**
+   * The queue: the in-process one (the default, with SQS's fair-queue ordering), or `sqs`: the
+   * functions' own SQS adapters against the fauxqs emulator, started and stopped with the stack.
+   */
+  queueMode?: LocalQueueMode;
+  /** The SQS emulator's port in `sqs` mode (a free one by default). */
+  sqsPort?: number;
+  /** The queue's settings; in `sqs` mode the timeScale must stay 1, as the emulator keeps real time. */
   queue?: Partial<InProcessQueueOptions>;
   retryPolicy?: RetryPolicy;
   /** Each helpdesk request's timeout in the processor (default 8 s, as deployed). */
@@ -78,12 +88,14 @@ export interface LocalStackOptions {
   onPartEnded?: (line: string) => void;
 }
 
-/** A running local stack. */
-export interface LocalStack {
+/** A running local stack, with the in-process queue unless it was started in `sqs` mode. */
+export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
   url: string;
   /** The sandbox helpdesks, one part each, on one loopback port. */
   sandbox: FullSandbox;
-  queue: InProcessQueue;
+  queue: Q;
+  /** The SQS emulator's endpoint in `sqs` mode. */
+  sqsEndpoint?: string;
   decisions: DecisionLog & DecisionHistory;
   tenants: TenantDirectory;
   tableName: string;
@@ -105,12 +117,15 @@ export function demoTenants(sandboxUrl: string, policy: PolicyInput | undefined)
 
 /**
  * Starts everything `npm start` runs, in one process and with no AWS account: DynamoDB Local
- * (or a given endpoint), the sandbox helpdesks, the in-process queue with SQS retry and
- * dead-letter semantics, and the local server in front of the same handlers Lambda runs.
+ * (or a given endpoint), the sandbox helpdesks, the queue (the in-process one with SQS retry and
+ * dead-letter semantics, or, in `sqs` mode, the functions' SQS adapters on the fauxqs emulator),
+ * and the local server in front of the same handlers Lambda runs.
  *
  * @example const stack = await startLocalStack({ port: 3000, seedDemo: true })
  */
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export async function startLocalStack(options?: LocalStackOptions & { queueMode?: 'in-process' }): Promise<LocalStack>;
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack<LocalQueue>>;
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack<LocalQueue>> {
   const cleanups: (() => Promise<void>)[] = [];
   const logFormat = options.logFormat ?? 'json';
   try {
@@ -157,12 +172,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     // Several batches at once, as the deployed event source runs them.
-    const queue = new InProcessQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, consumers: 4, ...options.queue });
-    const maxReceiveCount = options.queue?.maxReceiveCount ?? 5;
+    const queueOptions = { maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, consumers: 4, ...options.queue };
+    const runtime = await startQueue(options.queueMode ?? 'in-process', queueOptions, options.sqsPort);
+    cleanups.push(runtime.close);
+    const { maxReceiveCount } = queueOptions;
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
     const ingest = createIngestHandler(
-      wireIngestDeps({ tenants, secrets, queue, logger: localLogger('ingest-webhook', logFormat), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
+      wireIngestDeps({ tenants, secrets, queue: runtime.events, logger: localLogger('ingest-webhook', logFormat), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
     );
     // One processor per consumer, wired apart as each concurrent Lambda instance is: its own
     // helpdesk paces, breakers and clients, so pacing is tested across processors as deployed.
@@ -175,7 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           tableName,
           secrets,
           identityKey,
-          retry: queue,
+          retry: runtime.retry,
           maxReceiveCount,
           // Local mode: the sandbox and test servers listen on loopback.
           serviceAddresses: 'any',
@@ -194,11 +211,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)),
     });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.
-    queue.start((event: SQSEvent, slot: number) => processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
-    cleanups.push(async () => queue.stop());
+    runtime.start((event: SQSEvent, slot: number) => processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
 
     const decisions = new DynamoDecisionLog(documentClient, tableName);
-    const server = await startLocalServer({ port: options.port ?? 0, ingest, queue, decisions, tenants: () => tenants.all() });
+    const server = await startLocalServer({ port: options.port ?? 0, ingest, queue: runtime.queue, decisions, tenants: () => tenants.all() });
     cleanups.push(server.close);
 
     if (options.seedDemo) {
@@ -218,7 +234,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       url: server.url,
       sandbox,
-      queue,
+      queue: runtime.queue,
+      ...(runtime.endpoint ? { sqsEndpoint: runtime.endpoint } : {}),
       decisions,
       tenants,
       tableName,
@@ -236,6 +253,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The queue local mode runs on. The in-process one takes the settings as they are; on the SQS
+ * emulator, delays are SQS's whole seconds in real time, so a scaled clock cannot apply.
+ */
+async function startQueue(mode: LocalQueueMode, options: InProcessQueueOptions, sqsPort: number | undefined): Promise<QueueRuntime> {
+  if (mode === 'in-process') return inProcessRuntime(new InProcessQueue(options));
+  if ((options.timeScale ?? 1) !== 1) throw new ConfigurationError(`the SQS emulator keeps real time: timeScale ${options.timeScale} applies to the in-process queue only`);
+  return startSqsQueueRuntime({
+    ...(sqsPort !== undefined ? { port: sqsPort } : {}),
+    maxReceiveCount: options.maxReceiveCount,
+    visibilityTimeoutSeconds: Math.ceil(options.visibilityTimeoutMs / 1000),
+    batchSize: options.batchSize,
+    consumers: options.consumers ?? 1,
+    onError: (message, error) => console.error(`local SQS event source: ${message}${error instanceof Error ? ` (${error.name}: ${error.message})` : ''}`),
+  });
 }
 
 /**

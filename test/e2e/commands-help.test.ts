@@ -58,12 +58,26 @@ describe('npm start with a setting that is wrong', () => {
     [{ PORT: 'abc' }, 'Could not start: Invalid configuration: PORT: must be a port number'],
     [{ DYNAMODB_ENDPOINT: 'localhost:8400' }, 'DYNAMODB_ENDPOINT: must be an http(s) URL such as http://127.0.0.1:8000'],
     [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT: must be 'line' (one readable line per entry) or 'json'"],
+    [{ LOCAL_QUEUE: 'fifo' }, 'LOCAL_QUEUE: must be in-process or sqs'],
+    [{ LOCAL_QUEUE: 'sqs', LOCAL_SQS_PORT: 'abc' }, 'LOCAL_SQS_PORT: must be a port number'],
   ])('%o names the setting, with no stack trace, and exits 2', async (env, message) => {
     const error = await failureOf(['infra/local/main.ts'], env);
 
     expect(error?.code).toBe(2);
     expect(error?.stderr).toContain(message);
     expect(error?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm run load given a queue it does not have', () => {
+  it.each([
+    [['--queue', 'fifo'], {}, '--queue must be in-process or sqs, got "fifo" (see npm run load -- --help)'],
+    [[], { LOCAL_QUEUE: 'fifo' }, 'LOCAL_QUEUE must be in-process or sqs, got "fifo" (see npm run load -- --help)'],
+  ])('%o %o names the option or the setting in one line and exits 2, starting nothing', async (args, env, message) => {
+    const error = await failureOf(['infra/local/load.ts', ...args], env);
+
+    expect(error?.code).toBe(2);
+    expect(error?.stderr?.trim()).toBe(message);
   });
 });
 

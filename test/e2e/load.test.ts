@@ -19,3 +19,19 @@ describe('npm run load', () => {
     expect(formatLoad(result).join('\n')).toContain('ledger holds');
   }, 240_000);
 });
+
+describe('npm run load -- --queue sqs', () => {
+  it('holds the ledger with the events going through the SQS adapters to the emulator and back through the event source, in real time', async () => {
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+    const result = await runLoad({ events: 60, tenants: 3, concurrency: 6, faultRate: 0.1, seed: 11, queue: 'sqs' }, () => {});
+
+    expect(result.accepted).toBe(60);
+    expect(result.helpdesk.faulted).toBeGreaterThan(0);
+    expect(result.ledger).toMatchObject({ ok: true, unaccounted: [], withoutReason: [], wrongNotes: [] });
+    expect(result.afterReplay).toMatchObject({ ok: true, deadLettered: 0 });
+    expect(result.afterReplay.final.applied + result.afterReplay.final.skipped).toBe(60);
+    expect(formatLoad(result).join('\n')).toContain('SQS (fauxqs emulator, real time)');
+  }, 240_000);
+});

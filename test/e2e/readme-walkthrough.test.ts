@@ -104,7 +104,9 @@ const STEPS = new Map<string, Step | Step[]>([
   ['npm install && npm start', { skip: 'the walk runs npm start itself, on free ports, before the first command; the checkout it runs in is installed' }],
   ['npm test', { skip: 'this walk is one of the tests it runs' }],
   ['LOG_FORMAT=json npm start', { skip: 'a second stack; the JSON log form is checked in test/unit/infra/terminal-logger.test.ts' }],
-  ['npm start -- --help', { check: prints('usage: npm start', 'LOG_FORMAT=line', 'POWERTOOLS_LOG_LEVEL', 'INFLUENCE_ROUTER_STACK_FILE') }],
+  ['npm start -- --help', { check: prints('usage: npm start', 'LOG_FORMAT=line', 'POWERTOOLS_LOG_LEVEL', 'INFLUENCE_ROUTER_STACK_FILE', 'LOCAL_QUEUE=in-process') }],
+  ['LOCAL_QUEUE=sqs npm start', { skip: 'a second stack, on the SQS emulator; test/e2e/local-sqs.test.ts runs local mode on it through HTTP' }],
+  ['npm run load -- --queue sqs', { skip: 'a load run in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
   ['npm run send-sample', { check: sentTo('/webhooks/demo/zendesk') }],
   [
     'curl http://127.0.0.1:3001/sandbox/tickets/1',
@@ -286,6 +288,7 @@ const STEPS = new Map<string, Step | Step[]>([
   ['npm run cdk -- deploy --all', { skip: 'deploys to an AWS account, which tests never have; what it deploys is checked in test/infra' }],
   ['npm run simulate -- --help', { check: prints('usage: npm run simulate', '--tenants') }],
   ['npm run load -- --events 5000 --fault-rate 0.15', { skip: 'minutes of load with faults; test/e2e/load.test.ts runs the same run with fewer events' }],
+  ['LOCAL_QUEUE=sqs npm run load -- --events 1000 --fault-rate 0.1', { skip: 'a minute of load with faults in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
   ['npm run bench -- --help', { check: prints('usage: npm run bench', 'bundles', 'e2e') }],
   ['npm run bench -- report', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   ['npm run bench -- e2e', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],

@@ -25,4 +25,11 @@ describe('local mode', () => {
 
     expect(PROCESSOR_TIMEOUT_MS).toBe(PROCESSING.timeout.toMilliseconds());
   });
+
+  it('keeps messages on the SQS emulator as long as the deployed queues do', async () => {
+    const { EVENT_QUEUE_RETENTION_SECONDS, DEAD_LETTER_RETENTION_SECONDS } = await import('../../infra/local/sqs-queues.js');
+
+    expect(EVENT_QUEUE_RETENTION_SECONDS).toBe(PROCESSING.queueRetention.toSeconds());
+    expect(DEAD_LETTER_RETENTION_SECONDS).toBe(DEAD_LETTER_RETENTION.toSeconds());
+  });
 });

@@ -43,6 +43,12 @@ describe('dependencies point inward: functions -> use-cases -> domain <- adapter
     expect(violations('shared/adapters', (s) => !s.includes('use-cases/') && !s.includes('functions/'))).toEqual([]);
   });
 
+  it('keeps the functions and what they bundle off local mode and its SQS emulator (fauxqs, a dev dependency), which only its starter loads', () => {
+    const localOnly = (s: string) => s === 'fauxqs' || s.includes('infra/local/');
+    expect([...violations('functions', (s) => !localOnly(s)), ...violations('shared', (s) => !localOnly(s))]).toEqual([]);
+    expect(violations('infra/local', (s) => s !== 'fauxqs')).toEqual(['infra/local/sqs-emulator.ts imports fauxqs', 'infra/local/sqs-emulator.ts imports fauxqs']);
+  });
+
   it('finds the imports it checks (the check would notice a violation)', () => {
     expect(importsOf(join(root, 'shared/use-cases/ingest-webhook.ts'))).toContain('../domain/ports.js');
     expect(violations('shared/adapters', (s) => !s.startsWith('@aws-sdk/'))).not.toEqual([]);

@@ -203,7 +203,7 @@ function queueTable(events: readonly QueuedEventView[], deadLetters: boolean): H
     <td>${event.ticketId}</td>
     ${
       deadLetters
-        ? html`<td>${event.deadLetteredAt ? time(event.deadLetteredAt) : ''}</td><td>${event.deadLetterReason ?? ''}</td>
+        ? html`<td>${event.deadLetteredAt ? time(event.deadLetteredAt) : html`<small>not recorded</small>`}</td><td>${event.deadLetterReason ?? ''}</td>
     <td><form method="post" action="/console/queue/replay"><input type="hidden" name="messageId" value="${event.messageId}"><button type="submit">Replay</button></form></td>`
         : html`<td>${event.receiveCount}</td>`
     }
@@ -213,10 +213,20 @@ function queueTable(events: readonly QueuedEventView[], deadLetters: boolean): H
 </table>`;
 }
 
-/** The queue and the dead-letter queue, with replay of one event or all. */
-export function queuePage(pending: readonly QueuedEventView[], deadLetters: readonly QueuedEventView[], tenants: readonly Tenant[], replayed?: number): string {
+/**
+ * The queue and the dead-letter queue, with replay of one event or all; `caveats` say how the
+ * queue behind the page differs from SQS as deployed (none for the in-process queue).
+ */
+export function queuePage(
+  pending: readonly QueuedEventView[],
+  deadLetters: readonly QueuedEventView[],
+  tenants: readonly Tenant[],
+  replayed?: number,
+  caveats: readonly string[] = [],
+): string {
   const body = html`
 ${replayed === undefined ? '' : html`<p class="notice" role="status">Replayed ${replayed} ${replayed === 1 ? 'event' : 'events'}: each is applied once, or comes back here with its reason.</p>`}
+${caveats.length === 0 ? '' : html`<section class="caveats" aria-label="About this queue"><ul>${caveats.map((caveat) => html`<li>${caveat}</li>`)}</ul></section>`}
 <h2>Waiting (${pending.length})</h2>
 ${queueTable(pending, false)}
 <h2>Dead-letter queue (${deadLetters.length})</h2>

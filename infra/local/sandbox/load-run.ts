@@ -5,6 +5,7 @@
 import type { TenantInput } from '../../../shared/adapters/config/tenants.js';
 import { describeError } from '../cli.js';
 import { checkLedger, type LedgerResult, type SentTicket } from '../ledger.js';
+import type { LocalQueueMode } from '../local-queue.js';
 import { startLocalStack } from '../stack.js';
 import { DEMO_METRIC_FIELDS } from './demo.js';
 import type { SandboxChaos } from './http.js';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   concurrency: number;
   faultRate: number;
   seed: number;
+  /** The queue: the in-process one (default), or SQS through the functions' adapters against the fauxqs emulator. */
+  queue?: LocalQueueMode;
 }
 
 /** What a load run measured. */
@@ -40,6 +43,7 @@ export interface LoadResult {
 }
 
 const HELPDESK_TIMEOUT_MS = 1000;
+/** The in-process queue's delays run at a tenth of real time; the SQS emulator keeps real time. */
 const TIME_SCALE = 0.1;
 const DUPLICATE_SHARE = 0.05;
 /** The sandbox account's limit in a load run: far above what one process can send. */
@@ -84,11 +88,13 @@ function loadTenants(count: number) {
  */
 export async function runLoad(options: LoadOptions, progress: (line: string) => void): Promise<LoadResult> {
   const random = seeded(options.seed);
-  progress('starting the local stack (DynamoDB Local, sandbox helpdesk, queue)...');
+  const mode = options.queue ?? 'in-process';
+  progress(`starting the local stack (DynamoDB Local, sandbox helpdesk, ${mode === 'sqs' ? 'the SQS emulator' : 'the in-process queue'})...`);
   const stack = await startLocalStack({
     seedDemo: true,
     extraTenants: loadTenants(options.tenants),
-    queue: { timeScale: TIME_SCALE, maxReceiveCount: 8, visibilityTimeoutMs: 30_000, pollIntervalMs: 2, batchSize: 10 },
+    queueMode: mode,
+    queue: { ...(mode === 'in-process' ? { timeScale: TIME_SCALE, pollIntervalMs: 2 } : {}), maxReceiveCount: 8, visibilityTimeoutMs: 30_000, batchSize: 10 },
     retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 8 },
     helpdeskTimeoutMs: HELPDESK_TIMEOUT_MS,
     sandboxLimits: { ratePerMinute: LOAD_RATE_PER_MINUTE },
@@ -150,7 +156,10 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
       }
     };
     const reporter = setInterval(() => {
-      progress(`  sent ${Math.min(next, options.events)}/${options.events}, queued ${stack.queue.pending().length}, dead-lettered ${stack.queue.deadLettered().length}`);
+      void stack.queue.snapshot().then(
+        ({ pending, deadLetters }) => progress(`  sent ${Math.min(next, options.events)}/${options.events}, queued ${pending.length}, dead-lettered ${deadLetters.length}`),
+        () => {},
+      );
     }, 2000);
     try {
       await Promise.all(Array.from({ length: options.concurrency }, sender));
@@ -168,12 +177,12 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     const faulted = requests.filter((request) => request.status === 0 || request.status >= 429).length;
     const sources = {
       decisions: stack.decisions,
-      deadLettered: () => stack.queue.deadLettered(),
+      deadLettered: async () => (await stack.queue.snapshot()).deadLetters,
       internalNotes: (id: number) => (zendesk.ticket(id)?.comments ?? []).filter((comment) => !comment.public).length,
     };
     progress('checking the ledger...');
     const ledger = await checkLedger(sent, sources);
-    const replayed = stack.queue.replayDeadLetters();
+    const replayed = await stack.queue.replay();
     progress(`replaying ${replayed} dead-lettered events with the faults off...`);
     await stack.queue.drained(10 * 60_000);
     const afterReplay = { ...(await checkLedger(sent, sources)), replayed };
@@ -213,7 +222,7 @@ export function formatLoad(result: LoadResult): string[] {
   const refused = Object.entries(result.refused);
   const faultShare = result.helpdesk.requests === 0 ? 0 : (result.helpdesk.faulted / result.helpdesk.requests) * 100;
   return [
-    `load run: ${result.sent} tickets over ${result.options.tenants} tenants, ${result.options.concurrency} senders, seed ${result.options.seed}`,
+    `load run: ${result.sent} tickets over ${result.options.tenants} tenants, ${result.options.concurrency} senders, seed ${result.options.seed}, ${result.options.queue === 'sqs' ? 'SQS (fauxqs emulator, real time)' : 'in-process queue'}`,
     `  accepted ${result.accepted} (202), plus ${result.duplicatesSent} duplicate deliveries; refused ${refused.length === 0 ? 'none' : refused.map(([k, v]) => `${k}: ${v}`).join(', ')}`,
     `  ingest answer p50 ${ms(result.ingestMs.p50)}, p99 ${ms(result.ingestMs.p99)}, max ${ms(result.ingestMs.max)}`,
     `  drained in ${result.seconds.toFixed(1)} s: ${result.eventsPerSecond.toFixed(0)} events/s; peak memory (this process) ${result.peakRssMiB.toFixed(0)} MiB`,

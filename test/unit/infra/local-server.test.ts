@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../../../infra/local/in-process-queue.js';
+import type { DeadLetter, LocalQueue } from '../../../infra/local/local-queue.js';
 import { type LocalServer, startLocalServer } from '../../../infra/local/server.js';
 import { DEMOS } from '../../../infra/local/sandbox/demos.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
@@ -114,5 +115,55 @@ describe('the local server', () => {
     expect(badDay.status).toBe(400);
     expect(await badDay.json()).toEqual({ error: 'bad_query', message: 'from: must be a day as YYYY-MM-DD' });
     expect(badCursor.status).toBe(400);
+  });
+});
+
+describe('the local server on a queue that records less than the in-process one', () => {
+  const body = JSON.stringify({ type: 'TicketCreated', tenant: 'demo', source: 'zendesk', deliveryId: 'd-1', ticket: { id: '7' } });
+  const queue: LocalQueue = {
+    mode: 'sqs',
+    caveats: ['The emulator delivers in arrival order: no fair-queue ordering by tenant.'],
+    snapshot: async () => {
+      // Moved by a redrive policy: no reason, and no time known.
+      const moved: DeadLetter = { messageId: 'moved-by-redrive', body, attributes: { tenant: 'demo' }, receiveCount: 5, sentAt: 0, visibleAt: 0 };
+      const sent: DeadLetter = {
+        messageId: 'sent-by-processor',
+        body,
+        attributes: { tenant: 'demo', deadLetterReason: 'failed 5 times' },
+        receiveCount: 0,
+        sentAt: 0,
+        visibleAt: 0,
+        deadLetteredAt: Date.UTC(2026, 10, 23, 10, 0),
+      };
+      return { pending: [], deadLetters: [moved, sent] };
+    },
+    replay: async () => 0,
+    drained: async () => {},
+  };
+  let local: LocalServer;
+
+  beforeEach(async () => {
+    local = await startLocalServer({ port: 0, ingest: async () => ({ statusCode: 202 }), queue, decisions: new InMemoryDecisionLog(), tenants: () => TENANTS });
+  });
+
+  afterEach(async () => {
+    await local.close();
+  });
+
+  it("says on the queue page how the queue differs, and that a dead letter's time is not recorded rather than showing none", async () => {
+    const page = await (await fetch(`${local.url}/console/queue`)).text();
+    const json = await (await fetch(`${local.url}/admin/queue`)).json();
+
+    expect(page).toContain('The emulator delivers in arrival order: no fair-queue ordering by tenant.');
+    expect(page).toMatch(/<td><small>not recorded<\/small><\/td>/);
+    expect(page).toContain('<time datetime="2026-11-23T10:00:00.000Z">');
+    expect(json).toMatchObject({
+      queue: 'sqs',
+      deadLetters: [
+        { messageId: 'moved-by-redrive', ticketId: '7' },
+        { messageId: 'sent-by-processor', deadLetteredAt: '2026-11-23T10:00:00.000Z', deadLetterReason: 'failed 5 times' },
+      ],
+    });
+    expect(json).not.toHaveProperty(['deadLetters', 0, 'deadLetteredAt']);
   });
 });
