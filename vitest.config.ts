@@ -23,8 +23,8 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'infra',
-          include: ['test/infra/**/*.test.ts'],
+          name: 'cdk',
+          include: ['test/cdk/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

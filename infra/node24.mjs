@@ -9,7 +9,7 @@
  * command; under npm, a parent that goes away (npm killed, or a shell that did not pass a signal
  * on) stops it as SIGTERM would.
  *
- * @example node infra/local/node24.mjs infra/local/main.ts
+ * @example node infra/node24.mjs infra/local/main.ts
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MIN_MAJOR = 22;
 
 function pickNode() {
@@ -40,7 +40,7 @@ function pickNode() {
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
-  console.error('usage: node infra/local/node24.mjs <entry.ts|entry.js> [args...]');
+  console.error('usage: node infra/node24.mjs <entry.ts|entry.js> [args...]');
   process.exit(2);
 }
 const node = pickNode();

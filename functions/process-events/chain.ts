@@ -75,7 +75,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
     const { result: outcome, writeBackMs, paceMs } = await timeEvent(() => processEvent(event, deps));
     const summary = summarise(event, outcome);
     // The one line per event, at INFO. DecisionsMade, WriteBacksApplied, UpliftApplied by tier and
-    // both latencies are counted from it by metric filters (infra/constructs/service-metrics.ts):
+    // both latencies are counted from it by metric filters (infra/cdk/constructs/service-metrics.ts):
     // metrics of their own would be a second line per event, an EMF document larger than this one.
     logger.info(EVENT_PROCESSED, {
       tenant: event.tenant,

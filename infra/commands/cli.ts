@@ -59,7 +59,7 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * Runs a command when its module is the program itself (`node ... infra/local/x.ts`), not when a
+ * Runs a command when its module is the program itself (`node ... infra/commands/x.ts`), not when a
  * test imports it, writing to the console and setting the exit code; with `help`, `--help` prints
  * it and exits 0.
  *

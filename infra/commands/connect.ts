@@ -20,8 +20,8 @@ import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-man
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { storeSecret } from '../../shared/adapters/secrets/secret-store.js';
 import { type CliOutput, describeError, runAsProgram, UsageError, usageMistake, userPath } from './cli.js';
-import { DEMOS } from './sandbox/demos.js';
-import { readStackState, type StackState } from './stack-state.js';
+import { DEMOS } from '../sandbox/index.js';
+import { readStackState, type StackState } from '../local/stack-state.js';
 
 /** The helpdesk a message names when none was given. */
 const DEFAULT_HELPDESK = CONNECTORS[0]?.helpdesk ?? '<helpdesk>';

@@ -37,8 +37,8 @@ import { exportCustomer } from '../../shared/use-cases/export-customer.js';
 import { mergeCustomers } from '../../shared/use-cases/merge-customers.js';
 import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/opt-out.js';
 import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/set-override.js';
-import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
-import { DEMO } from './stack.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
+import { DEMO } from '../local/stack.js';
 import { systemClock } from '../../shared/adapters/system-clock.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 

@@ -27,8 +27,8 @@ import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.
 import { createTable } from '../../shared/adapters/store/table.js';
 import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../shared/adapters/registry/identities.js';
 import { identityColumns, importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
-import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
-import { DEMO } from './stack.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
+import { DEMO } from '../local/stack.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
 
 /** How often a long import redraws its progress line on a terminal, in ms. */

@@ -13,7 +13,7 @@
  * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
  * bad arguments.
  */
-import { dynamoClientFor, dynamoTarget, localTableName, localUrls } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget, localTableName, localUrls } from '../local/dynamodb-target.js';
 import { parseArgs } from 'node:util';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/tenants.js';
@@ -22,9 +22,9 @@ import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import { demoTenants } from './stack.js';
+import { demoTenants } from '../local/stack.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
-import { localLogger } from './terminal-logger.js';
+import { localLogger } from '../local/terminal-logger.js';
 
 const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
 

@@ -19,7 +19,7 @@ import { decisionReport } from '../../shared/use-cases/decision-report.js';
 import { npsReport } from '../../shared/use-cases/nps-report.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
 import { TENANT_PERIOD_OPTIONS, tenantPeriod, UsageError } from './day-period.js';
-import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { renderReport } from './report/render.js';
 
 const USAGE = `usage: npm run report -- --tenant <id> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out <file.html>] [--endpoint <url>] [--table <name>]

@@ -10,8 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { usageMistake } from './cli.js';
-import { localUrls } from './dynamodb-target.js';
-import { DEMOS, demoFor } from './sandbox/demos.js';
+import { localUrls } from '../local/dynamodb-target.js';
+import { DEMOS, demoFor } from '../sandbox/index.js';
 
 const HELPDESKS = DEMOS.map((demo) => demo.helpdesk);
 const [DEFAULT_DEMO] = DEMOS;

@@ -11,9 +11,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DEMO } from './sandbox/demos.js';
-import { SURVEY_SAMPLES } from './sandbox/survey-deliveries.js';
-import { localUrls } from './dynamodb-target.js';
+import { DEMO } from '../sandbox/index.js';
+import { SURVEY_SAMPLES } from '../sandbox/survey-sample.js';
+import { localUrls } from '../local/dynamodb-target.js';
 import { type CliOutput, runAsProgram, usageMistake } from './cli.js';
 
 const SOURCES = Object.keys(SURVEY_SAMPLES);

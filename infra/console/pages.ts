@@ -1,6 +1,6 @@
-import { secretUsesOf, type SecretRef, type Tenant } from '../../../shared/adapters/config/tenants.js';
-import type { DecisionListing, DecisionRecord } from '../../../shared/domain/ports.js';
-import { TIERS } from '../../../shared/domain/tiers.js';
+import { secretUsesOf, type SecretRef, type Tenant } from '../../shared/adapters/config/tenants.js';
+import type { DecisionListing, DecisionRecord } from '../../shared/domain/ports.js';
+import { TIERS } from '../../shared/domain/tiers.js';
 import { html, type Html } from './html.js';
 
 /** One queued or dead-lettered event as the console lists it. */

@@ -1,18 +1,18 @@
 /**
  * The load run on the sandbox Zendesk: its tenants, requesters and faults, the senders, the
- * drain, the ledger and the replay. `npm run load` (infra/local/load.ts) is its command.
+ * drain, the ledger and the replay. `npm run load` (infra/load/load.ts) is its command.
  */
-import type { TenantInput } from '../../../shared/adapters/config/tenants.js';
-import { describeError } from '../cli.js';
-import { checkLedger, type LedgerResult, type SentTicket } from '../ledger.js';
-import type { LocalQueueMode } from '../local-queue.js';
-import { startLocalStack } from '../stack.js';
-import { DEMO_METRIC_FIELDS } from './demo.js';
-import type { SandboxChaos } from './http.js';
-import { ZENDESK_DEMO } from './zendesk-demo.js';
-import { signedTicketCreated } from './zendesk-deliveries.js';
-import { seeded } from '../seeded-random.js';
-import { summarise } from '../stats.js';
+import type { TenantInput } from '../../shared/adapters/config/tenants.js';
+import { describeError } from '../commands/cli.js';
+import { checkLedger, type LedgerResult, type SentTicket } from './ledger.js';
+import type { LocalQueueMode } from '../local/local-queue.js';
+import { startLocalStack } from '../local/stack.js';
+import { DEMO_METRIC_FIELDS } from '../sandbox/demo-people.js';
+import type { SandboxChaos } from '../sandbox/http.js';
+import { ZENDESK_DEMO } from '../sandbox/zendesk/demo.js';
+import { signedTicketCreated } from '../sandbox/zendesk/deliveries.js';
+import { seeded } from './seeded-random.js';
+import { summarise } from '../commands/stats.js';
 
 /** The options of a load run. */
 export interface LoadOptions {

@@ -7,9 +7,9 @@
  * 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, usageMistake, wholeOption } from './cli.js';
-import { LocalQueueModeSchema } from './local-queue.js';
-import { formatLoad, type LoadOptions, runLoad } from './sandbox/load-run.js';
+import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, usageMistake, wholeOption } from '../commands/cli.js';
+import { LocalQueueModeSchema } from '../local/local-queue.js';
+import { formatLoad, type LoadOptions, runLoad } from './load-run.js';
 
 export const LOAD_USAGE = `usage: npm run load -- [--events N] [--tenants N] [--concurrency N] [--fault-rate R] [--seed N] [--queue in-process|sqs] [--json]
 

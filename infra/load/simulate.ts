@@ -8,8 +8,8 @@
  * does not or the run failed; 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, usageMistake, wholeOption } from './cli.js';
-import { DEFAULT_SIMULATION, formatSimulation, runSimulation, type SimulationOptions } from './sandbox/simulation.js';
+import { type CliOutput, quietProcessing, reportRun, runAsProgram, UsageError, usageMistake, wholeOption } from '../commands/cli.js';
+import { DEFAULT_SIMULATION, formatSimulation, runSimulation, type SimulationOptions } from './simulation.js';
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- [--tenants N] [--per-tenant N] [--big N] [--big-limit N] [--seconds N]
                            [--consumers 1,2,4,8] [--backlog N] [--burst N] [--latency MS] [--seed N] [--json]

@@ -2,16 +2,16 @@
  * The many-tenant simulation on loopback: each tenant with its own sandbox Zendesk (its own
  * account limit and answer time), arrivals at each tenant's rate, one helpdesk timing out every
  * call and one answering 429 to half its calls, one big tenant near its plan's limit, and the
- * throughput as consumers are added. `npm run simulate` (infra/local/simulate.ts) is its command.
+ * throughput as consumers are added. `npm run simulate` (infra/load/simulate.ts) is its command.
  */
-import type { TenantInput } from '../../../shared/adapters/config/tenants.js';
-import { seeded } from '../seeded-random.js';
-import { type LocalStack, startLocalStack } from '../stack.js';
-import { summarise } from '../stats.js';
-import { DEMO_METRIC_FIELDS } from './demo.js';
-import { type SandboxZendeskServer, startSandboxZendesk } from './index.js';
-import { ZENDESK_DEMO } from './zendesk-demo.js';
-import { signedTicketCreated } from './zendesk-deliveries.js';
+import type { TenantInput } from '../../shared/adapters/config/tenants.js';
+import { seeded } from './seeded-random.js';
+import { type LocalStack, startLocalStack } from '../local/stack.js';
+import { summarise } from '../commands/stats.js';
+import { DEMO_METRIC_FIELDS } from '../sandbox/demo-people.js';
+import { type SandboxZendeskServer, startSandboxZendesk } from '../sandbox/sandbox.js';
+import { ZENDESK_DEMO } from '../sandbox/zendesk/demo.js';
+import { signedTicketCreated } from '../sandbox/zendesk/deliveries.js';
 
 /** What a simulation runs. */
 export interface SimulationOptions {

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
-import { asksForHelp, userPath } from './cli.js';
+import { asksForHelp, userPath } from '../commands/cli.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { type LocalQueue, LocalQueueModeSchema } from './local-queue.js';
 import { assertPortFree, assertReachable } from './ports.js';
-import { DEMOS } from './sandbox/demos.js';
+import { DEMOS } from '../sandbox/index.js';
 import { DEMO, type LocalStack, startLocalStack } from './stack.js';
 import { clearStackState, writeStackState } from './stack-state.js';
 import { LogFormatSchema } from './terminal-logger.js';

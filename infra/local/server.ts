@@ -7,8 +7,8 @@ import type { Tenant } from '../../shared/adapters/config/tenants.js';
 import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
 import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/list-decisions.js';
-import { decisionQuery } from './console/decision-query.js';
-import { decisionPage, decisionsPage, homePage, problemPage, queuePage, type QueuedEventView, tenantsPage } from './console/pages.js';
+import { decisionQuery } from '../console/decision-query.js';
+import { decisionPage, decisionsPage, homePage, problemPage, queuePage, type QueuedEventView, tenantsPage } from '../console/pages.js';
 import type { QueuedMessage } from './in-process-queue.js';
 import type { LocalQueue } from './local-queue.js';
 import { localContext, toApiGatewayEvent } from './lambda-shapes.js';
@@ -41,8 +41,8 @@ const DECISIONS_PATH = /^\/admin\/decisions\/([^/]+)\/([^/]+)\/?$/;
 const DECISION_LIST_PATH = /^\/admin\/decisions\/([^/]+)\/?$/;
 const CONSOLE_LIST_PATH = /^\/console\/decisions\/([^/]+)\/?$/;
 const CONSOLE_DECISION_PATH = /^\/console\/decisions\/([^/]+)\/([^/]+)\/?$/;
-const CONSOLE_CSS = readFileSync(new URL('./console/console.css', import.meta.url), 'utf8');
-const CONSOLE_ICON = readFileSync(new URL('./console/icon.svg', import.meta.url), 'utf8');
+const CONSOLE_CSS = readFileSync(new URL('../console/console.css', import.meta.url), 'utf8');
+const CONSOLE_ICON = readFileSync(new URL('../console/icon.svg', import.meta.url), 'utf8');
 /** What a console page may load and do: its own stylesheet and its own forms, no script, no framing. */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',

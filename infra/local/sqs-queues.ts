@@ -15,7 +15,7 @@ export interface EventQueueUrls {
   deadLetterQueueArn: string;
 }
 
-/** The settings of the event queue that the deployed one has too (infra/constructs/event-queue.ts). */
+/** The settings of the event queue that the deployed one has too (infra/cdk/constructs/event-queue.ts). */
 export interface EventQueueSettings {
   /** Queue names; the dead-letter queue's is the event queue's with `-dlq`. */
   name: string;

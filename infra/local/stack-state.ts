@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { userPath } from './cli.js';
+import { userPath } from '../commands/cli.js';
 
 /**
  * Where `npm start` says what it runs, for the other local commands to find it: `.local/stack.json`

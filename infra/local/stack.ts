@@ -26,17 +26,17 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './in-process-queue.js';
 import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';
 import { localContext } from './lambda-shapes.js';
-import { DEMO_PEOPLE, type FullSandbox, KATHERINE_LAST_SCORED } from './sandbox/demo.js';
-import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from './sandbox/demos.js';
-import { startSandbox } from './sandbox/index.js';
+import { DEMO_PEOPLE, type FullSandbox, KATHERINE_LAST_SCORED } from '../sandbox/demo-people.js';
+import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from '../sandbox/index.js';
+import { startSandbox } from '../sandbox/sandbox.js';
 import { startLocalServer } from './server.js';
 import { startSqsQueueRuntime } from './sqs-local-queue.js';
 import { type LogFormat, localLogger } from './terminal-logger.js';
 
-export { DEMO } from './sandbox/demos.js';
-export { DEMO_METRIC_FIELDS as DEMO_USER_FIELDS } from './sandbox/demo.js';
+export { DEMO } from '../sandbox/index.js';
+export { DEMO_METRIC_FIELDS as DEMO_USER_FIELDS } from '../sandbox/demo-people.js';
 
-/** The deployed processor's timeout (infra/stacks/service-stack.ts), for local invocations. */
+/** The deployed processor's timeout (infra/cdk/stacks/service-stack.ts), for local invocations. */
 export const PROCESSOR_TIMEOUT_MS = 90_000;
 
 /** How to run the local stack; everything has a default. */

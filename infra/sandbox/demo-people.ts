@@ -1,8 +1,8 @@
-import type { TenantInput } from '../../../shared/adapters/config/tenants.js';
-import type { PolicyInput } from '../../../shared/domain/policy.js';
-import type { SandboxFreshdesk } from './freshdesk.js';
-import type { SandboxGeneric } from './generic-types.js';
-import type { Sandbox } from './index.js';
+import type { TenantInput } from '../../shared/adapters/config/tenants.js';
+import type { PolicyInput } from '../../shared/domain/policy.js';
+import type { SandboxFreshdesk } from './freshdesk/part.js';
+import type { SandboxGeneric } from './generic/types.js';
+import type { Sandbox } from './sandbox.js';
 
 /** A signed webhook delivery, ready to POST. */
 export interface SignedDelivery {

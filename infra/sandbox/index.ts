@@ -1,8 +1,8 @@
-import type { SandboxDemo } from './demo.js';
-import type { SandboxZendeskOptions } from './zendesk-types.js';
-import { FRESHDESK_DEMO, freshdeskDemo } from './freshdesk-demo.js';
-import { GENERIC_DEMO, genericDemo } from './generic-demo.js';
-import { ZENDESK_DEMO, zendeskDemo } from './zendesk-demo.js';
+import type { SandboxDemo } from './demo-people.js';
+import type { SandboxZendeskOptions } from './zendesk/types.js';
+import { FRESHDESK_DEMO, freshdeskDemo } from './freshdesk/demo.js';
+import { GENERIC_DEMO, genericDemo } from './generic/demo.js';
+import { ZENDESK_DEMO, zendeskDemo } from './zendesk/demo.js';
 
 /** The demo tenants of local mode, one per helpdesk the sandbox speaks; the first is the default. */
 export const DEMOS: readonly SandboxDemo[] = [zendeskDemo, freshdeskDemo, genericDemo];

@@ -1,10 +1,10 @@
-import { createFreshdeskPart, type SandboxFreshdesk, type SandboxFreshdeskOptions } from './freshdesk.js';
-import { createGenericPart } from './generic.js';
-import type { SandboxGeneric, SandboxGenericOptions } from './generic-types.js';
+import { createFreshdeskPart, type SandboxFreshdesk, type SandboxFreshdeskOptions } from './freshdesk/part.js';
+import { createGenericPart } from './generic/part.js';
+import type { SandboxGeneric, SandboxGenericOptions } from './generic/types.js';
 import { FaultControl, type SandboxPart } from './http.js';
 import { type MountedPart, serveSandbox } from './server.js';
-import { createZendeskPart } from './zendesk.js';
-import type { SandboxZendesk, SandboxZendeskOptions } from './zendesk-types.js';
+import { createZendeskPart } from './zendesk/part.js';
+import type { SandboxZendesk, SandboxZendeskOptions } from './zendesk/types.js';
 
 export type {
   SandboxFreshdesk,
@@ -14,7 +14,7 @@ export type {
   SandboxFreshdeskPriority,
   SandboxFreshdeskTicket,
   SandboxFreshdeskTicketInput,
-} from './freshdesk.js';
+} from './freshdesk/part.js';
 export type {
   SandboxGeneric,
   SandboxGenericDecision,
@@ -23,9 +23,9 @@ export type {
   SandboxGenericRequester,
   SandboxGenericTicket,
   SandboxGenericTicketInput,
-} from './generic-types.js';
+} from './generic/types.js';
 export type { SandboxFault, SandboxPart, SandboxRequest } from './http.js';
-export type { SandboxPriority, SandboxTicket, SandboxTicketInput, SandboxUser, SandboxZendesk, SandboxZendeskOptions } from './zendesk-types.js';
+export type { SandboxPriority, SandboxTicket, SandboxTicketInput, SandboxUser, SandboxZendesk, SandboxZendeskOptions } from './zendesk/types.js';
 
 /** Which helpdesks the sandbox speaks, and on which port. */
 export interface SandboxOptions {

@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { signZendeskPayload } from '../../../shared/adapters/helpdesks/zendesk/signature.js';
-import { signDelightedPayload } from '../../../shared/adapters/surveys/delighted/signature.js';
-import { signTypeformPayload } from '../../../shared/adapters/surveys/typeform/signature.js';
-import { signStandardWebhook } from '../../../shared/adapters/webhooks/standard-webhooks.js';
-import type { SignedDelivery } from './demo.js';
+import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
+import { signDelightedPayload } from '../../shared/adapters/surveys/delighted/signature.js';
+import { signTypeformPayload } from '../../shared/adapters/surveys/typeform/signature.js';
+import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
+import type { SignedDelivery } from './demo-people.js';
 
 /** One survey answer to send as a survey tool would. */
 export interface SampleAnswer {

@@ -4,10 +4,10 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLING, MAX_BUNDLE_BYTES } from '../../infra/constructs/bundling.js';
-import { REPO_ROOT } from '../../infra/constructs/service-function.js';
-import { DEFAULT_TENANTS_FILE } from '../../infra/config/load-tenants.js';
-import { percentile } from '../../infra/local/stats.js';
+import { BUNDLING, MAX_BUNDLE_BYTES } from '../../infra/cdk/constructs/bundling.js';
+import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
+import { DEFAULT_TENANTS_FILE } from '../../infra/cdk/config/load-tenants.js';
+import { percentile } from '../../infra/commands/stats.js';
 
 const run = promisify(execFile);
 
@@ -97,7 +97,7 @@ async function coldImport(path: string, env: Record<string, string>): Promise<nu
 }
 
 /**
- * Bundles each function exactly as the CDK does (infra/constructs/bundling.ts), prints its size,
+ * Bundles each function exactly as the CDK does (infra/cdk/constructs/bundling.ts), prints its size,
  * its largest contributors and its cold import time (median and p90 over fresh processes,
  * interleaved) beside an empty handler's and an SDK-only bundle's, and writes the figures as
  * JSON to `bench-results/bundles.json`.

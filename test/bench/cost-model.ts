@@ -1,4 +1,4 @@
-import { INGEST, PROCESSING } from '../../infra/stacks/service-stack.js';
+import { INGEST, PROCESSING } from '../../infra/cdk/stacks/service-stack.js';
 
 /** What one ticket event costs in requests, units and bytes, as measured end to end. */
 export interface PerEvent {

@@ -1,12 +1,12 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../infra/constructs/service-function.js';
+import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
 import { DEMO, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { ASSUMPTIONS, costLines, DEPLOYMENT, type Measured, PRICES } from './cost-model.js';
 import { unitsOf, unitsOver } from '../support/dynamo-capacity.js';
-import { ms, summarise } from '../../infra/local/stats.js';
+import { ms, summarise } from '../../infra/commands/stats.js';
 import { EVENT_PROCESSED } from '../../shared/adapters/observability/metric-names.js';
 
 

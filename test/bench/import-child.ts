@@ -1,4 +1,4 @@
-import { runImportScores } from '../../infra/local/import-scores.js';
+import { runImportScores } from '../../infra/commands/import-scores.js';
 
 // Runs the import command in this process, then reports the process's peak memory.
 const code = await runImportScores(process.argv.slice(2), process.env, {

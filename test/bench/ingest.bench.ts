@@ -6,9 +6,9 @@ import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
 import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import { InMemoryQueue } from '../support/fakes.js';
-import { ms, summarise } from '../../infra/local/stats.js';
+import { ms, summarise } from '../../infra/commands/stats.js';
 
 /**
  * The ingest handler's own cost per webhook (the middy chain: signature check on the raw bytes,

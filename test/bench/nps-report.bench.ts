@@ -6,7 +6,7 @@ import type { CsatSummary, NpsSummary } from '../../shared/domain/nps-stats.js';
 import type { IndexedAnswer } from '../../shared/domain/ports.js';
 import { TIERS, type Tier } from '../../shared/domain/tiers.js';
 import { npsReport } from '../../shared/use-cases/nps-report.js';
-import { seeded, weighted } from '../../infra/local/seeded-random.js';
+import { seeded, weighted } from '../../infra/load/seeded-random.js';
 
 const DAYS = 30;
 const FROM = new Date('2026-11-01T00:00:00.000Z');

@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { runReport } from '../../infra/local/report.js';
+import { runReport } from '../../infra/commands/report.js';
 import { batchWriteAll } from '../../shared/adapters/store/batch.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { answerIndexItem } from '../../shared/adapters/store/survey-index.js';

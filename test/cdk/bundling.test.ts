@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { MAX_BUNDLE_BYTES } from '../../infra/constructs/bundling.js';
+import { MAX_BUNDLE_BYTES } from '../../infra/cdk/constructs/bundling.js';
 import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 
 // The one test file that bundles for real (esbuild, locally): every other infra test skips it.

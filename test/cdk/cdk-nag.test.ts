@@ -4,7 +4,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { addInfluenceRouter } from '../../infra/stacks/influence-router.js';
+import { addInfluenceRouter } from '../../infra/cdk/stacks/influence-router.js';
 import { buildApp, synthesize } from './synth-fixture.js';
 
 const AcknowledgedSchema = z.record(z.string(), z.string());

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_RETENTION } from '../../infra/constructs/event-queue.js';
-import { REPO_ROOT } from '../../infra/constructs/service-function.js';
-import { PROCESSING } from '../../infra/stacks/service-stack.js';
+import { DEAD_LETTER_RETENTION } from '../../infra/cdk/constructs/event-queue.js';
+import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
+import { PROCESSING } from '../../infra/cdk/stacks/service-stack.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
 

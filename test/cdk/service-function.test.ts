@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyTenantsFileCommand, REPO_ROOT } from '../../infra/constructs/service-function.js';
+import { copyTenantsFileCommand, REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
 
 describe('copying the tenants file into a bundle', () => {
   it('addresses a file inside the project through the bundling input directory', () => {
-    const command = copyTenantsFileCommand(join(REPO_ROOT, 'infra', 'config', 'tenants.json'), '/asset-input', '/asset-output');
-    expect(command).toBe("cp '/asset-input/infra/config/tenants.json' '/asset-output/tenants.json'");
+    const command = copyTenantsFileCommand(join(REPO_ROOT, 'infra', 'cdk', 'config', 'tenants.json'), '/asset-input', '/asset-output');
+    expect(command).toBe("cp '/asset-input/infra/cdk/config/tenants.json' '/asset-output/tenants.json'");
   });
 
   it('copies a file outside the project from its absolute path', () => {

@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { CUSTOM_METRICS } from '../../infra/constructs/service-metrics.js';
-import { addInfluenceRouter } from '../../infra/stacks/influence-router.js';
+import { CUSTOM_METRICS } from '../../infra/cdk/constructs/service-metrics.js';
+import { addInfluenceRouter } from '../../infra/cdk/stacks/influence-router.js';
 import { buildApp, logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 
 let synth: Synthesized;

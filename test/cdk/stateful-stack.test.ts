@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IDENTITY_KEY_LOGICAL_ID, TABLE_LOGICAL_ID } from '../../infra/stacks/stateful-stack.js';
+import { IDENTITY_KEY_LOGICAL_ID, TABLE_LOGICAL_ID } from '../../infra/cdk/stacks/stateful-stack.js';
 import { logicalIdOf, synthesize, type Synthesized } from './synth-fixture.js';
 
 let synth: Synthesized;

@@ -5,8 +5,8 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import * as z from 'zod';
-import { REPO_ROOT } from '../../infra/constructs/service-function.js';
-import { addInfluenceRouter, type InfluenceRouter } from '../../infra/stacks/influence-router.js';
+import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
+import { addInfluenceRouter, type InfluenceRouter } from '../../infra/cdk/stacks/influence-router.js';
 
 const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
 

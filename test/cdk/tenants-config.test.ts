@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TENANTS_FILE, loadDeploymentTenants } from '../../infra/config/load-tenants.js';
-import { REPO_ROOT } from '../../infra/constructs/service-function.js';
+import { DEFAULT_TENANTS_FILE, loadDeploymentTenants } from '../../infra/cdk/config/load-tenants.js';
+import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
 import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
 import { logicalIdOf, resourcesFor, statementsOfRole, synthesize, writeTenantsFile } from './synth-fixture.js';
 
@@ -31,7 +31,7 @@ describe('the example tenants file', () => {
 
   it('splits the secrets: signing secrets for ingest, helpdesk tokens for the processor', () => {
     const tenants = loadDeploymentTenants(DEFAULT_TENANTS_FILE, REPO_ROOT);
-    expect(tenants.path).toBe(join(REPO_ROOT, 'infra/config/tenants.json'));
+    expect(tenants.path).toBe(join(REPO_ROOT, 'infra/cdk/config/tenants.json'));
     expect(tenants.ingestSecretIds).toEqual([
       'influence-router/acme/typeform-webhook',
       'influence-router/acme/zendesk-csat-webhook',

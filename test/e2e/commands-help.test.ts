@@ -6,7 +6,7 @@ const run = promisify(execFile);
 
 /** How a command run through node24.mjs failed: its exit code and stderr; undefined when it succeeded. */
 async function failureOf(args: string[], env: Record<string, string> = {}, timeout = 30_000): Promise<{ code?: number; stderr?: string } | undefined> {
-  return run(process.execPath, ['infra/local/node24.mjs', ...args], { timeout, env: { ...process.env, ...env } }).then(
+  return run(process.execPath, ['infra/node24.mjs', ...args], { timeout, env: { ...process.env, ...env } }).then(
     () => undefined,
     (failure: { code?: number; stderr?: string }) => failure,
   );
@@ -14,20 +14,20 @@ async function failureOf(args: string[], env: Record<string, string> = {}, timeo
 
 describe('every command has --help', () => {
   it.each([
-    ['infra/local/customers.ts', 'usage: npm run customer'],
-    ['infra/local/import-scores.ts', 'usage: npm run scores:import'],
-    ['infra/local/refresh-scores.ts', 'usage: npm run scores:refresh'],
-    ['infra/local/nps-report.ts', 'usage: npm run nps'],
-    ['infra/local/report.ts', 'usage: npm run report'],
-    ['infra/local/connect.ts', 'usage: npm run connect:zendesk'],
-    ['infra/local/send-sample.ts', 'usage: npm run send-sample'],
-    ['infra/local/send-survey.ts', 'usage: npm run send-survey'],
-    ['infra/local/load.ts', 'usage: npm run load'],
-    ['infra/local/simulate.ts', 'usage: npm run simulate'],
+    ['infra/commands/customers.ts', 'usage: npm run customer'],
+    ['infra/commands/import-scores.ts', 'usage: npm run scores:import'],
+    ['infra/commands/refresh-scores.ts', 'usage: npm run scores:refresh'],
+    ['infra/commands/nps-report.ts', 'usage: npm run nps'],
+    ['infra/commands/report.ts', 'usage: npm run report'],
+    ['infra/commands/connect.ts', 'usage: npm run connect:zendesk'],
+    ['infra/commands/send-sample.ts', 'usage: npm run send-sample'],
+    ['infra/commands/send-survey.ts', 'usage: npm run send-survey'],
+    ['infra/load/load.ts', 'usage: npm run load'],
+    ['infra/load/simulate.ts', 'usage: npm run simulate'],
     ['test/bench/run.ts', 'usage: npm run bench'],
     ['infra/local/main.ts', 'usage: npm start'],
   ])('%s --help prints its usage and exits 0, running nothing', async (entry, usage) => {
-    const { stdout } = await run(process.execPath, ['infra/local/node24.mjs', entry, '--help'], { timeout: 30_000 });
+    const { stdout } = await run(process.execPath, ['infra/node24.mjs', entry, '--help'], { timeout: 30_000 });
 
     expect(stdout).toContain(usage);
   });
@@ -35,16 +35,16 @@ describe('every command has --help', () => {
 
 describe('a command given an option it does not have', () => {
   it.each([
-    ['infra/local/customers.ts', 'customer'],
-    ['infra/local/import-scores.ts', 'scores:import'],
-    ['infra/local/refresh-scores.ts', 'scores:refresh'],
-    ['infra/local/nps-report.ts', 'nps'],
-    ['infra/local/report.ts', 'report'],
-    ['infra/local/connect.ts', 'connect:zendesk'],
-    ['infra/local/send-sample.ts', 'send-sample'],
-    ['infra/local/send-survey.ts', 'send-survey'],
-    ['infra/local/load.ts', 'load'],
-    ['infra/local/simulate.ts', 'simulate'],
+    ['infra/commands/customers.ts', 'customer'],
+    ['infra/commands/import-scores.ts', 'scores:import'],
+    ['infra/commands/refresh-scores.ts', 'scores:refresh'],
+    ['infra/commands/nps-report.ts', 'nps'],
+    ['infra/commands/report.ts', 'report'],
+    ['infra/commands/connect.ts', 'connect:zendesk'],
+    ['infra/commands/send-sample.ts', 'send-sample'],
+    ['infra/commands/send-survey.ts', 'send-survey'],
+    ['infra/load/load.ts', 'load'],
+    ['infra/load/simulate.ts', 'simulate'],
   ])('%s says so in one line, points to --help, and exits 2', async (entry, command) => {
     const error = await failureOf([entry, '--no-such-option']);
 
@@ -74,7 +74,7 @@ describe('npm run load given a queue it does not have', () => {
     [['--queue', 'fifo'], {}, '--queue must be in-process or sqs, got "fifo" (see npm run load -- --help)'],
     [[], { LOCAL_QUEUE: 'fifo' }, 'LOCAL_QUEUE must be in-process or sqs, got "fifo" (see npm run load -- --help)'],
   ])('%o %o names the option or the setting in one line and exits 2, starting nothing', async (args, env, message) => {
-    const error = await failureOf(['infra/local/load.ts', ...args], env);
+    const error = await failureOf(['infra/load/load.ts', ...args], env);
 
     expect(error?.code).toBe(2);
     expect(error?.stderr?.trim()).toBe(message);

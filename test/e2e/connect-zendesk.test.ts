@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { triggerTitle, webhookName } from '../../shared/adapters/helpdesks/zendesk/connect.js';
 import { ZENDESK_TRIGGER_BODY_TEMPLATE } from '../../shared/adapters/helpdesks/zendesk/webhook-schemas.js';
-import { runConnect } from '../../infra/local/connect.js';
+import { runConnect } from '../../infra/commands/connect.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { SANDBOX_CREDENTIALS } from '../../infra/local/sandbox/demos.js';
-import type { CliOutput } from '../../infra/local/cli.js';
+import { SANDBOX_CREDENTIALS } from '../../infra/sandbox/index.js';
+import type { CliOutput } from '../../infra/commands/cli.js';
 import { startLoopbackSecretsManager } from '../support/secrets-manager-server.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkLedger, type SentTicket } from '../../infra/local/ledger.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { checkLedger, type SentTicket } from '../../infra/load/ledger.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { startDynamoFaultProxy } from '../support/dynamo-fault-proxy.js';
 

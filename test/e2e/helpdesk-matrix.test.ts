@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
-import type { SandboxFault, SandboxRequest } from '../../infra/local/sandbox/index.js';
-import type { SandboxDemo, SignedDelivery } from '../../infra/local/sandbox/demo.js';
-import { demoFor } from '../../infra/local/sandbox/demos.js';
-import { FRESHDESK_DEMO } from '../../infra/local/sandbox/freshdesk-demo.js';
-import { GENERIC_DEMO } from '../../infra/local/sandbox/generic-demo.js';
-import { ZENDESK_DEMO } from '../../infra/local/sandbox/zendesk-demo.js';
+import type { SandboxFault, SandboxRequest } from '../../infra/sandbox/sandbox.js';
+import type { SandboxDemo, SignedDelivery } from '../../infra/sandbox/demo-people.js';
+import { demoFor } from '../../infra/sandbox/index.js';
+import { FRESHDESK_DEMO } from '../../infra/sandbox/freshdesk/demo.js';
+import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
+import { ZENDESK_DEMO } from '../../infra/sandbox/zendesk/demo.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -3,15 +3,15 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
-import { FRESHDESK_DEMO } from '../../infra/local/sandbox/freshdesk-demo.js';
-import { GENERIC_DEMO } from '../../infra/local/sandbox/generic-demo.js';
+import { FRESHDESK_DEMO } from '../../infra/sandbox/freshdesk/demo.js';
+import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
 import {
   delightedDelivery,
   genericSurveyDelivery,
   SURVEY_DEMO_SECRETS,
   typeformDelivery,
   zendeskSatisfactionDelivery,
-} from '../../infra/local/sandbox/survey-deliveries.js';
+} from '../../infra/sandbox/survey-sample.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
 import { SOURCES } from '../../shared/adapters/registry/adapters.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLoad, runLoad } from '../../infra/local/sandbox/load-run.js';
+import { formatLoad, runLoad } from '../../infra/load/load-run.js';
 
 describe('npm run load', () => {
   it('applies every accepted ticket once or dead-letters it with its reason while a third of helpdesk calls fail, and all are applied after the replay', async () => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import type { LocalQueue } from '../../infra/local/local-queue.js';
-import type { SandboxTicket } from '../../infra/local/sandbox/index.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import type { SandboxTicket } from '../../infra/sandbox/sandbox.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
 /*

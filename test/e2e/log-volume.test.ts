@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 
 /** The budget: application log per ticket event, both functions, metric lines included. */
 const LOG_BUDGET_BYTES = 700;
@@ -64,7 +64,7 @@ describe('logs per ticket event at the default level', () => {
     const processed = parsed.filter((line) => line['message'] === 'event processed');
     expect(processed).toHaveLength(events);
     expect(parsed).toHaveLength(events);
-    // What the metric filters read (infra/constructs/service-metrics.ts), and the request id that ties a line to its invocation.
+    // What the metric filters read (infra/cdk/constructs/service-metrics.ts), and the request id that ties a line to its invocation.
     for (const line of processed) {
       expect(line).toMatchObject({
         service: 'influence-router',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { runReport } from '../../infra/local/report.js';
+import { runReport } from '../../infra/commands/report.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { DecisionRecord } from '../../shared/domain/ports.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { SandboxTicket, SandboxUser } from '../../infra/local/sandbox/index.js';
-import { runRefreshScores } from '../../infra/local/refresh-scores.js';
+import type { SandboxTicket, SandboxUser } from '../../infra/sandbox/sandbox.js';
+import { runRefreshScores } from '../../infra/commands/refresh-scores.js';
 import { DEMO, DEMO_USER_FIELDS, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';

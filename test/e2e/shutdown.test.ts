@@ -119,7 +119,7 @@ describe('npm start, ended', () => {
   it('by SIGTERM to the launcher (node24.mjs): every part stops', async () => {
     const stack = await startThroughNpm(['start'], READY);
 
-    process.kill(processOf(stack, /^(\S*\/)?node infra\/local\/node24\.mjs infra\/local\/main\.ts$/), 'SIGTERM');
+    process.kill(processOf(stack, /^(\S*\/)?node infra\/node24\.mjs infra\/local\/main\.ts$/), 'SIGTERM');
 
     await expectNothingLeft(stack);
   }, 120_000);

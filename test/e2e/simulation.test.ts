@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { formatSimulation, runSimulation } from '../../infra/local/sandbox/simulation.js';
+import { formatSimulation, runSimulation } from '../../infra/load/simulation.js';
 
 describe('npm run simulate', () => {
   it('keeps the other tenants fast while one helpdesk times out and one throttles, keeps a big tenant under its limit, and drains faster with more consumers', async () => {

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ScanCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
-import type { SignedDelivery } from '../../infra/local/sandbox/demo.js';
-import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/local/sandbox/survey-deliveries.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
-import { runSendSurvey } from '../../infra/local/send-survey.js';
+import type { SignedDelivery } from '../../infra/sandbox/demo-people.js';
+import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/sandbox/survey-sample.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { runSendSurvey } from '../../infra/commands/send-survey.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { genericDemo } from '../../infra/local/sandbox/generic-demo.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { genericDemo } from '../../infra/sandbox/generic/demo.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import { unitsOver } from '../support/dynamo-capacity.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

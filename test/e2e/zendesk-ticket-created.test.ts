@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
-import type { SandboxTicket } from '../../infra/local/sandbox/index.js';
+import type { SandboxTicket } from '../../infra/sandbox/sandbox.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/local/sandbox/zendesk-deliveries.js';
+import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';

@@ -5,7 +5,7 @@ import { decisionKey } from '../../shared/adapters/store/keys.js';
 import type { DecisionRecord } from '../../shared/domain/ports.js';
 import type { Priority } from '../../shared/domain/priority.js';
 import type { Tier } from '../../shared/domain/tiers.js';
-import { seeded, weighted } from '../../infra/local/seeded-random.js';
+import { seeded, weighted } from '../../infra/load/seeded-random.js';
 
 const DAY_MS = 86_400_000;
 const TIER_WEIGHTS: readonly (readonly [Tier, number])[] = [['none', 45], ['standard', 25], ['notable', 15], ['high', 10], ['top', 5]];

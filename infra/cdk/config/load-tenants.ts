@@ -1,10 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
-import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
-import { secretIdsOf, type TenantsFile } from '../../shared/adapters/config/tenants.js';
-import { ConfigurationError } from '../../shared/domain/errors.js';
+import { loadTenantsFile } from '../../../shared/adapters/config/tenant-directory.js';
+import { secretIdsOf, type TenantsFile } from '../../../shared/adapters/config/tenants.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
 
 /** The tenants file used when the app is synthesised without `-c tenantsFile=...`. */
-export const DEFAULT_TENANTS_FILE = 'infra/config/tenants.json';
+export const DEFAULT_TENANTS_FILE = 'infra/cdk/config/tenants.json';
 
 /** A tenants file validated for deployment, with the secret ids each function may read. */
 export interface DeploymentTenants {
@@ -25,7 +25,7 @@ export interface DeploymentTenants {
  * error. Which function reads which secret comes from the adapters (the registry), so each is
  * granted only its own.
  *
- * @example loadDeploymentTenants('infra/config/tenants.json').ingestSecretIds
+ * @example loadDeploymentTenants('infra/cdk/config/tenants.json').ingestSecretIds
  */
 export function loadDeploymentTenants(path: string, cwd: string = process.cwd()): DeploymentTenants {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, type IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { TIERS } from '../../shared/domain/tiers.js';
+import { TIERS } from '../../../shared/domain/tiers.js';
 import type { EventQueue } from './event-queue.js';
 import type { ServiceFunction } from './service-function.js';
 import { serviceMetric } from './service-metrics.js';

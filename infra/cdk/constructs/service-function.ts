@@ -6,11 +6,11 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/observability/metric-names.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../shared/adapters/observability/metric-names.js';
 import { BUNDLING } from './bundling.js';
 
 /** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Name of the tenants file inside each bundle, next to the handler (`TENANTS_FILE`). */
 export const BUNDLED_TENANTS_FILE = 'tenants.json';
@@ -45,7 +45,7 @@ function shellQuote(value: string): string {
  * The shell command that copies the tenants file next to the bundled handler. A file inside the
  * project is addressed through `inputDir`, so the same command works for local and Docker bundling.
  *
- * @example copyTenantsFileCommand('/repo/infra/config/tenants.json', '/asset-input', '/asset-output')
+ * @example copyTenantsFileCommand('/repo/infra/cdk/config/tenants.json', '/asset-input', '/asset-output')
  */
 export function copyTenantsFileCommand(tenantsFile: string, inputDir: string, outputDir: string): string {
   const inProject = relative(REPO_ROOT, tenantsFile);
@@ -106,7 +106,7 @@ export class ServiceFunction extends Construct implements IGrantable {
         TENANTS_FILE: BUNDLED_TENANTS_FILE,
         ...props.environment,
       },
-      // The settings of infra/constructs/bundling.ts, which the benchmark bundles with too.
+      // The settings of infra/cdk/constructs/bundling.ts, which the benchmark bundles with too.
       bundling: {
         format: OutputFormat.ESM,
         target: BUNDLING.target,

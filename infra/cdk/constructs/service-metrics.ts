@@ -8,7 +8,7 @@ import {
   METRICS_NAMESPACE,
   type MetricName,
   SERVICE_NAME,
-} from '../../shared/adapters/observability/metric-names.js';
+} from '../../../shared/adapters/observability/metric-names.js';
 
 /** The custom metrics of the service (EMF, or metric filters on the processor's lines; dimension `service`). */
 export const CUSTOM_METRICS: readonly MetricName[] = Object.values(METRIC);

@@ -32,7 +32,7 @@ function contextConcurrency(app: App, key: string): number | undefined {
 
 /**
  * Adds the whole deployment to an app: the tenants file (context `tenantsFile`, default
- * `infra/config/tenants.json`) validated at synth time, the processor's concurrent batches
+ * `infra/cdk/config/tenants.json`) validated at synth time, the processor's concurrent batches
  * (context `processorConcurrency`, default 50), both stacks, and the cdk-nag AwsSolutions
  * and Serverless packs, which fail synthesis on any unacknowledged finding. Stacks are
  * environment-agnostic and make no lookups, so synthesis works offline without credentials.

@@ -5,7 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { REFRESH_INDEX } from '../../shared/adapters/store/table.js';
+import { REFRESH_INDEX } from '../../../shared/adapters/store/table.js';
 import type { DeploymentTenants } from '../config/load-tenants.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { EventQueue } from '../constructs/event-queue.js';

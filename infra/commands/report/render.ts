@@ -2,7 +2,7 @@ import type { CsatSummary, NpsSummary } from '../../../shared/domain/nps-stats.j
 import { TIERS } from '../../../shared/domain/tiers.js';
 import type { DecisionReport } from '../../../shared/use-cases/decision-report.js';
 import type { NpsReport } from '../../../shared/use-cases/nps-report.js';
-import { html, type Html } from '../console/html.js';
+import { html, type Html } from '../../console/html.js';
 
 /** What a report file shows: the decisions' counts, the survey answers' scores, and how they were read. */
 export interface ReportContent {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo, type SignedDelivery } from './demo.js';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo, type SignedDelivery } from '../demo-people.js';
 
 /** Local-only credentials of the Freshdesk demo tenant. Never use them anywhere else. */
 export const FRESHDESK_DEMO = {

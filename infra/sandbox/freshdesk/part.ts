@@ -17,7 +17,7 @@ import {
   stamp,
   uniqueTags,
   withHeaders,
-} from './http.js';
+} from '../http.js';
 
 /** How to build the sandbox Freshdesk. */
 export interface SandboxFreshdeskOptions {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { signStandardWebhook } from '../../../shared/adapters/webhooks/standard-webhooks.js';
-import { DEMO_PEOPLE, type SandboxDemo, type SignedDelivery } from './demo.js';
+import { DEMO_PEOPLE, type SandboxDemo, type SignedDelivery } from '../demo-people.js';
 
 /** Local-only secrets of the generic demo tenant. Never use them anywhere else. */
 export const GENERIC_DEMO = {

@@ -1,14 +1,14 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import * as z from 'zod';
-import { escapeHtml, fail, type FaultControl, type HttpFailure, mediaType, nextStamp, type PartRequest, type Reply, type SandboxPart, stamp, uniqueTags } from './http.js';
+import { escapeHtml, fail, type FaultControl, type HttpFailure, mediaType, nextStamp, type PartRequest, type Reply, type SandboxPart, stamp, uniqueTags } from '../http.js';
 import {
   GENERIC_PRIORITIES,
   type SandboxGeneric,
   type SandboxGenericDecision,
   type SandboxGenericOptions,
   type SandboxGenericTicket,
-} from './generic-types.js';
+} from './types.js';
 
 /** The body of `POST /generic/decisions`: one routing decision for one ticket. */
 const DecisionSchema = z

@@ -1,4 +1,4 @@
-import type { SandboxChaos, SandboxFault, SandboxRequest } from './http.js';
+import type { SandboxChaos, SandboxFault, SandboxRequest } from '../http.js';
 
 /** The priorities of the generic helpdesk's decisions. */
 export const GENERIC_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;

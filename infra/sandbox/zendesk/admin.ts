@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { fail, isPlainObject, type PartRequest, type Reply, stamp } from './http.js';
-import { invalidEndpoint, parseWrite, requireJson, unwrap } from './zendesk-schemas.js';
-import type { SandboxTicket, SandboxUser } from './zendesk-types.js';
+import { fail, isPlainObject, type PartRequest, type Reply, stamp } from '../http.js';
+import { invalidEndpoint, parseWrite, requireJson, unwrap } from './schemas.js';
+import type { SandboxTicket, SandboxUser } from './types.js';
 
 /** A webhook as Zendesk's Webhooks API shows it. */
 export interface SandboxWebhook {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo } from './demo.js';
-import { DEMO_TYPEFORM_FIELDS, SURVEY_DEMO_SECRETS } from './survey-deliveries.js';
-import { signedTicketCreated } from './zendesk-deliveries.js';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo } from '../demo-people.js';
+import { DEMO_TYPEFORM_FIELDS, SURVEY_DEMO_SECRETS } from '../survey-sample.js';
+import { signedTicketCreated } from './deliveries.js';
 
 /** Local-only credentials of the Zendesk demo tenant. Never use them anywhere else. */
 export const ZENDESK_DEMO = {

@@ -1,5 +1,5 @@
-import type { UserRecord } from './zendesk-state.js';
-import type { SandboxTicket } from './zendesk-types.js';
+import type { UserRecord } from './state.js';
+import type { SandboxTicket } from './types.js';
 
 /** A ticket as Zendesk's API shows it, with every field a real response carries. */
 export function ticketJson(baseUrl: string, ticket: SandboxTicket): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isLoopbackUrl } from '../../../shared/adapters/config/outbound-url.js';
-import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from './http.js';
-import { commentsJson, identityJson, ticketJson, userJson } from './zendesk-json.js';
+import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
+import { commentsJson, identityJson, ticketJson, userJson } from './json.js';
 import {
   invalidEndpoint,
   parseWrite,
@@ -11,12 +11,12 @@ import {
   TicketUpdateSchema,
   unwrap,
   unwrapTicketUpdate,
-} from './zendesk-schemas.js';
-import { API_AGENT_ID, type UserRecord, ZendeskState } from './zendesk-state.js';
-import { cursorPage, type WebhookSend, ZendeskAdmin } from './zendesk-admin.js';
-import { signedTicketCreated, signedZendeskRequest } from './zendesk-deliveries.js';
-import type { SandboxTicket, SandboxZendesk, SandboxZendeskOptions, WebhookDelivery } from './zendesk-types.js';
-import { applyTags, applyUpdate, createFromApi, TOO_MANY_REQUESTS, UpdateLimiter } from './zendesk-writes.js';
+} from './schemas.js';
+import { API_AGENT_ID, type UserRecord, ZendeskState } from './state.js';
+import { cursorPage, type WebhookSend, ZendeskAdmin } from './admin.js';
+import { signedTicketCreated, signedZendeskRequest } from './deliveries.js';
+import type { SandboxTicket, SandboxZendesk, SandboxZendeskOptions, WebhookDelivery } from './types.js';
+import { applyTags, applyUpdate, createFromApi, TOO_MANY_REQUESTS, UpdateLimiter } from './writes.js';
 
 const API_PREFIX = '/api/v2/';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { fail, type HttpFailure, isPlainObject, mediaType, type PartRequest } from './http.js';
+import { fail, type HttpFailure, isPlainObject, mediaType, type PartRequest } from '../http.js';
 
 const ZENDESK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;

@@ -1,6 +1,6 @@
-import { stamp, uniqueTags } from './http.js';
-import { recordNotFound } from './zendesk-schemas.js';
-import type { SandboxTicket, SandboxUser } from './zendesk-types.js';
+import { stamp, uniqueTags } from '../http.js';
+import { recordNotFound } from './schemas.js';
+import type { SandboxTicket, SandboxUser } from './types.js';
 
 /** A user with the identity records (ids, primary flag) the API shows. */
 export interface UserRecord {

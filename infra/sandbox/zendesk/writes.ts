@@ -1,8 +1,8 @@
-import { fail, nextStamp, type Reply, uniqueTags } from './http.js';
-import { ticketJson } from './zendesk-json.js';
-import type { TagsBody, TicketCreateInput, TicketUpdateInput } from './zendesk-schemas.js';
-import { API_AGENT_ID, type ZendeskState } from './zendesk-state.js';
-import type { SandboxTicket } from './zendesk-types.js';
+import { fail, nextStamp, type Reply, uniqueTags } from '../http.js';
+import { ticketJson } from './json.js';
+import type { TagsBody, TicketCreateInput, TicketUpdateInput } from './schemas.js';
+import { API_AGENT_ID, type ZendeskState } from './state.js';
+import type { SandboxTicket } from './types.js';
 
 /** Zendesk's body for a rate-limited ticket update. */
 export const TOO_MANY_REQUESTS = {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { DynamoSurveyAnswerIndex } from '../../../shared/adapters/store/survey-index.js';
 import type { IndexedAnswer } from '../../../shared/domain/ports.js';
 import type { Tier } from '../../../shared/domain/tiers.js';
-import { runNpsReport } from '../../../infra/local/nps-report.js';
+import { runNpsReport } from '../../../infra/commands/nps-report.js';
 import { newTenant, useTestTable } from '../../support/dynamodb-table.js';
 
 const table = useTestTable('nps-report');

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
 import { ScanCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { runImportScores } from '../../../infra/local/import-scores.js';
+import { runImportScores } from '../../../infra/commands/import-scores.js';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { readCsvRows } from '../../../shared/adapters/import/csv-reader.js';
 import { readImportFile } from '../../../shared/adapters/import/import-file.js';

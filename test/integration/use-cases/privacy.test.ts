@@ -3,7 +3,7 @@ import type { DocumentClient } from '../../../shared/adapters/aws/dynamodb.js';
 import { GetCommand, QueryCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
-import { runCustomerCommand } from '../../../infra/local/customers.js';
+import { runCustomerCommand } from '../../../infra/commands/customers.js';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../../shared/adapters/store/decision-log.js';

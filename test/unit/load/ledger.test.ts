@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLedger } from '../../../infra/local/ledger.js';
+import { checkLedger } from '../../../infra/load/ledger.js';
 import type { DecisionRecord, DecisionStatus } from '../../../shared/domain/ports.js';
 
 const record = (ticketId: number, status: DecisionStatus, written: boolean) =>

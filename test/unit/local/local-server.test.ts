@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../../../infra/local/in-process-queue.js';
 import type { DeadLetter, LocalQueue } from '../../../infra/local/local-queue.js';
 import { type LocalServer, startLocalServer } from '../../../infra/local/server.js';
-import { DEMOS } from '../../../infra/local/sandbox/demos.js';
+import { DEMOS } from '../../../infra/sandbox/index.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
 import { InMemoryDecisionLog } from '../../support/fakes.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFreshdeskPart, type SandboxFreshdesk, type SandboxFreshdeskOptions } from '../../../../infra/local/sandbox/freshdesk.js';
-import { FaultControl, HttpFailure, type PartRequest, type Reply, type SandboxPart } from '../../../../infra/local/sandbox/http.js';
+import { createFreshdeskPart, type SandboxFreshdesk, type SandboxFreshdeskOptions } from '../../../infra/sandbox/freshdesk/part.js';
+import { FaultControl, HttpFailure, type PartRequest, type Reply, type SandboxPart } from '../../../infra/sandbox/http.js';
 
 const API_KEY = 'fd-sandbox-key-Q2x7mN4pR8sT1vW5';
 

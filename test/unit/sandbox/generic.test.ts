@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SandboxGeneric, type SandboxGenericTicket, startSandbox } from '../../../../infra/local/sandbox/index.js';
+import { type SandboxGeneric, type SandboxGenericTicket, startSandbox } from '../../../infra/sandbox/sandbox.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';

@@ -6,7 +6,7 @@ import {
   type SandboxFreshdesk,
   type SandboxGeneric,
   startSandbox,
-} from '../../../../infra/local/sandbox/index.js';
+} from '../../../infra/sandbox/sandbox.js';
 
 const ZENDESK = { email: 'router@acme.test', apiToken: 'zendesk-token' };
 const ZENDESK_AUTH = `Basic ${Buffer.from(`${ZENDESK.email}/token:${ZENDESK.apiToken}`).toString('base64')}`;

@@ -14,7 +14,7 @@ import {
 } from '../../../../../shared/domain/errors.js';
 import type { Priority } from '../../../../../shared/domain/priority.js';
 import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
-import { type Sandbox, type SandboxFreshdesk, startSandbox } from '../../../../../infra/local/sandbox/index.js';
+import { type Sandbox, type SandboxFreshdesk, startSandbox } from '../../../../../infra/sandbox/sandbox.js';
 
 const API_KEY = 'fd-api-key-Zq4vB9xK2mP7tR1w';
 const FIXTURES = new URL('../../../../fixtures/freshdesk/', import.meta.url);
