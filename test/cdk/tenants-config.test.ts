@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TENANTS_FILE, loadDeploymentTenants } from '../../infra/cdk/config/load-tenants.js';
+import { DEFAULT_TENANTS_FILE, deploymentTenantsFile, loadDeploymentTenants } from '../../infra/cdk/config/load-tenants.js';
 import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
 import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
 import { logicalIdOf, resourcesFor, statementsOfRole, synthesize, writeTenantsFile } from './synth-fixture.js';
@@ -92,6 +93,43 @@ describe('the context tenantsFile', () => {
     const secrets = resourcesFor(statementsOfRole(service, logicalIdOf(router.service.ingest.role)), 'secretsmanager:GetSecretValue');
     expect(secrets).toHaveLength(1);
     expect(secrets[0]).toContain(':secret:acme/zendesk-webhook-??????');
+  });
+});
+
+describe('the tenants file where it was before infra/cdk', () => {
+  /** A checkout with a tenants file at the old default place, infra/config/tenants.json. */
+  function checkoutWithOldTenantsFile(): string {
+    const checkout = mkdtempSync(join(tmpdir(), 'influence-router-checkout-'));
+    mkdirSync(join(checkout, 'infra', 'config'), { recursive: true });
+    writeFileSync(join(checkout, 'infra', 'config', 'tenants.json'), JSON.stringify({ tenants: [tenant()] }));
+    return checkout;
+  }
+
+  it('is refused rather than passed over for the example file, naming both fixes', () => {
+    // Arrange
+    const checkout = checkoutWithOldTenantsFile();
+
+    // Act
+    const choose = () => deploymentTenantsFile(undefined, checkout);
+
+    // Assert
+    expect(choose).toThrow(
+      'infra/config/tenants.json is no longer read by default: move it to infra/cdk/config/tenants.json, or name it with -c tenantsFile=infra/config/tenants.json',
+    );
+  });
+
+  it('is used when the context names it, and the default applies when there is none', () => {
+    // Arrange
+    const checkout = checkoutWithOldTenantsFile();
+    const clean = mkdtempSync(join(tmpdir(), 'influence-router-checkout-'));
+
+    // Act
+    const named = deploymentTenantsFile('infra/config/tenants.json', checkout);
+    const byDefault = deploymentTenantsFile(undefined, clean);
+
+    // Assert
+    expect(named).toBe('infra/config/tenants.json');
+    expect(byDefault).toBe(DEFAULT_TENANTS_FILE);
   });
 });
 

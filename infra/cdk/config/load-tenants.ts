@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { loadTenantsFile } from '../../../shared/adapters/config/tenant-directory.js';
 import { secretIdsOf, type TenantsFile } from '../../../shared/adapters/config/tenants.js';
@@ -5,6 +6,26 @@ import { ConfigurationError } from '../../../shared/domain/errors.js';
 
 /** The tenants file used when the app is synthesised without `-c tenantsFile=...`. */
 export const DEFAULT_TENANTS_FILE = 'infra/cdk/config/tenants.json';
+
+/** Where the default tenants file was before the CDK app moved to infra/cdk. */
+const FORMER_DEFAULT_TENANTS_FILE = 'infra/config/tenants.json';
+
+/**
+ * The tenants file to deploy: the one the context names, else the default. A file left at the
+ * former default place is refused rather than passed over: deploying the example tenants instead
+ * of one's own would take their webhooks down.
+ *
+ * @example deploymentTenantsFile(app.node.tryGetContext('tenantsFile'))
+ */
+export function deploymentTenantsFile(fromContext: string | undefined, cwd: string = process.cwd()): string {
+  if (fromContext !== undefined) return fromContext;
+  if (existsSync(resolve(cwd, FORMER_DEFAULT_TENANTS_FILE))) {
+    throw new ConfigurationError(
+      `${FORMER_DEFAULT_TENANTS_FILE} is no longer read by default: move it to ${DEFAULT_TENANTS_FILE}, or name it with -c tenantsFile=${FORMER_DEFAULT_TENANTS_FILE}`,
+    );
+  }
+  return DEFAULT_TENANTS_FILE;
+}
 
 /** A tenants file validated for deployment, with the secret ids each function may read. */
 export interface DeploymentTenants {

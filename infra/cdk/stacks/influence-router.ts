@@ -1,6 +1,6 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { DEFAULT_TENANTS_FILE, loadDeploymentTenants } from '../config/load-tenants.js';
+import { deploymentTenantsFile, loadDeploymentTenants } from '../config/load-tenants.js';
 import { ServiceStack } from './service-stack.js';
 import { StatefulStack } from './stateful-stack.js';
 
@@ -40,7 +40,7 @@ function contextConcurrency(app: App, key: string): number | undefined {
  * @example const { data, service } = addInfluenceRouter(new App())
  */
 export function addInfluenceRouter(app: App): InfluenceRouter {
-  const tenants = loadDeploymentTenants(contextString(app, 'tenantsFile') ?? DEFAULT_TENANTS_FILE);
+  const tenants = loadDeploymentTenants(deploymentTenantsFile(contextString(app, 'tenantsFile')));
   const concurrency = contextConcurrency(app, 'processorConcurrency');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   Tags.of(app).add('service', 'influence-router');
