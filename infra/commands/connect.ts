@@ -20,7 +20,7 @@ import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-man
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { storeSecret } from '../../shared/adapters/secrets/secret-store.js';
 import { type CliOutput, describeError, runAsProgram, UsageError, usageMistake, userPath } from './cli.js';
-import { DEMOS } from '../sandbox/index.js';
+import { demoTenants } from '../sandbox/index.js';
 import { readStackState, type StackState } from '../local/stack-state.js';
 
 /** The helpdesk a message names when none was given. */
@@ -64,7 +64,7 @@ interface SecretOutcome {
 function tenantsFrom(path: string | undefined, stack: StackState | undefined): TenantDirectory {
   if (path) return loadTenantsFile(path, 'local');
   if (!stack) throw new UsageError('No tenants: pass --tenants <file> (or set INFLUENCE_ROUTER_TENANTS), or start npm start to connect its demo tenants');
-  return new TenantDirectory(parseTenantsFile({ tenants: DEMOS.map((demo) => demo.tenant(stack.sandboxUrl)) }, 'local', 'demo tenants'));
+  return new TenantDirectory(parseTenantsFile({ tenants: demoTenants(stack.sandboxUrl) }, 'local', 'demo tenants'));
 }
 
 /** The webhook base: given, or the running `npm start`'s; checked against where the helpdesk is. */

@@ -22,7 +22,7 @@ import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import { demoTenants } from '../local/stack.js';
+import { demoTenants } from '../sandbox/index.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
 import { localLogger } from '../local/terminal-logger.js';
 

@@ -11,8 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DEMO } from '../sandbox/index.js';
-import { SURVEY_SAMPLES } from '../sandbox/survey-sample.js';
+import { DEMO, SURVEY_SAMPLES } from '../sandbox/index.js';
 import { localUrls } from '../local/dynamodb-target.js';
 import { type CliOutput, runAsProgram, usageMistake } from './cli.js';
 

@@ -5,7 +5,7 @@ import type { QueuedMessage } from '../local/in-process-queue.js';
 /** One valid delivery that was accepted (202) and must end applied once or dead-lettered with why. */
 export interface SentTicket {
   tenant: string;
-  ticketId: number;
+  ticketId: string | number;
   /** The decision the ticket's event makes, e.g. `<helpdesk>:ticket-created:<id>`. */
   decisionId: string;
 }
@@ -16,7 +16,7 @@ export interface LedgerSources {
   /** The dead-letter queue's messages, read once per check (from the in-process queue at once, or from an SQS emulator). */
   deadLettered(): readonly QueuedMessage[] | Promise<readonly QueuedMessage[]>;
   /** The internal notes on a ticket, as the helpdesk holds it. */
-  internalNotes(ticketId: number): number;
+  internalNotes(ticketId: string | number): number;
 }
 
 /** Where each accepted ticket ended, and what broke the rule. */

@@ -1,16 +1,17 @@
 /**
- * The load run on the sandbox Zendesk: its tenants, requesters and faults, the senders, the
- * drain, the ledger and the replay. `npm run load` (infra/load/load.ts) is its command.
+ * The load run on the sandbox helpdesk the list names (LOAD_TARGET): its tenants, requesters and
+ * faults, the senders, the drain, the ledger and the replay. `npm run load` (infra/load/load.ts)
+ * is its command.
  */
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { describeError } from '../commands/cli.js';
 import { checkLedger, type LedgerResult, type SentTicket } from './ledger.js';
 import type { LocalQueueMode } from '../local/local-queue.js';
 import { startLocalStack } from '../local/stack.js';
-import { DEMO_METRIC_FIELDS } from '../sandbox/demo-people.js';
 import type { SandboxChaos } from '../sandbox/http.js';
-import { ZENDESK_DEMO } from '../sandbox/zendesk/demo.js';
-import { signedTicketCreated } from '../sandbox/zendesk/deliveries.js';
+import { LOAD_TARGET } from '../sandbox/index.js';
+import type { RequesterMetrics, LoadTicket } from '../sandbox/load-target.js';
+import type { SignedDelivery } from '../sandbox/sandbox-demo.js';
 import { seeded } from './seeded-random.js';
 import { summarise } from '../commands/stats.js';
 
@@ -64,21 +65,10 @@ const loadTenant = (i: number) => ({ tenant: `load-${i + 1}`, secret: `load-${i 
 
 function loadTenants(count: number) {
   return (sandboxUrl: string): TenantInput[] =>
-    Array.from({ length: count }, (_, i) => ({
-      id: loadTenant(i).tenant,
-      helpdesk: {
-        kind: 'zendesk',
-        baseUrl: sandboxUrl,
-        email: ZENDESK_DEMO.agentEmail,
-        apiToken: { value: ZENDESK_DEMO.apiToken },
-        userFields: { ...DEMO_METRIC_FIELDS },
-        // The run measures the router, not a plan: the sandbox account's limit is set far above its pace.
-        requestsPerMinute: LOAD_RATE_PER_MINUTE,
-        apiShare: 1,
-      },
-      sources: { zendesk: { signingSecrets: [{ value: loadTenant(i).secret }] } },
-      scoring: { provider: 'helpdesk-metrics' },
-    }));
+    Array.from({ length: count }, (_, i) =>
+      // The run measures the router, not a plan: the sandbox account's limit is set far above its pace.
+      LOAD_TARGET.tenant({ id: loadTenant(i).tenant, sandboxUrl, secret: loadTenant(i).secret, requestsPerMinute: LOAD_RATE_PER_MINUTE, apiShare: 1 }),
+    );
 }
 
 /**
@@ -104,34 +94,35 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 100);
   try {
-    const zendesk = stack.sandbox.zendesk;
-    // Requesters scored from their user fields (helpdesk-metrics): a large audience, a notable
+    const { sandbox } = stack;
+    const helpdesk = sandbox.control(LOAD_TARGET.helpdesk);
+    // Requesters scored from their fields (helpdesk-metrics): a large audience, a notable
     // one, and none, so tickets are raised, tagged only, and left at the baseline.
-    const audience = (followers: number, engagement: number) => ({
-      [DEMO_METRIC_FIELDS.followers]: followers,
-      [DEMO_METRIC_FIELDS.following]: 300,
-      [DEMO_METRIC_FIELDS.engagementPerPost]: engagement,
-      [DEMO_METRIC_FIELDS.accountAgeDays]: 2500,
-      [DEMO_METRIC_FIELDS.postCount]: 3000,
-      [DEMO_METRIC_FIELDS.verification]: 'none',
+    const audience = (followers: number, engagement: number): RequesterMetrics => ({
+      followers,
+      following: 300,
+      engagementPerPost: engagement,
+      accountAgeDays: 2500,
+      postCount: 3000,
+      verification: 'none',
     });
     const requesters = [
-      zendesk.createUser({ name: 'Load Large', email: 'load-large@example.com', external_id: null, user_fields: audience(250_000, 2000), identities: [] }),
-      zendesk.createUser({ name: 'Load Notable', email: 'load-notable@example.com', external_id: null, user_fields: audience(9_000, 120), identities: [] }),
-      zendesk.createUser({ name: 'Load Quiet', email: 'load-quiet@example.com', external_id: null, user_fields: {}, identities: [] }),
-    ].map((user) => user.id);
-    const requestMark = zendesk.requests().length;
-    zendesk.failRandomly({ rate: options.faultRate, faults: FAULTS, random });
+      LOAD_TARGET.addRequester(sandbox, { name: 'Load Large', email: 'load-large@example.com' }, audience(250_000, 2000)),
+      LOAD_TARGET.addRequester(sandbox, { name: 'Load Notable', email: 'load-notable@example.com' }, audience(9_000, 120)),
+      LOAD_TARGET.addRequester(sandbox, { name: 'Load Quiet', email: 'load-quiet@example.com' }),
+    ];
+    const requestMark = helpdesk.requests().length;
+    helpdesk.failRandomly({ rate: options.faultRate, faults: FAULTS, random });
     const sent: SentTicket[] = [];
     const refused: Record<string, number> = {};
     const latencies: number[] = [];
     let duplicatesSent = 0;
     let next = 0;
     const started = performance.now();
-    const post = async (tenant: string, delivery: ReturnType<typeof signedTicketCreated>) => {
+    const post = async (tenant: string, delivery: SignedDelivery) => {
       const t0 = performance.now();
       try {
-        const response = await fetch(`${stack.url}/webhooks/${tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+        const response = await fetch(`${stack.url}/webhooks/${tenant}/${LOAD_TARGET.helpdesk}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
         await response.arrayBuffer();
         latencies.push(performance.now() - t0);
         return response.status;
@@ -142,11 +133,11 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     const sender = async () => {
       for (let index = next++; index < options.events; index = next++) {
         const { tenant, secret } = loadTenant(index % options.tenants);
-        const requesterId = requesters[index % requesters.length] ?? 1001;
-        const ticket = zendesk.createTicket({ subject: `Load ${index}`, description: 'load run', requesterId, priority: 'normal', tags: ['load'] });
-        const delivery = signedTicketCreated({ ticket, secret });
+        const requesterId = requesters[index % requesters.length] ?? '';
+        const ticket: LoadTicket = LOAD_TARGET.createTicket(sandbox, { subject: `Load ${index}`, description: 'load run', requesterId, tags: ['load'] });
+        const delivery = ticket.delivery(secret);
         const status = await post(tenant, delivery);
-        if (status === 202) sent.push({ tenant, ticketId: ticket.id, decisionId: `zendesk:ticket-created:${ticket.id}` });
+        if (status === 202) sent.push({ tenant, ticketId: ticket.id, decisionId: ticket.decisionId });
         else refused[String(status)] = (refused[String(status)] ?? 0) + 1;
         if (random() < DUPLICATE_SHARE) {
           duplicatesSent += 1;
@@ -169,16 +160,16 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
       clearInterval(reporter);
     }
     const seconds = (performance.now() - started) / 1000;
-    zendesk.failRandomly(undefined);
+    helpdesk.failRandomly(undefined);
 
-    const requests = zendesk.requests().slice(requestMark);
+    const requests = helpdesk.requests().slice(requestMark);
     const byStatus: Record<string, number> = {};
     for (const request of requests) byStatus[String(request.status)] = (byStatus[String(request.status)] ?? 0) + 1;
     const faulted = requests.filter((request) => request.status === 0 || request.status >= 429).length;
     const sources = {
       decisions: stack.decisions,
       deadLettered: async () => (await stack.queue.snapshot()).deadLetters,
-      internalNotes: (id: number) => (zendesk.ticket(id)?.comments ?? []).filter((comment) => !comment.public).length,
+      internalNotes: (id: string | number) => LOAD_TARGET.internalNotes(sandbox, String(id)),
     };
     progress('checking the ledger...');
     const ledger = await checkLedger(sent, sources);

@@ -1,6 +1,6 @@
 /**
- * The many-tenant simulation on loopback: each tenant with its own sandbox Zendesk (its own
- * account limit and answer time), arrivals at each tenant's rate, one helpdesk timing out every
+ * The many-tenant simulation on loopback: each tenant with its own sandbox helpdesk (the one the
+ * list names, LOAD_TARGET, with its own account limit and answer time), arrivals at each tenant's rate, one helpdesk timing out every
  * call and one answering 429 to half its calls, one big tenant near its plan's limit, and the
  * throughput as consumers are added. `npm run simulate` (infra/load/simulate.ts) is its command.
  */
@@ -8,10 +8,8 @@ import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { seeded } from './seeded-random.js';
 import { type LocalStack, startLocalStack } from '../local/stack.js';
 import { summarise } from '../commands/stats.js';
-import { DEMO_METRIC_FIELDS } from '../sandbox/demo-people.js';
-import { type SandboxZendeskServer, startSandboxZendesk } from '../sandbox/sandbox.js';
-import { ZENDESK_DEMO } from '../sandbox/zendesk/demo.js';
-import { signedTicketCreated } from '../sandbox/zendesk/deliveries.js';
+import { LOAD_TARGET } from '../sandbox/index.js';
+import { type Sandbox, startSandbox } from '../sandbox/sandbox.js';
 
 /** What a simulation runs. */
 export interface SimulationOptions {
@@ -105,15 +103,15 @@ const ORDINARY_LIMIT = 700;
 interface SimTenant {
   id: string;
   secret: string;
-  helpdesk: SandboxZendeskServer;
-  requesters: number[];
+  helpdesk: Sandbox;
+  requesters: string[];
   kind: 'ordinary' | 'timing-out' | 'throttled' | 'big';
 }
 
 /** One ticket sent: when, and when its write reached the helpdesk. */
 interface Sent {
   tenant: SimTenant;
-  ticketId: number;
+  ticketId: string;
   sentAt: number;
 }
 
@@ -122,24 +120,14 @@ const pad = (n: number) => String(n).padStart(3, '0');
 async function startTenants(options: SimulationOptions): Promise<SimTenant[]> {
   const tenants: SimTenant[] = [];
   const start = async (id: string, kind: SimTenant['kind'], ratePerMinute: number) => {
-    const helpdesk = await startSandboxZendesk({ email: ZENDESK_DEMO.agentEmail, apiToken: ZENDESK_DEMO.apiToken, ratePerMinute, latencyMs: options.latencyMs });
+    const helpdesk = await startSandbox({ parts: [LOAD_TARGET.part({ ratePerMinute, latencyMs: options.latencyMs })] });
     // Three requesters with an audience, so every ticket is raised and written.
-    const requesters = [250_000, 90_000, 40_000].map(
-      (followers, i) =>
-        helpdesk.createUser({
-          name: `Customer ${i + 1}`,
-          email: `customer-${i + 1}@${id}.example`,
-          external_id: null,
-          identities: [],
-          user_fields: {
-            [DEMO_METRIC_FIELDS.followers]: followers,
-            [DEMO_METRIC_FIELDS.following]: 300,
-            [DEMO_METRIC_FIELDS.engagementPerPost]: followers / 100,
-            [DEMO_METRIC_FIELDS.accountAgeDays]: 2500,
-            [DEMO_METRIC_FIELDS.postCount]: 3000,
-            [DEMO_METRIC_FIELDS.verification]: 'none',
-          },
-        }).id,
+    const requesters = [250_000, 90_000, 40_000].map((followers, i) =>
+      LOAD_TARGET.addRequester(
+        helpdesk,
+        { name: `Customer ${i + 1}`, email: `customer-${i + 1}@${id}.example` },
+        { followers, following: 300, engagementPerPost: followers / 100, accountAgeDays: 2500, postCount: 3000, verification: 'none' },
+      ),
     );
     tenants.push({ id, secret: `${id}-signing-secret`, helpdesk, requesters, kind });
   };
@@ -151,30 +139,25 @@ async function startTenants(options: SimulationOptions): Promise<SimTenant[]> {
 }
 
 function tenantInputs(tenants: readonly SimTenant[], options: SimulationOptions): TenantInput[] {
-  return tenants.map((tenant) => ({
-    id: tenant.id,
-    helpdesk: {
-      kind: 'zendesk',
-      baseUrl: tenant.helpdesk.baseUrl,
-      email: ZENDESK_DEMO.agentEmail,
-      apiToken: { value: ZENDESK_DEMO.apiToken },
-      userFields: { ...DEMO_METRIC_FIELDS },
+  return tenants.map((tenant) =>
+    LOAD_TARGET.tenant({
+      id: tenant.id,
+      sandboxUrl: tenant.helpdesk.baseUrl,
+      secret: tenant.secret,
       requestsPerMinute: tenant.kind === 'big' ? options.bigLimitPerMinute : ORDINARY_LIMIT,
       apiShare: tenant.kind === 'big' ? BIG_SHARE : SHARE,
-    },
-    sources: { zendesk: { signingSecrets: [{ value: tenant.secret }] } },
-    scoring: { provider: 'helpdesk-metrics' },
-  }));
+    }),
+  );
 }
 
 /** Sends one ticket's webhook; the ticket is made in the tenant's helpdesk first, as a person would. */
 async function sendTicket(stack: LocalStack, tenant: SimTenant, index: number): Promise<Sent | undefined> {
-  const requesterId = tenant.requesters[index % tenant.requesters.length] ?? 1;
-  const ticket = tenant.helpdesk.createTicket({ subject: `Simulated ${index}`, description: 'simulated', requesterId, priority: 'normal', tags: ['sim'] });
+  const requesterId = tenant.requesters[index % tenant.requesters.length] ?? '';
+  const ticket = LOAD_TARGET.createTicket(tenant.helpdesk, { subject: `Simulated ${index}`, description: 'simulated', requesterId, tags: ['sim'] });
   const sentAt = Date.now();
-  const delivery = signedTicketCreated({ ticket, secret: tenant.secret });
+  const delivery = ticket.delivery(tenant.secret);
   try {
-    const response = await fetch(`${stack.url}/webhooks/${tenant.id}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const response = await fetch(`${stack.url}/webhooks/${tenant.id}/${LOAD_TARGET.helpdesk}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
     await response.arrayBuffer();
     return response.status === 202 ? { tenant, ticketId: ticket.id, sentAt } : undefined;
   } catch {
@@ -182,13 +165,19 @@ async function sendTicket(stack: LocalStack, tenant: SimTenant, index: number): 
   }
 }
 
+/** Every request a tenant's helpdesk answered. */
+const requestsTo = (tenant: SimTenant) => tenant.helpdesk.control(LOAD_TARGET.helpdesk).requests();
+
+/** How many requests a tenant's helpdesk refused by its own account limit. */
+const rateLimited = (tenant: SimTenant) => LOAD_TARGET.rateLimited(tenant.helpdesk);
+
 /** When each ticket's write was answered by its helpdesk (epoch ms), by tenant and ticket. */
 function writeTimes(tenants: readonly SimTenant[], since: number): Map<string, number> {
   const times = new Map<string, number>();
   for (const tenant of tenants) {
-    for (const request of tenant.helpdesk.requests()) {
-      if (request.at < since || request.method !== 'PUT' || request.status !== 200) continue;
-      const id = /^\/api\/v2\/tickets\/(\d+)/.exec(request.path)?.[1];
+    for (const request of requestsTo(tenant)) {
+      if (request.at < since) continue;
+      const id = LOAD_TARGET.writtenTicket(request);
       const key = `${tenant.id}/${id}`;
       if (id !== undefined && !times.has(key)) times.set(key, request.answeredAt ?? request.at);
     }
@@ -229,7 +218,7 @@ async function runPhase(
   progress: (line: string) => void,
 ): Promise<PhaseResult> {
   const since = Date.now();
-  const marks = new Map(tenants.map((tenant) => [tenant.id, { requests: tenant.helpdesk.requests().length, limited: tenant.helpdesk.rateLimited() }]));
+  const marks = new Map(tenants.map((tenant) => [tenant.id, { requests: requestsTo(tenant).length, limited: rateLimited(tenant) }]));
   const arrivals = schedule(tenants, (t) => (t.kind === 'big' ? options.bigPerMinute : options.perTenantPerMinute), options.seconds, random);
   const sent: Sent[] = [];
   const sending: Promise<void>[] = [];
@@ -276,9 +265,9 @@ async function runPhase(
     let limit429 = 0;
     for (const tenant of tenants) {
       const mark = marks.get(tenant.id) ?? { requests: 0, limited: 0 };
-      const count = tenant.helpdesk.requests().slice(mark.requests).filter((r) => r.status === 429).length;
+      const count = requestsTo(tenant).slice(mark.requests).filter((r) => r.status === 429).length;
       if (count > 0) received429[tenant.id] = count;
-      limit429 += tenant.helpdesk.rateLimited() - mark.limited;
+      limit429 += rateLimited(tenant) - mark.limited;
     }
     return {
       name,
@@ -307,7 +296,7 @@ async function runPhase(
 /** The big tenant sends `options.burst` tickets at once; the pace must keep its helpdesk under its limit. */
 async function runBurst(stack: LocalStack, big: SimTenant, options: SimulationOptions, progress: (line: string) => void): Promise<BurstResult> {
   const since = Date.now();
-  const limitedBefore = big.helpdesk.rateLimited();
+  const limitedBefore = rateLimited(big);
   const sent: Sent[] = [];
   let next = 0;
   const sender = async () => {
@@ -328,7 +317,7 @@ async function runBurst(stack: LocalStack, big: SimTenant, options: SimulationOp
   const last = Math.max(since, ...sent.map((s) => writes.get(`${big.id}/${s.ticketId}`) ?? since));
   const perMinute = new Map<number, number>();
   // Every request of the run counts: the helpdesk's minute does not know which phase sent it.
-  for (const request of big.helpdesk.requests()) {
+  for (const request of requestsTo(big)) {
     if (request.status === 429) continue;
     const minute = Math.floor(request.at / 60_000);
     perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
@@ -339,7 +328,7 @@ async function runBurst(stack: LocalStack, big: SimTenant, options: SimulationOp
     seconds: (last - since) / 1000,
     peakPerMinute: Math.max(0, ...perMinute.values()),
     limitPerMinute: options.bigLimitPerMinute,
-    limit429: big.helpdesk.rateLimited() - limitedBefore,
+    limit429: rateLimited(big) - limitedBefore,
   };
 }
 
@@ -409,13 +398,13 @@ export async function runSimulation(
 
     const timingOut = tenants.find((t) => t.kind === 'timing-out');
     const throttled = tenants.find((t) => t.kind === 'throttled');
-    timingOut?.helpdesk.failRandomly({ rate: 1, faults: [{ status: 504, delayMs: HELPDESK_TIMEOUT_MS + 500 }], random });
-    throttled?.helpdesk.failRandomly({ rate: 0.5, faults: [{ status: 429, headers: { 'retry-after': '2' } }], random });
+    timingOut?.helpdesk.control(LOAD_TARGET.helpdesk).failRandomly({ rate: 1, faults: [{ status: 504, delayMs: HELPDESK_TIMEOUT_MS + 500 }], random });
+    throttled?.helpdesk.control(LOAD_TARGET.helpdesk).failRandomly({ rate: 0.5, faults: [{ status: 429, headers: { 'retry-after': '2' } }], random });
     progress(`phase 2 of 2: the same, with ${timingOut?.id} timing out every call and ${throttled?.id} answering 429 to half its calls...`);
     const faulty = await runPhase('faulty', stack, tenants, options, random, progress);
 
-    timingOut?.helpdesk.failRandomly(undefined);
-    throttled?.helpdesk.failRandomly(undefined);
+    timingOut?.helpdesk.control(LOAD_TARGET.helpdesk).failRandomly(undefined);
+    throttled?.helpdesk.control(LOAD_TARGET.helpdesk).failRandomly(undefined);
     const big = tenants.find((t) => t.kind === 'big');
     if (!big) throw new Error('no big tenant');
     progress(`burst: ${big.id} sends ${options.burst} tickets at once against its ${options.bigLimitPerMinute}/min helpdesk...`);

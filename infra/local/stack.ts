@@ -26,9 +26,10 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './in-process-queue.js';
 import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';
 import { localContext } from './lambda-shapes.js';
-import { DEMO_PEOPLE, type FullSandbox, KATHERINE_LAST_SCORED } from '../sandbox/demo-people.js';
-import { DEMO, DEMOS, type SandboxLimits, sandboxSettings } from '../sandbox/index.js';
-import { startSandbox } from '../sandbox/sandbox.js';
+import { DEMO_PEOPLE, KATHERINE_LAST_SCORED } from '../sandbox/demo-people.js';
+import { DEMO, DEMOS, demoTenants, startDemoSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import type { SandboxLimits } from '../sandbox/sandbox-demo.js';
 import { startLocalServer } from './server.js';
 import { startSqsQueueRuntime } from './sqs-local-queue.js';
 import { type LogFormat, localLogger } from './terminal-logger.js';
@@ -77,7 +78,7 @@ export interface LocalStackOptions {
   helpdeskTimeoutMs?: number;
   /** Each DynamoDB request's timeout (default 5 s, as deployed). */
   dynamoTimeoutMs?: number;
-  /** The sandbox helpdesk account's limit and answer time (default 700 requests a minute, no delay). */
+  /** The sandbox helpdesks' account limit and answer time, where a part models them (default: each part's own, no delay). */
   sandboxLimits?: SandboxLimits;
   /** How the functions' logs print: JSON lines as deployed (the default), or one readable line each. */
   logFormat?: LogFormat;
@@ -91,8 +92,8 @@ export interface LocalStackOptions {
 /** A running local stack, with the in-process queue unless it was started in `sqs` mode. */
 export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
   url: string;
-  /** The sandbox helpdesks, one part each, on one loopback port. */
-  sandbox: FullSandbox;
+  /** The sandbox helpdesks, one part each, on one loopback port: `sandbox.part(zendeskPart)` and so on. */
+  sandbox: Sandbox;
   queue: Q;
   /** The SQS emulator's endpoint in `sqs` mode. */
   sqsEndpoint?: string;
@@ -104,15 +105,6 @@ export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
   /** One run of the scheduled score refresh, with the same wiring as the refresh-scores function. */
   refreshScores(input?: RefreshDueScoresInput): Promise<RefreshDueScoresResult>;
   close(): Promise<void>;
-}
-
-/**
- * The built-in demo tenants, one per helpdesk the sandbox at `sandboxUrl` speaks.
- *
- * @example parseTenantsFile({ tenants: demoTenants('http://127.0.0.1:3001', undefined) }, 'local')
- */
-export function demoTenants(sandboxUrl: string, policy: PolicyInput | undefined): TenantInput[] {
-  return DEMOS.map((demo) => demo.tenant(sandboxUrl, policy));
 }
 
 /**
@@ -129,7 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const cleanups: (() => Promise<void>)[] = [];
   const logFormat = options.logFormat ?? 'json';
   try {
-    const sandbox = await startSandbox({ port: options.sandboxPort ?? 0, ...sandboxSettings(options.sandboxLimits) });
+    const sandbox = await startDemoSandbox({ port: options.sandboxPort ?? 0, ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}) });
     cleanups.push(sandbox.close);
 
     const tenants = options.tenantsFile
@@ -297,7 +289,7 @@ async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecret
  * (baseline, and the note says why), and, where the helpdesk holds requester fields, Katherine's
  * score from ten days ago (stale: due for the scheduled refresh). Grace has no score.
  */
-async function seedDemo(sandbox: FullSandbox, store: DynamoCustomerStore, identityKey: string): Promise<void> {
+async function seedDemo(sandbox: Sandbox, store: DynamoCustomerStore, identityKey: string): Promise<void> {
   const now = new Date();
   const tenDaysAgo = new Date(now.getTime() - 10 * 86_400_000);
   const reach = (inputs: Partial<ReachInputs> & Pick<ReachInputs, 'followers' | 'following' | 'engagementPerPost'>, scoredAt = now) =>

@@ -1,18 +1,3 @@
-import type { TenantInput } from '../../shared/adapters/config/tenants.js';
-import type { PolicyInput } from '../../shared/domain/policy.js';
-import type { SandboxFreshdesk } from './freshdesk/part.js';
-import type { SandboxGeneric } from './generic/types.js';
-import type { Sandbox } from './sandbox.js';
-
-/** A signed webhook delivery, ready to POST. */
-export interface SignedDelivery {
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** The sandbox of local mode, with every helpdesk it speaks. */
-export type FullSandbox = Sandbox & { freshdesk: SandboxFreshdesk; generic: SandboxGeneric };
-
 /**
  * The demo customers every demo helpdesk knows: Ada has a Reach score (high tier), Grace has none
  * (baseline), Alan has a top score but opted out (baseline, and the note says why). Katherine has
@@ -55,38 +40,3 @@ export const KATHERINE_FIELDS_NOW: Record<string, string | number> = {
   [DEMO_METRIC_FIELDS.postCount]: 990,
   [DEMO_METRIC_FIELDS.verification]: 'none',
 };
-
-/** What a demo left in its sandbox that the table's demo data refers to. */
-export interface DemoSeeded {
-  /** Katherine's user id in the helpdesk, when it holds the requester fields a refresh scores from. */
-  katherineUserId?: string;
-}
-
-/**
- * One helpdesk of local mode: its demo tenant on the sandbox, the demo data in the sandbox, and
- * the signed webhook that helpdesk would send for one of its sandbox tickets.
- */
-export interface SandboxDemo {
-  /** The helpdesk adapter's name, as in the registry. */
-  readonly helpdesk: string;
-  /** The demo tenant's id. */
-  readonly tenantId: string;
-  /** The source its webhooks come in on: `POST /webhooks/{tenantId}/{source}`. */
-  readonly source: string;
-  /** The demo tenant, pointed at the sandbox at `sandboxUrl` (`http://127.0.0.1:<port>`; local-mode rules). */
-  tenant(sandboxUrl: string, policy?: PolicyInput): TenantInput;
-  /** Creates the demo people, and one ticket each for Ada, Grace and Alan, in that order. */
-  seed(sandbox: FullSandbox): DemoSeeded;
-  /**
-   * The webhook for a ticket as the sandbox's inspection JSON shows it
-   * (`/sandbox/{helpdesk}/tickets/{id}`): how the helpdesk would send it, signed or authenticated
-   * with the demo tenant's secret, or with `secret` when given.
-   */
-  delivery(ticket: unknown, options?: { secret?: string; deliveryId?: string }): SignedDelivery;
-  /**
-   * Has the sandbox send the delivery of every ticket it creates from now on to `endpoint`, as
-   * the helpdesk would once connected: through `send`, or through the helpdesk's own webhook
-   * records where the sandbox keeps them (Zendesk's Webhooks API).
-   */
-  connect(sandbox: FullSandbox, endpoint: string, send: (delivery: SignedDelivery) => void): void;
-}

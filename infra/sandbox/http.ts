@@ -98,9 +98,9 @@ export interface PartRequest {
  * authenticates and routes.
  */
 export interface SandboxPart {
-  /** The helpdesk's name, as in the adapter registry: `zendesk`, `freshdesk`, ... */
+  /** The helpdesk's name, as in the adapter registry; the inspection pages are `/sandbox/{name}/...`. */
   readonly name: string;
-  /** Where its API is mounted: `''` (root) or `/freshdesk`. */
+  /** Where its API is mounted: `''` (root) or `/{name}`. */
   readonly mount: string;
   /** Answers an API request, or throws HttpFailure. Runs after faults are checked. */
   route(request: PartRequest): Reply | Promise<Reply>;

@@ -1,11 +1,40 @@
-import type { SandboxDemo } from './demo-people.js';
-import type { SandboxZendeskOptions } from './zendesk/types.js';
-import { FRESHDESK_DEMO, freshdeskDemo } from './freshdesk/demo.js';
-import { GENERIC_DEMO, genericDemo } from './generic/demo.js';
-import { ZENDESK_DEMO, zendeskDemo } from './zendesk/demo.js';
+/**
+ * The sandbox of local mode, from one list: every helpdesk it speaks (its part and its demo
+ * tenant) and every survey source it sends answers as. A new helpdesk is a folder beside this
+ * file exporting one `SandboxDemo`, and a line in `DEMOS`; a new survey tool, a folder exporting
+ * one `SurveySample`, and a line in `SURVEYS`.
+ */
+import type { TenantInput } from '../../shared/adapters/config/tenants.js';
+import type { PolicyInput } from '../../shared/domain/policy.js';
+import { delightedSample } from './delighted/demo.js';
+import { freshdeskDemo } from './freshdesk/demo.js';
+import { genericSurveySample } from './generic-survey/demo.js';
+import { genericDemo } from './generic/demo.js';
+import type { LoadTarget } from './load-target.js';
+import { type Sandbox, startSandbox } from './sandbox.js';
+import type { SandboxDemo, SandboxLimits } from './sandbox-demo.js';
+import type { SurveySample } from './survey-sample.js';
+import { typeformSample } from './typeform/demo.js';
+import { zendeskCsatSample } from './zendesk/csat.js';
+import { zendeskDemo } from './zendesk/demo.js';
+import { zendeskLoadTarget } from './zendesk/load-target.js';
 
-/** The demo tenants of local mode, one per helpdesk the sandbox speaks; the first is the default. */
-export const DEMOS: readonly SandboxDemo[] = [zendeskDemo, freshdeskDemo, genericDemo];
+/** The helpdesks of local mode, one demo tenant each; the first is the default (its tenant is `demo`). */
+export const DEMOS = [zendeskDemo, freshdeskDemo, genericDemo] as const satisfies readonly SandboxDemo[];
+
+/** The survey sources of local mode, in the order `npm run send-survey -- --help` lists them. */
+export const SURVEYS: readonly SurveySample[] = [typeformSample, delightedSample, zendeskCsatSample, genericSurveySample];
+
+/** The helpdesk the load run and the many-tenant simulation drive. */
+export const LOAD_TARGET: LoadTarget = zendeskLoadTarget;
+
+const DEFAULT_DEMO: SandboxDemo = DEMOS[0];
+
+/**
+ * The default demo tenant's id, and the identity hash key of local mode. Local only: never use
+ * them anywhere else.
+ */
+export const DEMO = { tenant: DEFAULT_DEMO.tenantId, identityKey: 'local-development-identity-key-not-for-production' } as const;
 
 /**
  * The demo of a helpdesk, by its adapter's name.
@@ -16,27 +45,29 @@ export function demoFor(helpdesk: string): SandboxDemo | undefined {
   return DEMOS.find((demo) => demo.helpdesk === helpdesk);
 }
 
-/**
- * Local-only credentials of the default demo tenant (`demo`) and the identity hash key of local
- * mode. Never use them anywhere else.
- */
-export const DEMO = { ...ZENDESK_DEMO, identityKey: 'local-development-identity-key-not-for-production' } as const;
-
-/** What the sandbox of local mode is started with: the credentials the demo tenants use. */
-export const SANDBOX_CREDENTIALS = {
-  zendesk: { email: ZENDESK_DEMO.agentEmail, apiToken: ZENDESK_DEMO.apiToken },
-  freshdesk: { apiKey: FRESHDESK_DEMO.apiKey },
-  generic: { signingSecret: GENERIC_DEMO.outboundSecret },
-} as const;
-
-/** The sandbox's account limit and answer time, for runs that set their own. */
-export type SandboxLimits = Pick<SandboxZendeskOptions, 'ratePerMinute' | 'latencyMs'>;
+/** How each survey source of local mode sends an answer, by source name. */
+export const SURVEY_SAMPLES: Readonly<Record<string, SurveySample>> = Object.fromEntries(SURVEYS.map((sample) => [sample.source, sample]));
 
 /**
- * The local sandbox's options: the demo credentials, with the account limits given.
+ * The demo tenants, one per helpdesk, pointed at the sandbox at `sandboxUrl`; the default one
+ * also accepts every survey tool's answers, which close the loop on its tickets.
  *
- * @example startSandbox({ port: 0, ...sandboxSettings({ ratePerMinute: 100_000 }) })
+ * @example parseTenantsFile({ tenants: demoTenants('http://127.0.0.1:3001', undefined) }, 'local')
  */
-export function sandboxSettings(limits: SandboxLimits = {}) {
-  return { ...SANDBOX_CREDENTIALS, zendesk: { ...SANDBOX_CREDENTIALS.zendesk, ...limits } };
+export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInput[] {
+  return DEMOS.map((demo) => {
+    const tenant = demo.tenant(sandboxUrl, policy);
+    if (demo !== DEFAULT_DEMO) return tenant;
+    return SURVEYS.reduce((withSurveys, sample) => ({ ...withSurveys, sources: { ...withSurveys.sources, ...sample.demoSources } }), tenant);
+  });
+}
+
+/**
+ * Starts the sandbox of local mode: every helpdesk's part with its demo tenant's credentials, the
+ * default one first, with the account limit and answer time given where a part models them.
+ *
+ * @example const sandbox = await startDemoSandbox({ port: 0, limits: { ratePerMinute: 100_000 } })
+ */
+export function startDemoSandbox(options: { port?: number; limits?: SandboxLimits } = {}): Promise<Sandbox> {
+  return startSandbox({ ...(options.port === undefined ? {} : { port: options.port }), parts: DEMOS.map((demo) => demo.part(options.limits)) });
 }

@@ -4,7 +4,7 @@ import { escapeHtml, type SandboxPart } from './http.js';
  * The sandbox's HTML page (`/sandbox`): one section per helpdesk, reloading every 5 s so a
  * decision shows up while one watches.
  *
- * @example reply({ status: 200, body: renderPage([zendesk.part, generic.part]) })
+ * @example reply({ status: 200, body: renderPage(mounted.map(({ part }) => part)) })
  */
 export function renderPage(parts: readonly SandboxPart[]): string {
   const index = parts.map((part) => `<a href="#${escapeHtml(part.name)}">${escapeHtml(part.name)}</a>`).join(' · ');

@@ -1,117 +1,130 @@
-import { createFreshdeskPart, type SandboxFreshdesk, type SandboxFreshdeskOptions } from './freshdesk/part.js';
-import { createGenericPart } from './generic/part.js';
-import type { SandboxGeneric, SandboxGenericOptions } from './generic/types.js';
-import { FaultControl, type SandboxPart } from './http.js';
+import { FaultControl, type SandboxChaos, type SandboxFault, type SandboxPart, type SandboxRequest } from './http.js';
 import { type MountedPart, serveSandbox } from './server.js';
-import { createZendeskPart } from './zendesk/part.js';
-import type { SandboxZendesk, SandboxZendeskOptions } from './zendesk/types.js';
 
-export type {
-  SandboxFreshdesk,
-  SandboxFreshdeskContact,
-  SandboxFreshdeskContactInput,
-  SandboxFreshdeskOptions,
-  SandboxFreshdeskPriority,
-  SandboxFreshdeskTicket,
-  SandboxFreshdeskTicketInput,
-} from './freshdesk/part.js';
-export type {
-  SandboxGeneric,
-  SandboxGenericDecision,
-  SandboxGenericOptions,
-  SandboxGenericPriority,
-  SandboxGenericRequester,
-  SandboxGenericTicket,
-  SandboxGenericTicketInput,
-} from './generic/types.js';
-export type { SandboxFault, SandboxPart, SandboxRequest } from './http.js';
-export type { SandboxPriority, SandboxTicket, SandboxTicketInput, SandboxUser, SandboxZendesk, SandboxZendeskOptions } from './zendesk/types.js';
+export type { SandboxChaos, SandboxFault, SandboxPart, SandboxRequest } from './http.js';
 
-/** Which helpdesks the sandbox speaks, and on which port. */
+/** One running sandbox's identity: a plug-in files the hooks of the part it built under it. */
+export type SandboxKey = Readonly<{ sandbox: true }>;
+
+/** A part configured and ready to mount: what `startSandbox` takes, made by a plug-in's `with`. */
+export interface PartMount {
+  /** The part's name, as in the adapter registry. */
+  readonly name: string;
+  /** Builds the part for one sandbox, keeping its hooks under that sandbox's key. */
+  mount(key: SandboxKey, control: FaultControl, baseUrl: () => string): SandboxPart;
+}
+
+/** What reads a part's hooks back from a running sandbox: a plug-in. */
+export interface PartAccessor<Hooks> {
+  readonly name: string;
+  hooksIn(key: SandboxKey): Hooks | undefined;
+}
+
+/** What makes a part: from its options, its fault control and the sandbox's URL (known once it listens). */
+export type CreatePart<Options, Hooks> = (options: Options, control: FaultControl, baseUrl: () => string) => { part: SandboxPart; api: Hooks };
+
+/**
+ * One helpdesk or tool the sandbox can mount, and the typed accessor to its hooks (the calls
+ * tests and local mode drive it with) in a sandbox that mounted it.
+ *
+ * @example
+ * export const zendeskPart = new SandboxPlugin('zendesk', createZendeskPart);
+ * const sandbox = await startSandbox({ parts: [zendeskPart.with({ email, apiToken })] });
+ * sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001 });
+ */
+export class SandboxPlugin<Options, Hooks> implements PartAccessor<Hooks> {
+  readonly #hooks = new WeakMap<SandboxKey, Hooks>();
+
+  constructor(
+    readonly name: string,
+    private readonly create: CreatePart<Options, Hooks>,
+  ) {}
+
+  /** The part with these options, to pass to `startSandbox`. */
+  with(options: Options): PartMount {
+    return {
+      name: this.name,
+      mount: (key, control, baseUrl) => {
+        const { part, api } = this.create(options, control, baseUrl);
+        if (part.name !== this.name) throw new Error(`sandbox: the ${this.name} plug-in built a part named ${part.name}`);
+        this.#hooks.set(key, api);
+        return part;
+      },
+    };
+  }
+
+  /** The hooks of the part it built for the sandbox of this key, if it built one. */
+  hooksIn(key: SandboxKey): Hooks | undefined {
+    return this.#hooks.get(key);
+  }
+}
+
+/** The fault control and request log every part has, whichever helpdesk it is. */
+export interface PartControl {
+  /** Makes the next `count` matching requests fail with `status` (and headers, e.g. {'retry-after': '2'}). */
+  failNext(fault: SandboxFault): void;
+  /** Fails a random share of the API requests no queued fault claims, from now on; `undefined` stops it. */
+  failRandomly(chaos: SandboxChaos | undefined): void;
+  /** Every request received: method, path below the part's mount, status answered, time. */
+  requests(): SandboxRequest[];
+}
+
+/** Where the sandbox listens and which parts it serves. */
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** Always present, at the root, where Zendesk clients expect `/api/v2/...`. */
-  zendesk: SandboxZendeskOptions;
-  /** Mounted at `/freshdesk` when given. */
-  freshdesk?: SandboxFreshdeskOptions;
-  /** Mounted at `/generic` when given. */
-  generic?: SandboxGenericOptions;
+  /** The parts, each at its own mount; the first is the default one, whose tickets `/sandbox/tickets` shows. */
+  parts: readonly PartMount[];
 }
 
-/** A running sandbox: the helpdesks configured, on one loopback port. */
+/** A running sandbox: its parts on one loopback port. */
 export interface Sandbox {
   /** `http://127.0.0.1:<port>`; the HTML page is `{baseUrl}/sandbox`. */
-  baseUrl: string;
-  zendesk: SandboxZendesk;
-  /** Present when the sandbox was started with `freshdesk` options. */
-  freshdesk?: SandboxFreshdesk;
-  /** Present when the sandbox was started with `generic` options. */
-  generic?: SandboxGeneric;
+  readonly baseUrl: string;
+  /** The names of its parts, in the order given. */
+  readonly parts: readonly string[];
+  /** The hooks of the plug-in's part; throws naming the parts there are when it has none. */
+  part<Hooks>(plugin: PartAccessor<Hooks>): Hooks;
+  /** The fault control and request log of the part of this name; throws when there is none. */
+  control(name: string): PartControl;
   close(): Promise<void>;
 }
 
 /**
- * Starts the sandbox helpdesk server on 127.0.0.1 with Zendesk at the root and, when configured,
- * Freshdesk at `/freshdesk` and the generic helpdesk's receiver at `/generic`. The parts given are
- * present (not optional) on the result's type.
+ * Starts the sandbox server on 127.0.0.1 with the parts given, each mounted where it says (at
+ * the root, or under `/<name>`), and answers it with a typed accessor to each part's hooks.
  *
  * @example
- * const sandbox = await startSandbox({ zendesk: { email: 'bot@acme.test', apiToken: 'token' }, generic: { signingSecret } });
- * sandbox.generic.createTicket({ subject: 'Help', requester: { email: 'ada@example.com' } });
+ * const sandbox = await startSandbox({ parts: [zendeskPart.with({ email: 'bot@acme.test', apiToken: 'token' }), genericPart.with({ signingSecret })] });
+ * sandbox.part(genericPart).createTicket({ subject: 'Help', requester: { email: 'ada@example.com' } });
  * await sandbox.close();
  */
-export function startSandbox(
-  options: SandboxOptions & { freshdesk: SandboxFreshdeskOptions; generic: SandboxGenericOptions },
-): Promise<Sandbox & { freshdesk: SandboxFreshdesk; generic: SandboxGeneric }>;
-export function startSandbox(options: SandboxOptions & { freshdesk: SandboxFreshdeskOptions }): Promise<Sandbox & { freshdesk: SandboxFreshdesk }>;
-export function startSandbox(options: SandboxOptions & { generic: SandboxGenericOptions }): Promise<Sandbox & { generic: SandboxGeneric }>;
-export function startSandbox(options: SandboxOptions): Promise<Sandbox>;
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  if (options.parts.length === 0) throw new Error('sandbox: give at least one part');
+  const key: SandboxKey = Object.freeze({ sandbox: true });
   let baseUrl = '';
   // The parts build their URLs (ticket `url` fields, `api.baseUrl`) after the port is known.
   const currentBaseUrl = (): string => baseUrl;
-  const mounted: MountedPart[] = [];
-  const mount = <T>(create: (control: FaultControl) => { part: SandboxPart; api: T }): T => {
+  const mounted: MountedPart[] = options.parts.map((mount) => {
     const control = new FaultControl();
-    const { part, api } = create(control);
-    mounted.push({ part, control });
-    return api;
-  };
-
-  const zendesk = mount((control) => createZendeskPart(options.zendesk, control, currentBaseUrl));
-  const freshdeskOptions = options.freshdesk;
-  const freshdesk = freshdeskOptions ? mount((control) => createFreshdeskPart(freshdeskOptions, control, currentBaseUrl)) : undefined;
-  const genericOptions = options.generic;
-  const generic = genericOptions ? mount((control) => createGenericPart(genericOptions, control, currentBaseUrl)) : undefined;
-
+    return { part: mount.mount(key, control, currentBaseUrl), control };
+  });
+  const names = mounted.map(({ part }) => part.name);
   const server = await serveSandbox(mounted, options.port ?? 0);
   baseUrl = server.baseUrl;
   return {
     baseUrl,
-    zendesk,
-    ...(freshdesk ? { freshdesk } : {}),
-    ...(generic ? { generic } : {}),
+    parts: names,
+    part: (plugin) => {
+      const hooks = plugin.hooksIn(key);
+      if (hooks === undefined) throw new Error(`sandbox at ${baseUrl}: no ${plugin.name} part (it has ${names.join(', ')})`);
+      return hooks;
+    },
+    control: (name) => {
+      const control = mounted.find(({ part }) => part.name === name)?.control;
+      if (!control) throw new Error(`sandbox at ${baseUrl}: no ${name} part (it has ${names.join(', ')})`);
+      return { failNext: (fault) => control.add(fault), failRandomly: (chaos) => control.setChaos(chaos), requests: () => control.requests() };
+    },
     close: () => server.close(),
   };
-}
-
-/** A sandbox with only the Zendesk part: its hooks, and `close` for the whole server. */
-export type SandboxZendeskServer = SandboxZendesk & { close(): Promise<void> };
-
-/**
- * Starts a sandbox with only the Zendesk part and answers its hooks with `close`, the shape the
- * Zendesk client tests and local mode use.
- *
- * @example
- * const zendesk = await startSandboxZendesk({ email: 'bot@acme.test', apiToken: 'token' });
- * const user = zendesk.createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
- * zendesk.createTicket({ subject: 'Help', description: 'My printer is on fire', requesterId: user.id });
- * await zendesk.close();
- */
-export async function startSandboxZendesk(options: SandboxZendeskOptions & { port?: number }): Promise<SandboxZendeskServer> {
-  const { port, ...zendesk } = options;
-  const sandbox = await startSandbox({ port, zendesk });
-  // Spreading reads the `baseUrl` getter once, now that the port is known.
-  return { ...sandbox.zendesk, close: () => sandbox.close() };
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type FaultControl, HttpFailure, isLoopback, type PartRequest, type Reply, type SandboxFault, type SandboxPart } from './http.js';
 import { renderPage } from './page.js';
 
-/** A helpdesk part with the fault control and request log the server keeps for it. */
+/** A part with the fault control and request log the server keeps for it. */
 export interface MountedPart {
   part: SandboxPart;
   control: FaultControl;
@@ -32,7 +32,7 @@ const TOO_LARGE: Reply = {
  */
 export async function serveSandbox(mounted: readonly MountedPart[], port: number): Promise<RunningServer> {
   checkMounts(mounted);
-  // Longest first, so `/freshdesk/...` is not taken by the root part.
+  // Longest first, so `/<name>/...` is not taken by a part at the root.
   const byMount = [...mounted].sort((a, b) => b.part.mount.length - a.part.mount.length);
   const parts = mounted.map((entry) => entry.part);
   const delayTimers = new Set<NodeJS.Timeout>();
@@ -99,12 +99,11 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
     if (!isLoopback(req.socket.remoteAddress)) return { status: 403, body: { error: 'Forbidden', description: 'The sandbox pages are for loopback only' } };
     if (method !== 'GET') return NOT_FOUND;
     if (pathname === '/sandbox') return { status: 200, body: renderPage(parts) };
-    // `/sandbox/tickets[/{id}]` are Zendesk's, from when the sandbox spoke Zendesk only.
-    const legacy = /^\/sandbox\/tickets(?:\/(\d+))?$/.exec(pathname);
+    // `/sandbox/tickets[/{id}]` are the default part's (the first), from when the sandbox spoke one helpdesk only.
+    const unscoped = /^\/sandbox\/tickets(?:\/([^/]+))?$/.exec(pathname);
     const scoped = /^\/sandbox\/([a-z0-9-]+)\/tickets(?:\/([^/]+))?$/.exec(pathname);
-    const name = legacy ? 'zendesk' : scoped?.[1];
-    const id = legacy ? legacy[1] : scoped?.[2];
-    const part = parts.find((candidate) => candidate.name === name);
+    const part = unscoped ? parts[0] : parts.find((candidate) => candidate.name === scoped?.[1]);
+    const id = unscoped ? unscoped[1] : scoped?.[2];
     if (!part) return NOT_FOUND;
     if (id === undefined) return { status: 200, body: { tickets: part.inspectTickets() } };
     const ticket = part.inspectTicket(id);
@@ -156,7 +155,10 @@ function faultReply(part: SandboxPart, fault: SandboxFault): Reply {
 
 function checkMounts(mounted: readonly MountedPart[]): void {
   const seen = new Set<string>();
+  const names = new Set<string>();
   for (const { part } of mounted) {
+    if (names.has(part.name)) throw new Error(`sandbox: two parts are named ${part.name}`);
+    names.add(part.name);
     if (part.mount !== '' && !/^\/[a-z0-9-]+$/.test(part.mount)) throw new Error(`sandbox: mount "${part.mount}" of ${part.name} must be '' or /name`);
     if (part.mount === '/sandbox') throw new Error(`sandbox: ${part.name} cannot be mounted at /sandbox, the inspection pages`);
     if (seen.has(part.mount)) throw new Error(`sandbox: two parts are mounted at "${part.mount}"`);

@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
 import { DEMO, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { ASSUMPTIONS, costLines, DEPLOYMENT, type Measured, PRICES } from './cost-model.js';
 import { unitsOf, unitsOver } from '../support/dynamo-capacity.js';
@@ -52,13 +52,13 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     // The usual path: a known customer with a fresh score, seen before (their first ticket resolves
     // their identities through Zendesk, and the next one teaches the function their alias).
     for (const requesterId of [1001, 1001]) {
-      const ticket = stack.sandbox.zendesk.createTicket({ subject: 'warm-up', description: 'bench', requesterId, priority: 'normal', tags: [] });
-      const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+      const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'warm-up', description: 'bench', requesterId, priority: 'normal', tags: [] });
+      const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
       await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
       await stack.queue.drained(30_000);
     }
     const created = Array.from({ length: tickets }, (_, i) =>
-      stack.sandbox.zendesk.createTicket({ subject: `Ticket ${i}`, description: 'bench', requesterId: 1001, priority: 'normal', tags: ['bench'] }),
+      stack.sandbox.part(zendeskPart).createTicket({ subject: `Ticket ${i}`, description: 'bench', requesterId: 1001, priority: 'normal', tags: ['bench'] }),
     );
     const callMark = calls.length;
     const requestMark = Date.now();
@@ -66,7 +66,7 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     const answers: number[] = [];
     const started = performance.now();
     for (const ticket of created) {
-      const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+      const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
       const t0 = performance.now();
       const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
       await response.text();
@@ -86,8 +86,8 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
       entry.units += unitsOf(call);
       byOperation.set(call.operation, entry);
     }
-    const helpdeskRequests = stack.sandbox.zendesk.requests().filter((r) => r.at >= requestMark).length;
-    const notes = created.filter((t) => (stack.sandbox.zendesk.ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
+    const helpdeskRequests = stack.sandbox.part(zendeskPart).requests().filter((r) => r.at >= requestMark).length;
+    const notes = created.filter((t) => (stack.sandbox.part(zendeskPart).ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
     const perTicket = (n: number) => n / tickets;
     const s = summarise(answers);
     const units = unitsOver(measured);

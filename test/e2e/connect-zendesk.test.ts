@@ -9,7 +9,7 @@ import { triggerTitle, webhookName } from '../../shared/adapters/helpdesks/zende
 import { ZENDESK_TRIGGER_BODY_TEMPLATE } from '../../shared/adapters/helpdesks/zendesk/webhook-schemas.js';
 import { runConnect } from '../../infra/commands/connect.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { SANDBOX_CREDENTIALS } from '../../infra/sandbox/index.js';
+import { ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import type { CliOutput } from '../../infra/commands/cli.js';
 import { startLoopbackSecretsManager } from '../support/secrets-manager-server.js';
 
@@ -28,8 +28,8 @@ const acme = (sandboxUrl: string): TenantInput => ({
   helpdesk: {
     kind: 'zendesk',
     baseUrl: sandboxUrl,
-    email: SANDBOX_CREDENTIALS.zendesk.email,
-    apiToken: { value: SANDBOX_CREDENTIALS.zendesk.apiToken },
+    email: ZENDESK_DEMO.agentEmail,
+    apiToken: { value: ZENDESK_DEMO.apiToken },
     userFields: FIELDS,
     requestsPerMinute: 700,
   },
@@ -40,7 +40,7 @@ const acme = (sandboxUrl: string): TenantInput => ({
 /** A tenant whose signing secret is in Secrets Manager, as deployed tenants' are. */
 const globex = (sandboxUrl: string): TenantInput => ({
   id: 'globex',
-  helpdesk: { kind: 'zendesk', baseUrl: sandboxUrl, email: SANDBOX_CREDENTIALS.zendesk.email, apiToken: { value: SANDBOX_CREDENTIALS.zendesk.apiToken } },
+  helpdesk: { kind: 'zendesk', baseUrl: sandboxUrl, email: ZENDESK_DEMO.agentEmail, apiToken: { value: ZENDESK_DEMO.apiToken } },
   sources: { zendesk: { signingSecrets: [{ secretId: 'influence-router/globex/zendesk-webhook', field: 'current' }] } },
 });
 
@@ -60,11 +60,11 @@ beforeAll(async () => {
   });
   folder = mkdtempSync(join(tmpdir(), 'connect-zendesk-'));
   tenantsFile = join(folder, 'tenants.json');
-  writeFileSync(tenantsFile, JSON.stringify({ tenants: [acme(stack.sandbox.zendesk.baseUrl), globex(stack.sandbox.zendesk.baseUrl)] }));
+  writeFileSync(tenantsFile, JSON.stringify({ tenants: [acme(stack.sandbox.part(zendeskPart).baseUrl), globex(stack.sandbox.part(zendeskPart).baseUrl)] }));
   client = nodeZendesk.createClient({
-    username: SANDBOX_CREDENTIALS.zendesk.email,
-    token: SANDBOX_CREDENTIALS.zendesk.apiToken,
-    endpointUri: `${stack.sandbox.zendesk.baseUrl}/api/v2`,
+    username: ZENDESK_DEMO.agentEmail,
+    token: ZENDESK_DEMO.apiToken,
+    endpointUri: `${stack.sandbox.part(zendeskPart).baseUrl}/api/v2`,
     throwOriginalException: true,
   });
 });
@@ -89,7 +89,7 @@ async function connectTenant(tenant: string, ...extra: string[]): Promise<{ code
   const out: string[] = [];
   const err: string[] = [];
   const output: CliOutput = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const state = { pid: process.pid, url: stack.url, sandboxUrl: stack.sandbox.zendesk.baseUrl, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName };
+  const state = { pid: process.pid, url: stack.url, sandboxUrl: stack.sandbox.part(zendeskPart).baseUrl, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName };
   const code = await runConnect(['--helpdesk', 'zendesk', '--tenant', tenant, '--tenants', tenantsFile, ...extra], process.env, output, { stack: state });
   return { code, out, err };
 }
@@ -124,9 +124,9 @@ describe('npm run connect:zendesk', () => {
     expect(text.match(/POST \/api\/v2\/user_fields {3}\(dry run: not sent\)/g)).toHaveLength(5);
     expect(text).toContain(`"endpoint": "${stack.url}/webhooks/acme/zendesk"`);
     expect(text).toContain('Dry run: 7 would create.');
-    expect(stack.sandbox.zendesk.webhooks()).toEqual([]);
-    expect(stack.sandbox.zendesk.triggers()).toEqual([]);
-    expect(stack.sandbox.zendesk.userFields().map((field) => field.key)).not.toContain(FIELDS.followers);
+    expect(stack.sandbox.part(zendeskPart).webhooks()).toEqual([]);
+    expect(stack.sandbox.part(zendeskPart).triggers()).toEqual([]);
+    expect(stack.sandbox.part(zendeskPart).userFields().map((field) => field.key)).not.toContain(FIELDS.followers);
   });
 
   it('creates the webhook, the trigger with the documented body and the missing user fields, and gives the secret to set', async () => {
@@ -170,22 +170,22 @@ describe('npm run connect:zendesk', () => {
     expect(code).toBe(0);
     expect(out.at(-1)).toBe('Nothing to change: already connected.');
     expect(out).toContain(`signing secret  sources.zendesk.signingSecrets.0 (env ${SECRET_VARIABLE})  unchanged`);
-    expect(stack.sandbox.zendesk.webhooks()).toHaveLength(1);
-    expect(stack.sandbox.zendesk.triggers()).toHaveLength(1);
+    expect(stack.sandbox.part(zendeskPart).webhooks()).toHaveLength(1);
+    expect(stack.sandbox.part(zendeskPart).triggers()).toHaveLength(1);
   });
 
   it('routes a new ticket: the trigger sends the documented body, signed, and the router writes back', async () => {
-    const ada = stack.sandbox.zendesk.createUser({
+    const ada = stack.sandbox.part(zendeskPart).createUser({
       name: 'Ada Connected',
       email: 'ada.connected@example.com',
       external_id: null,
       user_fields: { [FIELDS.followers]: 48_000, [FIELDS.following]: 300, [FIELDS.engagementPerPost]: 900, [FIELDS.accountAgeDays]: 3000, [FIELDS.postCount]: 4000 },
       identities: [],
     });
-    const ticket = stack.sandbox.zendesk.createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: ada.id, priority: 'normal', tags: ['printer'] });
+    const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: ada.id, priority: 'normal', tags: ['printer'] });
 
-    await expect.poll(() => stack.sandbox.zendesk.webhookDeliveries().find((delivery) => delivery.ticketId === ticket.id)?.status, { timeout: 10_000 }).toBe(202);
-    const delivery = stack.sandbox.zendesk.webhookDeliveries().find((each) => each.ticketId === ticket.id);
+    await expect.poll(() => stack.sandbox.part(zendeskPart).webhookDeliveries().find((delivery) => delivery.ticketId === ticket.id)?.status, { timeout: 10_000 }).toBe(202);
+    const delivery = stack.sandbox.part(zendeskPart).webhookDeliveries().find((each) => each.ticketId === ticket.id);
     expect(JSON.parse(delivery?.body ?? '{}')).toEqual({
       event: 'ticket_created',
       ticket_id: String(ticket.id),
@@ -197,14 +197,14 @@ describe('npm run connect:zendesk', () => {
     await stack.queue.drained();
     const [decision] = await stack.decisions.listForTicket('acme', String(ticket.id));
     expect(decision?.status).toBe('applied');
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.comments.some((comment) => !comment.public)).toBe(true);
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.comments.some((comment) => !comment.public)).toBe(true);
     // The demo tenant shares the sandbox account but was never connected: it received nothing.
     expect(await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id))).toEqual([]);
   });
 
   it('puts back what an admin changed, then is quiet again', async () => {
-    const [webhook] = stack.sandbox.zendesk.webhooks();
-    const [trigger] = stack.sandbox.zendesk.triggers();
+    const [webhook] = stack.sandbox.part(zendeskPart).webhooks();
+    const [trigger] = stack.sandbox.part(zendeskPart).triggers();
     if (!webhook || !trigger) throw new Error('not connected');
     await client.webhooks.update(webhook.id, { webhook: { ...webhook, endpoint: 'https://old.example/webhooks/acme/zendesk', status: 'inactive' } });
     await client.triggers.update(trigger.id, { trigger: { title: trigger.title, active: false, conditions: trigger.conditions, actions: [{ field: 'notification_webhook', value: [webhook.id, '{"ticket_id":"{{ticket.id}}"}'] }] } });
@@ -213,7 +213,7 @@ describe('npm run connect:zendesk', () => {
     expect(outcomes(mended)).toMatchObject({ [`webhook ${webhookName('acme')}`]: 'updated', [`trigger ${triggerTitle('acme')}`]: 'updated' });
     expect(mended.steps.find((step) => step.kind === 'webhook')?.detail).toContain('endpoint "https://old.example/webhooks/acme/zendesk" → ');
     expect(writes(mended).map((request) => `${request.method} ${request.path}`)).toEqual([`PUT /api/v2/webhooks/${webhook.id}`, `PUT /api/v2/triggers/${trigger.id}`]);
-    expect(stack.sandbox.zendesk.triggers()[0]?.active).toBe(true);
+    expect(stack.sandbox.part(zendeskPart).triggers()[0]?.active).toBe(true);
 
     expect(writes(await connectJson())).toEqual([]);
   });
@@ -228,13 +228,13 @@ describe('npm run connect:zendesk', () => {
     expect(remote.err.join('\n')).toContain('--webhook-base-url must be https');
 
     const unreadable = join(folder, 'unreadable-token.json');
-    const base = acme(stack.sandbox.zendesk.baseUrl);
+    const base = acme(stack.sandbox.part(zendeskPart).baseUrl);
     writeFileSync(unreadable, JSON.stringify({ tenants: [{ ...base, helpdesk: { ...base.helpdesk, apiToken: { env: 'ACME_CONNECT_TOKEN_NEVER_SET' } } }] }));
     const noToken = await connect('--tenants', unreadable);
     expect(noToken.code).toBe(1);
     expect(noToken.err.join('\n')).toContain('Cannot read helpdesk.apiToken (env ACME_CONNECT_TOKEN_NEVER_SET)');
 
-    stack.sandbox.zendesk.failNext({ status: 403, count: 1, pathPrefix: '/api/v2/webhooks' });
+    stack.sandbox.part(zendeskPart).failNext({ status: 403, count: 1, pathPrefix: '/api/v2/webhooks' });
     const forbidden = await connect();
     expect(forbidden.code).toBe(1);
     expect(forbidden.err.join('\n')).toContain("need an administrator's API token");
@@ -249,7 +249,7 @@ describe('npm run connect:zendesk', () => {
       const first = await connectTenant('globex');
       expect(first.code).toBe(0);
       expect(first.out).toContain('signing secret  sources.zendesk.signingSecrets.0 (secretId influence-router/globex/zendesk-webhook field current)  updated');
-      const webhook = stack.sandbox.zendesk.webhooks().find((hook) => hook.name === webhookName('globex'));
+      const webhook = stack.sandbox.part(zendeskPart).webhooks().find((hook) => hook.name === webhookName('globex'));
       const shown = (await client.webhooks.getSigningSecret(webhook?.id ?? '')) as unknown as { result: { signing_secret: { secret: string } } };
       expect(JSON.parse(sm.secrets.get('influence-router/globex/zendesk-webhook') ?? '')).toEqual({ current: shown.result.signing_secret.secret, previous: 'older' });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 
 /*
  * The console in a real browser: Debian's Chromium (the `chromium` package, which .ci/run
@@ -46,7 +47,7 @@ beforeAll(async () => {
     retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 2 },
   });
   // Tickets from each demo customer of the Zendesk demo, and one the helpdesk refuses for good.
-  const { zendesk } = stack.sandbox;
+  const zendesk = stack.sandbox.part(zendeskPart);
   for (const requesterId of [1001, 1002, 1003, 1004, 1001, 1002]) {
     zendesk.createTicket({ subject: `Question ${requesterId}`, description: 'Hello', requesterId, priority: 'normal', tags: ['question'] });
   }

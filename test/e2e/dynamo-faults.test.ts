@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkLedger, type SentTicket } from '../../infra/load/ledger.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { startDynamoFaultProxy } from '../support/dynamo-fault-proxy.js';
 
@@ -38,8 +38,8 @@ afterAll(async () => {
 async function sendTickets(count: number): Promise<SentTicket[]> {
   const sent: SentTicket[] = [];
   for (let i = 0; i < count; i += 1) {
-    const ticket = stack.sandbox.zendesk.createTicket({ subject: `Fault ${i}`, description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
-    const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+    const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: `Fault ${i}`, description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+    const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
     const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
     expect(response.status).toBe(202);
     sent.push({ tenant: DEMO.tenant, ticketId: ticket.id, decisionId: `zendesk:ticket-created:${ticket.id}` });
@@ -55,7 +55,7 @@ async function ledgerAfterRecovery(sent: SentTicket[]) {
   const sources = {
     decisions: stack.decisions,
     deadLettered: () => stack.queue.deadLettered(),
-    internalNotes: (id: number) => (stack.sandbox.zendesk.ticket(id)?.comments ?? []).filter((c) => !c.public).length,
+    internalNotes: (id: number) => (stack.sandbox.part(zendeskPart).ticket(id)?.comments ?? []).filter((c) => !c.public).length,
   };
   const before = await checkLedger(sent, sources);
   stack.queue.replayDeadLetters();
@@ -116,6 +116,6 @@ describe('DynamoDB failing', () => {
     expect(faults).toEqual(['lost-answer', 'lost-answer', 'InternalServerError', 'InternalServerError', 'InternalServerError']);
     expect(before.ok).toBe(true);
     expect(after).toMatchObject({ ok: true, deadLettered: 0, final: { applied: 2 } });
-    for (const { ticketId } of sent) expect(stack.sandbox.zendesk.ticket(ticketId)?.priority).toBe('high');
+    for (const { ticketId } of sent) expect(stack.sandbox.part(zendeskPart).ticket(Number(ticketId))?.priority).toBe('high');
   });
 });

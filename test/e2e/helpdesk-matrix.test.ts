@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
 import type { SandboxFault, SandboxRequest } from '../../infra/sandbox/sandbox.js';
-import type { SandboxDemo, SignedDelivery } from '../../infra/sandbox/demo-people.js';
+import type { SandboxDemo, SignedDelivery } from '../../infra/sandbox/sandbox-demo.js';
 import { demoFor } from '../../infra/sandbox/index.js';
 import { FRESHDESK_DEMO } from '../../infra/sandbox/freshdesk/demo.js';
 import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
-import { ZENDESK_DEMO } from '../../infra/sandbox/zendesk/demo.js';
+import { ZENDESK_DEMO } from '../../infra/sandbox/zendesk/index.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { freshdeskPart } from '../../infra/sandbox/freshdesk/index.js';
+import { genericPart } from '../../infra/sandbox/generic/index.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -90,7 +92,7 @@ const GENERIC_REQUESTERS: Record<Person, { id: string; email: string }> = {
 };
 
 function freshdeskDriver(): Driver {
-  const desk = () => stack.sandbox.freshdesk;
+  const desk = () => stack.sandbox.part(freshdeskPart);
   return {
     demo: demoOf('freshdesk'),
     otherTenant: OTHER.freshdesk,
@@ -124,7 +126,7 @@ function freshdeskDriver(): Driver {
 }
 
 function genericDriver(): Driver {
-  const desk = () => stack.sandbox.generic;
+  const desk = () => stack.sandbox.part(genericPart);
   return {
     demo: demoOf('generic'),
     otherTenant: OTHER.generic,
@@ -323,7 +325,7 @@ describe('freshdesk: a write whose note failed after its PUT landed', () => {
   it('is finished on retry with one note and one raise, never two', async () => {
     const driver = freshdeskDriver();
     const id = driver.newTicket('ada', ['printer']);
-    stack.sandbox.freshdesk.failNext({ status: 500, count: 1, method: 'POST', pathPrefix: `/api/v2/tickets/${id}/notes` });
+    stack.sandbox.part(freshdeskPart).failNext({ status: 500, count: 1, method: 'POST', pathPrefix: `/api/v2/tickets/${id}/notes` });
 
     await deliver(driver, id);
     await stack.queue.drained();

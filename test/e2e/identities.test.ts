@@ -8,12 +8,13 @@ import type { TenantInput } from '../../shared/adapters/config/tenants.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
 import { runCustomerCommand } from '../../infra/commands/customers.js';
 import { runImportScores } from '../../infra/commands/import-scores.js';
-import type { SignedDelivery } from '../../infra/sandbox/demo-people.js';
+import type { SignedDelivery } from '../../infra/sandbox/sandbox-demo.js';
 import { GENERIC_DEMO, genericDemo } from '../../infra/sandbox/generic/demo.js';
 import type { SandboxGenericRequester } from '../../infra/sandbox/generic/types.js';
-import { SURVEY_DEMO_SECRETS } from '../../infra/sandbox/survey-sample.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { GENERIC_SURVEY_DEMO } from '../../infra/sandbox/generic-survey/demo.js';
+import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { genericPart } from '../../infra/sandbox/generic/index.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -80,7 +81,7 @@ async function post(tenant: string, source: string, delivery: SignedDelivery): P
 
 /** A ticket in the sandbox's generic helpdesk, sent in as the documented body carrying `requester`. */
 async function genericTicket(requester: SandboxGenericRequester): Promise<string> {
-  const ticket = stack.sandbox.generic.createTicket({ subject: 'Help', priority: 'normal', tags: ['printer'], requester });
+  const ticket = stack.sandbox.part(genericPart).createTicket({ subject: 'Help', priority: 'normal', tags: ['printer'], requester });
   const response = await post(GEN.tenant, 'generic', genericDemo.delivery(ticket, { secret: GEN.ticketSecret }));
   expect(response.status).toBe(202);
   return ticket.id;
@@ -133,7 +134,7 @@ describe('the identities a generic ticket carries', () => {
     for (const id of [first, byEmail, byHandle, byExternalId]) {
       const decision = await decisionOf(GEN.tenant, 'generic', id);
       expect({ id, status: decision?.status, tier: decision?.decision.tier }).toEqual({ id, status: 'applied', tier: 'high' });
-      expect(stack.sandbox.generic.ticket(id)?.priority).toBe('high');
+      expect(stack.sandbox.part(genericPart).ticket(id)?.priority).toBe('high');
     }
     const exported = collect();
     const code = await runCustomerCommand(['export', '--tenant', GEN.tenant, '--email', 'ada@example.com'], env(), exported.output);
@@ -167,7 +168,7 @@ describe('the identities a generic ticket carries', () => {
     const response = await post(GEN.tenant, 'generic-survey', surveyAnswer(GEN.surveySecret, { ticketId, score: 2, respondent: { external_id: 'crm-3001' } }));
 
     expect(response.status).toBe(202);
-    const ticket = stack.sandbox.generic.ticket(ticketId);
+    const ticket = stack.sandbox.part(genericPart).ticket(ticketId);
     expect(ticket?.tags).toContain('nps_detractor');
     expect(ticket?.notes.at(-1)?.body).toContain('Nobody called back.');
   });
@@ -175,18 +176,18 @@ describe('the identities a generic ticket carries', () => {
 
 describe('external ids on Zendesk', () => {
   it('a generic survey answer naming only the Zendesk user\'s external_id closes the loop on their ticket', async () => {
-    const user = stack.sandbox.zendesk.createUser({ name: 'Edsger', email: `edsger-${randomUUID().slice(0, 6)}@example.com`, external_id: 'crm-5009', user_fields: {}, identities: [] });
-    const ticket = stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: [] });
-    expect((await post(DEMO.tenant, 'zendesk', signedTicketCreated({ ticket, secret: DEMO.signingSecret }))).status).toBe(202);
+    const user = stack.sandbox.part(zendeskPart).createUser({ name: 'Edsger', email: `edsger-${randomUUID().slice(0, 6)}@example.com`, external_id: 'crm-5009', user_fields: {}, identities: [] });
+    const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: [] });
+    expect((await post(DEMO.tenant, 'zendesk', signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret }))).status).toBe(202);
     expect((await decisionOf(DEMO.tenant, 'zendesk', String(ticket.id)))?.status).toBeDefined();
 
     const response = await post(
       DEMO.tenant,
       'generic-survey',
-      surveyAnswer(SURVEY_DEMO_SECRETS.genericSurvey, { ticketId: String(ticket.id), score: 1, respondent: { external_id: 'crm-5009' } }),
+      surveyAnswer(GENERIC_SURVEY_DEMO.signingSecret, { ticketId: String(ticket.id), score: 1, respondent: { external_id: 'crm-5009' } }),
     );
 
     expect(response.status).toBe(202);
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.tags).toContain('nps_detractor');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.tags).toContain('nps_detractor');
   });
 });

@@ -5,13 +5,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localContext, toApiGatewayEvent } from '../../infra/local/lambda-shapes.js';
 import { FRESHDESK_DEMO } from '../../infra/sandbox/freshdesk/demo.js';
 import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
-import {
-  delightedDelivery,
-  genericSurveyDelivery,
-  SURVEY_DEMO_SECRETS,
-  typeformDelivery,
-  zendeskSatisfactionDelivery,
-} from '../../infra/sandbox/survey-sample.js';
+import { DELIGHTED_DEMO, delightedDelivery } from '../../infra/sandbox/delighted/demo.js';
+import { GENERIC_SURVEY_DEMO, genericSurveyDelivery } from '../../infra/sandbox/generic-survey/demo.js';
+import { TYPEFORM_DEMO, typeformDelivery } from '../../infra/sandbox/typeform/demo.js';
+import { zendeskSatisfactionDelivery } from '../../infra/sandbox/zendesk/csat.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
 import { SOURCES } from '../../shared/adapters/registry/adapters.js';
@@ -19,6 +16,7 @@ import { signDelightedPayload } from '../../shared/adapters/surveys/delighted/si
 import { signTypeformPayload } from '../../shared/adapters/surveys/typeform/signature.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
 import { HelpdeskEventSchema, MAX_DELIVERY_ID_LENGTH } from '../../shared/domain/events.js';
+import { ZENDESK_DEMO } from '../../infra/sandbox/zendesk/index.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -45,14 +43,14 @@ const ANSWER = { responseId: 'r-fuzz-1', score: 3, comment: 'The printer jams da
 const SIGNERS: Record<string, Sender> = {
   zendesk: {
     tenant: DEMO.tenant,
-    sign: (body, id) => zendeskHeaders(DEMO.signingSecret, body, id),
+    sign: (body, id) => zendeskHeaders(ZENDESK_DEMO.signingSecret, body, id),
     sample: (id) => withField(fixture('zendesk/event-ticket-created.json'), 'id', id),
     freeText: 'The parcel',
     deliveryIdField: 'id',
   },
   'zendesk-csat': {
     tenant: DEMO.tenant,
-    sign: (body, id) => zendeskHeaders(SURVEY_DEMO_SECRETS.zendeskSatisfaction, body, id),
+    sign: (body, id) => zendeskHeaders(ZENDESK_DEMO.csatSigningSecret, body, id),
     sample: () => Buffer.from(zendeskSatisfactionDelivery(ANSWER).body),
     freeText: '@example.com',
     deliveryIdField: 'x-zendesk-webhook-invocation-id',
@@ -72,21 +70,21 @@ const SIGNERS: Record<string, Sender> = {
   },
   typeform: {
     tenant: DEMO.tenant,
-    sign: (body) => ({ 'typeform-signature': signTypeformPayload({ secret: SURVEY_DEMO_SECRETS.typeform, body }) }),
+    sign: (body) => ({ 'typeform-signature': signTypeformPayload({ secret: TYPEFORM_DEMO.signingSecret, body }) }),
     sample: (id) => withField(typeformDelivery(ANSWER).body, 'event_id', id),
     freeText: 'The printer',
     deliveryIdField: 'event_id',
   },
   delighted: {
     tenant: DEMO.tenant,
-    sign: (body) => ({ 'x-delighted-webhook-signature': signDelightedPayload({ secret: SURVEY_DEMO_SECRETS.delighted, body }) }),
+    sign: (body) => ({ 'x-delighted-webhook-signature': signDelightedPayload({ secret: DELIGHTED_DEMO.apiKey, body }) }),
     sample: (id) => withField(delightedDelivery({ ...ANSWER, phase: 'updated' }).body, 'event_id', id),
     freeText: 'The printer',
     deliveryIdField: 'event_id',
   },
   'generic-survey': {
     tenant: DEMO.tenant,
-    sign: (body, id) => standardHeaders(SURVEY_DEMO_SECRETS.genericSurvey, body, id),
+    sign: (body, id) => standardHeaders(GENERIC_SURVEY_DEMO.signingSecret, body, id),
     sample: () => Buffer.from(genericSurveyDelivery(ANSWER).body),
     freeText: 'The printer',
     deliveryIdField: 'webhook-id',

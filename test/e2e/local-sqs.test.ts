@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import type { LocalQueue } from '../../infra/local/local-queue.js';
-import type { SandboxTicket } from '../../infra/sandbox/sandbox.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { type SandboxTicket, signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
 /*
@@ -32,15 +31,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const newTicket = (): SandboxTicket => stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: ['printer'] });
+const newTicket = (): SandboxTicket => stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: ['printer'] });
 
 async function deliver(ticket: SandboxTicket): Promise<Response> {
-  const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+  const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
   return fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
 }
 
-const internalNotes = (id: number) => stack.sandbox.zendesk.ticket(id)?.comments.filter((comment) => !comment.public) ?? [];
-const putsTo = (id: number) => stack.sandbox.zendesk.requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
+const internalNotes = (id: number) => stack.sandbox.part(zendeskPart).ticket(id)?.comments.filter((comment) => !comment.public) ?? [];
+const putsTo = (id: number) => stack.sandbox.part(zendeskPart).requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
 
 const AdminQueueSchema = z.object({
   queue: z.string(),
@@ -58,14 +57,14 @@ describe('local mode on the SQS emulator', () => {
     expect(response.status).toBe(202);
     expect(stack.queue.mode).toBe('sqs');
     expect(stack.sqsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     expect(AdminQueueSchema.parse(await (await fetch(`${stack.url}/admin/queue`)).json())).toEqual({ queue: 'sqs', pending: [], deadLetters: [] });
   });
 
   it('puts an event the helpdesk answers 429 back as a delayed copy, and applies it once', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 429, count: 2, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
+    stack.sandbox.part(zendeskPart).failNext({ status: 429, count: 2, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
 
     await deliver(ticket);
     await stack.queue.drained(30_000);
@@ -77,14 +76,14 @@ describe('local mode on the SQS emulator', () => {
 
   it('dead-letters an event that fails on every receive, with why; the console says what the emulator does not record; a replay applies it once', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 503, count: 3, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
+    stack.sandbox.part(zendeskPart).failNext({ status: 503, count: 3, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
 
     await deliver(ticket);
     await stack.queue.drained(30_000);
     const queue = AdminQueueSchema.parse(await (await fetch(`${stack.url}/admin/queue`)).json());
     const page = await (await fetch(`${stack.url}/console/queue`)).text();
 
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('normal');
     expect(queue.deadLetters).toEqual([{ ticketId: String(ticket.id), deadLetterReason: expect.stringMatching(/^failed 3 times; last: .*503/), deadLetteredAt: expect.any(String) }]);
     expect(page).toContain('fauxqs emulator');
     expect(page).toContain('no StartMessageMoveTask');
@@ -94,7 +93,7 @@ describe('local mode on the SQS emulator', () => {
     await stack.queue.drained(30_000);
 
     expect(replay.replayed).toBe(1);
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     expect((await stack.queue.snapshot()).deadLetters).toEqual([]);
   });

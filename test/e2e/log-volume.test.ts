@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 
 /** The issue's budget: application log per ticket event, both functions, metric lines included. */
 const LOG_BUDGET_BYTES = 700;
@@ -35,8 +35,8 @@ async function stackLoggingAt(level: 'INFO' | 'DEBUG'): Promise<{ lines: string[
   });
   stack = started;
   const ticket = async () => {
-    const created = started.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
-    const delivery = signedTicketCreated({ ticket: created, secret: DEMO.signingSecret });
+    const created = started.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+    const delivery = signedTicketCreated({ ticket: created, secret: ZENDESK_DEMO.signingSecret });
     const response = await fetch(`${started.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
     expect(response.status).toBe(202);
     await started.queue.drained();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { SandboxTicket, SandboxUser } from '../../infra/sandbox/sandbox.js';
+import { type SandboxTicket, type SandboxUser, signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { runRefreshScores } from '../../infra/commands/refresh-scores.js';
 import { DEMO, DEMO_USER_FIELDS, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
@@ -44,12 +43,12 @@ function metricsFields(followers: number): SandboxUser['user_fields'] {
 
 function newUser(userFields: SandboxUser['user_fields']): SandboxUser {
   const name = `customer-${randomUUID().slice(0, 8)}`;
-  return stack.sandbox.zendesk.createUser({ name, email: `${name}@example.com`, external_id: null, user_fields: userFields, identities: [] });
+  return stack.sandbox.part(zendeskPart).createUser({ name, email: `${name}@example.com`, external_id: null, user_fields: userFields, identities: [] });
 }
 
 async function ticketFor(user: SandboxUser): Promise<SandboxTicket> {
-  const ticket = stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: ['printer'] });
-  const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+  const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: ['printer'] });
+  const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
   const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
   expect(response.status).toBe(202);
   await stack.queue.drained();
@@ -94,7 +93,7 @@ describe('score freshness through the local stack', () => {
 
     const ticket = await ticketFor(user);
 
-    const after = stack.sandbox.zendesk.ticket(ticket.id);
+    const after = stack.sandbox.part(zendeskPart).ticket(ticket.id);
     expect(after?.priority).toBe('high');
     expect(after?.tags).toEqual(['printer', 'influence_high']);
     const notes = after?.comments.filter((c) => !c.public) ?? [];
@@ -104,7 +103,7 @@ describe('score freshness through the local stack', () => {
     const stored = await storedProfile(user);
     expect(stored).toMatchObject({ score: { value: 64, source: 'helpdesk-metrics', inputs: { followers: 48_000, postCount: 5_200 } } });
     // Only the requester lookup the ticket path makes anyway: the fields came with it.
-    const lookups = stack.sandbox.zendesk.requests().filter((r) => r.method === 'GET' && r.path.startsWith(`/api/v2/users/show_many?ids=${user.id}`));
+    const lookups = stack.sandbox.part(zendeskPart).requests().filter((r) => r.method === 'GET' && r.path.startsWith(`/api/v2/users/show_many?ids=${user.id}`));
     expect(lookups).toHaveLength(1);
   });
 
@@ -149,11 +148,11 @@ describe('score freshness through the local stack', () => {
     const user = newUser(metricsFields(48_000));
     await knownWithoutScore(user);
     // The customer is already known, so the only lookup is the provider's, and it fails.
-    stack.sandbox.zendesk.failNext({ status: 503, count: 1, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
+    stack.sandbox.part(zendeskPart).failNext({ status: 503, count: 1, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
 
     const ticket = await ticketFor(user);
 
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('normal');
     const decision = await decisionFor(ticket);
     expect(decision?.status).toBe('skipped');
     expect(decision?.decision.tier).toBe('none');
@@ -187,13 +186,13 @@ describe('score freshness through the local stack', () => {
   it('runs by hand with npm run scores:refresh against the same table', async () => {
     const user = newUser(metricsFields(48_000));
     await knownWithoutScore(user);
-    stack.sandbox.zendesk.failNext({ status: 503, count: 1, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
+    stack.sandbox.part(zendeskPart).failNext({ status: 503, count: 1, method: 'GET', pathPrefix: '/api/v2/users/show_many' });
     await ticketFor(user);
     const out: string[] = [];
     const err: string[] = [];
 
     const code = await runRefreshScores(
-      ['--endpoint', stack.dynamoEndpoint, '--table', stack.tableName, '--sandbox', stack.sandbox.zendesk.baseUrl],
+      ['--endpoint', stack.dynamoEndpoint, '--table', stack.tableName, '--sandbox', stack.sandbox.part(zendeskPart).baseUrl],
       {},
       { out: (line) => out.push(line), err: (line) => err.push(line) },
     );

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ScanCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
-import type { SignedDelivery } from '../../infra/sandbox/demo-people.js';
-import { type SampleAnswer, SURVEY_SAMPLES } from '../../infra/sandbox/survey-sample.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { SURVEY_SAMPLES } from '../../infra/sandbox/index.js';
+import type { SignedDelivery } from '../../infra/sandbox/sandbox-demo.js';
+import type { SampleAnswer } from '../../infra/sandbox/survey-sample.js';
+import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { runSendSurvey } from '../../infra/commands/send-survey.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 
@@ -37,7 +38,7 @@ const PEOPLE = {
 } as const;
 
 function newTicket(requesterId: number, tags: string[] = ['printer']): string {
-  return String(stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags }).id);
+  return String(stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags }).id);
 }
 
 /** A ticket whose ticket.created webhook was processed: the router knows whose ticket it is. */
@@ -45,7 +46,7 @@ async function decidedTicket(requesterId: number, tags: string[] = ['printer']):
   const id = newTicket(requesterId, tags);
   const ticket = zendeskTicket(id);
   if (!ticket) throw new Error('no ticket');
-  const response = await post('zendesk', signedTicketCreated({ ticket, secret: DEMO.signingSecret }));
+  const response = await post('zendesk', signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret }));
   expect(response.status).toBe(202);
   await stack.queue.drained();
   return id;
@@ -91,7 +92,7 @@ async function storedAnswers(answerId: string): Promise<Record<string, unknown>[
   return items;
 }
 
-const zendeskTicket = (id: string) => stack.sandbox.zendesk.ticket(Number(id));
+const zendeskTicket = (id: string) => stack.sandbox.part(zendeskPart).ticket(Number(id));
 const internalNotes = (id: string) => zendeskTicket(id)?.comments.filter((c) => !c.public) ?? [];
 
 describe.each([
@@ -182,7 +183,7 @@ describe('answers that arrive out of order', () => {
     const ticketId = await decidedTicket(1001);
     const responseId = String(Math.floor(Math.random() * 1e9));
     const answer: SampleAnswer = { responseId, score: 3, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId, answeredAt: new Date(Date.now() - 60_000) };
-    stack.sandbox.zendesk.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticketId}` });
+    stack.sandbox.part(zendeskPart).failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticketId}` });
     await send('delighted', answer);
     await vi.waitFor(() => expect(stack.queue.deadLettered()).toHaveLength(1));
     // Ada changed her mind: the update (a promoter) is the newer version.
@@ -278,7 +279,7 @@ describe('the NPS closed loop', () => {
     const ticketId = newTicket(1001, ['billing']);
     const delivery = signedTicketCreated({
       ticket: zendeskTicket(ticketId) ?? (() => { throw new Error('no ticket'); })(),
-      secret: DEMO.signingSecret,
+      secret: ZENDESK_DEMO.signingSecret,
     });
 
     await post('zendesk', delivery);

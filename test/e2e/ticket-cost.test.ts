@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { genericDemo } from '../../infra/sandbox/generic/demo.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
+import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { unitsOver } from '../support/dynamo-capacity.js';
+import { genericPart } from '../../infra/sandbox/generic/index.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -30,8 +31,8 @@ afterAll(async () => {
 
 /** One ticket from the demo's scored customer, delivered and processed; what it cost. */
 async function ticketCost(): Promise<{ dynamo: AwsCallRecord[]; writeUnits: number; zendesk: string[] }> {
-  const ticket = stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
-  const delivery = signedTicketCreated({ ticket, secret: DEMO.signingSecret });
+  const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+  const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
   const mark = calls.length;
   const started = Date.now();
   const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
@@ -39,7 +40,7 @@ async function ticketCost(): Promise<{ dynamo: AwsCallRecord[]; writeUnits: numb
   await stack.queue.drained();
   const dynamo = calls.slice(mark);
   const { writeUnits } = unitsOver(dynamo);
-  const zendesk = stack.sandbox.zendesk.requests().filter((r) => r.at >= started).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+  const zendesk = stack.sandbox.part(zendeskPart).requests().filter((r) => r.at >= started).map((r) => `${r.method} ${r.path.split('?')[0]}`);
   return { dynamo, writeUnits, zendesk };
 }
 
@@ -66,7 +67,7 @@ describe('a generic ticket', () => {
   it("keeps a new requester's identities with one more read and one transaction, and costs what a Zendesk ticket does once they are known", async () => {
     const requester = { id: `u-${randomUUID().slice(0, 8)}`, email: `${randomUUID().slice(0, 8)}@example.com`, external_id: `crm-${randomUUID().slice(0, 8)}` };
     const genericTicketCost = async () => {
-      const ticket = stack.sandbox.generic.createTicket({ subject: 'Help', priority: 'normal', tags: [], requester });
+      const ticket = stack.sandbox.part(genericPart).createTicket({ subject: 'Help', priority: 'normal', tags: [], requester });
       const mark = calls.length;
       const response = await fetch(`${stack.url}/webhooks/${genericDemo.tenantId}/generic`, { method: 'POST', ...genericDemo.delivery(ticket) });
       expect(response.status).toBe(202);

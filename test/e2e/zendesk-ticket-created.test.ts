@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { signZendeskPayload } from '../../shared/adapters/helpdesks/zendesk/signature.js';
-import type { SandboxTicket } from '../../infra/sandbox/sandbox.js';
+import { type SandboxTicket, signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { signedTicketCreated } from '../../infra/sandbox/zendesk/deliveries.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
@@ -34,7 +33,7 @@ afterAll(async () => {
 });
 
 function newTicket(tags: string[] = ['printer'], requesterId = 1001): SandboxTicket {
-  return stack.sandbox.zendesk.createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags });
+  return stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags });
 }
 
 async function post(body: string, headers: Record<string, string>, tenant: string = DEMO.tenant): Promise<Response> {
@@ -42,12 +41,12 @@ async function post(body: string, headers: Record<string, string>, tenant: strin
 }
 
 async function deliver(ticket: SandboxTicket, options: { eventId?: string; secret?: string } = {}): Promise<Response> {
-  const delivery = signedTicketCreated({ ticket, secret: options.secret ?? DEMO.signingSecret, ...(options.eventId ? { eventId: options.eventId } : {}) });
+  const delivery = signedTicketCreated({ ticket, secret: options.secret ?? ZENDESK_DEMO.signingSecret, ...(options.eventId ? { eventId: options.eventId } : {}) });
   return post(delivery.body, delivery.headers);
 }
 
-const internalNotes = (id: number) => stack.sandbox.zendesk.ticket(id)?.comments.filter((c) => !c.public) ?? [];
-const putsTo = (id: number) => stack.sandbox.zendesk.requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
+const internalNotes = (id: number) => stack.sandbox.part(zendeskPart).ticket(id)?.comments.filter((c) => !c.public) ?? [];
+const putsTo = (id: number) => stack.sandbox.part(zendeskPart).requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
 
 describe('a valid delivery', () => {
   it('is applied: priority raised, tags merged, one internal note that explains why', async () => {
@@ -58,7 +57,7 @@ describe('a valid delivery', () => {
     await stack.queue.drained();
 
     expect(response.status).toBe(202);
-    const after = stack.sandbox.zendesk.ticket(ticket.id);
+    const after = stack.sandbox.part(zendeskPart).ticket(ticket.id);
     expect(after?.priority).toBe('high');
     expect(after?.tags).toEqual(['printer', 'vip_by_hand', 'influence_high']);
     const notes = internalNotes(ticket.id);
@@ -70,7 +69,7 @@ describe('a valid delivery', () => {
     expect(decision?.status).toBe('applied');
     expect(decision?.decision.tier).toBe('high');
     // Requests per ticket: the requester once (with identities), then one guarded PUT.
-    const asked = stack.sandbox.zendesk.requests().filter((r) => r.at >= started);
+    const asked = stack.sandbox.part(zendeskPart).requests().filter((r) => r.at >= started);
     expect(asked.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(['GET /api/v2/users/show_many', `PUT /api/v2/tickets/${ticket.id}`]);
   });
 
@@ -80,7 +79,7 @@ describe('a valid delivery', () => {
     await deliver(ticket);
     await stack.queue.drained();
 
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('normal');
     expect(internalNotes(ticket.id)).toHaveLength(0);
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.status).toBe('skipped');
@@ -93,7 +92,7 @@ describe('a valid delivery', () => {
     await deliver(ticket);
     await stack.queue.drained();
 
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('normal');
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.decision.guardrails.map((g) => g.id)).toContain('opted-out');
   });
@@ -113,14 +112,14 @@ describe('a valid delivery', () => {
       'content-type': 'application/json',
       'x-zendesk-webhook-invocation-id': randomUUID(),
       'x-zendesk-webhook-signature-timestamp': timestamp,
-      'x-zendesk-webhook-signature': signZendeskPayload({ secret: DEMO.signingSecret, timestamp, body }),
+      'x-zendesk-webhook-signature': signZendeskPayload({ secret: ZENDESK_DEMO.signingSecret, timestamp, body }),
     };
 
     const response = await post(body, headers);
     await stack.queue.drained();
 
     expect(response.status).toBe(202);
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.tags).toEqual(['from_trigger', 'influence_high']);
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.tags).toEqual(['from_trigger', 'influence_high']);
   });
 });
 
@@ -169,10 +168,10 @@ describe('duplicates and concurrency', () => {
   it('re-reads the ticket after a 409 and keeps what a person changed meanwhile', async () => {
     const ticket = newTicket();
     const stale = { ...ticket };
-    await fetch(`${stack.sandbox.zendesk.baseUrl}/api/v2/tickets/${ticket.id}`, {
+    await fetch(`${stack.sandbox.part(zendeskPart).baseUrl}/api/v2/tickets/${ticket.id}`, {
       method: 'PUT',
       headers: {
-        authorization: `Basic ${Buffer.from(`${DEMO.agentEmail}/token:${DEMO.apiToken}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${ZENDESK_DEMO.agentEmail}/token:${ZENDESK_DEMO.apiToken}`).toString('base64')}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify({ ticket: { tags: ['printer', 'escalated'], priority: 'urgent' } }),
@@ -181,11 +180,11 @@ describe('duplicates and concurrency', () => {
     await deliver(stale);
     await stack.queue.drained();
 
-    const after = stack.sandbox.zendesk.ticket(ticket.id);
+    const after = stack.sandbox.part(zendeskPart).ticket(ticket.id);
     expect(after?.priority).toBe('urgent');
     expect(after?.tags).toEqual(['printer', 'escalated', 'influence_high']);
     expect(internalNotes(ticket.id)[0]?.body).toContain('cannot go above urgent');
-    const statuses = stack.sandbox.zendesk.requests().filter((r) => r.path === `/api/v2/tickets/${ticket.id}`).map((r) => r.status);
+    const statuses = stack.sandbox.part(zendeskPart).requests().filter((r) => r.path === `/api/v2/tickets/${ticket.id}`).map((r) => r.status);
     expect(statuses).toContain(409);
   });
 });
@@ -193,7 +192,7 @@ describe('duplicates and concurrency', () => {
 describe('helpdesk failures', () => {
   it('waits for Retry-After on a 429, then applies', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 429, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '4' } });
+    stack.sandbox.part(zendeskPart).failNext({ status: 429, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '4' } });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -207,7 +206,7 @@ describe('helpdesk failures', () => {
 
   it('writes once when Zendesk applied a write but its answer was lost: no second note, no second uplift', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
+    stack.sandbox.part(zendeskPart).failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -215,7 +214,7 @@ describe('helpdesk failures', () => {
     // The retry's guarded PUT is refused (the ticket changed: by the write that landed), and the
     // re-read finds that write's note, so nothing is written twice.
     expect(putsTo(ticket.id).map((r) => r.status)).toEqual([504, 409]);
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     const [decision] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(decision?.status).toBe('applied');
@@ -223,7 +222,7 @@ describe('helpdesk failures', () => {
 
   it('keeps waiting out 429s without using up the attempts that would dead-letter the event', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
+    stack.sandbox.part(zendeskPart).failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -235,7 +234,7 @@ describe('helpdesk failures', () => {
 
   it('sends an event the helpdesk refuses for good to the dead-letter queue at once, the decision marked failed with the reason; a replay applies it', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 403, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
+    stack.sandbox.part(zendeskPart).failNext({ status: 403, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -250,7 +249,7 @@ describe('helpdesk failures', () => {
     await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' });
     await stack.queue.drained();
 
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     const [applied] = await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id));
     expect(applied?.status).toBe('applied');
@@ -258,12 +257,12 @@ describe('helpdesk failures', () => {
 
   it('sends an event that keeps failing with 5xx to the dead-letter queue, and a replay applies it', async () => {
     const ticket = newTicket();
-    stack.sandbox.zendesk.failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
+    stack.sandbox.part(zendeskPart).failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}` });
 
     await deliver(ticket);
     await stack.queue.drained();
 
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('normal');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('normal');
     const queue = (await (await fetch(`${stack.url}/admin/queue`)).json()) as { deadLetters: { ticketId: string }[] };
     expect(queue.deadLetters.map((m) => m.ticketId)).toEqual([String(ticket.id)]);
     // Moved by the processor on its last attempt, with why, rather than by the redrive with no reason.
@@ -273,7 +272,7 @@ describe('helpdesk failures', () => {
     await stack.queue.drained();
 
     expect(replay.replayed).toBe(1);
-    expect(stack.sandbox.zendesk.ticket(ticket.id)?.priority).toBe('high');
+    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
     expect(stack.queue.deadLettered()).toHaveLength(0);
   });
@@ -302,7 +301,7 @@ describe('bad input is rejected and never enqueued', () => {
     const headers = {
       'content-type': 'application/json',
       'x-zendesk-webhook-signature-timestamp': timestamp,
-      'x-zendesk-webhook-signature': signZendeskPayload({ secret: DEMO.signingSecret, timestamp, body }),
+      'x-zendesk-webhook-signature': signZendeskPayload({ secret: ZENDESK_DEMO.signingSecret, timestamp, body }),
     };
 
     const answer = await expectRejected(await post(body, headers), 400);
@@ -312,19 +311,19 @@ describe('bad input is rejected and never enqueued', () => {
   });
 
   it('answers 404 to an unknown tenant', async () => {
-    const delivery = signedTicketCreated({ ticket: newTicket(), secret: DEMO.signingSecret });
+    const delivery = signedTicketCreated({ ticket: newTicket(), secret: ZENDESK_DEMO.signingSecret });
 
     await expectRejected(await post(delivery.body, delivery.headers, 'nobody'), 404);
   });
 
   it('answers 413 to an oversized body', async () => {
-    const delivery = signedTicketCreated({ ticket: newTicket(), secret: DEMO.signingSecret });
+    const delivery = signedTicketCreated({ ticket: newTicket(), secret: ZENDESK_DEMO.signingSecret });
 
     await expectRejected(await post(delivery.body + ' '.repeat(300 * 1024), delivery.headers), 413);
   });
 
   it('answers 415 to a form-encoded body', async () => {
-    const delivery = signedTicketCreated({ ticket: newTicket(), secret: DEMO.signingSecret });
+    const delivery = signedTicketCreated({ ticket: newTicket(), secret: ZENDESK_DEMO.signingSecret });
 
     await expectRejected(await post(delivery.body, { ...delivery.headers, 'content-type': 'application/x-www-form-urlencoded' }), 415);
   });
@@ -336,8 +335,8 @@ describe('logs', () => {
 
     expect(logs).toContain('event processed');
     expect(logs).toContain('event failed; it will be retried');
-    expect(logs).not.toContain(DEMO.signingSecret);
-    expect(logs).not.toContain(DEMO.apiToken);
+    expect(logs).not.toContain(ZENDESK_DEMO.signingSecret);
+    expect(logs).not.toContain(ZENDESK_DEMO.apiToken);
     expect(logs).not.toContain('ada@example.com');
     expect(logs).not.toMatch(/x-zendesk-webhook-signature"\s*:/);
   });

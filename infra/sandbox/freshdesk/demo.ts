@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo, type SignedDelivery } from '../demo-people.js';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW } from '../demo-people.js';
+import type { SandboxDemo, SignedDelivery } from '../sandbox-demo.js';
+import { freshdeskPart } from './part.js';
 
 /** Local-only credentials of the Freshdesk demo tenant. Never use them anywhere else. */
 export const FRESHDESK_DEMO = {
@@ -52,6 +54,8 @@ export const freshdeskDemo: SandboxDemo = {
   helpdesk: 'freshdesk',
   tenantId: FRESHDESK_DEMO.tenant,
   source: 'freshdesk',
+  // Its account limit is the Growth plan's unless a run sets one; it models no answer time.
+  part: (limits = {}) => freshdeskPart.with({ apiKey: FRESHDESK_DEMO.apiKey, ...(limits.ratePerMinute === undefined ? {} : { ratePerMinute: limits.ratePerMinute }) }),
   tenant: (sandboxUrl, policy) => ({
     id: FRESHDESK_DEMO.tenant,
     name: 'Demo company on Freshdesk (local only)',
@@ -68,7 +72,8 @@ export const freshdeskDemo: SandboxDemo = {
     scoring: { provider: 'helpdesk-metrics' },
     ...(policy ? { policy } : {}),
   }),
-  seed: ({ freshdesk }) => {
+  seed: (sandbox) => {
+    const freshdesk = sandbox.part(freshdeskPart);
     const { ada, grace, alan, katherine } = DEMO_PEOPLE;
     const adaContact = freshdesk.createContact({ id: 2001, name: ada.name, email: ada.email, twitter_id: ada.twitter });
     const graceContact = freshdesk.createContact({ id: 2002, name: grace.name, email: grace.email });
@@ -82,6 +87,6 @@ export const freshdeskDemo: SandboxDemo = {
   // Freshdesk sends no delivery id; retries of one rule run carry the same ticket.
   delivery: (ticket, options = {}) => ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),
   connect: (sandbox, _endpoint, send) => {
-    sandbox.freshdesk.onTicketCreated((ticket, requester) => send(ruleDelivery(ticket, requester, FRESHDESK_DEMO.sharedSecret)));
+    sandbox.part(freshdeskPart).onTicketCreated((ticket, requester) => send(ruleDelivery(ticket, requester, FRESHDESK_DEMO.sharedSecret)));
   },
 };

@@ -18,6 +18,7 @@ import {
   uniqueTags,
   withHeaders,
 } from '../http.js';
+import { SandboxPlugin } from '../sandbox.js';
 
 /** How to build the sandbox Freshdesk. */
 export interface SandboxFreshdeskOptions {
@@ -620,6 +621,9 @@ export function createFreshdeskPart(
 
   return { part, api };
 }
+
+/** The sandbox Freshdesk, at `/freshdesk`: `startSandbox({ parts: [freshdeskPart.with(options)] })`, then `sandbox.part(freshdeskPart)`. */
+export const freshdeskPart = new SandboxPlugin('freshdesk', createFreshdeskPart);
 
 /** Freshdesk answers a missing record, or a path it does not know, with an empty 404. */
 function notFound(): HttpFailure {

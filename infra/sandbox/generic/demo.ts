@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { signStandardWebhook } from '../../../shared/adapters/webhooks/standard-webhooks.js';
-import { DEMO_PEOPLE, type SandboxDemo, type SignedDelivery } from '../demo-people.js';
+import { DEMO_PEOPLE } from '../demo-people.js';
+import type { SandboxDemo, SignedDelivery } from '../sandbox-demo.js';
+import { genericPart } from './part.js';
 
 /** Local-only secrets of the generic demo tenant. Never use them anywhere else. */
 export const GENERIC_DEMO = {
@@ -61,6 +63,8 @@ export const genericDemo: SandboxDemo = {
   helpdesk: 'generic',
   tenantId: GENERIC_DEMO.tenant,
   source: 'generic',
+  // A receiver of decisions: it has no account limit or answer time to set.
+  part: () => genericPart.with({ signingSecret: GENERIC_DEMO.outboundSecret }),
   tenant: (sandboxUrl, policy) => ({
     id: GENERIC_DEMO.tenant,
     name: 'Demo company on a helpdesk with no adapter (local only)',
@@ -74,7 +78,8 @@ export const genericDemo: SandboxDemo = {
     sources: { generic: { signingSecrets: [{ value: GENERIC_DEMO.inboundSecret }] } },
     ...(policy ? { policy } : {}),
   }),
-  seed: ({ generic }) => {
+  seed: (sandbox) => {
+    const generic = sandbox.part(genericPart);
     const { ada, grace, alan } = DEMO_PEOPLE;
     generic.createTicket({
       subject: 'Printer on fire',
@@ -90,6 +95,6 @@ export const genericDemo: SandboxDemo = {
   delivery: (ticket, options = {}) =>
     signedDelivery(InspectedTicketSchema.parse(ticket), options.secret ?? GENERIC_DEMO.inboundSecret, options.deliveryId ?? `msg_${randomUUID()}`),
   connect: (sandbox, _endpoint, send) => {
-    sandbox.generic.onTicketCreated((ticket) => send(signedDelivery(ticket, GENERIC_DEMO.inboundSecret, `msg_${randomUUID()}`)));
+    sandbox.part(genericPart).onTicketCreated((ticket) => send(signedDelivery(ticket, GENERIC_DEMO.inboundSecret, `msg_${randomUUID()}`)));
   },
 };

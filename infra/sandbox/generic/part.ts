@@ -9,6 +9,7 @@ import {
   type SandboxGenericOptions,
   type SandboxGenericTicket,
 } from './types.js';
+import { SandboxPlugin } from '../sandbox.js';
 
 /** The body of `POST /generic/decisions`: one routing decision for one ticket. */
 const DecisionSchema = z
@@ -174,6 +175,9 @@ export function createGenericPart(
 
   return { part, api };
 }
+
+/** The generic helpdesk's receiver, at `/generic`: `startSandbox({ parts: [genericPart.with(options)] })`, then `sandbox.part(genericPart)`. */
+export const genericPart = new SandboxPlugin('generic', createGenericPart);
 
 /** The Standard Webhooks headers of a request, as the verifier takes them. */
 function signatureHeaders(headers: IncomingMessage['headers']): Partial<Record<(typeof SIGNATURE_HEADERS)[number], string>> {

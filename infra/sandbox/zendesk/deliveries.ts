@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { signZendeskPayload } from '../../../shared/adapters/helpdesks/zendesk/signature.js';
-import type { SignedDelivery } from '../demo-people.js';
+import type { SignedDelivery } from '../sandbox-demo.js';
 import type { SandboxTicket } from './types.js';
 
 /** The ticket facts a `ticket.created` delivery carries: the sandbox's ticket without its texts. */
 export type DeliveryTicket = Omit<SandboxTicket, 'description' | 'comments'>;
 
-export type { SignedDelivery } from '../demo-people.js';
+export type { SignedDelivery } from '../sandbox-demo.js';
 
 /**
  * Builds and signs the event-subscribed `zen:event-type:ticket.created` delivery Zendesk would

@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW, type SandboxDemo } from '../demo-people.js';
-import { DEMO_TYPEFORM_FIELDS, SURVEY_DEMO_SECRETS } from '../survey-sample.js';
+import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW } from '../demo-people.js';
+import type { SandboxDemo } from '../sandbox-demo.js';
 import { signedTicketCreated } from './deliveries.js';
+import { zendeskPart } from './part.js';
 
 /** Local-only credentials of the Zendesk demo tenant. Never use them anywhere else. */
 export const ZENDESK_DEMO = {
@@ -9,6 +10,8 @@ export const ZENDESK_DEMO = {
   agentEmail: 'agent@demo.example',
   apiToken: 'demo-api-token',
   signingSecret: 'demo-signing-secret-local-only',
+  /** Signs the satisfaction trigger's webhook (the zendesk-csat source). */
+  csatSigningSecret: 'demo-zendesk-csat-signing-secret-local-only',
   webhookName: 'Influence Router: tickets (demo)',
 } as const;
 
@@ -31,6 +34,7 @@ export const zendeskDemo: SandboxDemo = {
   helpdesk: 'zendesk',
   tenantId: ZENDESK_DEMO.tenant,
   source: 'zendesk',
+  part: (limits = {}) => zendeskPart.with({ email: ZENDESK_DEMO.agentEmail, apiToken: ZENDESK_DEMO.apiToken, ...limits }),
   tenant: (sandboxUrl, policy) => ({
     id: ZENDESK_DEMO.tenant,
     name: 'Demo company on Zendesk (local only)',
@@ -47,16 +51,14 @@ export const zendeskDemo: SandboxDemo = {
     },
     sources: {
       zendesk: { signingSecrets: [{ value: ZENDESK_DEMO.signingSecret }] },
-      // The survey tools whose answers about this helpdesk's tickets close the loop.
-      'zendesk-csat': { signingSecrets: [{ value: SURVEY_DEMO_SECRETS.zendeskSatisfaction }] },
-      typeform: { signingSecrets: [{ value: SURVEY_DEMO_SECRETS.typeform }], ...DEMO_TYPEFORM_FIELDS },
-      delighted: { apiKeys: [{ value: SURVEY_DEMO_SECRETS.delighted }] },
-      'generic-survey': { signingSecrets: [{ value: SURVEY_DEMO_SECRETS.genericSurvey }] },
+      // Zendesk's own satisfaction ratings of this helpdesk's tickets, which close the loop.
+      'zendesk-csat': { signingSecrets: [{ value: ZENDESK_DEMO.csatSigningSecret }] },
     },
     scoring: { provider: 'helpdesk-metrics' },
     ...(policy ? { policy } : {}),
   }),
-  seed: ({ zendesk }) => {
+  seed: (sandbox) => {
+    const zendesk = sandbox.part(zendeskPart);
     for (const [input, key] of Object.entries(DEMO_METRIC_FIELDS)) {
       zendesk.addUserField({ type: input === 'verification' ? 'text' : input === 'engagementPerPost' ? 'decimal' : 'integer', key, title: key });
     }
@@ -79,7 +81,7 @@ export const zendeskDemo: SandboxDemo = {
     }),
   // The demo account's webhook, subscribed to ticket.created, as an admin creates it in Admin Center.
   connect: (sandbox, endpoint) => {
-    sandbox.zendesk.addWebhook({
+    sandbox.part(zendeskPart).addWebhook({
       name: ZENDESK_DEMO.webhookName,
       status: 'active',
       endpoint,

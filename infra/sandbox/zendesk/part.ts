@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isLoopbackUrl } from '../../../shared/adapters/config/outbound-url.js';
 import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
+import { SandboxPlugin } from '../sandbox.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './json.js';
 import {
   invalidEndpoint,
@@ -213,6 +214,9 @@ export function createZendeskPart(
 
   return { part, api };
 }
+
+/** The sandbox Zendesk, at the root: `startSandbox({ parts: [zendeskPart.with(options)] })`, then `sandbox.part(zendeskPart)`. */
+export const zendeskPart = new SandboxPlugin('zendesk', createZendeskPart);
 
 /** Whether `include=` (comma-separated side-loads) asks for `name`. */
 function includes(query: URLSearchParams, name: string): boolean {

@@ -3,13 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../../../infra/local/in-process-queue.js';
 import type { DeadLetter, LocalQueue } from '../../../infra/local/local-queue.js';
 import { type LocalServer, startLocalServer } from '../../../infra/local/server.js';
-import { DEMOS } from '../../../infra/sandbox/index.js';
+import { demoTenants } from '../../../infra/sandbox/index.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
 import { InMemoryDecisionLog } from '../../support/fakes.js';
 
 /** The demo tenants, one with a name that would be markup if the console did not escape it. */
 const TENANTS = parseTenantsFile(
-  { tenants: DEMOS.map((demo, index) => ({ ...demo.tenant('http://127.0.0.1:9'), ...(index === 0 ? { name: '<img src=x onerror=alert(1)>' } : {}) })) },
+  { tenants: demoTenants('http://127.0.0.1:9').map((tenant, index) => ({ ...tenant, ...(index === 0 ? { name: '<img src=x onerror=alert(1)>' } : {}) })) },
   'local',
 ).tenants;
 

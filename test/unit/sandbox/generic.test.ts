@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SandboxGeneric, type SandboxGenericTicket, startSandbox } from '../../../infra/sandbox/sandbox.js';
+import { genericPart, type SandboxGeneric, type SandboxGenericTicket } from '../../../infra/sandbox/generic/index.js';
+import { startSandbox } from '../../../infra/sandbox/sandbox.js';
+import { zendeskPart } from '../../../infra/sandbox/zendesk/index.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
@@ -10,12 +12,12 @@ let sandbox: Awaited<ReturnType<typeof startGeneric>>;
 let generic: SandboxGeneric;
 
 function startGeneric() {
-  return startSandbox({ zendesk: { email: 'router@acme.test', apiToken: 'token' }, generic: { signingSecret: SECRET } });
+  return startSandbox({ parts: [zendeskPart.with({ email: 'router@acme.test', apiToken: 'token' }), genericPart.with({ signingSecret: SECRET })] });
 }
 
 beforeEach(async () => {
   sandbox = await startGeneric();
-  generic = sandbox.generic;
+  generic = sandbox.part(genericPart);
 });
 
 afterEach(async () => {

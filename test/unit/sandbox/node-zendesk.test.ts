@@ -1,6 +1,6 @@
 import nodeZendesk from 'node-zendesk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/sandbox.js';
+import { type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/zendesk/index.js';
 
 // The sandbox driven by node-zendesk, a real Zendesk client: what it sends (cursor paging with
 // page[size]=100, include= side-loads) and how it reads the answers is what the sandbox must meet.

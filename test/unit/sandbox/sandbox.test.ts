@@ -1,12 +1,10 @@
 import { Server } from 'node:http';
 import { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import {
-  type Sandbox,
-  type SandboxFreshdesk,
-  type SandboxGeneric,
-  startSandbox,
-} from '../../../infra/sandbox/sandbox.js';
+import { freshdeskPart, type SandboxFreshdesk } from '../../../infra/sandbox/freshdesk/index.js';
+import { genericPart, type SandboxGeneric } from '../../../infra/sandbox/generic/index.js';
+import { type PartAccessor, startSandbox } from '../../../infra/sandbox/sandbox.js';
+import { type SandboxZendesk, zendeskPart } from '../../../infra/sandbox/zendesk/index.js';
 
 const ZENDESK = { email: 'router@acme.test', apiToken: 'zendesk-token' };
 const ZENDESK_AUTH = `Basic ${Buffer.from(`${ZENDESK.email}/token:${ZENDESK.apiToken}`).toString('base64')}`;
@@ -17,11 +15,11 @@ const GENERIC = { signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
 let sandbox: Awaited<ReturnType<typeof startEverything>>;
 
 function startEverything() {
-  return startSandbox({ zendesk: ZENDESK, freshdesk: FRESHDESK, generic: GENERIC });
+  return startSandbox({ parts: [zendeskPart.with(ZENDESK), freshdeskPart.with(FRESHDESK), genericPart.with(GENERIC)] });
 }
 
 function startZendeskOnly() {
-  return startSandbox({ zendesk: ZENDESK });
+  return startSandbox({ parts: [zendeskPart.with(ZENDESK)] });
 }
 
 beforeEach(async () => {
@@ -34,13 +32,13 @@ afterEach(async () => {
 });
 
 function seedZendesk(): number {
-  const user = sandbox.zendesk.createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
-  return sandbox.zendesk.createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: user.id }).id;
+  const user = sandbox.part(zendeskPart).createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
+  return sandbox.part(zendeskPart).createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: user.id }).id;
 }
 
 function seedFreshdesk(): number {
-  const contact = sandbox.freshdesk.createContact({ name: 'Grace', email: 'grace@example.com' });
-  return sandbox.freshdesk.createTicket({ subject: 'Cannot log in', description: '<p>Reset mail never arrives.</p>', requesterId: contact.id }).id;
+  const contact = sandbox.part(freshdeskPart).createContact({ name: 'Grace', email: 'grace@example.com' });
+  return sandbox.part(freshdeskPart).createTicket({ subject: 'Cannot log in', description: '<p>Reset mail never arrives.</p>', requesterId: contact.id }).id;
 }
 
 async function get(url: string, auth?: string): Promise<{ status: number; json: unknown; text: string; type: string | null }> {
@@ -81,11 +79,11 @@ describe('sandbox mounts', () => {
     expect(zendesk.json).toMatchObject({ ticket: { id: ticketId, url: `${sandbox.baseUrl}/api/v2/tickets/${ticketId}.json` } });
     expect(freshdesk.status).toBe(200);
     expect(freshdesk.json).toMatchObject({ id: freshdeskId, subject: 'Cannot log in' });
-    expect(sandbox.zendesk.baseUrl).toBe(sandbox.baseUrl);
-    expect(sandbox.freshdesk.baseUrl).toBe(`${sandbox.baseUrl}/freshdesk`);
-    expect(sandbox.generic.baseUrl).toBe(`${sandbox.baseUrl}/generic`);
-    expect(sandbox.zendesk.requests().map((entry) => entry.path)).toEqual([`/api/v2/tickets/${ticketId}.json`]);
-    expect(sandbox.freshdesk.requests().map((entry) => entry.path)).toEqual([`/api/v2/tickets/${freshdeskId}`]);
+    expect(sandbox.part(zendeskPart).baseUrl).toBe(sandbox.baseUrl);
+    expect(sandbox.part(freshdeskPart).baseUrl).toBe(`${sandbox.baseUrl}/freshdesk`);
+    expect(sandbox.part(genericPart).baseUrl).toBe(`${sandbox.baseUrl}/generic`);
+    expect(sandbox.part(zendeskPart).requests().map((entry) => entry.path)).toEqual([`/api/v2/tickets/${ticketId}.json`]);
+    expect(sandbox.part(freshdeskPart).requests().map((entry) => entry.path)).toEqual([`/api/v2/tickets/${freshdeskId}`]);
   });
 
   it('checks each part with its own credentials', async () => {
@@ -103,7 +101,7 @@ describe('sandbox mounts', () => {
   it("keeps a part's injected faults to that part", async () => {
     // Arrange
     const freshdeskId = seedFreshdesk();
-    sandbox.zendesk.failNext({ status: 503, count: 1 });
+    sandbox.part(zendeskPart).failNext({ status: 503, count: 1 });
 
     // Act
     const freshdesk = await get(`${sandbox.baseUrl}/freshdesk/api/v2/tickets/${freshdeskId}`, FRESHDESK_AUTH);
@@ -127,21 +125,42 @@ describe('sandbox mounts', () => {
     // Assert
     expect(lookalike.json).toMatchObject({ error: 'InvalidEndpoint' });
     expect(unconfigured.json).toMatchObject({ error: 'InvalidEndpoint' });
-    expect(zendeskOnly).not.toHaveProperty('freshdesk');
-    expect(zendeskOnly).not.toHaveProperty('generic');
+    expect(zendeskOnly.parts).toEqual(['zendesk']);
+    expect(() => zendeskOnly.part(freshdeskPart)).toThrow(`sandbox at ${zendeskOnly.baseUrl}: no freshdesk part (it has zendesk)`);
+    expect(() => zendeskOnly.control('generic')).toThrow(`sandbox at ${zendeskOnly.baseUrl}: no generic part (it has zendesk)`);
   });
 
-  it('types the parts it was given as present and the others as optional', () => {
+  it("types each part's hooks by its plug-in, and keeps one sandbox's hooks apart from another's", async () => {
+    // Arrange
+    const other = await startZendeskOnly();
+
+    // Act
+    seedZendesk();
+
     // Assert
-    expectTypeOf(sandbox.freshdesk).toEqualTypeOf<SandboxFreshdesk>();
-    expectTypeOf(sandbox.generic).toEqualTypeOf<SandboxGeneric>();
-    expectTypeOf<Sandbox['freshdesk']>().toEqualTypeOf<SandboxFreshdesk | undefined>();
-    expectTypeOf<Awaited<ReturnType<typeof startZendeskOnly>>>().toEqualTypeOf<Sandbox>();
+    expectTypeOf(sandbox.part(zendeskPart)).toEqualTypeOf<SandboxZendesk>();
+    expectTypeOf(sandbox.part(freshdeskPart)).toEqualTypeOf<SandboxFreshdesk>();
+    expectTypeOf(sandbox.part(genericPart)).toEqualTypeOf<SandboxGeneric>();
+    expectTypeOf(zendeskPart).toExtend<PartAccessor<SandboxZendesk>>();
+    expect(sandbox.part(zendeskPart).tickets()).toHaveLength(1);
+    expect(other.part(zendeskPart).tickets()).toEqual([]);
+    expect(other.part(zendeskPart).baseUrl).toBe(other.baseUrl);
+    await other.close();
+  });
+
+  it('refuses two parts of one name, and a start with no part', async () => {
+    // Act
+    const twice = startSandbox({ parts: [zendeskPart.with(ZENDESK), zendeskPart.with({ ...ZENDESK, apiToken: 'another' })] });
+    const none = startSandbox({ parts: [] });
+
+    // Assert
+    await expect(twice).rejects.toThrow('sandbox: two parts are named zendesk');
+    await expect(none).rejects.toThrow('sandbox: give at least one part');
   });
 
   it('closes without waiting for an answer a fault is holding back', async () => {
     // Arrange
-    sandbox.zendesk.failNext({ status: 504, count: 1, delayMs: 60_000 });
+    sandbox.part(zendeskPart).failNext({ status: 504, count: 1, delayMs: 60_000 });
     const held = fetch(`${sandbox.baseUrl}/api/v2/tickets`, { headers: { authorization: ZENDESK_AUTH } });
     // Long enough for the request to reach the sandbox and take the fault.
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -153,17 +172,17 @@ describe('sandbox mounts', () => {
     // Assert
     expect(Date.now() - started).toBeLessThan(1000);
     await expect(held).rejects.toThrow();
-    expect(sandbox.zendesk.requests()).toEqual([]);
+    expect(sandbox.part(zendeskPart).requests()).toEqual([]);
     sandbox = await startEverything();
   });
 });
 
 describe('sandbox inspection pages', () => {
-  it("shows every part's tickets under /sandbox/{part}/tickets, and Zendesk's also where they always were", async () => {
+  it("shows every part's tickets under /sandbox/{part}/tickets, and the first part's (Zendesk's here) also where they always were", async () => {
     // Arrange
     const zendeskId = seedZendesk();
     const freshdeskId = seedFreshdesk();
-    const generic = sandbox.generic.createTicket({ subject: 'Login', requester: { email: 'grace@example.com' } });
+    const generic = sandbox.part(genericPart).createTicket({ subject: 'Login', requester: { email: 'grace@example.com' } });
 
     // Act
     const legacyList = await get(`${sandbox.baseUrl}/sandbox/tickets`);
@@ -185,11 +204,27 @@ describe('sandbox inspection pages', () => {
     expect([missing.status, unknownPart.status]).toEqual([404, 404]);
   });
 
+  it('shows under /sandbox/tickets the tickets of the first part given, whichever it is', async () => {
+    // Arrange
+    const genericFirst = await startSandbox({ parts: [genericPart.with(GENERIC), zendeskPart.with(ZENDESK)] });
+    const ticket = genericFirst.part(genericPart).createTicket({ subject: 'Login', requester: { email: 'grace@example.com' } });
+    genericFirst.part(zendeskPart).createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
+
+    // Act
+    const list = await get(`${genericFirst.baseUrl}/sandbox/tickets`);
+    const one = await get(`${genericFirst.baseUrl}/sandbox/tickets/${ticket.id}`);
+    await genericFirst.close();
+
+    // Assert
+    expect(list.json).toEqual({ tickets: [ticket] });
+    expect(one.json).toEqual(ticket);
+  });
+
   it('renders one HTML page with a section for every part, refreshing every 5 s', async () => {
     // Arrange
     seedZendesk();
     seedFreshdesk();
-    sandbox.generic.createTicket({ subject: 'Refund please', requester: { email: 'alan@example.com' } });
+    sandbox.part(genericPart).createTicket({ subject: 'Refund please', requester: { email: 'alan@example.com' } });
 
     // Act
     const page = await get(`${sandbox.baseUrl}/sandbox`);
@@ -209,7 +244,7 @@ describe('sandbox inspection pages', () => {
 
     // Assert
     expect(posted.status).toBe(404);
-    expect([...sandbox.zendesk.requests(), ...sandbox.freshdesk.requests(), ...sandbox.generic.requests()]).toEqual([]);
+    expect([...sandbox.part(zendeskPart).requests(), ...sandbox.part(freshdeskPart).requests(), ...sandbox.part(genericPart).requests()]).toEqual([]);
   });
 
   it.each(['/sandbox', '/sandbox/tickets', '/sandbox/tickets/1', '/sandbox/generic/tickets'])(
@@ -250,7 +285,7 @@ describe('sandbox body limit', () => {
     // Assert
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'RequestTooLarge' });
-    expect(sandbox[part].requests()).toEqual([{ method: 'PUT', path: logged, status: 413, at: expect.any(Number), answeredAt: expect.any(Number) }]);
-    expect(sandbox.zendesk.ticket(1)?.comments).toHaveLength(1);
+    expect(sandbox.control(part).requests()).toEqual([{ method: 'PUT', path: logged, status: 413, at: expect.any(Number), answeredAt: expect.any(Number) }]);
+    expect(sandbox.part(zendeskPart).ticket(1)?.comments).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyZendeskSignature } from '../../../shared/adapters/helpdesks/zendesk/signature.js';
-import { type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/sandbox.js';
+import { type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/zendesk/index.js';
 
 // The sandbox's Webhooks, Triggers and User Fields APIs: the contract the onboarding command meets.
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type SandboxTicket, type SandboxUser, type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/sandbox.js';
+import { type SandboxTicket, type SandboxUser, type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/zendesk/index.js';
 
 const EMAIL = 'router@acme.test';
 const TOKEN = 'sandbox-token-6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv';

@@ -14,7 +14,9 @@ import {
 } from '../../../../../shared/domain/errors.js';
 import type { Priority } from '../../../../../shared/domain/priority.js';
 import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
-import { type Sandbox, type SandboxFreshdesk, startSandbox } from '../../../../../infra/sandbox/sandbox.js';
+import { freshdeskPart, type SandboxFreshdesk } from '../../../../../infra/sandbox/freshdesk/index.js';
+import { type Sandbox, startSandbox } from '../../../../../infra/sandbox/sandbox.js';
+import { zendeskPart } from '../../../../../infra/sandbox/zendesk/index.js';
 
 const API_KEY = 'fd-api-key-Zq4vB9xK2mP7tR1w';
 const FIXTURES = new URL('../../../../fixtures/freshdesk/', import.meta.url);
@@ -26,10 +28,12 @@ let client: FreshdeskClient;
 
 async function startFreshdesk(ratePerMinute?: number): Promise<{ sandbox: Sandbox; freshdesk: SandboxFreshdesk }> {
   const started = await startSandbox({
-    zendesk: { email: 'unused@acme.test', apiToken: 'unused' },
-    freshdesk: ratePerMinute === undefined ? { apiKey: API_KEY } : { apiKey: API_KEY, ratePerMinute },
+    parts: [
+      zendeskPart.with({ email: 'unused@acme.test', apiToken: 'unused' }),
+      freshdeskPart.with(ratePerMinute === undefined ? { apiKey: API_KEY } : { apiKey: API_KEY, ratePerMinute }),
+    ],
   });
-  return { sandbox: started, freshdesk: started.freshdesk };
+  return { sandbox: started, freshdesk: started.part(freshdeskPart) };
 }
 
 beforeEach(async () => {

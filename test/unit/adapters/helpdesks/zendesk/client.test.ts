@@ -11,7 +11,7 @@ import {
 import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
 import { ZendeskClient } from '../../../../../shared/adapters/helpdesks/zendesk/client.js';
 import { parseRetryAfter } from '../../../../../shared/adapters/http/json-request.js';
-import { type SandboxZendeskServer, startSandboxZendesk } from '../../../../../infra/sandbox/sandbox.js';
+import { type SandboxZendeskServer, startSandboxZendesk } from '../../../../../infra/sandbox/zendesk/index.js';
 
 const EMAIL = 'router@acme.test';
 const TOKEN = 'sandbox-token-6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv';

@@ -1,0 +1,12 @@
+/** The sandbox Freshdesk: its part (the API v2 subset the product uses, at `/freshdesk`) and its demo tenant. */
+export { FRESHDESK_DEMO, freshdeskDemo } from './demo.js';
+export { createFreshdeskPart, freshdeskPart } from './part.js';
+export type {
+  SandboxFreshdesk,
+  SandboxFreshdeskContact,
+  SandboxFreshdeskContactInput,
+  SandboxFreshdeskOptions,
+  SandboxFreshdeskPriority,
+  SandboxFreshdeskTicket,
+  SandboxFreshdeskTicketInput,
+} from './part.js';
