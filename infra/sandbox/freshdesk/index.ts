@@ -9,4 +9,4 @@ export type {
   SandboxFreshdeskPriority,
   SandboxFreshdeskTicket,
   SandboxFreshdeskTicketInput,
-} from './part.js';
+} from './types.js';
