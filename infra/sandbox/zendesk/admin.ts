@@ -1,125 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { fail, isPlainObject, type PartRequest, type Reply, stamp } from '../http.js';
+import {
+  type SandboxTrigger,
+  type SandboxUserField,
+  type SandboxWebhook,
+  type TriggerInput,
+  TriggerInputSchema,
+  UserFieldInputSchema,
+  type WebhookInput,
+  WebhookInputSchema,
+  type WebhookSend,
+} from './admin-records.js';
+import { cursorPage } from './paging.js';
 import { invalidEndpoint, parseWrite, requireJson, unwrap } from './schemas.js';
+import { meetsOnCreate, renderPlaceholders } from './triggers.js';
 import type { SandboxTicket, SandboxUser } from './types.js';
 
-/** A webhook as Zendesk's Webhooks API shows it. */
-export interface SandboxWebhook {
-  id: string;
-  name: string;
-  status: 'active' | 'inactive';
-  endpoint: string;
-  http_method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  request_format: 'json' | 'xml' | 'form_encoded';
-  /** `["conditional_ticket_events"]` for a trigger-connected webhook, else Zendesk event types. */
-  subscriptions: string[];
-  description?: string;
-  created_at: string;
-  created_by: string;
-  updated_at?: string;
-  updated_by?: string;
-  signingSecret: string;
-}
-
-interface Condition {
-  field: string;
-  operator: string;
-  value?: unknown;
-}
-
-/** A trigger as the Triggers API shows it. */
-export interface SandboxTrigger {
-  id: number;
-  title: string;
-  active: boolean;
-  description: string | null;
-  conditions: { all: Condition[]; any: Condition[] };
-  actions: { field: string; value: unknown }[];
-  position: number;
-  created_at: string;
-  updated_at: string;
-}
-
-/** A user field as the User Fields API shows it. */
-export interface SandboxUserField {
-  id: number;
-  key: string;
-  type: string;
-  title: string;
-  description: string;
-  active: boolean;
-  position: number;
-  created_at: string;
-  updated_at: string;
-}
-
-/** What a webhook sends when a ticket is created: to where, and what. */
-export interface WebhookSend {
-  webhook: SandboxWebhook;
-  /** The trigger-rendered body; absent for an event-subscribed webhook, which sends the event envelope. */
-  body?: string;
-}
-
-/** Webhook names, trigger titles: what Zendesk allows. */
-const NameSchema = z.string().trim().min(1).max(255);
-
-/** The body of `POST /api/v2/webhooks` and `PUT /api/v2/webhooks/{id}`, inside `{"webhook": ...}`. */
-const WebhookInputSchema = z
-  .object({
-    name: NameSchema,
-    status: z.enum(['active', 'inactive']),
-    endpoint: z.url(),
-    http_method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-    request_format: z.enum(['json', 'xml', 'form_encoded']),
-    subscriptions: z.array(z.string().min(1)).min(1),
-    description: z.string().optional(),
-    authentication: z.unknown().optional(),
-    custom_headers: z.record(z.string(), z.string()).optional(),
-  })
-  .strict()
-  .refine((hook) => !hook.subscriptions.includes('conditional_ticket_events') || hook.subscriptions.length === 1, {
-    message: 'a trigger or automation webhook subscribes to conditional_ticket_events only',
-    path: ['subscriptions'],
-  })
-  .refine((hook) => hook.subscriptions.includes('conditional_ticket_events') || (hook.http_method === 'POST' && hook.request_format === 'json'), {
-    message: 'a webhook subscribed to events must use POST and json',
-    path: ['http_method'],
-  });
-type WebhookInput = z.infer<typeof WebhookInputSchema>;
-
-const ConditionSchema = z.object({ field: z.string().min(1), operator: z.string().min(1), value: z.unknown().optional() }).strict();
-
-/** The body of `POST /api/v2/triggers` and `PUT /api/v2/triggers/{id}`, inside `{"trigger": ...}`. */
-const TriggerInputSchema = z
-  .object({
-    title: NameSchema,
-    active: z.boolean().optional(),
-    description: z.string().nullable().optional(),
-    conditions: z.object({ all: z.array(ConditionSchema).default([]), any: z.array(ConditionSchema).default([]) }).strict(),
-    actions: z.array(z.object({ field: z.string().min(1), value: z.unknown() }).strict()).min(1, 'Actions: cannot be blank'),
-    position: z.number().int().optional(),
-    category_id: z.string().optional(),
-  })
-  .strict();
-type TriggerInput = z.infer<typeof TriggerInputSchema>;
-
-const USER_FIELD_TYPES = ['text', 'textarea', 'checkbox', 'date', 'integer', 'decimal', 'regexp', 'dropdown', 'lookup', 'multiselect'] as const;
-
-/** The body of `POST /api/v2/user_fields`, inside `{"user_field": ...}`. */
-const UserFieldInputSchema = z
-  .object({
-    type: z.enum(USER_FIELD_TYPES),
-    key: z
-      .string()
-      .regex(/^[A-Za-z0-9_]+$/, 'Key: can only contain letters, numbers and underscores')
-      .refine((key) => !/^\d+$/.test(key), 'Key: cannot be only numbers'),
-    title: NameSchema,
-    description: z.string().optional(),
-    active: z.boolean().optional(),
-    position: z.number().int().optional(),
-  })
-  .strict();
+export type { SandboxTrigger, SandboxUserField, SandboxWebhook, WebhookSend } from './admin-records.js';
 
 /** Crockford's base32, which Zendesk's ULID webhook ids are written in. */
 const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -131,33 +29,6 @@ function ulid(): string {
 /** The Webhooks API's error shape: a list of `{code, title, detail}`. */
 function webhookError(status: number, code: string, title: string, detail?: string): never {
   throw fail(status, { errors: [{ code, title, ...(detail ? { detail } : {}) }] });
-}
-
-/** A ticket placeholder as a trigger renders it to a webhook: raw, unformatted text. */
-function placeholderValue(name: string, ticket: SandboxTicket, requester: SandboxUser): string | undefined {
-  const values: Record<string, string> = {
-    'ticket.id': String(ticket.id),
-    'ticket.title': ticket.subject,
-    'ticket.status': ticket.status,
-    'ticket.priority': ticket.priority ?? '',
-    'ticket.tags': ticket.tags.join(' '),
-    'ticket.via': ticket.via.channel === 'web' ? 'Web Form' : ticket.via.channel === 'api' ? 'Web Service' : ticket.via.channel,
-    'ticket.created_at_with_timestamp': ticket.created_at,
-    'ticket.requester.id': String(requester.id),
-    'ticket.requester.name': requester.name,
-    'ticket.requester.email': requester.email ?? '',
-    'ticket.requester.external_id': requester.external_id ?? '',
-  };
-  return values[name];
-}
-
-/**
- * Renders a trigger's webhook body as Zendesk does: each `{{placeholder}}` replaced by its raw
- * text, never JSON-escaped (so a quote in a value breaks a JSON body, as it would in Zendesk); a
- * placeholder it does not know stays as written.
- */
-export function renderPlaceholders(body: string, ticket: SandboxTicket, requester: SandboxUser): string {
-  return body.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/gi, (whole, name: string) => placeholderValue(name, ticket, requester) ?? whole);
 }
 
 /**
@@ -439,105 +310,4 @@ function notFound(): never {
 function webhookJson(webhook: SandboxWebhook): Record<string, unknown> {
   const { signingSecret: _secret, ...shown } = webhook;
   return structuredClone(shown);
-}
-
-/** Whether a trigger's conditions hold for a ticket just created (the sandbox knows `update_type`, `status` and `priority`). */
-function meetsOnCreate(conditions: SandboxTrigger['conditions'], ticket: SandboxTicket): boolean {
-  const holds = (condition: Condition): boolean => {
-    const value = String(condition.value ?? '').toLowerCase();
-    const actual = condition.field === 'update_type' ? 'create' : condition.field === 'status' ? ticket.status : condition.field === 'priority' ? (ticket.priority ?? '') : undefined;
-    if (actual === undefined) return false;
-    if (condition.operator === 'is') return actual === value;
-    if (condition.operator === 'is_not') return actual !== value;
-    return false;
-  };
-  return conditions.all.every(holds) && (conditions.any.length === 0 || conditions.any.some(holds));
-}
-
-/** A page size from 1 to 100, as Zendesk allows; anything else is its 400. */
-function pageSize(value: string, name: string): number {
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 100) throw fail(400, { error: 'InvalidPaginationParameter', description: `${name} must be from 1 to 100` });
-  return size;
-}
-
-/** An opaque cursor for a record's key, as Zendesk's are opaque; one the sandbox did not make is its 400. */
-function cursor(key: string): string {
-  return Buffer.from(`k${key}`).toString('base64url');
-}
-
-function cursorKey(value: string): string {
-  const decoded = Buffer.from(value, 'base64url').toString('utf8');
-  if (!decoded.startsWith('k')) throw fail(400, { error: 'InvalidPaginationParameter', description: 'the page cursor is not one this API gave' });
-  return decoded.slice(1);
-}
-
-/**
- * One page of a list, paged as Zendesk pages: by cursor with `page[size]` (`meta.has_more`,
- * `meta.after_cursor`, `links.next`), else, where the endpoint allows it, by offset with `page` and
- * `per_page` (`next_page`, `count`). `all` is in the order the keys sort.
- */
-export function cursorPage<T>(
-  all: readonly T[],
-  keyOf: (item: T) => string,
-  query: URLSearchParams,
-  listUrl: string,
-  name: string,
-  toJson: (item: T) => unknown,
-  options: { offset: boolean },
-): Reply {
-  const url = (params: Record<string, string>): string => `${listUrl}?${new URLSearchParams(params).toString()}`;
-  const keys = all.map(keyOf);
-  const cursorSize = query.get('page[size]');
-  if (cursorSize !== null || !options.offset) {
-    const size = pageSize(cursorSize ?? '100', 'page[size]');
-    const after = query.get('page[after]');
-    const before = query.get('page[before]');
-    let start = 0;
-    let end = size;
-    if (after !== null) {
-      const afterKey = cursorKey(after);
-      start = keys.filter((key) => compareKeys(key, afterKey) <= 0).length;
-      end = start + size;
-    } else if (before !== null) {
-      const beforeKey = cursorKey(before);
-      end = keys.filter((key) => compareKeys(key, beforeKey) < 0).length;
-      start = Math.max(0, end - size);
-    }
-    const page = all.slice(start, end);
-    const last = page.at(-1);
-    const first = page[0];
-    const hasMore = page.length > 0 && end < all.length;
-    const afterCursor = last ? cursor(keyOf(last)) : null;
-    const beforeCursor = first ? cursor(keyOf(first)) : null;
-    return {
-      status: 200,
-      body: {
-        [name]: page.map(toJson),
-        meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
-        links: {
-          next: hasMore && afterCursor ? url({ 'page[after]': afterCursor, 'page[size]': String(size) }) : null,
-          prev: beforeCursor && start > 0 ? url({ 'page[before]': beforeCursor, 'page[size]': String(size) }) : null,
-        },
-      },
-    };
-  }
-  const perPage = pageSize(query.get('per_page') ?? '100', 'per_page');
-  const pageNumber = Number(query.get('page') ?? '1');
-  if (!Number.isInteger(pageNumber) || pageNumber < 1) throw fail(400, { error: 'InvalidPaginationParameter', description: 'page must be a positive integer' });
-  const page = all.slice((pageNumber - 1) * perPage, pageNumber * perPage);
-  return {
-    status: 200,
-    body: {
-      [name]: page.map(toJson),
-      next_page: pageNumber * perPage < all.length ? url({ page: String(pageNumber + 1), per_page: String(perPage) }) : null,
-      previous_page: pageNumber > 1 ? url({ page: String(pageNumber - 1), per_page: String(perPage) }) : null,
-      count: all.length,
-    },
-  };
-}
-
-/** Numeric keys compare as numbers (ticket and trigger ids), others as text (ULIDs sort as text). */
-function compareKeys(a: string, b: string): number {
-  return /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b);
 }

@@ -14,7 +14,8 @@ import {
   unwrapTicketUpdate,
 } from './schemas.js';
 import { API_AGENT_ID, type UserRecord, ZendeskState } from './state.js';
-import { cursorPage, type WebhookSend, ZendeskAdmin } from './admin.js';
+import { type WebhookSend, ZendeskAdmin } from './admin.js';
+import { cursorPage } from './paging.js';
 import { signedTicketCreated, signedZendeskRequest } from './deliveries.js';
 import type { SandboxTicket, SandboxZendesk, SandboxZendeskOptions, WebhookDelivery } from './types.js';
 import { applyTags, applyUpdate, createFromApi, TOO_MANY_REQUESTS, UpdateLimiter } from './writes.js';

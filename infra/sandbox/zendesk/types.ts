@@ -1,5 +1,5 @@
 import type { SandboxChaos, SandboxFault, SandboxRequest } from '../http.js';
-import type { SandboxTrigger, SandboxUserField, SandboxWebhook } from './admin.js';
+import type { SandboxTrigger, SandboxUserField, SandboxWebhook } from './admin-records.js';
 
 /** How to configure the sandbox Zendesk part. */
 export interface SandboxZendeskOptions {
