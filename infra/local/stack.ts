@@ -92,7 +92,7 @@ export interface LocalStackOptions {
 /** A running local stack, with the in-process queue unless it was started in `sqs` mode. */
 export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
   url: string;
-  /** The sandbox helpdesks, one part each, on one loopback port: `sandbox.part(zendeskPart)` and so on. */
+  /** The sandbox helpdesks, one part each, on one loopback port; `sandbox.part(plugin)` answers one's hooks. */
   sandbox: Sandbox;
   queue: Q;
   /** The SQS emulator's endpoint in `sqs` mode. */

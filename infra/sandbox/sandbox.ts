@@ -28,9 +28,9 @@ export type CreatePart<Options, Hooks> = (options: Options, control: FaultContro
  * tests and local mode drive it with) in a sandbox that mounted it.
  *
  * @example
- * export const zendeskPart = new SandboxPlugin('zendesk', createZendeskPart);
- * const sandbox = await startSandbox({ parts: [zendeskPart.with({ email, apiToken })] });
- * sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001 });
+ * export const acmePart = new SandboxPlugin('acme', createAcmePart); // in infra/sandbox/acme/
+ * const sandbox = await startSandbox({ parts: [acmePart.with({ apiKey })] });
+ * sandbox.part(acmePart).createTicket({ subject: 'Help' }); // typed by createAcmePart's hooks
  */
 export class SandboxPlugin<Options, Hooks> implements PartAccessor<Hooks> {
   readonly #hooks = new WeakMap<SandboxKey, Hooks>();
@@ -95,8 +95,8 @@ export interface Sandbox {
  * the root, or under `/<name>`), and answers it with a typed accessor to each part's hooks.
  *
  * @example
- * const sandbox = await startSandbox({ parts: [zendeskPart.with({ email: 'bot@acme.test', apiToken: 'token' }), genericPart.with({ signingSecret })] });
- * sandbox.part(genericPart).createTicket({ subject: 'Help', requester: { email: 'ada@example.com' } });
+ * const sandbox = await startSandbox({ parts: [acmePart.with({ apiKey }), otherPart.with({ signingSecret })] });
+ * sandbox.part(acmePart).createTicket({ subject: 'Help' });
  * await sandbox.close();
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {

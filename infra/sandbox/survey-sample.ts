@@ -5,7 +5,7 @@ import type { SignedDelivery } from './sandbox-demo.js';
 export interface SampleAnswer {
   /** The survey tool's response id; the same id sent twice is one answer (created, then updated). */
   responseId: string;
-  /** 0-10 for NPS; 1 to the scale for CSAT (good is 2 and bad 1 on Zendesk's 2-point scale). */
+  /** 0-10 for NPS; 1 to the scale for CSAT (good is 2 and bad 1 on a 2-point scale). */
   score: number;
   comment?: string;
   /** The helpdesk ticket the answer is about. */
@@ -13,7 +13,7 @@ export interface SampleAnswer {
   email: string;
   /** The helpdesk user id of the respondent. */
   userId?: string;
-  /** `updated`: the tool's second delivery of the same answer (Delighted's `survey_response.updated`). */
+  /** `updated`: the tool's second delivery of the same answer (an update event, where the tool sends one). */
   phase?: 'created' | 'updated';
   answeredAt?: Date;
 }
