@@ -169,7 +169,7 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     const sources = {
       decisions: stack.decisions,
       deadLettered: async () => (await stack.queue.snapshot()).deadLetters,
-      internalNotes: (id: string | number) => LOAD_TARGET.internalNotes(sandbox, String(id)),
+      internalNotes: (id: string | number) => LOAD_TARGET.internalNotes(sandbox, id),
     };
     progress('checking the ledger...');
     const ledger = await checkLedger(sent, sources);

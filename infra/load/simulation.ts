@@ -34,7 +34,7 @@ interface SimTenant {
 /** One ticket sent: when, and when its write reached the helpdesk. */
 interface Sent {
   tenant: SimTenant;
-  ticketId: string;
+  ticketId: string | number;
   sentAt: number;
 }
 

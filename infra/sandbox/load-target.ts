@@ -15,7 +15,8 @@ export interface RequesterMetrics {
 
 /** A ticket a load run made in the helpdesk: what it sends about it, and the decision it expects. */
 export interface LoadTicket {
-  id: string;
+  /** Its id, as the helpdesk writes it (a number or a string). */
+  id: string | number;
   /** The webhook the helpdesk would send for it, signed with the tenant's secret. */
   delivery(secret: string): SignedDelivery;
   /** The decision the ticket's event makes, e.g. `<helpdesk>:ticket-created:<id>`. */
@@ -50,7 +51,7 @@ export interface LoadTarget {
   /** Makes a ticket as a person would in the helpdesk. */
   createTicket(sandbox: Sandbox, ticket: { subject: string; description: string; requesterId: string; tags: string[] }): LoadTicket;
   /** How many internal notes the ticket holds. */
-  internalNotes(sandbox: Sandbox, ticketId: string): number;
+  internalNotes(sandbox: Sandbox, ticketId: string | number): number;
   /** The ticket a request wrote to, when it was an update the helpdesk accepted: when a decision reached it. */
   writtenTicket(request: SandboxRequest): string | undefined;
   /** How many requests the helpdesk's own account limit refused (injected faults are not counted). */

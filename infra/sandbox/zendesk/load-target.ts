@@ -43,7 +43,7 @@ export const zendeskLoadTarget: LoadTarget = {
       .part(zendeskPart)
       .createTicket({ subject: input.subject, description: input.description, requesterId: Number(input.requesterId), priority: 'normal', tags: input.tags });
     return {
-      id: String(ticket.id),
+      id: ticket.id,
       delivery: (secret) => signedTicketCreated({ ticket, secret }),
       decisionId: `zendesk:ticket-created:${ticket.id}`,
     };
