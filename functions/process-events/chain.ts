@@ -10,7 +10,7 @@ import { timeEvent } from '../../shared/adapters/observability/event-timing.js';
 import { logContext } from '../../shared/adapters/observability/log-context.js';
 import { publishMetricsIfAny } from '../../shared/adapters/observability/publish-metrics.js';
 import { EVENT_PROCESSED, METRIC, MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
-import { type EventOutcome, processEvent, type ProcessEventDeps } from '../../shared/use-cases/process-event.js';
+import { type EventOutcome, processEvent, type ProcessEventDeps } from '../../shared/use-cases/processing/process-event.js';
 
 /** Everything the process-events function needs, wired once per process. */
 export interface ProcessEventsDeps extends ProcessEventDeps {

@@ -15,7 +15,7 @@ import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refre
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { DynamoTicketContext } from '../../shared/adapters/store/ticket-context.js';
 import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
-import { customerMerger } from '../../shared/use-cases/merge-customers.js';
+import { customerMerger } from '../../shared/use-cases/privacy/merge-customers.js';
 import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';

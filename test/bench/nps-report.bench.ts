@@ -5,7 +5,7 @@ import { createTable } from '../../shared/adapters/store/table.js';
 import type { CsatSummary, NpsSummary } from '../../shared/domain/nps-stats.js';
 import type { IndexedAnswer } from '../../shared/domain/ports.js';
 import { TIERS, type Tier } from '../../shared/domain/tiers.js';
-import { npsReport } from '../../shared/use-cases/nps-report.js';
+import { npsReport } from '../../shared/use-cases/reporting/nps-report.js';
 import { seeded, weighted } from '../../infra/local/seeded-random.js';
 
 const DAYS = 30;
