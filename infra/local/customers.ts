@@ -39,7 +39,7 @@ import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/pr
 import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/scoring/set-override.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from './dynamodb-target.js';
 import { DEMO } from './stack.js';
-import { systemClock } from '../../shared/adapters/system-clock.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
 /** The commands `npm run customer` knows. */

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { ConfigurationError } from '../../domain/errors.js';
-import { describeSecretRef } from '../config/secret-ref.js';
-import type { SecretRef } from '../config/tenants.js';
+import { describeSecretRef, type SecretRef } from '../plugin/secret-ref.js';
 
 /** Fetches a secret string by id (Secrets Manager in AWS); the implementation caches. */
 export type SecretFetcher = (secretId: string) => Promise<string>;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { checkServiceUrl } from '../../config/outbound-url.js';
-import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
-import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../registry/plugin.js';
+import { checkServiceUrl } from '../../plugin/outbound-url.js';
+import { RotatingSecretsSchema, SecretRefSchema } from '../../plugin/secret-ref.js';
+import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../plugin/descriptors.js';
 import { GenericHelpdeskClient } from './client.js';
 import { genericInbound } from './inbound.js';
 

@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConfigurationError, PermanentHelpdeskError } from '../../../domain/errors.js';
-import { describeSecretRef } from '../../config/secret-ref.js';
+import { describeSecretRef } from '../../plugin/secret-ref.js';
 import { jsonRequest, parseRetryAfter } from '../../http/json-request.js';
 import { parseApiAnswer } from '../../http/payload.js';
-import type { MetricFields } from '../../influence/metric-fields.js';
-import type { ConnectInput, ConnectRequest, ConnectResult, ConnectStep, HelpdeskConnector } from '../../registry/plugin.js';
+import type { MetricFields } from '../../plugin/metric-fields.js';
+import type { ConnectInput, ConnectRequest, ConnectResult, ConnectStep, HelpdeskConnector } from '../../plugin/descriptors.js';
 import { ZendeskHelpdeskSchema } from './descriptor.js';
 import { ZENDESK_TRIGGER_BODY_TEMPLATE } from './webhook-schemas.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ZendeskClient } from '../../../../shared/adapters/helpdesks/zendesk/client.js';
-import { CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
+import { CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-breaker.js';
 import { HelpdeskMetricsProvider, type MetricFieldKeys, readReachInputs } from '../../../../shared/adapters/influence/helpdesk-metrics.js';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
 import type { RequesterDetails, ScoreRequest } from '../../../../shared/domain/ports.js';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
+import { CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-breaker.js';
 import { HelpdeskMetricsProvider } from '../../../../shared/adapters/influence/helpdesk-metrics.js';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
 import { RateLimitedError, TransientError } from '../../../../shared/domain/errors.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FreshdeskClient } from '../../../../../shared/adapters/helpdesks/freshdesk/client.js';
-import { HelpdeskPace, pacedFetch } from '../../../../../shared/adapters/helpdesks/helpdesk-pace.js';
+import { HelpdeskPace, pacedFetch } from '../../../../../shared/adapters/resilience/helpdesk-pace.js';
 import {
   ConfigurationError,
   ConflictError,

@@ -8,8 +8,8 @@ import { TenantDirectory } from '../../../../shared/adapters/config/tenant-direc
 import { parseTenantsFile, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
 import { type AddressPolicy, PUBLIC_ADDRESSES_ONLY } from '../../../../shared/adapters/http/checked-request.js';
 import { nonPublicReason } from '../../../../shared/adapters/http/public-address.js';
-import { helpdeskClients } from '../../../../shared/adapters/helpdesks/helpdesk-clients.js';
-import { helpdeskPaces } from '../../../../shared/adapters/helpdesks/helpdesk-pace.js';
+import { helpdeskClients } from '../../../../shared/adapters/per-tenant/helpdesk-clients.js';
+import { helpdeskPaces } from '../../../../shared/adapters/resilience/helpdesk-pace.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
 import { generateStandardWebhookSecret } from '../../../../shared/adapters/webhooks/standard-webhooks.js';
 import type { TicketUpdate } from '../../../../shared/domain/ports.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BreakerState, CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
+import { type BreakerState, CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-breaker.js';
 import { FixedClock } from '../../../support/fakes.js';
 
 function breaker(failureThreshold = 3, resetAfterMs = 30_000) {

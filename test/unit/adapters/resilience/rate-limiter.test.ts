@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../../shared/adapters/influence/rate-limiter.js';
+import { TokenBucket } from '../../../../shared/adapters/resilience/rate-limiter.js';
 import { FixedClock } from '../../../support/fakes.js';
 
 /** A clock whose sleep moves time on, so waits are exact and instant. */

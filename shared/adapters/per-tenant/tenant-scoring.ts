@@ -2,10 +2,10 @@ import type { Clock, HelpdeskClient, ScoreProvider } from '../../domain/ports.js
 import { bindHelpdesk, type Tenant } from '../config/tenants.js';
 import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
-import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
-import { HelpdeskMetricsProvider } from './helpdesk-metrics.js';
-import { type HttpBackoff, HttpScoreProvider } from './http-provider.js';
-import { realSleep, type Sleep, TokenBucket } from './rate-limiter.js';
+import { type BreakerState, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { HelpdeskMetricsProvider } from '../influence/helpdesk-metrics.js';
+import { type HttpBackoff, HttpScoreProvider } from '../influence/http-provider.js';
+import { realSleep, type Sleep, TokenBucket } from '../resilience/rate-limiter.js';
 
 /**
  * One tenant's score provider, with its circuit breaker and rate limiter inside it (they live as

@@ -4,7 +4,7 @@ import type { TenantDirectory } from '../config/tenant-directory.js';
 import { bindHelpdesk } from '../config/tenants.js';
 import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
-import { type HelpdeskPace, pacedFetch, type PaceSettings } from './helpdesk-pace.js';
+import { type HelpdeskPace, pacedFetch, type PaceSettings } from '../resilience/helpdesk-pace.js';
 
 /** How the clients are built and where they may connect. */
 export interface HelpdeskClientsOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HelpdeskPace, pacedFetch, readRateLimitHeaders } from '../../../../shared/adapters/helpdesks/helpdesk-pace.js';
+import { HelpdeskPace, pacedFetch, readRateLimitHeaders } from '../../../../shared/adapters/resilience/helpdesk-pace.js';
 import { HeldBackError } from '../../../../shared/domain/errors.js';
 
 function manualClock(startMs = Date.parse('2026-12-02T10:00:00Z')) {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { HelpdeskClient, InboundSource } from '../../domain/ports.js';
-import type { ConfigMode } from '../config/outbound-url.js';
-import type { SecretRef } from '../config/secret-ref.js';
-import type { MetricFields } from '../influence/metric-fields.js';
+import type { ConfigMode } from './outbound-url.js';
+import type { SecretRef } from './secret-ref.js';
+import type { MetricFields } from './metric-fields.js';
 
 /** The functions of a deployment; each is granted only the secrets it reads. */
 export type FunctionName = 'ingest-webhook' | 'process-events' | 'refresh-scores';

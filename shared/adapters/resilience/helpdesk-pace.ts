@@ -1,7 +1,7 @@
 import { HeldBackError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports.js';
-import { CircuitBreaker } from '../influence/circuit-breaker.js';
-import { realSleep, type Sleep, TokenBucket } from '../influence/rate-limiter.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { realSleep, type Sleep, TokenBucket } from './rate-limiter.js';
 import { parseRetryAfter } from '../http/json-request.js';
 
 /** What a helpdesk's rate-limit headers said in one answer. */

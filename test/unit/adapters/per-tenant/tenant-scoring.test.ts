@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTenantsFile, type SecretRef, secretIdsOf, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
 import { TenantDirectory } from '../../../../shared/adapters/config/tenant-directory.js';
-import { tenantScoring } from '../../../../shared/adapters/influence/tenant-scoring.js';
+import { tenantScoring } from '../../../../shared/adapters/per-tenant/tenant-scoring.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
 import { ConfigurationError } from '../../../../shared/domain/errors.js';
 import { FixedClock, InMemoryHelpdesk } from '../../../support/fakes.js';

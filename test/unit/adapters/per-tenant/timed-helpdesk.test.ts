@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withWriteGuards } from '../../../../shared/adapters/helpdesks/guarded-helpdesk.js';
+import { withWriteGuards } from '../../../../shared/adapters/per-tenant/timed-helpdesk.js';
 import { InMemoryHelpdesk } from '../../../support/fakes.js';
 
 describe('withWriteGuards', () => {
