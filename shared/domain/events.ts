@@ -25,6 +25,17 @@ export const RequesterSchema = z.object({
 });
 export type Requester = z.infer<typeof RequesterSchema>;
 
+/** What a helpdesk knows about a requester, fetched once per customer. */
+export interface RequesterDetails {
+  helpdeskUserId: string;
+  email?: string;
+  externalId?: string;
+  name?: string;
+  handles: SocialHandle[];
+  /** Profile fields the helpdesk holds (e.g. a follower count field), for helpdesk-supplied scores. */
+  fields: Record<string, string | number | boolean | null>;
+}
+
 /** The ticket as the helpdesk described it when the event fired. */
 export const TicketSnapshotSchema = z.object({
   id: z.string().min(1),

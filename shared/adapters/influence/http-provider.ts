@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { Clock, RateLimiter, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
+import type { Clock, RateLimiter, ScoreProvider } from '../../domain/ports.js';
+import type { ScoreLookup, ScoreRequest } from '../../domain/score-lookup.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { computeReachScore, ReachInputsSchema, toInfluenceScore } from '../../domain/score-model.js';
 import { RefusedAddressError } from '../http/checked-request.js';

@@ -1,4 +1,5 @@
-import type { HelpdeskClient, TicketUpdate } from '../../domain/ports.js';
+import type { HelpdeskClient } from '../../domain/ports.js';
+import type { TicketUpdate } from '../../domain/ticket-update.js';
 
 /** What to put around a helpdesk's ticket writes. */
 export interface WriteGuards {

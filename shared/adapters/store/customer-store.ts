@@ -22,7 +22,9 @@ import {
   normaliseIdentity,
   retentionStart,
 } from '../../domain/customer.js';
-import type { CustomerAdminStore, GuardedWriteOutcome, IdentityHasher, SurveyAnswerWrite } from '../../domain/ports.js';
+import type { CustomerAdminStore, IdentityHasher } from '../../domain/ports.js';
+import type { GuardedWriteOutcome } from '../../domain/customer-records.js';
+import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent, queryPartition } from './batch.js';
 import { CorruptItemError, StoreError } from './errors.js';

@@ -1,7 +1,8 @@
 import type { Decision } from '../../domain/decide.js';
 import { TransientError } from '../../domain/errors.js';
 import type { Policy } from '../../domain/policy.js';
-import type { Clock, DecisionLog, DecisionRecord } from '../../domain/ports.js';
+import type { Clock, DecisionLog } from '../../domain/ports.js';
+import type { DecisionRecord } from '../../domain/decision-record.js';
 import type { Source, TicketSnapshot } from '../../domain/events.js';
 
 /** The slice of a tenant the processing use cases need. */

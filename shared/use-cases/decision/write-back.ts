@@ -1,7 +1,8 @@
 import type { Decision } from '../../domain/decide.js';
 import { ConflictError, PermanentHelpdeskError, TransientError } from '../../domain/errors.js';
 import type { TicketSnapshot } from '../../domain/events.js';
-import type { DecisionRecord, HelpdeskClient } from '../../domain/ports.js';
+import type { HelpdeskClient } from '../../domain/ports.js';
+import type { DecisionRecord } from '../../domain/decision-record.js';
 import { maxPriority } from '../../domain/priority.js';
 import { duplicateOf, isFinal, markApplied, noteMarker, type ProcessOutcome, type RecordBase, type RecordDeps, reconcile, recordFinal } from './decision-record.js';
 

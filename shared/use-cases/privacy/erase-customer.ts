@@ -1,4 +1,4 @@
-import type { ErasureReport } from '../../domain/ports.js';
+import type { ErasureReport } from '../../domain/customer-records.js';
 import type { PrivacyDeps } from './export-customer.js';
 import type { CustomerRef } from './opt-out.js';
 

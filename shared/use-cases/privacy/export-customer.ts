@@ -1,4 +1,5 @@
-import type { Clock, CustomerAdminStore, CustomerRecords, PrivacyStore } from '../../domain/ports.js';
+import type { Clock, CustomerAdminStore, PrivacyStore } from '../../domain/ports.js';
+import type { CustomerRecords } from '../../domain/customer-records.js';
 import type { CustomerRef } from './opt-out.js';
 
 /** Ports for exporting a customer's data. */

@@ -1,7 +1,7 @@
 import { type CustomerProfile, handleIdentity, type Identity, mergeIdentities, newCustomerProfile, normaliseIdentity, retentionStart } from '../../domain/customer.js';
 import { PermanentHelpdeskError, TransientError } from '../../domain/errors.js';
-import type { Requester } from '../../domain/events.js';
-import type { Clock, CustomerAdminStore, CustomerStore, HelpdeskClient, IdentityHasher, RequesterDetails } from '../../domain/ports.js';
+import type { Requester, RequesterDetails } from '../../domain/events.js';
+import type { Clock, CustomerAdminStore, CustomerStore, HelpdeskClient, IdentityHasher } from '../../domain/ports.js';
 import type { UseCaseLogger } from '../decision/decision-record.js';
 import type { MergeCustomers } from '../privacy/merge-customers.js';
 

@@ -6,7 +6,8 @@ import {
   UnsupportedMediaTypeError,
 } from '../../domain/errors.js';
 import { type HelpdeskEvent, MAX_DELIVERY_ID_LENGTH } from '../../domain/events.js';
-import type { EventQueue, InboundSource, WebhookRequest } from '../../domain/ports.js';
+import type { EventQueue, InboundSource } from '../../domain/ports.js';
+import type { WebhookRequest } from '../../domain/webhook-request.js';
 
 export type { InboundSource, WebhookRequest };
 

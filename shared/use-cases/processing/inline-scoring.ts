@@ -1,8 +1,8 @@
 import type { CustomerProfile } from '../../domain/customer.js';
 import type { ProviderContext } from '../../domain/decide.js';
-import type { TicketCreated } from '../../domain/events.js';
+import type { RequesterDetails, TicketCreated } from '../../domain/events.js';
 import type { Policy } from '../../domain/policy.js';
-import type { Clock, RequesterDetails, ScoreProvider, ScoreRefreshStore } from '../../domain/ports.js';
+import type { Clock, ScoreProvider, ScoreRefreshStore } from '../../domain/ports.js';
 import { scoreFreshness } from '../../domain/score.js';
 import type { UseCaseLogger } from '../decision/decision-record.js';
 import { refreshScore } from '../scoring/refresh-score.js';

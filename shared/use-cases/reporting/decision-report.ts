@@ -1,4 +1,6 @@
-import type { DecisionHistory, DecisionListing, ScoreFailureKind } from '../../domain/ports.js';
+import type { DecisionHistory } from '../../domain/ports.js';
+import type { DecisionListing } from '../../domain/decision-listing.js';
+import type { ScoreFailureKind } from '../../domain/score-lookup.js';
 import { TIERS, type Tier } from '../../domain/tiers.js';
 
 /** Which decisions a report covers: a tenant's, over UTC days `from` to `to`, both included. */

@@ -1,4 +1,6 @@
-import type { DecisionHistory, DecisionListing, DecisionRecord } from '../../domain/ports.js';
+import type { DecisionHistory } from '../../domain/ports.js';
+import type { DecisionListing } from '../../domain/decision-listing.js';
+import type { DecisionRecord } from '../../domain/decision-record.js';
 import type { Tier } from '../../domain/tiers.js';
 
 /** Which decisions to list: a tenant's, over UTC days `from` to `to` (both included), optionally narrowed. */

@@ -1,5 +1,6 @@
 import { type CsatSummary, type NpsSummary, csatSummary, npsSummary } from '../../domain/nps-stats.js';
-import type { IndexedAnswer, SurveyAnswerIndex } from '../../domain/ports.js';
+import type { SurveyAnswerIndex } from '../../domain/ports.js';
+import type { IndexedAnswer } from '../../domain/survey-answers.js';
 import type { Tier } from '../../domain/tiers.js';
 
 /** Which answers a report covers: a tenant's, given in [from, to). */

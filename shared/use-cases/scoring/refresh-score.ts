@@ -1,14 +1,7 @@
 import type { CustomerProfile } from '../../domain/customer.js';
-import type { Requester } from '../../domain/events.js';
-import type {
-  Clock,
-  RequesterDetails,
-  ScoreFailureKind,
-  ScoreLookup,
-  ScoreProvider,
-  ScorePurpose,
-  ScoreRefreshStore,
-} from '../../domain/ports.js';
+import type { Requester, RequesterDetails } from '../../domain/events.js';
+import type { Clock, ScoreProvider, ScoreRefreshStore } from '../../domain/ports.js';
+import type { ScoreFailureKind, ScoreLookup, ScorePurpose } from '../../domain/score-lookup.js';
 import type { Freshness, InfluenceScore } from '../../domain/score.js';
 
 /** Ports for refreshing one customer's score. */

@@ -8,8 +8,9 @@ import {
   TicketNotFoundError,
   TransientError,
 } from '../../../domain/errors.js';
-import type { TicketSnapshot } from '../../../domain/events.js';
-import type { Clock, HelpdeskClient, RequesterDetails, TicketUpdate } from '../../../domain/ports.js';
+import type { RequesterDetails, TicketSnapshot } from '../../../domain/events.js';
+import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
+import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { type JsonRequestMethod, jsonRequest, parseRetryAfter } from '../../http/json-request.js';
 import { FRESHDESK_PRIORITY_VALUES, channelFromFreshdeskSource, priorityFromFreshdesk } from './webhook-schemas.js';
 

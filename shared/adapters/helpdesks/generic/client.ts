@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ConfigurationError, PermanentHelpdeskError, RateLimitedError, TicketNotFoundError, TransientError, UnreadableTicketError } from '../../../domain/errors.js';
 import type { TicketSnapshot } from '../../../domain/events.js';
-import type { Clock, HelpdeskClient, TicketUpdate } from '../../../domain/ports.js';
+import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
+import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { jsonRequest, parseRetryAfter } from '../../http/json-request.js';
 import {
   WEBHOOK_ID_HEADER,

@@ -8,8 +8,9 @@ import {
   TicketNotFoundError,
   TransientError,
 } from '../../../domain/errors.js';
-import type { SocialHandle, TicketSnapshot } from '../../../domain/events.js';
-import type { HelpdeskClient, RequesterDetails, TicketUpdate } from '../../../domain/ports.js';
+import type { RequesterDetails, SocialHandle, TicketSnapshot } from '../../../domain/events.js';
+import type { HelpdeskClient } from '../../../domain/ports.js';
+import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { PrioritySchema } from '../../../domain/priority.js';
 import { type JsonRequestMethod, jsonRequest, parseRetryAfter } from '../../http/json-request.js';
 

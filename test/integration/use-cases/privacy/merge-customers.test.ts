@@ -6,7 +6,8 @@ import { DynamoDecisionLog } from '../../../../shared/adapters/store/decision-lo
 import { aliasKey, profileKey } from '../../../../shared/adapters/store/keys.js';
 import { REFRESH_INDEX } from '../../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../../shared/domain/customer.js';
-import type { DecisionRecord, HelpdeskClient } from '../../../../shared/domain/ports.js';
+import type { HelpdeskClient } from '../../../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../../../shared/domain/decision-record.js';
 import type { InfluenceScore } from '../../../../shared/domain/score.js';
 import { loadRequester } from '../../../../shared/use-cases/processing/customer-lookup.js';
 import { customerMerger, mergeCustomers } from '../../../../shared/use-cases/privacy/merge-customers.js';

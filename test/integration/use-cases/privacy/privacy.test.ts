@@ -12,7 +12,7 @@ import { aliasKey, decisionKey, profileKey, refreshBucketFor } from '../../../..
 import { DynamoPrivacyStore } from '../../../../shared/adapters/store/privacy-store.js';
 import { REFRESH_INDEX, TTL_ATTRIBUTE, createTable } from '../../../../shared/adapters/store/table.js';
 import { type CustomerProfile, CustomerProfileSchema, type Identity } from '../../../../shared/domain/customer.js';
-import type { DecisionRecord } from '../../../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../../../shared/domain/decision-record.js';
 import type { InfluenceScore } from '../../../../shared/domain/score.js';
 import { eraseCustomer } from '../../../../shared/use-cases/privacy/erase-customer.js';
 import { CUSTOMER_EXPORT_FORMAT, exportCustomer } from '../../../../shared/use-cases/privacy/export-customer.js';

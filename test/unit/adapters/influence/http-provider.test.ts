@@ -4,7 +4,7 @@ import { CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-b
 import { HttpScoreProvider, type HttpScoreProviderOptions } from '../../../../shared/adapters/influence/http-provider.js';
 import { TokenBucket } from '../../../../shared/adapters/resilience/rate-limiter.js';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
-import type { ScoreRequest } from '../../../../shared/domain/ports.js';
+import type { ScoreRequest } from '../../../../shared/domain/score-lookup.js';
 import { FixedClock, LoopbackScoringService } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');

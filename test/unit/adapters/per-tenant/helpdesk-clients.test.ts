@@ -12,7 +12,7 @@ import { helpdeskClients } from '../../../../shared/adapters/per-tenant/helpdesk
 import { helpdeskPaces } from '../../../../shared/adapters/resilience/helpdesk-pace.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
 import { generateStandardWebhookSecret } from '../../../../shared/adapters/webhooks/standard-webhooks.js';
-import type { TicketUpdate } from '../../../../shared/domain/ports.js';
+import type { TicketUpdate } from '../../../../shared/domain/ticket-update.js';
 import { FixedClock } from '../../../support/fakes.js';
 
 const TLS = new URL('../../../fixtures/tls/', import.meta.url);

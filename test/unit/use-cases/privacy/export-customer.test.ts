@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerProfile, Identity } from '../../../../shared/domain/customer.js';
-import type { DecisionRecord } from '../../../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../../../shared/domain/decision-record.js';
 import { CUSTOMER_EXPORT_FORMAT, exportCustomer } from '../../../../shared/use-cases/privacy/export-customer.js';
 import { FixedClock, InMemoryCustomerAdmin, TestHasher } from '../../../support/fakes.js';
 

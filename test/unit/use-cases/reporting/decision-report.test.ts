@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionDayPage, DecisionHistory, DecisionListing, DecisionSummary, ScoreFailureKind } from '../../../../shared/domain/ports.js';
+import type { DecisionHistory } from '../../../../shared/domain/ports.js';
+import type { DecisionDayPage, DecisionListing, DecisionSummary } from '../../../../shared/domain/decision-listing.js';
+import type { ScoreFailureKind } from '../../../../shared/domain/score-lookup.js';
 import { decisionReport } from '../../../../shared/use-cases/reporting/decision-report.js';
 
 /** Listings by day, paged `limit` at a time as the index pages them. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionDayPage, DecisionHistory, DecisionListing } from '../../../../shared/domain/ports.js';
+import type { DecisionHistory } from '../../../../shared/domain/ports.js';
+import type { DecisionDayPage, DecisionListing } from '../../../../shared/domain/decision-listing.js';
 import type { Tier } from '../../../../shared/domain/tiers.js';
 import { DecisionCursorError, listDecisions } from '../../../../shared/use-cases/reporting/list-decisions.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IndexedAnswer, IndexedPeriod, SurveyAnswerIndex, SurveyAnswerWrite } from '../../../../shared/domain/ports.js';
+import type { SurveyAnswerIndex } from '../../../../shared/domain/ports.js';
+import type { IndexedAnswer, IndexedPeriod, SurveyAnswerWrite } from '../../../../shared/domain/survey-answers.js';
 import { TIERS, type Tier } from '../../../../shared/domain/tiers.js';
 import { npsReport } from '../../../../shared/use-cases/reporting/nps-report.js';
 

@@ -13,7 +13,7 @@ import {
   TransientError,
 } from '../../../../../shared/domain/errors.js';
 import type { Priority } from '../../../../../shared/domain/priority.js';
-import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
+import type { TicketUpdate } from '../../../../../shared/domain/ticket-update.js';
 import { type Sandbox, type SandboxFreshdesk, startSandbox } from '../../../../../infra/local/sandbox/index.js';
 
 const API_KEY = 'fd-api-key-Zq4vB9xK2mP7tR1w';

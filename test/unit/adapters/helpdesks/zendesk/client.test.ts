@@ -8,7 +8,7 @@ import {
   TicketNotFoundError,
   TransientError,
 } from '../../../../../shared/domain/errors.js';
-import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
+import type { TicketUpdate } from '../../../../../shared/domain/ticket-update.js';
 import { ZendeskClient } from '../../../../../shared/adapters/helpdesks/zendesk/client.js';
 import { parseRetryAfter } from '../../../../../shared/adapters/http/json-request.js';
 import { type SandboxZendeskServer, startSandboxZendesk } from '../../../../../infra/local/sandbox/index.js';
