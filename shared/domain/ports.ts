@@ -15,6 +15,11 @@ export interface Clock {
   now(): Date;
 }
 
+/** Where a use case logs what the caller should know about but that does not fail the event. */
+export interface UseCaseLogger {
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
 /**
  * Outbound port to a helpdesk. Errors are domain errors: RateLimitedError (429),
  * ConflictError (the ticket changed since `updatedStamp`), TransientError (5xx, timeout),

@@ -2,7 +2,7 @@ import { type CustomerProfile, handleIdentity, type Identity, mergeIdentities, n
 import { PermanentHelpdeskError, TransientError } from '../../domain/errors.js';
 import type { Requester, RequesterDetails } from '../../domain/events.js';
 import type { Clock, CustomerAdminStore, CustomerStore, HelpdeskClient, IdentityHasher } from '../../domain/ports.js';
-import type { UseCaseLogger } from '../decision/decision-record.js';
+import type { UseCaseLogger } from '../../domain/ports.js';
 import type { MergeCustomers } from '../privacy/merge-customers.js';
 
 /** The ports that find, create and update customers. */

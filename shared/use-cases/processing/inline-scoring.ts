@@ -4,7 +4,7 @@ import type { RequesterDetails, TicketCreated } from '../../domain/events.js';
 import type { Policy } from '../../domain/policy.js';
 import type { Clock, ScoreProvider, ScoreRefreshStore } from '../../domain/ports.js';
 import { scoreFreshness } from '../../domain/score.js';
-import type { UseCaseLogger } from '../decision/decision-record.js';
+import type { UseCaseLogger } from '../../domain/ports.js';
 import { refreshScore } from '../scoring/refresh-score.js';
 
 /** The ports of scoring on the ticket path. */

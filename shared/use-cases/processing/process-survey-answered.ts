@@ -1,18 +1,17 @@
 import { answerRevision, isSuperseded } from '../../domain/answer-revision.js';
 import { type CustomerProfile, type Identity, type LatestNps, newCustomerProfile } from '../../domain/customer.js';
 import { customerTier, decide } from '../../domain/decide.js';
-import { ConfigurationError, TicketNotFoundError, UnreadableTicketError } from '../../domain/errors.js';
+import { ConfigurationError, UnreadableTicketError } from '../../domain/errors.js';
 import type { SurveyAnswered, TicketSnapshot } from '../../domain/events.js';
 import { renderNote } from '../../domain/note.js';
 import { npsCategory } from '../../domain/nps.js';
 import { surveyPolicy } from '../../domain/policy.js';
 import type { DecisionLog, HelpdeskClient, SurveyAnswerIndex, SurveyAnswerStore } from '../../domain/ports.js';
-import type { DecisionRecord } from '../../domain/decision-record.js';
+import { type DecisionRecord, surveyDecisionId, ticketCreatedDecisionId } from '../../domain/decision-record.js';
 import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
-import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from '../decision/decision-record.js';
-import { ticketCreatedDecisionId } from './process-ticket-created.js';
-import { landedEarlier, writeDecision } from '../decision/write-back.js';
+import { carryOutDecision, type ProcessOutcome, type RecordBase } from '../decision/ticket-decision.js';
+import type { TenantView } from './tenant-view.js';
 
 /** Ports for processing a survey answer. */
 export interface ProcessSurveyDeps extends CustomerLookupDeps {
@@ -29,17 +28,6 @@ export interface ProcessSurveyDeps extends CustomerLookupDeps {
  * `superseded`, when a newer version of the same answer was stored already: nothing changed.
  */
 export type SurveyOutcome = { status: 'recorded' | 'superseded'; responseId: string; customerKey?: string } | ProcessOutcome;
-
-/**
- * The audit id of the decision a survey answer makes on its ticket: one per answer and NPS
- * category, so an edited comment never writes twice, but a customer who changes their mind
- * from promoter to detractor gets the follow-up. It ends with the ticket id, as every decision id.
- *
- * @example surveyDecisionId({ helpdesk: { kind: 'zendesk' } }, 'r-1', 'detractor', '35436') // 'zendesk:survey-answered:r-1:detractor:35436'
- */
-export function surveyDecisionId(tenant: Pick<TenantView, 'helpdesk'>, responseId: string, category: string, ticketId: string): string {
-  return `${tenant.helpdesk.kind}:survey-answered:${responseId}:${category}:${ticketId}`;
-}
 
 /**
  * Stores a survey answer and closes the loop. The answer is upserted by its response id (kept
@@ -75,7 +63,7 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
 
   const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
   const found = identities.length > 0 ? await deps.customers.findCustomer(event.tenant, identities) : undefined;
-  const created = event.ticketId ? await deps.decisions.get(event.tenant, ticketCreatedDecisionId(tenant, { ticket: { id: event.ticketId } })) : undefined;
+  const created = event.ticketId ? await deps.decisions.get(event.tenant, ticketCreatedDecisionId(tenant.helpdesk.kind, event.ticketId)) : undefined;
   // The ticket's own decision came from the helpdesk's signed webhook: it says whose ticket it is.
   const ticketIsTheirs = found !== undefined && created?.customerKey === found.customerKey;
   const trusted = event.respondentVerified || ticketIsTheirs;
@@ -176,7 +164,7 @@ async function decideOnTicket(
 ): Promise<ProcessOutcome> {
   const base: RecordBase = {
     tenant: event.tenant,
-    decisionId: surveyDecisionId(tenant, profile.latestNps.responseId, profile.latestNps.category, ticketId),
+    decisionId: surveyDecisionId(tenant.helpdesk.kind, profile.latestNps.responseId, profile.latestNps.category, ticketId),
     deliveryId: event.deliveryId,
     source: event.source,
     ticketId,
@@ -184,7 +172,6 @@ async function decideOnTicket(
     receivedAt: event.receivedAt,
   };
   const previous = await deps.decisions.get(event.tenant, base.decisionId);
-  if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous };
 
   // The ticket's own decision says what the helpdesk had set before this product raised anything:
   // the survey's uplift counts from there, so the cap holds over both decisions (and a retry
@@ -196,31 +183,26 @@ async function decideOnTicket(
   };
   const policy = surveyPolicy(tenant.policy);
 
-  try {
-    const helpdesk = await deps.helpdeskFor(event.tenant);
-    const landed = await landedEarlier(previous, helpdesk, ticketId, deps);
-    if (landed) return landed;
-    const ticket = await currentTicket(helpdesk, ticketId, created);
-    return await writeDecision(
-      {
-        helpdesk,
-        base,
-        ticket,
-        originalGroupId: ticket.groupId,
-        decideOn: (current, now) => {
-          const decision = decide({ ticket: startedFrom(current), profile, policy, now });
-          return { decision, note: renderNote(decision, event.comment !== undefined ? { surveyComment: event.comment } : {}) };
-        },
+  return carryOutDecision(
+    {
+      base,
+      previous,
+      helpdesk: () => deps.helpdeskFor(event.tenant),
+      plan: async (helpdesk) => {
+        const ticket = await currentTicket(helpdesk, ticketId, created);
+        return {
+          ticket,
+          originalGroupId: ticket.groupId,
+          decideOn: (current, now) => {
+            const decision = decide({ ticket: startedFrom(current), profile, policy, now });
+            return { decision, note: renderNote(decision, event.comment !== undefined ? { surveyComment: event.comment } : {}) };
+          },
+        };
       },
-      deps,
-    );
-  } catch (error) {
-    if (!(error instanceof TicketNotFoundError)) throw error;
-    const now = deps.clock.now();
-    const decision = decide({ ticket: { id: ticketId, tags: [] }, profile, policy, now });
-    const record: DecisionRecord = { ...base, decidedAt: now.toISOString(), status: 'skipped', decision, note: renderNote(decision) };
-    return recordFinal({ ...record, status: 'skipped', skippedReason: 'the ticket no longer exists in the helpdesk' }, deps);
-  }
+      whenGone: (now) => decide({ ticket: { id: ticketId, tags: [] }, profile, policy, now }),
+    },
+    deps,
+  );
 }
 
 /**

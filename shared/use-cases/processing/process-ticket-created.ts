@@ -1,15 +1,13 @@
 import { decide } from '../../domain/decide.js';
-import { ConfigurationError, TicketNotFoundError } from '../../domain/errors.js';
+import { ticketCreatedDecisionId } from '../../domain/decision-record.js';
+import { ConfigurationError } from '../../domain/errors.js';
 import type { TicketCreated, TicketSnapshot } from '../../domain/events.js';
 import { renderNote } from '../../domain/note.js';
 import type { DecisionLog, HelpdeskClient, TicketContextReader } from '../../domain/ports.js';
-import type { DecisionRecord } from '../../domain/decision-record.js';
+import { carryOutDecision, type ProcessOutcome, type RecordBase } from '../decision/ticket-decision.js';
 import { type CustomerLookupDeps, identitiesOf, loadRequester } from './customer-lookup.js';
-import { isFinal, type ProcessOutcome, type RecordBase, recordFinal, type TenantView } from '../decision/decision-record.js';
 import { type InlineScoringDeps, scoreInline } from './inline-scoring.js';
-import { landedEarlier, writeDecision } from '../decision/write-back.js';
-
-export { noteMarker, type ProcessOutcome, type TenantView, type UseCaseLogger } from '../decision/decision-record.js';
+import type { TenantView } from './tenant-view.js';
 
 /** Ports for processing a ticket-created event. */
 export interface ProcessTicketDeps extends CustomerLookupDeps, InlineScoringDeps {
@@ -34,16 +32,6 @@ function readSeparately(deps: Pick<ProcessTicketDeps, 'decisions' | 'customers'>
 }
 
 /**
- * The audit id of a ticket-created decision: one per ticket of the tenant's helpdesk, whatever
- * the delivery and whichever source carried it.
- *
- * @example ticketCreatedDecisionId({ helpdesk: { kind: 'zendesk' } }, { ticket }) // 'zendesk:ticket-created:35436'
- */
-export function ticketCreatedDecisionId(tenant: Pick<TenantView, 'helpdesk'>, event: { ticket: { id: string } }): string {
-  return `${tenant.helpdesk.kind}:ticket-created:${event.ticket.id}`;
-}
-
-/**
  * Decides and writes back one ticket-created event: loads the customer (one store round trip
  * on the usual path), scores them inline when they have no usable score, decides with the
  * tenant's policy, and writes priority, merged tags, routing hint and an internal note through
@@ -57,65 +45,48 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const base: RecordBase = {
     tenant: event.tenant,
-    decisionId: ticketCreatedDecisionId(tenant, event),
+    decisionId: ticketCreatedDecisionId(tenant.helpdesk.kind, event.ticket.id),
     deliveryId: event.deliveryId,
     source: event.source,
     ticketId: event.ticket.id,
     receivedAt: event.receivedAt,
   };
-  try {
-    return await decideAndWrite(event, tenant, base, deps);
-  } catch (error) {
-    if (!(error instanceof TicketNotFoundError)) throw error;
-    // A deleted or merged ticket cannot be written; retrying would never succeed.
-    const now = deps.clock.now();
-    const decision = decide({ ticket: event.ticket, policy: tenant.policy, now });
-    const record: DecisionRecord = { ...base, decidedAt: now.toISOString(), status: 'skipped', decision, note: renderNote(decision) };
-    return recordFinal({ ...record, status: 'skipped', skippedReason: 'the ticket no longer exists in the helpdesk' }, deps);
-  }
-}
-
-async function decideAndWrite(event: TicketCreated, tenant: TenantView, base: RecordBase, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
   const identities = identitiesOf(tenant.helpdesk.kind, event.requester);
   const read = await (deps.ticketContext ?? readSeparately(deps)).read(event.tenant, base.decisionId, identities);
-  const previous = read.previous;
-  if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous };
+  const { previous } = read;
 
-  const helpdesk = await deps.helpdeskFor(event.tenant);
-  const landed = await landedEarlier(previous, helpdesk, event.ticket.id, deps);
-  if (landed) return landed;
-  const loaded = await loadRequester(event, tenant.helpdesk.kind, deps, helpdesk, read);
-  const { profile, provider } = await scoreInline(event, deps, tenant.policy, loaded);
-
-  // The ticket as created. Deciding on the ticket as it is later is safe because our own earlier
-  // write is recognised by its note marker before any re-decision.
-  const original: TicketSnapshot = event.ticket.updatedStamp ? event.ticket : await helpdesk.getTicket(event.ticket.id);
-  // A pending (or failed) record whose note is missing may still have landed its other changes
-  // (helpdesks that write the note as a separate, last request): decide from the priority that
-  // attempt started from, so a raise it made is never raised again.
-  const startedFrom = (ticket: TicketSnapshot): TicketSnapshot => {
-    if (!previous || isFinal(previous.status)) return ticket;
-    const { priority: _current, ...rest } = ticket;
-    const baseline = previous.decision.helpdeskPriority;
-    return baseline ? { ...rest, priority: baseline } : rest;
-  };
-
-  return writeDecision(
+  return carryOutDecision(
     {
-      helpdesk,
-      base: { ...base, ...(profile ? { customerKey: profile.customerKey } : {}) },
-      ticket: original,
-      originalGroupId: original.groupId,
-      decideOn: (ticket, now) => {
-        const decision = decide({
-          ticket: startedFrom(ticket),
-          ...(profile ? { profile } : {}),
-          ...(provider ? { provider } : {}),
-          policy: tenant.policy,
-          now,
-        });
-        return { decision, note: renderNote(decision) };
+      base,
+      previous,
+      helpdesk: () => deps.helpdeskFor(event.tenant),
+      plan: async (helpdesk) => {
+        const loaded = await loadRequester(event, tenant.helpdesk.kind, deps, helpdesk, read);
+        const { profile, provider } = await scoreInline(event, deps, tenant.policy, loaded);
+        // The ticket as created. Deciding on the ticket as it is later is safe because our own
+        // earlier write is recognised by its note marker before any re-decision.
+        const original: TicketSnapshot = event.ticket.updatedStamp ? event.ticket : await helpdesk.getTicket(event.ticket.id);
+        // A pending (or failed) record whose note is missing may still have landed its other
+        // changes (helpdesks that write the note as a separate, last request): decide from the
+        // priority that attempt started from, so a raise it made is never raised again.
+        const startedFrom = (ticket: TicketSnapshot): TicketSnapshot => {
+          if (!previous) return ticket;
+          const { priority: _current, ...rest } = ticket;
+          const baseline = previous.decision.helpdeskPriority;
+          return baseline ? { ...rest, priority: baseline } : rest;
+        };
+        return {
+          ticket: original,
+          originalGroupId: original.groupId,
+          ...(profile ? { customerKey: profile.customerKey } : {}),
+          decideOn: (ticket, now) => {
+            const decision = decide({ ticket: startedFrom(ticket), ...(profile ? { profile } : {}), ...(provider ? { provider } : {}), policy: tenant.policy, now });
+            return { decision, note: renderNote(decision) };
+          },
+        };
       },
+      // A deleted or merged ticket: recorded with the decision its event alone would have made.
+      whenGone: (now) => decide({ ticket: event.ticket, policy: tenant.policy, now }),
     },
     deps,
   );

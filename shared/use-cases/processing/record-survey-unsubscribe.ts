@@ -2,7 +2,7 @@ import { type CustomerProfile, mergeIdentities, newCustomerProfile } from '../..
 import { ConfigurationError } from '../../domain/errors.js';
 import type { SurveyUnsubscribed } from '../../domain/events.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
-import type { TenantView } from '../decision/decision-record.js';
+import type { TenantView } from './tenant-view.js';
 
 /** Ports for recording an unsubscribe. */
 export interface RecordUnsubscribeDeps extends CustomerLookupDeps {
