@@ -12,6 +12,7 @@ import { helpdeskClients } from '../../../../shared/adapters/per-tenant/helpdesk
 import { helpdeskPaces } from '../../../../shared/adapters/resilience/helpdesk-pace.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
 import { generateStandardWebhookSecret } from '../../../../shared/adapters/webhooks/standard-webhooks.js';
+import { PermanentHelpdeskError, TransientError } from '../../../../shared/domain/errors.js';
 import type { TicketUpdate } from '../../../../shared/domain/ticket-update.js';
 import { FixedClock } from '../../../support/fakes.js';
 
@@ -86,6 +87,16 @@ describe("helpdeskClients: a generic helpdesk's decisionsUrl", () => {
     await expect(sent).rejects.toThrow(
       'POST https://hooks.umbrella.example/decisions failed: helpdesk.decisionsUrl https://hooks.umbrella.example: hooks.umbrella.example resolves to 10.0.0.5, a private address (10.0.0.0/8): refused, requests go only to public addresses',
     );
+  });
+
+  it('is refused for good, not as a failure that may pass: a configuration fault no retry mends', async () => {
+    const policy: AddressPolicy = { ...PUBLIC_ADDRESSES_ONLY, resolve: async () => [{ address: '10.0.0.5', family: 4 }] };
+    const helpdeskFor = helpdeskClients(tenants(generic('https://hooks.umbrella.example/decisions')), secrets, { serviceAddresses: policy });
+
+    const sent = (await helpdeskFor('umbrella')).updateTicket(UPDATE);
+
+    await expect(sent).rejects.toBeInstanceOf(PermanentHelpdeskError);
+    await expect(sent).rejects.not.toBeInstanceOf(TransientError);
   });
 
   it('is posted to over TLS at the checked address, through the tenant’s pace', async () => {

@@ -529,7 +529,7 @@ describe('FreshdeskClient rate limits, through its tenant\'s pace', () => {
 });
 
 describe('FreshdeskClient error mapping', () => {
-  it.each([500, 502, 503])('%d is a TransientError', async (status) => {
+  it.each([408, 500, 502, 503])('%d is a TransientError', async (status) => {
     // Arrange
     const { ticket } = seed();
     freshdesk.failNext({ status, count: 1 });

@@ -415,7 +415,7 @@ describe('ZendeskClient error mapping', () => {
     expect((error as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(121);
   });
 
-  it.each([500, 502, 503])('%d is a TransientError', async (status) => {
+  it.each([408, 500, 502, 503])('%d is a TransientError', async (status) => {
     // Arrange
     const { ticket } = seedTicket();
     zendesk.failNext({ status, count: 1, method: 'PUT' });
