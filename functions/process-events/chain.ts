@@ -42,7 +42,8 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   // record (one per ticket, final once applied) stops a second write-back whatever the delivery
   // id, and survey answers and opt-outs are upserts keyed by what they are about.
   const processAndReport = async (event: HelpdeskEvent): Promise<ProcessedSummary> => {
-    const started = Date.now();
+    // An elapsed time, read on the monotonic timer rather than the clock.
+    const started = performance.now();
     const { result: outcome, writeBackMs, paceMs } = await timeEvent(() => processEvent(event, deps));
     const summary = summarise(event, outcome);
     // The one line per event, at INFO. DecisionsMade, WriteBacksApplied, UpliftApplied by tier and
@@ -52,7 +53,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
       tenant: event.tenant,
       deliveryId: event.deliveryId,
       ...summary,
-      ms: Date.now() - started,
+      ms: Math.round(performance.now() - started),
       ...(writeBackMs !== undefined ? { writeBackMs } : {}),
       // Time spent waiting for the tenant's write pace: a tenant held back by its own pace shows here.
       ...(paceMs !== undefined ? { paceMs } : {}),

@@ -1,7 +1,7 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
-import { withWriteGuards } from '../../shared/adapters/per-tenant/timed-helpdesk.js';
+import { withWriteTiming } from '../../shared/adapters/per-tenant/timed-helpdesk.js';
 import { helpdeskClients } from '../../shared/adapters/per-tenant/helpdesk-clients.js';
 import { helpdeskPaces } from '../../shared/adapters/resilience/helpdesk-pace.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
@@ -50,10 +50,10 @@ export interface ProcessWiring {
   helpdeskWaitScale?: number;
 }
 
-/** A clock that runs `1 / scale` times as fast as the system's, from now on. */
-function scaledClock(scale: number): Clock {
-  const start = Date.now();
-  return { now: () => new Date(start + (Date.now() - start) / scale) };
+/** A clock that runs `1 / scale` times as fast as `base`, from now on. */
+function scaledClock(base: Clock, scale: number): Clock {
+  const start = base.now().getTime();
+  return { now: () => new Date(start + (base.now().getTime() - start) / scale) };
 }
 
 /**
@@ -71,7 +71,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   // own rate limit, read from its answers, so it holds whatever number of processors run.
   const scale = wiring.helpdeskWaitScale ?? 1;
   const paceFor = helpdeskPaces({
-    clock: scale === 1 ? clock : scaledClock(scale),
+    clock: scale === 1 ? clock : scaledClock(clock, scale),
     // Short waits are slept through and reported on the event's line; longer ones hand the event back.
     sleep: async (ms) => {
       recordPaceWait(ms);
@@ -86,7 +86,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     paceFor,
   });
   const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> =>
-    withWriteGuards(await clients(tenantId), {
+    withWriteTiming(await clients(tenantId), {
       // Reported on the event's 'event processed' line, from which WriteBackLatencyMs is counted.
       onWrite: recordWriteBack,
     });

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../../domain/errors.js';
-import type { HelpdeskClient } from '../../domain/ports.js';
+import type { Clock, HelpdeskClient } from '../../domain/ports.js';
+import { systemClock } from '../clock/system-clock.js';
 import type { TenantDirectory } from '../config/tenant-directory.js';
 import { bindHelpdesk } from '../config/tenants.js';
 import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
@@ -18,6 +19,11 @@ export interface HelpdeskClientsOptions {
    * addresses only by default, as deployed; `'any'` in local mode.
    */
   serviceAddresses?: ServiceAddresses;
+  /**
+   * Times the cache, and is handed to each client (default the system clock, which every client
+   * uses then too: a generic helpdesk's receiver checks its signatures' timestamps by its own).
+   */
+  clock?: Clock;
 }
 
 /**
@@ -30,6 +36,7 @@ export interface HelpdeskClientsOptions {
 export function helpdeskClients(tenants: TenantDirectory, secrets: SecretResolver, options: HelpdeskClientsOptions = {}): (tenantId: string) => Promise<HelpdeskClient> {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const addresses = options.serviceAddresses ?? PUBLIC_ADDRESSES_ONLY;
+  const clock = options.clock ?? systemClock;
   const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
   async function create(tenantId: string): Promise<HelpdeskClient> {
     const tenant = tenants.get(tenantId);
@@ -43,13 +50,15 @@ export function helpdeskClients(tenants: TenantDirectory, secrets: SecretResolve
       ...(vendorFetch ? { fetch: vendorFetch } : {}),
       serviceFetch: (field) => paced(options.fetch ?? serviceFetch(addresses, field)),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
   return (tenantId) => {
     const cached = clients.get(tenantId);
-    if (cached && Date.now() - cached.at < ttlMs) return cached.client;
+    const now = clock.now().getTime();
+    if (cached && now - cached.at < ttlMs) return cached.client;
     const client = create(tenantId);
-    clients.set(tenantId, { client, at: Date.now() });
+    clients.set(tenantId, { client, at: now });
     client.catch(() => clients.delete(tenantId));
     return client;
   };

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { HelpdeskClient, InboundSource } from '../../domain/ports.js';
+import type { Clock, HelpdeskClient, InboundSource } from '../../domain/ports.js';
 import type { ConfigMode } from './outbound-url.js';
 import type { SecretRef } from './secret-ref.js';
 import type { MetricFields } from './metric-fields.js';
@@ -37,6 +37,8 @@ export interface ClientContext {
   serviceFetch(field: string): typeof fetch;
   /** Per request, connection to last byte; each client has its own default (8 s). */
   timeoutMs?: number;
+  /** What the client stamps requests and reads Retry-After dates by (default the system clock). */
+  clock?: Clock;
 }
 
 /** What shared code reads of every helpdesk's configuration. */
@@ -209,6 +211,8 @@ export interface ConnectInput {
   fetch?: typeof fetch;
   /** Per request (default 10 s). */
   timeoutMs?: number;
+  /** What a Retry-After given as a date is read by (default the system clock). */
+  clock?: Clock;
 }
 
 /** What connecting did, and the inbound secrets the helpdesk gave to store where the tenant's configuration points. */

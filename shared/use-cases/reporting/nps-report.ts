@@ -57,6 +57,7 @@ const csat = (answers: readonly IndexedAnswer[]) => csatSummary(answers);
  * report.byTier.top.nps; // e.g. 42 (or null without answers)
  */
 export async function npsReport(request: NpsReportRequest, deps: NpsReportDeps): Promise<NpsReport> {
+  // How long the run took, not the time of day: the monotonic timer, not the clock.
   const started = performance.now();
   const period = await deps.index.inPeriod(request.tenant, request.from, request.to);
   const npsAnswers = period.answers.filter((answer) => answer.kind === 'nps');

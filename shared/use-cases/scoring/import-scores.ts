@@ -160,6 +160,7 @@ function reasonOf(error: z.ZodError): string {
  * @example const result = await importScores({ tenant: 'demo', rows: readCsvRows(stream), now: new Date(), sourceName: 'scores.csv', userIdColumns }, { store });
  */
 export async function importScores(input: ImportScoresInput, deps: ImportScoresDeps): Promise<ImportScoresResult> {
+  // How long the run took, not the time of day: the monotonic timer, not the clock.
   const started = performance.now();
   const windowSize = deps.windowSize ?? 2000;
   const scoredAt = input.now.toISOString();

@@ -63,6 +63,7 @@ export const freshdesk = defineHelpdesk({
         apiKey: await context.resolve(config.apiKey),
         ...(context.fetch ? { fetch: context.fetch } : {}),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+        ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'contactFields'], keys: config.contactFields }),
   }),

@@ -57,6 +57,7 @@ export const generic = defineHelpdesk({
         signingSecret: await context.resolve(config.signingSecret),
         fetch: context.serviceFetch('helpdesk.decisionsUrl'),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+        ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => undefined,
   }),

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../clock/system-clock.js';
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConfigurationError, PermanentHelpdeskError } from '../../../domain/errors.js';
@@ -268,7 +269,7 @@ class AdminApi {
       });
       if (response.status >= 200 && response.status < 300) return response.json;
       if (response.status === 429 && waits < MAX_RATE_LIMIT_WAITS) {
-        await sleep(Math.min(60_000, parseRetryAfter(response.headers.get('retry-after'), Date.now())));
+        await sleep(Math.min(60_000, parseRetryAfter(response.headers.get('retry-after'), (this.input.clock ?? systemClock).now().getTime())));
         continue;
       }
       throw new PermanentHelpdeskError(explain(response.status, `${method} ${url.pathname}`, response.json), response.status);

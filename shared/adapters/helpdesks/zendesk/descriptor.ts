@@ -71,6 +71,7 @@ export const zendesk = defineHelpdesk({
         apiToken: await context.resolve(config.apiToken),
         ...(context.fetch ? { fetch: context.fetch } : {}),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+        ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'userFields'], keys: config.userFields }),
   }),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { withWriteGuards } from '../../../../shared/adapters/per-tenant/timed-helpdesk.js';
+import { withWriteTiming } from '../../../../shared/adapters/per-tenant/timed-helpdesk.js';
 import { InMemoryHelpdesk } from '../../../support/fakes.js';
 
-describe('withWriteGuards', () => {
+describe('withWriteTiming', () => {
   it('times each ticket write; reads are not timed', async () => {
     const helpdesk = new InMemoryHelpdesk();
     helpdesk.addTicket({ id: '1', tags: [] });
     const timings: number[] = [];
-    const guarded = withWriteGuards(helpdesk, { onWrite: (ms) => timings.push(ms) });
+    const guarded = withWriteTiming(helpdesk, { onWrite: (ms) => timings.push(ms) });
 
     for (let i = 0; i < 3; i += 1) {
       const ticket = await guarded.getTicket('1');
@@ -21,7 +21,7 @@ describe('withWriteGuards', () => {
   it('times a write that fails too', async () => {
     const helpdesk = new InMemoryHelpdesk();
     const timings: number[] = [];
-    const guarded = withWriteGuards(helpdesk, { onWrite: (ms) => timings.push(ms) });
+    const guarded = withWriteTiming(helpdesk, { onWrite: (ms) => timings.push(ms) });
 
     await expect(guarded.updateTicket({ ticketId: 'missing', decisionId: 'zendesk:ticket-created:missing', tags: [], addedTags: [], note: 'x' })).rejects.toThrow();
     expect(timings).toHaveLength(1);
