@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type HelpdeskEvent, HelpdeskEventSchema } from '../../shared/domain/events.js';
+import { type InboundEvent, InboundEventSchema } from '../../shared/domain/events.js';
 import { timeEvent } from '../../shared/adapters/observability/event-timing.js';
 import { logContext } from '../../shared/adapters/observability/log-context.js';
 import { publishMetricsIfAny } from '../../shared/adapters/observability/publish-metrics.js';
@@ -14,14 +14,14 @@ export type ProcessEventsDeps = ProcessEventDeps & RetryAndDeadLetterOptions;
 
 /** What a processed event is reported as. */
 interface ProcessedSummary {
-  type: HelpdeskEvent['type'];
+  type: InboundEvent['type'];
   status: EventOutcome['status'];
   decisionId?: string;
   tier?: string;
   uplift?: number;
 }
 
-function summarise(event: HelpdeskEvent, outcome: EventOutcome): ProcessedSummary {
+function summarise(event: InboundEvent, outcome: EventOutcome): ProcessedSummary {
   if (!('record' in outcome)) return { type: event.type, status: outcome.status };
   const decision = outcome.status === 'duplicate' ? outcome.record.decision : outcome.decision;
   return { type: event.type, status: outcome.status, decisionId: outcome.record.decisionId, tier: decision.tier, uplift: decision.uplift };
@@ -41,7 +41,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   // No delivery-id guard of its own: every use case is safe to run again. A ticket's decision
   // record (one per ticket, final once applied) stops a second write-back whatever the delivery
   // id, and survey answers and opt-outs are upserts keyed by what they are about.
-  const processAndReport = async (event: HelpdeskEvent): Promise<ProcessedSummary> => {
+  const processAndReport = async (event: InboundEvent): Promise<ProcessedSummary> => {
     // An elapsed time, read on the monotonic timer rather than the clock.
     const started = performance.now();
     const { result: outcome, writeBackMs, paceMs } = await timeEvent(() => processEvent(event, deps));
@@ -64,7 +64,7 @@ export function createProcessEventsHandler(deps: ProcessEventsDeps) {
   const recordHandler = async (record: SQSRecord, context?: Context): Promise<ProcessedSummary | SettledRecord> => {
     if (context && (await failures.handBackIfLate(record, context))) return { status: 'handed-back' };
     try {
-      const event = HelpdeskEventSchema.parse(JSON.parse(record.body));
+      const event = InboundEventSchema.parse(JSON.parse(record.body));
       return await processAndReport(event);
     } catch (error) {
       return failures.settle(record, error);

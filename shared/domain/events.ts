@@ -121,6 +121,9 @@ export const SurveyUnsubscribedSchema = EventBase.extend({
 });
 export type SurveyUnsubscribed = z.infer<typeof SurveyUnsubscribedSchema>;
 
-/** Every normalised event the queue carries; processing dispatches on `type`. */
-export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema]);
-export type HelpdeskEvent = z.infer<typeof HelpdeskEventSchema>;
+/**
+ * Every normalised event an inbound source may send, helpdesk and survey tool alike, and the queue
+ * carries; processing dispatches on `type`.
+ */
+export const InboundEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema]);
+export type InboundEvent = z.infer<typeof InboundEventSchema>;

@@ -2,7 +2,7 @@ import type { CustomerProfile, Identity, SurveyAnswerRecord } from './customer.j
 import type { CustomerRecords, ErasureReport, GuardedWriteOutcome } from './customer-records.js';
 import type { DecisionRecord } from './decision-record.js';
 import type { DecisionDayPage } from './decision-listing.js';
-import type { HelpdeskEvent, RequesterDetails, TicketSnapshot } from './events.js';
+import type { InboundEvent, RequesterDetails, TicketSnapshot } from './events.js';
 import type { ScoreLookup, ScoreRequest } from './score-lookup.js';
 import type { DueProfile, ScoreWriteOutcome } from './score-refresh.js';
 import type { InfluenceScore } from './score.js';
@@ -104,7 +104,7 @@ export interface TicketContextReader {
 
 /** Sends a normalised event to the processing queue. */
 export interface EventQueue {
-  enqueue(event: HelpdeskEvent): Promise<void>;
+  enqueue(event: InboundEvent): Promise<void>;
 }
 
 /** Asks a score provider for a fresh score. */
@@ -180,7 +180,7 @@ export interface InboundSource {
   /** Throws AuthenticationError unless the request is authentic for one of the secrets. */
   verify(request: WebhookRequest, secrets: readonly string[]): void;
   /** Throws InvalidPayloadError unless the body is a supported event. */
-  normalise(request: WebhookRequest): HelpdeskEvent;
+  normalise(request: WebhookRequest): InboundEvent;
 }
 
 /** Survey answers by the day they were given, for reports over a period. */

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import { normaliseIdentity } from '../../shared/domain/customer.js';
 import { ConflictError, PermanentHelpdeskError, TicketNotFoundError } from '../../shared/domain/errors.js';
-import type { HelpdeskEvent, RequesterDetails, TicketSnapshot } from '../../shared/domain/events.js';
+import type { InboundEvent, RequesterDetails, TicketSnapshot } from '../../shared/domain/events.js';
 import type { Clock, CustomerAdminStore, CustomerStore, DecisionHistory, DecisionLog, EventQueue, HelpdeskClient, IdentityHasher, PrivacyStore, ScoreProvider, ScoreRefreshStore, SurveyAnswerIndex, SurveyAnswerStore } from '../../shared/domain/ports.js';
 import type { CustomerRecords, ErasureReport } from '../../shared/domain/customer-records.js';
 import type { DecisionDayPage } from '../../shared/domain/decision-listing.js';
@@ -218,8 +218,8 @@ function putNewest<T extends { revision?: string }>(items: Map<string, T>, key: 
 
 /** Queue in memory. */
 export class InMemoryQueue implements EventQueue {
-  readonly events: HelpdeskEvent[] = [];
-  async enqueue(event: HelpdeskEvent): Promise<void> {
+  readonly events: InboundEvent[] = [];
+  async enqueue(event: InboundEvent): Promise<void> {
     this.events.push(structuredClone(event));
   }
 }

@@ -5,7 +5,7 @@ import {
   UnknownTenantError,
   UnsupportedMediaTypeError,
 } from '../../domain/errors.js';
-import { type HelpdeskEvent, MAX_DELIVERY_ID_LENGTH } from '../../domain/events.js';
+import { type InboundEvent, MAX_DELIVERY_ID_LENGTH } from '../../domain/events.js';
 import type { EventQueue, InboundSource } from '../../domain/ports.js';
 import type { WebhookRequest } from '../../domain/webhook-request.js';
 
@@ -22,7 +22,7 @@ export interface IngestDeps {
 /** What an accepted webhook became. */
 export interface IngestResult {
   deliveryId: string;
-  type: HelpdeskEvent['type'];
+  type: InboundEvent['type'];
 }
 
 function mediaType(headers: WebhookRequest['headers']): string {

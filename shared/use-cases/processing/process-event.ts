@@ -1,4 +1,4 @@
-import type { HelpdeskEvent } from '../../domain/events.js';
+import type { InboundEvent } from '../../domain/events.js';
 import { processSurveyAnswered, type ProcessSurveyDeps, type SurveyOutcome } from './process-survey-answered.js';
 import { processTicketCreated, type ProcessTicketDeps } from './process-ticket-created.js';
 import { recordSurveyUnsubscribe, type UnsubscribeOutcome } from './record-survey-unsubscribe.js';
@@ -15,7 +15,7 @@ export type EventOutcome = SurveyOutcome | UnsubscribeOutcome;
  *
  * @example const outcome = await processEvent(event, deps)
  */
-export function processEvent(event: HelpdeskEvent, deps: ProcessEventDeps): Promise<EventOutcome> {
+export function processEvent(event: InboundEvent, deps: ProcessEventDeps): Promise<EventOutcome> {
   switch (event.type) {
     case 'TicketCreated':
       return processTicketCreated(event, deps);
