@@ -9,7 +9,7 @@ import { TenantDirectory } from '../../../../shared/adapters/config/tenant-direc
 import { parseTenantsFile, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
 import { createTelemetry } from '../../../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
-import { profileItem } from '../../../../shared/adapters/store/customer-store.js';
+import { profileItem } from '../../../../shared/adapters/store/customer-items.js';
 import { createDocumentClient } from '../../../../shared/adapters/store/dynamo-client.js';
 import { profileKey } from '../../../../shared/adapters/store/keys.js';
 import { createTable } from '../../../../shared/adapters/store/table.js';
