@@ -179,7 +179,8 @@ function resolveEndpoint(service: AwsJsonService, options: AwsClientOptions, env
  * A client for an AWS service's JSON protocol (DynamoDB, SQS, Secrets Manager): each call is one
  * signed POST, retried with backoff on throttling, 5xx and network failures like the AWS SDK's
  * standard mode. It loads nothing beyond `node:crypto` and `node:http(s)`, so a function that uses it
- * starts in a fraction of the SDK clients' time.
+ * starts in a fraction of the SDK clients' time. Why this folder exists instead of the SDK
+ * clients, with the measured cost, and what the SDK does that it does not: README.md beside it.
  *
  * @example const dynamodb = new AwsJsonClient(DYNAMODB); const { Item } = await dynamodb.call('GetItem', { TableName, Key });
  */
