@@ -5,7 +5,7 @@ import { httpErrors } from '../../shared/adapters/http/error-middleware.js';
 import type { Logger } from '../../shared/adapters/observability/logger.js';
 import { logContext } from '../../shared/adapters/observability/log-context.js';
 import type { Clock } from '../../shared/domain/ports.js';
-import { type IngestDeps, ingestWebhook } from '../../shared/use-cases/ingest-webhook.js';
+import { type IngestDeps, ingestWebhook } from '../../shared/use-cases/processing/ingest-webhook.js';
 
 /** Everything the ingest function needs, wired once per process. */
 export interface IngestHandlerDeps extends IngestDeps {

@@ -1,12 +1,12 @@
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import type { SecretRef } from '../../shared/adapters/config/secret-ref.js';
+import type { SecretRef } from '../../shared/adapters/plugin/secret-ref.js';
 import { bindSource } from '../../shared/adapters/config/tenants.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import type { Logger } from '../../shared/adapters/observability/logger.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import type { Clock, EventQueue } from '../../shared/domain/ports.js';
 import type { IngestHandlerDeps } from './chain.js';
-import { systemClock } from '../../shared/adapters/system-clock.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 
 /** What the ingest function is assembled from, in AWS and in local mode alike. */
 export interface IngestWiring {

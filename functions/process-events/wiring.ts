@@ -1,9 +1,9 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
-import { withWriteGuards } from '../../shared/adapters/helpdesks/guarded-helpdesk.js';
-import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
-import { helpdeskPaces } from '../../shared/adapters/helpdesks/helpdesk-pace.js';
+import { withWriteTiming } from '../../shared/adapters/per-tenant/timed-helpdesk.js';
+import { helpdeskClients } from '../../shared/adapters/per-tenant/helpdesk-clients.js';
+import { helpdeskPaces } from '../../shared/adapters/resilience/helpdesk-pace.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { recordPaceWait, recordWriteBack } from '../../shared/adapters/observability/event-timing.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
@@ -14,12 +14,12 @@ import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { DynamoTicketContext } from '../../shared/adapters/store/ticket-context.js';
-import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
-import { customerMerger } from '../../shared/use-cases/merge-customers.js';
+import { tenantScoring } from '../../shared/adapters/per-tenant/tenant-scoring.js';
+import { customerMerger } from '../../shared/use-cases/privacy/merge-customers.js';
 import type { Clock, HelpdeskClient } from '../../shared/domain/ports.js';
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import type { ProcessEventsDeps } from './chain.js';
-import { systemClock } from '../../shared/adapters/system-clock.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 
 /** What the process-events function is assembled from, in AWS and in local mode alike. */
 export interface ProcessWiring {
@@ -50,10 +50,10 @@ export interface ProcessWiring {
   helpdeskWaitScale?: number;
 }
 
-/** A clock that runs `1 / scale` times as fast as the system's, from now on. */
-function scaledClock(scale: number): Clock {
-  const start = Date.now();
-  return { now: () => new Date(start + (Date.now() - start) / scale) };
+/** A clock that runs `1 / scale` times as fast as `base`, from now on. */
+function scaledClock(base: Clock, scale: number): Clock {
+  const start = base.now().getTime();
+  return { now: () => new Date(start + (base.now().getTime() - start) / scale) };
 }
 
 /**
@@ -71,7 +71,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
   // own rate limit, read from its answers, so it holds whatever number of processors run.
   const scale = wiring.helpdeskWaitScale ?? 1;
   const paceFor = helpdeskPaces({
-    clock: scale === 1 ? clock : scaledClock(scale),
+    clock: scale === 1 ? clock : scaledClock(clock, scale),
     // Short waits are slept through and reported on the event's line; longer ones hand the event back.
     sleep: async (ms) => {
       recordPaceWait(ms);
@@ -86,7 +86,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     paceFor,
   });
   const helpdeskFor = async (tenantId: string): Promise<HelpdeskClient> =>
-    withWriteGuards(await clients(tenantId), {
+    withWriteTiming(await clients(tenantId), {
       // Reported on the event's 'event processed' line, from which WriteBackLatencyMs is counted.
       onWrite: recordWriteBack,
     });

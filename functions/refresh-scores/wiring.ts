@@ -1,17 +1,17 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
-import { helpdeskClients } from '../../shared/adapters/helpdesks/helpdesk-clients.js';
-import { helpdeskPaces } from '../../shared/adapters/helpdesks/helpdesk-pace.js';
+import { helpdeskClients } from '../../shared/adapters/per-tenant/helpdesk-clients.js';
+import { helpdeskPaces } from '../../shared/adapters/resilience/helpdesk-pace.js';
 import type { HttpBackoff } from '../../shared/adapters/influence/http-provider.js';
-import type { Sleep } from '../../shared/adapters/influence/rate-limiter.js';
-import { tenantScoring } from '../../shared/adapters/influence/tenant-scoring.js';
+import type { Sleep } from '../../shared/adapters/resilience/rate-limiter.js';
+import { tenantScoring } from '../../shared/adapters/per-tenant/tenant-scoring.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { SecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoScoreRefreshStore, type ScoreRefreshStoreOptions } from '../../shared/adapters/store/score-refresh-store.js';
 import type { Clock } from '../../shared/domain/ports.js';
 import type { RefreshScoresDeps } from './chain.js';
-import { systemClock } from '../../shared/adapters/system-clock.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 
 /** What the refresh-scores function is assembled from, in AWS and in local mode alike. */
 export interface RefreshWiring {

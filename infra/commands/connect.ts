@@ -10,12 +10,12 @@
  * secrets store refused, 2 bad arguments or configuration.
  */
 import { parseArgs } from 'node:util';
-import { isLoopbackUrl } from '../../shared/adapters/config/outbound-url.js';
-import { describeSecretRef, type SecretRef } from '../../shared/adapters/config/secret-ref.js';
+import { isLoopbackUrl } from '../../shared/adapters/plugin/outbound-url.js';
+import { describeSecretRef, type SecretRef } from '../../shared/adapters/plugin/secret-ref.js';
 import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
 import { bindSource, parseTenantsFile, type Tenant } from '../../shared/adapters/config/tenants.js';
 import { CONNECTORS, helpdeskConnector } from '../../shared/adapters/registry/connectors.js';
-import type { ConnectRequest, ConnectResult, ConnectStep } from '../../shared/adapters/registry/plugin.js';
+import type { ConnectRequest, ConnectResult, ConnectStep } from '../../shared/adapters/plugin/descriptors.js';
 import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-manager.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { storeSecret } from '../../shared/adapters/secrets/secret-store.js';

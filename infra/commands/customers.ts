@@ -32,14 +32,14 @@ import { createTable } from '../../shared/adapters/store/table.js';
 import { type Identity, handleIdentity } from '../../shared/domain/customer.js';
 import { InvalidPayloadError } from '../../shared/domain/errors.js';
 import type { Clock } from '../../shared/domain/ports.js';
-import { eraseCustomer } from '../../shared/use-cases/erase-customer.js';
-import { exportCustomer } from '../../shared/use-cases/export-customer.js';
-import { mergeCustomers } from '../../shared/use-cases/merge-customers.js';
-import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/opt-out.js';
-import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/set-override.js';
+import { eraseCustomer } from '../../shared/use-cases/privacy/erase-customer.js';
+import { exportCustomer } from '../../shared/use-cases/privacy/export-customer.js';
+import { mergeCustomers } from '../../shared/use-cases/privacy/merge-customers.js';
+import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/privacy/opt-out.js';
+import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/scoring/set-override.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { DEMO } from '../local/stack.js';
-import { systemClock } from '../../shared/adapters/system-clock.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 
 /** The commands `npm run customer` knows. */

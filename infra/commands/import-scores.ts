@@ -26,7 +26,7 @@ import { readImportFile } from '../../shared/adapters/import/import-file.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { defaultHelpdeskName, helpdeskNames, helpdeskUserIdFields } from '../../shared/adapters/registry/identities.js';
-import { identityColumns, importScores, scoreColumnsCheck } from '../../shared/use-cases/import-scores.js';
+import { identityColumns, importScores, scoreColumnsCheck } from '../../shared/use-cases/scoring/import-scores.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { DEMO } from '../local/stack.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';

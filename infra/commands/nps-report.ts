@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../../shared/domain/nps-stats.js';
 import { TIERS } from '../../shared/domain/tiers.js';
-import { type NpsReport, npsReport } from '../../shared/use-cases/nps-report.js';
+import { type NpsReport, npsReport } from '../../shared/use-cases/reporting/nps-report.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 import { TENANT_PERIOD_OPTIONS, tenantPeriod } from './day-period.js';

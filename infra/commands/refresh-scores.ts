@@ -20,7 +20,7 @@ import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/ten
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { createTable } from '../../shared/adapters/store/table.js';
-import { refreshDueScores } from '../../shared/use-cases/refresh-due-scores.js';
+import { refreshDueScores } from '../../shared/use-cases/scoring/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { demoTenants } from '../sandbox/index.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MAX_PERIOD_DAYS } from '../../shared/adapters/store/survey-index.js';
 import { TierSchema } from '../../shared/domain/tiers.js';
-import type { ListDecisionsInput } from '../../shared/use-cases/list-decisions.js';
+import type { ListDecisionsInput } from '../../shared/use-cases/reporting/list-decisions.js';
 import { type DecisionFilters, LISTED_STATUSES } from './pages.js';
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,6 @@
 import { secretUsesOf, type SecretRef, type Tenant } from '../../shared/adapters/config/tenants.js';
-import type { DecisionListing, DecisionRecord } from '../../shared/domain/ports.js';
+import type { DecisionListing } from '../../shared/domain/decision-listing.js';
+import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { html, type Html } from './html.js';
 

@@ -1,5 +1,6 @@
 import { DEAD_LETTER_REASON_ATTRIBUTE } from '../../shared/adapters/queue/sqs-event-queue.js';
-import type { DecisionLog, DecisionStatus } from '../../shared/domain/ports.js';
+import type { DecisionStatus } from '../../shared/domain/decision-record.js';
+import type { DecisionLog } from '../../shared/domain/ports.js';
 import type { QueuedMessage } from '../local/in-process-queue.js';
 
 /** One valid delivery that was accepted (202) and must end applied once or dead-lettered with why. */

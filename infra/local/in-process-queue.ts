@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { DEAD_LETTER_REASON_ATTRIBUTE, type RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
-import type { HelpdeskEvent } from '../../shared/domain/events.js';
+import type { InboundEvent } from '../../shared/domain/events.js';
 import type { EventQueue } from '../../shared/domain/ports.js';
 import type { BatchConsumer, LocalQueue, QueueRuntime, QueueSnapshot } from './local-queue.js';
 
@@ -83,7 +83,7 @@ export class InProcessQueue implements EventQueue, RetryScheduler, LocalQueue {
     this.scale = options.timeScale ?? 1;
   }
 
-  async enqueue(event: HelpdeskEvent): Promise<void> {
+  async enqueue(event: InboundEvent): Promise<void> {
     // The same attributes the SQS adapter sets.
     this.send(JSON.stringify(event), { attributes: { tenant: event.tenant, source: event.source, deliveryId: event.deliveryId }, groupId: event.tenant });
   }

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { Tenant } from '../../shared/adapters/config/tenants.js';
 import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
 import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
-import { DecisionCursorError, listDecisions } from '../../shared/use-cases/list-decisions.js';
+import { DecisionCursorError, listDecisions } from '../../shared/use-cases/reporting/list-decisions.js';
 import { decisionQuery } from '../console/decision-query.js';
 import { decisionPage, decisionsPage, homePage, problemPage, queuePage, type QueuedEventView, tenantsPage } from '../console/pages.js';
 import type { QueuedMessage } from './in-process-queue.js';

@@ -21,7 +21,7 @@ import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js'
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../shared/domain/score-model.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
-import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResult } from '../../shared/use-cases/refresh-due-scores.js';
+import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResult } from '../../shared/use-cases/scoring/refresh-due-scores.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './in-process-queue.js';
 import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';

@@ -1,7 +1,7 @@
 import type { CustomerProfile } from './customer.js';
 import type { TicketSnapshot } from './events.js';
 import type { NpsCategory } from './nps.js';
-import type { ScoreFailureKind } from './ports.js';
+import type { ScoreFailureKind } from './score-lookup.js';
 import type { Policy } from './policy.js';
 import { type Priority, priorityRank, raisePriority } from './priority.js';
 import { type ScoreFreshness, scoreFreshness } from './score.js';

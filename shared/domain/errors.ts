@@ -87,5 +87,17 @@ export class UnreadableTicketError extends PermanentHelpdeskError {
   }
 }
 
+/**
+ * The request was never sent: the helpdesk's configured address is one requests may not go to
+ * (a name that resolves to a private or loopback address where only public ones are allowed).
+ * A configuration fault, refused for good until the configuration or its DNS changes; `status`
+ * is 0, as no answer came.
+ */
+export class RefusedDestinationError extends PermanentHelpdeskError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 0, options);
+  }
+}
+
 /** The ticket no longer exists in the helpdesk (deleted or merged). */
 export class TicketNotFoundError extends InfluenceRouterError {}

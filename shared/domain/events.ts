@@ -25,6 +25,17 @@ export const RequesterSchema = z.object({
 });
 export type Requester = z.infer<typeof RequesterSchema>;
 
+/** What a helpdesk knows about a requester, fetched once per customer. */
+export interface RequesterDetails {
+  helpdeskUserId: string;
+  email?: string;
+  externalId?: string;
+  name?: string;
+  handles: SocialHandle[];
+  /** Profile fields the helpdesk holds (e.g. a follower count field), for helpdesk-supplied scores. */
+  fields: Record<string, string | number | boolean | null>;
+}
+
 /** The ticket as the helpdesk described it when the event fired. */
 export const TicketSnapshotSchema = z.object({
   id: z.string().min(1),
@@ -110,6 +121,9 @@ export const SurveyUnsubscribedSchema = EventBase.extend({
 });
 export type SurveyUnsubscribed = z.infer<typeof SurveyUnsubscribedSchema>;
 
-/** Every normalised event the queue carries; processing dispatches on `type`. */
-export const HelpdeskEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema]);
-export type HelpdeskEvent = z.infer<typeof HelpdeskEventSchema>;
+/**
+ * Every normalised event an inbound source may send, helpdesk and survey tool alike, and the queue
+ * carries; processing dispatches on `type`.
+ */
+export const InboundEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema]);
+export type InboundEvent = z.infer<typeof InboundEventSchema>;

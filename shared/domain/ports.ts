@@ -1,42 +1,23 @@
-import type { CustomerProfile, Identity, IdentityKind, SurveyAnswerRecord } from './customer.js';
-import type { NpsCategory } from './nps.js';
-import type { Decision } from './decide.js';
-import type { HelpdeskEvent, Requester, SocialHandle, Source, TicketSnapshot } from './events.js';
-import type { Priority } from './priority.js';
+import type { CustomerProfile, Identity, SurveyAnswerRecord } from './customer.js';
+import type { CustomerRecords, ErasureReport, GuardedWriteOutcome } from './customer-records.js';
+import type { DecisionRecord } from './decision-record.js';
+import type { DecisionDayPage } from './decision-listing.js';
+import type { InboundEvent, RequesterDetails, TicketSnapshot } from './events.js';
+import type { ScoreLookup, ScoreRequest } from './score-lookup.js';
+import type { DueProfile, ScoreWriteOutcome } from './score-refresh.js';
 import type { InfluenceScore } from './score.js';
-import type { Tier } from './tiers.js';
+import type { IndexedAnswer, IndexedPeriod, SurveyAnswerWrite } from './survey-answers.js';
+import type { TicketUpdate } from './ticket-update.js';
+import type { WebhookRequest } from './webhook-request.js';
 
 /** The current time, injected so tests control it. */
 export interface Clock {
   now(): Date;
 }
 
-/** What a helpdesk knows about a requester, fetched once per customer. */
-export interface RequesterDetails {
-  helpdeskUserId: string;
-  email?: string;
-  externalId?: string;
-  name?: string;
-  handles: SocialHandle[];
-  /** Profile fields the helpdesk holds (e.g. a follower count field), for helpdesk-supplied scores. */
-  fields: Record<string, string | number | boolean | null>;
-}
-
-/** One write-back to a ticket: everything the decision changes, in as few requests as the API allows. */
-export interface TicketUpdate {
-  ticketId: string;
-  /** The decision this write carries out: the idempotency id of helpdesks that take one. */
-  decisionId: string;
-  priority?: Priority;
-  /** The complete tag list to leave on the ticket: the ticket's tags plus ours. */
-  tags: string[];
-  /** Our tags alone, for helpdesks with an additive tags call or a read-merge-write. */
-  addedTags: string[];
-  groupId?: string;
-  /** Internal (private) note for the agent; it ends with the decision's marker. */
-  note: string;
-  /** The ticket's concurrency stamp when read; a ticket changed since then is a ConflictError. */
-  updatedStamp?: string;
+/** Where a use case logs what the caller should know about but that does not fail the event. */
+export interface UseCaseLogger {
+  warn(message: string, details?: Record<string, unknown>): void;
 }
 
 /**
@@ -88,29 +69,6 @@ export interface CustomerStore {
   saveCustomer(profile: CustomerProfile, identities: Identity[]): Promise<void>;
 }
 
-/** Status of a recorded decision. */
-export type DecisionStatus = 'pending' | 'failed' | 'applied' | 'shadow' | 'skipped';
-
-/** The audit record of one decision: what came in, what was decided and why, what was written. */
-export interface DecisionRecord {
-  tenant: string;
-  /** One per ticket event: `zendesk:ticket-created:123`. */
-  decisionId: string;
-  deliveryId: string;
-  source: Source;
-  ticketId: string;
-  customerKey?: string;
-  receivedAt: string;
-  decidedAt: string;
-  status: DecisionStatus;
-  decision: Decision;
-  note: string;
-  written?: { priority?: Priority; tags: string[]; groupId?: string; at: string };
-  skippedReason?: string;
-  /** Why the helpdesk refused the write for good (status `failed`; the event is in the dead-letter queue). */
-  failedReason?: string;
-}
-
 /** The audit log, which is also the guard that makes a write-back happen once. */
 export interface DecisionLog {
   /** The record for this decision id, if one exists. */
@@ -127,47 +85,6 @@ export interface DecisionLog {
   release(tenant: string, decisionId: string, holder: string): Promise<void>;
   /** The decisions for a ticket, newest first. */
   listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]>;
-}
-
-/** What the decisions-by-day index keeps of a decision: enough to list, filter and count it. */
-export interface DecisionSummary {
-  tier: Tier;
-  mode: 'active' | 'shadow';
-  uplift: number;
-  requestedUplift: number;
-  priority?: Priority;
-  helpdeskPriority?: Priority;
-  /** Ids of the rules that matched. */
-  rules: string[];
-  /** Ids of the guardrails that spoke. */
-  guardrails: string[];
-  nps?: NpsCategory;
-  score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
-  /** How the score provider failed on this ticket's path, when it did. */
-  providerFailure?: ScoreFailureKind;
-}
-
-/** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */
-export interface DecisionListing {
-  tenant: string;
-  decisionId: string;
-  ticketId: string;
-  source: Source;
-  status: DecisionRecord['status'];
-  decidedAt: string;
-  customerKey?: string;
-  summary: DecisionSummary;
-  skippedReason?: string;
-  failedReason?: string;
-}
-
-/** A page of one day's decisions, newest first, and where the next page starts. */
-export interface DecisionDayPage {
-  listings: DecisionListing[];
-  /** For each listing, the opaque cursor that reads on from just after it. */
-  after: string[];
-  /** Opaque: reads on after the page; absent on the day's last page. */
-  cursor?: string;
 }
 
 /** A tenant's decisions by UTC day, for the console and the report: bounded reads, never a scan. */
@@ -187,58 +104,14 @@ export interface TicketContextReader {
 
 /** Sends a normalised event to the processing queue. */
 export interface EventQueue {
-  enqueue(event: HelpdeskEvent): Promise<void>;
+  enqueue(event: InboundEvent): Promise<void>;
 }
-
-/** Why a provider is asked: on the ticket path (one quick attempt) or by the scheduled refresh (retries). */
-export type ScorePurpose = 'inline' | 'scheduled';
-
-/** One request to a score provider. */
-export interface ScoreRequest {
-  tenant: string;
-  profile: CustomerProfile;
-  /** The requester as the webhook described them, when there is an event. */
-  requester?: Requester;
-  /** What the helpdesk said about the requester on this event, when it was already fetched: saves a lookup. */
-  requesterDetails?: RequesterDetails;
-  purpose: ScorePurpose;
-  now: Date;
-  /** Days until a score made now is due for refresh (the tenant's policy). */
-  refreshAfterDays: number;
-}
-
-/** Why a provider call failed. `circuit-open` failed fast without calling the provider. */
-export type ScoreFailureKind = 'timeout' | 'unavailable' | 'rate-limited' | 'malformed' | 'rejected' | 'circuit-open';
-
-/**
- * What a score provider answered: a score; no score for this customer, and why; or a failure,
- * and why. Providers answer failures instead of throwing them, so no caller can forget one.
- */
-export type ScoreLookup =
-  | { outcome: 'scored'; score: InfluenceScore }
-  | { outcome: 'no-score'; reason: string }
-  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; retryAfterMs?: number };
 
 /** Asks a score provider for a fresh score. */
 export interface ScoreProvider {
   readonly name: string;
   score(request: ScoreRequest): Promise<ScoreLookup>;
 }
-
-/** A profile the refresh queue holds as due, with the queue's bookkeeping. */
-export interface DueProfile {
-  profile: CustomerProfile;
-  /** When it became due: its place in the queue. */
-  dueAt: string;
-  /** Failed refreshes in a row since the last good answer. */
-  failures: number;
-}
-
-/**
- * What a conditional write to a profile did: `changed` when its score is no longer the one read
- * (an import, an override or another refresh got there first), `opted-out`, or `gone` (erased).
- */
-export type ScoreWriteOutcome = 'written' | 'changed' | 'opted-out' | 'gone';
 
 /**
  * The refresh queue over customer profiles, and writes that never overwrite a newer score nor
@@ -264,9 +137,6 @@ export interface RateLimiter {
   acquire(): Promise<void>;
 }
 
-/** Whether a guarded write went through, or the item changed since it was read. */
-export type GuardedWriteOutcome = 'written' | 'conflict';
-
 /** Customer operations beyond the ticket path: every profile an identity reaches, guarded rewrites, merges. */
 export interface CustomerAdminStore extends CustomerStore {
   /** Every distinct profile the identities reach, directly or through an alias, in the order of the identities. */
@@ -286,33 +156,6 @@ export interface CustomerAdminStore extends CustomerStore {
   mergeInto(merged: CustomerProfile, read: readonly CustomerProfile[]): Promise<GuardedWriteOutcome>;
 }
 
-/** An alias as held: which kind of identity, and its keyed hash (never the identity itself). */
-export interface HeldAlias {
-  identityHash: string;
-  kind?: IdentityKind;
-}
-
-/** Everything held about one customer profile. */
-export interface CustomerRecords {
-  profile: CustomerProfile;
-  /** When the table's TTL deletes the profile if nothing updates it; undefined while opted out. */
-  retainedUntil?: string;
-  aliases: HeldAlias[];
-  /** Survey answers as stored, with every attribute they have. */
-  surveyAnswers: Record<string, unknown>[];
-  decisions: DecisionRecord[];
-}
-
-/** What an erasure removed or redacted. */
-export interface ErasureReport {
-  customerKey: string;
-  profileDeleted: boolean;
-  aliasesDeleted: number;
-  surveyAnswersDeleted: number;
-  decisionPointersDeleted: number;
-  decisionsRedacted: number;
-}
-
 /** Reads and erases everything held about a customer. */
 export interface PrivacyStore {
   /** Everything held about the profile: aliases, survey answers and the decisions about them. */
@@ -327,15 +170,6 @@ export interface PrivacyStore {
   redactScoreDetails(profile: CustomerProfile): Promise<number>;
 }
 
-/** A webhook as it arrived: the raw bytes and lower-cased headers, before anything is trusted. */
-export interface WebhookRequest {
-  tenant: string;
-  source: string;
-  headers: Readonly<Record<string, string | undefined>>;
-  rawBody: Uint8Array;
-  receivedAt: Date;
-}
-
 /**
  * How one source authenticates and normalises its webhooks. Verification always runs on the
  * raw bytes, before any parsing.
@@ -346,41 +180,8 @@ export interface InboundSource {
   /** Throws AuthenticationError unless the request is authentic for one of the secrets. */
   verify(request: WebhookRequest, secrets: readonly string[]): void;
   /** Throws InvalidPayloadError unless the body is a supported event. */
-  normalise(request: WebhookRequest): HelpdeskEvent;
+  normalise(request: WebhookRequest): InboundEvent;
 }
-
-/**
- * One survey answer as the period index holds it: what the NPS and CSAT report needs, and nothing
- * personal (no customer key, no identity, no comment), so it needs no erasure.
- */
-export interface IndexedAnswer {
-  tenant: string;
-  responseId: string;
-  source: string;
-  answeredAt: string;
-  kind: 'nps' | 'csat';
-  score: number;
-  scale: number;
-  /** The customer's influence tier when they answered (`none` without a usable score or when opted out). */
-  tier: Tier;
-  /** Which version of the answer this is (`answerRevision`): an older one never replaces it. */
-  revision?: string;
-}
-
-/** What reading a period of the index took: the answers, and the partitions and requests it read. */
-export interface IndexedPeriod {
-  answers: IndexedAnswer[];
-  /** Day partitions read: one per day of the period, never a scan. */
-  partitions: number;
-  /** DynamoDB requests made (a query per page of each day). */
-  requests: number;
-}
-
-/**
- * What writing a version of a survey answer did: `written`, or `superseded` when a newer version
- * of the same answer was stored already and was kept (the write changed nothing).
- */
-export type SurveyAnswerWrite = 'written' | 'superseded';
 
 /** Survey answers by the day they were given, for reports over a period. */
 export interface SurveyAnswerIndex {

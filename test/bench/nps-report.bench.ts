@@ -3,9 +3,9 @@ import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.
 import { DynamoSurveyAnswerIndex, answerIndexItem } from '../../shared/adapters/store/survey-index.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import type { CsatSummary, NpsSummary } from '../../shared/domain/nps-stats.js';
-import type { IndexedAnswer } from '../../shared/domain/ports.js';
+import type { IndexedAnswer } from '../../shared/domain/survey-answers.js';
 import { TIERS, type Tier } from '../../shared/domain/tiers.js';
-import { npsReport } from '../../shared/use-cases/nps-report.js';
+import { npsReport } from '../../shared/use-cases/reporting/nps-report.js';
 import { seeded, weighted } from '../../infra/load/seeded-random.js';
 
 const DAYS = 30;

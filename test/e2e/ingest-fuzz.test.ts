@@ -15,7 +15,7 @@ import { SOURCES } from '../../shared/adapters/registry/adapters.js';
 import { signDelightedPayload } from '../../shared/adapters/surveys/delighted/signature.js';
 import { signTypeformPayload } from '../../shared/adapters/surveys/typeform/signature.js';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
-import { HelpdeskEventSchema, MAX_DELIVERY_ID_LENGTH } from '../../shared/domain/events.js';
+import { InboundEventSchema, MAX_DELIVERY_ID_LENGTH } from '../../shared/domain/events.js';
 import { ZENDESK_DEMO } from '../../infra/sandbox/zendesk/index.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -146,7 +146,7 @@ function expectSound(answer: { status: number; queued: { body: string }[] }): vo
   expect(answer.status).toBeLessThan(500);
   if (answer.status !== 202) expect(answer.queued).toEqual([]);
   for (const message of answer.queued) {
-    const event = HelpdeskEventSchema.safeParse(JSON.parse(message.body));
+    const event = InboundEventSchema.safeParse(JSON.parse(message.body));
     expect(event.success).toBe(true);
     expect(event.data?.deliveryId.length).toBeLessThanOrEqual(MAX_DELIVERY_ID_LENGTH);
   }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runReport } from '../../infra/commands/report.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
-import type { DecisionRecord } from '../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { generateDecisions, writeDecisions } from '../support/generated-decisions.js';
 

@@ -4,35 +4,15 @@ import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import { normaliseIdentity } from '../../shared/domain/customer.js';
 import { ConflictError, PermanentHelpdeskError, TicketNotFoundError } from '../../shared/domain/errors.js';
-import type { HelpdeskEvent, TicketSnapshot } from '../../shared/domain/events.js';
-import type {
-  Clock,
-  CustomerAdminStore,
-  CustomerRecords,
-  CustomerStore,
-  DecisionDayPage,
-  DecisionHistory,
-  DecisionLog,
-  DecisionRecord,
-  ErasureReport,
-  EventQueue,
-  HelpdeskClient,
-  IdentityHasher,
-  DueProfile,
-  PrivacyStore,
-  RequesterDetails,
-  ScoreLookup,
-  ScoreProvider,
-  ScoreRefreshStore,
-  ScoreRequest,
-  ScoreWriteOutcome,
-  IndexedAnswer,
-  IndexedPeriod,
-  SurveyAnswerIndex,
-  SurveyAnswerStore,
-  SurveyAnswerWrite,
-  TicketUpdate,
-} from '../../shared/domain/ports.js';
+import type { InboundEvent, RequesterDetails, TicketSnapshot } from '../../shared/domain/events.js';
+import type { Clock, CustomerAdminStore, CustomerStore, DecisionHistory, DecisionLog, EventQueue, HelpdeskClient, IdentityHasher, PrivacyStore, ScoreProvider, ScoreRefreshStore, SurveyAnswerIndex, SurveyAnswerStore } from '../../shared/domain/ports.js';
+import type { CustomerRecords, ErasureReport } from '../../shared/domain/customer-records.js';
+import type { DecisionDayPage } from '../../shared/domain/decision-listing.js';
+import type { DecisionRecord } from '../../shared/domain/decision-record.js';
+import type { ScoreLookup, ScoreRequest } from '../../shared/domain/score-lookup.js';
+import type { DueProfile, ScoreWriteOutcome } from '../../shared/domain/score-refresh.js';
+import type { IndexedAnswer, IndexedPeriod, SurveyAnswerWrite } from '../../shared/domain/survey-answers.js';
+import type { TicketUpdate } from '../../shared/domain/ticket-update.js';
 import { DecisionListingSchema, decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
 import type { SurveyAnswerRecord } from '../../shared/domain/customer.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
@@ -238,8 +218,8 @@ function putNewest<T extends { revision?: string }>(items: Map<string, T>, key: 
 
 /** Queue in memory. */
 export class InMemoryQueue implements EventQueue {
-  readonly events: HelpdeskEvent[] = [];
-  async enqueue(event: HelpdeskEvent): Promise<void> {
+  readonly events: InboundEvent[] = [];
+  async enqueue(event: InboundEvent): Promise<void> {
     this.events.push(structuredClone(event));
   }
 }

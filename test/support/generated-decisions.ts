@@ -2,7 +2,7 @@ import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import { batchWriteAll } from '../../shared/adapters/store/batch.js';
 import { decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
 import { decisionKey } from '../../shared/adapters/store/keys.js';
-import type { DecisionRecord } from '../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import type { Priority } from '../../shared/domain/priority.js';
 import type { Tier } from '../../shared/domain/tiers.js';
 import { seeded, weighted } from '../../infra/load/seeded-random.js';

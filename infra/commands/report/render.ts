@@ -1,7 +1,7 @@
 import type { CsatSummary, NpsSummary } from '../../../shared/domain/nps-stats.js';
 import { TIERS } from '../../../shared/domain/tiers.js';
-import type { DecisionReport } from '../../../shared/use-cases/decision-report.js';
-import type { NpsReport } from '../../../shared/use-cases/nps-report.js';
+import type { DecisionReport } from '../../../shared/use-cases/reporting/decision-report.js';
+import type { NpsReport } from '../../../shared/use-cases/reporting/nps-report.js';
 import { html, type Html } from '../../console/html.js';
 
 /** What a report file shows: the decisions' counts, the survey answers' scores, and how they were read. */

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { isLoopbackUrl } from '../../../shared/adapters/config/outbound-url.js';
+import { isLoopbackUrl } from '../../../shared/adapters/plugin/outbound-url.js';
 import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
 import { SandboxPlugin } from '../sandbox.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './json.js';

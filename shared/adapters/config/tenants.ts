@@ -1,14 +1,14 @@
 import * as z from 'zod';
 import { ConfigurationError } from '../../domain/errors.js';
 import { PolicySchema } from '../../domain/policy.js';
-import { REQUIRED_METRIC_FIELDS } from '../influence/metric-fields.js';
+import { REQUIRED_METRIC_FIELDS } from '../plugin/metric-fields.js';
 import { HELPDESKS, helpdeskAdapter, SOURCES, sourceAdapter } from '../registry/adapters.js';
-import type { BoundHelpdesk, BoundSource, ConfigProblem, FunctionName, HelpdeskConfigBase, SecretUse } from '../registry/plugin.js';
-import { checkServiceUrl, type ConfigMode } from './outbound-url.js';
-import { SecretRefSchema } from './secret-ref.js';
+import type { BoundHelpdesk, BoundSource, ConfigProblem, FunctionName, HelpdeskConfigBase, SecretUse } from '../plugin/descriptors.js';
+import { checkServiceUrl, type ConfigMode } from '../plugin/outbound-url.js';
+import { SecretRefSchema } from '../plugin/secret-ref.js';
 
-export { SecretRefSchema, type SecretRef } from './secret-ref.js';
-export type { ConfigMode } from './outbound-url.js';
+export { SecretRefSchema, type SecretRef } from '../plugin/secret-ref.js';
+export type { ConfigMode } from '../plugin/outbound-url.js';
 
 const HELPDESK_NAMES = HELPDESKS.map((helpdesk) => helpdesk.name);
 

@@ -1,7 +1,9 @@
 import { PermanentHelpdeskError } from '../../domain/errors.js';
-import type { HelpdeskClient, RateLimiter, RequesterDetails, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
+import type { HelpdeskClient, RateLimiter, ScoreProvider } from '../../domain/ports.js';
+import type { RequesterDetails } from '../../domain/events.js';
+import type { ScoreLookup, ScoreRequest } from '../../domain/score-lookup.js';
 import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../domain/score-model.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { failed, failureOf } from './provider-failures.js';
 
 /** The helpdesk requester field keys that hold each Reach input (user or contact field keys). */

@@ -1,12 +1,13 @@
 import * as z from 'zod';
-import type { Clock, RateLimiter, ScoreLookup, ScoreProvider, ScoreRequest } from '../../domain/ports.js';
+import type { Clock, RateLimiter, ScoreProvider } from '../../domain/ports.js';
+import type { ScoreLookup, ScoreRequest } from '../../domain/score-lookup.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { computeReachScore, ReachInputsSchema, toInfluenceScore } from '../../domain/score-model.js';
 import { RefusedAddressError } from '../http/checked-request.js';
 import { type JsonResponse, jsonRequest, parseRetryAfter } from '../http/json-request.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { failed, type FailedLookup, isTimeout } from './provider-failures.js';
-import { realSleep, type Sleep } from './rate-limiter.js';
+import { realSleep, type Sleep } from '../resilience/rate-limiter.js';
 
 /**
  * The request body sent to a scoring service: the tenant and what identifies the customer

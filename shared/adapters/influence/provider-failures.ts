@@ -1,5 +1,5 @@
 import { PermanentHelpdeskError, RateLimitedError, TransientError } from '../../domain/errors.js';
-import type { ScoreFailureKind, ScoreLookup } from '../../domain/ports.js';
+import type { ScoreFailureKind, ScoreLookup } from '../../domain/score-lookup.js';
 
 /** A failed lookup. */
 export type FailedLookup = Extract<ScoreLookup, { outcome: 'failed' }>;

@@ -24,7 +24,7 @@ export async function timeEvent<T>(work: () => Promise<T>): Promise<EventTimes &
 /**
  * Adds one helpdesk write's duration to the event being processed; outside `timeEvent`, nothing.
  *
- * @example withWriteGuards(client, { onWrite: recordWriteBack })
+ * @example withWriteTiming(client, { onWrite: recordWriteBack })
  */
 export function recordWriteBack(milliseconds: number): void {
   const times = current.getStore();

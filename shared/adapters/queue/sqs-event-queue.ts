@@ -1,5 +1,5 @@
 import type { AwsJsonClient } from '../aws/aws-json-client.js';
-import type { HelpdeskEvent } from '../../domain/events.js';
+import type { InboundEvent } from '../../domain/events.js';
 import type { EventQueue } from '../../domain/ports.js';
 
 /**
@@ -16,7 +16,7 @@ export class SqsEventQueue implements EventQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(event: HelpdeskEvent): Promise<void> {
+  async enqueue(event: InboundEvent): Promise<void> {
     await this.client.call('SendMessage', {
       QueueUrl: this.queueUrl,
       MessageBody: JSON.stringify(event),

@@ -4,7 +4,7 @@ import { zendesk } from '../helpdesks/zendesk/descriptor.js';
 import { delighted } from '../surveys/delighted/descriptor.js';
 import { genericSurvey } from '../surveys/generic-survey/descriptor.js';
 import { typeform } from '../surveys/typeform/descriptor.js';
-import type { HelpdeskDescriptor, SourceDescriptor, SurveyToolDescriptor } from './plugin.js';
+import type { HelpdeskDescriptor, SourceDescriptor, SurveyToolDescriptor } from '../plugin/descriptors.js';
 
 /**
  * Every helpdesk adapter. Shared code, the CDK and the local stack know helpdesks only through

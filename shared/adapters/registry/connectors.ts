@@ -1,5 +1,5 @@
 import { zendeskConnector } from '../helpdesks/zendesk/connect.js';
-import type { HelpdeskConnector } from './plugin.js';
+import type { HelpdeskConnector } from '../plugin/descriptors.js';
 
 /**
  * The helpdesks that can be connected from the command line (`npm run connect:<helpdesk>`): each

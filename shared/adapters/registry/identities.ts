@@ -15,7 +15,7 @@ export interface HelpdeskUserIdField {
  * The user id columns and options of every registered helpdesk, plus the unqualified
  * `helpdesk_user_id` (`--helpdesk-user-id`) for the ids of `ownHelpdesk` (the tenant's helpdesk).
  *
- * @example helpdeskUserIdFields('freshdesk').map((field) => field.column) // [..., 'freshdesk_user_id', ..., 'helpdesk_user_id']
+ * @example helpdeskUserIdFields(tenant.helpdesk.kind).map((field) => field.column) // ['<name>_user_id' of each helpdesk, ..., 'helpdesk_user_id']
  */
 export function helpdeskUserIdFields(ownHelpdesk: string): HelpdeskUserIdField[] {
   const fields = qualifiedUserIdFields();
@@ -27,7 +27,7 @@ export function helpdeskUserIdFields(ownHelpdesk: string): HelpdeskUserIdField[]
 /**
  * The user id column and option of every registered helpdesk, each naming its helpdesk.
  *
- * @example qualifiedUserIdFields().map((field) => field.option) // ['zendesk-user-id', ...]
+ * @example qualifiedUserIdFields().map((field) => field.option) // ['<name>-user-id' of each registered helpdesk]
  */
 export function qualifiedUserIdFields(): HelpdeskUserIdField[] {
   return HELPDESKS.map((helpdesk) => ({

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ConfigurationError } from '../../domain/errors.js';
-import { describeSecretRef } from '../config/secret-ref.js';
-import type { SecretRef } from '../config/tenants.js';
+import type { Clock } from '../../domain/ports.js';
+import { systemClock } from '../clock/system-clock.js';
+import { describeSecretRef, type SecretRef } from '../plugin/secret-ref.js';
 
 /** Fetches a secret string by id (Secrets Manager in AWS); the implementation caches. */
 export type SecretFetcher = (secretId: string) => Promise<string>;
@@ -22,8 +23,8 @@ export interface RefSecretResolverOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** How long a secret that could not be read is not asked for again (default 60 s). */
   failureTtlMs?: number;
-  /** Milliseconds since the epoch (default `Date.now`). */
-  now?: () => number;
+  /** What a remembered failure's age is read by (default the system clock). */
+  clock?: Clock;
   /** Told once per failure and period, by reference: never a value. */
   logger?: SecretFailureLog;
 }
@@ -55,11 +56,11 @@ function named(ref: { secretId: string; field?: string | undefined }): string {
 export class RefSecretResolver implements SecretResolver {
   readonly #failures = new Map<string, { error: unknown; at: number; until: number }>();
   readonly #ttlMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
   constructor(private readonly options: RefSecretResolverOptions = {}) {
     this.#ttlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
   }
 
   async resolve(ref: SecretRef): Promise<string> {
@@ -72,7 +73,7 @@ export class RefSecretResolver implements SecretResolver {
     // The field is part of the key: a secret may hold a readable `current` and a missing `previous`.
     const key = describeSecretRef(ref);
     const failure = this.#failures.get(key);
-    if (failure && failure.until > this.#now()) {
+    if (failure && failure.until > this.#clock.now().getTime()) {
       throw new UnreadableSecretError(
         `${named(ref)} could not be read at ${new Date(failure.at).toISOString()} (${reasonOf(failure.error)}); it is asked for again after ${new Date(failure.until).toISOString()}`,
         { cause: failure.error },
@@ -90,7 +91,7 @@ export class RefSecretResolver implements SecretResolver {
 
   /** Keeps a failure for the period, and says so unless a concurrent read of the same reference already did. */
   #remember(key: string, error: unknown): void {
-    const now = this.#now();
+    const now = this.#clock.now().getTime();
     const known = this.#failures.get(key);
     if (known && known.until > now) return;
     const until = now + this.#ttlMs;

@@ -1,4 +1,6 @@
 import { ConfigurationError } from '../../domain/errors.js';
+import type { Clock } from '../../domain/ports.js';
+import { systemClock } from '../clock/system-clock.js';
 import { AwsJsonClient, SECRETS_MANAGER } from '../aws/aws-json-client.js';
 import type { SecretFetcher } from './secret-resolver.js';
 
@@ -8,8 +10,8 @@ export interface SecretsManagerOptions {
   client?: AwsJsonClient;
   /** How long a value is reused before it is read again (default 300 s). */
   maxAgeSeconds?: number;
-  /** Milliseconds since the epoch (default `Date.now`). */
-  now?: () => number;
+  /** What the cache's age is read by (default the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface SecretsManagerOptions {
  */
 export function secretsManagerFetcher(options: SecretsManagerOptions = {}): SecretFetcher {
   const maxAgeMs = (options.maxAgeSeconds ?? 300) * 1000;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now().getTime();
   let client = options.client;
   const cache = new Map<string, { value: Promise<string>; expires: number }>();
   const read = async (secretId: string): Promise<string> => {

@@ -1,221 +1,29 @@
+import { type DocumentClient, GetCommand } from '../aws/dynamodb.js';
 import {
-  cancellationReasons,
-  type DocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '../aws/dynamodb.js';
-import * as z from 'zod';
-import {
-  type CustomerIdentities,
   type CustomerProfile,
-  CustomerProfileSchema,
-  IDENTITY_KINDS,
   type Identity,
   type IdentityKind,
   type Retention,
   RetentionSchema,
   type SurveyAnswerRecord,
   SurveyAnswerRecordSchema,
-  handleIdentity,
   mergeIdentities,
   normaliseIdentity,
-  retentionStart,
 } from '../../domain/customer.js';
-import type { CustomerAdminStore, GuardedWriteOutcome, IdentityHasher, SurveyAnswerWrite } from '../../domain/ports.js';
-import type { InfluenceScore } from '../../domain/score.js';
+import type { CustomerAdminStore, IdentityHasher } from '../../domain/ports.js';
+import type { GuardedWriteOutcome } from '../../domain/customer-records.js';
+import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent, queryPartition } from './batch.js';
-import { CorruptItemError, StoreError } from './errors.js';
-import { type ItemKey, PROFILE_SK, aliasKey, profileKey, refreshBucketFor, surveyAnswerKey } from './keys.js';
+import { aliasItem, expirationAfter, identityHashesOf, KeyAttributesSchema, keyId, parseAliasItem, parseProfileItem, profileItem } from './customer-items.js';
+import { StoreError } from './errors.js';
+import { type ItemKey, PROFILE_SK, aliasKey, profileKey, surveyAnswerKey } from './keys.js';
 import { putNewestAnswer } from './newest-answer.js';
-import { REFRESH_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
-
-/** One imported score: the identity it was given for, and the score to store. */
-export interface ScoreUpsert {
-  identity: Identity;
-  score: InfluenceScore;
-}
+import { upsertImportedScores, type ScoreUpsert } from './score-import.js';
+import { TTL_ATTRIBUTE } from './table.js';
+import { TRANSACT_WRITE_LIMIT, type TransactItem, transactWrite, unchangedSince } from './transactions.js';
 
 /** Options of the customer store: batch retries, and how long data is kept (see `Retention`). */
 export interface CustomerStoreOptions extends BatchRetryOptions, Partial<Retention> {}
-
-/** Days a profile is kept after its last update when the store is given no retention. */
-export const DEFAULT_PROFILE_RETENTION_DAYS = RetentionSchema.parse({}).profileRetentionDays;
-
-/** Most actions in one TransactWriteItems request. */
-export const TRANSACT_WRITE_LIMIT = 100;
-
-/** One action of a TransactWriteItems request. */
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const KeyAttributesSchema = z.object({ pk: z.string(), sk: z.string() });
-const AliasItemSchema = z.object({
-  tenant: z.string().min(1),
-  customerKey: z.string().min(1),
-  kind: z.enum(IDENTITY_KINDS).optional(),
-});
-const DAY_SECONDS = 86_400;
-
-/** Requests in flight during an import; more did not help against DynamoDB Local on 2 vCPUs. */
-const IMPORT_CONCURRENCY = 8;
-
-/** Times an import re-reads and rewrites entries whose profiles changed under it. */
-const IMPORT_WRITE_ROUNDS = 4;
-
-const keyId = (key: ItemKey) => `${key.pk}\n${key.sk}`;
-
-/**
- * The TTL value (epoch seconds) `days` after an ISO date.
- *
- * @example expirationAfter('2026-01-01T00:00:00Z', 1) // 1767312000
- */
-export function expirationAfter(at: string, days: number): number {
-  const ms = Date.parse(at);
-  if (Number.isNaN(ms)) throw new StoreError(`not a date: ${at}`);
-  return Math.floor(ms / 1000) + days * DAY_SECONDS;
-}
-
-/**
- * The stored item of a profile: its key, its fields, the refresh-index attributes when it has a
- * score (a profile without one stays out of the sparse index), and a TTL `retentionDays` after
- * its last update, so only a customer nobody has touched for that long expires. An opted-out
- * profile has no TTL: it is what keeps the opt-out honoured.
- *
- * @example await client.send(new PutCommand({ TableName, Item: profileItem(profile) }));
- */
-export function profileItem(profile: CustomerProfile, retentionDays: number = DEFAULT_PROFILE_RETENTION_DAYS): Record<string, unknown> {
-  return {
-    ...profileKey(profile.tenant, profile.customerKey),
-    ...profile,
-    ...(profile.score
-      ? {
-          [REFRESH_INDEX.partitionKey]: refreshBucketFor(profile.tenant, profile.customerKey),
-          // Normalised to UTC so the index sorts by time whatever offset the score was written with.
-          [REFRESH_INDEX.sortKey]: new Date(profile.score.refreshAfter).toISOString(),
-        }
-      : {}),
-    ...(profile.optedOut ? {} : { [TTL_ATTRIBUTE]: expirationAfter(retentionStart(profile), retentionDays) }),
-  };
-}
-
-/**
- * The alias item pointing an identity hash at a customer: it holds the identity's kind, never its
- * value, and expires with the profile it was written with (not at all while opted out).
- *
- * @example aliasItem(profile, 'h1', 'email', 730)
- */
-export function aliasItem(profile: CustomerProfile, identityHash: string, kind: IdentityKind | undefined, retentionDays: number): Record<string, unknown> {
-  return {
-    ...aliasKey(profile.tenant, identityHash),
-    tenant: profile.tenant,
-    customerKey: profile.customerKey,
-    ...(kind ? { kind } : {}),
-    updatedAt: profile.updatedAt,
-    ...(profile.optedOut ? {} : { [TTL_ATTRIBUTE]: expirationAfter(retentionStart(profile), retentionDays) }),
-  };
-}
-
-/**
- * The hash of every identity a profile lists, with its kind: the keys of its aliases (and of the
- * profile itself for the identity it was created from). Emails and external ids are listed as their hashes already.
- *
- * @example identityHashesOf(profile.identities, hasher).get(profile.customerKey) // 'email'
- */
-export function identityHashesOf(identities: CustomerIdentities, hasher: IdentityHasher): Map<string, IdentityKind> {
-  const hashes = new Map<string, IdentityKind>();
-  for (const id of identities.helpdeskUserIds) hashes.set(hasher.hash({ kind: 'helpdesk-user', value: id }), 'helpdesk-user');
-  for (const hash of identities.emailHashes) hashes.set(hash, 'email');
-  for (const hash of identities.externalIdHashes ?? []) hashes.set(hash, 'external-id');
-  for (const h of identities.handles) hashes.set(hasher.hash(handleIdentity(h.network, h.handle)), 'handle');
-  return hashes;
-}
-
-/**
- * The cancellation codes of a failed transaction (`ConditionalCheckFailed`, `TransactionConflict`,
- * `None` for the actions that were fine), or undefined for any other error.
- *
- * @example cancellationCodes(error)?.includes('ConditionalCheckFailed')
- */
-export function cancellationCodes(error: unknown): string[] | undefined {
-  return cancellationReasons(error)?.map((reason) => reason.Code ?? 'None');
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Attempts at a transaction that another transaction on the same items keeps cancelling. */
-const TRANSACTION_CONFLICT_ATTEMPTS = 5;
-
-/**
- * Runs one TransactWriteItems request; `conflict` when one of its conditions failed (the caller
- * reads again and decides again). A cancellation because another transaction touched the same
- * items is retried here with jittered backoff.
- *
- * @example await transactWrite(client, [{ Put: { TableName, Item } }]) // 'written'
- */
-export async function transactWrite(client: DocumentClient, items: readonly TransactItem[]): Promise<GuardedWriteOutcome> {
-  if (items.length > TRANSACT_WRITE_LIMIT) throw new StoreError(`a transaction holds at most ${TRANSACT_WRITE_LIMIT} actions, not ${items.length}`);
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: [...items] }));
-      return 'written';
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.includes('ConditionalCheckFailed')) return 'conflict';
-      if (!codes?.includes('TransactionConflict') || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw error;
-      await sleep(Math.random() * 50 * 2 ** attempt);
-    }
-  }
-}
-
-/** The condition that a stored profile is still the one read: `updatedAt` unchanged, or absent when none was. */
-interface Condition {
-  ConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, unknown>;
-}
-
-function unchangedSince(expectedUpdatedAt: string | undefined): Condition {
-  return expectedUpdatedAt === undefined
-    ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }
-    : {
-        ConditionExpression: '#updatedAt = :expected',
-        ExpressionAttributeNames: { '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
-      };
-}
-
-/**
- * Parses a profile item read from the table; a bad item, or one of another tenant, is an error
- * rather than a customer.
- *
- * @example const profile = parseProfileItem(item, 'acme');
- */
-export function parseProfileItem(item: Record<string, unknown>, tenant: string): CustomerProfile {
-  const key = KeyAttributesSchema.safeParse(item);
-  const where = key.success ? key.data : { pk: '?', sk: '?' };
-  const parsed = CustomerProfileSchema.safeParse(withoutStorageAttributes(item));
-  if (!parsed.success) {
-    throw new CorruptItemError(`profile item failed validation: ${z.prettifyError(parsed.error)}`, where, { cause: parsed.error });
-  }
-  if (parsed.data.tenant !== tenant) throw new CorruptItemError('profile item belongs to another tenant', where);
-  return parsed.data;
-}
-
-function parseAliasItem(item: Record<string, unknown>, key: ItemKey, tenant: string): string {
-  return parseAlias(item, key, tenant).customerKey;
-}
-
-/**
- * Parses an alias item read from the table: the customer it points to and the identity's kind.
- *
- * @example parseAlias(item, aliasKey('acme', hash), 'acme').customerKey
- */
-export function parseAlias(item: Record<string, unknown>, key: ItemKey, tenant: string): { customerKey: string; kind?: IdentityKind } {
-  const parsed = AliasItemSchema.safeParse(item);
-  if (!parsed.success) throw new CorruptItemError(`alias item failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
-  if (parsed.data.tenant !== tenant) throw new CorruptItemError('alias item belongs to another tenant', key);
-  return { customerKey: parsed.data.customerKey, ...(parsed.data.kind ? { kind: parsed.data.kind } : {}) };
-}
 
 /**
  * Customer profiles and identity aliases in the single table. A customer's key is the hash of the
@@ -453,125 +261,10 @@ export class DynamoCustomerStore implements CustomerAdminStore {
 
   /**
    * Sets imported scores, leaving every other field of a known customer as it is and creating a
-   * profile (keyed by the identity's hash) for identities nobody knows yet. Later entries win over
-   * earlier ones for the same customer; the same entries always leave the same items.
-   *
-   * Reads whole profiles (strongly consistent BatchGetItem, 100 keys) and writes them back in
-   * transactions of up to 100 puts, each guarded on the profile being unchanged since the read
-   * (or still absent): an opt-out, an erasure or any other write that lands in between wins, and
-   * the entries of a cancelled transaction are read and written again. A customer who opted out
-   * is never scored.
-   * Runs 8 requests at once unless the store was given another concurrency.
+   * profile for identities nobody knows yet; a customer who opted out is never scored (see
+   * `upsertImportedScores`, which does the work).
    */
   async upsertScores(tenant: string, entries: readonly ScoreUpsert[], updatedAt: string): Promise<{ optedOut: number[] }> {
-    const hasher = this.hasher(tenant);
-    const byHash = new Map<string, ScoreUpsert>();
-    const indexesByHash = new Map<string, number[]>();
-    entries.forEach((entry, index) => {
-      const hash = hasher.hash(entry.identity);
-      // Delete first so a repeated identity moves to the end: the last entry wins.
-      byHash.delete(hash);
-      byHash.set(hash, entry);
-      indexesByHash.set(hash, [...(indexesByHash.get(hash) ?? []), index]);
-    });
-    const optedOut: number[] = [];
-    let pending = [...byHash.keys()];
-    for (let round = 1; pending.length > 0; round += 1) {
-      if (round > IMPORT_WRITE_ROUNDS) {
-        throw new StoreError(`${pending.length} imported profiles kept changing during ${IMPORT_WRITE_ROUNDS} guarded writes`);
-      }
-      const existing = await this.loadForImport(tenant, pending);
-      const writes = new Map<string, { action: TransactItem; hashes: string[] }>();
-      for (const hash of pending) {
-        const entry = byHash.get(hash);
-        if (!entry) continue;
-        const found = existing.get(hash);
-        // An opt-out deleted this customer's score inputs; an import must not bring a score back.
-        if (found?.profile.optedOut) {
-          optedOut.push(...(indexesByHash.get(hash) ?? []));
-          continue;
-        }
-        const profile: CustomerProfile = found
-          ? { ...found.profile, score: entry.score, updatedAt }
-          : {
-              tenant,
-              customerKey: hash,
-              identities: mergeIdentities({ helpdeskUserIds: [], emailHashes: [], handles: [] }, [entry.identity], hasher),
-              optedOut: false,
-              createdAt: updatedAt,
-              updatedAt,
-              score: entry.score,
-            };
-        // Guarded like every rewrite: an opt-out, erasure or any write since the read wins, and
-        // the entry is read and written again. Unknown attributes (newer code) are carried over.
-        const action: TransactItem = {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...found?.item, ...profileItem(profile, this.retention.profileRetentionDays) },
-            ...unchangedSince(found?.profile.updatedAt),
-          },
-        };
-        const hashes = [...(writes.get(profile.customerKey)?.hashes ?? []), hash];
-        writes.delete(profile.customerKey);
-        writes.set(profile.customerKey, { action, hashes });
-      }
-      const conflicted: string[] = [];
-      await mapConcurrent(chunk([...writes.values()], TRANSACT_WRITE_LIMIT), this.importRetry().concurrency ?? IMPORT_CONCURRENCY, async (group) => {
-        if ((await transactWrite(this.client, group.map((write) => write.action))) === 'conflict') {
-          conflicted.push(...group.flatMap((write) => write.hashes));
-        }
-      });
-      pending = conflicted;
-    }
-    return { optedOut: optedOut.sort((a, b) => a - b) };
-  }
-
-  private importRetry(): BatchRetryOptions {
-    return { concurrency: IMPORT_CONCURRENCY, ...this.retry };
-  }
-
-  /** The existing profile of each hash: created from it, or reached through its alias. */
-  private async loadForImport(
-    tenant: string,
-    hashes: readonly string[],
-  ): Promise<Map<string, { profile: CustomerProfile; item: Record<string, unknown> }>> {
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]),
-      { ...this.importRetry(), consistentRead: true },
-    );
-    const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
-    const found = new Map<string, { profile: CustomerProfile; item: Record<string, unknown> }>();
-    const aliasTargets = new Map<string, string>();
-    for (const hash of hashes) {
-      const item = byKey.get(keyId(profileKey(tenant, hash)));
-      if (item) {
-        found.set(hash, { profile: parseProfileItem(item, tenant), item });
-        continue;
-      }
-      const key = aliasKey(tenant, hash);
-      const alias = byKey.get(keyId(key));
-      if (alias) aliasTargets.set(hash, parseAliasItem(alias, key, tenant));
-    }
-    if (aliasTargets.size === 0) return found;
-    const targets = await batchGetAll(
-      this.client,
-      this.tableName,
-      [...new Set(aliasTargets.values())].map((customerKey) => profileKey(tenant, customerKey)),
-      { ...this.importRetry(), consistentRead: true },
-    );
-    const byCustomerKey = new Map(
-      targets.map((item) => {
-        const profile = parseProfileItem(item, tenant);
-        return [profile.customerKey, { profile, item }] as const;
-      }),
-    );
-    for (const [hash, customerKey] of aliasTargets) {
-      const target = byCustomerKey.get(customerKey);
-      // An alias whose profile is gone: the identity gets a new profile of its own.
-      if (target) found.set(hash, target);
-    }
-    return found;
+    return upsertImportedScores({ client: this.client, tableName: this.tableName, hasher: this.hasher(tenant), retry: this.retry, retentionDays: this.retention.profileRetentionDays }, tenant, entries, updatedAt);
   }
 }

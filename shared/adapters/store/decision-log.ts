@@ -3,11 +3,14 @@ import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
 import { NpsCategorySchema } from '../../domain/nps.js';
-import type { DecisionDayPage, DecisionHistory, DecisionListing, DecisionLog, DecisionRecord, DecisionSummary, ScoreFailureKind } from '../../domain/ports.js';
+import type { DecisionHistory, DecisionLog } from '../../domain/ports.js';
+import type { DecisionDayPage, DecisionListing, DecisionSummary } from '../../domain/decision-listing.js';
+import { type DecisionRecord, isFinal, parseDecisionId } from '../../domain/decision-record.js';
+import type { ScoreFailureKind } from '../../domain/score-lookup.js';
 import { PrioritySchema } from '../../domain/priority.js';
 import { TierSchema } from '../../domain/tiers.js';
 import { CorruptItemError, StoreError } from './errors.js';
-import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionRefKey, parseDecisionId, ticketDecisionsPk } from './keys.js';
+import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionRefKey, ticketDecisionsPk } from './keys.js';
 import { DECISIONS_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 
 const ScoreFailureKindSchema = z.enum(['timeout', 'unavailable', 'rate-limited', 'malformed', 'rejected', 'circuit-open']) satisfies z.ZodType<ScoreFailureKind>;
@@ -156,11 +159,6 @@ function isCancelledByCondition(error: unknown): boolean {
   return cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed';
 }
 
-/** Applied, shadow and skipped records are never replaced. */
-function isFinalStatus(status: DecisionRecord['status']): boolean {
-  return status === 'applied' || status === 'shadow' || status === 'skipped';
-}
-
 /**
  * The decision audit log in the single table: one item per decision under the ticket's partition,
  * so a decision is one GetItem away and a ticket's decisions one Query away. A conditional put
@@ -199,7 +197,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     const outcome = await this.#put(record, { holder, until: until.getTime(), now: now.getTime() });
     if (outcome === 'written') return 'written';
     const stored = await this.get(record.tenant, record.decisionId);
-    return stored && isFinalStatus(stored.status) ? 'already-final' : 'held';
+    return stored && isFinal(stored.status) ? 'already-final' : 'held';
   }
 
   /** Removes the claim if `holder` still has it; one request, only after a failed write-back. */
@@ -223,7 +221,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
 
   async #put(record: DecisionRecord, claim: { holder: string; until: number; now: number } | undefined): Promise<'written' | 'already-final'> {
     const key = decisionKey(record.tenant, record.decisionId);
-    if (parseDecisionId(record.decisionId).ticketId !== record.ticketId) {
+    if (parseDecisionId(record.decisionId)?.ticketId !== record.ticketId) {
       throw new StoreError(`decision ${record.decisionId} does not belong to ticket ${record.ticketId}`);
     }
     const decidedAt = Date.parse(record.decidedAt);

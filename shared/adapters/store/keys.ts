@@ -1,3 +1,4 @@
+import { parseDecisionId } from '../../domain/decision-record.js';
 import { InvalidKeyPartError } from './errors.js';
 
 /**
@@ -112,29 +113,14 @@ export function answerIndexKey(tenant: string, day: string, responseId: string):
   return { pk: answerIndexPk(tenant, day), sk: keyPart('responseId', responseId) };
 }
 
-/** The parts of a decision id: `<source>:<event>:<ticketId>`. */
-export interface DecisionIdParts {
-  source: string;
-  event: string;
-  ticketId: string;
-}
-
 /**
- * Splits a decision id such as `zendesk:ticket-created:123`; the ticket id is what follows the
- * last colon.
- *
- * @example parseDecisionId('zendesk:ticket-created:123') // { source: 'zendesk', event: 'ticket-created', ticketId: '123' }
+ * The ticket a decision id files the decision under (see `parseDecisionId`), refusing an id no
+ * decision could have.
  */
-export function parseDecisionId(decisionId: string): DecisionIdParts {
-  const first = decisionId.indexOf(':');
-  const last = decisionId.lastIndexOf(':');
-  const source = decisionId.slice(0, first);
-  const event = decisionId.slice(first + 1, last);
-  const ticketId = decisionId.slice(last + 1);
-  if (first <= 0 || last === first || event.length === 0 || ticketId.length === 0) {
-    throw new InvalidKeyPartError(`decisionId must look like "<source>:<event>:<ticketId>"`);
-  }
-  return { source, event, ticketId };
+function ticketOfDecision(decisionId: string): string {
+  const parts = parseDecisionId(decisionId);
+  if (!parts) throw new InvalidKeyPartError(`decisionId must look like "<source>:<event>:<ticketId>"`);
+  return parts.ticketId;
 }
 
 /**
@@ -153,8 +139,7 @@ export function ticketDecisionsPk(tenant: string, ticketId: string): string {
  * @example decisionKey('acme', 'zendesk:ticket-created:123') // { pk: 'T#acme#TICKET#123', sk: 'DECISION#zendesk:ticket-created:123' }
  */
 export function decisionKey(tenant: string, decisionId: string): ItemKey {
-  const { ticketId } = parseDecisionId(decisionId);
-  return { pk: ticketDecisionsPk(tenant, ticketId), sk: `${DECISION_SK_PREFIX}${keyPart('decisionId', decisionId)}` };
+  return { pk: ticketDecisionsPk(tenant, ticketOfDecision(decisionId)), sk: `${DECISION_SK_PREFIX}${keyPart('decisionId', decisionId)}` };
 }
 
 /**
@@ -205,6 +190,6 @@ export function refreshBuckets(tenant: string): string[] {
 export function decisionRefKey(tenant: string, customerKey: string, decisionId: string): ItemKey {
   const { pk } = profileKey(tenant, customerKey);
   // Refuses an id no decision could have, as decisionKey does, so every pointer can be followed.
-  parseDecisionId(decisionId);
+  ticketOfDecision(decisionId);
   return { pk, sk: `${DECISION_REF_SK_PREFIX}${keyPart('decisionId', decisionId)}` };
 }

@@ -1,5 +1,5 @@
 import { type DocumentClient, PutCommand } from '../aws/dynamodb.js';
-import type { SurveyAnswerWrite } from '../../domain/ports.js';
+import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 
 /** The attribute that holds which version of a survey answer an item is (`answerRevision`). */
 export const REVISION_ATTRIBUTE = 'revision';

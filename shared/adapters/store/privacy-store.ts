@@ -1,9 +1,12 @@
 import { type DocumentClient, PutCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../domain/customer.js';
-import type { CustomerRecords, DecisionRecord, ErasureReport, HeldAlias, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
+import type { IdentityHasher, PrivacyStore } from '../../domain/ports.js';
+import type { CustomerRecords, ErasureReport, HeldAlias } from '../../domain/customer-records.js';
+import type { DecisionRecord } from '../../domain/decision-record.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, mapConcurrent, queryPartition } from './batch.js';
-import { identityHashesOf, parseAlias, transactWrite } from './customer-store.js';
+import { identityHashesOf, parseAlias } from './customer-items.js';
+import { transactWrite } from './transactions.js';
 import { DecisionRecordSchema, decisionIndexAttributes } from './decision-log.js';
 import { CorruptItemError } from './errors.js';
 import { DECISION_REF_SK_PREFIX, type ItemKey, PROFILE_SK, SURVEY_SK_PREFIX, aliasKey, decisionKey, profileKey } from './keys.js';

@@ -1,7 +1,8 @@
 import { type DocumentClient, GetCommand, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
 import * as z from 'zod';
 import { type CustomerProfile, CustomerProfileSchema } from '../../domain/customer.js';
-import type { DueProfile, ScoreRefreshStore, ScoreWriteOutcome } from '../../domain/ports.js';
+import type { ScoreRefreshStore } from '../../domain/ports.js';
+import type { DueProfile, ScoreWriteOutcome } from '../../domain/score-refresh.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import { CorruptItemError } from './errors.js';
 import { type ItemKey, profileKey, REFRESH_BUCKET_COUNT, refreshBucketFor, refreshBuckets } from './keys.js';

@@ -94,12 +94,13 @@ const INDEXES = [
 ];
 
 async function waitUntilActive(client: DocumentClient, tableName: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  // A wait, not the time of day: measured on the monotonic timer, which no clock change moves.
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.raw.call<TableDescription>('DescribeTable', { TableName: tableName });
     const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms`);
+    if (performance.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms`);
     await sleep(250);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { DynamoSurveyAnswerIndex } from '../../../shared/adapters/store/survey-index.js';
-import type { IndexedAnswer } from '../../../shared/domain/ports.js';
+import type { IndexedAnswer } from '../../../shared/domain/survey-answers.js';
 import type { Tier } from '../../../shared/domain/tiers.js';
 import { runNpsReport } from '../../../infra/commands/nps-report.js';
 import { newTenant, useTestTable } from '../../support/dynamodb-table.js';

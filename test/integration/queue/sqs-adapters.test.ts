@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { receiveMessages, toSqsRecord } from '../../../infra/local/sqs-event-source.js';
 import { DEAD_LETTER_REASON_ATTRIBUTE, RATE_LIMITED_COUNT_ATTRIBUTE, SqsEventQueue, SqsRetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
-import { type HelpdeskEvent, HelpdeskEventSchema } from '../../../shared/domain/events.js';
+import { type InboundEvent, InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues, queueCounts } from '../../support/sqs-queues.js';
 
 /*
@@ -12,7 +12,7 @@ import { newEventQueues, queueCounts } from '../../support/sqs-queues.js';
  * record the processor reads.
  */
 
-const EVENT: HelpdeskEvent = HelpdeskEventSchema.parse({
+const EVENT: InboundEvent = InboundEventSchema.parse({
   type: 'TicketCreated',
   tenant: 'acme',
   source: 'zendesk',
@@ -44,7 +44,7 @@ describe('SqsEventQueue (ingest)', () => {
     });
     expect(message?.Attributes?.['ApproximateReceiveCount']).toBe('1');
     const record = toSqsRecord(message!, urls.queueArn);
-    expect(HelpdeskEventSchema.parse(JSON.parse(record.body))).toEqual(EVENT);
+    expect(InboundEventSchema.parse(JSON.parse(record.body))).toEqual(EVENT);
     expect(record.messageAttributes['tenant']).toEqual({ stringValue: 'acme', stringListValues: [], binaryListValues: [], dataType: 'String' });
     expect(record.attributes.ApproximateReceiveCount).toBe('1');
   });

@@ -6,7 +6,7 @@ import { localSqsClient, startSqsEmulator } from '../../../infra/local/sqs-emula
 import { AwsJsonClient, AwsServiceError, SQS } from '../../../shared/adapters/aws/aws-json-client.js';
 import { staticCredentials } from '../../../shared/adapters/aws/credentials.js';
 import { SqsEventQueue } from '../../../shared/adapters/queue/sqs-event-queue.js';
-import { HelpdeskEventSchema } from '../../../shared/domain/events.js';
+import { InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues } from '../../support/sqs-queues.js';
 
 /*
@@ -15,7 +15,7 @@ import { newEventQueues } from '../../support/sqs-queues.js';
  * are then updated with it.
  */
 
-const EVENT = HelpdeskEventSchema.parse({
+const EVENT = InboundEventSchema.parse({
   type: 'TicketCreated',
   tenant: 'acme',
   source: 'zendesk',

@@ -6,14 +6,14 @@ import { SqsEventSource } from '../../../infra/local/sqs-event-source.js';
 import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
 import { DEAD_LETTER_REASON_ATTRIBUTE, RATE_LIMITED_COUNT_ATTRIBUTE, SqsEventQueue, SqsRetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
 import { PermanentHelpdeskError, RateLimitedError } from '../../../shared/domain/errors.js';
-import { type HelpdeskEvent, HelpdeskEventSchema } from '../../../shared/domain/events.js';
+import { type InboundEvent, InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues, queueCounts, type TestQueues } from '../../support/sqs-queues.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const event = (n: number): HelpdeskEvent =>
-  HelpdeskEventSchema.parse({
+const event = (n: number): InboundEvent =>
+  InboundEventSchema.parse({
     type: 'TicketCreated',
     tenant: 'acme',
     source: 'zendesk',

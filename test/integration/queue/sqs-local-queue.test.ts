@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { receiveMessages } from '../../../infra/local/sqs-event-source.js';
 import { SqsLocalQueue } from '../../../infra/local/sqs-local-queue.js';
 import { DEAD_LETTER_REASON_ATTRIBUTE, RATE_LIMITED_COUNT_ATTRIBUTE, SqsEventQueue, SqsRetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
-import { type HelpdeskEvent, HelpdeskEventSchema } from '../../../shared/domain/events.js';
+import { type InboundEvent, InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues, queueCounts, type TestQueues } from '../../support/sqs-queues.js';
 
 /*
@@ -11,8 +11,8 @@ import { newEventQueues, queueCounts, type TestQueues } from '../../support/sqs-
  * that moves dead letters back (the emulator has no StartMessageMoveTask), and the drain.
  */
 
-const event = (n: number): HelpdeskEvent =>
-  HelpdeskEventSchema.parse({
+const event = (n: number): InboundEvent =>
+  InboundEventSchema.parse({
     type: 'TicketCreated',
     tenant: 'acme',
     source: 'zendesk',

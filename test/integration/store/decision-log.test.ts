@@ -7,7 +7,7 @@ import { createDocumentClient } from '../../../shared/adapters/store/dynamo-clie
 import { CorruptItemError, StoreError } from '../../../shared/adapters/store/errors.js';
 import { decisionKey } from '../../../shared/adapters/store/keys.js';
 import { TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
-import type { DecisionRecord } from '../../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../../shared/domain/decision-record.js';
 
 const tableName = `decisions-${randomUUID()}`;
 let dynamo: DocumentClient;

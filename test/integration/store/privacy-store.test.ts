@@ -8,7 +8,7 @@ import { aliasKey, decisionKey, decisionRefKey, profileKey } from '../../../shar
 import { DynamoPrivacyStore, ERASED } from '../../../shared/adapters/store/privacy-store.js';
 import { TTL_ATTRIBUTE } from '../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../shared/domain/customer.js';
-import type { DecisionRecord } from '../../../shared/domain/ports.js';
+import type { DecisionRecord } from '../../../shared/domain/decision-record.js';
 import type { InfluenceScore } from '../../../shared/domain/score.js';
 import { email, newProfile as sharedProfile, newTenant, useTestTable, zendeskUser } from '../../support/dynamodb-table.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { profileItem } from '../../../shared/adapters/store/customer-store.js';
+import { profileItem } from '../../../shared/adapters/store/customer-items.js';
 import type { CorruptItemError } from '../../../shared/adapters/store/errors.js';
 import { profileKey, refreshBucketFor } from '../../../shared/adapters/store/keys.js';
 import { DynamoScoreRefreshStore } from '../../../shared/adapters/store/score-refresh-store.js';

@@ -5,7 +5,7 @@ import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-sto
 import { answerIndexKey, surveyAnswerKey } from '../../../shared/adapters/store/keys.js';
 import { DynamoSurveyAnswerIndex } from '../../../shared/adapters/store/survey-index.js';
 import type { SurveyAnswerRecord } from '../../../shared/domain/customer.js';
-import type { IndexedAnswer } from '../../../shared/domain/ports.js';
+import type { IndexedAnswer } from '../../../shared/domain/survey-answers.js';
 import { newTenant, useTestTable } from '../../support/dynamodb-table.js';
 
 const table = useTestTable('answer-versions');

@@ -5,7 +5,7 @@ import { answerIndexKey } from '../../../shared/adapters/store/keys.js';
 import { DynamoSurveyAnswerIndex, MAX_PERIOD_DAYS } from '../../../shared/adapters/store/survey-index.js';
 import { TTL_ATTRIBUTE } from '../../../shared/adapters/store/table.js';
 import { ConfigurationError } from '../../../shared/domain/errors.js';
-import type { IndexedAnswer } from '../../../shared/domain/ports.js';
+import type { IndexedAnswer } from '../../../shared/domain/survey-answers.js';
 import { newTenant, useTestTable } from '../../support/dynamodb-table.js';
 
 const table = useTestTable('survey-index');

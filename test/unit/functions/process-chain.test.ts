@@ -2,8 +2,15 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createProcessEventsHandler, type ProcessEventsDeps } from '../../../functions/process-events/chain.js';
 import { localContext } from '../../../infra/local/lambda-shapes.js';
+import { TenantDirectory } from '../../../shared/adapters/config/tenant-directory.js';
+import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
+import { type AddressPolicy, PUBLIC_ADDRESSES_ONLY } from '../../../shared/adapters/http/checked-request.js';
+import { helpdeskClients } from '../../../shared/adapters/per-tenant/helpdesk-clients.js';
 import type { RetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
 import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
+import { RefSecretResolver } from '../../../shared/adapters/secrets/secret-resolver.js';
+import { generateStandardWebhookSecret } from '../../../shared/adapters/webhooks/standard-webhooks.js';
+import { FixedClock, InMemoryCustomerStore, InMemoryDecisionLog, InMemorySurveyAnswers, TestHasher } from '../../support/fakes.js';
 
 function sqsRecord(n: number): SQSRecord {
   const body = JSON.stringify({
@@ -79,5 +86,72 @@ describe('the processor near its timeout', () => {
     // The tenant is unknown, so the record fails, but it was started.
     expect(looked).toBe(1);
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-3' }] });
+  });
+});
+
+describe('a generic helpdesk whose decisionsUrl resolves to a private address', () => {
+  it('sends the event to the dead-letter queue at once, and records the decision as failed with the reason', async () => {
+    // Arrange: a rule that tags every ticket, so the decision has something to write.
+    const tenants = new TenantDirectory(
+      parseTenantsFile(
+        {
+          tenants: [
+            {
+              id: 'umbrella',
+              helpdesk: { kind: 'generic', decisionsUrl: 'https://hooks.umbrella.example/decisions', signingSecret: { value: generateStandardWebhookSecret() } },
+              sources: { generic: { signingSecrets: [{ value: generateStandardWebhookSecret() }] } },
+              policy: { rules: [{ id: 'seen', tiers: ['none'], tags: ['routed'], reason: 'every ticket is routed' }] },
+            },
+          ],
+        },
+        // Inline secrets (local mode's form); the address check is the deployed one, below.
+        'local',
+      ),
+    );
+    const privateAddress: AddressPolicy = { ...PUBLIC_ADDRESSES_ONLY, resolve: async () => [{ address: '10.0.0.5', family: 4 }] };
+    const deadLettered: string[] = [];
+    const delayed: number[] = [];
+    const decisions = new InMemoryDecisionLog();
+    const hasherFor = (tenant: string) => new TestHasher(tenant);
+    const answers = new InMemorySurveyAnswers();
+    const deps: ProcessEventsDeps = {
+      tenant: (id) => tenants.get(id),
+      helpdeskFor: helpdeskClients(tenants, new RefSecretResolver(), { serviceAddresses: privateAddress }),
+      customers: new InMemoryCustomerStore(hasherFor),
+      hasherFor,
+      decisions,
+      surveyAnswers: answers,
+      answerIndex: answers,
+      clock: new FixedClock(new Date('2026-11-23T10:00:00Z')),
+      logger: { warn: () => {} },
+      telemetry: createTelemetry('process-events'),
+      retry: { delay: async (_handle, seconds) => void delayed.push(seconds), requeue: async () => {}, deadLetter: async (_body, reason) => void deadLettered.push(reason) },
+      maxReceiveCount: 8,
+    };
+    const record: SQSRecord = {
+      ...sqsRecord(4711),
+      body: JSON.stringify({
+        type: 'TicketCreated',
+        tenant: 'umbrella',
+        source: 'generic',
+        deliveryId: 'd-4711',
+        occurredAt: '2026-11-23T10:00:00Z',
+        receivedAt: '2026-11-23T10:00:00Z',
+        ticket: { id: '4711', priority: 'normal', tags: [], updatedStamp: '2026-11-23T10:00:00Z' },
+        requester: { email: 'ada@example.com', handles: [] },
+      }),
+    };
+
+    // Act
+    const answer = await createProcessEventsHandler(deps)({ Records: [record] }, localContext('process-events', 90_000));
+
+    // Assert: handled on its first attempt, never delayed for a retry.
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(delayed).toEqual([]);
+    expect(deadLettered).toHaveLength(1);
+    expect(deadLettered[0]).toMatch(/^RefusedDestinationError \(0\): POST https:\/\/hooks\.umbrella\.example\/decisions failed: .*resolves to 10\.0\.0\.5, a private address/);
+    const recorded = decisions.records.get('umbrella#generic:ticket-created:4711');
+    expect(recorded?.status).toBe('failed');
+    expect(recorded?.failedReason).toMatch(/hooks\.umbrella\.example resolves to 10\.0\.0\.5, a private address \(10\.0\.0\.0\/8\): refused/);
   });
 });

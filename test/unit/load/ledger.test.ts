@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../../infra/load/ledger.js';
-import type { DecisionRecord, DecisionStatus } from '../../../shared/domain/ports.js';
+import type { DecisionRecord, DecisionStatus } from '../../../shared/domain/decision-record.js';
 
 const record = (ticketId: number, status: DecisionStatus, written: boolean) =>
   ({ tenant: 'acme', decisionId: `zendesk:ticket-created:${ticketId}`, status, ...(written ? { written: { tags: [], at: '' } } : {}) }) as unknown as DecisionRecord;

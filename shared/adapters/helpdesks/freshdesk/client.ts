@@ -1,16 +1,12 @@
 import * as z from 'zod';
 import { parseApiAnswer } from '../../http/payload.js';
-import {
-  ConfigurationError,
-  ConflictError,
-  PermanentHelpdeskError,
-  RateLimitedError,
-  TicketNotFoundError,
-  TransientError,
-} from '../../../domain/errors.js';
-import type { TicketSnapshot } from '../../../domain/events.js';
-import type { Clock, HelpdeskClient, RequesterDetails, TicketUpdate } from '../../../domain/ports.js';
-import { type JsonRequestMethod, jsonRequest, parseRetryAfter } from '../../http/json-request.js';
+import { ConfigurationError, ConflictError, PermanentHelpdeskError } from '../../../domain/errors.js';
+import type { RequesterDetails, TicketSnapshot } from '../../../domain/events.js';
+import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
+import type { TicketUpdate } from '../../../domain/ticket-update.js';
+import { systemClock } from '../../clock/system-clock.js';
+import { helpdeskAnswerError, sendToHelpdesk } from '../../http/helpdesk-answers.js';
+import type { JsonRequestMethod } from '../../http/json-request.js';
 import { FRESHDESK_PRIORITY_VALUES, channelFromFreshdeskSource, priorityFromFreshdesk } from './webhook-schemas.js';
 
 /** How to reach one Freshdesk account. */
@@ -101,7 +97,7 @@ export class FreshdeskClient implements HelpdeskClient {
     this.#authorization = `Basic ${Buffer.from(`${options.apiKey}:X`, 'utf8').toString('base64')}`;
     this.#timeoutMs = options.timeoutMs ?? 8000;
     this.#fetch = options.fetch;
-    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -208,8 +204,7 @@ export class FreshdeskClient implements HelpdeskClient {
 
   async #send(method: JsonRequestMethod, path: string, resource: Resource, body?: unknown): Promise<unknown> {
     const url = new URL(`${this.#base}${path}`);
-    const target = `${method} ${url.pathname}`;
-    const response = await jsonRequest({
+    const response = await sendToHelpdesk({
       method,
       url,
       headers: { authorization: this.#authorization },
@@ -218,12 +213,14 @@ export class FreshdeskClient implements HelpdeskClient {
       fetch: this.#fetch,
     });
     if (response.status >= 200 && response.status < 300) return response.json;
-
-    const message = `Freshdesk ${target} answered ${response.status}${describeError(response.json)}`;
-    if (response.status === 429) {
-      throw new RateLimitedError(message, parseRetryAfter(response.headers.get('retry-after'), this.#clock.now().getTime()));
-    }
-    throw errorFor(response.status, message, resource);
+    throw helpdeskAnswerError(response, {
+      target: `Freshdesk ${method} ${url.pathname}`,
+      detail: describeError(response.json),
+      // Freshdesk answers a missing record with an empty 404, whatever the record.
+      ticketGone: resource === 'ticket',
+      urlField: 'baseUrl',
+      now: this.#clock.now(),
+    });
   }
 }
 
@@ -256,17 +253,6 @@ function toNumber(id: string, what: 'group'): number {
   const value = Number(id);
   if (!Number.isSafeInteger(value)) throw new PermanentHelpdeskError(`Freshdesk ${what} id ${id} is too large to send exactly`, 400);
   return value;
-}
-
-
-function errorFor(status: number, message: string, resource: Resource): Error {
-  if (status >= 500) return new TransientError(message);
-  // Freshdesk answers a missing record with an empty 404, whatever the record.
-  if (status === 404 && resource === 'ticket') return new TicketNotFoundError(message);
-  if (status >= 300 && status < 400) {
-    return new PermanentHelpdeskError(`${message}: redirects are not followed; check the configured baseUrl`, status);
-  }
-  return new PermanentHelpdeskError(message, status);
 }
 
 function describeError(json: unknown): string {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { checkHelpdeskOrigin } from '../../config/outbound-url.js';
-import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
-import { MetricFieldsSchema } from '../../influence/metric-fields.js';
-import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../registry/plugin.js';
+import { checkHelpdeskOrigin } from '../../plugin/outbound-url.js';
+import { RotatingSecretsSchema, SecretRefSchema } from '../../plugin/secret-ref.js';
+import { MetricFieldsSchema } from '../../plugin/metric-fields.js';
+import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../plugin/descriptors.js';
 import { FreshdeskClient } from './client.js';
 import { freshdeskInbound } from './inbound.js';
 
@@ -63,6 +63,7 @@ export const freshdesk = defineHelpdesk({
         apiKey: await context.resolve(config.apiKey),
         ...(context.fetch ? { fetch: context.fetch } : {}),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+        ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'contactFields'], keys: config.contactFields }),
   }),

@@ -1,8 +1,10 @@
 import * as z from 'zod';
-import { ConfigurationError, PermanentHelpdeskError, RateLimitedError, TicketNotFoundError, TransientError, UnreadableTicketError } from '../../../domain/errors.js';
+import { ConfigurationError, PermanentHelpdeskError, UnreadableTicketError } from '../../../domain/errors.js';
 import type { TicketSnapshot } from '../../../domain/events.js';
-import type { Clock, HelpdeskClient, TicketUpdate } from '../../../domain/ports.js';
-import { jsonRequest, parseRetryAfter } from '../../http/json-request.js';
+import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
+import type { TicketUpdate } from '../../../domain/ticket-update.js';
+import { systemClock } from '../../clock/system-clock.js';
+import { helpdeskAnswerError, sendToHelpdesk } from '../../http/helpdesk-answers.js';
 import {
   WEBHOOK_ID_HEADER,
   WEBHOOK_SIGNATURE_HEADER,
@@ -31,8 +33,6 @@ const TicketNotFoundBodySchema = z.object({ error: z.literal('ticket_not_found')
 
 /** What an error body may say about itself, for the message. */
 const ErrorBodySchema = z.object({ error: z.string().optional(), message: z.string().optional() });
-
-const systemClock: Clock = { now: () => new Date() };
 
 /**
  * The generic helpdesk: each decision is POSTed as one `decision.created` body, signed with
@@ -112,9 +112,20 @@ export class GenericHelpdeskClient implements HelpdeskClient {
       [WEBHOOK_TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
       [WEBHOOK_SIGNATURE_HEADER]: signStandardWebhook({ secret: this.#signingSecret, id: update.decisionId, timestamp: now, body: rawBody }),
     };
-    const response = await jsonRequest({ method: 'POST', url: this.#url, headers, rawBody, timeoutMs: this.#timeoutMs, fetch: this.#fetch });
+    const response = await sendToHelpdesk({ method: 'POST', url: this.#url, headers, rawBody, timeoutMs: this.#timeoutMs, fetch: this.#fetch });
     if (response.status >= 200 && response.status < 300) return written(update);
-    throw errorFor(response.status, response.headers, response.json, `POST ${this.#url.origin}${this.#url.pathname}`, this.#clock.now());
+    throw helpdeskAnswerError(response, {
+      target: `generic helpdesk POST ${this.#url.origin}${this.#url.pathname}`,
+      detail: describeError(response.json),
+      // Only the contract's own body means the ticket is gone; a 404 from a wrong path or a proxy
+      // is a configuration fault, and must not pass for a deleted ticket.
+      ticketGone: TicketNotFoundBodySchema.safeParse(response.json).success,
+      // The generic contract has no guarded write, so a 409 is no conflict to re-read and retry:
+      // nothing can be re-read. It is the receiver refusing this decision for good.
+      conflict: { refusedBecause: 'the generic contract has no guarded update' },
+      urlField: 'url',
+      now: this.#clock.now(),
+    });
   }
 }
 
@@ -139,22 +150,6 @@ function written(update: TicketUpdate): TicketSnapshot {
   if (update.groupId !== undefined) snapshot.groupId = update.groupId;
   if (update.updatedStamp !== undefined) snapshot.updatedStamp = update.updatedStamp;
   return snapshot;
-}
-
-function errorFor(status: number, headers: Headers, json: unknown, target: string, now: Date): Error {
-  const message = `generic helpdesk ${target} answered ${status}${describeError(json)}`;
-  if (status === 429) return new RateLimitedError(message, parseRetryAfter(headers.get('retry-after'), now.getTime()));
-  if (status === 408 || status >= 500) return new TransientError(message);
-  // The generic contract has no guarded write, so a 409 is no ConflictError to re-read and retry:
-  // nothing can be re-read. It is the receiver refusing this decision for good.
-  if (status === 409) return new PermanentHelpdeskError(`${message}: the generic contract has no guarded update`, status);
-  // Only the contract's own body means the ticket is gone; a 404 from a wrong path or a proxy is a
-  // configuration fault, and must not pass for a deleted ticket.
-  if (status === 404 && TicketNotFoundBodySchema.safeParse(json).success) return new TicketNotFoundError(message);
-  if (status >= 300 && status < 400) {
-    return new PermanentHelpdeskError(`${message}: redirects are not followed; check the configured url`, status);
-  }
-  return new PermanentHelpdeskError(message, status);
 }
 
 function describeError(json: unknown): string {

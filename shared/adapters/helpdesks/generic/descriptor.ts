@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { checkServiceUrl } from '../../config/outbound-url.js';
-import { RotatingSecretsSchema, SecretRefSchema } from '../../config/secret-ref.js';
-import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../registry/plugin.js';
+import { checkServiceUrl } from '../../plugin/outbound-url.js';
+import { RotatingSecretsSchema, SecretRefSchema } from '../../plugin/secret-ref.js';
+import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../plugin/descriptors.js';
 import { GenericHelpdeskClient } from './client.js';
 import { genericInbound } from './inbound.js';
 
@@ -57,6 +57,7 @@ export const generic = defineHelpdesk({
         signingSecret: await context.resolve(config.signingSecret),
         fetch: context.serviceFetch('helpdesk.decisionsUrl'),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+        ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => undefined,
   }),

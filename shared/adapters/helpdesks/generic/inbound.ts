@@ -1,4 +1,5 @@
-import type { InboundSource, WebhookRequest } from '../../../domain/ports.js';
+import type { InboundSource } from '../../../domain/ports.js';
+import type { WebhookRequest } from '../../../domain/webhook-request.js';
 import { utf8Payload } from '../../http/payload.js';
 import { verifyStandardWebhook } from '../../webhooks/standard-webhooks.js';
 import { normaliseGenericTicketCreated } from './normalise.js';

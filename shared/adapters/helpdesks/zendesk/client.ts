@@ -1,17 +1,13 @@
 import * as z from 'zod';
 import { parseApiAnswer } from '../../http/payload.js';
-import {
-  ConfigurationError,
-  ConflictError,
-  PermanentHelpdeskError,
-  RateLimitedError,
-  TicketNotFoundError,
-  TransientError,
-} from '../../../domain/errors.js';
-import type { SocialHandle, TicketSnapshot } from '../../../domain/events.js';
-import type { HelpdeskClient, RequesterDetails, TicketUpdate } from '../../../domain/ports.js';
+import { ConfigurationError, PermanentHelpdeskError } from '../../../domain/errors.js';
+import type { RequesterDetails, SocialHandle, TicketSnapshot } from '../../../domain/events.js';
+import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
+import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { PrioritySchema } from '../../../domain/priority.js';
-import { type JsonRequestMethod, jsonRequest, parseRetryAfter } from '../../http/json-request.js';
+import { systemClock } from '../../clock/system-clock.js';
+import { helpdeskAnswerError, sendToHelpdesk } from '../../http/helpdesk-answers.js';
+import type { JsonRequestMethod } from '../../http/json-request.js';
 
 /** How to reach one Zendesk account. */
 export interface ZendeskClientOptions {
@@ -23,6 +19,8 @@ export interface ZendeskClientOptions {
   /** Per request, connection to last byte (default 8000). */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Reads a Retry-After given as a date (default the system clock). */
+  clock?: Clock;
 }
 
 /** Zendesk ids are positive integers; anything else never reaches a URL. */
@@ -100,6 +98,7 @@ export class ZendeskClient implements HelpdeskClient {
   readonly #authorization: string;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch | undefined;
+  readonly #clock: Clock;
 
   constructor(options: ZendeskClientOptions) {
     this.#origin = parseOrigin(options.baseUrl);
@@ -109,6 +108,7 @@ export class ZendeskClient implements HelpdeskClient {
     this.#authorization = `Basic ${Buffer.from(`${options.email}/token:${options.apiToken}`, 'utf8').toString('base64')}`;
     this.#timeoutMs = options.timeoutMs ?? 8000;
     this.#fetch = options.fetch;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -176,7 +176,7 @@ export class ZendeskClient implements HelpdeskClient {
 
   async #send(method: JsonRequestMethod, path: string, resource: Resource, body?: unknown): Promise<unknown> {
     const url = new URL(path, this.#origin);
-    const response = await jsonRequest({
+    const response = await sendToHelpdesk({
       method,
       url,
       headers: { authorization: this.#authorization },
@@ -185,7 +185,17 @@ export class ZendeskClient implements HelpdeskClient {
       fetch: this.#fetch,
     });
     if (response.status >= 200 && response.status < 300) return response.json;
-    throw errorFor(response.status, response.headers, response.json, `${method} ${url.pathname}`, resource);
+    throw helpdeskAnswerError(response, {
+      target: `Zendesk ${method} ${url.pathname}`,
+      detail: describeError(response.json),
+      // Only Zendesk's own "RecordNotFound" means the ticket is gone; a 404 from a proxy or a wrong
+      // path must never be taken as a deleted ticket.
+      ticketGone: resource === 'ticket' && isRecordNotFound(response.json),
+      // The guarded PUT (`safe_update`) answers 409 to a stale stamp.
+      conflict: 'ticket-changed',
+      urlField: 'baseUrl',
+      now: this.#clock.now(),
+    });
   }
 }
 
@@ -211,21 +221,6 @@ function checkId(value: string, what: 'ticket' | 'user' | 'group'): string {
     throw new PermanentHelpdeskError(`Zendesk ${what} id must be numeric, got ${JSON.stringify(value.slice(0, 40))}`, 400);
   }
   return value;
-}
-
-
-function errorFor(status: number, headers: Headers, json: unknown, target: string, resource: Resource): Error {
-  const message = `Zendesk ${target} answered ${status}${describeError(json)}`;
-  if (status === 409) return new ConflictError(message);
-  if (status === 429) return new RateLimitedError(message, parseRetryAfter(headers.get('retry-after'), Date.now()));
-  if (status >= 500) return new TransientError(message);
-  // Only Zendesk's own "RecordNotFound" means the ticket is gone; a 404 from a proxy or a wrong
-  // path must be retried (and dead-lettered), never taken as a deleted ticket.
-  if (status === 404 && resource === 'ticket' && isRecordNotFound(json)) return new TicketNotFoundError(message);
-  if (status >= 300 && status < 400) {
-    return new PermanentHelpdeskError(`${message}: redirects are not followed; check the configured baseUrl`, status);
-  }
-  return new PermanentHelpdeskError(message, status);
 }
 
 function isRecordNotFound(json: unknown): boolean {

@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../clock/system-clock.js';
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConfigurationError, PermanentHelpdeskError } from '../../../domain/errors.js';
-import { describeSecretRef } from '../../config/secret-ref.js';
+import { describeSecretRef } from '../../plugin/secret-ref.js';
 import { jsonRequest, parseRetryAfter } from '../../http/json-request.js';
 import { parseApiAnswer } from '../../http/payload.js';
-import type { MetricFields } from '../../influence/metric-fields.js';
-import type { ConnectInput, ConnectRequest, ConnectResult, ConnectStep, HelpdeskConnector } from '../../registry/plugin.js';
+import type { MetricFields } from '../../plugin/metric-fields.js';
+import type { ConnectInput, ConnectRequest, ConnectResult, ConnectStep, HelpdeskConnector } from '../../plugin/descriptors.js';
 import { ZendeskHelpdeskSchema } from './descriptor.js';
 import { ZENDESK_TRIGGER_BODY_TEMPLATE } from './webhook-schemas.js';
 
@@ -268,7 +269,7 @@ class AdminApi {
       });
       if (response.status >= 200 && response.status < 300) return response.json;
       if (response.status === 429 && waits < MAX_RATE_LIMIT_WAITS) {
-        await sleep(Math.min(60_000, parseRetryAfter(response.headers.get('retry-after'), Date.now())));
+        await sleep(Math.min(60_000, parseRetryAfter(response.headers.get('retry-after'), (this.input.clock ?? systemClock).now().getTime())));
         continue;
       }
       throw new PermanentHelpdeskError(explain(response.status, `${method} ${url.pathname}`, response.json), response.status);

@@ -1,4 +1,4 @@
-import { defineSource, defineSurveyTool } from '../../registry/plugin.js';
+import { defineSource, defineSurveyTool } from '../../plugin/descriptors.js';
 import { delightedInbound } from './inbound.js';
 import { DelightedSourceSchema } from './normalise.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { RotatingSecretsSchema } from '../../config/secret-ref.js';
+import { RotatingSecretsSchema } from '../../plugin/secret-ref.js';
 import { parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';
 import { SurveyAnsweredSchema, SurveyUnsubscribedSchema } from '../../../domain/events.js';

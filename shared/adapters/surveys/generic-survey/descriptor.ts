@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { RotatingSecretsSchema } from '../../config/secret-ref.js';
-import { defineSource, defineSurveyTool } from '../../registry/plugin.js';
+import { RotatingSecretsSchema } from '../../plugin/secret-ref.js';
+import { defineSource, defineSurveyTool } from '../../plugin/descriptors.js';
 import { genericSurveyInbound } from './inbound.js';
 
 /** A tenant's `sources.generic-survey` entry: the Standard Webhooks secrets (`whsec_...`, 1-3 during rotation). */

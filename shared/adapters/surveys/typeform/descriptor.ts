@@ -1,4 +1,4 @@
-import { defineSource, defineSurveyTool } from '../../registry/plugin.js';
+import { defineSource, defineSurveyTool } from '../../plugin/descriptors.js';
 import { typeformInbound } from './inbound.js';
 import { TypeformSourceSchema } from './normalise.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RotatingSecretsSchema } from '../../config/secret-ref.js';
+import { RotatingSecretsSchema } from '../../plugin/secret-ref.js';
 import { parseJsonPayload, payloadIssues } from '../../http/payload.js';
 import type { PayloadIssue } from '../../http/payload.js';
 import { InvalidPayloadError } from '../../../domain/errors.js';

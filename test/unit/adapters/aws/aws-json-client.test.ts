@@ -159,7 +159,7 @@ describe('secretsManagerFetcher', () => {
       { status: 200, body: { SecretBinary: Buffer.from('second').toString('base64') } },
     ];
     service.received = [];
-    const fetchSecret = secretsManagerFetcher({ client: secretsManager, maxAgeSeconds: 300, now: () => now });
+    const fetchSecret = secretsManagerFetcher({ client: secretsManager, maxAgeSeconds: 300, clock: { now: () => new Date(now) } });
 
     await expect(fetchSecret('acme/zendesk')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     expect(await Promise.all([fetchSecret('acme/zendesk'), fetchSecret('acme/zendesk')])).toEqual(['first', 'first']);

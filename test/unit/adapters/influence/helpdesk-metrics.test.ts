@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ZendeskClient } from '../../../../shared/adapters/helpdesks/zendesk/client.js';
-import { CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
+import { CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-breaker.js';
 import { HelpdeskMetricsProvider, type MetricFieldKeys, readReachInputs } from '../../../../shared/adapters/influence/helpdesk-metrics.js';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
-import type { RequesterDetails, ScoreRequest } from '../../../../shared/domain/ports.js';
+import type { RequesterDetails } from '../../../../shared/domain/events.js';
+import type { ScoreRequest } from '../../../../shared/domain/score-lookup.js';
 import { FixedClock } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkedFetch, PUBLIC_ADDRESSES_ONLY } from '../../../../shared/adapters/http/checked-request.js';
-import { CircuitBreaker } from '../../../../shared/adapters/influence/circuit-breaker.js';
+import { CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-breaker.js';
 import { HttpScoreProvider, type HttpScoreProviderOptions } from '../../../../shared/adapters/influence/http-provider.js';
-import { TokenBucket } from '../../../../shared/adapters/influence/rate-limiter.js';
+import { TokenBucket } from '../../../../shared/adapters/resilience/rate-limiter.js';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
-import type { ScoreRequest } from '../../../../shared/domain/ports.js';
+import type { ScoreRequest } from '../../../../shared/domain/score-lookup.js';
 import { FixedClock, LoopbackScoringService } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');

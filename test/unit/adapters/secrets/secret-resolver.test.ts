@@ -26,8 +26,8 @@ afterEach(async () => {
 function resolver(): RefSecretResolver {
   const client = new AwsJsonClient(SECRETS_MANAGER, { endpoint: sm.endpoint, credentials, region: 'eu-west-1' });
   return new RefSecretResolver({
-    fetchSecret: secretsManagerFetcher({ client, now: () => now }),
-    now: () => now,
+    fetchSecret: secretsManagerFetcher({ client, clock: { now: () => new Date(now) } }),
+    clock: { now: () => new Date(now) },
     logger: { warn: (message, details) => warnings.push({ message, details }) },
   });
 }

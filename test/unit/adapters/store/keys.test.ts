@@ -7,7 +7,6 @@ import {
   answerIndexPk,
   decisionKey,
   keyPart,
-  parseDecisionId,
   parseProfileKey,
   profileKey,
   refreshBucketFor,
@@ -55,15 +54,14 @@ describe('table keys', () => {
     expect(() => profileKey('', 'k1')).toThrow(/tenant must not be empty/);
   });
 
-  it('splits a decision id into source, event and ticket id', () => {
-    expect(parseDecisionId('zendesk:ticket-created:123')).toEqual({ source: 'zendesk', event: 'ticket-created', ticketId: '123' });
-    expect(parseDecisionId('freshdesk:ticket:updated:9')).toEqual({ source: 'freshdesk', event: 'ticket:updated', ticketId: '9' });
+  it('files a decision under the ticket its id ends with', () => {
+    expect(decisionKey('acme', 'freshdesk:ticket:updated:9').pk).toBe('T#acme#TICKET#9');
   });
 
   it.each(['zendesk', 'zendesk:123', ':ticket-created:1', 'zendesk:ticket-created:', 'zendesk::1'])(
     'refuses the malformed decision id %j',
     (decisionId) => {
-      expect(() => parseDecisionId(decisionId)).toThrow(InvalidKeyPartError);
+      expect(() => decisionKey('acme', decisionId)).toThrow(InvalidKeyPartError);
     },
   );
 

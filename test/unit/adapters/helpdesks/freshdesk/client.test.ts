@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FreshdeskClient } from '../../../../../shared/adapters/helpdesks/freshdesk/client.js';
-import { HelpdeskPace, pacedFetch } from '../../../../../shared/adapters/helpdesks/helpdesk-pace.js';
+import { HelpdeskPace, pacedFetch } from '../../../../../shared/adapters/resilience/helpdesk-pace.js';
 import {
   ConfigurationError,
   ConflictError,
@@ -13,7 +13,7 @@ import {
   TransientError,
 } from '../../../../../shared/domain/errors.js';
 import type { Priority } from '../../../../../shared/domain/priority.js';
-import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
+import type { TicketUpdate } from '../../../../../shared/domain/ticket-update.js';
 import { freshdeskPart, type SandboxFreshdesk } from '../../../../../infra/sandbox/freshdesk/index.js';
 import { type Sandbox, startSandbox } from '../../../../../infra/sandbox/sandbox.js';
 import { zendeskPart } from '../../../../../infra/sandbox/zendesk/index.js';
@@ -533,7 +533,7 @@ describe('FreshdeskClient rate limits, through its tenant\'s pace', () => {
 });
 
 describe('FreshdeskClient error mapping', () => {
-  it.each([500, 502, 503])('%d is a TransientError', async (status) => {
+  it.each([408, 500, 502, 503])('%d is a TransientError', async (status) => {
     // Arrange
     const { ticket } = seed();
     freshdesk.failNext({ status, count: 1 });

@@ -7,7 +7,7 @@ import { FRESHDESK_TOKEN_HEADER, verifyFreshdeskToken } from '../../../../../sha
 import { FRESHDESK_RULE_BODY_TEMPLATE } from '../../../../../shared/adapters/helpdesks/freshdesk/webhook-schemas.js';
 import { AuthenticationError, ConfigurationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
 import { TicketCreatedSchema } from '../../../../../shared/domain/events.js';
-import type { WebhookRequest } from '../../../../../shared/domain/ports.js';
+import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';
 
 const FIXTURES = new URL('../../../../fixtures/freshdesk/', import.meta.url);
 const RECEIVED_AT = new Date('2024-04-17T17:18:11.500Z');

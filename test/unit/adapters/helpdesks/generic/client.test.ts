@@ -12,7 +12,7 @@ import {
   TicketNotFoundError,
   TransientError,
 } from '../../../../../shared/domain/errors.js';
-import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
+import type { TicketUpdate } from '../../../../../shared/domain/ticket-update.js';
 
 const SECRET = generateStandardWebhookSecret();
 const DECISIONS_PATH = '/hooks/decisions?channel=influence';

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { genericInbound } from '../../../../../shared/adapters/helpdesks/generic/inbound.js';
 import { AuthenticationError, ConfigurationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
-import type { WebhookRequest } from '../../../../../shared/domain/ports.js';
+import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';
 
 const FIXTURES = new URL('../../../../fixtures/generic/', import.meta.url);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -8,7 +8,7 @@ import {
   TicketNotFoundError,
   TransientError,
 } from '../../../../../shared/domain/errors.js';
-import type { TicketUpdate } from '../../../../../shared/domain/ports.js';
+import type { TicketUpdate } from '../../../../../shared/domain/ticket-update.js';
 import { ZendeskClient } from '../../../../../shared/adapters/helpdesks/zendesk/client.js';
 import { parseRetryAfter } from '../../../../../shared/adapters/http/json-request.js';
 import { type SandboxZendeskServer, startSandboxZendesk } from '../../../../../infra/sandbox/zendesk/index.js';
@@ -415,7 +415,7 @@ describe('ZendeskClient error mapping', () => {
     expect((error as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(121);
   });
 
-  it.each([500, 502, 503])('%d is a TransientError', async (status) => {
+  it.each([408, 500, 502, 503])('%d is a TransientError', async (status) => {
     // Arrange
     const { ticket } = seedTicket();
     zendesk.failNext({ status, count: 1, method: 'PUT' });

@@ -8,7 +8,7 @@ import {
   signZendeskPayload,
 } from '../../../../../shared/adapters/helpdesks/zendesk/signature.js';
 import { AuthenticationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
-import type { WebhookRequest } from '../../../../../shared/domain/ports.js';
+import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';
 
 const FIXTURES = new URL('../../../../fixtures/zendesk/', import.meta.url);
 const SECRET = 'dGVuYW50LXRpY2tldHMtd2ViaG9vay1zZWNyZXQ=';

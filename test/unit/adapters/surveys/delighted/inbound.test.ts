@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { delighted, delightedSource } from '../../../../../shared/adapters/surveys/delighted/descriptor.js';
 import { DELIGHTED_SIGNATURE_HEADER, signDelightedPayload } from '../../../../../shared/adapters/surveys/delighted/signature.js';
 import { AuthenticationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
-import type { WebhookRequest } from '../../../../../shared/domain/ports.js';
+import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';
 
 const FIXTURES = new URL('../../../../fixtures/delighted/', import.meta.url);
 const API_KEY = 'dk_live_3c9Q1wZ8rT5yU2iO7pA4sD6f';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DelightedSourceSchema, normaliseDelightedEvent } from '../../../../../shared/adapters/surveys/delighted/normalise.js';
 import type { DelightedMapping, DelightedNormaliseInput } from '../../../../../shared/adapters/surveys/delighted/normalise.js';
 import { InvalidPayloadError } from '../../../../../shared/domain/errors.js';
-import { HelpdeskEventSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema } from '../../../../../shared/domain/events.js';
+import { InboundEventSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema } from '../../../../../shared/domain/events.js';
 
 const FIXTURES = new URL('../../../../fixtures/delighted/', import.meta.url);
 const RECEIVED_AT = new Date('2026-12-01T10:00:01.250Z');
@@ -82,7 +82,7 @@ describe('normaliseDelightedEvent: survey responses', () => {
       respondentVerified: true,
       ticketId: '4711',
     });
-    expect(HelpdeskEventSchema.safeParse(event).success).toBe(true);
+    expect(InboundEventSchema.safeParse(event).success).toBe(true);
   });
 
   it('maps survey_response.updated to the same answer, with its comment and the time of the change', () => {
@@ -553,7 +553,7 @@ describe('normaliseDelightedEvent: the envelope', () => {
       fc.property(bodies, (raw) => {
         try {
           const event = normaliseDelightedEvent(input(raw));
-          expect(HelpdeskEventSchema.safeParse(event).success).toBe(true);
+          expect(InboundEventSchema.safeParse(event).success).toBe(true);
         } catch (error) {
           if (!(error instanceof InvalidPayloadError)) throw error;
           expect(error.issues.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GenericSurveySourceSchema, genericSurvey, genericSurveySource } from '../../../../../shared/adapters/surveys/generic-survey/descriptor.js';
 import { genericSurveyInbound } from '../../../../../shared/adapters/surveys/generic-survey/inbound.js';
 import { AuthenticationError, ConfigurationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
-import type { WebhookRequest } from '../../../../../shared/domain/ports.js';
+import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';
 
 const FIXTURES = new URL('../../../../fixtures/generic-survey/', import.meta.url);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { typeform, typeformSource } from '../../../../../shared/adapters/surveys/typeform/descriptor.js';
 import { TYPEFORM_SIGNATURE_HEADER, signTypeformPayload } from '../../../../../shared/adapters/surveys/typeform/signature.js';
 import { AuthenticationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
-import type { WebhookRequest } from '../../../../../shared/domain/ports.js';
+import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';
 
 const FIXTURES = new URL('../../../../fixtures/typeform/', import.meta.url);
 const SECRET = 'tf-hook-current-5Xq9Lm2Rv7Tz';

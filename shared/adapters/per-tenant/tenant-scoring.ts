@@ -1,0 +1,99 @@
+import type { Clock, HelpdeskClient, ScoreProvider } from '../../domain/ports.js';
+import { bindHelpdesk, type Tenant } from '../config/tenants.js';
+import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
+import type { SecretResolver } from '../secrets/secret-resolver.js';
+import { type BreakerState, CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { HelpdeskMetricsProvider } from '../influence/helpdesk-metrics.js';
+import { type HttpBackoff, HttpScoreProvider } from '../influence/http-provider.js';
+import { realSleep, type Sleep, TokenBucket } from '../resilience/rate-limiter.js';
+
+/**
+ * One tenant's score provider, with its circuit breaker and rate limiter inside it (they live as
+ * long as it does), and how many customers one scheduled run refreshes at most.
+ */
+export interface TenantScoring {
+  provider: ScoreProvider;
+  maxPerRun: number;
+}
+
+/** What the providers are built from. */
+export interface TenantScoringWiring {
+  tenant(id: string): Tenant | undefined;
+  secrets: SecretResolver;
+  /** The tenant's helpdesk client, for helpdesk-metrics lookups outside the ticket path. */
+  helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
+  clock: Clock;
+  sleep?: Sleep;
+  random?: () => number;
+  /** Replaces the scoring services' transport (tests). */
+  fetch?: typeof fetch;
+  /** Where a scoring service's URL may connect: public addresses only by default, as deployed; `'any'` in local mode. */
+  serviceAddresses?: ServiceAddresses;
+  backoff?: Partial<HttpBackoff>;
+  /** Told when a tenant's breaker changes state. */
+  onBreakerChange?: (tenantId: string, from: BreakerState, to: BreakerState) => void;
+}
+
+/**
+ * Builds each tenant's score provider from the tenants file on first use and keeps it, so its
+ * circuit breaker and rate limiter (`ratePerSecond`, for the scheduled refresh's requests) hold
+ * across events and runs in one process. Undefined for a
+ * tenant whose scores come only from imports and overrides (`"provider": "none"`).
+ *
+ * @example const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor, clock });
+ */
+export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) => TenantScoring | undefined {
+  const built = new Map<string, TenantScoring | undefined>();
+  const sleep = wiring.sleep ?? realSleep;
+
+  function build(tenant: Tenant): TenantScoring | undefined {
+    const { scoring } = tenant;
+    if (scoring.provider === 'none') return undefined;
+    const breakerConfig = scoring.provider === 'http' ? scoring.http.breaker : scoring.breaker;
+    const breaker = new CircuitBreaker({
+      ...breakerConfig,
+      clock: wiring.clock,
+      ...(wiring.onBreakerChange ? { onStateChange: (from, to) => wiring.onBreakerChange?.(tenant.id, from, to) } : {}),
+    });
+    if (scoring.provider === 'helpdesk-metrics') {
+      return {
+        provider: new HelpdeskMetricsProvider({
+          // The tenants schema refuses helpdesk-metrics for a helpdesk with no requester fields.
+          fieldKeys: bindHelpdesk(tenant).metricFields()?.keys ?? {},
+          helpdeskKind: tenant.helpdesk.kind,
+          helpdesk: () => wiring.helpdeskFor(tenant.id),
+          breaker,
+          limiter: new TokenBucket({ ratePerSecond: scoring.ratePerSecond, clock: wiring.clock, sleep }),
+        }),
+        maxPerRun: scoring.maxPerRun,
+      };
+    }
+    const { http } = scoring;
+    return {
+      provider: new HttpScoreProvider({
+        url: http.url,
+        apiKey: () => wiring.secrets.resolve(http.apiKey),
+        timeoutMs: http.timeoutMs,
+        inlineTimeoutMs: http.inlineTimeoutMs,
+        maxAttempts: http.maxAttempts,
+        breaker,
+        limiter: new TokenBucket({ ratePerSecond: http.ratePerSecond, clock: wiring.clock, sleep }),
+        clock: wiring.clock,
+        sleep,
+        ...(wiring.random ? { random: wiring.random } : {}),
+        fetch: wiring.fetch ?? serviceFetch(wiring.serviceAddresses ?? PUBLIC_ADDRESSES_ONLY, 'scoring.http.url'),
+        ...(wiring.backoff ? { backoff: wiring.backoff } : {}),
+      }),
+      maxPerRun: scoring.maxPerRun,
+    };
+  }
+
+  return (tenantId) => {
+    if (built.has(tenantId)) return built.get(tenantId);
+    const tenant = wiring.tenant(tenantId);
+    if (!tenant) return undefined;
+    const scoring = build(tenant);
+    built.set(tenantId, scoring);
+    return scoring;
+  };
+}
