@@ -94,6 +94,10 @@ const CustomerResult = z.object({ status: z.string() }).loose();
 
 /** The block that shows the internal note of ticket 1, as the agent reads it. */
 const NOTE_SHOWN = BLOCKS.find((block) => block.language === '' && block.body.startsWith('Influence Router: priority raised'))?.body;
+/** The settings local mode's page lists in its table, in order. */
+const SETTINGS_SHOWN = [...(DOCS.find((document) => document.path === 'docs/local-mode.md')?.text.split('\n## Settings')[1]?.split('\n## ')[0] ?? '').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map(
+  (match) => match[1],
+);
 /** The rows of the example `scores.csv`, which the walk writes for the import. */
 const SCORES_CSV = BLOCKS.find((block) => block.language === 'csv')?.body ?? '';
 
@@ -107,7 +111,19 @@ const STEPS = new Map<string, Step | Step[]>([
   ['npm install && npm start', { skip: 'the walk runs npm start itself, on free ports, before the first command; the checkout it runs in is installed' }],
   ['npm test', { skip: 'this walk is one of the tests it runs' }],
   ['LOG_FORMAT=json npm start', { skip: 'a second stack; the JSON log form is checked in the terminal logger\'s unit test (test/unit/local/terminal-logger.test.ts)' }],
-  ['npm start -- --help', { check: prints('usage: npm start', 'LOG_FORMAT=line', 'POWERTOOLS_LOG_LEVEL', 'INFLUENCE_ROUTER_STACK_FILE', 'LOCAL_QUEUE=in-process') }],
+  [
+    'npm start -- --help',
+    {
+      check: (ran, walk) => {
+        prints('usage: npm start', 'LOG_FORMAT=line', 'LOCAL_QUEUE=in-process')(ran, walk);
+        // The page's table of settings is the one --help prints, setting for setting.
+        const settings = ran.stdout.split('Settings (environment variables):')[1]?.split('\n\n')[0] ?? '';
+        const listed = [...settings.matchAll(/^ {2}([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+        expect(SETTINGS_SHOWN.length).toBeGreaterThan(5);
+        expect(SETTINGS_SHOWN).toEqual(listed);
+      },
+    },
+  ],
   ['LOCAL_QUEUE=sqs npm start', { skip: 'a second stack, on the SQS emulator; test/e2e/local-sqs.test.ts runs local mode on it through HTTP' }],
   ['npm run load -- --queue sqs', { skip: 'a load run in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
   ['npm run send-sample', { check: sentTo('/webhooks/demo/zendesk') }],
