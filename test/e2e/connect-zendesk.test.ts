@@ -105,9 +105,9 @@ const writes = (result: ConnectJson) => result.requests.filter((request) => requ
 const outcomes = (result: ConnectJson) => Object.fromEntries(result.steps.map((step) => [`${step.kind} ${step.name}`, step.outcome]));
 
 describe('npm run connect:zendesk', () => {
-  it("sends the trigger body the README documents, byte for byte once indented as the README's", () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-    const block = /\*\*Connected to a trigger\*\*[\s\S]*?```json\n([\s\S]*?)\n\s*```/.exec(readme)?.[1];
+  it("sends the trigger body docs/helpdesks.md documents, byte for byte once indented as the page's", () => {
+    const page = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'helpdesks.md'), 'utf8');
+    const block = /\*\*Connected to a trigger\*\*[\s\S]*?```json\n([\s\S]*?)\n\s*```/.exec(page)?.[1];
     expect(block).toBeDefined();
     const dedented = (block ?? '').split('\n').map((line) => line.replace(/^ {3}/, '')).join('\n');
     expect(dedented).toBe(ZENDESK_TRIGGER_BODY_TEMPLATE);

@@ -6,15 +6,17 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { zendeskPart } from '../../infra/sandbox/zendesk/index.js';
+import { takeScreenshot } from '../support/screenshots.js';
 
 /*
  * The console in a real browser: Debian's Chromium (the `chromium` package, which .ci/run
  * installs), driven by playwright-core, which downloads nothing. Screenshots go to a temporary
- * folder, or to the one CONSOLE_SCREENSHOTS names (`npm run screenshots` writes the committed ones).
+ * folder, and each page must still show what its committed screenshot in docs/screenshots does;
+ * with CONSOLE_SCREENSHOTS set (`npm run screenshots`) they are written there instead.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'console-shots-'));
+const SHOTS = mkdtempSync(join(tmpdir(), 'console-shots-'));
 
 let stack: LocalStack;
 let browser: Browser;
@@ -33,7 +35,7 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => takeScreenshot(page, `${name}.png`, SHOTS);
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), or set CHROMIUM_PATH`);

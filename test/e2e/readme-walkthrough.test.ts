@@ -5,19 +5,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { readmeBlocks, readmeCommands, type ReadmeCommand } from '../support/readme-commands.js';
+import { DOCUMENTS, docsPagesOnDisk, readDocuments } from '../support/documents.js';
+import { documentCommands, readmeBlocks, type ShownCommand } from '../support/readme-commands.js';
 
 /*
- * The README, walked as a newcomer would: `npm start` on ports that are not the defaults, then
- * every command the README shows, in the order it shows them, each checked for what the README
- * says it does. A command the README gains needs a check here (or a stated reason not to run
- * it), and a check whose command left the README fails, so the two cannot drift apart.
+ * The README and the pages of docs/, walked as a newcomer would: `npm start` on ports that are
+ * not the defaults, then every command the documents show, the README first and then each page in
+ * reading order, each checked for what its page says it does. A command a page gains needs a check
+ * here (or a stated reason not to run it), and a check whose command left the pages fails, so the
+ * two cannot drift apart.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const SHOWN = readmeCommands(README);
+const DOCS = readDocuments(ROOT);
+const SHOWN = documentCommands(DOCS);
 const COMMANDS = SHOWN.filter((command) => !command.template);
+const BLOCKS = DOCS.flatMap((document) => readmeBlocks(document.text));
 
 /** What one command did. */
 interface Ran {
@@ -89,10 +92,14 @@ const Decisions = z.object({
 });
 const CustomerResult = z.object({ status: z.string() }).loose();
 
-/** The README's block that shows the internal note of ticket 1, as the agent reads it. */
-const NOTE_SHOWN = readmeBlocks(README).find((block) => block.language === '' && block.body.startsWith('Influence Router: priority raised'))?.body;
-/** The rows of the README's example `scores.csv`, which the walk writes for the import. */
-const SCORES_CSV = readmeBlocks(README).find((block) => block.language === 'csv')?.body ?? '';
+/** The block that shows the internal note of ticket 1, as the agent reads it. */
+const NOTE_SHOWN = BLOCKS.find((block) => block.language === '' && block.body.startsWith('Influence Router: priority raised'))?.body;
+/** The settings local mode's page lists in its table, in order. */
+const SETTINGS_SHOWN = [...(DOCS.find((document) => document.path === 'docs/local-mode.md')?.text.split('\n## Settings')[1]?.split('\n## ')[0] ?? '').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map(
+  (match) => match[1],
+);
+/** The rows of the example `scores.csv`, which the walk writes for the import. */
+const SCORES_CSV = BLOCKS.find((block) => block.language === 'csv')?.body ?? '';
 
 const decisionOf = async (walk: Walk, tenant: string, ticketId: string | number, decisionId: string) => {
   const found = Decisions.parse(await getJson(`${walk.url}/admin/decisions/${tenant}/${ticketId}`)).decisions.find((d) => d.decisionId === decisionId);
@@ -103,8 +110,20 @@ const decisionOf = async (walk: Walk, tenant: string, ticketId: string | number,
 const STEPS = new Map<string, Step | Step[]>([
   ['npm install && npm start', { skip: 'the walk runs npm start itself, on free ports, before the first command; the checkout it runs in is installed' }],
   ['npm test', { skip: 'this walk is one of the tests it runs' }],
-  ['LOG_FORMAT=json npm start', { skip: 'a second stack; the JSON log form is checked in test/unit/local/terminal-logger.test.ts' }],
-  ['npm start -- --help', { check: prints('usage: npm start', 'LOG_FORMAT=line', 'POWERTOOLS_LOG_LEVEL', 'INFLUENCE_ROUTER_STACK_FILE', 'LOCAL_QUEUE=in-process') }],
+  ['LOG_FORMAT=json npm start', { skip: 'a second stack; the JSON log form is checked in the terminal logger\'s unit test (test/unit/local/terminal-logger.test.ts)' }],
+  [
+    'npm start -- --help',
+    {
+      check: (ran, walk) => {
+        prints('usage: npm start', 'LOG_FORMAT=line', 'LOCAL_QUEUE=in-process')(ran, walk);
+        // The page's table of settings is the one --help prints, setting for setting.
+        const settings = ran.stdout.split('Settings (environment variables):')[1]?.split('\n\n')[0] ?? '';
+        const listed = [...settings.matchAll(/^ {2}([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+        expect(SETTINGS_SHOWN.length).toBeGreaterThan(5);
+        expect(SETTINGS_SHOWN).toEqual(listed);
+      },
+    },
+  ],
   ['LOCAL_QUEUE=sqs npm start', { skip: 'a second stack, on the SQS emulator; test/e2e/local-sqs.test.ts runs local mode on it through HTTP' }],
   ['npm run load -- --queue sqs', { skip: 'a load run in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
   ['npm run send-sample', { check: sentTo('/webhooks/demo/zendesk') }],
@@ -286,16 +305,25 @@ const STEPS = new Map<string, Step | Step[]>([
     },
   ],
   ['npm run cdk -- deploy --all', { skip: 'deploys to an AWS account, which tests never have; what it deploys is checked in test/cdk' }],
+  ['npm run cdk -- destroy InfluenceRouterService', { skip: 'removes a deployed stack from an AWS account, which tests never have' }],
+  ['npm run cdk -- destroy InfluenceRouterData', { skip: 'removes a deployed stack from an AWS account, which tests never have; test/cdk checks the stack is termination-protected and keeps its table and key' }],
   ['npm run simulate -- --help', { check: prints('usage: npm run simulate', '--tenants') }],
   ['npm run load -- --events 5000 --fault-rate 0.15', { skip: 'minutes of load with faults; test/e2e/load.test.ts runs the same run with fewer events' }],
   ['LOCAL_QUEUE=sqs npm run load -- --events 1000 --fault-rate 0.1', { skip: 'a minute of load with faults in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
-  ['npm run bench -- --help', { check: prints('usage: npm run bench', 'bundles', 'e2e') }],
-  ['npm run bench -- report', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- --help', { check: prints('usage: npm run bench', 'bundles', 'e2e', 'import', 'nps', 'report') }],
   ['npm run bench -- e2e', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- bundles', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- import', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- report', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- nps', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  [
+    'npm run screenshots',
+    { skip: 'rewrites the committed screenshots; the browser tests it runs are part of npm test, and check that each screenshot is current' },
+  ],
 ]);
 
-/** The step for the `occurrence`-th time (0-based) the README shows a command. */
-function stepFor(command: ReadmeCommand, occurrence: number): Step | undefined {
+/** The step for the `occurrence`-th time (0-based) the documents show a command. */
+function stepFor(command: ShownCommand, occurrence: number): Step | undefined {
   const step = STEPS.get(command.text);
   return Array.isArray(step) ? step[occurrence] : step;
 }
@@ -320,7 +348,10 @@ function sh(text: string, dir: string, env: NodeJS.ProcessEnv): Promise<Ran> {
   });
 }
 
-describe('the README, walked in order against npm start on other ports', () => {
+/** Where a command is shown, padded so that the walk's report lines up. */
+const at = (command: ShownCommand) => `${command.file}:${command.line}`.padEnd(26);
+
+describe('the README and docs/, walked in order against npm start on other ports', () => {
   let stack: ChildProcess | undefined;
   let walk: Walk;
   let env: NodeJS.ProcessEnv;
@@ -364,32 +395,36 @@ describe('the README, walked in order against npm start on other ports', () => {
       await exited;
     }
     if (walk) rmSync(walk.dir, { recursive: true, force: true });
-    const templates = SHOWN.filter((command) => command.template).map((command) => `  line ${String(command.line).padStart(4)}  template   ${command.text}`);
+    const templates = SHOWN.filter((command) => command.template).map((command) => `  ${at(command)}  template   ${command.text}`);
     console.log([...report, ...templates].join('\n'));
   }, 30_000);
 
-  it('has a check, or a reason not to run it, for every command the README shows, and none for a command it no longer shows', () => {
-    const unchecked = WALK.filter(({ step }) => step === undefined).map(({ command }) => `line ${command.line}: ${command.text}`);
+  it('reads every page of docs/', () => {
+    expect(docsPagesOnDisk(ROOT), 'pages of docs/ missing from DOCUMENTS in test/support/documents.ts').toEqual(DOCUMENTS.filter((path) => path.startsWith('docs/')).sort());
+  });
+
+  it('has a check, or a reason not to run it, for every command the documents show, and none for a command they no longer show', () => {
+    const unchecked = WALK.filter(({ step }) => step === undefined).map(({ command }) => `${command.file}:${command.line}: ${command.text}`);
     const stale = [...STEPS].filter(([text, step]) => (occurrences.get(text) ?? 0) !== (Array.isArray(step) ? step.length : 1)).map(([text]) => text);
 
-    expect(unchecked, 'README commands with no check here').toEqual([]);
-    expect(stale, 'checks for commands the README no longer shows (or shows another number of times)').toEqual([]);
+    expect(unchecked, 'commands shown with no check here').toEqual([]);
+    expect(stale, 'checks for commands the documents no longer show (or show another number of times)').toEqual([]);
   });
 
   for (const { command, step } of WALK) {
     if (step === undefined) continue;
-    const name = `line ${command.line}: ${command.text}`;
+    const name = `${command.file}:${command.line}: ${command.text}`;
     if ('skip' in step) {
       it(`${name}: not run, with its reason`, () => {
         expect(step.skip.length).toBeGreaterThan(20);
-        report.push(`  line ${String(command.line).padStart(4)}  not run    ${command.text}  (${step.skip})`);
+        report.push(`  ${at(command)}  not run    ${command.text}  (${step.skip})`);
       });
       continue;
     }
     it(
       name,
       async () => {
-        // The README's commands name the default ports; the walk's stack listens on others.
+        // The documents' commands name the default ports; the walk's stack listens on others.
         const text = command.text.replaceAll('127.0.0.1:3000', walk.url.slice('http://'.length)).replaceAll('127.0.0.1:3001', walk.sandboxUrl.slice('http://'.length));
         const started = performance.now();
         let ran = await sh(text, walk.dir, env);
@@ -405,7 +440,7 @@ describe('the README, walked in order against npm start on other ports', () => {
         } else {
           await step.check(ran, walk);
         }
-        report.push(`  line ${String(command.line).padStart(4)}  ok ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${command.text.length > 110 ? `${command.text.slice(0, 107)}...` : command.text}`);
+        report.push(`  ${at(command)}  ok ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${command.text.length > 100 ? `${command.text.slice(0, 97)}...` : command.text}`);
       },
       120_000,
     );

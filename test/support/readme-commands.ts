@@ -1,5 +1,6 @@
 /**
- * The commands a README shows, in the order it shows them, for a test that runs them.
+ * The commands the README and the pages of `docs/` show, in the order a reader meets them, for a
+ * test that runs them.
  *
  * A command is a line of a `bash` or `sh` block (continuation lines joined, comments dropped), or
  * an inline code span that runs `npm` with arguments or settings (`npm run send-sample -- --ticket 2`,
@@ -9,16 +10,18 @@
  * as the command a shell would run.
  */
 
-/** One command as the README shows it. */
+import type { Document } from './documents.js';
+
+/** One command as a document shows it. */
 export interface ReadmeCommand {
-  /** 1-based line of the README where it starts. */
+  /** 1-based line of the document where it starts. */
   line: number;
   text: string;
   /** Whether it has placeholders to fill in (`<id>`, `YYYY-MM-DD`, `...`): a template, not a command. */
   template: boolean;
 }
 
-/** A fenced block of the README: its language and its lines, the fence's indentation removed. */
+/** A fenced block of a document: its language and its lines, the fence's indentation removed. */
 export interface ReadmeBlock {
   line: number;
   language: string;
@@ -32,7 +35,7 @@ const ENV = String.raw`[A-Z][A-Z0-9_]*=(?:"[^"]*"|'[^']*'|\S+)\s+`;
 const INLINE_NPM = new RegExp(String.raw`^(?:(?:${ENV})+npm\s|npm\s+(?:start|test|run\s+\S+)\s+\S)`);
 const PLACEHOLDER = /<[^>\s][^>]*>|\.\.\.|YYYY|\[--|path\/to\//;
 
-/** The README's fenced blocks in order. */
+/** A document's fenced blocks in order. */
 export function readmeBlocks(markdown: string): ReadmeBlock[] {
   const lines = markdown.split('\n');
   const blocks: ReadmeBlock[] = [];
@@ -98,8 +101,11 @@ function blockCommands(block: ReadmeBlock): ReadmeCommand[] {
   return commands;
 }
 
-/** Every command the README shows, in order, inline spans deduplicated to their first mention. */
-export function readmeCommands(markdown: string): ReadmeCommand[] {
+/**
+ * Every command a document shows, in order, inline spans deduplicated to their first mention (in
+ * this document, or in the earlier ones whose spans `seen` holds).
+ */
+export function readmeCommands(markdown: string, seen = new Set<string>()): ReadmeCommand[] {
   const lines = markdown.split('\n');
   const blocks = readmeBlocks(markdown);
   // The prose with every fenced block blanked out, line numbers kept.
@@ -110,7 +116,6 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
   }
   const found: ReadmeCommand[] = blocks.filter((block) => SHELL.has(block.language)).flatMap(blockCommands);
   const text = prose.join('\n');
-  const seen = new Set<string>();
   for (const span of text.matchAll(/`([^`]+)`/g)) {
     const inline = span[1]?.replace(/\s+/g, ' ').trim() ?? '';
     if (!INLINE_NPM.test(inline) || seen.has(inline)) continue;
@@ -119,4 +124,19 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
     found.push(command(line, inline));
   }
   return found.sort((a, b) => a.line - b.line);
+}
+
+/** A command and the document that shows it. */
+export interface ShownCommand extends ReadmeCommand {
+  /** The document, relative to the repository's root, e.g. `docs/scoring.md`. */
+  file: string;
+}
+
+/**
+ * Every command the documents show, document by document in the order given, each document's in
+ * its own order; an inline span already mentioned in an earlier document is not shown again.
+ */
+export function documentCommands(documents: readonly Document[]): ShownCommand[] {
+  const seen = new Set<string>();
+  return documents.flatMap((document) => readmeCommands(document.text, seen).map((command) => ({ ...command, file: document.path })));
 }
