@@ -24,20 +24,22 @@ export interface IngestHandlerDeps extends IngestDeps {
  */
 export function createIngestHandler(deps: IngestHandlerDeps) {
   const { logger } = deps;
-  return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const tenant = event.pathParameters?.tenant ?? '';
-    const source = event.pathParameters?.source ?? '';
-    const result = await ingestWebhook(
-      { tenant, source, headers: lowerCaseHeaders(event.headers), rawBody: rawBodyOf(event), receivedAt: deps.clock.now() },
-      deps,
-    );
-    // DEBUG: the processor's 'event processed' line says the same and more, once per event.
-    logger.debug('webhook accepted', { tenant, source, deliveryId: result.deliveryId, type: result.type });
-    return jsonResponse(202, { accepted: true, deliveryId: result.deliveryId });
-  })
-    .use(logContext(logger))
-    // The API Gateway request id as the correlation id, read directly: a JMESPath engine for one
-    // fixed path would be 24 KB of every cold start.
-    .use({ before: (request) => logger.setCorrelationId(request.event.requestContext.requestId) })
-    .use(httpErrors(logger));
+  return (
+    middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+      const tenant = event.pathParameters?.tenant ?? '';
+      const source = event.pathParameters?.source ?? '';
+      const result = await ingestWebhook(
+        { tenant, source, headers: lowerCaseHeaders(event.headers), rawBody: rawBodyOf(event), receivedAt: deps.clock.now() },
+        deps,
+      );
+      // DEBUG: the processor's 'event processed' line says the same and more, once per event.
+      logger.debug('webhook accepted', { tenant, source, deliveryId: result.deliveryId, type: result.type });
+      return jsonResponse(202, { accepted: true, deliveryId: result.deliveryId });
+    })
+      .use(logContext(logger))
+      // The API Gateway request id as the correlation id, read directly: a JMESPath engine for one
+      // fixed path would be 24 KB of every cold start.
+      .use({ before: (request) => logger.setCorrelationId(request.event.requestContext.requestId) })
+      .use(httpErrors(logger))
+  );
 }

@@ -6,7 +6,11 @@ import { timeEvent } from '../../shared/adapters/observability/event-timing.js';
 import { logContext } from '../../shared/adapters/observability/log-context.js';
 import { publishMetricsIfAny } from '../../shared/adapters/observability/publish-metrics.js';
 import { EVENT_PROCESSED } from '../../shared/adapters/observability/telemetry.js';
-import { type RetryAndDeadLetterOptions, retryAndDeadLetter, type SettledRecord } from '../../shared/adapters/queue/retry-and-dead-letter.js';
+import {
+  type RetryAndDeadLetterOptions,
+  retryAndDeadLetter,
+  type SettledRecord,
+} from '../../shared/adapters/queue/retry-and-dead-letter.js';
 import { type EventOutcome, processEvent, type ProcessEventDeps } from '../../shared/use-cases/processing/process-event.js';
 
 /** Everything the process-events function needs, wired once per process: the use cases' ports and the queue's. */

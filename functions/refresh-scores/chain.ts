@@ -3,7 +3,11 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logContext } from '../../shared/adapters/observability/log-context.js';
 import { MetricUnit, type Telemetry } from '../../shared/adapters/observability/telemetry.js';
-import { refreshDueScores, type RefreshDueScoresDeps, type RefreshDueScoresResult } from '../../shared/use-cases/scoring/refresh-due-scores.js';
+import {
+  refreshDueScores,
+  type RefreshDueScoresDeps,
+  type RefreshDueScoresResult,
+} from '../../shared/use-cases/scoring/refresh-due-scores.js';
 
 /** Everything the refresh-scores function needs, wired once per process. */
 export interface RefreshScoresDeps extends RefreshDueScoresDeps {

@@ -63,38 +63,58 @@ interface SecretOutcome {
 
 function tenantsFrom(path: string | undefined, stack: StackState | undefined): TenantDirectory {
   if (path) return loadTenantsFile(path, 'local');
-  if (!stack) throw new UsageError('No tenants: pass --tenants <file> (or set INFLUENCE_ROUTER_TENANTS), or start npm start to connect its demo tenants');
+  if (!stack)
+    throw new UsageError(
+      'No tenants: pass --tenants <file> (or set INFLUENCE_ROUTER_TENANTS), or start npm start to connect its demo tenants',
+    );
   return new TenantDirectory(parseTenantsFile({ tenants: demoTenants(stack.sandboxUrl) }, 'local', 'demo tenants'));
 }
 
 /** The webhook base: given, or the running `npm start`'s; checked against where the helpdesk is. */
 function webhookBase(given: string | undefined, stack: StackState | undefined, helpdeskUrl: string): URL {
   const raw = given ?? (stack ? `${stack.url}/webhooks/` : undefined);
-  if (raw === undefined) throw new UsageError('Pass --webhook-base-url with the deployment\'s WebhookBaseUrl output (https://.../webhooks/), or start npm start');
+  if (raw === undefined)
+    throw new UsageError("Pass --webhook-base-url with the deployment's WebhookBaseUrl output (https://.../webhooks/), or start npm start");
   let url: URL;
   try {
     url = new URL(raw.endsWith('/') ? raw : `${raw}/`);
   } catch {
-    throw new UsageError(`--webhook-base-url must be a URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/webhooks/, got ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `--webhook-base-url must be a URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/webhooks/, got ${JSON.stringify(raw)}`,
+    );
   }
   if (url.search || url.hash || url.username) throw new UsageError('--webhook-base-url must have no query, fragment or credentials');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) throw new UsageError('--webhook-base-url must be https (or http on this machine, for npm start)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url)))
+    throw new UsageError('--webhook-base-url must be https (or http on this machine, for npm start)');
   if (isLoopbackUrl(url) && !isLoopbackUrl(new URL(helpdeskUrl))) {
-    throw new UsageError(`The helpdesk at ${new URL(helpdeskUrl).origin} cannot reach ${url.origin} on this machine: pass --webhook-base-url with the deployment's WebhookBaseUrl output`);
+    throw new UsageError(
+      `The helpdesk at ${new URL(helpdeskUrl).origin} cannot reach ${url.origin} on this machine: pass --webhook-base-url with the deployment's WebhookBaseUrl output`,
+    );
   }
   return url;
 }
 
 /** Where a source's first verification secret is configured; undefined when the tenant has no such source. */
-function secretTarget(tenant: Tenant, source: string): { ref: SecretRef; others: readonly SecretRef[]; where: Omit<SecretOutcome, 'outcome' | 'value'> } | undefined {
+function secretTarget(
+  tenant: Tenant,
+  source: string,
+): { ref: SecretRef; others: readonly SecretRef[]; where: Omit<SecretOutcome, 'outcome' | 'value'> } | undefined {
   const bound = bindSource(tenant, source);
   const ref = bound?.verificationSecrets[0];
   if (!bound || !ref) return undefined;
-  return { ref, others: bound.verificationSecrets, where: { source, field: `sources.${source}.${bound.secretsField}.0`, where: describeSecretRef(ref) } };
+  return {
+    ref,
+    others: bound.verificationSecrets,
+    where: { source, field: `sources.${source}.${bound.secretsField}.0`, where: describeSecretRef(ref) },
+  };
 }
 
 /** Stores (or tells how to set) each secret the helpdesk gave, where the tenant's configuration points. */
-async function placeSecrets(tenant: Tenant, secrets: ConnectResult['secrets'], env: Record<string, string | undefined>): Promise<SecretOutcome[]> {
+async function placeSecrets(
+  tenant: Tenant,
+  secrets: ConnectResult['secrets'],
+  env: Record<string, string | undefined>,
+): Promise<SecretOutcome[]> {
   const outcomes: SecretOutcome[] = [];
   for (const { source, secret } of secrets) {
     const target = secretTarget(tenant, source);
@@ -105,7 +125,9 @@ async function placeSecrets(tenant: Tenant, secrets: ConnectResult['secrets'], e
     }
     const resolver = new RefSecretResolver({ env });
     const current = await Promise.all(target.others.map((other) => resolver.resolve(other).catch(() => undefined)));
-    outcomes.push(current.includes(secret) ? { ...target.where, outcome: 'unchanged' } : { ...target.where, outcome: 'set it yourself', value: secret });
+    outcomes.push(
+      current.includes(secret) ? { ...target.where, outcome: 'unchanged' } : { ...target.where, outcome: 'set it yourself', value: secret },
+    );
   }
   return outcomes;
 }
@@ -113,14 +135,21 @@ async function placeSecrets(tenant: Tenant, secrets: ConnectResult['secrets'], e
 function requestLine(request: ConnectRequest): string[] {
   const head = `  ${request.method.padEnd(4)} ${decodeURIComponent(request.path)}${request.sent ? '' : '   (dry run: not sent)'}`;
   if (request.sent || request.body === undefined) return [head];
-  return [head, ...JSON.stringify(request.body, null, 2).split('\n').map((line) => `       ${line}`)];
+  return [
+    head,
+    ...JSON.stringify(request.body, null, 2)
+      .split('\n')
+      .map((line) => `       ${line}`),
+  ];
 }
 
 function stepLines(steps: readonly ConnectStep[]): string[] {
   const kind = Math.max(...steps.map((step) => step.kind.length), 0);
   const name = Math.max(...steps.map((step) => step.name.length), 0);
   const outcome = Math.max(...steps.map((step) => step.outcome.length), 0);
-  return steps.map((step) => `${step.kind.padEnd(kind)}  ${step.name.padEnd(name)}  ${step.outcome.padEnd(outcome)}  ${step.detail ?? ''}`.trimEnd());
+  return steps.map((step) =>
+    `${step.kind.padEnd(kind)}  ${step.name.padEnd(name)}  ${step.outcome.padEnd(outcome)}  ${step.detail ?? ''}`.trimEnd(),
+  );
 }
 
 function secretLines(outcomes: readonly SecretOutcome[]): string[] {
@@ -128,13 +157,17 @@ function secretLines(outcomes: readonly SecretOutcome[]): string[] {
     const head = `signing secret  ${entry.field} (${entry.where})  ${entry.outcome}`;
     if (entry.outcome !== 'set it yourself' || entry.value === undefined) return [head];
     const ref = entry.where.startsWith('env ') ? `${entry.where.slice(4)}=${entry.value}` : `{"value": ${JSON.stringify(entry.value)}}`;
-    return [head, `  the webhook signs with a secret the configuration does not hold: set ${entry.field} to ${ref}, then restart npm start`];
+    return [
+      head,
+      `  the webhook signs with a secret the configuration does not hold: set ${entry.field} to ${ref}, then restart npm start`,
+    ];
   });
 }
 
 function summary(steps: readonly ConnectStep[], secrets: readonly SecretOutcome[], dryRun: boolean): string {
   const counts = new Map<string, number>();
-  for (const outcome of [...steps.map((step) => step.outcome), ...secrets.map((entry) => entry.outcome)]) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  for (const outcome of [...steps.map((step) => step.outcome), ...secrets.map((entry) => entry.outcome)])
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   const changed = [...counts].filter(([outcome]) => !['unchanged', 'kept', 'not read (dry run)'].includes(outcome));
   if (changed.length === 0) return dryRun ? 'Dry run: nothing would change.' : 'Nothing to change: already connected.';
   return `${dryRun ? 'Dry run: ' : ''}${changed.map(([outcome, count]) => `${count} ${outcome}`).join(', ')}.`;
@@ -145,7 +178,12 @@ function summary(steps: readonly ConnectStep[], secrets: readonly SecretOutcome[
  *
  * @example process.exitCode = await runConnect(['--helpdesk', 'zendesk', '--tenant', 'demo', '--dry-run'], process.env, console);
  */
-export async function runConnect(argv: readonly string[], env: Record<string, string | undefined>, output: CliOutput, options: { stack?: StackState | undefined; fetch?: typeof fetch } = {}): Promise<number> {
+export async function runConnect(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  output: CliOutput,
+  options: { stack?: StackState | undefined; fetch?: typeof fetch } = {},
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -180,9 +218,16 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
   try {
     const tenants = tenantsFrom(tenantsPath ? userPath(tenantsPath, env as NodeJS.ProcessEnv) : undefined, stack);
     const found = tenants.get(values.tenant);
-    if (!found) throw new UsageError(`No tenant ${JSON.stringify(values.tenant)} (there are: ${tenants.all().map((each) => each.id).join(', ')})`);
+    if (!found)
+      throw new UsageError(
+        `No tenant ${JSON.stringify(values.tenant)} (there are: ${tenants
+          .all()
+          .map((each) => each.id)
+          .join(', ')})`,
+      );
     tenant = found;
-    if (tenant.helpdesk.kind !== connector.helpdesk) throw new UsageError(`Tenant ${tenant.id}'s helpdesk is ${tenant.helpdesk.kind}, not ${connector.helpdesk}`);
+    if (tenant.helpdesk.kind !== connector.helpdesk)
+      throw new UsageError(`Tenant ${tenant.id}'s helpdesk is ${tenant.helpdesk.kind}, not ${connector.helpdesk}`);
     base = webhookBase(values['webhook-base-url'], stack, String((tenant.helpdesk as { baseUrl?: unknown }).baseUrl ?? ''));
   } catch (error) {
     output.err(error instanceof UsageError ? `${error.message} (see npm run ${command} -- --help)` : describeError(error));
@@ -192,7 +237,10 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
   const dryRun = values['dry-run'];
   const json = values.json;
   const requests: ConnectRequest[] = [];
-  if (!json) output.out(`Connecting tenant ${tenant.id}'s ${connector.helpdesk} to ${base.href}${tenant.id}/...${dryRun ? ' (dry run: reads only)' : ''}`);
+  if (!json)
+    output.out(
+      `Connecting tenant ${tenant.id}'s ${connector.helpdesk} to ${base.href}${tenant.id}/...${dryRun ? ' (dry run: reads only)' : ''}`,
+    );
   let result: ConnectResult;
   let secrets: SecretOutcome[];
   try {
@@ -210,7 +258,11 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
     });
     // A dry run reads no secret: it says where the helpdesk's own would go.
     const dryTarget = dryRun ? secretTarget(tenant, connector.helpdesk) : undefined;
-    secrets = dryRun ? (dryTarget ? [{ ...dryTarget.where, outcome: 'not read (dry run)' }] : []) : await placeSecrets(tenant, result.secrets, env);
+    secrets = dryRun
+      ? dryTarget
+        ? [{ ...dryTarget.where, outcome: 'not read (dry run)' }]
+        : []
+      : await placeSecrets(tenant, result.secrets, env);
   } catch (error) {
     output.err(`Could not connect tenant ${tenant.id}: ${describeError(error)}`);
     return 1;
@@ -222,7 +274,8 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
   output.out('');
   for (const line of [...stepLines(result.steps), ...secretLines(secrets)]) output.out(line);
   const unstored = result.secrets.filter((entry) => !bindSource(tenant, entry.source));
-  for (const entry of unstored) output.out(`The tenant has no sources.${entry.source}: add it with the webhook's signing secret to receive its deliveries`);
+  for (const entry of unstored)
+    output.out(`The tenant has no sources.${entry.source}: add it with the webhook's signing secret to receive its deliveries`);
   output.out(summary(result.steps, secrets, dryRun));
   return 0;
 }
@@ -230,5 +283,7 @@ export async function runConnect(argv: readonly string[], env: Record<string, st
 await runAsProgram(
   import.meta.url,
   (argv, env, output) => runConnect(argv, env, output),
-  connectUsage((process.argv.includes('--helpdesk') ? process.argv[process.argv.indexOf('--helpdesk') + 1] : undefined) ?? DEFAULT_HELPDESK),
+  connectUsage(
+    (process.argv.includes('--helpdesk') ? process.argv[process.argv.indexOf('--helpdesk') + 1] : undefined) ?? DEFAULT_HELPDESK,
+  ),
 );

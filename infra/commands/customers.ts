@@ -148,7 +148,10 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
   const identities = identitiesFrom(values);
   const [identity, ...others] = identities;
-  if (!identity) throw new UsageError(`an identity is required: --email, --external-id, ${USER_ID_FIELDS.map((field) => `--${field.option}`).join(', ')} or --handle`);
+  if (!identity)
+    throw new UsageError(
+      `an identity is required: --email, --external-id, ${USER_ID_FIELDS.map((field) => `--${field.option}`).join(', ')} or --handle`,
+    );
   if (command === 'merge' && others.length === 0) throw new UsageError('merge needs two or more identities of the same customer');
   if (command !== 'merge' && others.length > 0) throw new UsageError(`${command} takes exactly one identity`);
   const common = {
@@ -254,7 +257,9 @@ export async function runCustomerCommand(
     }
   } catch (error) {
     if (error instanceof InvalidPayloadError) {
-      output.err(`${error.message}: ${error.issues.map((issue) => `${issue.path || 'override'} ${issue.message}`).join('; ')} (see npm run customer -- --help)`);
+      output.err(
+        `${error.message}: ${error.issues.map((issue) => `${issue.path || 'override'} ${issue.message}`).join('; ')} (see npm run customer -- --help)`,
+      );
       return 2;
     }
     const unreachable = endpoint && error instanceof Error && error.message.includes('ECONNREFUSED');
@@ -264,4 +269,8 @@ export async function runCustomerCommand(
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runCustomerCommand(argv, env, output), `Privacy and administration commands for one customer of one tenant; results are JSON.\n\n${USAGE}`);
+await runAsProgram(
+  import.meta.url,
+  (argv, env, output) => runCustomerCommand(argv, env, output),
+  `Privacy and administration commands for one customer of one tenant; results are JSON.\n\n${USAGE}`,
+);

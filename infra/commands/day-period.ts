@@ -30,7 +30,8 @@ export function dayPeriod(values: { from?: string; to?: string }, now: Date): { 
   const from = utcDate('from', firstDay);
   if (to <= from) throw new UsageError('--to must not be before --from');
   const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
-  if (days > MAX_PERIOD_DAYS) throw new UsageError(`--from/--to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} days are read at once`);
+  if (days > MAX_PERIOD_DAYS)
+    throw new UsageError(`--from/--to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} days are read at once`);
   return { from, to, firstDay, lastDay };
 }
 
@@ -49,7 +50,10 @@ export const TENANT_PERIOD_OPTIONS = {
  *
  * @example tenantPeriod({ tenant: 'demo', to: '2026-11-30' }, new Date()).firstDay // '2026-11-01'
  */
-export function tenantPeriod(values: { tenant?: string; from?: string; to?: string }, now: Date): { tenant: string } & ReturnType<typeof dayPeriod> {
+export function tenantPeriod(
+  values: { tenant?: string; from?: string; to?: string },
+  now: Date,
+): { tenant: string } & ReturnType<typeof dayPeriod> {
   if (values.tenant === undefined) throw new UsageError('--tenant is required');
   const tenant = TenantSchema.shape.id.safeParse(values.tenant);
   if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);

@@ -68,7 +68,6 @@ function rejectedByReason(rejected: readonly { line: number; reason: string }[])
     });
 }
 
-
 const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl] [--all-rejected]`;
 
 /**
@@ -103,7 +102,11 @@ export async function runImportScores(
   }
   const tenant = TenantSchema.shape.id.safeParse(values.tenant);
   if (!tenant.success || !values.file) {
-    output.err(!tenant.success ? `--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'} (see npm run scores:import -- --help)` : `--file is required (see npm run scores:import -- --help)`);
+    output.err(
+      !tenant.success
+        ? `--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'} (see npm run scores:import -- --help)`
+        : `--file is required (see npm run scores:import -- --help)`,
+    );
     return 2;
   }
   const format = values.format;
@@ -150,7 +153,9 @@ export async function runImportScores(
           drawn = elapsed;
           const rate = imported / (elapsed / 1000);
           const left = rate > 0 ? Math.max(0, (total - imported) / rate) : 0;
-          progress(`  ${imported.toLocaleString('en')} of about ${total.toLocaleString('en')} rows written, ${Math.round(rate).toLocaleString('en')} rows/s, about ${Math.ceil(left)} s left`);
+          progress(
+            `  ${imported.toLocaleString('en')} of about ${total.toLocaleString('en')} rows written, ${Math.round(rate).toLocaleString('en')} rows/s, about ${Math.ceil(left)} s left`,
+          );
         },
       },
     );
@@ -177,4 +182,8 @@ export async function runImportScores(
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runImportScores(argv, env, output), `Loads influence scores from a CSV or JSON Lines file into the table, for one tenant (DYNAMODB_ENDPOINT, TABLE_NAME, IDENTITY_HASH_KEY as for the other commands).\nEach row: a score (1-100) and one of ${identityColumns(helpdeskUserIdFields(defaultHelpdeskName())).join(', ')}.\n\n${USAGE}`);
+await runAsProgram(
+  import.meta.url,
+  (argv, env, output) => runImportScores(argv, env, output),
+  `Loads influence scores from a CSV or JSON Lines file into the table, for one tenant (DYNAMODB_ENDPOINT, TABLE_NAME, IDENTITY_HASH_KEY as for the other commands).\nEach row: a score (1-100) and one of ${identityColumns(helpdeskUserIdFields(defaultHelpdeskName())).join(', ')}.\n\n${USAGE}`,
+);

@@ -33,7 +33,11 @@ const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <nam
  *
  * @example process.exitCode = await runRefreshScores(process.argv.slice(2), process.env, console);
  */
-export async function runRefreshScores(argv: readonly string[], env: Record<string, string | undefined>, output: CliOutput): Promise<number> {
+export async function runRefreshScores(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  output: CliOutput,
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -99,4 +103,8 @@ export async function runRefreshScores(argv: readonly string[], env: Record<stri
   }
 }
 
-await runAsProgram(import.meta.url, (argv, env, output) => runRefreshScores(argv, env, output), `Runs the scheduled score refresh once, against DynamoDB Local and the sandbox (or AWS), and prints what it did.\n\n${USAGE}`);
+await runAsProgram(
+  import.meta.url,
+  (argv, env, output) => runRefreshScores(argv, env, output),
+  `Runs the scheduled score refresh once, against DynamoDB Local and the sandbox (or AWS), and prints what it did.\n\n${USAGE}`,
+);

@@ -64,8 +64,14 @@ export async function runReport(argv: readonly string[], env: Record<string, str
   const started = performance.now();
   let content;
   try {
-    const decisions = await decisionReport({ tenant: request.tenant, from: request.firstDay, to: request.lastDay }, { history: new DynamoDecisionLog(client, tableName) });
-    const nps = await npsReport({ tenant: request.tenant, from: request.from, to: request.to }, { index: new DynamoSurveyAnswerIndex(client, tableName) });
+    const decisions = await decisionReport(
+      { tenant: request.tenant, from: request.firstDay, to: request.lastDay },
+      { history: new DynamoDecisionLog(client, tableName) },
+    );
+    const nps = await npsReport(
+      { tenant: request.tenant, from: request.from, to: request.to },
+      { index: new DynamoSurveyAnswerIndex(client, tableName) },
+    );
     content = { decisions, nps, generatedAt: new Date().toISOString(), requests: decisions.requests + nps.requests };
   } catch (error) {
     output.err(`Cannot read the decisions from DynamoDB at ${where} (table ${tableName}): ${describeError(error)}`);

@@ -23,7 +23,9 @@ const USAGE = `usage: npm run send-survey -- --source ${SOURCES.join('|')} --sco
 Sends one survey answer for the ${DEMO.tenant} tenant to the local server of "npm start", signed as the tool signs.
 
   --source    the survey tool (its webhook shape and signature)
-  --score     ${Object.entries(SURVEY_SAMPLES).map(([name, sample]) => `${name} ${sample.scores}`).join('; ')}
+  --score     ${Object.entries(SURVEY_SAMPLES)
+    .map(([name, sample]) => `${name} ${sample.scores}`)
+    .join('; ')}
   --ticket    the sandbox ticket the answer is about (the closed loop writes to it)
   --email     the respondent (default ada@example.com, the demo's high-tier customer)
   --user      the respondent's helpdesk user id (default none)

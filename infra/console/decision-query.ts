@@ -15,7 +15,13 @@ const QuerySchema = z
   .object({
     status: z.preprocess(blankIsAbsent, z.enum(LISTED_STATUSES, { error: `must be one of ${LISTED_STATUSES.join(', ')}` }).optional()),
     tier: z.preprocess(blankIsAbsent, TierSchema.optional()),
-    rule: z.preprocess(blankIsAbsent, z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a rule id').optional()),
+    rule: z.preprocess(
+      blankIsAbsent,
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a rule id')
+        .optional(),
+    ),
     from: z.preprocess(blankIsAbsent, Day.optional()),
     to: z.preprocess(blankIsAbsent, Day.optional()),
     limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(200).default(50)),
@@ -43,11 +49,21 @@ export function decisionQuery(tenant: string, params: URLSearchParams, now: Date
   const from = parsed.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
   if (from > to) return { ok: false, message: `from: ${from} is after to (${to})` };
   const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
-  if (days > MAX_PERIOD_DAYS) return { ok: false, message: `from/to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} are listed at once` };
+  if (days > MAX_PERIOD_DAYS)
+    return { ok: false, message: `from/to: the period is ${days} days; at most ${MAX_PERIOD_DAYS} are listed at once` };
   const filters: DecisionFilters = { from, to, limit, ...(status ? { status } : {}), ...(tier ? { tier } : {}), ...(rule ? { rule } : {}) };
   return {
     ok: true,
     filters,
-    input: { tenant, from, to, limit, ...(status ? { status } : {}), ...(tier ? { tier } : {}), ...(rule ? { rule } : {}), ...(cursor ? { cursor } : {}) },
+    input: {
+      tenant,
+      from,
+      to,
+      limit,
+      ...(status ? { status } : {}),
+      ...(tier ? { tier } : {}),
+      ...(rule ? { rule } : {}),
+      ...(cursor ? { cursor } : {}),
+    },
   };
 }

@@ -31,7 +31,8 @@ export interface DecisionFilters {
 /** Statuses a decided record can have in the list (a pending claim is not listed). */
 export const LISTED_STATUSES = ['applied', 'shadow', 'skipped', 'failed'] as const;
 
-const link = (path: string, text: string | Html, current = false) => html`<a href="${path}"${current ? html` aria-current="page"` : ''}>${text}</a>`;
+const link = (path: string, text: string | Html, current = false) =>
+  html`<a href="${path}" ${current ? html` aria-current="page"` : ''}>${text}</a>`;
 const decisionsPath = (tenant: string) => `/console/decisions/${encodeURIComponent(tenant)}`;
 const decisionPath = (tenant: string, decisionId: string) => `${decisionsPath(tenant)}/${encodeURIComponent(decisionId)}`;
 const time = (iso: string) => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time>`;
@@ -41,52 +42,67 @@ const badge = (kind: string, text: string) => html`<span class="badge ${kind}">$
 export function layout(title: string, section: 'home' | 'decisions' | 'queue' | 'tenants', body: Html, tenants: readonly Tenant[]): string {
   const first = tenants[0]?.id;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Influence Router</title>
-<link rel="stylesheet" href="/console/console.css">
-<link rel="icon" href="/console/icon.svg" type="image/svg+xml">
-</head>
-<body>
-<header>
-  <a class="brand" href="/console">Influence Router <small>local console</small></a>
-  <nav>
-    ${first ? link(decisionsPath(first), 'Decisions', section === 'decisions') : ''}
-    ${link('/console/queue', 'Queue', section === 'queue')}
-    ${link('/console/tenants', 'Tenants and policies', section === 'tenants')}
-  </nav>
-</header>
-<main>
-<h1>${title}</h1>
-${body}
-</main>
-</body>
-</html>
-`.text;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · Influence Router</title>
+        <link rel="stylesheet" href="/console/console.css" />
+        <link rel="icon" href="/console/icon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <header>
+          <a class="brand" href="/console">Influence Router <small>local console</small></a>
+          <nav>
+            ${first ? link(decisionsPath(first), 'Decisions', section === 'decisions') : ''}
+            ${link('/console/queue', 'Queue', section === 'queue')}
+            ${link('/console/tenants', 'Tenants and policies', section === 'tenants')}
+          </nav>
+        </header>
+        <main>
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html> `.text;
 }
 
 /** The console's first page: each tenant with its decisions, and the queue at a glance. */
 export function homePage(tenants: readonly Tenant[], queue: { pending: number; deadLetters: number }): string {
-  const body = html`
-<p>What the router decides, for every tenant this server runs, from the same table the functions write.</p>
-<table>
-  <thead><tr><th>Tenant</th><th>Helpdesk</th><th>Mode</th><th></th></tr></thead>
-  <tbody>
-  ${tenants.map((tenant) => html`<tr><td>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</td><td>${tenant.helpdesk.kind}</td><td>${badge(tenant.policy.mode, tenant.policy.mode)}</td><td>${link(decisionsPath(tenant.id), 'Decisions')}</td></tr>`)}
-  </tbody>
-</table>
-<p>Queue: ${queue.pending} waiting, ${link('/console/queue', `${queue.deadLetters} in the dead-letter queue`)}.</p>`;
+  const body = html` <p>What the router decides, for every tenant this server runs, from the same table the functions write.</p>
+    <table>
+      <thead>
+        <tr>
+          <th>Tenant</th>
+          <th>Helpdesk</th>
+          <th>Mode</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${tenants.map(
+          (tenant) =>
+            html`<tr>
+              <td>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</td>
+              <td>${tenant.helpdesk.kind}</td>
+              <td>${badge(tenant.policy.mode, tenant.policy.mode)}</td>
+              <td>${link(decisionsPath(tenant.id), 'Decisions')}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <p>Queue: ${queue.pending} waiting, ${link('/console/queue', `${queue.deadLetters} in the dead-letter queue`)}.</p>`;
   return layout('Console', 'home', body, tenants);
 }
 
 function select(name: string, label: string, options: readonly string[], chosen: string | undefined): Html {
-  return html`<label>${label}
-  <select name="${name}">
-    <option value="">any</option>
-    ${options.map((option) => html`<option value="${option}"${option === chosen ? html` selected` : ''}>${option}</option>`)}
-  </select></label>`;
+  return html`<label
+    >${label}
+    <select name="${name}">
+      <option value="">any</option>
+      ${options.map((option) => html`<option value="${option}" ${option === chosen ? html` selected` : ''}>${option}</option>`)}
+    </select></label
+  >`;
 }
 
 function priorityCell(listing: DecisionListing): Html {
@@ -96,122 +112,183 @@ function priorityCell(listing: DecisionListing): Html {
 }
 
 /** A tenant's decisions, newest first, with the filter form and the next page's link. */
-export function decisionsPage(tenant: Tenant, tenants: readonly Tenant[], filters: DecisionFilters, page: { decisions: DecisionListing[]; cursor?: string; requests: number }): string {
+export function decisionsPage(
+  tenant: Tenant,
+  tenants: readonly Tenant[],
+  filters: DecisionFilters,
+  page: { decisions: DecisionListing[]; cursor?: string; requests: number },
+): string {
   const rules = tenant.policy.rules.map((rule) => rule.id);
   const query = (extra: Record<string, string>) =>
-    new URLSearchParams(Object.entries({ ...filters, limit: String(filters.limit), ...extra }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')).toString();
-  const body = html`
-<nav class="tenants">Tenant: ${tenants.map((other) => link(decisionsPath(other.id), other.id, other.id === tenant.id))}</nav>
-<form method="get" action="${decisionsPath(tenant.id)}" class="filters">
-  ${select('status', 'Status', LISTED_STATUSES, filters.status)}
-  ${select('tier', 'Tier', TIERS, filters.tier)}
-  ${select('rule', 'Rule', rules, filters.rule)}
-  <label>From <input type="date" name="from" value="${filters.from}" required></label>
-  <label>To <input type="date" name="to" value="${filters.to}" required></label>
-  <input type="hidden" name="limit" value="${filters.limit}">
-  <button type="submit">Show</button>
-</form>
-${
-  page.decisions.length === 0
-    ? html`<p class="empty">No decisions match, from ${filters.from} to ${filters.to}.</p>`
-    : html`<table class="decisions">
-  <thead><tr><th>Decided</th><th>Ticket</th><th>Event</th><th>Status</th><th>Tier</th><th>Priority</th><th>Rules</th><th>Guardrails</th></tr></thead>
-  <tbody>
-  ${page.decisions.map(
-    (listing) => html`<tr>
-    <td>${time(listing.decidedAt)}</td>
-    <td>${link(decisionPath(tenant.id, listing.decisionId), `#${listing.ticketId}`)}</td>
-    <td>${listing.decisionId.split(':').slice(1, -1).join(' ')}</td>
-    <td>${badge(listing.status, listing.status)}${listing.summary.mode === 'shadow' ? html` <small>shadow</small>` : ''}</td>
-    <td>${badge(`tier-${listing.summary.tier}`, listing.summary.tier)}${listing.summary.score ? html` <small>${listing.summary.score.value}</small>` : ''}</td>
-    <td>${priorityCell(listing)}</td>
-    <td>${listing.summary.rules.join(', ')}</td>
-    <td>${[...new Set(listing.summary.guardrails)].join(', ')}</td>
-  </tr>`,
-  )}
-  </tbody>
-</table>`
-}
-<p class="paging">${page.decisions.length} shown${page.cursor ? html` · ${link(`${decisionsPath(tenant.id)}?${query({ cursor: page.cursor })}`, 'Older decisions →')}` : ' · the end of the period'} · ${page.requests} index ${page.requests === 1 ? 'query' : 'queries'}, no scan</p>`;
+    new URLSearchParams(
+      Object.entries({ ...filters, limit: String(filters.limit), ...extra }).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+      ),
+    ).toString();
+  const body = html` <nav class="tenants">
+      Tenant: ${tenants.map((other) => link(decisionsPath(other.id), other.id, other.id === tenant.id))}
+    </nav>
+    <form method="get" action="${decisionsPath(tenant.id)}" class="filters">
+      ${select('status', 'Status', LISTED_STATUSES, filters.status)} ${select('tier', 'Tier', TIERS, filters.tier)}
+      ${select('rule', 'Rule', rules, filters.rule)}
+      <label>From <input type="date" name="from" value="${filters.from}" required /></label>
+      <label>To <input type="date" name="to" value="${filters.to}" required /></label>
+      <input type="hidden" name="limit" value="${filters.limit}" />
+      <button type="submit">Show</button>
+    </form>
+    ${
+      page.decisions.length === 0
+        ? html`<p class="empty">No decisions match, from ${filters.from} to ${filters.to}.</p>`
+        : html`<table class="decisions">
+            <thead>
+              <tr>
+                <th>Decided</th>
+                <th>Ticket</th>
+                <th>Event</th>
+                <th>Status</th>
+                <th>Tier</th>
+                <th>Priority</th>
+                <th>Rules</th>
+                <th>Guardrails</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.decisions.map(
+                (listing) =>
+                  html`<tr>
+                    <td>${time(listing.decidedAt)}</td>
+                    <td>${link(decisionPath(tenant.id, listing.decisionId), `#${listing.ticketId}`)}</td>
+                    <td>${listing.decisionId.split(':').slice(1, -1).join(' ')}</td>
+                    <td>
+                      ${badge(listing.status, listing.status)}${listing.summary.mode === 'shadow' ? html` <small>shadow</small>` : ''}
+                    </td>
+                    <td>
+                      ${badge(`tier-${listing.summary.tier}`, listing.summary.tier)}${listing.summary.score ? html` <small>${listing.summary.score.value}</small>` : ''}
+                    </td>
+                    <td>${priorityCell(listing)}</td>
+                    <td>${listing.summary.rules.join(', ')}</td>
+                    <td>${[...new Set(listing.summary.guardrails)].join(', ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    <p class="paging">
+      ${page.decisions.length}
+      shown${page.cursor ? html` · ${link(`${decisionsPath(tenant.id)}?${query({ cursor: page.cursor })}`, 'Older decisions →')}` : ' · the end of the period'}
+      · ${page.requests} index ${page.requests === 1 ? 'query' : 'queries'}, no scan
+    </p>`;
   return layout(`Decisions of ${tenant.id}`, 'decisions', body, tenants);
 }
 
-const row = (label: string, value: Html | string | number | undefined) => (value === undefined || value === '' ? '' : html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`);
+const row = (label: string, value: Html | string | number | undefined) =>
+  value === undefined || value === ''
+    ? ''
+    : html`<tr>
+        <th scope="row">${label}</th>
+        <td>${value}</td>
+      </tr>`;
 
 /** One decision with everything it recorded: why, what held it back, what was written, the note. */
 export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[]): string {
   const { decision } = record;
-  const body = html`
-<p>${link(decisionsPath(record.tenant), `← All decisions of ${record.tenant}`)}</p>
-<section class="cards">
-<div class="card">
-<h2>Outcome</h2>
-<table class="facts">
-  ${row('Status', badge(record.status, record.status))}
-  ${row('Mode', decision.mode)}
-  ${row('Tier', badge(`tier-${decision.tier}`, decision.tier))}
-  ${row('Priority', decision.priority && decision.uplift > 0 ? html`${decision.helpdeskPriority ?? 'none'} → <strong>${decision.priority}</strong> (+${decision.uplift}; rules asked +${decision.requestedUplift})` : `${decision.helpdeskPriority ?? 'none'}, unchanged`)}
-  ${row('Tags', decision.tags.join(', ') || 'none')}
-  ${row('Routing hint', decision.groupId ? `group ${decision.groupId}` : undefined)}
-  ${row('Skipped because', record.skippedReason)}
-  ${row('Failed because', record.failedReason)}
-</table>
-</div>
-<div class="card">
-<h2>Event</h2>
-<table class="facts">
-  ${row('Ticket', record.ticketId)}
-  ${row('Decision', record.decisionId)}
-  ${row('Source', record.source)}
-  ${row('Delivery', record.deliveryId)}
-  ${row('Received', time(record.receivedAt))}
-  ${row('Decided', time(record.decidedAt))}
-  ${row('Policy version', decision.policyVersion)}
-  ${row('Customer key', record.customerKey ?? 'none (erased or unknown)')}
-</table>
-</div>
-</section>
-<h2>Why</h2>
-<table class="facts">
-  ${row('Score', decision.score ? html`${decision.score.value} <small>(${decision.score.source}, ${decision.score.freshness}, ${decision.score.modelVersion})</small><br>${decision.score.explanation}` : 'no score')}
-  ${row('NPS', decision.nps ? `${decision.nps.category} (${decision.nps.score}, answered ${decision.nps.answeredAt})` : undefined)}
-</table>
-<h3>Rules that matched</h3>
-${decision.matchedRules.length === 0 ? html`<p class="empty">None.</p>` : html`<ul>${decision.matchedRules.map((rule) => html`<li><code>${rule.id}</code>: ${rule.reason}</li>`)}</ul>`}
-<h3>Guardrails</h3>
-${decision.guardrails.length === 0 ? html`<p class="empty">None spoke.</p>` : html`<ul>${decision.guardrails.map((guardrail) => html`<li><code>${guardrail.id}</code>: ${guardrail.message}</li>`)}</ul>`}
-<h2>What was written</h2>
-${
-  record.written
-    ? html`<table class="facts">${row('Priority', record.written.priority ?? 'left as it was')}${row('Tags on the ticket', record.written.tags.join(', ') || 'none')}${row('Routing hint', record.written.groupId)}${row('At', time(record.written.at))}</table>`
-    : html`<p class="empty">Nothing was written to the helpdesk${record.status === 'shadow' ? ' (shadow mode)' : ''}.</p>`
-}
-<h3>Internal note</h3>
-<pre class="note">${record.note}</pre>`;
+  const body = html` <p>${link(decisionsPath(record.tenant), `← All decisions of ${record.tenant}`)}</p>
+    <section class="cards">
+      <div class="card">
+        <h2>Outcome</h2>
+        <table class="facts">
+          ${row('Status', badge(record.status, record.status))} ${row('Mode', decision.mode)}
+          ${row('Tier', badge(`tier-${decision.tier}`, decision.tier))}
+          ${row('Priority', decision.priority && decision.uplift > 0 ? html`${decision.helpdeskPriority ?? 'none'} → <strong>${decision.priority}</strong> (+${decision.uplift}; rules asked +${decision.requestedUplift})` : `${decision.helpdeskPriority ?? 'none'}, unchanged`)}
+          ${row('Tags', decision.tags.join(', ') || 'none')}
+          ${row('Routing hint', decision.groupId ? `group ${decision.groupId}` : undefined)} ${row('Skipped because', record.skippedReason)}
+          ${row('Failed because', record.failedReason)}
+        </table>
+      </div>
+      <div class="card">
+        <h2>Event</h2>
+        <table class="facts">
+          ${row('Ticket', record.ticketId)} ${row('Decision', record.decisionId)} ${row('Source', record.source)}
+          ${row('Delivery', record.deliveryId)} ${row('Received', time(record.receivedAt))} ${row('Decided', time(record.decidedAt))}
+          ${row('Policy version', decision.policyVersion)} ${row('Customer key', record.customerKey ?? 'none (erased or unknown)')}
+        </table>
+      </div>
+    </section>
+    <h2>Why</h2>
+    <table class="facts">
+      ${row('Score', decision.score ? html`${decision.score.value} <small>(${decision.score.source}, ${decision.score.freshness}, ${decision.score.modelVersion})</small><br />${decision.score.explanation}` : 'no score')}
+      ${row('NPS', decision.nps ? `${decision.nps.category} (${decision.nps.score}, answered ${decision.nps.answeredAt})` : undefined)}
+    </table>
+    <h3>Rules that matched</h3>
+    ${
+      decision.matchedRules.length === 0
+        ? html`<p class="empty">None.</p>`
+        : html`<ul>
+            ${decision.matchedRules.map((rule) => html`<li><code>${rule.id}</code>: ${rule.reason}</li>`)}
+          </ul>`
+    }
+    <h3>Guardrails</h3>
+    ${
+      decision.guardrails.length === 0
+        ? html`<p class="empty">None spoke.</p>`
+        : html`<ul>
+            ${decision.guardrails.map((guardrail) => html`<li><code>${guardrail.id}</code>: ${guardrail.message}</li>`)}
+          </ul>`
+    }
+    <h2>What was written</h2>
+    ${
+      record.written
+        ? html`<table class="facts">
+            ${row('Priority', record.written.priority ?? 'left as it was')}${row('Tags on the ticket', record.written.tags.join(', ') || 'none')}${row('Routing hint', record.written.groupId)}${row('At', time(record.written.at))}
+          </table>`
+        : html`<p class="empty">Nothing was written to the helpdesk${record.status === 'shadow' ? ' (shadow mode)' : ''}.</p>`
+    }
+    <h3>Internal note</h3>
+    <pre class="note">${record.note}</pre>`;
   return layout(`Ticket ${record.ticketId}: ${record.decisionId.split(':').slice(1, -1).join(' ')}`, 'decisions', body, tenants);
 }
 
 function queueTable(events: readonly QueuedEventView[], deadLetters: boolean): Html {
   if (events.length === 0) return html`<p class="empty">${deadLetters ? 'The dead-letter queue is empty.' : 'Nothing waiting.'}</p>`;
   return html`<table>
-  <thead><tr><th>Message</th><th>Event</th><th>Tenant</th><th>Ticket</th>${deadLetters ? html`<th>Dead-lettered</th><th>Reason</th><th></th>` : html`<th>Receives</th>`}</tr></thead>
-  <tbody>
-  ${events.map(
-    (event) => html`<tr>
-    <td><code>${event.messageId.slice(0, 8)}</code></td>
-    <td>${event.unparseable ? 'unreadable body' : `${event.type ?? ''} from ${event.source ?? ''}`}</td>
-    <td>${event.tenant}</td>
-    <td>${event.ticketId}</td>
-    ${
-      deadLetters
-        ? html`<td>${event.deadLetteredAt ? time(event.deadLetteredAt) : html`<small>not recorded</small>`}</td><td>${event.deadLetterReason ?? ''}</td>
-    <td><form method="post" action="/console/queue/replay"><input type="hidden" name="messageId" value="${event.messageId}"><button type="submit">Replay</button></form></td>`
-        : html`<td>${event.receiveCount}</td>`
-    }
-  </tr>`,
-  )}
-  </tbody>
-</table>`;
+    <thead>
+      <tr>
+        <th>Message</th>
+        <th>Event</th>
+        <th>Tenant</th>
+        <th>Ticket</th>
+        ${
+          deadLetters
+            ? html`<th>Dead-lettered</th>
+                <th>Reason</th>
+                <th></th>`
+            : html`<th>Receives</th>`
+        }
+      </tr>
+    </thead>
+    <tbody>
+      ${events.map(
+        (event) =>
+          html`<tr>
+            <td><code>${event.messageId.slice(0, 8)}</code></td>
+            <td>${event.unparseable ? 'unreadable body' : `${event.type ?? ''} from ${event.source ?? ''}`}</td>
+            <td>${event.tenant}</td>
+            <td>${event.ticketId}</td>
+            ${
+              deadLetters
+                ? html`<td>${event.deadLetteredAt ? time(event.deadLetteredAt) : html`<small>not recorded</small>`}</td>
+                    <td>${event.deadLetterReason ?? ''}</td>
+                    <td>
+                      <form method="post" action="/console/queue/replay">
+                        <input type="hidden" name="messageId" value="${event.messageId}" /><button type="submit">Replay</button>
+                      </form>
+                    </td>`
+                : html`<td>${event.receiveCount}</td>`
+            }
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 /**
@@ -225,14 +302,21 @@ export function queuePage(
   replayed?: number,
   caveats: readonly string[] = [],
 ): string {
-  const body = html`
-${replayed === undefined ? '' : html`<p class="notice" role="status">Replayed ${replayed} ${replayed === 1 ? 'event' : 'events'}: each is applied once, or comes back here with its reason.</p>`}
-${caveats.length === 0 ? '' : html`<section class="caveats" aria-label="About this queue"><ul>${caveats.map((caveat) => html`<li>${caveat}</li>`)}</ul></section>`}
-<h2>Waiting (${pending.length})</h2>
-${queueTable(pending, false)}
-<h2>Dead-letter queue (${deadLetters.length})</h2>
-${queueTable(deadLetters, true)}
-${deadLetters.length > 1 ? html`<form method="post" action="/console/queue/replay"><button type="submit">Replay all ${deadLetters.length}</button></form>` : ''}`;
+  const body = html` ${replayed === undefined ? '' : html`<p class="notice" role="status">Replayed ${replayed} ${replayed === 1 ? 'event' : 'events'}: each is applied once, or comes back here with its reason.</p>`}
+    ${
+      caveats.length === 0
+        ? ''
+        : html`<section class="caveats" aria-label="About this queue">
+            <ul>
+              ${caveats.map((caveat) => html`<li>${caveat}</li>`)}
+            </ul>
+          </section>`
+    }
+    <h2>Waiting (${pending.length})</h2>
+    ${queueTable(pending, false)}
+    <h2>Dead-letter queue (${deadLetters.length})</h2>
+    ${queueTable(deadLetters, true)}
+    ${deadLetters.length > 1 ? html`<form method="post" action="/console/queue/replay"><button type="submit">Replay all ${deadLetters.length}</button></form>` : ''}`;
   return layout('Queue', 'queue', body, tenants);
 }
 
@@ -260,31 +344,58 @@ export function withSecretsHidden(tenant: Tenant): unknown {
 /** Every tenant with its policy, and its configuration with the secrets hidden. */
 export function tenantsPage(tenants: readonly Tenant[]): string {
   const body = html`${tenants.map(
-    (tenant) => html`<section class="tenant" id="${tenant.id}">
-<h2>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</h2>
-<table class="facts">
-  ${row('Helpdesk', `${tenant.helpdesk.kind}`)}
-  ${row('Mode', badge(tenant.policy.mode, tenant.policy.mode))}
-  ${row('Uplift cap', `+${tenant.policy.maxUplift}`)}
-  ${row('Tiers', `standard ${tenant.policy.tiers.standard}, notable ${tenant.policy.tiers.notable}, high ${tenant.policy.tiers.high}, top ${tenant.policy.tiers.top}`)}
-  ${row('Scores from', tenant.scoring.provider)}
-  ${row('Webhooks', Object.keys(tenant.sources).join(', '))}
-</table>
-<table>
-  <thead><tr><th>Rule</th><th>Tiers</th><th>NPS</th><th>Uplift</th><th>Tags</th><th>Routing</th><th>Reason</th></tr></thead>
-  <tbody>
-  ${tenant.policy.rules.map(
-    (rule) => html`<tr><td><code>${rule.id}</code></td><td>${rule.tiers?.join(', ') ?? 'any'}</td><td>${rule.nps?.join(', ') ?? 'any'}</td><td>+${rule.uplift}</td><td>${rule.tags.join(', ')}</td><td>${rule.groupId ?? ''}</td><td>${rule.reason}</td></tr>`,
-  )}
-  </tbody>
-</table>
-<details><summary>Configuration, secrets hidden</summary><pre>${JSON.stringify(withSecretsHidden(tenant), null, 2)}</pre></details>
-</section>`,
+    (tenant) =>
+      html`<section class="tenant" id="${tenant.id}">
+        <h2>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</h2>
+        <table class="facts">
+          ${row('Helpdesk', `${tenant.helpdesk.kind}`)} ${row('Mode', badge(tenant.policy.mode, tenant.policy.mode))}
+          ${row('Uplift cap', `+${tenant.policy.maxUplift}`)}
+          ${row('Tiers', `standard ${tenant.policy.tiers.standard}, notable ${tenant.policy.tiers.notable}, high ${tenant.policy.tiers.high}, top ${tenant.policy.tiers.top}`)}
+          ${row('Scores from', tenant.scoring.provider)} ${row('Webhooks', Object.keys(tenant.sources).join(', '))}
+        </table>
+        <table>
+          <thead>
+            <tr>
+              <th>Rule</th>
+              <th>Tiers</th>
+              <th>NPS</th>
+              <th>Uplift</th>
+              <th>Tags</th>
+              <th>Routing</th>
+              <th>Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${tenant.policy.rules.map(
+              (rule) =>
+                html`<tr>
+                  <td><code>${rule.id}</code></td>
+                  <td>${rule.tiers?.join(', ') ?? 'any'}</td>
+                  <td>${rule.nps?.join(', ') ?? 'any'}</td>
+                  <td>+${rule.uplift}</td>
+                  <td>${rule.tags.join(', ')}</td>
+                  <td>${rule.groupId ?? ''}</td>
+                  <td>${rule.reason}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        <details>
+          <summary>Configuration, secrets hidden</summary>
+          <pre>${JSON.stringify(withSecretsHidden(tenant), null, 2)}</pre>
+        </details>
+      </section>`,
   )}`;
   return layout('Tenants and policies', 'tenants', body, tenants);
 }
 
 /** A console page for a mistake in the address: what to change. */
 export function problemPage(title: string, message: string, tenants: readonly Tenant[]): string {
-  return layout(title, 'home', html`<p class="problem">${message}</p><p>${link('/console', 'Back to the console')}</p>`, tenants);
+  return layout(
+    title,
+    'home',
+    html`<p class="problem">${message}</p>
+      <p>${link('/console', 'Back to the console')}</p>`,
+    tenants,
+  );
 }

@@ -67,7 +67,13 @@ function loadTenants(count: number) {
   return (sandboxUrl: string): TenantInput[] =>
     Array.from({ length: count }, (_, i) =>
       // The run measures the router, not a plan: the sandbox account's limit is set far above its pace.
-      LOAD_TARGET.tenant({ id: loadTenant(i).tenant, sandboxUrl, secret: loadTenant(i).secret, requestsPerMinute: LOAD_RATE_PER_MINUTE, apiShare: 1 }),
+      LOAD_TARGET.tenant({
+        id: loadTenant(i).tenant,
+        sandboxUrl,
+        secret: loadTenant(i).secret,
+        requestsPerMinute: LOAD_RATE_PER_MINUTE,
+        apiShare: 1,
+      }),
     );
 }
 
@@ -79,12 +85,19 @@ function loadTenants(count: number) {
 export async function runLoad(options: LoadOptions, progress: (line: string) => void): Promise<LoadResult> {
   const random = seeded(options.seed);
   const mode = options.queue ?? 'in-process';
-  progress(`starting the local stack (DynamoDB Local, sandbox helpdesk, ${mode === 'sqs' ? 'the SQS emulator' : 'the in-process queue'})...`);
+  progress(
+    `starting the local stack (DynamoDB Local, sandbox helpdesk, ${mode === 'sqs' ? 'the SQS emulator' : 'the in-process queue'})...`,
+  );
   const stack = await startLocalStack({
     seedDemo: true,
     extraTenants: loadTenants(options.tenants),
     queueMode: mode,
-    queue: { ...(mode === 'in-process' ? { timeScale: TIME_SCALE, pollIntervalMs: 2 } : {}), maxReceiveCount: 8, visibilityTimeoutMs: 30_000, batchSize: 10 },
+    queue: {
+      ...(mode === 'in-process' ? { timeScale: TIME_SCALE, pollIntervalMs: 2 } : {}),
+      maxReceiveCount: 8,
+      visibilityTimeoutMs: 30_000,
+      batchSize: 10,
+    },
     retryPolicy: { baseDelaySeconds: 1, maxDelaySeconds: 8 },
     helpdeskTimeoutMs: HELPDESK_TIMEOUT_MS,
     sandboxLimits: { ratePerMinute: LOAD_RATE_PER_MINUTE },
@@ -122,7 +135,11 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     const post = async (tenant: string, delivery: SignedDelivery) => {
       const t0 = performance.now();
       try {
-        const response = await fetch(`${stack.url}/webhooks/${tenant}/${LOAD_TARGET.helpdesk}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+        const response = await fetch(`${stack.url}/webhooks/${tenant}/${LOAD_TARGET.helpdesk}`, {
+          method: 'POST',
+          headers: delivery.headers,
+          body: delivery.body,
+        });
         await response.arrayBuffer();
         latencies.push(performance.now() - t0);
         return response.status;
@@ -134,7 +151,12 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
       for (let index = next++; index < options.events; index = next++) {
         const { tenant, secret } = loadTenant(index % options.tenants);
         const requesterId = requesters[index % requesters.length] ?? '';
-        const ticket: LoadTicket = LOAD_TARGET.createTicket(sandbox, { subject: `Load ${index}`, description: 'load run', requesterId, tags: ['load'] });
+        const ticket: LoadTicket = LOAD_TARGET.createTicket(sandbox, {
+          subject: `Load ${index}`,
+          description: 'load run',
+          requesterId,
+          tags: ['load'],
+        });
         const delivery = ticket.delivery(secret);
         const status = await post(tenant, delivery);
         if (status === 202) sent.push({ tenant, ticketId: ticket.id, decisionId: ticket.decisionId });
@@ -148,7 +170,10 @@ export async function runLoad(options: LoadOptions, progress: (line: string) => 
     };
     const reporter = setInterval(() => {
       void stack.queue.snapshot().then(
-        ({ pending, deadLetters }) => progress(`  sent ${Math.min(next, options.events)}/${options.events}, queued ${pending.length}, dead-lettered ${deadLetters.length}`),
+        ({ pending, deadLetters }) =>
+          progress(
+            `  sent ${Math.min(next, options.events)}/${options.events}, queued ${pending.length}, dead-lettered ${deadLetters.length}`,
+          ),
         () => {},
       );
     }, 2000);
@@ -217,11 +242,12 @@ export function formatLoad(result: LoadResult): string[] {
     `  accepted ${result.accepted} (202), plus ${result.duplicatesSent} duplicate deliveries; refused ${refused.length === 0 ? 'none' : refused.map(([k, v]) => `${k}: ${v}`).join(', ')}`,
     `  ingest answer p50 ${ms(result.ingestMs.p50)}, p99 ${ms(result.ingestMs.p99)}, max ${ms(result.ingestMs.max)}`,
     `  drained in ${result.seconds.toFixed(1)} s: ${result.eventsPerSecond.toFixed(0)} events/s; peak memory (this process) ${result.peakRssMiB.toFixed(0)} MiB`,
-    `  helpdesk calls ${result.helpdesk.requests}, ${result.helpdesk.faulted} failed (${faultShare.toFixed(1)}%): ${Object.entries(result.helpdesk.byStatus)
+    `  helpdesk calls ${result.helpdesk.requests}, ${result.helpdesk.faulted} failed (${faultShare.toFixed(1)}%): ${Object.entries(
+      result.helpdesk.byStatus,
+    )
       .map(([status, count]) => `${status === '0' ? 'reset' : status} ${count}`)
       .join(', ')}`,
     `  ${ledgerLine(result.ledger)}`,
     `  after replaying ${result.afterReplay.replayed}: ${ledgerLine(result.afterReplay)}`,
   ];
 }
-

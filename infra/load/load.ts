@@ -38,7 +38,11 @@ the SQS emulator keeps real time, so its runs take longer. The helpdesk client t
 example: npm run load -- --events 5000 --fault-rate 0.15`;
 
 /** Parses the arguments, runs the load, prints it; returns the exit code. */
-export async function runLoadCommand(argv: readonly string[], output: CliOutput, env: Readonly<Record<string, string | undefined>> = {}): Promise<number> {
+export async function runLoadCommand(
+  argv: readonly string[],
+  output: CliOutput,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<number> {
   let options: LoadOptions;
   let json: boolean;
   try {
@@ -63,10 +67,13 @@ export async function runLoadCommand(argv: readonly string[], output: CliOutput,
     }
     const queue = LocalQueueModeSchema.safeParse(values.queue ?? env.LOCAL_QUEUE ?? 'in-process');
     if (!queue.success) {
-      throw new UsageError(`${values.queue === undefined ? 'LOCAL_QUEUE' : '--queue'} must be in-process or sqs, got ${JSON.stringify(values.queue ?? env.LOCAL_QUEUE)}`);
+      throw new UsageError(
+        `${values.queue === undefined ? 'LOCAL_QUEUE' : '--queue'} must be in-process or sqs, got ${JSON.stringify(values.queue ?? env.LOCAL_QUEUE)}`,
+      );
     }
     const faultRate = values['fault-rate'] === undefined ? 0.15 : Number(values['fault-rate']);
-    if (!(faultRate >= 0 && faultRate <= 0.9)) throw new UsageError(`--fault-rate must be from 0 to 0.9, got ${JSON.stringify(values['fault-rate'])}`);
+    if (!(faultRate >= 0 && faultRate <= 0.9))
+      throw new UsageError(`--fault-rate must be from 0 to 0.9, got ${JSON.stringify(values['fault-rate'])}`);
     options = {
       events: wholeOption('events', values.events, 5000, 1, 1_000_000),
       tenants: wholeOption('tenants', values.tenants, 10, 1, 1000),

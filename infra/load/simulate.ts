@@ -69,7 +69,9 @@ export async function runSimulateCommand(argv: readonly string[], output: CliOut
       return 0;
     }
     const consumerSteps =
-      values.consumers === undefined ? DEFAULT_SIMULATION.consumerSteps : values.consumers.split(',').map((part) => wholeOption('consumers', part.trim(), 1, 1, 64));
+      values.consumers === undefined
+        ? DEFAULT_SIMULATION.consumerSteps
+        : values.consumers.split(',').map((part) => wholeOption('consumers', part.trim(), 1, 1, 64));
     if (consumerSteps.length === 0) throw new UsageError('--consumers needs at least one count, e.g. 1,2,4,8');
     options = {
       tenants: wholeOption('tenants', values.tenants, DEFAULT_SIMULATION.tenants, 3, 500),
@@ -89,7 +91,14 @@ export async function runSimulateCommand(argv: readonly string[], output: CliOut
     output.err(usageMistake(error, 'simulate'));
     return 2;
   }
-  return reportRun({ name: 'simulation', output, json, run: (progress) => runSimulation(options, progress), format: formatSimulation, passed: (result) => result.ok });
+  return reportRun({
+    name: 'simulation',
+    output,
+    json,
+    run: (progress) => runSimulation(options, progress),
+    format: formatSimulation,
+    passed: (result) => result.ok,
+  });
 }
 
 await runAsProgram(

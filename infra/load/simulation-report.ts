@@ -98,7 +98,10 @@ export const DEFAULT_SIMULATION: SimulationOptions = {
 };
 
 function latencyLine(label: string, summary: LatencySummary, extra = ''): string {
-  const figures = summary.count === 0 ? 'none written' : `${summary.count} written, p50 ${(summary.p50 / 1000).toFixed(2)} s, p99 ${(summary.p99 / 1000).toFixed(2)} s`;
+  const figures =
+    summary.count === 0
+      ? 'none written'
+      : `${summary.count} written, p50 ${(summary.p50 / 1000).toFixed(2)} s, p99 ${(summary.p99 / 1000).toFixed(2)} s`;
   return `    ${label}: ${figures}${extra}`;
 }
 
@@ -108,17 +111,30 @@ export function formatSimulation(result: SimulationResult): string[] {
   const lines = [
     `simulation: ${options.tenants} tenants at ${options.perTenantPerMinute} tickets/min, one at ${options.bigPerMinute}/min against a ${options.bigLimitPerMinute}/min helpdesk, ${options.latencyMs} ms helpdesk answers, seed ${options.seed}`,
     '  throughput (a queued backlog drained):',
-    ...result.throughput.map((step) => `    ${String(step.consumers).padStart(2)} consumer(s): ${step.eventsPerSecond.toFixed(1)} events/s (${step.events} in ${step.seconds.toFixed(1)} s)`),
+    ...result.throughput.map(
+      (step) =>
+        `    ${String(step.consumers).padStart(2)} consumer(s): ${step.eventsPerSecond.toFixed(1)} events/s (${step.events} in ${step.seconds.toFixed(1)} s)`,
+    ),
   ];
   for (const phase of [result.clean, result.faulty]) {
     const sampled = phase.backlog.filter((_, i) => i % 10 === 0).map((b) => `${b.second}s ${b.all}/${b.big}`);
     lines.push(
       `  ${phase.name} (${phase.sent} tickets over ${options.seconds} s, ${options.consumers} consumers):`,
       latencyLine('other tenants', phase.others),
-      latencyLine('big tenant', phase.big, `; backlog ${phase.bigBacklog.firstQuarter.toFixed(1)} → ${phase.bigBacklog.lastQuarter.toFixed(1)} (${phase.bigBacklog.steady ? 'steady' : 'GROWING'}), empty ${phase.bigBacklog.drainedInSeconds === undefined ? 'never' : `${phase.bigBacklog.drainedInSeconds.toFixed(1)} s`} after sending stopped`),
+      latencyLine(
+        'big tenant',
+        phase.big,
+        `; backlog ${phase.bigBacklog.firstQuarter.toFixed(1)} → ${phase.bigBacklog.lastQuarter.toFixed(1)} (${phase.bigBacklog.steady ? 'steady' : 'GROWING'}), empty ${phase.bigBacklog.drainedInSeconds === undefined ? 'never' : `${phase.bigBacklog.drainedInSeconds.toFixed(1)} s`} after sending stopped`,
+      ),
       latencyLine('timing-out tenant', phase.timingOut, ` of ${phase.timingOut.sent}`),
       latencyLine('throttled tenant', phase.throttled, ` of ${phase.throttled.sent}`),
-      `    429s received: ${Object.keys(phase.received429).length === 0 ? 'none' : Object.entries(phase.received429).map(([t, n]) => `${t} ${n}`).join(', ')}; from a helpdesk's own limit (the router's pace): ${phase.limit429}`,
+      `    429s received: ${
+        Object.keys(phase.received429).length === 0
+          ? 'none'
+          : Object.entries(phase.received429)
+              .map(([t, n]) => `${t} ${n}`)
+              .join(', ')
+      }; from a helpdesk's own limit (the router's pace): ${phase.limit429}`,
       `    backlog every 10 s (all/big): ${sampled.join(', ')}`,
     );
   }

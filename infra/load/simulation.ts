@@ -76,11 +76,20 @@ function tenantInputs(tenants: readonly SimTenant[], options: SimulationOptions)
 /** Sends one ticket's webhook; the ticket is made in the tenant's helpdesk first, as a person would. */
 async function sendTicket(stack: LocalStack, tenant: SimTenant, index: number): Promise<Sent | undefined> {
   const requesterId = tenant.requesters[index % tenant.requesters.length] ?? '';
-  const ticket = LOAD_TARGET.createTicket(tenant.helpdesk, { subject: `Simulated ${index}`, description: 'simulated', requesterId, tags: ['sim'] });
+  const ticket = LOAD_TARGET.createTicket(tenant.helpdesk, {
+    subject: `Simulated ${index}`,
+    description: 'simulated',
+    requesterId,
+    tags: ['sim'],
+  });
   const sentAt = Date.now();
   const delivery = ticket.delivery(tenant.secret);
   try {
-    const response = await fetch(`${stack.url}/webhooks/${tenant.id}/${LOAD_TARGET.helpdesk}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const response = await fetch(`${stack.url}/webhooks/${tenant.id}/${LOAD_TARGET.helpdesk}`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
     await response.arrayBuffer();
     return response.status === 202 ? { tenant, ticketId: ticket.id, sentAt } : undefined;
   } catch {
@@ -142,13 +151,22 @@ async function runPhase(
 ): Promise<PhaseResult> {
   const since = Date.now();
   const marks = new Map(tenants.map((tenant) => [tenant.id, { requests: requestsTo(tenant).length, limited: rateLimited(tenant) }]));
-  const arrivals = schedule(tenants, (t) => (t.kind === 'big' ? options.bigPerMinute : options.perTenantPerMinute), options.seconds, random);
+  const arrivals = schedule(
+    tenants,
+    (t) => (t.kind === 'big' ? options.bigPerMinute : options.perTenantPerMinute),
+    options.seconds,
+    random,
+  );
   const sent: Sent[] = [];
   const sending: Promise<void>[] = [];
   const backlog: PhaseResult['backlog'] = [];
   const sample = () => {
     const pending = stack.queue.pending();
-    backlog.push({ second: Math.round((Date.now() - since) / 1000), all: pending.length, big: pending.filter((m) => m.groupId === 'sim-big').length });
+    backlog.push({
+      second: Math.round((Date.now() - since) / 1000),
+      all: pending.length,
+      big: pending.filter((m) => m.groupId === 'sim-big').length,
+    });
   };
   const sampler = setInterval(sample, 1000);
   const reporter = setInterval(() => {
@@ -173,7 +191,11 @@ async function runPhase(
     let bigDrainedAt: number | undefined;
     for (;;) {
       const writes = writeTimes(tenants, since);
-      if (bigDrainedAt === undefined && sent.filter((s) => s.tenant.kind === 'big').every((s) => writes.has(`${s.tenant.id}/${s.ticketId}`))) bigDrainedAt = Date.now();
+      if (
+        bigDrainedAt === undefined &&
+        sent.filter((s) => s.tenant.kind === 'big').every((s) => writes.has(`${s.tenant.id}/${s.ticketId}`))
+      )
+        bigDrainedAt = Date.now();
       if (healthy.every((s) => writes.has(`${s.tenant.id}/${s.ticketId}`)) || Date.now() > deadline) break;
       await sleep(250);
     }
@@ -188,7 +210,9 @@ async function runPhase(
     let limit429 = 0;
     for (const tenant of tenants) {
       const mark = marks.get(tenant.id) ?? { requests: 0, limited: 0 };
-      const count = requestsTo(tenant).slice(mark.requests).filter((r) => r.status === 429).length;
+      const count = requestsTo(tenant)
+        .slice(mark.requests)
+        .filter((r) => r.status === 429).length;
       if (count > 0) received429[tenant.id] = count;
       limit429 += rateLimited(tenant) - mark.limited;
     }
@@ -217,7 +241,12 @@ async function runPhase(
 }
 
 /** The big tenant sends `options.burst` tickets at once; the pace must keep its helpdesk under its limit. */
-async function runBurst(stack: LocalStack, big: SimTenant, options: SimulationOptions, progress: (line: string) => void): Promise<BurstResult> {
+async function runBurst(
+  stack: LocalStack,
+  big: SimTenant,
+  options: SimulationOptions,
+  progress: (line: string) => void,
+): Promise<BurstResult> {
   const since = Date.now();
   const limitedBefore = rateLimited(big);
   const sent: Sent[] = [];
@@ -261,7 +290,12 @@ async function warmUp(stack: LocalStack, tenants: readonly SimTenant[]): Promise
   await stack.queue.drained(5 * 60_000);
 }
 
-async function runThroughput(stack: LocalStack, tenants: readonly SimTenant[], options: SimulationOptions, progress: (line: string) => void): Promise<ThroughputStep[]> {
+async function runThroughput(
+  stack: LocalStack,
+  tenants: readonly SimTenant[],
+  options: SimulationOptions,
+  progress: (line: string) => void,
+): Promise<ThroughputStep[]> {
   const ordinary = tenants.filter((t) => t.kind === 'ordinary');
   const steps: ThroughputStep[] = [];
   for (const consumers of options.consumerSteps) {
@@ -316,13 +350,19 @@ export async function runSimulation(
     const throughput = await runThroughput(stack, tenants, options, progress);
     stack.queue.setConsumers(options.consumers);
 
-    progress(`phase 1 of 2: ${options.tenants} tenants at ${options.perTenantPerMinute}/min and one at ${options.bigPerMinute}/min, every helpdesk healthy, ${options.seconds} s...`);
+    progress(
+      `phase 1 of 2: ${options.tenants} tenants at ${options.perTenantPerMinute}/min and one at ${options.bigPerMinute}/min, every helpdesk healthy, ${options.seconds} s...`,
+    );
     const clean = await runPhase('healthy', stack, tenants, options, random, progress);
 
     const timingOut = tenants.find((t) => t.kind === 'timing-out');
     const throttled = tenants.find((t) => t.kind === 'throttled');
-    timingOut?.helpdesk.control(LOAD_TARGET.helpdesk).failRandomly({ rate: 1, faults: [{ status: 504, delayMs: HELPDESK_TIMEOUT_MS + 500 }], random });
-    throttled?.helpdesk.control(LOAD_TARGET.helpdesk).failRandomly({ rate: 0.5, faults: [{ status: 429, headers: { 'retry-after': '2' } }], random });
+    timingOut?.helpdesk
+      .control(LOAD_TARGET.helpdesk)
+      .failRandomly({ rate: 1, faults: [{ status: 504, delayMs: HELPDESK_TIMEOUT_MS + 500 }], random });
+    throttled?.helpdesk
+      .control(LOAD_TARGET.helpdesk)
+      .failRandomly({ rate: 0.5, faults: [{ status: 429, headers: { 'retry-after': '2' } }], random });
     progress(`phase 2 of 2: the same, with ${timingOut?.id} timing out every call and ${throttled?.id} answering 429 to half its calls...`);
     const faulty = await runPhase('faulty', stack, tenants, options, random, progress);
 
@@ -338,7 +378,9 @@ export async function runSimulation(
       othersP99Ratio <= 3 &&
       burst.limit429 === 0 &&
       burst.written === burst.sent &&
-      [clean, faulty].every((phase) => phase.bigBacklog.steady && phase.limit429 === 0 && phase.big.count === phase.big.sent && phase.others.count > 0);
+      [clean, faulty].every(
+        (phase) => phase.bigBacklog.steady && phase.limit429 === 0 && phase.big.count === phase.big.sent && phase.others.count > 0,
+      );
     return { options, throughput, clean, faulty, burst, othersP99Ratio, ok };
   } finally {
     await stack?.close().catch(() => undefined);

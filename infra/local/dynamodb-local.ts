@@ -87,7 +87,8 @@ const GUARD = [
 
 /** A process's end in words: 'killed by SIGKILL', 'exited with code 1'. A shell reports a signal N as status 128 + N. */
 function describeEnd(code: number | null, signal: NodeJS.Signals | null): string {
-  const byStatus = code !== null && code > 128 ? Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0] : undefined;
+  const byStatus =
+    code !== null && code > 128 ? Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0] : undefined;
   const killedBy = signal ?? byStatus;
   return killedBy ? `killed by ${killedBy}` : `exited with code ${code}`;
 }

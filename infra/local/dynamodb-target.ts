@@ -52,7 +52,10 @@ export function localUrls(
   const url = env.PORT ? `http://127.0.0.1:${env.PORT}` : (running?.url ?? 'http://127.0.0.1:3000');
   const next = Number(new URL(url).port || '80') + 1;
   const sandboxUrl =
-    env.SANDBOX_URL || (env.SANDBOX_PORT ? `http://127.0.0.1:${env.SANDBOX_PORT}` : undefined) || (env.PORT ? undefined : running?.sandboxUrl) || `http://127.0.0.1:${next}`;
+    env.SANDBOX_URL ||
+    (env.SANDBOX_PORT ? `http://127.0.0.1:${env.SANDBOX_PORT}` : undefined) ||
+    (env.PORT ? undefined : running?.sandboxUrl) ||
+    `http://127.0.0.1:${next}`;
   return { url, sandboxUrl: sandboxUrl.replace(/\/$/, '') };
 }
 
@@ -76,5 +79,7 @@ function sdkCredentialChain(): CredentialProvider {
  * @example const client = dynamoClientFor(dynamoTarget(values.endpoint, process.env));
  */
 export function dynamoClientFor(target: DynamoTarget): DocumentClient {
-  return 'endpoint' in target ? createDocumentClient(target) : createDocumentClient({ region: target.region, credentials: sdkCredentialChain() });
+  return 'endpoint' in target
+    ? createDocumentClient(target)
+    : createDocumentClient({ region: target.region, credentials: sdkCredentialChain() });
 }

@@ -85,7 +85,10 @@ export class InProcessQueue implements EventQueue, RetryScheduler, LocalQueue {
 
   async enqueue(event: InboundEvent): Promise<void> {
     // The same attributes the SQS adapter sets.
-    this.send(JSON.stringify(event), { attributes: { tenant: event.tenant, source: event.source, deliveryId: event.deliveryId }, groupId: event.tenant });
+    this.send(JSON.stringify(event), {
+      attributes: { tenant: event.tenant, source: event.source, deliveryId: event.deliveryId },
+      groupId: event.tenant,
+    });
   }
 
   /** Adds a raw message body, as SQS SendMessage would (with DelaySeconds, attributes and MessageGroupId). */
@@ -93,7 +96,15 @@ export class InProcessQueue implements EventQueue, RetryScheduler, LocalQueue {
     const messageId = randomUUID();
     const visibleAt = this.now() + (options.delaySeconds ?? 0) * 1000 * this.scale;
     const groupId = options.groupId ?? options.attributes?.['tenant'];
-    this.main.push({ messageId, body, attributes: options.attributes ?? {}, receiveCount: 0, sentAt: this.now(), visibleAt, ...(groupId ? { groupId } : {}) });
+    this.main.push({
+      messageId,
+      body,
+      attributes: options.attributes ?? {},
+      receiveCount: 0,
+      sentAt: this.now(),
+      visibleAt,
+      ...(groupId ? { groupId } : {}),
+    });
     return messageId;
   }
 

@@ -73,7 +73,9 @@ if (asksForHelp(args)) {
   process.exit(0);
 }
 if (args.length > 0) {
-  console.error(`npm start takes no arguments, got ${JSON.stringify(args.join(' '))}: its settings are environment variables (see npm start -- --help)`);
+  console.error(
+    `npm start takes no arguments, got ${JSON.stringify(args.join(' '))}: its settings are environment variables (see npm start -- --help)`,
+  );
   process.exit(2);
 }
 
@@ -115,7 +117,8 @@ try {
   const sandboxPort = env.SANDBOX_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
   await assertPortFree(env.PORT, 'The local server', 'PORT');
   await assertPortFree(sandboxPort, 'The sandbox helpdesks', 'SANDBOX_PORT');
-  if (env.DYNAMODB_ENDPOINT) await assertReachable(env.DYNAMODB_ENDPOINT, 'DynamoDB', 'start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local');
+  if (env.DYNAMODB_ENDPOINT)
+    await assertReachable(env.DYNAMODB_ENDPOINT, 'DynamoDB', 'start it, or unset DYNAMODB_ENDPOINT to use the embedded DynamoDB Local');
   else await assertPortFree(env.DYNAMODB_LOCAL_PORT, 'DynamoDB Local', 'DYNAMODB_LOCAL_PORT');
   if (env.LOCAL_QUEUE === 'sqs') await assertPortFree(env.LOCAL_SQS_PORT, 'The SQS emulator', 'LOCAL_SQS_PORT');
   const started = await startLocalStack({
@@ -132,11 +135,19 @@ try {
     ...(env.LOCAL_QUEUE === 'sqs' ? { sqsPort: env.LOCAL_SQS_PORT } : {}),
   });
   stack = started;
-  writeStackState({ pid: process.pid, url: started.url, sandboxUrl: started.sandbox.baseUrl, dynamoEndpoint: started.dynamoEndpoint, tableName: started.tableName });
+  writeStackState({
+    pid: process.pid,
+    url: started.url,
+    sandboxUrl: started.sandbox.baseUrl,
+    dynamoEndpoint: started.dynamoEndpoint,
+    tableName: started.tableName,
+  });
   if (stopping) await stop();
   const webhooks = started.tenants
     .all()
-    .flatMap((tenant) => Object.keys(tenant.sources).map((source) => `  ${tenant.id.padEnd(16)} POST ${started.url}/webhooks/${tenant.id}/${source}`))
+    .flatMap((tenant) =>
+      Object.keys(tenant.sources).map((source) => `  ${tenant.id.padEnd(16)} POST ${started.url}/webhooks/${tenant.id}/${source}`),
+    )
     .join('\n');
   const samples = DEMOS.map((demo) => `npm run send-sample -- --helpdesk ${demo.helpdesk}`).join('\n        ');
   console.log(`
@@ -157,12 +168,12 @@ ${webhooks}
   DynamoDB          ${started.dynamoEndpoint} (table ${started.tableName})${env.DYNAMODB_ENDPOINT ? '' : '; DynamoDB Local cannot bind loopback only: it listens on every interface, closed to web pages (CORS)'}
 
 ${
-    env.INFLUENCE_ROUTER_TENANTS
-      ? 'Your tenants are served; the demo commands (send-sample, send-survey) are for the built-in demo tenants.'
-      : `Try it: npm run send-sample      (sends ticket 1's webhook for the ${DEMO.tenant} tenant)
+  env.INFLUENCE_ROUTER_TENANTS
+    ? 'Your tenants are served; the demo commands (send-sample, send-survey) are for the built-in demo tenants.'
+    : `Try it: npm run send-sample      (sends ticket 1's webhook for the ${DEMO.tenant} tenant)
         ${samples}
 Then:   curl ${started.sandbox.baseUrl}/sandbox/tickets/1`
-  }
+}
 Press Ctrl+C to stop.
 `);
 } catch (error) {

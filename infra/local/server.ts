@@ -46,7 +46,8 @@ const CONSOLE_ICON = readFileSync(new URL('../console/icon.svg', import.meta.url
 /** What a console page may load and do: its own stylesheet and its own forms, no script, no framing. */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   // Not no-referrer: with it Chromium sends "Origin: null" on the page's own forms, which the replay refuses.
   'referrer-policy': 'same-origin',
@@ -157,14 +158,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const limit = options.maxRequestBytes ?? 10 * 1024 * 1024;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Node checks request timeouts only every `connectionsCheckingInterval` (30 s by default).
-  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) }, (request, response) => {
-    void route(request, response).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) return send(response, 413, { error: 'payload_too_large' });
-      if (error instanceof BadPath) return send(response, 400, { error: 'bad_request', message: error.message });
-      console.error('local server error', error instanceof Error ? error.message : error);
-      if (!response.headersSent) send(response, 500, { error: 'internal_error' });
-    });
-  });
+  const server = createServer(
+    { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    (request, response) => {
+      void route(request, response).catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) return send(response, 413, { error: 'payload_too_large' });
+        if (error instanceof BadPath) return send(response, 400, { error: 'bad_request', message: error.message });
+        console.error('local server error', error instanceof Error ? error.message : error);
+        if (!response.headersSent) send(response, 500, { error: 'internal_error' });
+      });
+    },
+  );
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -190,13 +194,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     if (method === 'GET' && url.pathname === '/health') return send(response, 200, { ok: true });
     // Everything below shows or changes what the router holds: for this machine's own pages only.
-    if (!addressedHere(request, serverHosts)) return send(response, 421, { error: 'misdirected_request', message: 'address this server as 127.0.0.1 or localhost' });
+    if (!addressedHere(request, serverHosts))
+      return send(response, 421, { error: 'misdirected_request', message: 'address this server as 127.0.0.1 or localhost' });
     if (method === 'GET' && url.pathname === '/admin/queue') {
       const { pending, deadLetters } = await options.queue.snapshot();
       return send(response, 200, { queue: options.queue.mode, pending: pending.map(view), deadLetters: deadLetters.map(view) });
     }
     if (method === 'POST' && (url.pathname === '/admin/dlq/replay' || url.pathname === '/console/queue/replay')) {
-      if (!sameOriginAdmin(request, serverOrigins)) return send(response, 403, { error: 'forbidden', message: 'admin actions are refused from another site' });
+      if (!sameOriginAdmin(request, serverOrigins))
+        return send(response, 403, { error: 'forbidden', message: 'admin actions are refused from another site' });
       if (url.pathname === '/admin/dlq/replay') {
         const ids = url.searchParams.getAll('messageId');
         return send(response, 200, { replayed: await options.queue.replay(ids.length > 0 ? ids : undefined) });
@@ -220,15 +226,23 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const json = url.pathname.startsWith('/admin/');
       const tenant = tenants.find((candidate) => candidate.id === decodeSegment(list[1] ?? ''));
       const unknown = `No tenant "${decodeSegment(list[1] ?? '')}": this server runs ${tenants.map((t) => t.id).join(', ')}`;
-      if (!tenant) return json ? send(response, 404, { error: 'unknown_tenant', message: unknown }) : sendPage(response, 404, problemPage('Unknown tenant', unknown, tenants));
+      if (!tenant)
+        return json
+          ? send(response, 404, { error: 'unknown_tenant', message: unknown })
+          : sendPage(response, 404, problemPage('Unknown tenant', unknown, tenants));
       const query = decisionQuery(tenant.id, url.searchParams, new Date());
-      if (!query.ok) return json ? send(response, 400, { error: 'bad_query', message: query.message }) : sendPage(response, 400, problemPage('That list cannot be shown', query.message, tenants));
+      if (!query.ok)
+        return json
+          ? send(response, 400, { error: 'bad_query', message: query.message })
+          : sendPage(response, 400, problemPage('That list cannot be shown', query.message, tenants));
       try {
         const page = await listDecisions(query.input, { history: options.decisions });
         return json ? send(response, 200, page) : sendPage(response, 200, decisionsPage(tenant, tenants, query.filters, page));
       } catch (error) {
         if (!(error instanceof DecisionCursorError)) throw error;
-        return json ? send(response, 400, { error: 'bad_cursor', message: error.message }) : sendPage(response, 400, problemPage('That page cannot be shown', error.message, tenants));
+        return json
+          ? send(response, 400, { error: 'bad_cursor', message: error.message })
+          : sendPage(response, 400, problemPage('That page cannot be shown', error.message, tenants));
       }
     }
     const one = CONSOLE_DECISION_PATH.exec(url.pathname);
@@ -242,7 +256,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
             throw error;
           })
         : undefined;
-      if (!record) return sendPage(response, 404, problemPage('No such decision', `Tenant ${tenant} has no decision ${decisionId}.`, tenants));
+      if (!record)
+        return sendPage(response, 404, problemPage('No such decision', `Tenant ${tenant} has no decision ${decisionId}.`, tenants));
       return sendPage(response, 200, decisionPage(record, tenants));
     }
     if (url.pathname === '/' || url.pathname === '/console') {
@@ -250,7 +265,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return sendPage(response, 200, homePage(tenants, { pending: pending.length, deadLetters: deadLetters.length }));
     }
     if (url.pathname === '/console/console.css') {
-      response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+      response.writeHead(200, {
+        'content-type': 'text/css; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
       response.end(CONSOLE_CSS);
       return;
     }

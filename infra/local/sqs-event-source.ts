@@ -95,7 +95,10 @@ export function toSqsRecord(message: ReceivedMessage, queueArn: string): SQSReco
  * The records a batch response fails, as Lambda reads it: none when it names none; the whole batch
  * when the handler threw, or named an identifier that is empty or not in the batch.
  */
-export function failedRecords(records: readonly SQSRecord[], outcome: { response: SQSBatchResponse | undefined } | { thrown: unknown }): Set<string> {
+export function failedRecords(
+  records: readonly SQSRecord[],
+  outcome: { response: SQSBatchResponse | undefined } | { thrown: unknown },
+): Set<string> {
   const all = new Set(records.map((record) => record.messageId));
   if ('thrown' in outcome) return all;
   const named = (outcome.response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
@@ -204,10 +207,15 @@ export class SqsEventSource {
       );
       const refused = answer.Failed ?? [];
       if (refused.length > 0) {
-        this.options.onError?.(`the queue kept ${refused.length} processed message(s) (${refused.map((entry) => entry.Code ?? 'unknown').join(', ')}): they come back after their visibility timeout`);
+        this.options.onError?.(
+          `the queue kept ${refused.length} processed message(s) (${refused.map((entry) => entry.Code ?? 'unknown').join(', ')}): they come back after their visibility timeout`,
+        );
       }
     } catch (error) {
-      this.options.onError?.(`could not delete ${succeeded.length} processed message(s): they come back after their visibility timeout`, error);
+      this.options.onError?.(
+        `could not delete ${succeeded.length} processed message(s): they come back after their visibility timeout`,
+        error,
+      );
     }
   }
 

@@ -30,14 +30,22 @@ const CountsSchema = z.object({ Attributes: z.record(z.string(), z.coerce.number
 
 function queuedMessage(message: InspectedMessage, visibleAt: number): QueuedMessage {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.messageAttributes)) if (value.StringValue !== undefined) attributes[name] = value.StringValue;
-  return { messageId: message.messageId, body: message.body, attributes, receiveCount: message.approximateReceiveCount, sentAt: message.sentTimestamp, visibleAt };
+  for (const [name, value] of Object.entries(message.messageAttributes))
+    if (value.StringValue !== undefined) attributes[name] = value.StringValue;
+  return {
+    messageId: message.messageId,
+    body: message.body,
+    attributes,
+    receiveCount: message.approximateReceiveCount,
+    sentAt: message.sentTimestamp,
+    visibleAt,
+  };
 }
 
 /** What the console says of this queue. */
 const SQS_CAVEATS = [
-  'Events go through SQS as the fauxqs emulator stands for it, sent, retried and dead-lettered by the same SQS adapters the functions use, and received as Lambda\'s event source would.',
-  'The emulator delivers in arrival order: it ignores each event\'s message group (its tenant), so the fair-queue ordering SQS gives a quiet tenant beside a busy one is not shown here; the in-process queue (LOCAL_QUEUE=in-process) shows it.',
+  "Events go through SQS as the fauxqs emulator stands for it, sent, retried and dead-lettered by the same SQS adapters the functions use, and received as Lambda's event source would.",
+  "The emulator delivers in arrival order: it ignores each event's message group (its tenant), so the fair-queue ordering SQS gives a quiet tenant beside a busy one is not shown here; the in-process queue (LOCAL_QUEUE=in-process) shows it.",
   'It has no StartMessageMoveTask: Replay receives each dead letter and sends it back as a new message (a new message id) with its attributes.',
   'The time of a move by the redrive policy is not recorded by the emulator; it is shown for the events the processor dead-lettered itself, with their reason.',
 ];
@@ -86,7 +94,12 @@ export class SqsLocalQueue implements LocalQueue {
     let moved = 0;
     try {
       for (;;) {
-        const messages = await receiveMessages(this.client, { QueueUrl: this.urls.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 });
+        const messages = await receiveMessages(this.client, {
+          QueueUrl: this.urls.deadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+        });
         // The emulator answers every visible message to a short poll, so an empty answer means none is left (SQS's own short poll samples).
         if (messages.length === 0) break;
         for (const message of messages) {
@@ -96,7 +109,11 @@ export class SqsLocalQueue implements LocalQueue {
           }
           const attributes = Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
             name,
-            { DataType: value.DataType, ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}), ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}) },
+            {
+              DataType: value.DataType,
+              ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+              ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
+            },
           ]);
           const tenant = message.MessageAttributes?.['tenant']?.StringValue;
           await this.client.call('SendMessage', {
@@ -172,7 +189,11 @@ export async function startSqsQueueRuntime(options: SqsQueueRuntimeOptions): Pro
   const emulator = await startSqsEmulator(options.port !== undefined ? { port: options.port } : {});
   try {
     const client = localSqsClient(emulator.endpoint);
-    const urls = await createEventQueues(client, { name: LOCAL_EVENT_QUEUE, maxReceiveCount: options.maxReceiveCount, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+    const urls = await createEventQueues(client, {
+      name: LOCAL_EVENT_QUEUE,
+      maxReceiveCount: options.maxReceiveCount,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
     const waitTimeSeconds = 20;
     const source = new SqsEventSource({
       // Its own client: a long poll must not be cut off by the 5 s timeout of the others.

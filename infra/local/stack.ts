@@ -21,7 +21,11 @@ import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js'
 import type { RetryPolicy } from '../../shared/domain/retry.js';
 import { computeReachScore, type ReachInputs, toInfluenceScore } from '../../shared/domain/score-model.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
-import { refreshDueScores, type RefreshDueScoresInput, type RefreshDueScoresResult } from '../../shared/use-cases/scoring/refresh-due-scores.js';
+import {
+  refreshDueScores,
+  type RefreshDueScoresInput,
+  type RefreshDueScoresResult,
+} from '../../shared/use-cases/scoring/refresh-due-scores.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './in-process-queue.js';
 import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';
@@ -121,7 +125,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const cleanups: (() => Promise<void>)[] = [];
   const logFormat = options.logFormat ?? 'json';
   try {
-    const sandbox = await startDemoSandbox({ port: options.sandboxPort ?? 0, ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}) });
+    const sandbox = await startDemoSandbox({
+      port: options.sandboxPort ?? 0,
+      ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
+    });
     cleanups.push(sandbox.close);
 
     const tenants = options.tenantsFile
@@ -171,7 +178,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
     const ingest = createIngestHandler(
-      wireIngestDeps({ tenants, secrets, queue: runtime.events, logger: localLogger('ingest-webhook', logFormat), maxBodyBytes: DEFAULT_MAX_BODY_BYTES }),
+      wireIngestDeps({
+        tenants,
+        secrets,
+        queue: runtime.events,
+        logger: localLogger('ingest-webhook', logFormat),
+        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      }),
     );
     // One processor per consumer, wired apart as each concurrent Lambda instance is: its own
     // helpdesk paces, breakers and clients, so pacing is tested across processors as deployed.
@@ -203,10 +216,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)),
     });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.
-    runtime.start((event: SQSEvent, slot: number) => processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>);
+    runtime.start(
+      (event: SQSEvent, slot: number) =>
+        processorFor(slot)(event, localContext('process-events', PROCESSOR_TIMEOUT_MS)) as Promise<SQSBatchResponse>,
+    );
 
     const decisions = new DynamoDecisionLog(documentClient, tableName);
-    const server = await startLocalServer({ port: options.port ?? 0, ingest, queue: runtime.queue, decisions, tenants: () => tenants.all() });
+    const server = await startLocalServer({
+      port: options.port ?? 0,
+      ingest,
+      queue: runtime.queue,
+      decisions,
+      tenants: () => tenants.all(),
+    });
     cleanups.push(server.close);
 
     if (options.seedDemo) {
@@ -253,14 +275,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
  */
 async function startQueue(mode: LocalQueueMode, options: InProcessQueueOptions, sqsPort: number | undefined): Promise<QueueRuntime> {
   if (mode === 'in-process') return inProcessRuntime(new InProcessQueue(options));
-  if ((options.timeScale ?? 1) !== 1) throw new ConfigurationError(`the SQS emulator keeps real time: timeScale ${options.timeScale} applies to the in-process queue only`);
+  if ((options.timeScale ?? 1) !== 1)
+    throw new ConfigurationError(`the SQS emulator keeps real time: timeScale ${options.timeScale} applies to the in-process queue only`);
   return startSqsQueueRuntime({
     ...(sqsPort !== undefined ? { port: sqsPort } : {}),
     maxReceiveCount: options.maxReceiveCount,
     visibilityTimeoutSeconds: Math.ceil(options.visibilityTimeoutMs / 1000),
     batchSize: options.batchSize,
     consumers: options.consumers ?? 1,
-    onError: (message, error) => console.error(`local SQS event source: ${message}${error instanceof Error ? ` (${error.name}: ${error.message})` : ''}`),
+    onError: (message, error) =>
+      console.error(`local SQS event source: ${message}${error instanceof Error ? ` (${error.name}: ${error.message})` : ''}`),
   });
 }
 
@@ -276,7 +300,9 @@ async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecret
       // Secrets Manager is not reachable in local mode: such a secret is read when it is used.
       if ('secretId' in use.ref) continue;
       await secrets.resolve(use.ref).catch((error: unknown) => {
-        failures.push(`tenant ${tenant.id} (tenants.${index}.${use.path.join('.')}): ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(
+          `tenant ${tenant.id} (tenants.${index}.${use.path.join('.')}): ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     }
   }
@@ -293,10 +319,17 @@ async function seedDemo(sandbox: Sandbox, store: DynamoCustomerStore, identityKe
   const now = new Date();
   const tenDaysAgo = new Date(now.getTime() - 10 * 86_400_000);
   const reach = (inputs: Partial<ReachInputs> & Pick<ReachInputs, 'followers' | 'following' | 'engagementPerPost'>, scoredAt = now) =>
-    toInfluenceScore(computeReachScore({ accountAgeDays: 2900, postCount: 4200, verification: 'paid', ...inputs }), { source: 'import', scoredAt, refreshAfterDays: 7 });
+    toInfluenceScore(computeReachScore({ accountAgeDays: 2900, postCount: 4200, verification: 'paid', ...inputs }), {
+      source: 'import',
+      scoredAt,
+      refreshAfterDays: 7,
+    });
   const hashers = hmacIdentityHashers(identityKey);
   const save = async (tenant: string, email: string, extra: { score?: InfluenceScore; optedOut?: boolean; helpdeskUserId?: string }) => {
-    const identities: Identity[] = [{ kind: 'email', value: email }, ...(extra.helpdeskUserId ? [{ kind: 'helpdesk-user' as const, value: extra.helpdeskUserId }] : [])];
+    const identities: Identity[] = [
+      { kind: 'email', value: email },
+      ...(extra.helpdeskUserId ? [{ kind: 'helpdesk-user' as const, value: extra.helpdeskUserId }] : []),
+    ];
     const key = hashers(tenant).hash(identities[0] as Identity);
     await store.saveCustomer(
       {
@@ -315,9 +348,15 @@ async function seedDemo(sandbox: Sandbox, store: DynamoCustomerStore, identityKe
   for (const demo of DEMOS) {
     const seeded = demo.seed(sandbox);
     await save(demo.tenantId, DEMO_PEOPLE.ada.email, { score: reach({ followers: 48_000, following: 1_100, engagementPerPost: 350 }) });
-    await save(demo.tenantId, DEMO_PEOPLE.alan.email, { score: reach({ followers: 1_200_000, following: 500, engagementPerPost: 9_000 }), optedOut: true });
+    await save(demo.tenantId, DEMO_PEOPLE.alan.email, {
+      score: reach({ followers: 1_200_000, following: 500, engagementPerPost: 9_000 }),
+      optedOut: true,
+    });
     if (seeded.katherineUserId) {
-      await save(demo.tenantId, DEMO_PEOPLE.katherine.email, { score: reach(KATHERINE_LAST_SCORED, tenDaysAgo), helpdeskUserId: `${demo.helpdesk}:${seeded.katherineUserId}` });
+      await save(demo.tenantId, DEMO_PEOPLE.katherine.email, {
+        score: reach(KATHERINE_LAST_SCORED, tenDaysAgo),
+        helpdeskUserId: `${demo.helpdesk}:${seeded.katherineUserId}`,
+      });
     }
   }
 }

@@ -5,11 +5,23 @@ import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { SERVICE_NAME } from '../../shared/adapters/observability/metric-names.js';
 
 /** How local mode prints its logs: one readable line per entry, or the functions' JSON lines. */
-export const LogFormatSchema = z.enum(['line', 'json'], { error: "must be 'line' (one readable line per entry) or 'json' (the deployed functions' JSON lines)" });
+export const LogFormatSchema = z.enum(['line', 'json'], {
+  error: "must be 'line' (one readable line per entry) or 'json' (the deployed functions' JSON lines)",
+});
 export type LogFormat = z.infer<typeof LogFormatSchema>;
 
 /** Keys every entry carries that say nothing on a developer's terminal. */
-const QUIET_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'function', 'function_request_id', 'xray_trace_id', 'cold_start']);
+const QUIET_KEYS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'function',
+  'function_request_id',
+  'xray_trace_id',
+  'cold_start',
+]);
 const LEVEL_COLOURS: Readonly<Record<string, string>> = { WARN: '33', ERROR: '31', CRITICAL: '31', DEBUG: '90', TRACE: '90' };
 
 /**
@@ -18,7 +30,10 @@ const LEVEL_COLOURS: Readonly<Record<string, string>> = { WARN: '33', ERROR: '31
  * whose own summary says what the INFO lines would).
  */
 export function localLogger(functionName: string, format: LogFormat, quietUnlessSet = false): Logger {
-  const logger = format === 'json' ? createLogger(functionName) : new TerminalLogger({ serviceName: SERVICE_NAME, persistentKeys: { function: functionName } });
+  const logger =
+    format === 'json'
+      ? createLogger(functionName)
+      : new TerminalLogger({ serviceName: SERVICE_NAME, persistentKeys: { function: functionName } });
   if (quietUnlessSet && !process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   return logger;
 }

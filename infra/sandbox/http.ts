@@ -144,7 +144,9 @@ export class FaultControl {
   /** The first pending fault matching the request, consumed once. */
   take(method: string, path: string): SandboxFault | undefined {
     const index = this.#faults.findIndex(
-      (fault) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+      (fault) =>
+        (fault.method === undefined || fault.method.toUpperCase() === method) &&
+        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
     );
     const fault = this.#faults[index];
     if (!fault) return this.#chaotic(method, path);
@@ -157,7 +159,9 @@ export class FaultControl {
     const chaos = this.#chaos;
     if (!chaos || chaos.random() >= chaos.rate) return undefined;
     const candidates = chaos.faults.filter(
-      (fault) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+      (fault) =>
+        (fault.method === undefined || fault.method.toUpperCase() === method) &&
+        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
     );
     const chosen = candidates[Math.floor(chaos.random() * candidates.length)];
     return chosen ? { ...chosen, count: 1 } : undefined;

@@ -58,7 +58,10 @@ export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInp
   return DEMOS.map((demo) => {
     const tenant = demo.tenant(sandboxUrl, policy);
     if (demo !== DEFAULT_DEMO) return tenant;
-    return SURVEYS.reduce((withSurveys, sample) => ({ ...withSurveys, sources: { ...withSurveys.sources, ...sample.demoSources } }), tenant);
+    return SURVEYS.reduce(
+      (withSurveys, sample) => ({ ...withSurveys, sources: { ...withSurveys.sources, ...sample.demoSources } }),
+      tenant,
+    );
   });
 }
 
@@ -69,5 +72,8 @@ export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInp
  * @example const sandbox = await startDemoSandbox({ port: 0, limits: { ratePerMinute: 100_000 } })
  */
 export function startDemoSandbox(options: { port?: number; limits?: SandboxLimits } = {}): Promise<Sandbox> {
-  return startSandbox({ ...(options.port === undefined ? {} : { port: options.port }), parts: DEMOS.map((demo) => demo.part(options.limits)) });
+  return startSandbox({
+    ...(options.port === undefined ? {} : { port: options.port }),
+    parts: DEMOS.map((demo) => demo.part(options.limits)),
+  });
 }

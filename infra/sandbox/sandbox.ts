@@ -21,7 +21,11 @@ export interface PartAccessor<Hooks> {
 }
 
 /** What makes a part: from its options, its fault control and the sandbox's URL (known once it listens). */
-export type CreatePart<Options, Hooks> = (options: Options, control: FaultControl, baseUrl: () => string) => { part: SandboxPart; api: Hooks };
+export type CreatePart<Options, Hooks> = (
+  options: Options,
+  control: FaultControl,
+  baseUrl: () => string,
+) => { part: SandboxPart; api: Hooks };
 
 /**
  * One helpdesk or tool the sandbox can mount, and the typed accessor to its hooks (the calls
@@ -123,7 +127,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     control: (name) => {
       const control = mounted.find(({ part }) => part.name === name)?.control;
       if (!control) throw new Error(`sandbox at ${baseUrl}: no ${name} part (it has ${names.join(', ')})`);
-      return { failNext: (fault) => control.add(fault), failRandomly: (chaos) => control.setChaos(chaos), requests: () => control.requests() };
+      return {
+        failNext: (fault) => control.add(fault),
+        failRandomly: (chaos) => control.setChaos(chaos),
+        requests: () => control.requests(),
+      };
     },
     close: () => server.close(),
   };

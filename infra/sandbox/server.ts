@@ -96,7 +96,8 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
   }
 
   function inspect(req: IncomingMessage, method: string, pathname: string): Reply {
-    if (!isLoopback(req.socket.remoteAddress)) return { status: 403, body: { error: 'Forbidden', description: 'The sandbox pages are for loopback only' } };
+    if (!isLoopback(req.socket.remoteAddress))
+      return { status: 403, body: { error: 'Forbidden', description: 'The sandbox pages are for loopback only' } };
     if (method !== 'GET') return NOT_FOUND;
     if (pathname === '/sandbox') return { status: 200, body: renderPage(parts) };
     // `/sandbox/tickets[/{id}]` are the default part's (the first), from when the sandbox spoke one helpdesk only.
@@ -159,7 +160,8 @@ function checkMounts(mounted: readonly MountedPart[]): void {
   for (const { part } of mounted) {
     if (names.has(part.name)) throw new Error(`sandbox: two parts are named ${part.name}`);
     names.add(part.name);
-    if (part.mount !== '' && !/^\/[a-z0-9-]+$/.test(part.mount)) throw new Error(`sandbox: mount "${part.mount}" of ${part.name} must be '' or /name`);
+    if (part.mount !== '' && !/^\/[a-z0-9-]+$/.test(part.mount))
+      throw new Error(`sandbox: mount "${part.mount}" of ${part.name} must be '' or /name`);
     if (part.mount === '/sandbox') throw new Error(`sandbox: ${part.name} cannot be mounted at /sandbox, the inspection pages`);
     if (seen.has(part.mount)) throw new Error(`sandbox: two parts are mounted at "${part.mount}"`);
     seen.add(part.mount);

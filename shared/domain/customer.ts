@@ -181,10 +181,18 @@ export function optedInProfile(profile: CustomerProfile, now: Date): CustomerPro
 }
 
 const identityCount = (p: CustomerProfile) =>
-  p.identities.helpdeskUserIds.length + p.identities.emailHashes.length + (p.identities.externalIdHashes?.length ?? 0) + p.identities.handles.length;
+  p.identities.helpdeskUserIds.length +
+  p.identities.emailHashes.length +
+  (p.identities.externalIdHashes?.length ?? 0) +
+  p.identities.handles.length;
 
 /** The identities lists, with `externalIdHashes` only when there is one, so profiles without stay as they were stored. */
-function identityLists(lists: { helpdeskUserIds: string[]; emailHashes: string[]; externalIdHashes: string[]; handles: SocialHandle[] }): CustomerIdentities {
+function identityLists(lists: {
+  helpdeskUserIds: string[];
+  emailHashes: string[];
+  externalIdHashes: string[];
+  handles: SocialHandle[];
+}): CustomerIdentities {
   const { externalIdHashes, ...rest } = lists;
   return externalIdHashes.length > 0 ? { ...rest, externalIdHashes } : rest;
 }
@@ -259,20 +267,33 @@ export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): 
   if (other) throw new RangeError(`cannot merge profiles of tenants ${survivor.tenant} and ${other.tenant}`);
 
   const handles = new Map<string, SocialHandle>();
-  for (const p of ordered) for (const h of p.identities.handles) {
-    const id = `${h.network.toLowerCase()}:${h.handle.toLowerCase()}`;
-    if (!handles.has(id)) handles.set(id, h);
-  }
+  for (const p of ordered)
+    for (const h of p.identities.handles) {
+      const id = `${h.network.toLowerCase()}:${h.handle.toLowerCase()}`;
+      if (!handles.has(id)) handles.set(id, h);
+    }
   const identities = identityLists({
     helpdeskUserIds: [...new Set(ordered.flatMap((p) => p.identities.helpdeskUserIds))],
     emailHashes: [...new Set(ordered.flatMap((p) => p.identities.emailHashes))],
     externalIdHashes: [...new Set(ordered.flatMap((p) => p.identities.externalIdHashes ?? []))],
     handles: [...handles.values()],
   });
-  const score = extremeBy(ordered.flatMap((p) => (p.score ? [p.score] : [])), (s) => s.scoredAt);
-  const latestNps = extremeBy(ordered.flatMap((p) => (p.latestNps ? [p.latestNps] : [])), (n) => n.answeredAt);
-  const override = mergedOverride(ordered.flatMap((p) => (p.override ? [p.override] : [])), now);
-  const resolved = extremeBy(ordered.filter((p) => p.identitiesResolvedAt), (p) => p.identitiesResolvedAt)?.identitiesResolvedAt;
+  const score = extremeBy(
+    ordered.flatMap((p) => (p.score ? [p.score] : [])),
+    (s) => s.scoredAt,
+  );
+  const latestNps = extremeBy(
+    ordered.flatMap((p) => (p.latestNps ? [p.latestNps] : [])),
+    (n) => n.answeredAt,
+  );
+  const override = mergedOverride(
+    ordered.flatMap((p) => (p.override ? [p.override] : [])),
+    now,
+  );
+  const resolved = extremeBy(
+    ordered.filter((p) => p.identitiesResolvedAt),
+    (p) => p.identitiesResolvedAt,
+  )?.identitiesResolvedAt;
   const createdAt = extremeBy(ordered, (p) => p.createdAt, -1)?.createdAt ?? survivor.createdAt;
   const optedOut = ordered.filter((p) => p.optedOut);
   const unsubscribes = new Map<string, { source: string; at: string }>();
@@ -354,7 +375,12 @@ export function mergeIdentities(known: CustomerIdentities, identities: readonly 
       if (colon > 0 && handle.length > 0 && !handles.has(identity.value)) handles.set(identity.value, { network, handle });
     }
   }
-  return identityLists({ helpdeskUserIds: [...helpdeskUserIds], emailHashes: [...emailHashes], externalIdHashes: [...externalIdHashes], handles: [...handles.values()] });
+  return identityLists({
+    helpdeskUserIds: [...helpdeskUserIds],
+    emailHashes: [...emailHashes],
+    externalIdHashes: [...externalIdHashes],
+    handles: [...handles.values()],
+  });
 }
 
 /**

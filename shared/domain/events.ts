@@ -78,7 +78,11 @@ export type TicketCreated = z.infer<typeof TicketCreatedSchema>;
 export const SurveyAnsweredSchema = EventBase.extend({
   type: z.literal('SurveyAnswered'),
   /** The survey tool's id of the answer: a created-then-updated answer keeps it, and is one answer. */
-  responseId: z.string().min(1).max(200).regex(/^[^#]+$/, 'a response id cannot hold #'),
+  responseId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^#]+$/, 'a response id cannot hold #'),
   /** When the answer was first given (not when it was last edited): it places the answer in time. */
   answeredAt: z.iso.datetime({ offset: true }),
   /**
@@ -102,8 +106,12 @@ export const SurveyAnsweredSchema = EventBase.extend({
    */
   respondentVerified: z.boolean().default(true),
   /** The helpdesk ticket the answer is about, when the survey carried it (no colon: decision ids end with it). */
-  ticketId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a ticket id is 1-64 letters, digits or ._-').optional(),
-}).refine((event) => event.score <= event.scale, { message: 'score must not be above the scale', path: ['score'] })
+  ticketId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a ticket id is 1-64 letters, digits or ._-')
+    .optional(),
+})
+  .refine((event) => event.score <= event.scale, { message: 'score must not be above the scale', path: ['score'] })
   .refine((event) => event.kind !== 'nps' || (event.scale === 10 && Number.isInteger(event.score)), {
     message: 'an NPS answer is a whole number from 0 to 10',
     path: ['score'],

@@ -43,9 +43,7 @@ export function renderNote(decision: Decision, context: { surveyComment?: string
   if (decision.groupId) actions.push(`Routing hint: group ${decision.groupId}.`);
   if (actions.length > 0) lines.push(actions.join(' '));
 
-  lines.push(
-    `Policy ${decision.policyVersion}. Influence only ever raises priority, by at most the policy's cap; customers can opt out.`,
-  );
+  lines.push(`Policy ${decision.policyVersion}. Influence only ever raises priority, by at most the policy's cap; customers can opt out.`);
   return lines.join('\n');
 }
 

@@ -53,7 +53,8 @@ export function npsSummary(scores: readonly number[]): NpsSummary {
   let passives = 0;
   let detractors = 0;
   for (const score of scores) {
-    if (!Number.isInteger(score) || score < 0 || score > 10) throw new RangeError(`an NPS answer is a whole number from 0 to 10, got ${score}`);
+    if (!Number.isInteger(score) || score < 0 || score > 10)
+      throw new RangeError(`an NPS answer is a whole number from 0 to 10, got ${score}`);
     const category = npsCategory(score);
     if (category === 'promoter') promoters += 1;
     else if (category === 'passive') passives += 1;

@@ -80,7 +80,12 @@ export interface DecisionLog {
    * `until`: `held` while another holder's unexpired claim stands, so two deliveries of one
    * decision never write it at the same time; `already-final` as for `record`.
    */
-  claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'>;
+  claim(
+    record: DecisionRecord & { status: 'pending' },
+    holder: string,
+    until: Date,
+    now: Date,
+  ): Promise<'written' | 'already-final' | 'held'>;
   /** Ends `holder`'s claim early, when its write-back failed: the next delivery need not wait for it to expire. */
   release(tenant: string, decisionId: string, holder: string): Promise<void>;
   /** The decisions for a ticket, newest first. */

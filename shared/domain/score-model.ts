@@ -172,11 +172,7 @@ function explain(
   effects: { effectiveFollowers: number; young: boolean; lowActivity: boolean },
 ): string {
   const { followers: F, following: G, engagementPerPost: E } = input;
-  const parts = [
-    counted(F, 'follower'),
-    `median ${counted(E, 'interaction')} per post`,
-    `follower:following ${ratio(F, G)}`,
-  ];
+  const parts = [counted(F, 'follower'), `median ${counted(E, 'interaction')} per post`, `follower:following ${ratio(F, G)}`];
   // The paid check adds at most one point (0.05 × 0.2), so agents are told not to read much into it.
   if (input.verification === 'paid') parts.push('paid check barely counts');
   if (input.verification === 'org') parts.push('organisation check');

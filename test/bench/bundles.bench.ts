@@ -27,11 +27,18 @@ export const handler = async () => ({ statusCode: 200, clients: clients.length }
 `;
 
 /** Bundles one entry with the deployed settings into its own folder, as the CDK stages it. */
-async function bundle(dir: string, name: string, entry: { file: string } | { code: string }, external: readonly string[] = BUNDLING.external): Promise<{ path: string; bytes: number; metafile: Metafile }> {
+async function bundle(
+  dir: string,
+  name: string,
+  entry: { file: string } | { code: string },
+  external: readonly string[] = BUNDLING.external,
+): Promise<{ path: string; bytes: number; metafile: Metafile }> {
   const out = join(dir, name);
   mkdirSync(out, { recursive: true });
   const result = await build({
-    ...('file' in entry ? { entryPoints: [join(REPO_ROOT, entry.file)] } : { stdin: { contents: entry.code, resolveDir: REPO_ROOT, loader: 'ts' } }),
+    ...('file' in entry
+      ? { entryPoints: [join(REPO_ROOT, entry.file)] }
+      : { stdin: { contents: entry.code, resolveDir: REPO_ROOT, loader: 'ts' } }),
     bundle: true,
     outfile: join(out, 'index.mjs'),
     format: BUNDLING.format,
@@ -77,7 +84,13 @@ async function startAwsStandIn(): Promise<{ endpoint: string; close: () => Promi
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ SecretString: 'bench-identity-key-with-at-least-thirty-two-bytes', Name: 'bench', ARN: 'arn:aws:secretsmanager:eu-west-1:0:secret:bench' }));
+      res.end(
+        JSON.stringify({
+          SecretString: 'bench-identity-key-with-at-least-thirty-two-bytes',
+          Name: 'bench',
+          ARN: 'arn:aws:secretsmanager:eu-west-1:0:secret:bench',
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -137,7 +150,9 @@ export async function benchBundles(runs = 15): Promise<string[]> {
       for (const [name, built] of Object.entries(bundles)) times[name]?.push(await coldImport(built.path, env));
     }
     const empty = percentile(times['empty'] ?? [], 50);
-    const lines = [`bundles as the CDK builds them (minified ESM, source maps on), cold import in ${runs} fresh processes each, interleaved:`];
+    const lines = [
+      `bundles as the CDK builds them (minified ESM, source maps on), cold import in ${runs} fresh processes each, interleaved:`,
+    ];
     const result: Record<string, unknown> = {};
     for (const [name, built] of Object.entries(bundles)) {
       const p50 = percentile(times[name] ?? [], 50);
@@ -147,15 +162,23 @@ export async function benchBundles(runs = 15): Promise<string[]> {
         `  ${name.padEnd(8)} ${(built.bytes / 1024).toFixed(0).padStart(4)} KB${over}  import p50 ${p50.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms (${(p50 / empty).toFixed(1)}x empty)`,
       );
       if (!['empty', 'sdk-only'].includes(name)) lines.push(`           largest: ${largest(built.metafile, 5).join(', ')}`);
-      result[name] = { bytes: built.bytes, importP50Ms: p50, importP90Ms: p90, ratioToEmpty: p50 / empty, largest: largest(built.metafile, 10) };
+      result[name] = {
+        bytes: built.bytes,
+        importP50Ms: p50,
+        importP90Ms: p90,
+        ratioToEmpty: p50 / empty,
+        largest: largest(built.metafile, 10),
+      };
     }
     mkdirSync(join(REPO_ROOT, 'bench-results'), { recursive: true });
-    writeFileSync(join(REPO_ROOT, 'bench-results', 'bundles.json'), `${JSON.stringify({ runs, budgetBytes: MAX_BUNDLE_BYTES, bundles: result }, null, 2)}\n`);
+    writeFileSync(
+      join(REPO_ROOT, 'bench-results', 'bundles.json'),
+      `${JSON.stringify({ runs, budgetBytes: MAX_BUNDLE_BYTES, bundles: result }, null, 2)}\n`,
+    );
     lines.push('  (written to bench-results/bundles.json)');
     return lines;
   } finally {
     // The bundles stay in node_modules/.bench-bundles, to be looked at.
     await aws.close();
   }
-
 }

@@ -96,7 +96,9 @@ export function costPerMillion(measured: Measured, meanBatch: number): Cost {
     'HTTP API': PRICES.httpApiPerMillionRequests,
     'Lambda requests': invocations * PRICES.lambdaPerMillionRequests,
     'Lambda compute':
-      (gbSeconds(DEPLOYMENT.ingestMemoryMb, Math.ceil(ingestMs)) + gbSeconds(DEPLOYMENT.processMemoryMb, processMs)) * PRICES.lambdaPerGbSecond * million,
+      (gbSeconds(DEPLOYMENT.ingestMemoryMb, Math.ceil(ingestMs)) + gbSeconds(DEPLOYMENT.processMemoryMb, processMs)) *
+      PRICES.lambdaPerGbSecond *
+      million,
     'CloudWatch Logs': (logBytes / 1024 ** 3) * PRICES.logsPerGbIngested * million,
   };
   return { total: Object.values(items).reduce((sum, value) => sum + value, 0), items };

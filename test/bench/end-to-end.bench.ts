@@ -9,7 +9,6 @@ import { unitsOf, unitsOver } from '../support/dynamo-capacity.js';
 import { ms, summarise } from '../../infra/commands/stats.js';
 import { EVENT_PROCESSED } from '../../shared/adapters/observability/metric-names.js';
 
-
 /**
  * The whole path on this machine: HTTP to the local server, queue, DynamoDB Local, decision,
  * one guarded write to the sandbox Zendesk over loopback. Measures the webhook answer time the
@@ -52,13 +51,17 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     // The usual path: a known customer with a fresh score, seen before (their first ticket resolves
     // their identities through Zendesk, and the next one teaches the function their alias).
     for (const requesterId of [1001, 1001]) {
-      const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'warm-up', description: 'bench', requesterId, priority: 'normal', tags: [] });
+      const ticket = stack.sandbox
+        .part(zendeskPart)
+        .createTicket({ subject: 'warm-up', description: 'bench', requesterId, priority: 'normal', tags: [] });
       const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
       await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
       await stack.queue.drained(30_000);
     }
     const created = Array.from({ length: tickets }, (_, i) =>
-      stack.sandbox.part(zendeskPart).createTicket({ subject: `Ticket ${i}`, description: 'bench', requesterId: 1001, priority: 'normal', tags: ['bench'] }),
+      stack.sandbox
+        .part(zendeskPart)
+        .createTicket({ subject: `Ticket ${i}`, description: 'bench', requesterId: 1001, priority: 'normal', tags: ['bench'] }),
     );
     const callMark = calls.length;
     const requestMark = Date.now();
@@ -68,7 +71,11 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     for (const ticket of created) {
       const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
       const t0 = performance.now();
-      const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
       await response.text();
       answers.push(performance.now() - t0);
       if (response.status !== 202) throw new Error(`unexpected status ${response.status}`);
@@ -86,7 +93,10 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
       entry.units += unitsOf(call);
       byOperation.set(call.operation, entry);
     }
-    const helpdeskRequests = stack.sandbox.part(zendeskPart).requests().filter((r) => r.at >= requestMark).length;
+    const helpdeskRequests = stack.sandbox
+      .part(zendeskPart)
+      .requests()
+      .filter((r) => r.at >= requestMark).length;
     const notes = created.filter((t) => (stack.sandbox.part(zendeskPart).ticket(t.id)?.comments ?? []).some((c) => !c.public)).length;
     const perTicket = (n: number) => n / tickets;
     const s = summarise(answers);
@@ -102,7 +112,9 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
       ingestMs: s.p50,
       // Its whole time per event less what it waited for DynamoDB, the helpdesk and the tenant's
       // write pace (the bench sends faster than the demo tenant's 600 writes a minute).
-      processMs: perTicket(processed.reduce((sum, p) => sum + p.ms - p.writeBackMs - p.paceMs, 0) - measured.reduce((sum, c) => sum + c.ms, 0)),
+      processMs: perTicket(
+        processed.reduce((sum, p) => sum + p.ms - p.writeBackMs - p.paceMs, 0) - measured.reduce((sum, c) => sum + c.ms, 0),
+      ),
     };
     const cost = costLines(perEvent);
     const result = {

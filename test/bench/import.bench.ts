@@ -10,7 +10,8 @@ async function writeScores(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   out.write('email,zendesk_user_id,score\n');
   for (let i = 0; i < rows; i += 1) {
-    const line = i % 1000 === 999 ? `bad-row-${i},,` : i % 2 === 0 ? `customer${i}@example.com,,${(i % 100) + 1}` : `,${100_000 + i},${(i % 100) + 1}`;
+    const line =
+      i % 1000 === 999 ? `bad-row-${i},,` : i % 2 === 0 ? `customer${i}@example.com,,${(i % 100) + 1}` : `,${100_000 + i},${(i % 100) + 1}`;
     if (!out.write(`${line}\n`)) await once(out, 'drain');
   }
   out.end();
@@ -32,7 +33,19 @@ export async function benchImport(dynamoEndpoint: string, rows = 100_000): Promi
       const started = performance.now();
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), '--tenant', 'bench', '--file', file, '--endpoint', dynamoEndpoint, '--table', table],
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, 'import-child.ts'),
+          '--tenant',
+          'bench',
+          '--file',
+          file,
+          '--endpoint',
+          dynamoEndpoint,
+          '--table',
+          table,
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDENTITY_HASH_KEY: 'bench-identity-key-bench-identity-key-0123' } },
       );
       let stdout = '';

@@ -17,12 +17,21 @@ export async function benchReport(dynamoEndpoint: string, count = 10_000): Promi
   const tableName = `bench-report-${Date.now()}`;
   await createTable(client, tableName);
   await writeDecisions(client, tableName, generateDecisions('bench', count, { from: '2026-11-01', days: 30, shadowEvery: 10 }));
-  await batchWriteAll(client, tableName, generateAnswers('bench', count / 5).map((answer) => ({ PutRequest: { Item: answerIndexItem(answer) } })), { concurrency: 4 });
+  await batchWriteAll(
+    client,
+    tableName,
+    generateAnswers('bench', count / 5).map((answer) => ({ PutRequest: { Item: answerIndexItem(answer) } })),
+    { concurrency: 4 },
+  );
   mkdirSync('bench-results', { recursive: true });
   const out = 'bench-results/report.html';
   const lines: string[] = [];
   const started = performance.now();
-  const code = await runReport(['--tenant', 'bench', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--endpoint', dynamoEndpoint, '--table', tableName], {}, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
+  const code = await runReport(
+    ['--tenant', 'bench', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out, '--endpoint', dynamoEndpoint, '--table', tableName],
+    {},
+    { out: (line) => lines.push(line), err: (line) => lines.push(line) },
+  );
   const ms = performance.now() - started;
   if (code !== 0) throw new Error(`npm run report failed: ${lines.join('\n')}`);
   return [

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allowedActions, logicalIdOf, resourcesFor, type Statement, statementsOfRole, synthesize, type Synthesized, writeTenantsFile } from './synth-fixture.js';
+import {
+  allowedActions,
+  logicalIdOf,
+  resourcesFor,
+  type Statement,
+  statementsOfRole,
+  synthesize,
+  type Synthesized,
+  writeTenantsFile,
+} from './synth-fixture.js';
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const XRAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
@@ -112,7 +121,7 @@ describe('process function grants', () => {
     expect(joined(resourcesFor(statements.process, 'dynamodb:Query'))).not.toContain('/index/');
   });
 
-  it('reads the helpdesk tokens, the score providers\' keys and the identity key, not the signing secrets', () => {
+  it("reads the helpdesk tokens, the score providers' keys and the identity key, not the signing secrets", () => {
     const secrets = joined(resourcesFor(statements.process, 'secretsmanager:GetSecretValue'));
     expect(secrets).toContain(':secret:influence-router/acme/zendesk-api-??????');
     expect(secrets).toContain(':secret:influence-router/globex/zendesk-api-??????');
@@ -135,7 +144,7 @@ describe('refresh function grants', () => {
     expect(queried).not.toContain('/index/*');
   });
 
-  it('reads the helpdesk tokens (helpdesk-supplied metrics) and the score providers\' keys, never the identity key or signing secrets', () => {
+  it("reads the helpdesk tokens (helpdesk-supplied metrics) and the score providers' keys, never the identity key or signing secrets", () => {
     const secrets = joined(resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue'));
     expect(secrets).toContain(':secret:influence-router/acme/zendesk-api-??????');
     expect(secrets).toContain(':secret:influence-router/globex/scoring-api-??????');

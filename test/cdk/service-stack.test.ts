@@ -117,9 +117,7 @@ describe('the event queue', () => {
     const policies = synth.service.findResources('AWS::SQS::QueuePolicy', {
       Properties: {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       },
     });
@@ -143,7 +141,9 @@ describe('the event queue', () => {
       return addInfluenceRouter(app);
     };
 
-    Template.fromStack(withContext('200').service).hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 200 } });
+    Template.fromStack(withContext('200').service).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 200 },
+    });
     expect(() => withContext(1)).toThrow(/processorConcurrency.*2 to 1000/);
     expect(() => withContext('many')).toThrow(/processorConcurrency/);
   });
@@ -209,12 +209,16 @@ describe('operations', () => {
   }
 
   it('alarms on any dead letter', () => {
-    const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalIdOf(synth.router.service.events.deadLetterQueue), 'QueueName'] });
+    const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', {
+      'Fn::GetAtt': [logicalIdOf(synth.router.service.events.deadLetterQueue), 'QueueName'],
+    });
     expect(alarm?.Threshold).toBe(0);
   });
 
   it('alarms on the age of the oldest event', () => {
-    expect(alarmOn('ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [logicalIdOf(synth.router.service.events.queue), 'QueueName'] })).toHaveLength(1);
+    expect(
+      alarmOn('ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [logicalIdOf(synth.router.service.events.queue), 'QueueName'] }),
+    ).toHaveLength(1);
   });
 
   it('alarms on errors and throttles of each function', () => {
@@ -298,7 +302,8 @@ describe('operations', () => {
       .map((file) => readFileSync(file, 'utf8'))
       .join('\n');
     const filtered = Object.values(synth.service.findResources('AWS::Logs::MetricFilter')).map(
-      (filter) => (filter as { Properties: { MetricTransformations: { MetricName: string }[] } }).Properties.MetricTransformations[0]?.MetricName,
+      (filter) =>
+        (filter as { Properties: { MetricTransformations: { MetricName: string }[] } }).Properties.MetricTransformations[0]?.MetricName,
     );
     for (const [key, name] of Object.entries(METRIC)) {
       expect(sources.includes(`METRIC.${key}`) || filtered.includes(name), name).toBe(true);
@@ -307,11 +312,19 @@ describe('operations', () => {
 
   it('counts the processor\'s metrics from its "event processed" lines, with the dashboard\'s dimensions', () => {
     const onProcessorLines = (pattern: string) => `{ ($.message = "event processed") && ${pattern} }`;
-    const filter = (metricName: string, pattern: string, value: string, unit: string, dimensions = [{ Key: 'service', Value: '$.service' }]) =>
+    const filter = (
+      metricName: string,
+      pattern: string,
+      value: string,
+      unit: string,
+      dimensions = [{ Key: 'service', Value: '$.service' }],
+    ) =>
       synth.service.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: { Ref: logicalIdOf(synth.router.service.process.logGroup) },
         FilterPattern: onProcessorLines(pattern),
-        MetricTransformations: [{ MetricNamespace: 'InfluenceRouter', MetricName: metricName, MetricValue: value, Unit: unit, Dimensions: dimensions }],
+        MetricTransformations: [
+          { MetricNamespace: 'InfluenceRouter', MetricName: metricName, MetricValue: value, Unit: unit, Dimensions: dimensions },
+        ],
       });
     filter('DecisionsMade', '($.decisionId = "*") && ($.status != "duplicate")', '1', 'Count');
     filter('WriteBacksApplied', '($.status = "applied")', '1', 'Count');
@@ -323,13 +336,13 @@ describe('operations', () => {
     filter('WriteBackLatencyMs', '($.writeBackMs >= 0)', '$.writeBackMs', 'Milliseconds');
   });
 
-  it('shows accepted webhooks as the API\'s requests less its 4xx and 5xx answers: the ingest function emits no metric', () => {
+  it("shows accepted webhooks as the API's requests less its 4xx and 5xx answers: the ingest function emits no metric", () => {
     const body = JSON.stringify(Object.values(synth.service.findResources('AWS::CloudWatch::Dashboard'))[0]);
     expect(body).toContain('requests - refused - failed');
     expect(body).not.toContain('WebhooksAccepted');
   });
 
-  it('pins the queues\' logical ids, so a refactor cannot replace them and lose their messages', () => {
+  it("pins the queues' logical ids, so a refactor cannot replace them and lose their messages", () => {
     expect(logicalIdOf(synth.router.service.events.queue)).toBe('EventQueue');
     expect(logicalIdOf(synth.router.service.events.deadLetterQueue)).toBe('EventDeadLetterQueue');
   });

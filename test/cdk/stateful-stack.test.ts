@@ -62,7 +62,21 @@ describe('the table', () => {
             { AttributeName: 'decisionDay', KeyType: 'HASH' },
             { AttributeName: 'decidedKey', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['tenant', 'decisionId', 'ticketId', 'source', 'status', 'decidedAt', 'customerKey', 'summary', 'skippedReason', 'failedReason'] },
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: [
+              'tenant',
+              'decisionId',
+              'ticketId',
+              'source',
+              'status',
+              'decidedAt',
+              'customerKey',
+              'summary',
+              'skippedReason',
+              'failedReason',
+            ],
+          },
         },
       ],
     });

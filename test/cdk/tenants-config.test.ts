@@ -41,7 +41,9 @@ describe('the example tenants file', () => {
       'influence-router/initech/freshdesk-webhook',
       'influence-router/umbrella/tickets-signing',
     ]);
-    expect(tenants.processSecretIds).toEqual(expect.arrayContaining(['influence-router/acme/zendesk-api', 'influence-router/globex/zendesk-api']));
+    expect(tenants.processSecretIds).toEqual(
+      expect.arrayContaining(['influence-router/acme/zendesk-api', 'influence-router/globex/zendesk-api']),
+    );
     expect(tenants.processSecretIds).not.toContain('influence-router/acme/zendesk-webhook');
   });
 });
@@ -51,7 +53,9 @@ describe('synthesis with a bad tenants file', () => {
     const tenantsFile = writeTenantsFile({
       tenants: [tenant({ helpdesk: { ...HELPDESK, baseUrl: 'https://helpdesk.attacker.example' } })],
     });
-    expect(() => synthesize({ tenantsFile })).toThrow(/tenants\.0\.helpdesk\.baseUrl: baseUrl must be https:\/\/\{subdomain\}\.zendesk\.com/);
+    expect(() => synthesize({ tenantsFile })).toThrow(
+      /tenants\.0\.helpdesk\.baseUrl: baseUrl must be https:\/\/\{subdomain\}\.zendesk\.com/,
+    );
   });
 
   it('fails naming the field when a scoring service is on the metadata address', () => {
@@ -66,7 +70,9 @@ describe('synthesis with a bad tenants file', () => {
     const tenantsFile = writeTenantsFile({
       tenants: [tenant({ sources: { zendesk: { signingSecrets: [{ value: 'hunter2' }] } } })],
     });
-    expect(() => synthesize({ tenantsFile })).toThrow(/tenants\.0\.sources\.zendesk\.signingSecrets\.0: deployed tenants take secrets from Secrets Manager/);
+    expect(() => synthesize({ tenantsFile })).toThrow(
+      /tenants\.0\.sources\.zendesk\.signingSecrets\.0: deployed tenants take secrets from Secrets Manager/,
+    );
   });
 
   it('fails naming the file and the field on a schema error', () => {

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 /** How a command run through node24.mjs failed: its exit code and stderr; undefined when it succeeded. */
-async function failureOf(args: string[], env: Record<string, string> = {}, timeout = 30_000): Promise<{ code?: number; stderr?: string } | undefined> {
+async function failureOf(
+  args: string[],
+  env: Record<string, string> = {},
+  timeout = 30_000,
+): Promise<{ code?: number; stderr?: string } | undefined> {
   return run(process.execPath, ['infra/node24.mjs', ...args], { timeout, env: { ...process.env, ...env } }).then(
     () => undefined,
     (failure: { code?: number; stderr?: string }) => failure,
@@ -86,14 +90,22 @@ describe('npm start given an argument', () => {
     const error = await failureOf(['infra/local/main.ts', '--port', '3400']);
 
     expect(error?.code).toBe(2);
-    expect(error?.stderr?.trim()).toBe('npm start takes no arguments, got "--port 3400": its settings are environment variables (see npm start -- --help)');
+    expect(error?.stderr?.trim()).toBe(
+      'npm start takes no arguments, got "--port 3400": its settings are environment variables (see npm start -- --help)',
+    );
   });
 });
 
 describe('npm start when something it needs is not there', () => {
   it.each([
-    [{ DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }, 'Could not start: DynamoDB at http://127.0.0.1:9 does not answer (connect ECONNREFUSED 127.0.0.1:9): start it, or unset DYNAMODB_ENDPOINT'],
-    [{ INFLUENCE_ROUTER_TENANTS: '/nonexistent/tenants.json' }, 'Could not start: Cannot read tenants file /nonexistent/tenants.json: ENOENT'],
+    [
+      { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },
+      'Could not start: DynamoDB at http://127.0.0.1:9 does not answer (connect ECONNREFUSED 127.0.0.1:9): start it, or unset DYNAMODB_ENDPOINT',
+    ],
+    [
+      { INFLUENCE_ROUTER_TENANTS: '/nonexistent/tenants.json' },
+      'Could not start: Cannot read tenants file /nonexistent/tenants.json: ENOENT',
+    ],
   ])('%o names the component and the setting, with no stack trace, before starting DynamoDB Local', async (env, message) => {
     const error = await failureOf(['infra/local/main.ts'], env, 15_000);
 

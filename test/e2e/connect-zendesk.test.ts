@@ -21,7 +21,13 @@ process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 // webhook request with the webhook's own secret: connected, a new ticket is routed.
 
 const SECRET_VARIABLE = `ACME_CONNECT_SIGNING_SECRET_${randomUUID().slice(0, 8).toUpperCase().replaceAll('-', '')}`;
-const FIELDS = { followers: 'acme_followers', following: 'acme_following', engagementPerPost: 'acme_engagement', accountAgeDays: 'acme_account_age', postCount: 'acme_posts' };
+const FIELDS = {
+  followers: 'acme_followers',
+  following: 'acme_following',
+  engagementPerPost: 'acme_engagement',
+  accountAgeDays: 'acme_account_age',
+  postCount: 'acme_posts',
+};
 
 const acme = (sandboxUrl: string): TenantInput => ({
   id: 'acme',
@@ -60,7 +66,10 @@ beforeAll(async () => {
   });
   folder = mkdtempSync(join(tmpdir(), 'connect-zendesk-'));
   tenantsFile = join(folder, 'tenants.json');
-  writeFileSync(tenantsFile, JSON.stringify({ tenants: [acme(stack.sandbox.part(zendeskPart).baseUrl), globex(stack.sandbox.part(zendeskPart).baseUrl)] }));
+  writeFileSync(
+    tenantsFile,
+    JSON.stringify({ tenants: [acme(stack.sandbox.part(zendeskPart).baseUrl), globex(stack.sandbox.part(zendeskPart).baseUrl)] }),
+  );
   client = nodeZendesk.createClient({
     username: ZENDESK_DEMO.agentEmail,
     token: ZENDESK_DEMO.apiToken,
@@ -89,8 +98,16 @@ async function connectTenant(tenant: string, ...extra: string[]): Promise<{ code
   const out: string[] = [];
   const err: string[] = [];
   const output: CliOutput = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const state = { pid: process.pid, url: stack.url, sandboxUrl: stack.sandbox.part(zendeskPart).baseUrl, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName };
-  const code = await runConnect(['--helpdesk', 'zendesk', '--tenant', tenant, '--tenants', tenantsFile, ...extra], process.env, output, { stack: state });
+  const state = {
+    pid: process.pid,
+    url: stack.url,
+    sandboxUrl: stack.sandbox.part(zendeskPart).baseUrl,
+    dynamoEndpoint: stack.dynamoEndpoint,
+    tableName: stack.tableName,
+  };
+  const code = await runConnect(['--helpdesk', 'zendesk', '--tenant', tenant, '--tenants', tenantsFile, ...extra], process.env, output, {
+    stack: state,
+  });
   return { code, out, err };
 }
 
@@ -109,7 +126,10 @@ describe('npm run connect:zendesk', () => {
     const page = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'helpdesks.md'), 'utf8');
     const block = /\*\*Connected to a trigger\*\*[\s\S]*?```json\n([\s\S]*?)\n\s*```/.exec(page)?.[1];
     expect(block).toBeDefined();
-    const dedented = (block ?? '').split('\n').map((line) => line.replace(/^ {3}/, '')).join('\n');
+    const dedented = (block ?? '')
+      .split('\n')
+      .map((line) => line.replace(/^ {3}/, ''))
+      .join('\n');
     expect(dedented).toBe(ZENDESK_TRIGGER_BODY_TEMPLATE);
   });
 
@@ -126,7 +146,12 @@ describe('npm run connect:zendesk', () => {
     expect(text).toContain('Dry run: 7 would create.');
     expect(stack.sandbox.part(zendeskPart).webhooks()).toEqual([]);
     expect(stack.sandbox.part(zendeskPart).triggers()).toEqual([]);
-    expect(stack.sandbox.part(zendeskPart).userFields().map((field) => field.key)).not.toContain(FIELDS.followers);
+    expect(
+      stack.sandbox
+        .part(zendeskPart)
+        .userFields()
+        .map((field) => field.key),
+    ).not.toContain(FIELDS.followers);
   });
 
   it('creates the webhook, the trigger with the documented body and the missing user fields, and gives the secret to set', async () => {
@@ -138,10 +163,24 @@ describe('npm run connect:zendesk', () => {
       ...Object.fromEntries(Object.values(FIELDS).map((key) => [`user field ${key}`, 'created'])),
     });
     // As a real client reads them back.
-    const webhooks = (await client.webhooks.list()) as unknown as { id: string; name: string; endpoint: string; subscriptions: string[]; status: string }[];
+    const webhooks = (await client.webhooks.list()) as unknown as {
+      id: string;
+      name: string;
+      endpoint: string;
+      subscriptions: string[];
+      status: string;
+    }[];
     const webhook = webhooks.find((hook) => hook.name === webhookName('acme'));
-    expect(webhook).toMatchObject({ endpoint: `${stack.url}/webhooks/acme/zendesk`, subscriptions: ['conditional_ticket_events'], status: 'active' });
-    const triggers = (await client.triggers.list()) as unknown as { title: string; actions: { field: string; value: unknown }[]; conditions: unknown }[];
+    expect(webhook).toMatchObject({
+      endpoint: `${stack.url}/webhooks/acme/zendesk`,
+      subscriptions: ['conditional_ticket_events'],
+      status: 'active',
+    });
+    const triggers = (await client.triggers.list()) as unknown as {
+      title: string;
+      actions: { field: string; value: unknown }[];
+      conditions: unknown;
+    }[];
     const trigger = triggers.find((each) => each.title === triggerTitle('acme'));
     expect(trigger?.conditions).toEqual({ all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] });
     expect(trigger?.actions).toEqual([{ field: 'notification_webhook', value: [webhook?.id, ZENDESK_TRIGGER_BODY_TEMPLATE] }]);
@@ -154,8 +193,18 @@ describe('npm run connect:zendesk', () => {
       [FIELDS.postCount, 'integer'],
     ]);
     // The configuration names an environment variable: the secret is printed for the admin to set.
-    const shown = (await client.webhooks.getSigningSecret(webhook?.id ?? '')) as unknown as { result: { signing_secret: { secret: string } } };
-    expect(result.secrets).toEqual([{ source: 'zendesk', field: 'sources.zendesk.signingSecrets.0', where: `env ${SECRET_VARIABLE}`, outcome: 'set it yourself', value: shown.result.signing_secret.secret }]);
+    const shown = (await client.webhooks.getSigningSecret(webhook?.id ?? '')) as unknown as {
+      result: { signing_secret: { secret: string } };
+    };
+    expect(result.secrets).toEqual([
+      {
+        source: 'zendesk',
+        field: 'sources.zendesk.signingSecrets.0',
+        where: `env ${SECRET_VARIABLE}`,
+        outcome: 'set it yourself',
+        value: shown.result.signing_secret.secret,
+      },
+    ]);
   });
 
   it('changes nothing when run again, and says so once the secret is set', async () => {
@@ -179,13 +228,33 @@ describe('npm run connect:zendesk', () => {
       name: 'Ada Connected',
       email: 'ada.connected@example.com',
       external_id: null,
-      user_fields: { [FIELDS.followers]: 48_000, [FIELDS.following]: 300, [FIELDS.engagementPerPost]: 900, [FIELDS.accountAgeDays]: 3000, [FIELDS.postCount]: 4000 },
+      user_fields: {
+        [FIELDS.followers]: 48_000,
+        [FIELDS.following]: 300,
+        [FIELDS.engagementPerPost]: 900,
+        [FIELDS.accountAgeDays]: 3000,
+        [FIELDS.postCount]: 4000,
+      },
       identities: [],
     });
-    const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: ada.id, priority: 'normal', tags: ['printer'] });
+    const ticket = stack.sandbox
+      .part(zendeskPart)
+      .createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: ada.id, priority: 'normal', tags: ['printer'] });
 
-    await expect.poll(() => stack.sandbox.part(zendeskPart).webhookDeliveries().find((delivery) => delivery.ticketId === ticket.id)?.status, { timeout: 10_000 }).toBe(202);
-    const delivery = stack.sandbox.part(zendeskPart).webhookDeliveries().find((each) => each.ticketId === ticket.id);
+    await expect
+      .poll(
+        () =>
+          stack.sandbox
+            .part(zendeskPart)
+            .webhookDeliveries()
+            .find((delivery) => delivery.ticketId === ticket.id)?.status,
+        { timeout: 10_000 },
+      )
+      .toBe(202);
+    const delivery = stack.sandbox
+      .part(zendeskPart)
+      .webhookDeliveries()
+      .find((each) => each.ticketId === ticket.id);
     expect(JSON.parse(delivery?.body ?? '{}')).toEqual({
       event: 'ticket_created',
       ticket_id: String(ticket.id),
@@ -197,7 +266,12 @@ describe('npm run connect:zendesk', () => {
     await stack.queue.drained();
     const [decision] = await stack.decisions.listForTicket('acme', String(ticket.id));
     expect(decision?.status).toBe('applied');
-    expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.comments.some((comment) => !comment.public)).toBe(true);
+    expect(
+      stack.sandbox
+        .part(zendeskPart)
+        .ticket(ticket.id)
+        ?.comments.some((comment) => !comment.public),
+    ).toBe(true);
     // The demo tenant shares the sandbox account but was never connected: it received nothing.
     expect(await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id))).toEqual([]);
   });
@@ -206,13 +280,30 @@ describe('npm run connect:zendesk', () => {
     const [webhook] = stack.sandbox.part(zendeskPart).webhooks();
     const [trigger] = stack.sandbox.part(zendeskPart).triggers();
     if (!webhook || !trigger) throw new Error('not connected');
-    await client.webhooks.update(webhook.id, { webhook: { ...webhook, endpoint: 'https://old.example/webhooks/acme/zendesk', status: 'inactive' } });
-    await client.triggers.update(trigger.id, { trigger: { title: trigger.title, active: false, conditions: trigger.conditions, actions: [{ field: 'notification_webhook', value: [webhook.id, '{"ticket_id":"{{ticket.id}}"}'] }] } });
+    await client.webhooks.update(webhook.id, {
+      webhook: { ...webhook, endpoint: 'https://old.example/webhooks/acme/zendesk', status: 'inactive' },
+    });
+    await client.triggers.update(trigger.id, {
+      trigger: {
+        title: trigger.title,
+        active: false,
+        conditions: trigger.conditions,
+        actions: [{ field: 'notification_webhook', value: [webhook.id, '{"ticket_id":"{{ticket.id}}"}'] }],
+      },
+    });
 
     const mended = await connectJson();
-    expect(outcomes(mended)).toMatchObject({ [`webhook ${webhookName('acme')}`]: 'updated', [`trigger ${triggerTitle('acme')}`]: 'updated' });
-    expect(mended.steps.find((step) => step.kind === 'webhook')?.detail).toContain('endpoint "https://old.example/webhooks/acme/zendesk" → ');
-    expect(writes(mended).map((request) => `${request.method} ${request.path}`)).toEqual([`PUT /api/v2/webhooks/${webhook.id}`, `PUT /api/v2/triggers/${trigger.id}`]);
+    expect(outcomes(mended)).toMatchObject({
+      [`webhook ${webhookName('acme')}`]: 'updated',
+      [`trigger ${triggerTitle('acme')}`]: 'updated',
+    });
+    expect(mended.steps.find((step) => step.kind === 'webhook')?.detail).toContain(
+      'endpoint "https://old.example/webhooks/acme/zendesk" → ',
+    );
+    expect(writes(mended).map((request) => `${request.method} ${request.path}`)).toEqual([
+      `PUT /api/v2/webhooks/${webhook.id}`,
+      `PUT /api/v2/triggers/${trigger.id}`,
+    ]);
     expect(stack.sandbox.part(zendeskPart).triggers()[0]?.active).toBe(true);
 
     expect(writes(await connectJson())).toEqual([]);
@@ -229,7 +320,10 @@ describe('npm run connect:zendesk', () => {
 
     const unreadable = join(folder, 'unreadable-token.json');
     const base = acme(stack.sandbox.part(zendeskPart).baseUrl);
-    writeFileSync(unreadable, JSON.stringify({ tenants: [{ ...base, helpdesk: { ...base.helpdesk, apiToken: { env: 'ACME_CONNECT_TOKEN_NEVER_SET' } } }] }));
+    writeFileSync(
+      unreadable,
+      JSON.stringify({ tenants: [{ ...base, helpdesk: { ...base.helpdesk, apiToken: { env: 'ACME_CONNECT_TOKEN_NEVER_SET' } } }] }),
+    );
     const noToken = await connect('--tenants', unreadable);
     expect(noToken.code).toBe(1);
     expect(noToken.err.join('\n')).toContain('Cannot read helpdesk.apiToken (env ACME_CONNECT_TOKEN_NEVER_SET)');
@@ -243,15 +337,30 @@ describe('npm run connect:zendesk', () => {
   it('stores the signing secret in Secrets Manager where the configuration points, keeping the other fields, once', async () => {
     const sm = await startLoopbackSecretsManager();
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
     sm.secrets.set('influence-router/globex/zendesk-webhook', JSON.stringify({ current: 'before-connecting', previous: 'older' }));
     try {
       const first = await connectTenant('globex');
       expect(first.code).toBe(0);
-      expect(first.out).toContain('signing secret  sources.zendesk.signingSecrets.0 (secretId influence-router/globex/zendesk-webhook field current)  updated');
-      const webhook = stack.sandbox.part(zendeskPart).webhooks().find((hook) => hook.name === webhookName('globex'));
-      const shown = (await client.webhooks.getSigningSecret(webhook?.id ?? '')) as unknown as { result: { signing_secret: { secret: string } } };
-      expect(JSON.parse(sm.secrets.get('influence-router/globex/zendesk-webhook') ?? '')).toEqual({ current: shown.result.signing_secret.secret, previous: 'older' });
+      expect(first.out).toContain(
+        'signing secret  sources.zendesk.signingSecrets.0 (secretId influence-router/globex/zendesk-webhook field current)  updated',
+      );
+      const webhook = stack.sandbox
+        .part(zendeskPart)
+        .webhooks()
+        .find((hook) => hook.name === webhookName('globex'));
+      const shown = (await client.webhooks.getSigningSecret(webhook?.id ?? '')) as unknown as {
+        result: { signing_secret: { secret: string } };
+      };
+      expect(JSON.parse(sm.secrets.get('influence-router/globex/zendesk-webhook') ?? '')).toEqual({
+        current: shown.result.signing_secret.secret,
+        previous: 'older',
+      });
 
       const second = await connectTenant('globex');
       expect(second.out.at(-1)).toBe('Nothing to change: already connected.');

@@ -38,7 +38,10 @@ async function open(path: string): Promise<Page> {
 const shot = (page: Page, name: string) => takeScreenshot(page, `${name}.png`, SHOTS);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), or set CHROMIUM_PATH`,
+    );
   mkdirSync(SHOTS, { recursive: true });
   stack = await startLocalStack({
     dynamoEndpoint: inject('dynamoDbEndpoint'),
@@ -54,7 +57,13 @@ beforeAll(async () => {
     zendesk.createTicket({ subject: `Question ${requesterId}`, description: 'Hello', requesterId, priority: 'normal', tags: ['question'] });
   }
   await stack.queue.drained();
-  const refused = zendesk.createTicket({ subject: 'Refund', description: 'Please.', requesterId: 1001, priority: 'low', tags: ['billing'] });
+  const refused = zendesk.createTicket({
+    subject: 'Refund',
+    description: 'Please.',
+    requesterId: 1001,
+    priority: 'low',
+    tags: ['billing'],
+  });
   zendesk.failNext({ status: 403, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${refused.id}` });
   await stack.queue.drained();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -66,12 +75,14 @@ afterAll(async () => {
 });
 
 describe('the console, in Chromium', () => {
-  it('opens from / and lists the tenant\'s decisions newest first, with what each decided', async () => {
+  it("opens from / and lists the tenant's decisions newest first, with what each decided", async () => {
     const home = await open('/');
     await home.getByRole('link', { name: 'Decisions' }).first().click();
     await home.waitForURL(/\/console\/decisions\/demo/);
     const rows = home.locator('table.decisions tbody tr');
-    const times = await home.locator('table.decisions tbody time').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+    const times = await home
+      .locator('table.decisions tbody time')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
 
     expect(await rows.count()).toBeGreaterThanOrEqual(7);
     expect(times).toEqual([...times].sort().reverse());
@@ -137,7 +148,10 @@ describe('the console, in Chromium', () => {
   it('shows every tenant and its policy with no secret on the page', async () => {
     const page = await open('/console/tenants');
     const text = (await page.content()) ?? '';
-    const secrets = stack.tenants.all().flatMap((tenant) => JSON.stringify(tenant).match(/"value":"[^"]+"/g) ?? []).map((found) => found.slice('"value":"'.length, -1));
+    const secrets = stack.tenants
+      .all()
+      .flatMap((tenant) => JSON.stringify(tenant).match(/"value":"[^"]+"/g) ?? [])
+      .map((found) => found.slice('"value":"'.length, -1));
 
     for (const tenant of stack.tenants.all()) expect(text).toContain(`id="${tenant.id}"`);
     expect(secrets.length).toBeGreaterThan(0);

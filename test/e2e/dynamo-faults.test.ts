@@ -38,9 +38,15 @@ afterAll(async () => {
 async function sendTickets(count: number): Promise<SentTicket[]> {
   const sent: SentTicket[] = [];
   for (let i = 0; i < count; i += 1) {
-    const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: `Fault ${i}`, description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+    const ticket = stack.sandbox
+      .part(zendeskPart)
+      .createTicket({ subject: `Fault ${i}`, description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
     const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
-    const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
     expect(response.status).toBe(202);
     sent.push({ tenant: DEMO.tenant, ticketId: ticket.id, decisionId: `zendesk:ticket-created:${ticket.id}` });
   }
@@ -112,7 +118,11 @@ describe('DynamoDB failing', () => {
 
     const { before, after } = await ledgerAfterRecovery(sent);
 
-    const faults = proxy.seen().slice(mark).map((request) => request.fault).filter(Boolean);
+    const faults = proxy
+      .seen()
+      .slice(mark)
+      .map((request) => request.fault)
+      .filter(Boolean);
     expect(faults).toEqual(['lost-answer', 'lost-answer', 'InternalServerError', 'InternalServerError', 'InternalServerError']);
     expect(before.ok).toBe(true);
     expect(after).toMatchObject({ ok: true, deadLettered: 0, final: { applied: 2 } });

@@ -96,7 +96,10 @@ function freshdeskDriver(): Driver {
   return {
     demo: demoOf('freshdesk'),
     otherTenant: OTHER.freshdesk,
-    newTicket: (person, tags) => String(desk().createTicket({ subject: 'Help', description: 'It broke.', requesterId: FRESHDESK_CONTACTS[person], priority: 2, tags }).id),
+    newTicket: (person, tags) =>
+      String(
+        desk().createTicket({ subject: 'Help', description: 'It broke.', requesterId: FRESHDESK_CONTACTS[person], priority: 2, tags }).id,
+      ),
     view: (id) => {
       const ticket = desk().ticket(Number(id));
       return {
@@ -130,7 +133,8 @@ function genericDriver(): Driver {
   return {
     demo: demoOf('generic'),
     otherTenant: OTHER.generic,
-    newTicket: (person, tags) => desk().createTicket({ subject: 'Help', priority: 'normal', tags, requester: GENERIC_REQUESTERS[person] }).id,
+    newTicket: (person, tags) =>
+      desk().createTicket({ subject: 'Help', priority: 'normal', tags, requester: GENERIC_REQUESTERS[person] }).id,
     view: (id) => {
       const ticket = desk().ticket(id);
       return { priority: ticket?.priority ?? null, tags: ticket?.tags ?? [], notes: (ticket?.notes ?? []).map((n) => n.body) };
@@ -141,7 +145,10 @@ function genericDriver(): Driver {
       desk().editTicket(id, { tags: [...(desk().ticket(id)?.tags ?? []), tag] });
     },
     // The receiver takes every decision on one path; the tests run one at a time, so the log is the ticket's since `mark`.
-    requests: () => desk().requests().filter((r) => r.path === '/decisions' && r.at >= mark),
+    requests: () =>
+      desk()
+        .requests()
+        .filter((r) => r.path === '/decisions' && r.at >= mark),
     writeMethod: 'POST',
     malformed: () => {
       const body = JSON.stringify({ type: 'ticket.created', ticket: { id: 'not a ticket id!' }, requester: { email: 'ada@example.com' } });
@@ -224,13 +231,24 @@ describe.each([
   });
 
   it.each([
-    ['a wrong secret', (d: Driver) => d.demo.delivery(d.inspected(d.newTicket('ada', [])), { secret: name === 'generic' ? 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==' : 'wrong-secret' })],
-    ['another tenant\'s secret', (d: Driver) => d.demo.delivery(d.inspected(d.newTicket('ada', [])), { secret: d.otherTenant.secret })],
-    ['no credentials', (d: Driver) => {
-      const delivery = d.demo.delivery(d.inspected(d.newTicket('ada', [])));
-      const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([key]) => key === 'content-type' || key === 'webhook-id' || key === 'webhook-timestamp'));
-      return { ...delivery, headers };
-    }],
+    [
+      'a wrong secret',
+      (d: Driver) =>
+        d.demo.delivery(d.inspected(d.newTicket('ada', [])), {
+          secret: name === 'generic' ? 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==' : 'wrong-secret',
+        }),
+    ],
+    ["another tenant's secret", (d: Driver) => d.demo.delivery(d.inspected(d.newTicket('ada', [])), { secret: d.otherTenant.secret })],
+    [
+      'no credentials',
+      (d: Driver) => {
+        const delivery = d.demo.delivery(d.inspected(d.newTicket('ada', [])));
+        const headers = Object.fromEntries(
+          Object.entries(delivery.headers).filter(([key]) => key === 'content-type' || key === 'webhook-id' || key === 'webhook-timestamp'),
+        );
+        return { ...delivery, headers };
+      },
+    ],
   ])('answers 401 to %s and enqueues nothing', async (_label, make) => {
     const delivery = make(driver);
 

@@ -74,7 +74,11 @@ async function importScores(tenant: string, csv: string): Promise<void> {
 }
 
 async function post(tenant: string, source: string, delivery: SignedDelivery): Promise<Response> {
-  const response = await fetch(`${stack.url}/webhooks/${tenant}/${source}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  const response = await fetch(`${stack.url}/webhooks/${tenant}/${source}`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  });
   await stack.queue.drained();
   return response;
 }
@@ -160,12 +164,16 @@ describe('the identities a generic ticket carries', () => {
     expect(keys(byExternal.out.join('\n'))).toEqual(keys(exported.out.join('\n')));
   });
 
-  it('a generic survey answer whose respondent is only an external id closes the loop on that customer\'s ticket', async () => {
+  it("a generic survey answer whose respondent is only an external id closes the loop on that customer's ticket", async () => {
     await importScores(GEN.tenant, 'external_id,score\ncrm-3001,65\n');
     const ticketId = await genericTicket({ id: 'u-3001', external_id: 'crm-3001' });
     expect((await decisionOf(GEN.tenant, 'generic', ticketId))?.decision.tier).toBe('high');
 
-    const response = await post(GEN.tenant, 'generic-survey', surveyAnswer(GEN.surveySecret, { ticketId, score: 2, respondent: { external_id: 'crm-3001' } }));
+    const response = await post(
+      GEN.tenant,
+      'generic-survey',
+      surveyAnswer(GEN.surveySecret, { ticketId, score: 2, respondent: { external_id: 'crm-3001' } }),
+    );
 
     expect(response.status).toBe(202);
     const ticket = stack.sandbox.part(genericPart).ticket(ticketId);
@@ -175,9 +183,17 @@ describe('the identities a generic ticket carries', () => {
 });
 
 describe('external ids on Zendesk', () => {
-  it('a generic survey answer naming only the Zendesk user\'s external_id closes the loop on their ticket', async () => {
-    const user = stack.sandbox.part(zendeskPart).createUser({ name: 'Edsger', email: `edsger-${randomUUID().slice(0, 6)}@example.com`, external_id: 'crm-5009', user_fields: {}, identities: [] });
-    const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: [] });
+  it("a generic survey answer naming only the Zendesk user's external_id closes the loop on their ticket", async () => {
+    const user = stack.sandbox.part(zendeskPart).createUser({
+      name: 'Edsger',
+      email: `edsger-${randomUUID().slice(0, 6)}@example.com`,
+      external_id: 'crm-5009',
+      user_fields: {},
+      identities: [],
+    });
+    const ticket = stack.sandbox
+      .part(zendeskPart)
+      .createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: [] });
     expect((await post(DEMO.tenant, 'zendesk', signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret }))).status).toBe(202);
     expect((await decisionOf(DEMO.tenant, 'zendesk', String(ticket.id)))?.status).toBeDefined();
 

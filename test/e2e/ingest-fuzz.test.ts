@@ -38,7 +38,14 @@ const FIXTURES = new URL('../fixtures/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 /** The JSON text with one top-level field set. */
 const withField = (json: string, field: string, value: unknown) => Buffer.from(JSON.stringify({ ...JSON.parse(json), [field]: value }));
-const ANSWER = { responseId: 'r-fuzz-1', score: 3, comment: 'The printer jams daily', email: 'ada@example.com', userId: '1001', ticketId: '1' };
+const ANSWER = {
+  responseId: 'r-fuzz-1',
+  score: 3,
+  comment: 'The printer jams daily',
+  email: 'ada@example.com',
+  userId: '1001',
+  ticketId: '1',
+};
 
 const SIGNERS: Record<string, Sender> = {
   zendesk: {
@@ -102,7 +109,11 @@ function zendeskHeaders(secret: string, body: Buffer, invocationId: string = ran
 
 function standardHeaders(secret: string, body: Buffer, id: string = `msg_${randomUUID()}`): Record<string, string> {
   const now = new Date();
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signStandardWebhook({ secret, id, timestamp: now, body }) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+    'webhook-signature': signStandardWebhook({ secret, id, timestamp: now, body }),
+  };
 }
 
 /** The bytes with 0xFF inserted just before the first occurrence of `marker`. */
@@ -115,7 +126,11 @@ function withBadByte(bytes: Buffer, marker: string): Buffer {
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ dynamoEndpoint: inject('dynamoDbEndpoint'), tableName: `fuzz-${randomUUID().slice(0, 8)}`, seedDemo: false });
+  stack = await startLocalStack({
+    dynamoEndpoint: inject('dynamoDbEndpoint'),
+    tableName: `fuzz-${randomUUID().slice(0, 8)}`,
+    seedDemo: false,
+  });
   // Nothing is processed: the queue is only looked at.
   stack.queue.stop();
 });
@@ -166,15 +181,36 @@ const jsonish = fc.oneof(
 const bodies = fc.oneof(
   fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
   // Invalid UTF-8: lone continuation bytes, overlong forms, surrogates encoded.
-  fc.constantFrom(Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0x80, 0x7b, 0x7d]), Buffer.from('{"a":"\xff"}', 'latin1')),
+  fc.constantFrom(
+    Buffer.from([0xc0, 0xaf]),
+    Buffer.from([0xed, 0xa0, 0x80]),
+    Buffer.from([0x80, 0x7b, 0x7d]),
+    Buffer.from('{"a":"\xff"}', 'latin1'),
+  ),
   jsonish.map((text) => Buffer.from(text, 'utf8')),
 );
-const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'APPLICATION/JSON', '');
+const contentTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/octet-stream',
+  'APPLICATION/JSON',
+  '',
+);
 /** Header sets as senders get them wrong: random names and values, the real names with odd or repeated values. */
-const realNames = [...Object.values(SIGNERS).flatMap((signer) => Object.keys(signer.sign(Buffer.from('x')))), 'authorization', 'content-type', 'content-length'];
+const realNames = [
+  ...Object.values(SIGNERS).flatMap((signer) => Object.keys(signer.sign(Buffer.from('x')))),
+  'authorization',
+  'content-type',
+  'content-length',
+];
 const headerSets = fc.dictionary(
   fc.oneof(fc.constantFrom(...realNames), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/)),
-  fc.oneof(oddText.filter((value) => !/[\r\n\0]/.test(value)), fc.array(fc.string({ maxLength: 40 }), { minLength: 2, maxLength: 3 })),
+  fc.oneof(
+    oddText.filter((value) => !/[\r\n\0]/.test(value)),
+    fc.array(fc.string({ maxLength: 40 }), { minLength: 2, maxLength: 3 }),
+  ),
   { maxKeys: 8 },
 );
 
@@ -240,7 +276,9 @@ describe.each(SOURCES.map((source) => source.name))('ingest of %s, fuzzed', (sou
       return;
     }
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: signer.deliveryIdField })]) });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      issues: expect.arrayContaining([expect.objectContaining({ path: signer.deliveryIdField })]),
+    });
     expect(answer.queued).toEqual([]);
   });
 
@@ -256,11 +294,15 @@ describe.each(SOURCES.map((source) => source.name))('ingest of %s, fuzzed', (sou
 describe('ingest paths, fuzzed', () => {
   it('answers any tenant and source name below 500 and queues nothing for an unknown pair', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 30 }), async (tenant, source) => {
-        const answer = await ingest(source, tenant, { 'content-type': 'application/json' }, Buffer.from('{}'));
-        expectSound(answer);
-        expect(answer.status).not.toBe(202);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 80 }),
+        fc.string({ unit: 'grapheme', maxLength: 30 }),
+        async (tenant, source) => {
+          const answer = await ingest(source, tenant, { 'content-type': 'application/json' }, Buffer.from('{}'));
+          expectSound(answer);
+          expect(answer.status).not.toBe(202);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -31,20 +31,33 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const newTicket = (): SandboxTicket => stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: ['printer'] });
+const newTicket = (): SandboxTicket =>
+  stack.sandbox
+    .part(zendeskPart)
+    .createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: ['printer'] });
 
 async function deliver(ticket: SandboxTicket): Promise<Response> {
   const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
   return fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
 }
 
-const internalNotes = (id: number) => stack.sandbox.part(zendeskPart).ticket(id)?.comments.filter((comment) => !comment.public) ?? [];
-const putsTo = (id: number) => stack.sandbox.part(zendeskPart).requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
+const internalNotes = (id: number) =>
+  stack.sandbox
+    .part(zendeskPart)
+    .ticket(id)
+    ?.comments.filter((comment) => !comment.public) ?? [];
+const putsTo = (id: number) =>
+  stack.sandbox
+    .part(zendeskPart)
+    .requests()
+    .filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
 
 const AdminQueueSchema = z.object({
   queue: z.string(),
   pending: z.array(z.object({ ticketId: z.string().optional() })),
-  deadLetters: z.array(z.object({ ticketId: z.string().optional(), deadLetterReason: z.string().optional(), deadLetteredAt: z.string().optional() })),
+  deadLetters: z.array(
+    z.object({ ticketId: z.string().optional(), deadLetterReason: z.string().optional(), deadLetteredAt: z.string().optional() }),
+  ),
 });
 
 describe('local mode on the SQS emulator', () => {
@@ -59,12 +72,18 @@ describe('local mode on the SQS emulator', () => {
     expect(stack.sqsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('high');
     expect(internalNotes(ticket.id)).toHaveLength(1);
-    expect(AdminQueueSchema.parse(await (await fetch(`${stack.url}/admin/queue`)).json())).toEqual({ queue: 'sqs', pending: [], deadLetters: [] });
+    expect(AdminQueueSchema.parse(await (await fetch(`${stack.url}/admin/queue`)).json())).toEqual({
+      queue: 'sqs',
+      pending: [],
+      deadLetters: [],
+    });
   });
 
   it('puts an event the helpdesk answers 429 back as a delayed copy, and applies it once', async () => {
     const ticket = newTicket();
-    stack.sandbox.part(zendeskPart).failNext({ status: 429, count: 2, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
+    stack.sandbox
+      .part(zendeskPart)
+      .failNext({ status: 429, count: 2, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
 
     await deliver(ticket);
     await stack.queue.drained(30_000);
@@ -84,12 +103,20 @@ describe('local mode on the SQS emulator', () => {
     const page = await (await fetch(`${stack.url}/console/queue`)).text();
 
     expect(stack.sandbox.part(zendeskPart).ticket(ticket.id)?.priority).toBe('normal');
-    expect(queue.deadLetters).toEqual([{ ticketId: String(ticket.id), deadLetterReason: expect.stringMatching(/^failed 3 times; last: .*503/), deadLetteredAt: expect.any(String) }]);
+    expect(queue.deadLetters).toEqual([
+      {
+        ticketId: String(ticket.id),
+        deadLetterReason: expect.stringMatching(/^failed 3 times; last: .*503/),
+        deadLetteredAt: expect.any(String),
+      },
+    ]);
     expect(page).toContain('fauxqs emulator');
     expect(page).toContain('no StartMessageMoveTask');
     expect(page).toContain('fair-queue ordering');
 
-    const replay = z.object({ replayed: z.number() }).parse(await (await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' })).json());
+    const replay = z
+      .object({ replayed: z.number() })
+      .parse(await (await fetch(`${stack.url}/admin/dlq/replay`, { method: 'POST' })).json());
     await stack.queue.drained(30_000);
 
     expect(replay.replayed).toBe(1);

@@ -15,15 +15,26 @@ describe('npm start with a tenants file', () => {
         tenants: [
           {
             id: 'acme',
-            helpdesk: { kind: 'zendesk', baseUrl: 'http://127.0.0.1:9', email: 'agent@acme.example', apiToken: { env: 'ACME_TOKEN_NOT_SET_ANYWHERE' } },
+            helpdesk: {
+              kind: 'zendesk',
+              baseUrl: 'http://127.0.0.1:9',
+              email: 'agent@acme.example',
+              apiToken: { env: 'ACME_TOKEN_NOT_SET_ANYWHERE' },
+            },
             sources: { zendesk: { signingSecrets: [{ value: 'set-inline' }] } },
           },
         ],
       }),
     );
 
-    const started = startLocalStack({ dynamoEndpoint: inject('dynamoDbEndpoint'), tableName: `e2e-${randomUUID().slice(0, 8)}`, tenantsFile: file });
+    const started = startLocalStack({
+      dynamoEndpoint: inject('dynamoDbEndpoint'),
+      tableName: `e2e-${randomUUID().slice(0, 8)}`,
+      tenantsFile: file,
+    });
 
-    await expect(started).rejects.toThrow(/tenant \S+ \(tenants\.0\.helpdesk\.apiToken\): Environment variable ACME_TOKEN_NOT_SET_ANYWHERE \(a secret reference\) is not set/);
+    await expect(started).rejects.toThrow(
+      /tenant \S+ \(tenants\.0\.helpdesk\.apiToken\): Environment variable ACME_TOKEN_NOT_SET_ANYWHERE \(a secret reference\) is not set/,
+    );
   });
 });

@@ -24,7 +24,12 @@ async function stackLoggingAt(level: 'INFO' | 'DEBUG'): Promise<{ lines: string[
   const lines: string[] = [];
   let capturing = false;
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    if (capturing) lines.push(...String(chunk).split('\n').filter((line) => line.length > 0));
+    if (capturing)
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((line) => line.length > 0),
+      );
     return true;
   });
   const started = await startLocalStack({
@@ -35,9 +40,15 @@ async function stackLoggingAt(level: 'INFO' | 'DEBUG'): Promise<{ lines: string[
   });
   stack = started;
   const ticket = async () => {
-    const created = started.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+    const created = started.sandbox
+      .part(zendeskPart)
+      .createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
     const delivery = signedTicketCreated({ ticket: created, secret: ZENDESK_DEMO.signingSecret });
-    const response = await fetch(`${started.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const response = await fetch(`${started.url}/webhooks/${DEMO.tenant}/zendesk`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
     expect(response.status).toBe(202);
     await started.queue.drained();
   };
@@ -86,7 +97,10 @@ describe('logs per ticket event at the default level', () => {
     await ticket();
 
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(parsed.find((line) => line['message'] === 'webhook accepted')).toMatchObject({ function_name: 'ingest-webhook', cold_start: expect.any(Boolean) });
+    expect(parsed.find((line) => line['message'] === 'webhook accepted')).toMatchObject({
+      function_name: 'ingest-webhook',
+      cold_start: expect.any(Boolean),
+    });
     expect(parsed.find((line) => line['message'] === 'event processed')).toMatchObject({
       function_arn: expect.stringContaining('process-events'),
       function_memory_size: expect.anything(),

@@ -88,29 +88,48 @@ async function getJson(url: string): Promise<unknown> {
 const Comment = z.object({ body: z.string(), public: z.boolean() });
 const ZendeskTicket = z.object({ priority: z.string().nullable(), tags: z.array(z.string()), comments: z.array(Comment) });
 const Decisions = z.object({
-  decisions: z.array(z.object({ decisionId: z.string(), status: z.string(), decision: z.object({ tier: z.string() }).optional(), note: z.string().optional() })),
+  decisions: z.array(
+    z.object({
+      decisionId: z.string(),
+      status: z.string(),
+      decision: z.object({ tier: z.string() }).optional(),
+      note: z.string().optional(),
+    }),
+  ),
 });
 const CustomerResult = z.object({ status: z.string() }).loose();
 
 /** The block that shows the internal note of ticket 1, as the agent reads it. */
 const NOTE_SHOWN = BLOCKS.find((block) => block.language === '' && block.body.startsWith('Influence Router: priority raised'))?.body;
 /** The settings local mode's page lists in its table, in order. */
-const SETTINGS_SHOWN = [...(DOCS.find((document) => document.path === 'docs/local-mode.md')?.text.split('\n## Settings')[1]?.split('\n## ')[0] ?? '').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map(
-  (match) => match[1],
-);
+const SETTINGS_SHOWN = [
+  ...(
+    DOCS.find((document) => document.path === 'docs/local-mode.md')
+      ?.text.split('\n## Settings')[1]
+      ?.split('\n## ')[0] ?? ''
+  ).matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm),
+].map((match) => match[1]);
 /** The rows of the example `scores.csv`, which the walk writes for the import. */
 const SCORES_CSV = BLOCKS.find((block) => block.language === 'csv')?.body ?? '';
 
 const decisionOf = async (walk: Walk, tenant: string, ticketId: string | number, decisionId: string) => {
-  const found = Decisions.parse(await getJson(`${walk.url}/admin/decisions/${tenant}/${ticketId}`)).decisions.find((d) => d.decisionId === decisionId);
+  const found = Decisions.parse(await getJson(`${walk.url}/admin/decisions/${tenant}/${ticketId}`)).decisions.find(
+    (d) => d.decisionId === decisionId,
+  );
   expect(found, `decision ${decisionId}`).toBeDefined();
   return found;
 };
 
 const STEPS = new Map<string, Step | Step[]>([
-  ['npm install && npm start', { skip: 'the walk runs npm start itself, on free ports, before the first command; the checkout it runs in is installed' }],
+  [
+    'npm install && npm start',
+    { skip: 'the walk runs npm start itself, on free ports, before the first command; the checkout it runs in is installed' },
+  ],
   ['npm test', { skip: 'this walk is one of the tests it runs' }],
-  ['LOG_FORMAT=json npm start', { skip: 'a second stack; the JSON log form is checked in the terminal logger\'s unit test (test/unit/local/terminal-logger.test.ts)' }],
+  [
+    'LOG_FORMAT=json npm start',
+    { skip: "a second stack; the JSON log form is checked in the terminal logger's unit test (test/unit/local/terminal-logger.test.ts)" },
+  ],
   [
     'npm start -- --help',
     {
@@ -124,7 +143,10 @@ const STEPS = new Map<string, Step | Step[]>([
       },
     },
   ],
-  ['LOCAL_QUEUE=sqs npm start', { skip: 'a second stack, on the SQS emulator; test/e2e/local-sqs.test.ts runs local mode on it through HTTP' }],
+  [
+    'LOCAL_QUEUE=sqs npm start',
+    { skip: 'a second stack, on the SQS emulator; test/e2e/local-sqs.test.ts runs local mode on it through HTTP' },
+  ],
   ['npm run load -- --queue sqs', { skip: 'a load run in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
   ['npm run send-sample', { check: sentTo('/webhooks/demo/zendesk') }],
   [
@@ -148,7 +170,9 @@ const STEPS = new Map<string, Step | Step[]>([
           const ticket = ZendeskTicket.parse(printedJson(ran));
           expect(ticket.priority).toBe('high');
           expect(ticket.tags).toContain('nps_detractor');
-          expect(ticket.comments.filter((comment) => !comment.public && comment.body.includes('"Three days and no answer"'))).toHaveLength(1);
+          expect(ticket.comments.filter((comment) => !comment.public && comment.body.includes('"Three days and no answer"'))).toHaveLength(
+            1,
+          );
         },
       },
     ],
@@ -174,7 +198,9 @@ const STEPS = new Map<string, Step | Step[]>([
       settles: true,
       check: (ran) => {
         ok(ran);
-        const ticket = z.object({ priority: z.number(), tags: z.array(z.string()), conversations: z.array(z.object({ private: z.boolean() })) }).parse(printedJson(ran));
+        const ticket = z
+          .object({ priority: z.number(), tags: z.array(z.string()), conversations: z.array(z.object({ private: z.boolean() })) })
+          .parse(printedJson(ran));
         expect(ticket.priority).toBe(3);
         expect(ticket.tags).toEqual(['printer', 'influence_high']);
         expect(ticket.conversations.filter((conversation) => conversation.private)).toHaveLength(1);
@@ -188,7 +214,9 @@ const STEPS = new Map<string, Step | Step[]>([
       settles: true,
       check: (ran) => {
         ok(ran);
-        const ticket = z.object({ priority: z.string(), tags: z.array(z.string()), notes: z.array(z.object({ decision_id: z.string() })) }).parse(printedJson(ran));
+        const ticket = z
+          .object({ priority: z.string(), tags: z.array(z.string()), notes: z.array(z.object({ decision_id: z.string() })) })
+          .parse(printedJson(ran));
         expect(ticket.priority).toBe('high');
         expect(ticket.tags).toContain('influence_high');
         expect(ticket.notes.map((note) => note.decision_id)).toEqual(['generic:ticket-created:1']);
@@ -197,7 +225,13 @@ const STEPS = new Map<string, Step | Step[]>([
   ],
   [
     'curl http://127.0.0.1:3000/admin/decisions/demo-freshdesk/1',
-    { settles: true, check: (ran) => expect(Decisions.parse(printedJson(ran)).decisions.find((d) => d.decisionId === 'freshdesk:ticket-created:1')?.status).toBe('applied') },
+    {
+      settles: true,
+      check: (ran) =>
+        expect(Decisions.parse(printedJson(ran)).decisions.find((d) => d.decisionId === 'freshdesk:ticket-created:1')?.status).toBe(
+          'applied',
+        ),
+    },
   ],
   [
     'npm run send-sample -- --ticket 2',
@@ -216,7 +250,9 @@ const STEPS = new Map<string, Step | Step[]>([
         ok(ran);
         const { ticket } = z.object({ ticket: z.object({ id: z.number(), priority: z.literal('low') }) }).parse(printedJson(ran));
         // The sandbox fired the webhook as a trigger would: Ada's new ticket is decided and raised.
-        await eventually(async () => expect((await decisionOf(walk, 'demo', ticket.id, `zendesk:ticket-created:${ticket.id}`))?.status).toBe('applied'));
+        await eventually(async () =>
+          expect((await decisionOf(walk, 'demo', ticket.id, `zendesk:ticket-created:${ticket.id}`))?.status).toBe('applied'),
+        );
         const raised = ZendeskTicket.parse(await getJson(`${walk.sandboxUrl}/sandbox/tickets/${ticket.id}`));
         expect(raised.priority).toBe('normal');
       },
@@ -226,7 +262,9 @@ const STEPS = new Map<string, Step | Step[]>([
     'npm run report -- --tenant demo --out demo-report.html',
     {
       check: (ran, walk) => {
-        prints(/Wrote \S+demo-report\.html \(\d+ KB\): \d+ decisions and \d+ survey answers of tenant demo, .* DynamoDB requests \(no scan\)/)(ran, walk);
+        prints(
+          /Wrote \S+demo-report\.html \(\d+ KB\): \d+ decisions and \d+ survey answers of tenant demo, .* DynamoDB requests \(no scan\)/,
+        )(ran, walk);
         // Written where the command was typed, with the demo tenant's decisions so far: tickets 1, 2 and the one made with curl.
         const report = readFileSync(join(walk.dir, 'demo-report.html'), 'utf8');
         expect(Number(/data-decisions="(\d+)"/.exec(report)?.[1])).toBeGreaterThanOrEqual(3);
@@ -235,41 +273,70 @@ const STEPS = new Map<string, Step | Step[]>([
   ],
   [
     'npm run scores:import -- --tenant demo --file scores.csv',
-    { check: prints(new RegExp(`Imported ${SCORES_CSV.trim().split('\n').length - 1} rows for tenant demo from scores\\.csv .*; rejected 0\\.`)) },
+    {
+      check: prints(
+        new RegExp(`Imported ${SCORES_CSV.trim().split('\n').length - 1} rows for tenant demo from scores\\.csv .*; rejected 0\\.`),
+      ),
+    },
   ],
   [
     'npm run scores:refresh',
     { check: prints('demo (helpdesk-metrics): examined 1, refreshed 1,', 'demo-freshdesk (helpdesk-metrics): examined 1, refreshed 1,') },
   ],
-  ['npm run customer -- opt-out --tenant demo --email ada@example.com', { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('opted-out') }],
-  ['npm run customer -- opt-in --tenant demo --zendesk-user-id 1001', { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('opted-in') }],
+  [
+    'npm run customer -- opt-out --tenant demo --email ada@example.com',
+    { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('opted-out') },
+  ],
+  [
+    'npm run customer -- opt-in --tenant demo --zendesk-user-id 1001',
+    { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('opted-in') },
+  ],
   [
     'npm run --silent customer -- export --tenant demo --handle twitter:ada_codes > ada.json',
     {
       check: (ran, walk) => {
         ok(ran);
         // The file holds the export and nothing else, ready for the customer.
-        const exported = z.object({ format: z.string(), tenant: z.literal('demo') }).loose().parse(JSON.parse(readFileSync(join(walk.dir, 'ada.json'), 'utf8')));
+        const exported = z
+          .object({ format: z.string(), tenant: z.literal('demo') })
+          .loose()
+          .parse(JSON.parse(readFileSync(join(walk.dir, 'ada.json'), 'utf8')));
         expect(exported.format).toBe('influence-router.customer-export.v1');
         expect(JSON.stringify(exported)).toContain('zendesk:ticket-created:1');
       },
     },
   ],
-  ['npm run customer -- erase --tenant demo --email grace@example.com', { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('erased') }],
+  [
+    'npm run customer -- erase --tenant demo --email grace@example.com',
+    { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('erased') },
+  ],
   [
     'npm run customer -- override --tenant demo --email ada@example.com --kind boost --score 90 --reason "Board member" --expires 2027-01-01 --by admin@acme.test',
-    { check: (ran) => expect(JSON.stringify(printedJson(ran))).toMatch(/"status":"set".*"kind":"boost","score":90,"reason":"Board member"/) },
+    {
+      check: (ran) => expect(JSON.stringify(printedJson(ran))).toMatch(/"status":"set".*"kind":"boost","score":90,"reason":"Board member"/),
+    },
   ],
   [
     'npm run customer -- override --tenant demo-freshdesk --freshdesk-user-id 2002 --kind never --reason "Asked not to be prioritised" --by admin@acme.test',
-    { check: (ran) => expect(JSON.stringify(printedJson(ran))).toMatch(/"status":"set".*"kind":"never","reason":"Asked not to be prioritised"/) },
+    {
+      check: (ran) =>
+        expect(JSON.stringify(printedJson(ran))).toMatch(/"status":"set".*"kind":"never","reason":"Asked not to be prioritised"/),
+    },
   ],
-  ['npm run customer -- clear-override --tenant demo --email ada@example.com', { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('cleared') }],
+  [
+    'npm run customer -- clear-override --tenant demo --email ada@example.com',
+    { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('cleared') },
+  ],
   [
     'npm run customer -- merge --tenant demo --zendesk-user-id 1001 --email ada@example.com',
     {
       check: (ran) => {
-        const merged = z.object({ status: z.enum(['merged', 'already-one-profile']), profile: z.object({ identities: z.object({ helpdeskUserIds: z.array(z.string()) }) }) }).parse(printedJson(ran));
+        const merged = z
+          .object({
+            status: z.enum(['merged', 'already-one-profile']),
+            profile: z.object({ identities: z.object({ helpdeskUserIds: z.array(z.string()) }) }),
+          })
+          .parse(printedJson(ran));
         expect(merged.profile.identities.helpdeskUserIds).toContain('zendesk:1001');
       },
     },
@@ -281,11 +348,19 @@ const STEPS = new Map<string, Step | Step[]>([
   [
     'npm run connect:zendesk -- --tenant demo',
     // The demo account is connected by its ticket.created webhook, with the demo tenant's secret.
-    { check: prints('signing secret  sources.zendesk.signingSecrets.0 (inline value)  unchanged', 'Nothing to change: already connected.') },
+    {
+      check: prints('signing secret  sources.zendesk.signingSecrets.0 (inline value)  unchanged', 'Nothing to change: already connected.'),
+    },
   ],
-  ['npm run send-survey -- --source typeform --score 2 --ticket 1 --comment "Three days and no answer"', { check: sentTo('/webhooks/demo/typeform') }],
+  [
+    'npm run send-survey -- --source typeform --score 2 --ticket 1 --comment "Three days and no answer"',
+    { check: sentTo('/webhooks/demo/typeform') },
+  ],
   ['npm run send-survey -- --source delighted --score 4 --response 5435', { check: sentTo('/webhooks/demo/delighted') }],
-  ['npm run send-survey -- --source delighted --score 4 --response 5435 --updated --comment "Still broken"', { check: sentTo('/webhooks/demo/delighted') }],
+  [
+    'npm run send-survey -- --source delighted --score 4 --response 5435 --updated --comment "Still broken"',
+    { check: sentTo('/webhooks/demo/delighted') },
+  ],
   [
     'npm run nps -- --tenant demo',
     {
@@ -300,16 +375,28 @@ const STEPS = new Map<string, Step | Step[]>([
     {
       check: (ran, walk) => {
         prints('Successfully synthesized')(ran, walk);
-        for (const stack of ['InfluenceRouterData', 'InfluenceRouterService']) expect(existsSync(join(ROOT, 'cdk.out', `${stack}.template.json`))).toBe(true);
+        for (const stack of ['InfluenceRouterData', 'InfluenceRouterService'])
+          expect(existsSync(join(ROOT, 'cdk.out', `${stack}.template.json`))).toBe(true);
       },
     },
   ],
   ['npm run cdk -- deploy --all', { skip: 'deploys to an AWS account, which tests never have; what it deploys is checked in test/cdk' }],
   ['npm run cdk -- destroy InfluenceRouterService', { skip: 'removes a deployed stack from an AWS account, which tests never have' }],
-  ['npm run cdk -- destroy InfluenceRouterData', { skip: 'removes a deployed stack from an AWS account, which tests never have; test/cdk checks the stack is termination-protected and keeps its table and key' }],
+  [
+    'npm run cdk -- destroy InfluenceRouterData',
+    {
+      skip: 'removes a deployed stack from an AWS account, which tests never have; test/cdk checks the stack is termination-protected and keeps its table and key',
+    },
+  ],
   ['npm run simulate -- --help', { check: prints('usage: npm run simulate', '--tenants') }],
-  ['npm run load -- --events 5000 --fault-rate 0.15', { skip: 'minutes of load with faults; test/e2e/load.test.ts runs the same run with fewer events' }],
-  ['LOCAL_QUEUE=sqs npm run load -- --events 1000 --fault-rate 0.1', { skip: 'a minute of load with faults in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' }],
+  [
+    'npm run load -- --events 5000 --fault-rate 0.15',
+    { skip: 'minutes of load with faults; test/e2e/load.test.ts runs the same run with fewer events' },
+  ],
+  [
+    'LOCAL_QUEUE=sqs npm run load -- --events 1000 --fault-rate 0.1',
+    { skip: 'a minute of load with faults in real time; test/e2e/load.test.ts runs it on the SQS emulator with fewer events' },
+  ],
   ['npm run bench -- --help', { check: prints('usage: npm run bench', 'bundles', 'e2e', 'import', 'nps', 'report') }],
   ['npm run bench -- e2e', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   ['npm run bench -- bundles', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
@@ -318,7 +405,9 @@ const STEPS = new Map<string, Step | Step[]>([
   ['npm run bench -- nps', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   [
     'npm run screenshots',
-    { skip: 'rewrites the committed screenshots; the browser tests it runs are part of npm test, and check that each screenshot is current' },
+    {
+      skip: 'rewrites the committed screenshots; the browser tests it runs are part of npm test, and check that each screenshot is current',
+    },
   ],
 ]);
 
@@ -365,7 +454,19 @@ describe('the README and docs/, walked in order against npm start on other ports
     writeFileSync(join(dir, 'scores.csv'), `${SCORES_CSV.trim()}\n`);
     const [port, sandboxPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
     const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !['PORT', 'SANDBOX_PORT', 'SANDBOX_URL', 'DYNAMODB_ENDPOINT', 'DYNAMODB_LOCAL_PORT', 'TABLE_NAME', 'INIT_CWD', 'POWERTOOLS_LOG_LEVEL'].includes(name)),
+      Object.entries(process.env).filter(
+        ([name]) =>
+          ![
+            'PORT',
+            'SANDBOX_PORT',
+            'SANDBOX_URL',
+            'DYNAMODB_ENDPOINT',
+            'DYNAMODB_LOCAL_PORT',
+            'TABLE_NAME',
+            'INIT_CWD',
+            'POWERTOOLS_LOG_LEVEL',
+          ].includes(name),
+      ),
     );
     env = { ...inherited, INFLUENCE_ROUTER_STACK_FILE: stateFile, NO_COLOR: '1' };
     stack = spawn('npm', ['start'], {
@@ -400,12 +501,18 @@ describe('the README and docs/, walked in order against npm start on other ports
   }, 30_000);
 
   it('reads every page of docs/', () => {
-    expect(docsPagesOnDisk(ROOT), 'pages of docs/ missing from DOCUMENTS in test/support/documents.ts').toEqual(DOCUMENTS.filter((path) => path.startsWith('docs/')).sort());
+    expect(docsPagesOnDisk(ROOT), 'pages of docs/ missing from DOCUMENTS in test/support/documents.ts').toEqual(
+      DOCUMENTS.filter((path) => path.startsWith('docs/')).sort(),
+    );
   });
 
   it('has a check, or a reason not to run it, for every command the documents show, and none for a command they no longer show', () => {
-    const unchecked = WALK.filter(({ step }) => step === undefined).map(({ command }) => `${command.file}:${command.line}: ${command.text}`);
-    const stale = [...STEPS].filter(([text, step]) => (occurrences.get(text) ?? 0) !== (Array.isArray(step) ? step.length : 1)).map(([text]) => text);
+    const unchecked = WALK.filter(({ step }) => step === undefined).map(
+      ({ command }) => `${command.file}:${command.line}: ${command.text}`,
+    );
+    const stale = [...STEPS]
+      .filter(([text, step]) => (occurrences.get(text) ?? 0) !== (Array.isArray(step) ? step.length : 1))
+      .map(([text]) => text);
 
     expect(unchecked, 'commands shown with no check here').toEqual([]);
     expect(stale, 'checks for commands the documents no longer show (or show another number of times)').toEqual([]);
@@ -425,7 +532,9 @@ describe('the README and docs/, walked in order against npm start on other ports
       name,
       async () => {
         // The documents' commands name the default ports; the walk's stack listens on others.
-        const text = command.text.replaceAll('127.0.0.1:3000', walk.url.slice('http://'.length)).replaceAll('127.0.0.1:3001', walk.sandboxUrl.slice('http://'.length));
+        const text = command.text
+          .replaceAll('127.0.0.1:3000', walk.url.slice('http://'.length))
+          .replaceAll('127.0.0.1:3001', walk.sandboxUrl.slice('http://'.length));
         const started = performance.now();
         let ran = await sh(text, walk.dir, env);
         if (step.settles) {
@@ -440,7 +549,9 @@ describe('the README and docs/, walked in order against npm start on other ports
         } else {
           await step.check(ran, walk);
         }
-        report.push(`  ${at(command)}  ok ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${command.text.length > 100 ? `${command.text.slice(0, 97)}...` : command.text}`);
+        report.push(
+          `  ${at(command)}  ok ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${command.text.length > 100 ? `${command.text.slice(0, 97)}...` : command.text}`,
+        );
       },
       120_000,
     );

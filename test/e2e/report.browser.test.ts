@@ -27,7 +27,10 @@ let file: string;
 let printed: string[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium), or set CHROMIUM_PATH`,
+    );
   mkdirSync(SHOTS, { recursive: true });
   const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
   await createTable(client, tableName);
@@ -37,14 +40,35 @@ beforeAll(async () => {
   file = join(mkdtempSync(join(tmpdir(), 'report-')), 'acme.html');
   printed = [];
   const output = { out: (line: string) => printed.push(line), err: (line: string) => printed.push(line) };
-  const code = await runReport(['--tenant', tenant, '--from', '2026-11-01', '--to', '2026-11-14', '--out', file, '--endpoint', inject('dynamoDbEndpoint'), '--table', tableName], {}, output);
+  const code = await runReport(
+    [
+      '--tenant',
+      tenant,
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-14',
+      '--out',
+      file,
+      '--endpoint',
+      inject('dynamoDbEndpoint'),
+      '--table',
+      tableName,
+    ],
+    {},
+    output,
+  );
   expect(code, printed.join('\n')).toBe(0);
 }, 120_000);
 
 describe('npm run report', () => {
   it('says what it wrote, how big, and how many requests it made, none a scan', () => {
     expect(printed).toHaveLength(1);
-    expect(printed[0]).toMatch(new RegExp(`^Wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ KB\\): 2,000 decisions and 0 survey answers of tenant acme, 2026-11-01 to 2026-11-14, from \\d+ DynamoDB requests \\(no scan\\) in \\d+ ms\\.$`));
+    expect(printed[0]).toMatch(
+      new RegExp(
+        `^Wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ KB\\): 2,000 decisions and 0 survey answers of tenant acme, 2026-11-01 to 2026-11-14, from \\d+ DynamoDB requests \\(no scan\\) in \\d+ ms\\.$`,
+      ),
+    );
   });
 
   it('opens in Chromium from the file alone, with no error, showing the numbers of the records written', async () => {
@@ -61,14 +85,20 @@ describe('npm run report', () => {
       await page.goto(`file://${file}`);
 
       const shown = await page.locator('#fairness tbody tr').evaluateAll((rows) =>
-        rows.map((row) => ({ tier: row.getAttribute('data-tier'), tickets: Number(row.getAttribute('data-tickets')), raised: Number(row.getAttribute('data-raised')), customers: Number(row.getAttribute('data-customers')) })),
+        rows.map((row) => ({
+          tier: row.getAttribute('data-tier'),
+          tickets: Number(row.getAttribute('data-tickets')),
+          raised: Number(row.getAttribute('data-raised')),
+          customers: Number(row.getAttribute('data-customers')),
+        })),
       );
       const expected = TIERS.map((tier) => {
         const ofTier = records.filter((record) => record.decision.tier === tier);
         return {
           tier,
           tickets: ofTier.length,
-          raised: ofTier.filter((record) => record.decision.uplift > 0 && (record.status === 'applied' || record.status === 'shadow')).length,
+          raised: ofTier.filter((record) => record.decision.uplift > 0 && (record.status === 'applied' || record.status === 'shadow'))
+            .length,
           customers: new Set(ofTier.map((record) => record.customerKey)).size,
         };
       });
@@ -76,11 +106,15 @@ describe('npm run report', () => {
       expect(shown).toEqual(expected);
       const shadow = records.filter((record) => record.status === 'shadow');
       expect(await page.locator('#shadow').getAttribute('data-shadow')).toBe(String(shadow.length));
-      expect(await page.locator('#shadow').getAttribute('data-would-raise')).toBe(String(shadow.filter((record) => record.decision.uplift > 0).length));
+      expect(await page.locator('#shadow').getAttribute('data-would-raise')).toBe(
+        String(shadow.filter((record) => record.decision.uplift > 0).length),
+      );
       const failures = records.filter((record) => record.decision.providerFailure !== undefined);
       expect(failures.length).toBeGreaterThan(0);
       expect(await page.locator('#provider-failures').getAttribute('data-failed')).toBe(String(failures.length));
-      expect(await page.locator('#provider-failures').getAttribute('data-circuit-open')).toBe(String(failures.filter((record) => record.decision.providerFailure === 'circuit-open').length));
+      expect(await page.locator('#provider-failures').getAttribute('data-circuit-open')).toBe(
+        String(failures.filter((record) => record.decision.providerFailure === 'circuit-open').length),
+      );
       expect(await page.locator('svg[aria-label="Decisions per day by outcome"] rect').count()).toBeGreaterThanOrEqual(14);
       await takeScreenshot(page, 'report.png', SHOTS);
       expect(problems).toEqual([]);

@@ -43,13 +43,21 @@ function metricsFields(followers: number): SandboxUser['user_fields'] {
 
 function newUser(userFields: SandboxUser['user_fields']): SandboxUser {
   const name = `customer-${randomUUID().slice(0, 8)}`;
-  return stack.sandbox.part(zendeskPart).createUser({ name, email: `${name}@example.com`, external_id: null, user_fields: userFields, identities: [] });
+  return stack.sandbox
+    .part(zendeskPart)
+    .createUser({ name, email: `${name}@example.com`, external_id: null, user_fields: userFields, identities: [] });
 }
 
 async function ticketFor(user: SandboxUser): Promise<SandboxTicket> {
-  const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: ['printer'] });
+  const ticket = stack.sandbox
+    .part(zendeskPart)
+    .createTicket({ subject: 'Help', description: 'It broke.', requesterId: user.id, priority: 'normal', tags: ['printer'] });
   const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
-  const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  });
   expect(response.status).toBe(202);
   await stack.queue.drained();
   return ticket;
@@ -65,13 +73,19 @@ const keyOf = (user: SandboxUser) => hmacIdentityHashers(DEMO.identityKey)(DEMO.
 
 async function storedProfile(user: SandboxUser) {
   const documentClient = createDocumentClient({ endpoint: stack.dynamoEndpoint });
-  const { Item } = await documentClient.send(new GetCommand({ TableName: stack.tableName, Key: profileKey(DEMO.tenant, keyOf(user)), ConsistentRead: true }));
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: stack.tableName, Key: profileKey(DEMO.tenant, keyOf(user)), ConsistentRead: true }),
+  );
   return Item;
 }
 
 /** Stores the customer as already resolved through the helpdesk, with no score yet. */
 async function knownWithoutScore(user: SandboxUser): Promise<void> {
-  const store = new DynamoCustomerStore(createDocumentClient({ endpoint: stack.dynamoEndpoint }), stack.tableName, hmacIdentityHashers(DEMO.identityKey));
+  const store = new DynamoCustomerStore(
+    createDocumentClient({ endpoint: stack.dynamoEndpoint }),
+    stack.tableName,
+    hmacIdentityHashers(DEMO.identityKey),
+  );
   const now = new Date().toISOString();
   await store.saveCustomer(
     {
@@ -98,12 +112,17 @@ describe('score freshness through the local stack', () => {
     expect(after?.tags).toEqual(['printer', 'influence_high']);
     const notes = after?.comments.filter((c) => !c.public) ?? [];
     expect(notes).toHaveLength(1);
-    expect(notes[0]?.body).toContain('Tier: high (score 64). Reach 64 (high): 48k followers, median 350 interactions per post, follower:following 44:1, paid check barely counts.');
+    expect(notes[0]?.body).toContain(
+      'Tier: high (score 64). Reach 64 (high): 48k followers, median 350 interactions per post, follower:following 44:1, paid check barely counts.',
+    );
     expect((await decisionFor(ticket))?.decision.score).toMatchObject({ value: 64, freshness: 'fresh', modelVersion: 'reach-2' });
     const stored = await storedProfile(user);
     expect(stored).toMatchObject({ score: { value: 64, source: 'helpdesk-metrics', inputs: { followers: 48_000, postCount: 5_200 } } });
     // Only the requester lookup the ticket path makes anyway: the fields came with it.
-    const lookups = stack.sandbox.part(zendeskPart).requests().filter((r) => r.method === 'GET' && r.path.startsWith(`/api/v2/users/show_many?ids=${user.id}`));
+    const lookups = stack.sandbox
+      .part(zendeskPart)
+      .requests()
+      .filter((r) => r.method === 'GET' && r.path.startsWith(`/api/v2/users/show_many?ids=${user.id}`));
     expect(lookups).toHaveLength(1);
   });
 
@@ -111,10 +130,21 @@ describe('score freshness through the local stack', () => {
     const user = newUser(metricsFields(1_200_000));
     const scoredAt = new Date(Date.now() - 10 * DAY);
     const stale = toInfluenceScore(
-      computeReachScore({ followers: 48_000, following: 1_100, engagementPerPost: 350, accountAgeDays: 2_920, postCount: 5_200, verification: 'paid' }),
+      computeReachScore({
+        followers: 48_000,
+        following: 1_100,
+        engagementPerPost: 350,
+        accountAgeDays: 2_920,
+        postCount: 5_200,
+        verification: 'paid',
+      }),
       { source: 'import', scoredAt, refreshAfterDays: 7 },
     );
-    const store = new DynamoCustomerStore(createDocumentClient({ endpoint: stack.dynamoEndpoint }), stack.tableName, hmacIdentityHashers(DEMO.identityKey));
+    const store = new DynamoCustomerStore(
+      createDocumentClient({ endpoint: stack.dynamoEndpoint }),
+      stack.tableName,
+      hmacIdentityHashers(DEMO.identityKey),
+    );
     await store.saveCustomer(
       {
         tenant: DEMO.tenant,
@@ -156,7 +186,9 @@ describe('score freshness through the local stack', () => {
     const decision = await decisionFor(ticket);
     expect(decision?.status).toBe('skipped');
     expect(decision?.decision.tier).toBe('none');
-    expect(decision?.note).toContain('Score provider helpdesk-metrics unavailable (temporarily unavailable): decided without a score; a refresh is queued.');
+    expect(decision?.note).toContain(
+      'Score provider helpdesk-metrics unavailable (temporarily unavailable): decided without a score; a refresh is queued.',
+    );
     // The report counts it from the day index: the failure's kind is in the decision's summary.
     const day = await stack.decisions.listDay(DEMO.tenant, (decision?.decidedAt ?? '').slice(0, 10), { limit: 1000 });
     expect(day.listings.find((listing) => listing.ticketId === String(ticket.id))?.summary.providerFailure).toBe('unavailable');

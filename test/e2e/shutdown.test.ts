@@ -33,7 +33,8 @@ const started: Started[] = [];
 
 afterEach(async () => {
   // Whatever a failed test left running, so that it does not hold ports or memory after it.
-  for (const { npm, processes } of started.splice(0)) await killAll([...(npm.pid === undefined ? [] : [npm.pid]), ...processes.map((row) => row.pid)]);
+  for (const { npm, processes } of started.splice(0))
+    await killAll([...(npm.pid === undefined ? [] : [npm.pid]), ...processes.map((row) => row.pid)]);
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
@@ -43,7 +44,11 @@ async function startThroughNpm(args: string[], ready: string): Promise<Started> 
   dirs.push(dir);
   const stateFile = join(dir, 'stack.json');
   const ports = { PORT: await freePort(), SANDBOX_PORT: await freePort(), DYNAMODB_LOCAL_PORT: await freePort() };
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['PORT', 'SANDBOX_PORT', 'SANDBOX_URL', 'DYNAMODB_ENDPOINT', 'DYNAMODB_LOCAL_PORT', 'TABLE_NAME'].includes(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !['PORT', 'SANDBOX_PORT', 'SANDBOX_URL', 'DYNAMODB_ENDPOINT', 'DYNAMODB_LOCAL_PORT', 'TABLE_NAME'].includes(name),
+    ),
+  );
   const env = { ...inherited, INFLUENCE_ROUTER_STACK_FILE: stateFile, POWERTOOLS_LOG_LEVEL: 'ERROR', NO_COLOR: '1' };
   const npm = spawn('npm', args, {
     env: { ...env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])) },
@@ -53,7 +58,9 @@ async function startThroughNpm(args: string[], ready: string): Promise<Started> 
   let out = '';
   let err = '';
   npm.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    npm.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const entry: Started = { npm, processes: [], ports, stateFile, env, stderr: () => err, exited };
   started.push(entry);
   await new Promise<void>((resolve, reject) => {
@@ -77,9 +84,13 @@ async function startThroughNpm(args: string[], ready: string): Promise<Started> 
 async function expectNothingLeft(run: Started): Promise<void> {
   const pids = [...(run.npm.pid === undefined ? [] : [run.npm.pid]), ...run.processes.map((row) => row.pid)];
   let left: ProcessRow[] = [];
-  await waitFor('every process the run started ends', async () => (left = await stillRunning(pids)).length === 0).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; still running: ${left.map((row) => `${row.pid} ${row.args.slice(0, 100)}`).join('; ')}`);
-  });
+  await waitFor('every process the run started ends', async () => (left = await stillRunning(pids)).length === 0).catch(
+    (error: unknown) => {
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}; still running: ${left.map((row) => `${row.pid} ${row.args.slice(0, 100)}`).join('; ')}`,
+      );
+    },
+  );
   for (const [name, port] of Object.entries(run.ports)) await expect(assertPortFree(port, name, name)).resolves.toBeUndefined();
   expect(await dynamoDbLocalOn(run.ports.DYNAMODB_LOCAL_PORT)).toEqual([]);
   expect(existsSync(run.stateFile)).toBe(false);
@@ -149,9 +160,14 @@ describe('npm start, when DynamoDB Local dies under it', () => {
     const { code } = await stack.exited;
 
     expect(code).not.toBe(0);
-    const lines = stack.stderr().split('\n').filter((line) => line.includes('DynamoDB Local'));
+    const lines = stack
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('DynamoDB Local'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^DynamoDB Local \\(port ${stack.ports.DYNAMODB_LOCAL_PORT}\\) stopped on its own \\(killed by SIGKILL\\)`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^DynamoDB Local \\(port ${stack.ports.DYNAMODB_LOCAL_PORT}\\) stopped on its own \\(killed by SIGKILL\\)`),
+    );
     await expectNothingLeft(stack);
   }, 120_000);
 });
@@ -162,7 +178,10 @@ describe('npm run load, ended by SIGTERM to npm', () => {
 
     process.kill(load.npm.pid ?? 0, 'SIGTERM');
 
-    await waitFor('every process of the load run ends', async () => (await stillRunning([load.npm.pid ?? 0, ...load.processes.map((row) => row.pid)])).length === 0);
+    await waitFor(
+      'every process of the load run ends',
+      async () => (await stillRunning([load.npm.pid ?? 0, ...load.processes.map((row) => row.pid)])).length === 0,
+    );
     expect(load.processes.filter((row) => row.args.startsWith('java '))).toHaveLength(1);
   }, 120_000);
 });

@@ -7,7 +7,19 @@ describe('npm run simulate', () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
     const result = await runSimulation(
-      { tenants: 12, perTenantPerMinute: 30, bigPerMinute: 300, bigLimitPerMinute: 400, seconds: 12, consumerSteps: [1, 8], backlog: 240, consumers: 8, burst: 500, latencyMs: 100, seed: 3 },
+      {
+        tenants: 12,
+        perTenantPerMinute: 30,
+        bigPerMinute: 300,
+        bigLimitPerMinute: 400,
+        seconds: 12,
+        consumerSteps: [1, 8],
+        backlog: 240,
+        consumers: 8,
+        burst: 500,
+        latencyMs: 100,
+        seed: 3,
+      },
       () => {},
       inject('dynamoDbEndpoint'),
     );

@@ -38,7 +38,9 @@ const PEOPLE = {
 } as const;
 
 function newTicket(requesterId: number, tags: string[] = ['printer']): string {
-  return String(stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags }).id);
+  return String(
+    stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId, priority: 'normal', tags }).id,
+  );
 }
 
 /** A ticket whose ticket.created webhook was processed: the router knows whose ticket it is. */
@@ -105,7 +107,13 @@ describe.each([
     const responseId = `${source}-${randomUUID().slice(0, 8)}`;
     const ticketId = await decidedTicket(1001);
 
-    const response = await send(source, { responseId: source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId, score: goodScore, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId });
+    const response = await send(source, {
+      responseId: source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId,
+      score: goodScore,
+      email: PEOPLE.ada.email,
+      userId: PEOPLE.ada.userId,
+      ticketId,
+    });
 
     expect(response.status).toBe(202);
     const stored = await indexed(`${source}:${source === 'zendesk-csat' ? `ticket-${ticketId}` : responseId}`);
@@ -156,7 +164,14 @@ describe('answers that arrive out of order', () => {
     // Arrange
     const ticketId = await decidedTicket(1001);
     const responseId = String(Math.floor(Math.random() * 1e9));
-    const answer: SampleAnswer = { responseId, score: 9, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    const answer: SampleAnswer = {
+      responseId,
+      score: 9,
+      email: PEOPLE.ada.email,
+      userId: PEOPLE.ada.userId,
+      ticketId,
+      answeredAt: new Date(Date.now() - 60_000),
+    };
     const created = SURVEY_SAMPLES['delighted']?.deliver(answer);
     if (!created) throw new Error('no Delighted sample');
     expect((await post('delighted', created)).status).toBe(202);
@@ -182,7 +197,14 @@ describe('answers that arrive out of order', () => {
     // Arrange: the created answer (a detractor) is stored, but its follow-up keeps failing: it ends in the dead-letter queue.
     const ticketId = await decidedTicket(1001);
     const responseId = String(Math.floor(Math.random() * 1e9));
-    const answer: SampleAnswer = { responseId, score: 3, email: PEOPLE.ada.email, userId: PEOPLE.ada.userId, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    const answer: SampleAnswer = {
+      responseId,
+      score: 3,
+      email: PEOPLE.ada.email,
+      userId: PEOPLE.ada.userId,
+      ticketId,
+      answeredAt: new Date(Date.now() - 60_000),
+    };
     stack.sandbox.part(zendeskPart).failNext({ status: 503, count: 4, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticketId}` });
     await send('delighted', answer);
     await vi.waitFor(() => expect(stack.queue.deadLettered()).toHaveLength(1));
@@ -207,7 +229,13 @@ describe('answers that arrive out of order', () => {
   it('keep a generic survey update sent before the original answer, and the original decides nothing (2, then 10)', async () => {
     // Arrange
     const ticketId = await decidedTicket(1001);
-    const answer: SampleAnswer = { responseId: `gs-${randomUUID()}`, score: 2, email: PEOPLE.ada.email, ticketId, answeredAt: new Date(Date.now() - 60_000) };
+    const answer: SampleAnswer = {
+      responseId: `gs-${randomUUID()}`,
+      score: 2,
+      email: PEOPLE.ada.email,
+      ticketId,
+      answeredAt: new Date(Date.now() - 60_000),
+    };
     const notesBefore = internalNotes(ticketId).length;
     await send('generic-survey', { ...answer, phase: 'updated', comment: 'Worse than before.' });
     const notes = internalNotes(ticketId).length;
@@ -250,7 +278,13 @@ describe('the NPS closed loop', () => {
     expect(zendeskTicket(ticketId)?.priority).toBe('high');
     const tagsBefore = zendeskTicket(ticketId)?.tags ?? [];
 
-    await send('typeform', { responseId: `tf-${randomUUID()}`, score: 2, comment: 'Three days, no <answer>.', email: PEOPLE.ada.email, ticketId });
+    await send('typeform', {
+      responseId: `tf-${randomUUID()}`,
+      score: 2,
+      comment: 'Three days, no <answer>.',
+      email: PEOPLE.ada.email,
+      ticketId,
+    });
 
     const ticket = zendeskTicket(ticketId);
     // Raised once over both decisions: the cap counts from the helpdesk's own normal.
@@ -273,12 +307,21 @@ describe('the NPS closed loop', () => {
     expect(internalNotes(ticketId)).toHaveLength(notesBefore);
   });
 
-  it('lets a detractor answer with no ticket mark the customer\'s next ticket', async () => {
+  it("lets a detractor answer with no ticket mark the customer's next ticket", async () => {
     // Delighted stamps answers in whole seconds: a second ahead, so it is Ada's newest answer whatever the earlier tests' timing.
-    await send('delighted', { responseId: String(Math.floor(Math.random() * 1e9)), score: 4, email: PEOPLE.ada.email, answeredAt: new Date(Date.now() + 1000) });
+    await send('delighted', {
+      responseId: String(Math.floor(Math.random() * 1e9)),
+      score: 4,
+      email: PEOPLE.ada.email,
+      answeredAt: new Date(Date.now() + 1000),
+    });
     const ticketId = newTicket(1001, ['billing']);
     const delivery = signedTicketCreated({
-      ticket: zendeskTicket(ticketId) ?? (() => { throw new Error('no ticket'); })(),
+      ticket:
+        zendeskTicket(ticketId) ??
+        (() => {
+          throw new Error('no ticket');
+        })(),
       secret: ZENDESK_DEMO.signingSecret,
     });
 
@@ -302,7 +345,7 @@ describe('the NPS closed loop', () => {
     expect(zendeskTicket(ticketId)?.tags).toContain('influence_advocate');
   });
 
-  it('stores an opted-out customer\'s answer for NPS and never writes for it', async () => {
+  it("stores an opted-out customer's answer for NPS and never writes for it", async () => {
     const ticketId = await decidedTicket(1003);
     const responseId = `tf-${randomUUID()}`;
 
@@ -316,7 +359,14 @@ describe('the NPS closed loop', () => {
   it('records a Zendesk satisfaction rating whose comment holds a quote', async () => {
     const ticketId = newTicket(1002);
 
-    const response = await send('zendesk-csat', { responseId: `ticket-${ticketId}`, score: 1, comment: 'He said "soon" twice', email: PEOPLE.grace.email, userId: PEOPLE.grace.userId, ticketId });
+    const response = await send('zendesk-csat', {
+      responseId: `ticket-${ticketId}`,
+      score: 1,
+      comment: 'He said "soon" twice',
+      email: PEOPLE.grace.email,
+      userId: PEOPLE.grace.userId,
+      ticketId,
+    });
 
     expect(response.status).toBe(202);
     expect(await indexed(`zendesk-csat:ticket-${ticketId}`)).toMatchObject([{ kind: 'csat', score: 1, scale: 2 }]);

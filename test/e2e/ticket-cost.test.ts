@@ -31,16 +31,26 @@ afterAll(async () => {
 
 /** One ticket from the demo's scored customer, delivered and processed; what it cost. */
 async function ticketCost(): Promise<{ dynamo: AwsCallRecord[]; writeUnits: number; zendesk: string[] }> {
-  const ticket = stack.sandbox.part(zendeskPart).createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
+  const ticket = stack.sandbox
+    .part(zendeskPart)
+    .createTicket({ subject: 'Help', description: 'It broke.', requesterId: 1001, priority: 'normal', tags: [] });
   const delivery = signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret });
   const mark = calls.length;
   const started = Date.now();
-  const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  const response = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/zendesk`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  });
   expect(response.status).toBe(202);
   await stack.queue.drained();
   const dynamo = calls.slice(mark);
   const { writeUnits } = unitsOver(dynamo);
-  const zendesk = stack.sandbox.part(zendeskPart).requests().filter((r) => r.at >= started).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+  const zendesk = stack.sandbox
+    .part(zendeskPart)
+    .requests()
+    .filter((r) => r.at >= started)
+    .map((r) => `${r.method} ${r.path.split('?')[0]}`);
   return { dynamo, writeUnits, zendesk };
 }
 
@@ -65,11 +75,18 @@ describe('the usual ticket (a known customer with a fresh score, seen before by 
 
 describe('a generic ticket', () => {
   it("keeps a new requester's identities with one more read and one transaction, and costs what a Zendesk ticket does once they are known", async () => {
-    const requester = { id: `u-${randomUUID().slice(0, 8)}`, email: `${randomUUID().slice(0, 8)}@example.com`, external_id: `crm-${randomUUID().slice(0, 8)}` };
+    const requester = {
+      id: `u-${randomUUID().slice(0, 8)}`,
+      email: `${randomUUID().slice(0, 8)}@example.com`,
+      external_id: `crm-${randomUUID().slice(0, 8)}`,
+    };
     const genericTicketCost = async () => {
       const ticket = stack.sandbox.part(genericPart).createTicket({ subject: 'Help', priority: 'normal', tags: [], requester });
       const mark = calls.length;
-      const response = await fetch(`${stack.url}/webhooks/${genericDemo.tenantId}/generic`, { method: 'POST', ...genericDemo.delivery(ticket) });
+      const response = await fetch(`${stack.url}/webhooks/${genericDemo.tenantId}/generic`, {
+        method: 'POST',
+        ...genericDemo.delivery(ticket),
+      });
       expect(response.status).toBe(202);
       await stack.queue.drained();
       const dynamo = calls.slice(mark);

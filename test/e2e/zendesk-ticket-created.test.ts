@@ -41,12 +41,24 @@ async function post(body: string, headers: Record<string, string>, tenant: strin
 }
 
 async function deliver(ticket: SandboxTicket, options: { eventId?: string; secret?: string } = {}): Promise<Response> {
-  const delivery = signedTicketCreated({ ticket, secret: options.secret ?? ZENDESK_DEMO.signingSecret, ...(options.eventId ? { eventId: options.eventId } : {}) });
+  const delivery = signedTicketCreated({
+    ticket,
+    secret: options.secret ?? ZENDESK_DEMO.signingSecret,
+    ...(options.eventId ? { eventId: options.eventId } : {}),
+  });
   return post(delivery.body, delivery.headers);
 }
 
-const internalNotes = (id: number) => stack.sandbox.part(zendeskPart).ticket(id)?.comments.filter((c) => !c.public) ?? [];
-const putsTo = (id: number) => stack.sandbox.part(zendeskPart).requests().filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
+const internalNotes = (id: number) =>
+  stack.sandbox
+    .part(zendeskPart)
+    .ticket(id)
+    ?.comments.filter((c) => !c.public) ?? [];
+const putsTo = (id: number) =>
+  stack.sandbox
+    .part(zendeskPart)
+    .requests()
+    .filter((r) => r.method === 'PUT' && r.path.startsWith(`/api/v2/tickets/${id}`));
 
 describe('a valid delivery', () => {
   it('is applied: priority raised, tags merged, one internal note that explains why', async () => {
@@ -69,8 +81,14 @@ describe('a valid delivery', () => {
     expect(decision?.status).toBe('applied');
     expect(decision?.decision.tier).toBe('high');
     // Requests per ticket: the requester once (with identities), then one guarded PUT.
-    const asked = stack.sandbox.part(zendeskPart).requests().filter((r) => r.at >= started);
-    expect(asked.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(['GET /api/v2/users/show_many', `PUT /api/v2/tickets/${ticket.id}`]);
+    const asked = stack.sandbox
+      .part(zendeskPart)
+      .requests()
+      .filter((r) => r.at >= started);
+    expect(asked.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+      'GET /api/v2/users/show_many',
+      `PUT /api/v2/tickets/${ticket.id}`,
+    ]);
   });
 
   it('gives a customer with no score the baseline and writes nothing', async () => {
@@ -184,7 +202,11 @@ describe('duplicates and concurrency', () => {
     expect(after?.priority).toBe('urgent');
     expect(after?.tags).toEqual(['printer', 'escalated', 'influence_high']);
     expect(internalNotes(ticket.id)[0]?.body).toContain('cannot go above urgent');
-    const statuses = stack.sandbox.part(zendeskPart).requests().filter((r) => r.path === `/api/v2/tickets/${ticket.id}`).map((r) => r.status);
+    const statuses = stack.sandbox
+      .part(zendeskPart)
+      .requests()
+      .filter((r) => r.path === `/api/v2/tickets/${ticket.id}`)
+      .map((r) => r.status);
     expect(statuses).toContain(409);
   });
 });
@@ -192,7 +214,9 @@ describe('duplicates and concurrency', () => {
 describe('helpdesk failures', () => {
   it('waits for Retry-After on a 429, then applies', async () => {
     const ticket = newTicket();
-    stack.sandbox.part(zendeskPart).failNext({ status: 429, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '4' } });
+    stack.sandbox
+      .part(zendeskPart)
+      .failNext({ status: 429, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '4' } });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -206,7 +230,9 @@ describe('helpdesk failures', () => {
 
   it('writes once when Zendesk applied a write but its answer was lost: no second note, no second uplift', async () => {
     const ticket = newTicket();
-    stack.sandbox.part(zendeskPart).failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
+    stack.sandbox
+      .part(zendeskPart)
+      .failNext({ status: 504, count: 1, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, applyFirst: true });
 
     await deliver(ticket);
     await stack.queue.drained();
@@ -222,7 +248,9 @@ describe('helpdesk failures', () => {
 
   it('keeps waiting out 429s without using up the attempts that would dead-letter the event', async () => {
     const ticket = newTicket();
-    stack.sandbox.part(zendeskPart).failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
+    stack.sandbox
+      .part(zendeskPart)
+      .failNext({ status: 429, count: 6, method: 'PUT', pathPrefix: `/api/v2/tickets/${ticket.id}`, headers: { 'retry-after': '1' } });
 
     await deliver(ticket);
     await stack.queue.drained();

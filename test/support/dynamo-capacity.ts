@@ -10,7 +10,10 @@ export const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 
  * @example unitsOf({ service: 'dynamodb', operation: 'PutItem', attempts: 1, status: 200, consumedCapacity: { CapacityUnits: 2 } }) // 2
  */
 export function unitsOf(call: AwsCallRecord): number {
-  return ([call.consumedCapacity].flat() as ({ CapacityUnits?: number } | undefined)[]).reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
+  return ([call.consumedCapacity].flat() as ({ CapacityUnits?: number } | undefined)[]).reduce(
+    (sum, c) => sum + (c?.CapacityUnits ?? 0),
+    0,
+  );
 }
 
 /** Write and read units over calls. */

@@ -29,7 +29,11 @@ const ERROR_TYPES: Record<string, { status: number; type: string; message: strin
     type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
     message: 'The level of configured provisioned throughput for the table was exceeded.',
   },
-  ThrottlingException: { status: 400, type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
+  ThrottlingException: {
+    status: 400,
+    type: 'com.amazon.coral.availability#ThrottlingException',
+    message: 'Rate of requests exceeds the allowed throughput.',
+  },
   InternalServerError: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' },
 };
 
@@ -61,11 +65,14 @@ export async function startDynamoFaultProxy(target: string, random: () => number
 
   const forward = (method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer) =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
-      });
+      const outgoing = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(body);
     });
@@ -85,7 +92,10 @@ export async function startDynamoFaultProxy(target: string, random: () => number
       if (fault === 'hang') return;
       const error = fault ? ERROR_TYPES[fault] : undefined;
       if (error) {
-        res.writeHead(error.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': error.type.split('#')[1] ?? error.type });
+        res.writeHead(error.status, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': error.type.split('#')[1] ?? error.type,
+        });
         res.end(JSON.stringify({ __type: error.type, message: error.message }));
         return;
       }

@@ -5,7 +5,21 @@ import type { CustomerProfile, Identity } from '../../shared/domain/customer.js'
 import { normaliseIdentity } from '../../shared/domain/customer.js';
 import { ConflictError, PermanentHelpdeskError, TicketNotFoundError } from '../../shared/domain/errors.js';
 import type { InboundEvent, RequesterDetails, TicketSnapshot } from '../../shared/domain/events.js';
-import type { Clock, CustomerAdminStore, CustomerStore, DecisionHistory, DecisionLog, EventQueue, HelpdeskClient, IdentityHasher, PrivacyStore, ScoreProvider, ScoreRefreshStore, SurveyAnswerIndex, SurveyAnswerStore } from '../../shared/domain/ports.js';
+import type {
+  Clock,
+  CustomerAdminStore,
+  CustomerStore,
+  DecisionHistory,
+  DecisionLog,
+  EventQueue,
+  HelpdeskClient,
+  IdentityHasher,
+  PrivacyStore,
+  ScoreProvider,
+  ScoreRefreshStore,
+  SurveyAnswerIndex,
+  SurveyAnswerStore,
+} from '../../shared/domain/ports.js';
 import type { CustomerRecords, ErasureReport } from '../../shared/domain/customer-records.js';
 import type { DecisionDayPage } from '../../shared/domain/decision-listing.js';
 import type { DecisionRecord } from '../../shared/domain/decision-record.js';
@@ -67,7 +81,8 @@ export class InMemoryCustomerStore implements CustomerStore {
     ];
     this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
     for (const identity of identities) this.aliases.set(`${profile.tenant}#${hasher.hash(identity)}`, profile.customerKey);
-    for (const hash of [...profile.identities.emailHashes, ...(profile.identities.externalIdHashes ?? [])]) this.aliases.set(`${profile.tenant}#${hash}`, profile.customerKey);
+    for (const hash of [...profile.identities.emailHashes, ...(profile.identities.externalIdHashes ?? [])])
+      this.aliases.set(`${profile.tenant}#${hash}`, profile.customerKey);
     return 'written';
   }
 
@@ -95,7 +110,12 @@ export class InMemoryDecisionLog implements DecisionLog, DecisionHistory {
     return [...this.records.values()].filter((r) => r.tenant === tenant && r.ticketId === ticketId);
   }
   private readonly claims = new Map<string, { holder: string; until: number }>();
-  async claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'> {
+  async claim(
+    record: DecisionRecord & { status: 'pending' },
+    holder: string,
+    until: Date,
+    now: Date,
+  ): Promise<'written' | 'already-final' | 'held'> {
     const key = `${record.tenant}#${record.decisionId}`;
     const existing = this.records.get(key);
     if (existing && ['applied', 'shadow', 'skipped'].includes(existing.status)) return 'already-final';
@@ -279,7 +299,8 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
     const hasher = this.hasherFor(profile.tenant);
     for (const identity of identities) {
       const hash = hasher.hash(identity);
-      if (hash !== profile.customerKey) this.aliases.set(`${profile.tenant}#${hash}`, { customerKey: profile.customerKey, kind: identity.kind });
+      if (hash !== profile.customerKey)
+        this.aliases.set(`${profile.tenant}#${hash}`, { customerKey: profile.customerKey, kind: identity.kind });
     }
   }
 
@@ -305,10 +326,16 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
       this.surveyAnswers.set(`${t}#${merged.customerKey}`, [...(this.surveyAnswers.get(`${t}#${merged.customerKey}`) ?? []), ...answers]);
       this.surveyAnswers.delete(`${t}#${loser.customerKey}`);
       const refs = this.decisionRefs.get(`${t}#${loser.customerKey}`) ?? new Set<string>();
-      this.decisionRefs.set(`${t}#${merged.customerKey}`, new Set([...(this.decisionRefs.get(`${t}#${merged.customerKey}`) ?? []), ...refs]));
+      this.decisionRefs.set(
+        `${t}#${merged.customerKey}`,
+        new Set([...(this.decisionRefs.get(`${t}#${merged.customerKey}`) ?? []), ...refs]),
+      );
       this.decisionRefs.delete(`${t}#${loser.customerKey}`);
       this.profiles.delete(`${t}#${loser.customerKey}`);
-      this.aliases.set(`${t}#${loser.customerKey}`, { customerKey: merged.customerKey, kind: this.hashesOf(merged).get(loser.customerKey) ?? 'email' });
+      this.aliases.set(`${t}#${loser.customerKey}`, {
+        customerKey: merged.customerKey,
+        kind: this.hashesOf(merged).get(loser.customerKey) ?? 'email',
+      });
     }
     this.profiles.set(`${t}#${merged.customerKey}`, structuredClone(merged));
     for (const [hash, kind] of this.hashesOf(merged)) {
@@ -378,7 +405,8 @@ export class InMemoryScoreRefreshStore implements ScoreRefreshStore {
     const due: DueProfile[] = [];
     for (const [key, entry] of this.queue) {
       const profile = this.customers.profiles.get(key);
-      if (profile?.tenant === tenant && entry.dueAt <= now.toISOString()) due.push({ profile: structuredClone(profile), dueAt: entry.dueAt, failures: entry.failures });
+      if (profile?.tenant === tenant && entry.dueAt <= now.toISOString())
+        due.push({ profile: structuredClone(profile), dueAt: entry.dueAt, failures: entry.failures });
     }
     return due.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0)).slice(0, limit);
   }
@@ -549,7 +577,8 @@ export class LoopbackScoringService {
     if (!parsed.success) return refuse(400, `body: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
     this.calls.push({ body: parsed.data, at: now() });
 
-    const answer = this.scripted.shift() ?? this.byCustomer.get(parsed.data.customer.key) ?? { status: 404, body: { error: 'unknown customer' } };
+    const answer = this.scripted.shift() ??
+      this.byCustomer.get(parsed.data.customer.key) ?? { status: 404, body: { error: 'unknown customer' } };
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     if (res.destroyed) return;
     const body = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));

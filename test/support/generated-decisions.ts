@@ -8,8 +8,18 @@ import type { Tier } from '../../shared/domain/tiers.js';
 import { seeded, weighted } from '../../infra/load/seeded-random.js';
 
 const DAY_MS = 86_400_000;
-const TIER_WEIGHTS: readonly (readonly [Tier, number])[] = [['none', 45], ['standard', 25], ['notable', 15], ['high', 10], ['top', 5]];
-const STATUS_WEIGHTS: readonly (readonly ['applied' | 'skipped' | 'failed', number])[] = [['applied', 90], ['skipped', 7], ['failed', 3]];
+const TIER_WEIGHTS: readonly (readonly [Tier, number])[] = [
+  ['none', 45],
+  ['standard', 25],
+  ['notable', 15],
+  ['high', 10],
+  ['top', 5],
+];
+const STATUS_WEIGHTS: readonly (readonly ['applied' | 'skipped' | 'failed', number])[] = [
+  ['applied', 90],
+  ['skipped', 7],
+  ['failed', 3],
+];
 const RAISING_RULE: Partial<Record<Tier, string>> = { high: 'reach-high', top: 'reach-top' };
 
 /** The provider failures generated decisions carry, a quarter of the unscored ones. */
@@ -21,7 +31,11 @@ const PROVIDER_FAILURES = ['timeout', 'circuit-open', 'unavailable'] as const;
  * one level (notable tagged only), a share skipped or failed, and every `shadowEvery`-th decision
  * made in shadow mode (none by default).
  */
-export function generateDecisions(tenant: string, count: number, options: { from?: string; days?: number; seed?: number; shadowEvery?: number } = {}): DecisionRecord[] {
+export function generateDecisions(
+  tenant: string,
+  count: number,
+  options: { from?: string; days?: number; seed?: number; shadowEvery?: number } = {},
+): DecisionRecord[] {
   const random = seeded(options.seed ?? 20261201);
   const start = Date.parse(`${options.from ?? '2026-11-01'}T00:00:00Z`);
   const span = (options.days ?? 30) * DAY_MS;
@@ -51,7 +65,9 @@ export function generateDecisions(tenant: string, count: number, options: { from
         policyVersion: '1',
         mode: shadow ? 'shadow' : 'active',
         tier,
-        ...(tier === 'none' ? {} : { score: { value: 50, source: 'provider', freshness: 'fresh', explanation: 'generated', modelVersion: 'reach-2' } }),
+        ...(tier === 'none'
+          ? {}
+          : { score: { value: 50, source: 'provider', freshness: 'fresh', explanation: 'generated', modelVersion: 'reach-2' } }),
         helpdeskPriority,
         ...(uplift > 0 ? { priority: 'high' as const } : {}),
         uplift,
@@ -74,7 +90,9 @@ export async function writeDecisions(client: DocumentClient, tableName: string, 
   await batchWriteAll(
     client,
     tableName,
-    records.map((record) => ({ PutRequest: { Item: { ...record, ...decisionKey(record.tenant, record.decisionId), ...decisionIndexAttributes(record) } } })),
+    records.map((record) => ({
+      PutRequest: { Item: { ...record, ...decisionKey(record.tenant, record.decisionId), ...decisionIndexAttributes(record) } },
+    })),
     { concurrency: 4 },
   );
 }

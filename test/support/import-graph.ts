@@ -45,7 +45,8 @@ export function folderGraph(dir: string): FolderEdge[] {
       const from = folderOf(file);
       const to = folderOf(resolve(dirname(file), specifier));
       const key = `${from}\n${to}`;
-      if (from !== to && !edges.has(key)) edges.set(key, { from, to, because: `${relative(ROOT, file).split(sep).join('/')} imports ${specifier}` });
+      if (from !== to && !edges.has(key))
+        edges.set(key, { from, to, because: `${relative(ROOT, file).split(sep).join('/')} imports ${specifier}` });
     }
   }
   return [...edges.values()];
@@ -94,14 +95,23 @@ export function circlesIn(edges: readonly Pick<FolderEdge, 'from' | 'to'>[]): st
  * entry, so two folders of one entry never import each other. A folder under `base` the order
  * does not list is a violation too, so a new folder has to be placed.
  */
-export function orderViolations(edges: readonly FolderEdge[], base: string, order: readonly string[], folders: readonly string[]): string[] {
+export function orderViolations(
+  edges: readonly FolderEdge[],
+  base: string,
+  order: readonly string[],
+  folders: readonly string[],
+): string[] {
   const rank = (folder: string): number | undefined => {
     if (!folder.startsWith(`${base}/`)) return undefined;
     const name = folder.slice(base.length + 1);
-    const position = order.findIndex((entry) => (entry.endsWith('/*') ? dirname(name) === entry.slice(0, -2) && name.includes('/') : entry === name));
+    const position = order.findIndex((entry) =>
+      entry.endsWith('/*') ? dirname(name) === entry.slice(0, -2) && name.includes('/') : entry === name,
+    );
     return position === -1 ? undefined : position;
   };
-  const unplaced = folders.filter((folder) => folder.startsWith(`${base}/`) && rank(folder) === undefined).map((folder) => `${folder} has no place in the order`);
+  const unplaced = folders
+    .filter((folder) => folder.startsWith(`${base}/`) && rank(folder) === undefined)
+    .map((folder) => `${folder} has no place in the order`);
   const upward = edges.flatMap((edge) => {
     const from = rank(edge.from);
     const to = rank(edge.to);

@@ -44,7 +44,13 @@ export async function stillRunning(pids: readonly number[]): Promise<ProcessRow[
 /** The java processes running DynamoDB Local on `port`. */
 export async function dynamoDbLocalOn(port: number): Promise<ProcessRow[]> {
   const table = await processTable();
-  return table.filter((row) => !row.state.startsWith('Z') && row.args.startsWith('java ') && row.args.includes('DynamoDBLocal.jar') && row.args.endsWith(` -port ${port}`));
+  return table.filter(
+    (row) =>
+      !row.state.startsWith('Z') &&
+      row.args.startsWith('java ') &&
+      row.args.includes('DynamoDBLocal.jar') &&
+      row.args.endsWith(` -port ${port}`),
+  );
 }
 
 /** Waits until `check` holds, trying every 100 ms, for at most `withinMs`; then says what did not happen. */

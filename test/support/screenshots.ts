@@ -83,7 +83,10 @@ const OUTLINE = `(() => {
   return JSON.stringify({ page, styles });
 })()`;
 
-const OutlineSchema = z.object({ page: z.string(), styles: z.array(z.union([z.object({ text: z.string() }), z.object({ href: z.string() })])) });
+const OutlineSchema = z.object({
+  page: z.string(),
+  styles: z.array(z.union([z.object({ text: z.string() }), z.object({ href: z.string() })])),
+});
 
 /** The page's outline, then the source of each of its stylesheets as it is. */
 export async function pageOutline(page: Page): Promise<string> {
@@ -121,7 +124,9 @@ async function recordShot(dir: string, name: string, shot: z.infer<typeof ShotSc
   }
   try {
     const manifest = readManifest(dir);
-    const screenshots = Object.fromEntries(Object.entries({ ...manifest.screenshots, [name]: shot }).sort(([a], [b]) => a.localeCompare(b)));
+    const screenshots = Object.fromEntries(
+      Object.entries({ ...manifest.screenshots, [name]: shot }).sort(([a], [b]) => a.localeCompare(b)),
+    );
     writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify({ screenshots }, null, 2)}\n`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -143,8 +148,11 @@ export async function takeScreenshot(page: Page, name: string, scratch: string):
   }
   const committed = readManifest().screenshots[name];
   const where = relative(REPO_ROOT, join(SCREENSHOTS_DIR, name));
-  if (committed === undefined) throw new Error(`${where} has no entry in its manifest: run npm run screenshots, and commit docs/screenshots`);
+  if (committed === undefined)
+    throw new Error(`${where} has no entry in its manifest: run npm run screenshots, and commit docs/screenshots`);
   if (committed.shows !== shows) {
-    throw new Error(`${where} no longer shows what the page shows (the page changed since it was taken): run npm run screenshots, and commit docs/screenshots`);
+    throw new Error(
+      `${where} no longer shows what the page shows (the page changed since it was taken): run npm run screenshots, and commit docs/screenshots`,
+    );
   }
 }

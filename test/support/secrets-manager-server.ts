@@ -34,9 +34,15 @@ export async function startLoopbackSecretsManager(): Promise<LoopbackSecretsMana
       };
       const error = (status: number, type: string, message: string) => answer(status, { __type: type, message });
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (req.method !== 'POST' || !target.startsWith('secretsmanager.')) return error(400, 'UnknownOperationException', `unknown target ${target}`);
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) return error(400, 'SerializationException', 'content-type must be application/x-amz-json-1.1');
-      if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/secretsmanager\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/.test(String(req.headers.authorization ?? ''))) {
+      if (req.method !== 'POST' || !target.startsWith('secretsmanager.'))
+        return error(400, 'UnknownOperationException', `unknown target ${target}`);
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1'))
+        return error(400, 'SerializationException', 'content-type must be application/x-amz-json-1.1');
+      if (
+        !/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/secretsmanager\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/.test(
+          String(req.headers.authorization ?? ''),
+        )
+      ) {
         return error(403, 'IncompleteSignatureException', 'the request is not signed for secretsmanager');
       }
       let input: Record<string, unknown>;
@@ -54,14 +60,28 @@ export async function startLoopbackSecretsManager(): Promise<LoopbackSecretsMana
       if (operation === 'GetSecretValue') {
         const held = secrets.get(id);
         if (held === undefined) return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-        return answer(200, { ARN: arn, Name: id, SecretString: held, VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 });
+        return answer(200, {
+          ARN: arn,
+          Name: id,
+          SecretString: held,
+          VersionId: 'v1',
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: Date.now() / 1000,
+        });
       }
       if (operation === 'CreateSecret' || operation === 'PutSecretValue') {
         if (typeof value !== 'string' || value.length === 0) return error(400, 'InvalidParameterException', 'SecretString is required');
-        if (operation === 'CreateSecret' && secrets.has(id)) return error(400, 'ResourceExistsException', `The operation failed because the secret ${id} already exists.`);
-        if (operation === 'PutSecretValue' && !secrets.has(id)) return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        if (operation === 'CreateSecret' && secrets.has(id))
+          return error(400, 'ResourceExistsException', `The operation failed because the secret ${id} already exists.`);
+        if (operation === 'PutSecretValue' && !secrets.has(id))
+          return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
         secrets.set(id, value);
-        return answer(200, { ARN: arn, Name: id, VersionId: `v${operations.length}`, ...(operation === 'PutSecretValue' ? { VersionStages: ['AWSCURRENT'] } : {}) });
+        return answer(200, {
+          ARN: arn,
+          Name: id,
+          VersionId: `v${operations.length}`,
+          ...(operation === 'PutSecretValue' ? { VersionStages: ['AWSCURRENT'] } : {}),
+        });
       }
       return error(400, 'UnknownOperationException', `the loopback Secrets Manager does not serve ${operation}`);
     });

@@ -31,7 +31,10 @@ export async function newEventQueues(settings: Partial<Omit<EventQueueSettings, 
 }
 
 /** How many messages SQS counts on a queue: visible, in flight and delayed. */
-export async function queueCounts(client: AwsJsonClient, queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
+export async function queueCounts(
+  client: AwsJsonClient,
+  queueUrl: string,
+): Promise<{ visible: number; inFlight: number; delayed: number }> {
   const { Attributes = {} } = await client.call<{ Attributes?: Record<string, string> }>('GetQueueAttributes', {
     QueueUrl: queueUrl,
     AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],

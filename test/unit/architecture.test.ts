@@ -17,7 +17,9 @@ describe('dependencies point inward: functions -> use-cases -> domain <- adapter
 
   it('lets use cases reach only the domain and each other', () => {
     const group = /^\.\.\/[a-z-]+\/[a-z-]+\.js$/; // a sibling group: ../decision/...
-    expect(violations('shared/use-cases', (s) => s.startsWith('./') || s.startsWith('../../domain/') || group.test(s) || s === 'zod')).toEqual([]);
+    expect(
+      violations('shared/use-cases', (s) => s.startsWith('./') || s.startsWith('../../domain/') || group.test(s) || s === 'zod'),
+    ).toEqual([]);
   });
 
   it('keeps adapters off the use cases and the functions', () => {
@@ -27,7 +29,10 @@ describe('dependencies point inward: functions -> use-cases -> domain <- adapter
   it('keeps the functions and what they bundle off local mode and its SQS emulator (fauxqs, a dev dependency), which only its starter loads', () => {
     const localOnly = (s: string) => s === 'fauxqs' || s.includes('infra/');
     expect([...violations('functions', (s) => !localOnly(s)), ...violations('shared', (s) => !localOnly(s))]).toEqual([]);
-    expect(violations('infra/local', (s) => s !== 'fauxqs')).toEqual(['infra/local/sqs-emulator.ts imports fauxqs', 'infra/local/sqs-emulator.ts imports fauxqs']);
+    expect(violations('infra/local', (s) => s !== 'fauxqs')).toEqual([
+      'infra/local/sqs-emulator.ts imports fauxqs',
+      'infra/local/sqs-emulator.ts imports fauxqs',
+    ]);
   });
 
   it('finds the imports it checks (the check would notice a violation)', () => {

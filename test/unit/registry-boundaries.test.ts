@@ -53,9 +53,12 @@ function namedOutside(name: string): string[] {
 }
 
 describe('adapters are plug-ins', () => {
-  it.each([...HELPDESKS, ...SURVEY_TOOLS].map((adapter) => adapter.name))('names the %s adapter in code only in its folder, the registry, its sandbox folder and the sandbox list', (name) => {
-    expect(namedOutside(name)).toEqual([]);
-  });
+  it.each([...HELPDESKS, ...SURVEY_TOOLS].map((adapter) => adapter.name))(
+    'names the %s adapter in code only in its folder, the registry, its sandbox folder and the sandbox list',
+    (name) => {
+      expect(namedOutside(name)).toEqual([]);
+    },
+  );
 
   it('gives every source a name of its own', () => {
     const names = SOURCES.map((source) => source.name);

@@ -54,8 +54,16 @@ describe('adapter folders import in one direction', () => {
   });
 
   it('would notice a folder importing upwards, a new folder with no place, and a circle', () => {
-    const upward: FolderEdge = { from: `${ADAPTERS}/plugin`, to: `${ADAPTERS}/helpdesks/zendesk`, because: 'descriptors.ts imports ../helpdesks/zendesk/client.js' };
-    const sideways: FolderEdge = { from: `${ADAPTERS}/helpdesks/zendesk`, to: `${ADAPTERS}/helpdesks/freshdesk`, because: 'client.ts imports ../freshdesk/client.js' };
+    const upward: FolderEdge = {
+      from: `${ADAPTERS}/plugin`,
+      to: `${ADAPTERS}/helpdesks/zendesk`,
+      because: 'descriptors.ts imports ../helpdesks/zendesk/client.js',
+    };
+    const sideways: FolderEdge = {
+      from: `${ADAPTERS}/helpdesks/zendesk`,
+      to: `${ADAPTERS}/helpdesks/freshdesk`,
+      because: 'client.ts imports ../freshdesk/client.js',
+    };
     const folders = [...foldersUnder(ADAPTERS), `${ADAPTERS}/cache`];
 
     expect(orderViolations([...edges, upward, sideways], ADAPTERS, ADAPTER_ORDER, folders)).toEqual([
@@ -63,15 +71,17 @@ describe('adapter folders import in one direction', () => {
       'shared/adapters/plugin may not import shared/adapters/helpdesks/zendesk (descriptors.ts imports ../helpdesks/zendesk/client.js)',
       'shared/adapters/helpdesks/zendesk may not import shared/adapters/helpdesks/freshdesk (client.ts imports ../freshdesk/client.js)',
     ]);
-    expect(circlesIn([...edges, upward])).toEqual([
-      [`${ADAPTERS}/helpdesks/zendesk`, `${ADAPTERS}/plugin`],
-    ]);
+    expect(circlesIn([...edges, upward])).toEqual([[`${ADAPTERS}/helpdesks/zendesk`, `${ADAPTERS}/plugin`]]);
   });
 
   it('would have caught the circle the layout had: the tenants file through the registry to each adapter and back', () => {
     const before: FolderEdge[] = [
       { from: `${ADAPTERS}/config`, to: `${ADAPTERS}/registry`, because: 'tenants.ts imports ../registry/adapters.js' },
-      { from: `${ADAPTERS}/registry`, to: `${ADAPTERS}/helpdesks/zendesk`, because: 'adapters.ts imports ../helpdesks/zendesk/descriptor.js' },
+      {
+        from: `${ADAPTERS}/registry`,
+        to: `${ADAPTERS}/helpdesks/zendesk`,
+        because: 'adapters.ts imports ../helpdesks/zendesk/descriptor.js',
+      },
       { from: `${ADAPTERS}/helpdesks/zendesk`, to: `${ADAPTERS}/config`, because: 'descriptor.ts imports ../../config/outbound-url.js' },
     ];
 

@@ -47,7 +47,11 @@ export class ServiceDashboard extends Construct {
           // counts them for nothing; an EMF line per webhook was a third of the log per event.
           new MathExpression({
             expression: 'requests - refused - failed',
-            usingMetrics: { requests: props.api.metricCount(sum), refused: props.api.metricClientError(sum), failed: props.api.metricServerError(sum) },
+            usingMetrics: {
+              requests: props.api.metricCount(sum),
+              refused: props.api.metricClientError(sum),
+              failed: props.api.metricServerError(sum),
+            },
             label: 'accepted',
             period: PERIOD,
           }),
@@ -87,7 +91,11 @@ export class ServiceDashboard extends Construct {
         'Event queue',
         [
           props.events.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: 'waiting' }),
-          props.events.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: 'dead letters' }),
+          props.events.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            statistic: 'Maximum',
+            label: 'dead letters',
+          }),
         ],
         [props.events.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum', label: 'oldest (s)' })],
       ),

@@ -17,7 +17,6 @@ export const BUNDLED_TENANTS_FILE = 'tenants.json';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
-
 /** Props of a ServiceFunction: what differs between the functions. */
 export interface ServiceFunctionProps {
   /** Handler entry relative to the repository root, e.g. `functions/ingest-webhook/handler.ts`. */

@@ -25,7 +25,9 @@ function contextConcurrency(app: App, key: string): number | undefined {
   if (value === undefined) return undefined;
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 2 || number > 1000) {
-    throw new Error(`Context "${key}" must be a whole number from 2 to 1000 (the SQS event source's maximum concurrency), got ${JSON.stringify(value)}`);
+    throw new Error(
+      `Context "${key}" must be a whole number from 2 to 1000 (the SQS event source's maximum concurrency), got ${JSON.stringify(value)}`,
+    );
   }
   return number;
 }

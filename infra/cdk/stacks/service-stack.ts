@@ -190,7 +190,13 @@ export class ServiceStack extends Stack {
     const functions = { ingest: this.ingest, process: this.process, refresh: this.refresh };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic');
     const { topic } = this.alarmTopic;
-    this.alarms = new ServiceAlarms(this, 'Alarms', { topic, functions, events: this.events, schedule: this.schedule, api: this.webhooks.api });
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      topic,
+      functions,
+      events: this.events,
+      schedule: this.schedule,
+      api: this.webhooks.api,
+    });
     new ServiceDashboard(this, 'Dashboard', { api: this.webhooks.api, events: this.events, functions, alarms: this.alarms.alarms });
 
     new CfnOutput(this, 'WebhookBaseUrl', {

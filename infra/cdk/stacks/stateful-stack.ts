@@ -3,7 +3,13 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { pinLogicalId } from '../constructs/pin-logical-id.js';
-import { DECISIONS_INDEX, REFRESH_INDEX, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE } from '../../../shared/adapters/store/table.js';
+import {
+  DECISIONS_INDEX,
+  REFRESH_INDEX,
+  TABLE_PARTITION_KEY,
+  TABLE_SORT_KEY,
+  TTL_ATTRIBUTE,
+} from '../../../shared/adapters/store/table.js';
 
 /** Logical id of the table; pinned so that no refactor of construct ids can replace the table. */
 export const TABLE_LOGICAL_ID = 'InfluenceTable';

@@ -37,7 +37,10 @@ export function delightedDelivery(answer: SampleAnswer, apiKey: string = DELIGHT
       additional_answers: [],
     },
   });
-  return { headers: { 'content-type': 'application/json', 'x-delighted-webhook-signature': signDelightedPayload({ secret: apiKey, body }) }, body };
+  return {
+    headers: { 'content-type': 'application/json', 'x-delighted-webhook-signature': signDelightedPayload({ secret: apiKey, body }) },
+    body,
+  };
 }
 
 /** Delighted in local mode: NPS answers to the default demo tenant, signed with its API key. */

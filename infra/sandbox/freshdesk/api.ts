@@ -114,14 +114,17 @@ function addNote(state: FreshdeskState, ticket: SandboxFreshdeskTicket, input: N
 function createFromApi(state: FreshdeskState, input: TicketCreateInput): Reply {
   let requesterId = input.requester_id;
   if (requesterId !== undefined && !state.contacts.has(requesterId)) {
-    throw validationFailed([{ field: 'requester_id', message: 'There is no contact matching the given requester_id', code: 'invalid_value' }]);
+    throw validationFailed([
+      { field: 'requester_id', message: 'There is no contact matching the given requester_id', code: 'invalid_value' },
+    ]);
   }
   if (requesterId === undefined && input.email !== undefined) {
     const email = input.email.toLowerCase();
     const existing = [...state.contacts.values()].find((contact) => contact.email?.toLowerCase() === email);
     requesterId = existing?.id ?? state.addContact({ name: input.name ?? input.email, email: input.email }).id;
   }
-  if (requesterId === undefined) throw validationFailed([{ field: 'requester_id', message: 'It should be a/an Positive Integer', code: 'missing_field' }]);
+  if (requesterId === undefined)
+    throw validationFailed([{ field: 'requester_id', message: 'It should be a/an Positive Integer', code: 'missing_field' }]);
   const created = state.addTicket({
     subject: input.subject,
     description: input.description,

@@ -55,7 +55,11 @@ export const freshdeskDemo: SandboxDemo = {
   tenantId: FRESHDESK_DEMO.tenant,
   source: 'freshdesk',
   // Its account limit is the Growth plan's unless a run sets one; it models no answer time.
-  part: (limits = {}) => freshdeskPart.with({ apiKey: FRESHDESK_DEMO.apiKey, ...(limits.ratePerMinute === undefined ? {} : { ratePerMinute: limits.ratePerMinute }) }),
+  part: (limits = {}) =>
+    freshdeskPart.with({
+      apiKey: FRESHDESK_DEMO.apiKey,
+      ...(limits.ratePerMinute === undefined ? {} : { ratePerMinute: limits.ratePerMinute }),
+    }),
   tenant: (sandboxUrl, policy) => ({
     id: FRESHDESK_DEMO.tenant,
     name: 'Demo company on Freshdesk (local only)',
@@ -78,14 +82,38 @@ export const freshdeskDemo: SandboxDemo = {
     const adaContact = freshdesk.createContact({ id: 2001, name: ada.name, email: ada.email, twitter_id: ada.twitter });
     const graceContact = freshdesk.createContact({ id: 2002, name: grace.name, email: grace.email });
     const alanContact = freshdesk.createContact({ id: 2003, name: alan.name, email: alan.email });
-    freshdesk.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: adaContact.id, priority: 2, tags: ['printer'] });
-    freshdesk.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: graceContact.id, priority: 2, tags: ['login'] });
-    freshdesk.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alanContact.id, priority: 1, tags: ['billing'] });
-    const katherineContact = freshdesk.createContact({ id: 2004, name: katherine.name, email: katherine.email, custom_fields: KATHERINE_FIELDS_NOW });
+    freshdesk.createTicket({
+      subject: 'Printer on fire',
+      description: 'Smoke is coming out of the printer.',
+      requesterId: adaContact.id,
+      priority: 2,
+      tags: ['printer'],
+    });
+    freshdesk.createTicket({
+      subject: 'Cannot log in',
+      description: 'Password reset mail never arrives.',
+      requesterId: graceContact.id,
+      priority: 2,
+      tags: ['login'],
+    });
+    freshdesk.createTicket({
+      subject: 'Invoice question',
+      description: 'Why was I charged twice?',
+      requesterId: alanContact.id,
+      priority: 1,
+      tags: ['billing'],
+    });
+    const katherineContact = freshdesk.createContact({
+      id: 2004,
+      name: katherine.name,
+      email: katherine.email,
+      custom_fields: KATHERINE_FIELDS_NOW,
+    });
     return { katherineUserId: String(katherineContact.id) };
   },
   // Freshdesk sends no delivery id; retries of one rule run carry the same ticket.
-  delivery: (ticket, options = {}) => ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),
+  delivery: (ticket, options = {}) =>
+    ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),
   connect: (sandbox, _endpoint, send) => {
     sandbox.part(freshdeskPart).onTicketCreated((ticket, requester) => send(ruleDelivery(ticket, requester, FRESHDESK_DEMO.sharedSecret)));
   },

@@ -3,7 +3,11 @@ import { stamp } from '../http.js';
 import type { SandboxFreshdeskContact, SandboxFreshdeskConversation, SandboxFreshdeskTicket } from './types.js';
 
 /** A ticket as `GET /api/v2/tickets/{id}` answers it, with `include=requester,conversations` as asked. */
-export function ticketJson(ticket: SandboxFreshdeskTicket, contacts: ReadonlyMap<number, SandboxFreshdeskContact>, include: readonly string[] = []): Record<string, unknown> {
+export function ticketJson(
+  ticket: SandboxFreshdeskTicket,
+  contacts: ReadonlyMap<number, SandboxFreshdeskContact>,
+  include: readonly string[] = [],
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     cc_emails: [],
     fwd_emails: [],
@@ -48,7 +52,8 @@ export function ticketJson(ticket: SandboxFreshdeskTicket, contacts: ReadonlyMap
       : null;
   }
   // Freshdesk embeds the ten most recent conversations only.
-  if (include.includes('conversations')) body['conversations'] = ticket.conversations.slice(-10).map((one) => conversationJson(ticket, one));
+  if (include.includes('conversations'))
+    body['conversations'] = ticket.conversations.slice(-10).map((one) => conversationJson(ticket, one));
   return body;
 }
 

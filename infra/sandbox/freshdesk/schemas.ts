@@ -10,8 +10,21 @@ const INVALID_JSON = { code: 'invalid_json', message: 'Request body has invalid 
 
 /** Fields of the real API that the sandbox does not model: refused with a message saying so, not as typos. */
 const NOT_MODELLED = new Set([
-  'attachments', 'cc_emails', 'company_id', 'due_by', 'email_config_id', 'facebook_id', 'fr_due_by', 'internal_agent_id',
-  'internal_group_id', 'lookup_parameter', 'parent_id', 'phone', 'product_id', 'twitter_id', 'unique_external_id',
+  'attachments',
+  'cc_emails',
+  'company_id',
+  'due_by',
+  'email_config_id',
+  'facebook_id',
+  'fr_due_by',
+  'internal_agent_id',
+  'internal_group_id',
+  'lookup_parameter',
+  'parent_id',
+  'phone',
+  'product_id',
+  'twitter_id',
+  'unique_external_id',
 ]);
 
 const oneOf = <const T extends readonly [number, ...number[]]>(values: T) =>
@@ -87,7 +100,10 @@ export type TicketCreateInput = z.infer<typeof TicketCreateSchema>;
 export type NoteCreateInput = z.infer<typeof NoteCreateSchema>;
 
 /** Query parameters each listing or show accepts; any other is refused, as Freshdesk does. */
-const QUERY_PARAMS = { ticket: ['include'], conversations: ['page', 'per_page'], none: [] } as const satisfies Record<string, readonly string[]>;
+const QUERY_PARAMS = { ticket: ['include'], conversations: ['page', 'per_page'], none: [] } as const satisfies Record<
+  string,
+  readonly string[]
+>;
 
 /** Freshdesk answers a missing record, or a path it does not know, with an empty 404. */
 export function notFound(): HttpFailure {
@@ -121,7 +137,13 @@ export function includes(query: URLSearchParams): string[] {
   const values = raw.split(',').map((value) => value.trim());
   const bad = values.filter((value) => value !== 'requester' && value !== 'conversations');
   if (bad.length > 0) {
-    throw validationFailed([{ field: 'include', message: "It should be one of these values: 'requester,conversations' (the sandbox models no others)", code: 'invalid_value' }]);
+    throw validationFailed([
+      {
+        field: 'include',
+        message: "It should be one of these values: 'requester,conversations' (the sandbox models no others)",
+        code: 'invalid_value',
+      },
+    ]);
   }
   return values;
 }
@@ -132,7 +154,9 @@ export function pageParam(query: URLSearchParams, name: string, min: number, max
   if (raw === null) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw validationFailed([{ field: name, message: `It should be a/an Positive Integer between ${min} and ${max}`, code: 'invalid_value' }]);
+    throw validationFailed([
+      { field: name, message: `It should be a/an Positive Integer between ${min} and ${max}`, code: 'invalid_value' },
+    ]);
   }
   return value;
 }

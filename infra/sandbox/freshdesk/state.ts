@@ -1,9 +1,15 @@
 import { stamp, uniqueTags } from '../http.js';
 import { notFound } from './schemas.js';
-import type { SandboxFreshdeskContact, SandboxFreshdeskContactInput, SandboxFreshdeskTicket, SandboxFreshdeskTicketInput } from './types.js';
+import type {
+  SandboxFreshdeskContact,
+  SandboxFreshdeskContactInput,
+  SandboxFreshdeskTicket,
+  SandboxFreshdeskTicketInput,
+} from './types.js';
 
 /** What a ticket may be made with through the API beyond what `createTicket` takes. */
-export type TicketRecordInput = SandboxFreshdeskTicketInput & Partial<Pick<SandboxFreshdeskTicket, 'status' | 'responder_id' | 'type' | 'custom_fields'>>;
+export type TicketRecordInput = SandboxFreshdeskTicketInput &
+  Partial<Pick<SandboxFreshdeskTicket, 'status' | 'responder_id' | 'type' | 'custom_fields'>>;
 
 /** The sandbox Freshdesk's records: contacts, tickets with their conversations, and who hears of new tickets. */
 export class FreshdeskState {

@@ -99,7 +99,10 @@ export interface SandboxFreshdesk {
   ticket(id: number): SandboxFreshdeskTicket | undefined;
   tickets(): SandboxFreshdeskTicket[];
   /** A person edits the ticket in the Freshdesk UI: changes fields and bumps updated_at. */
-  editTicket(id: number, change: { tags?: string[]; priority?: SandboxFreshdeskPriority; group_id?: number | null }): SandboxFreshdeskTicket;
+  editTicket(
+    id: number,
+    change: { tags?: string[]; priority?: SandboxFreshdeskPriority; group_id?: number | null },
+  ): SandboxFreshdeskTicket;
   /** Makes the next `count` matching requests fail with `status` (and headers, e.g. {'retry-after': '2'}). */
   failNext(fault: SandboxFault): void;
   /** Fails a random share of the API requests no queued fault claims, from now on; `undefined` stops it. */

@@ -87,13 +87,27 @@ export const genericDemo: SandboxDemo = {
       tags: ['printer'],
       requester: { id: 'u-1001', email: ada.email, name: ada.name, handles: [{ network: 'twitter', handle: ada.twitter }] },
     });
-    generic.createTicket({ subject: 'Cannot log in', priority: 'normal', tags: ['login'], requester: { id: 'u-1002', email: grace.email, name: grace.name } });
-    generic.createTicket({ subject: 'Invoice question', priority: 'low', tags: ['billing'], requester: { id: 'u-1003', email: alan.email, name: alan.name } });
+    generic.createTicket({
+      subject: 'Cannot log in',
+      priority: 'normal',
+      tags: ['login'],
+      requester: { id: 'u-1002', email: grace.email, name: grace.name },
+    });
+    generic.createTicket({
+      subject: 'Invoice question',
+      priority: 'low',
+      tags: ['billing'],
+      requester: { id: 'u-1003', email: alan.email, name: alan.name },
+    });
     // The generic contract has no user API to read requester fields from: nobody to refresh.
     return {};
   },
   delivery: (ticket, options = {}) =>
-    signedDelivery(InspectedTicketSchema.parse(ticket), options.secret ?? GENERIC_DEMO.inboundSecret, options.deliveryId ?? `msg_${randomUUID()}`),
+    signedDelivery(
+      InspectedTicketSchema.parse(ticket),
+      options.secret ?? GENERIC_DEMO.inboundSecret,
+      options.deliveryId ?? `msg_${randomUUID()}`,
+    ),
   connect: (sandbox, _endpoint, send) => {
     sandbox.part(genericPart).onTicketCreated((ticket) => send(signedDelivery(ticket, GENERIC_DEMO.inboundSecret, `msg_${randomUUID()}`)));
   },

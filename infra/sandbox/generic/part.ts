@@ -1,7 +1,19 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import * as z from 'zod';
-import { escapeHtml, fail, type FaultControl, type HttpFailure, mediaType, nextStamp, type PartRequest, type Reply, type SandboxPart, stamp, uniqueTags } from '../http.js';
+import {
+  escapeHtml,
+  fail,
+  type FaultControl,
+  type HttpFailure,
+  mediaType,
+  nextStamp,
+  type PartRequest,
+  type Reply,
+  type SandboxPart,
+  stamp,
+  uniqueTags,
+} from '../http.js';
 import {
   GENERIC_PRIORITIES,
   type SandboxGeneric,
@@ -69,10 +81,12 @@ export function createGenericPart(
     return id;
   }
 
-
   function apply(ticket: SandboxGenericTicket, decision: Decision): void {
     // `priority` is a floor: a receiver raises the ticket to it, and never lowers what a person set.
-    if (decision.priority !== null && (ticket.priority === null || GENERIC_PRIORITIES.indexOf(decision.priority) > GENERIC_PRIORITIES.indexOf(ticket.priority))) {
+    if (
+      decision.priority !== null &&
+      (ticket.priority === null || GENERIC_PRIORITIES.indexOf(decision.priority) > GENERIC_PRIORITIES.indexOf(ticket.priority))
+    ) {
       ticket.priority = decision.priority;
     }
     // Only the added tags count: the full list was computed from an older copy of the ticket and
@@ -207,7 +221,8 @@ function parseDecision(raw: Buffer): Decision {
 function renderSection(tickets: SandboxGenericTicket[]): string {
   const rows = tickets
     .map((ticket) => {
-      const requester = ticket.requester.email ?? ticket.requester.name ?? ticket.requester.id ?? ticket.requester.handles?.[0]?.handle ?? '-';
+      const requester =
+        ticket.requester.email ?? ticket.requester.name ?? ticket.requester.id ?? ticket.requester.handles?.[0]?.handle ?? '-';
       const notes = ticket.notes.map((note) => `<pre>${escapeHtml(`${note.body}\n(${note.decision_id})`)}</pre>`).join('');
       const cells = [ticket.id, ticket.subject, requester, ticket.priority ?? '-', ticket.tags.join(' '), ticket.group_id ?? '-'];
       return `<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}<td>${notes || '-'}</td></tr>`;

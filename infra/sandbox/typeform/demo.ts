@@ -18,9 +18,15 @@ export const TYPEFORM_DEMO = {
 export function typeformDelivery(answer: SampleAnswer, secret: string = TYPEFORM_DEMO.signingSecret): SignedDelivery {
   const submittedAt = isoSeconds(answer.answeredAt ?? new Date());
   const hidden: Record<string, string> = { email: answer.email, ticket_id: answer.ticketId ?? '', user_id: answer.userId ?? '' };
-  const answers: unknown[] = [{ type: 'number', number: answer.score, field: { id: 'Kx7pQ2mB9vR3', type: 'nps', ref: TYPEFORM_DEMO.fields.scoreField } }];
+  const answers: unknown[] = [
+    { type: 'number', number: answer.score, field: { id: 'Kx7pQ2mB9vR3', type: 'nps', ref: TYPEFORM_DEMO.fields.scoreField } },
+  ];
   if (answer.comment !== undefined) {
-    answers.push({ type: 'text', text: answer.comment, field: { id: 'DlXFaesGBpoF', type: 'long_text', ref: TYPEFORM_DEMO.fields.commentField } });
+    answers.push({
+      type: 'text',
+      text: answer.comment,
+      field: { id: 'DlXFaesGBpoF', type: 'long_text', ref: TYPEFORM_DEMO.fields.commentField },
+    });
   }
   const body = JSON.stringify({
     event_id: `01J${randomUUID().replaceAll('-', '').slice(0, 23).toUpperCase()}`,
@@ -35,8 +41,20 @@ export function typeformDelivery(answer: SampleAnswer, secret: string = TYPEFORM
         id: 'lT4Z3j',
         title: 'How did we do?',
         fields: [
-          { id: 'Kx7pQ2mB9vR3', title: 'How likely are you to recommend us?', type: 'nps', ref: TYPEFORM_DEMO.fields.scoreField, properties: {} },
-          { id: 'DlXFaesGBpoF', title: 'What is the main reason for your score?', type: 'long_text', ref: TYPEFORM_DEMO.fields.commentField, properties: {} },
+          {
+            id: 'Kx7pQ2mB9vR3',
+            title: 'How likely are you to recommend us?',
+            type: 'nps',
+            ref: TYPEFORM_DEMO.fields.scoreField,
+            properties: {},
+          },
+          {
+            id: 'DlXFaesGBpoF',
+            title: 'What is the main reason for your score?',
+            type: 'long_text',
+            ref: TYPEFORM_DEMO.fields.commentField,
+            properties: {},
+          },
         ],
       },
       answers,

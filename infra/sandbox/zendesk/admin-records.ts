@@ -80,10 +80,13 @@ export const WebhookInputSchema = z
     message: 'a trigger or automation webhook subscribes to conditional_ticket_events only',
     path: ['subscriptions'],
   })
-  .refine((hook) => hook.subscriptions.includes('conditional_ticket_events') || (hook.http_method === 'POST' && hook.request_format === 'json'), {
-    message: 'a webhook subscribed to events must use POST and json',
-    path: ['http_method'],
-  });
+  .refine(
+    (hook) => hook.subscriptions.includes('conditional_ticket_events') || (hook.http_method === 'POST' && hook.request_format === 'json'),
+    {
+      message: 'a webhook subscribed to events must use POST and json',
+      path: ['http_method'],
+    },
+  );
 /** A parsed webhook create or update. */
 export type WebhookInput = z.infer<typeof WebhookInputSchema>;
 
@@ -104,7 +107,18 @@ export const TriggerInputSchema = z
 /** A parsed trigger create or update. */
 export type TriggerInput = z.infer<typeof TriggerInputSchema>;
 
-const USER_FIELD_TYPES = ['text', 'textarea', 'checkbox', 'date', 'integer', 'decimal', 'regexp', 'dropdown', 'lookup', 'multiselect'] as const;
+const USER_FIELD_TYPES = [
+  'text',
+  'textarea',
+  'checkbox',
+  'date',
+  'integer',
+  'decimal',
+  'regexp',
+  'dropdown',
+  'lookup',
+  'multiselect',
+] as const;
 
 /** The body of `POST /api/v2/user_fields`, inside `{"user_field": ...}`. */
 export const UserFieldInputSchema = z

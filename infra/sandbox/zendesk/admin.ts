@@ -68,7 +68,8 @@ export class ZendeskAdmin {
   /** Adds a user field, as an admin would. */
   addUserField(input: z.input<typeof UserFieldInputSchema>): SandboxUserField {
     const parsed = UserFieldInputSchema.parse(input);
-    if ([...this.userFields.values()].some((field) => field.key === parsed.key)) throw new Error(`sandbox zendesk: user field ${parsed.key} exists`);
+    if ([...this.userFields.values()].some((field) => field.key === parsed.key))
+      throw new Error(`sandbox zendesk: user field ${parsed.key} exists`);
     const now = stamp(Date.now());
     const field: SandboxUserField = {
       id: this.#nextFieldId++,
@@ -93,7 +94,8 @@ export class ZendeskAdmin {
   sendsForNewTicket(ticket: SandboxTicket, requester: SandboxUser): WebhookSend[] {
     const sends: WebhookSend[] = [];
     for (const webhook of this.webhooks.values()) {
-      if (webhook.status === 'active' && webhook.subscriptions.includes('zen:event-type:ticket.created')) sends.push({ webhook: structuredClone(webhook) });
+      if (webhook.status === 'active' && webhook.subscriptions.includes('zen:event-type:ticket.created'))
+        sends.push({ webhook: structuredClone(webhook) });
     }
     const triggers = [...this.triggers.values()].filter((trigger) => trigger.active).sort((a, b) => a.position - b.position);
     for (const trigger of triggers) {
@@ -122,8 +124,12 @@ export class ZendeskAdmin {
     if (id === undefined) {
       if (method === 'GET') {
         const contains = (request.query.get('filter[name_contains]') ?? '').toLowerCase();
-        const all = [...this.webhooks.values()].filter((hook) => hook.name.toLowerCase().includes(contains)).sort((a, b) => a.id.localeCompare(b.id));
-        return cursorPage(all, (hook) => hook.id, request.query, `${this.baseUrl()}/api/v2/webhooks`, 'webhooks', webhookJson, { offset: false });
+        const all = [...this.webhooks.values()]
+          .filter((hook) => hook.name.toLowerCase().includes(contains))
+          .sort((a, b) => a.id.localeCompare(b.id));
+        return cursorPage(all, (hook) => hook.id, request.query, `${this.baseUrl()}/api/v2/webhooks`, 'webhooks', webhookJson, {
+          offset: false,
+        });
       }
       if (method === 'POST') {
         const input = this.#webhookInput(request);
@@ -165,13 +171,26 @@ export class ZendeskAdmin {
     } catch {
       webhookError(400, 'InvalidJSON', 'Invalid JSON', 'The request body is not valid JSON');
     }
-    if (!isPlainObject(json) || !isPlainObject(json['webhook'])) webhookError(400, 'InvalidInput', 'Invalid input', 'The body must be {"webhook": {...}}');
+    if (!isPlainObject(json) || !isPlainObject(json['webhook']))
+      webhookError(400, 'InvalidInput', 'Invalid input', 'The body must be {"webhook": {...}}');
     // Read-only fields a client echoes back (a read webhook, edited and sent) are ignored, as Zendesk ignores them.
-    const { id: _id, created_at: _createdAt, created_by: _createdBy, updated_at: _updatedAt, updated_by: _updatedBy, ...writable } = json['webhook'];
+    const {
+      id: _id,
+      created_at: _createdAt,
+      created_by: _createdBy,
+      updated_at: _updatedAt,
+      updated_by: _updatedBy,
+      ...writable
+    } = json['webhook'];
     const parsed = WebhookInputSchema.safeParse(writable);
     if (!parsed.success) {
       throw fail(400, {
-        errors: parsed.error.issues.map((issue) => ({ code: 'InvalidInput', title: 'Invalid input', detail: `${issue.path.join('.')}: ${issue.message}`, source: { pointer: `/webhook/${issue.path.join('/')}` } })),
+        errors: parsed.error.issues.map((issue) => ({
+          code: 'InvalidInput',
+          title: 'Invalid input',
+          detail: `${issue.path.join('.')}: ${issue.message}`,
+          source: { pointer: `/webhook/${issue.path.join('/')}` },
+        })),
       });
     }
     return parsed.data;
@@ -183,8 +202,18 @@ export class ZendeskAdmin {
     if (id === undefined) {
       if (method === 'GET') {
         const active = request.query.get('active');
-        const all = [...this.triggers.values()].filter((trigger) => active === null || String(trigger.active) === active).sort((a, b) => a.id - b.id);
-        return cursorPage(all, (trigger) => String(trigger.id), request.query, `${this.baseUrl()}/api/v2/triggers.json`, 'triggers', (trigger) => this.#triggerJson(trigger), { offset: true });
+        const all = [...this.triggers.values()]
+          .filter((trigger) => active === null || String(trigger.active) === active)
+          .sort((a, b) => a.id - b.id);
+        return cursorPage(
+          all,
+          (trigger) => String(trigger.id),
+          request.query,
+          `${this.baseUrl()}/api/v2/triggers.json`,
+          'triggers',
+          (trigger) => this.#triggerJson(trigger),
+          { offset: true },
+        );
       }
       if (method === 'POST') {
         const input = this.#triggerInput(request);
@@ -237,7 +266,12 @@ export class ZendeskAdmin {
             : !webhook.subscriptions.includes('conditional_ticket_events')
               ? `webhook ${webhook.id} is subscribed to events and cannot be used by a trigger`
               : undefined;
-      if (problem) throw fail(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { actions: [{ description: `Actions: ${problem}` }] } });
+      if (problem)
+        throw fail(422, {
+          error: 'RecordInvalid',
+          description: 'Record validation errors',
+          details: { actions: [{ description: `Actions: ${problem}` }] },
+        });
     }
     return input;
   }
@@ -266,12 +300,24 @@ export class ZendeskAdmin {
     if (id === undefined) {
       if (method === 'GET') {
         const all = [...this.userFields.values()].sort((a, b) => a.position - b.position || a.id - b.id);
-        return cursorPage(all, (field) => String(field.id), request.query, `${this.baseUrl()}/api/v2/user_fields.json`, 'user_fields', (field) => this.#fieldJson(field), { offset: true });
+        return cursorPage(
+          all,
+          (field) => String(field.id),
+          request.query,
+          `${this.baseUrl()}/api/v2/user_fields.json`,
+          'user_fields',
+          (field) => this.#fieldJson(field),
+          { offset: true },
+        );
       }
       if (method === 'POST') {
         const input = parseWrite(request, (json) => unwrap(json, 'user_field'), UserFieldInputSchema);
         if ([...this.userFields.values()].some((field) => field.key === input.key)) {
-          throw fail(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { key: [{ description: 'Key: has already been taken', error: 'DuplicateValue' }] } });
+          throw fail(422, {
+            error: 'RecordInvalid',
+            description: 'Record validation errors',
+            details: { key: [{ description: 'Key: has already been taken', error: 'DuplicateValue' }] },
+          });
         }
         return { status: 201, body: { user_field: this.#fieldJson(this.addUserField(input)) } };
       }

@@ -14,7 +14,14 @@ export type { SignedDelivery } from '../sandbox-demo.js';
  *
  * @example await fetch(url, { method: 'POST', ...signedTicketCreated({ ticket, secret, accountId: 1 }) })
  */
-export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: string; accountId?: number; now?: Date; eventId?: string; webhookId?: string }): SignedDelivery {
+export function signedTicketCreated(input: {
+  ticket: DeliveryTicket;
+  secret: string;
+  accountId?: number;
+  now?: Date;
+  eventId?: string;
+  webhookId?: string;
+}): SignedDelivery {
   const now = input.now ?? new Date();
   const timestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const { ticket } = input;
@@ -39,7 +46,13 @@ export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: str
     },
     event: { current: { status: 'Open' } },
   });
-  return signedZendeskRequest({ body, secret: input.secret, timestamp, accountId: input.accountId ?? 1, ...(input.webhookId ? { webhookId: input.webhookId } : {}) });
+  return signedZendeskRequest({
+    body,
+    secret: input.secret,
+    timestamp,
+    accountId: input.accountId ?? 1,
+    ...(input.webhookId ? { webhookId: input.webhookId } : {}),
+  });
 }
 
 /**
@@ -48,7 +61,13 @@ export function signedTicketCreated(input: { ticket: DeliveryTicket; secret: str
  *
  * @example signedZendeskRequest({ body: renderedTriggerBody, secret, webhookId: webhook.id })
  */
-export function signedZendeskRequest(input: { body: string; secret: string; timestamp?: string; accountId?: number; webhookId?: string }): SignedDelivery {
+export function signedZendeskRequest(input: {
+  body: string;
+  secret: string;
+  timestamp?: string;
+  accountId?: number;
+  webhookId?: string;
+}): SignedDelivery {
   const timestamp = input.timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const { body } = input;
   return {

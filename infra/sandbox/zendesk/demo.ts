@@ -60,7 +60,11 @@ export const zendeskDemo: SandboxDemo = {
   seed: (sandbox) => {
     const zendesk = sandbox.part(zendeskPart);
     for (const [input, key] of Object.entries(DEMO_METRIC_FIELDS)) {
-      zendesk.addUserField({ type: input === 'verification' ? 'text' : input === 'engagementPerPost' ? 'decimal' : 'integer', key, title: key });
+      zendesk.addUserField({
+        type: input === 'verification' ? 'text' : input === 'engagementPerPost' ? 'decimal' : 'integer',
+        key,
+        title: key,
+      });
     }
     const { ada, grace, alan, katherine } = DEMO_PEOPLE;
     const user = (id: number, person: { name: string; email: string }, identities: { type: string; value: string }[] = [], fields = {}) =>
@@ -68,9 +72,27 @@ export const zendeskDemo: SandboxDemo = {
     const adaUser = user(1001, ada, [{ type: 'twitter', value: ada.twitter }]);
     const graceUser = user(1002, grace);
     const alanUser = user(1003, alan);
-    zendesk.createTicket({ subject: 'Printer on fire', description: 'Smoke is coming out of the printer.', requesterId: adaUser.id, priority: 'normal', tags: ['printer'] });
-    zendesk.createTicket({ subject: 'Cannot log in', description: 'Password reset mail never arrives.', requesterId: graceUser.id, priority: 'normal', tags: ['login'] });
-    zendesk.createTicket({ subject: 'Invoice question', description: 'Why was I charged twice?', requesterId: alanUser.id, priority: 'low', tags: ['billing'] });
+    zendesk.createTicket({
+      subject: 'Printer on fire',
+      description: 'Smoke is coming out of the printer.',
+      requesterId: adaUser.id,
+      priority: 'normal',
+      tags: ['printer'],
+    });
+    zendesk.createTicket({
+      subject: 'Cannot log in',
+      description: 'Password reset mail never arrives.',
+      requesterId: graceUser.id,
+      priority: 'normal',
+      tags: ['login'],
+    });
+    zendesk.createTicket({
+      subject: 'Invoice question',
+      description: 'Why was I charged twice?',
+      requesterId: alanUser.id,
+      priority: 'low',
+      tags: ['billing'],
+    });
     return { katherineUserId: String(user(1004, katherine, [], KATHERINE_FIELDS_NOW).id) };
   },
   delivery: (ticket, options = {}) =>

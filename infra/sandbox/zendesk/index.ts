@@ -11,7 +11,15 @@ export { signedTicketCreated, signedZendeskRequest } from './deliveries.js';
 export { ZENDESK_DEMO, zendeskDemo } from './demo.js';
 export { zendeskLoadTarget } from './load-target.js';
 export { createZendeskPart, zendeskPart } from './part.js';
-export type { SandboxPriority, SandboxTicket, SandboxTicketInput, SandboxUser, SandboxZendesk, SandboxZendeskOptions, WebhookDelivery } from './types.js';
+export type {
+  SandboxPriority,
+  SandboxTicket,
+  SandboxTicketInput,
+  SandboxUser,
+  SandboxZendesk,
+  SandboxZendeskOptions,
+  WebhookDelivery,
+} from './types.js';
 
 /** A sandbox with only the Zendesk part: its hooks, and `close` for the whole server. */
 export type SandboxZendeskServer = SandboxZendesk & { close(): Promise<void> };

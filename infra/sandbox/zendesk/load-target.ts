@@ -37,18 +37,28 @@ export const zendeskLoadTarget: LoadTarget = {
     scoring: { provider: 'helpdesk-metrics' },
   }),
   addRequester: (sandbox, person, metrics) =>
-    String(sandbox.part(zendeskPart).createUser({ name: person.name, email: person.email, external_id: null, user_fields: userFields(metrics), identities: [] }).id),
+    String(
+      sandbox
+        .part(zendeskPart)
+        .createUser({ name: person.name, email: person.email, external_id: null, user_fields: userFields(metrics), identities: [] }).id,
+    ),
   createTicket: (sandbox, input) => {
-    const ticket = sandbox
-      .part(zendeskPart)
-      .createTicket({ subject: input.subject, description: input.description, requesterId: Number(input.requesterId), priority: 'normal', tags: input.tags });
+    const ticket = sandbox.part(zendeskPart).createTicket({
+      subject: input.subject,
+      description: input.description,
+      requesterId: Number(input.requesterId),
+      priority: 'normal',
+      tags: input.tags,
+    });
     return {
       id: ticket.id,
       delivery: (secret) => signedTicketCreated({ ticket, secret }),
       decisionId: `zendesk:ticket-created:${ticket.id}`,
     };
   },
-  internalNotes: (sandbox, ticketId) => (sandbox.part(zendeskPart).ticket(Number(ticketId))?.comments ?? []).filter((comment) => !comment.public).length,
-  writtenTicket: (request) => (request.method === 'PUT' && request.status === 200 ? /^\/api\/v2\/tickets\/(\d+)/.exec(request.path)?.[1] : undefined),
+  internalNotes: (sandbox, ticketId) =>
+    (sandbox.part(zendeskPart).ticket(Number(ticketId))?.comments ?? []).filter((comment) => !comment.public).length,
+  writtenTicket: (request) =>
+    request.method === 'PUT' && request.status === 200 ? /^\/api\/v2\/tickets\/(\d+)/.exec(request.path)?.[1] : undefined,
   rateLimited: (sandbox) => sandbox.part(zendeskPart).rateLimited(),
 };

@@ -4,7 +4,8 @@ import { fail, type Reply } from '../http.js';
 /** A page size from 1 to 100, as Zendesk allows; anything else is its 400. */
 function pageSize(value: string, name: string): number {
   const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 100) throw fail(400, { error: 'InvalidPaginationParameter', description: `${name} must be from 1 to 100` });
+  if (!Number.isInteger(size) || size < 1 || size > 100)
+    throw fail(400, { error: 'InvalidPaginationParameter', description: `${name} must be from 1 to 100` });
   return size;
 }
 
@@ -15,7 +16,8 @@ function cursor(key: string): string {
 
 function cursorKey(value: string): string {
   const decoded = Buffer.from(value, 'base64url').toString('utf8');
-  if (!decoded.startsWith('k')) throw fail(400, { error: 'InvalidPaginationParameter', description: 'the page cursor is not one this API gave' });
+  if (!decoded.startsWith('k'))
+    throw fail(400, { error: 'InvalidPaginationParameter', description: 'the page cursor is not one this API gave' });
   return decoded.slice(1);
 }
 
@@ -71,7 +73,8 @@ export function cursorPage<T>(
   }
   const perPage = pageSize(query.get('per_page') ?? '100', 'per_page');
   const pageNumber = Number(query.get('page') ?? '1');
-  if (!Number.isInteger(pageNumber) || pageNumber < 1) throw fail(400, { error: 'InvalidPaginationParameter', description: 'page must be a positive integer' });
+  if (!Number.isInteger(pageNumber) || pageNumber < 1)
+    throw fail(400, { error: 'InvalidPaginationParameter', description: 'page must be a positive integer' });
   const page = all.slice((pageNumber - 1) * perPage, pageNumber * perPage);
   return {
     status: 200,

@@ -56,7 +56,13 @@ export function createZendeskPart(
       send.body === undefined
         ? signedTicketCreated({ ticket, secret: webhook.signingSecret, webhookId: webhook.id })
         : signedZendeskRequest({ body: send.body, secret: webhook.signingSecret, webhookId: webhook.id });
-    const record: WebhookDelivery = { webhookId: webhook.id, endpoint: webhook.endpoint, ticketId: ticket.id, body: delivery.body, status: 0 };
+    const record: WebhookDelivery = {
+      webhookId: webhook.id,
+      endpoint: webhook.endpoint,
+      ticketId: ticket.id,
+      body: delivery.body,
+      status: 0,
+    };
     sent.push(record);
     if (!isLoopbackUrl(new URL(webhook.endpoint))) {
       record.error = 'the sandbox sends webhooks to loopback addresses only';
@@ -102,7 +108,15 @@ export function createZendeskPart(
    */
   function listTickets(query: URLSearchParams): Reply {
     const all = [...state.tickets.values()].sort((a, b) => a.id - b.id);
-    return cursorPage(all, (ticket) => String(ticket.id), query, `${baseUrl()}/api/v2/tickets.json`, 'tickets', (ticket) => ticketJson(baseUrl(), ticket), { offset: true });
+    return cursorPage(
+      all,
+      (ticket) => String(ticket.id),
+      query,
+      `${baseUrl()}/api/v2/tickets.json`,
+      'tickets',
+      (ticket) => ticketJson(baseUrl(), ticket),
+      { offset: true },
+    );
   }
 
   function identitiesJson(record: UserRecord): Record<string, unknown>[] {
@@ -126,7 +140,11 @@ export function createZendeskPart(
       if (method === 'PUT' || method === 'POST') {
         requireJson(request);
         limiter.take(ticket.id);
-        return applyTags(ticket, parseWrite(request, (json) => json, TagsBodySchema), method === 'PUT' ? 'add' : 'set');
+        return applyTags(
+          ticket,
+          parseWrite(request, (json) => json, TagsBodySchema),
+          method === 'PUT' ? 'add' : 'set',
+        );
       }
       throw invalidEndpoint();
     }
@@ -143,12 +161,20 @@ export function createZendeskPart(
   function route(request: PartRequest): Reply {
     if (!request.pathname.startsWith(API_PREFIX)) throw invalidEndpoint();
     const { method } = request;
-    const [collection, id, sub, extra] = request.pathname.slice(API_PREFIX.length).replace(/\.json$/, '').split('/');
+    const [collection, id, sub, extra] = request.pathname
+      .slice(API_PREFIX.length)
+      .replace(/\.json$/, '')
+      .split('/');
     if (extra !== undefined) throw invalidEndpoint();
     if (collection === 'tickets') {
       if (id !== undefined) return routeTicket(request, state.findTicket(id), sub);
       if (method === 'GET') return listTickets(request.query);
-      if (method === 'POST') return createFromApi(state, baseUrl(), parseWrite(request, (json) => unwrap(json, 'ticket'), TicketCreateSchema));
+      if (method === 'POST')
+        return createFromApi(
+          state,
+          baseUrl(),
+          parseWrite(request, (json) => unwrap(json, 'ticket'), TicketCreateSchema),
+        );
       throw invalidEndpoint();
     }
     const adminReply = admin.route(request, collection, id, sub);
@@ -175,9 +201,15 @@ export function createZendeskPart(
       const match = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.headers.authorization ?? '');
       return match?.[1] !== undefined && Buffer.from(match[1], 'base64').toString('utf8') === expectedCredentials;
     },
-    unauthorized: () => ({ status: 401, body: { error: "Couldn't authenticate you" }, headers: { 'www-authenticate': 'Basic realm="Web Password"' } }),
+    unauthorized: () => ({
+      status: 401,
+      body: { error: "Couldn't authenticate you" },
+      headers: { 'www-authenticate': 'Basic realm="Web Password"' },
+    }),
     faultBody: (status) =>
-      status === 429 ? { ...TOO_MANY_REQUESTS } : { error: (STATUS_CODES[status] ?? 'Error').replace(/\s+/g, ''), description: 'Injected by the sandbox' },
+      status === 429
+        ? { ...TOO_MANY_REQUESTS }
+        : { error: (STATUS_CODES[status] ?? 'Error').replace(/\s+/g, ''), description: 'Injected by the sandbox' },
     inspectTickets: () => structuredClone([...state.tickets.values()]),
     inspectTicket: (id) => {
       const ticket = /^\d+$/.test(id) ? state.tickets.get(Number(id)) : undefined;
@@ -248,7 +280,11 @@ class AccountLimit {
     const resetSeconds = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
     if (this.#used >= this.perMinute) {
       this.refused += 1;
-      throw fail(429, { error: 'TooManyRequests', description: 'You have exceeded the rate limit of your account' }, { ...this.#headers(0, resetSeconds), 'retry-after': String(resetSeconds) });
+      throw fail(
+        429,
+        { error: 'TooManyRequests', description: 'You have exceeded the rate limit of your account' },
+        { ...this.#headers(0, resetSeconds), 'retry-after': String(resetSeconds) },
+      );
     }
     this.#used += 1;
     return this.#headers(this.perMinute - this.#used, resetSeconds);
@@ -273,7 +309,13 @@ function renderSection(tickets: SandboxTicket[]): string {
         .filter((comment) => !comment.public)
         .map((comment) => `<pre>${escapeHtml(comment.body)}</pre>`)
         .join('');
-      const cells = [String(ticket.id), ticket.subject, ticket.priority ?? '-', ticket.tags.join(' '), ticket.group_id === null ? '-' : String(ticket.group_id)];
+      const cells = [
+        String(ticket.id),
+        ticket.subject,
+        ticket.priority ?? '-',
+        ticket.tags.join(' '),
+        ticket.group_id === null ? '-' : String(ticket.group_id),
+      ];
       return `<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}<td>${notes || '-'}</td></tr>`;
     })
     .join('\n');

@@ -6,9 +6,29 @@ const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const
 
 /** Every field of Zendesk's `TicketUpdateInput` (OAS), to tell a real field the sandbox does not model from a typo. */
 const TICKET_UPDATE_INPUT_FIELDS = new Set([
-  'additional_collaborators', 'assignee_email', 'assignee_id', 'attribute_value_ids', 'collaborator_ids', 'comment',
-  'custom_fields', 'custom_status_id', 'due_at', 'email_ccs', 'external_id', 'followers', 'group_id', 'organization_id',
-  'priority', 'problem_id', 'requester_id', 'safe_update', 'sharing_agreement_ids', 'status', 'subject', 'tags', 'type',
+  'additional_collaborators',
+  'assignee_email',
+  'assignee_id',
+  'attribute_value_ids',
+  'collaborator_ids',
+  'comment',
+  'custom_fields',
+  'custom_status_id',
+  'due_at',
+  'email_ccs',
+  'external_id',
+  'followers',
+  'group_id',
+  'organization_id',
+  'priority',
+  'problem_id',
+  'requester_id',
+  'safe_update',
+  'sharing_agreement_ids',
+  'status',
+  'subject',
+  'tags',
+  'type',
   'updated_stamp',
 ]);
 
@@ -45,7 +65,10 @@ export const TicketCreateSchema = z
     subject: z.string().min(1).optional(),
     comment: CommentSchema,
     requester_id: z.number().int().positive().optional(),
-    requester: z.object({ email: z.email(), name: z.string().min(1).optional() }).strict().optional(),
+    requester: z
+      .object({ email: z.email(), name: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     priority: z.enum(ZENDESK_PRIORITIES).nullable().optional(),
     status: z.enum(STATUSES).optional(),
     tags: TagsSchema.optional(),

@@ -40,7 +40,10 @@ export class ZendeskState {
 
   /** Starts with the agent whose API token the clients use. */
   constructor(agentEmail: string) {
-    this.addUser({ id: API_AGENT_ID, name: 'Influence Router', email: agentEmail, external_id: null, user_fields: {}, identities: [] }, 'agent');
+    this.addUser(
+      { id: API_AGENT_ID, name: 'Influence Router', email: agentEmail, external_id: null, user_fields: {}, identities: [] },
+      'agent',
+    );
   }
 
   /** A fresh comment id. */

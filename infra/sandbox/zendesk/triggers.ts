@@ -33,7 +33,14 @@ export function renderPlaceholders(body: string, ticket: SandboxTicket, requeste
 export function meetsOnCreate(conditions: SandboxTrigger['conditions'], ticket: SandboxTicket): boolean {
   const holds = (condition: Condition): boolean => {
     const value = String(condition.value ?? '').toLowerCase();
-    const actual = condition.field === 'update_type' ? 'create' : condition.field === 'status' ? ticket.status : condition.field === 'priority' ? (ticket.priority ?? '') : undefined;
+    const actual =
+      condition.field === 'update_type'
+        ? 'create'
+        : condition.field === 'status'
+          ? ticket.status
+          : condition.field === 'priority'
+            ? (ticket.priority ?? '')
+            : undefined;
     if (actual === undefined) return false;
     if (condition.operator === 'is') return actual === value;
     if (condition.operator === 'is_not') return actual !== value;

@@ -80,7 +80,9 @@ export interface SandboxZendesk {
   /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */
   onTicketCreated(listener: (ticket: SandboxTicket, requester: SandboxUser) => void): void;
   /** Adds a webhook as an admin would in Admin Center; `signingSecret` sets its secret (random otherwise). */
-  addWebhook(webhook: Omit<SandboxWebhook, 'id' | 'created_at' | 'created_by' | 'signingSecret'> & { signingSecret?: string }): Omit<SandboxWebhook, 'signingSecret'>;
+  addWebhook(
+    webhook: Omit<SandboxWebhook, 'id' | 'created_at' | 'created_by' | 'signingSecret'> & { signingSecret?: string },
+  ): Omit<SandboxWebhook, 'signingSecret'>;
   /** Adds a user field as an admin would. */
   addUserField(field: { type: 'text' | 'integer' | 'decimal'; key: string; title: string }): SandboxUserField;
   /** The account's webhooks (without their secrets), triggers and user fields. */

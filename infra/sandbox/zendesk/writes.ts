@@ -35,7 +35,11 @@ export class UpdateLimiter {
 function checkStamp(ticket: SandboxTicket, safeUpdate: boolean | undefined, updatedStamp: string | undefined): void {
   if (!safeUpdate) return;
   if (updatedStamp === undefined) {
-    throw fail(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { updated_stamp: [{ description: 'Updated stamp: is required for a safe update' }] } });
+    throw fail(422, {
+      error: 'RecordInvalid',
+      description: 'Record validation errors',
+      details: { updated_stamp: [{ description: 'Updated stamp: is required for a safe update' }] },
+    });
   }
   const sent = Date.parse(updatedStamp);
   if (!Number.isFinite(sent) || sent !== Date.parse(ticket.updated_at)) {
@@ -80,13 +84,22 @@ export function applyUpdate(state: ZendeskState, baseUrl: string, ticket: Sandbo
   // Stamps are whole seconds, like Zendesk's; a second write within the same second still gets a later stamp.
   ticket.updated_at = nextStamp(ticket.updated_at);
   if (input.comment) {
-    const comment = { id: state.commentId(), author_id: API_AGENT_ID, body: input.comment.body, public: input.comment.public ?? true, created_at: ticket.updated_at };
+    const comment = {
+      id: state.commentId(),
+      author_id: API_AGENT_ID,
+      body: input.comment.body,
+      public: input.comment.public ?? true,
+      created_at: ticket.updated_at,
+    };
     ticket.comments.push(comment);
     events.push({ id: comment.id, type: 'Comment', body: comment.body, public: comment.public });
   }
   return {
     status: 200,
-    body: { ticket: ticketJson(baseUrl, ticket), audit: { id: state.auditId(), ticket_id: ticket.id, created_at: ticket.updated_at, events } },
+    body: {
+      ticket: ticketJson(baseUrl, ticket),
+      audit: { id: state.auditId(), ticket_id: ticket.id, created_at: ticket.updated_at, events },
+    },
   };
 }
 
@@ -102,11 +115,17 @@ export function applyTags(ticket: SandboxTicket, body: TagsBody, mode: 'add' | '
 export function createFromApi(state: ZendeskState, baseUrl: string, input: TicketCreateInput): Reply {
   let requesterId = input.requester_id;
   if (requesterId !== undefined && !state.users.has(requesterId)) {
-    throw fail(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { requester: [{ description: 'Requester: is invalid' }] } });
+    throw fail(422, {
+      error: 'RecordInvalid',
+      description: 'Record validation errors',
+      details: { requester: [{ description: 'Requester: is invalid' }] },
+    });
   }
   if (requesterId === undefined && input.requester) {
     const { email, name } = input.requester;
-    requesterId = state.userByEmail(email)?.user.id ?? state.addUser({ name: name ?? email, email, external_id: null, user_fields: {}, identities: [] }).id;
+    requesterId =
+      state.userByEmail(email)?.user.id ??
+      state.addUser({ name: name ?? email, email, external_id: null, user_fields: {}, identities: [] }).id;
   }
   if (requesterId === undefined) throw fail(422, { error: 'RecordInvalid', description: 'Requester: is required' });
   const created = state.addTicket({

@@ -15,7 +15,12 @@ export interface AwsJsonService {
   jsonVersion: '1.0' | '1.1';
 }
 
-export const DYNAMODB: AwsJsonService = { signingName: 'dynamodb', endpointEnvName: 'DYNAMODB', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' };
+export const DYNAMODB: AwsJsonService = {
+  signingName: 'dynamodb',
+  endpointEnvName: 'DYNAMODB',
+  targetPrefix: 'DynamoDB_20120810',
+  jsonVersion: '1.0',
+};
 export const SQS: AwsJsonService = { signingName: 'sqs', endpointEnvName: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' };
 export const SECRETS_MANAGER: AwsJsonService = {
   signingName: 'secretsmanager',
@@ -138,16 +143,26 @@ interface Answer {
 async function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
   const { request: send, agent } = await transportFor(url.protocol);
   return new Promise((resolve, reject) => {
-    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const errorType = response.headers['x-amzn-errortype'];
-        resolve({ status: response.statusCode ?? 0, errorType: typeof errorType === 'string' ? errorType : undefined, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })));
+    const request = send(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const errorType = response.headers['x-amzn-errortype'];
+          resolve({
+            status: response.statusCode ?? 0,
+            errorType: typeof errorType === 'string' ? errorType : undefined,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
+    request.setTimeout(timeoutMs, () =>
+      request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })),
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -244,10 +259,18 @@ export class AwsJsonClient {
         {
           method: 'POST',
           url: this.endpoint,
-          headers: { 'content-type': `application/x-amz-json-${this.service.jsonVersion}`, 'x-amz-target': `${this.service.targetPrefix}.${operation}` },
+          headers: {
+            'content-type': `application/x-amz-json-${this.service.jsonVersion}`,
+            'x-amz-target': `${this.service.targetPrefix}.${operation}`,
+          },
           body,
         },
-        { service: this.service.signingName, region: this.region, credentials: await this.credentials(), now: (this.options.clock ?? systemClock).now() },
+        {
+          service: this.service.signingName,
+          region: this.region,
+          credentials: await this.credentials(),
+          now: (this.options.clock ?? systemClock).now(),
+        },
       );
       answer = await post(this.endpoint, headers, body, this.options.timeoutMs ?? 5000);
     } catch (error) {

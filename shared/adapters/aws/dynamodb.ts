@@ -32,7 +32,9 @@ const mapValues = <T, R>(record: Record<string, T> | undefined, f: (value: T) =>
   record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([name, value]) => [name, f(value)]));
 
 /** Marshals the fields of an input that hold values, leaving expressions and names as they are. */
-function values<T extends { Key?: unknown; Item?: unknown; ExpressionAttributeValues?: unknown; ExclusiveStartKey?: unknown }>(input: T): object {
+function values<T extends { Key?: unknown; Item?: unknown; ExpressionAttributeValues?: unknown; ExclusiveStartKey?: unknown }>(
+  input: T,
+): object {
   return {
     ...input,
     ...(input.Key !== undefined ? { Key: toWire(input.Key) } : {}),
@@ -138,15 +140,22 @@ export class BatchWriteCommand extends DocumentCommand<BatchWriteCommandInput, O
   readonly operation = 'BatchWriteItem';
   wireInput = () => ({
     ...this.input,
-    RequestItems: mapValues(this.input.RequestItems as Record<string, WriteRequest[]> | undefined, (requests) => writeRequests(requests, toWire)),
+    RequestItems: mapValues(this.input.RequestItems as Record<string, WriteRequest[]> | undefined, (requests) =>
+      writeRequests(requests, toWire),
+    ),
   });
-  result = (wire: Wire) => ({
-    ...wire,
-    UnprocessedItems: mapValues(wire.UnprocessedItems as Record<string, WriteRequest[]> | undefined, (requests) => writeRequests(requests, fromWire)),
-  }) as Output<BatchWriteCommandOutput>;
+  result = (wire: Wire) =>
+    ({
+      ...wire,
+      UnprocessedItems: mapValues(wire.UnprocessedItems as Record<string, WriteRequest[]> | undefined, (requests) =>
+        writeRequests(requests, fromWire),
+      ),
+    }) as Output<BatchWriteCommandOutput>;
 }
 
-type TransactItem = Partial<Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', { Key?: unknown; Item?: unknown; ExpressionAttributeValues?: unknown }>>;
+type TransactItem = Partial<
+  Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', { Key?: unknown; Item?: unknown; ExpressionAttributeValues?: unknown }>
+>;
 
 export class TransactWriteCommand extends DocumentCommand<TransactWriteCommandInput, Output<TransactWriteCommandOutput>> {
   readonly operation = 'TransactWriteItems';
@@ -188,7 +197,17 @@ export interface DocumentClientOptions extends AwsClientOptions {
   returnConsumedCapacity?: boolean;
 }
 
-const REPORTS_CAPACITY = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems']);
+const REPORTS_CAPACITY = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+]);
 
 /**
  * DynamoDB on plain JavaScript values over the JSON protocol: `send(new GetCommand({...}))` as

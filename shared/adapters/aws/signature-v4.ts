@@ -41,7 +41,10 @@ function canonicalQuery(url: URL): string {
  * @example const headers = signRequest({ method: 'POST', url, headers: { 'content-type': 'application/x-amz-json-1.0' }, body }, { service: 'dynamodb', region, credentials, now: new Date() });
  */
 export function signRequest(request: RequestToSign, scope: SigningScope): Record<string, string> {
-  const amzDate = scope.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = scope.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
@@ -52,8 +55,19 @@ export function signRequest(request: RequestToSign, scope: SigningScope): Record
   const names = Object.keys(headers).sort();
   const signedHeaders = names.join(';');
   const canonicalHeaders = names.map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const path = request.url.pathname.split('/').map((segment) => uriEncode(decodeURIComponent(segment))).join('/') || '/';
-  const canonicalRequest = [request.method, path, canonicalQuery(request.url), canonicalHeaders, signedHeaders, sha256Hex(request.body)].join('\n');
+  const path =
+    request.url.pathname
+      .split('/')
+      .map((segment) => uriEncode(decodeURIComponent(segment)))
+      .join('/') || '/';
+  const canonicalRequest = [
+    request.method,
+    path,
+    canonicalQuery(request.url),
+    canonicalHeaders,
+    signedHeaders,
+    sha256Hex(request.body),
+  ].join('\n');
   const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, credentialScope, sha256Hex(canonicalRequest)].join('\n');
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${scope.credentials.secretAccessKey}`, day), scope.region), scope.service), 'aws4_request');

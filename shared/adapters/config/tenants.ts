@@ -83,7 +83,6 @@ export const ScoringConfigSchema = z.discriminatedUnion('provider', [
 ]);
 export type ScoringConfig = z.infer<typeof ScoringConfigSchema>;
 
-
 /**
  * Inbound sources a tenant accepts, keyed by source name (`POST /webhooks/{tenant}/{source}`),
  * each checked by its adapter's schema (its verification secrets, several during rotation).
@@ -128,7 +127,12 @@ function scoringProblems(tenant: Tenant, mode: ConfigMode): ConfigProblem[] {
   if (scoring.provider === 'helpdesk-metrics') {
     const fields = bindHelpdesk(tenant).metricFields();
     if (!fields) {
-      return [{ path: ['scoring', 'provider'], message: `the helpdesk-metrics provider needs a helpdesk that holds requester fields; ${tenant.helpdesk.kind} does not` }];
+      return [
+        {
+          path: ['scoring', 'provider'],
+          message: `the helpdesk-metrics provider needs a helpdesk that holds requester fields; ${tenant.helpdesk.kind} does not`,
+        },
+      ];
     }
     const missing = REQUIRED_METRIC_FIELDS.filter((field) => fields.keys[field] === undefined);
     if (missing.length > 0) {
@@ -195,7 +199,9 @@ export function secretUsesOf(tenant: Tenant): SecretUse[] {
   const uses = [...bindHelpdesk(tenant).secrets()];
   for (const name of Object.keys(tenant.sources)) {
     const bound = bindSource(tenant, name);
-    bound?.verificationSecrets.forEach((ref, i) => uses.push({ path: ['sources', name, bound.secretsField, i], ref, readers: ['ingest-webhook'] }));
+    bound?.verificationSecrets.forEach((ref, i) =>
+      uses.push({ path: ['sources', name, bound.secretsField, i], ref, readers: ['ingest-webhook'] }),
+    );
   }
   if (tenant.scoring.provider === 'http') {
     uses.push({ path: ['scoring', 'http', 'apiKey'], ref: tenant.scoring.http.apiKey, readers: ['process-events', 'refresh-scores'] });

@@ -74,7 +74,10 @@ async function checkedAddresses(url: URL, { field, policy }: CheckedTarget): Pro
   try {
     found = await policy.resolve(url.hostname);
   } catch (error) {
-    throw new TransientError(`${where}: ${url.hostname} could not be resolved (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new TransientError(
+      `${where}: ${url.hostname} could not be resolved (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
   }
   if (found.length === 0) throw new TransientError(`${where}: ${url.hostname} resolves to no address`);
   // One bad address is enough: a name that mixes public and private answers is refused whole.
@@ -82,7 +85,9 @@ async function checkedAddresses(url: URL, { field, policy }: CheckedTarget): Pro
     const reason = policy.refuse(address);
     if (reason) {
       const all = found.length > 1 ? ` (of ${found.map((one) => one.address).join(', ')})` : '';
-      throw new RefusedAddressError(`${where}: ${url.hostname} resolves to ${address}${all}, ${reason}: refused, requests go only to public addresses`);
+      throw new RefusedAddressError(
+        `${where}: ${url.hostname} resolves to ${address}${all}, ${reason}: refused, requests go only to public addresses`,
+      );
     }
   }
   return [...found];
@@ -123,7 +128,10 @@ export async function checkedRequest(request: CheckedRequest, target: CheckedTar
   if (url.username || url.password) throw new RefusedAddressError(`${target.field}: a URL with credentials is never sent`);
 
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`${where} gave no whole answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`${where} gave no whole answer within ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
   const forward = () => controller.abort(request.signal?.reason);
   if (request.signal?.aborted) forward();
   else request.signal?.addEventListener('abort', forward, { once: true });
@@ -148,9 +156,14 @@ function exchange(
   const { url, maxResponseBytes: max } = request;
   const where = `${target.field} ${url.origin}`;
   // Hands the connection only the addresses already checked: the name is not looked up again.
-  const lookup = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+  const lookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     const first = addresses[0];
-    if (hostname !== url.hostname || !first) return callback(new RefusedAddressError(`${where}: the connection asked for ${hostname}, which was not checked`), '');
+    if (hostname !== url.hostname || !first)
+      return callback(new RefusedAddressError(`${where}: the connection asked for ${hostname}, which was not checked`), '');
     if (options.all) return callback(null, [...addresses]);
     return callback(null, first.address, first.family);
   };
@@ -183,7 +196,8 @@ function exchange(
         response.on('error', reject);
         response.on('end', () => {
           const headers: [string, string][] = [];
-          for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) headers.push([response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '']);
+          for (let i = 0; i + 1 < response.rawHeaders.length; i += 2)
+            headers.push([response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '']);
           resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers, body: Buffer.concat(chunks) });
         });
       },
@@ -214,7 +228,8 @@ export interface CheckedFetchOptions extends CheckedTarget {
 export function checkedFetch(options: CheckedFetchOptions): typeof fetch {
   const target: CheckedTarget = { field: options.field, policy: options.policy };
   return async (input, init) => {
-    if (!(input instanceof URL) && typeof input !== 'string') throw new TypeError(`${options.field}: a checked fetch takes a URL, not a Request`);
+    if (!(input instanceof URL) && typeof input !== 'string')
+      throw new TypeError(`${options.field}: a checked fetch takes a URL, not a Request`);
     const body = init?.body ?? undefined;
     if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
       throw new TypeError(`${options.field}: a checked fetch sends a string or bytes`);
@@ -234,7 +249,11 @@ export function checkedFetch(options: CheckedFetchOptions): typeof fetch {
       target,
     );
     const noBody = answer.status === 204 || answer.status === 205 || answer.status === 304;
-    return new Response(noBody ? null : new Uint8Array(answer.body), { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+    return new Response(noBody ? null : new Uint8Array(answer.body), {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: answer.headers,
+    });
   };
 }
 

@@ -90,13 +90,20 @@ export function readReachInputs(fields: RequesterDetails['fields'], keys: Metric
     const raw = fields[key];
     if (blank(raw)) return { ok: false, reason: `user field "${key}" is empty` };
     const value = name === 'accountAgeDays' ? readAgeDays(raw, now) : readCount(raw);
-    if (value === undefined) return { ok: false, reason: `user field "${key}" is not a ${name === 'accountAgeDays' ? 'number of days or a past date' : 'count'}` };
+    if (value === undefined)
+      return { ok: false, reason: `user field "${key}" is not a ${name === 'accountAgeDays' ? 'number of days or a past date' : 'count'}` };
     counts[name] = value;
   }
   const verification = keys.verification === undefined ? 'none' : readVerification(fields[keys.verification]);
   if (verification === undefined) return { ok: false, reason: `user field "${keys.verification}" is not a known verification` };
   const { followers, following, engagementPerPost, accountAgeDays, postCount } = counts;
-  if (followers === undefined || following === undefined || engagementPerPost === undefined || accountAgeDays === undefined || postCount === undefined) {
+  if (
+    followers === undefined ||
+    following === undefined ||
+    engagementPerPost === undefined ||
+    accountAgeDays === undefined ||
+    postCount === undefined
+  ) {
     return { ok: false, reason: 'a metric could not be read' };
   }
   return { ok: true, inputs: { followers, following, engagementPerPost, accountAgeDays, postCount, verification } };

@@ -163,7 +163,9 @@ export class HttpScoreProvider implements ScoreProvider {
       // Where the URL's name points is not a passing fault: asking again at once would be refused again.
       if (error instanceof Error && error.cause instanceof RefusedAddressError) return { final: failed('rejected', error.cause.message) };
       return {
-        retry: isTimeout(error) ? failed('timeout', `no answer within ${timeoutMs} ms`) : failed('unavailable', 'the service could not be reached'),
+        retry: isTimeout(error)
+          ? failed('timeout', `no answer within ${timeoutMs} ms`)
+          : failed('unavailable', 'the service could not be reached'),
       };
     }
     const { status } = response;

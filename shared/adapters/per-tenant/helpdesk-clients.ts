@@ -33,7 +33,11 @@ export interface HelpdeskClientsOptions {
  *
  * @example const helpdeskFor = helpdeskClients(tenants, secrets); await helpdeskFor('acme')
  */
-export function helpdeskClients(tenants: TenantDirectory, secrets: SecretResolver, options: HelpdeskClientsOptions = {}): (tenantId: string) => Promise<HelpdeskClient> {
+export function helpdeskClients(
+  tenants: TenantDirectory,
+  secrets: SecretResolver,
+  options: HelpdeskClientsOptions = {},
+): (tenantId: string) => Promise<HelpdeskClient> {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const addresses = options.serviceAddresses ?? PUBLIC_ADDRESSES_ONLY;
   const clock = options.clock ?? systemClock;

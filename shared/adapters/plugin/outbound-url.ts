@@ -21,7 +21,11 @@ export function isLoopbackUrl(url: URL): boolean {
  *
  * @example checkHelpdeskOrigin('https://acme.zendesk.com', 'deployed', { host: /^[a-z0-9-]+\.zendesk\.com$/, example: 'https://{subdomain}.zendesk.com' })
  */
-export function checkHelpdeskOrigin(raw: string, mode: ConfigMode, rule: { host: RegExp; example: string; localPathPrefix?: boolean }): string | undefined {
+export function checkHelpdeskOrigin(
+  raw: string,
+  mode: ConfigMode,
+  rule: { host: RegExp; example: string; localPathPrefix?: boolean },
+): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);

@@ -52,7 +52,8 @@ function rateLimitedCountOf(record: SQSRecord): number {
 /** The record's string attributes (tenant, source, delivery id, ...), which every copy of it keeps. */
 function attributesOf(record: SQSRecord): Record<string, string> {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.messageAttributes)) if (value.stringValue !== undefined) attributes[name] = value.stringValue;
+  for (const [name, value] of Object.entries(record.messageAttributes))
+    if (value.stringValue !== undefined) attributes[name] = value.stringValue;
   return attributes;
 }
 
@@ -83,7 +84,12 @@ export function retryAndDeadLetter(options: RetryAndDeadLetterOptions): RetryAnd
       });
       return false;
     }
-    const event = { messageId: record.messageId, tenant: record.messageAttributes['tenant']?.stringValue, retryInSeconds: delay, rateLimitedCount: count + 1 };
+    const event = {
+      messageId: record.messageId,
+      tenant: record.messageAttributes['tenant']?.stringValue,
+      retryInSeconds: delay,
+      rateLimitedCount: count + 1,
+    };
     if (error instanceof HeldBackError) logger.info('held back: event put back', { ...event, reason: error.reason });
     else logger.info('helpdesk rate limit: event put back', event);
     return true;
@@ -114,7 +120,10 @@ export function retryAndDeadLetter(options: RetryAndDeadLetterOptions): RetryAnd
       const remaining = context.getRemainingTimeInMillis();
       if (remaining >= (options.minRemainingMsToStart ?? DEFAULT_MIN_REMAINING_MS_TO_START)) return false;
       await options.retry.requeue(record.body, 0, attributesOf(record));
-      logger.info('too little time left to start this event; handed back untouched', { messageId: record.messageId, remainingMs: remaining });
+      logger.info('too little time left to start this event; handed back untouched', {
+        messageId: record.messageId,
+        remainingMs: remaining,
+      });
       return true;
     },
 
@@ -122,9 +131,14 @@ export function retryAndDeadLetter(options: RetryAndDeadLetterOptions): RetryAnd
       const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
       if (
         error instanceof PermanentHelpdeskError &&
-        (await deadLetterWith(record, `${error.name} (${error.status}): ${error.message}`, 'the helpdesk refused the event for good; it is in the dead-letter queue', {
-          status: error.status,
-        }))
+        (await deadLetterWith(
+          record,
+          `${error.name} (${error.status}): ${error.message}`,
+          'the helpdesk refused the event for good; it is in the dead-letter queue',
+          {
+            status: error.status,
+          },
+        ))
       ) {
         return { status: 'dead-lettered' };
       }
@@ -139,9 +153,14 @@ export function retryAndDeadLetter(options: RetryAndDeadLetterOptions): RetryAnd
       const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (
         last &&
-        (await deadLetterWith(record, `failed ${receiveCount} times; last: ${described}`, 'event failed on its last attempt; it is in the dead-letter queue', {
-          receiveCount,
-        }))
+        (await deadLetterWith(
+          record,
+          `failed ${receiveCount} times; last: ${described}`,
+          'event failed on its last attempt; it is in the dead-letter queue',
+          {
+            receiveCount,
+          },
+        ))
       ) {
         return { status: 'dead-lettered' };
       }

@@ -55,7 +55,10 @@ export const DEAD_LETTER_REASON_ATTRIBUTE = 'deadLetterReason';
 /** Attributes in SQS's form; the rate-limited count is a number, so it can be filtered on. */
 function messageAttributes(attributes: Readonly<Record<string, string>>): Record<string, { DataType: string; StringValue: string }> {
   return Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [name, { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value }]),
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      { DataType: name === RATE_LIMITED_COUNT_ATTRIBUTE ? 'Number' : 'String', StringValue: value },
+    ]),
   );
 }
 

@@ -37,7 +37,9 @@ export function helpdeskAdapter(name: string): HelpdeskDescriptor | undefined {
  *
  * @example sourceAdapter('generic')?.source.pairs // 'any'
  */
-export function sourceAdapter(name: string): { source: SourceDescriptor; offeredBy: HelpdeskDescriptor | SurveyToolDescriptor } | undefined {
+export function sourceAdapter(
+  name: string,
+): { source: SourceDescriptor; offeredBy: HelpdeskDescriptor | SurveyToolDescriptor } | undefined {
   for (const adapter of [...HELPDESKS, ...SURVEY_TOOLS]) {
     const source = adapter.sources.find((candidate) => candidate.name === name);
     if (source) return { source, offeredBy: adapter };

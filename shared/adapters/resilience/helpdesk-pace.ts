@@ -222,7 +222,13 @@ export class HelpdeskPace {
     const previous = this.#window;
     // Answers overtake one another: a higher count for the same window was taken before the one
     // already read, and going back to it would spend requests that are gone.
-    if (previous && previous.resetAt > now && reading.remaining > previous.remaining && Math.abs(resetAt - previous.resetAt) < LATE_COUNT_MS) return;
+    if (
+      previous &&
+      previous.resetAt > now &&
+      reading.remaining > previous.remaining &&
+      Math.abs(resetAt - previous.resetAt) < LATE_COUNT_MS
+    )
+      return;
     if (previous && reading.remaining <= previous.remaining && now > previous.at) {
       const others = Math.max(0, previous.remaining - reading.remaining - this.#answeredSince);
       this.#othersPerMs = (this.#othersPerMs + others / (now - previous.at)) / 2;
@@ -239,7 +245,11 @@ export class HelpdeskPace {
   #heldBack(reason: HeldBackError['reason'], waitMs: number): HeldBackError {
     const spread = waitMs * (1 + this.#random() * 0.25);
     const seconds = Math.max(1, Math.ceil(spread / 1000));
-    const why = { 'retry-after': 'the helpdesk asked to wait (429)', pace: "the tenant's share of the helpdesk's rate limit is used", failing: 'the helpdesk keeps failing' }[reason];
+    const why = {
+      'retry-after': 'the helpdesk asked to wait (429)',
+      pace: "the tenant's share of the helpdesk's rate limit is used",
+      failing: 'the helpdesk keeps failing',
+    }[reason];
     return new HeldBackError(`Not sent: ${why}; retry in ${seconds} s`, seconds, reason);
   }
 }
@@ -285,7 +295,9 @@ export interface PaceSettings {
  *
  * @example const paceFor = helpdeskPaces({ clock }); paceFor('acme', tenant.helpdesk)
  */
-export function helpdeskPaces(options: Omit<HelpdeskPaceOptions, 'share' | 'requestsPerMinute'>): (tenantId: string, settings: PaceSettings) => HelpdeskPace {
+export function helpdeskPaces(
+  options: Omit<HelpdeskPaceOptions, 'share' | 'requestsPerMinute'>,
+): (tenantId: string, settings: PaceSettings) => HelpdeskPace {
   const paces = new Map<string, HelpdeskPace>();
   return (tenantId, settings) => {
     let pace = paces.get(tenantId);

@@ -15,7 +15,11 @@ export type StoreOutcome = 'created' | 'updated' | 'unchanged';
  *
  * @example await storeSecret({ secretId: 'influence-router/acme/zendesk-webhook', field: 'current' }, secret)
  */
-export async function storeSecret(ref: { secretId: string; field?: string | undefined }, value: string, client = new AwsJsonClient(SECRETS_MANAGER)): Promise<StoreOutcome> {
+export async function storeSecret(
+  ref: { secretId: string; field?: string | undefined },
+  value: string,
+  client = new AwsJsonClient(SECRETS_MANAGER),
+): Promise<StoreOutcome> {
   let current: string | undefined;
   try {
     const answer = await client.call<{ SecretString?: string }>('GetSecretValue', { SecretId: ref.secretId });
@@ -42,7 +46,9 @@ function withField(current: string | undefined, ref: { secretId: string; field?:
     parsed = JSON.parse(current);
   } catch {
     // No cause: the parser's message quotes the start of the secret.
-    throw new ConfigurationError(`Secret "${ref.secretId}" is not JSON, so its field "${field}" cannot be set: fix the secret or drop "field" from the reference`);
+    throw new ConfigurationError(
+      `Secret "${ref.secretId}" is not JSON, so its field "${field}" cannot be set: fix the secret or drop "field" from the reference`,
+    );
   }
   const object = JsonObjectSchema.safeParse(parsed);
   if (!object.success) throw new ConfigurationError(`Secret "${ref.secretId}" is not a JSON object, so its field "${field}" cannot be set`);

@@ -33,7 +33,8 @@ export function secretsManagerFetcher(options: SecretsManagerOptions = {}): Secr
     const answer = await client.call<{ SecretString?: string; SecretBinary?: string }>('GetSecretValue', { SecretId: secretId });
     if (typeof answer.SecretString === 'string' && answer.SecretString.length > 0) return answer.SecretString;
     // Binary secrets come base64-encoded in the JSON protocol.
-    if (typeof answer.SecretBinary === 'string' && answer.SecretBinary.length > 0) return Buffer.from(answer.SecretBinary, 'base64').toString('utf8');
+    if (typeof answer.SecretBinary === 'string' && answer.SecretBinary.length > 0)
+      return Buffer.from(answer.SecretBinary, 'base64').toString('utf8');
     throw new ConfigurationError(`Secret "${secretId}" is empty or missing`);
   };
   return (secretId) => {

@@ -1,10 +1,4 @@
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type DocumentClient,
-  QueryCommand,
-} from '../aws/dynamodb.js';
+import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandInput, type DocumentClient, QueryCommand } from '../aws/dynamodb.js';
 import { UnprocessedItemsError } from './errors.js';
 import type { ItemKey } from './keys.js';
 
@@ -121,7 +115,10 @@ export async function batchWriteAll(
     let pending = [...requestsChunk];
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt >= settings.maxAttempts) {
-        throw new UnprocessedItemsError(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`, pending.length);
+        throw new UnprocessedItemsError(
+          `BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`,
+          pending.length,
+        );
       }
       if (attempt > 0) await sleep(backoff(attempt, settings));
       const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));

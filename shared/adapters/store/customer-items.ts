@@ -79,7 +79,12 @@ export function profileItem(profile: CustomerProfile, retentionDays: number = DE
  *
  * @example aliasItem(profile, 'h1', 'email', 730)
  */
-export function aliasItem(profile: CustomerProfile, identityHash: string, kind: IdentityKind | undefined, retentionDays: number): Record<string, unknown> {
+export function aliasItem(
+  profile: CustomerProfile,
+  identityHash: string,
+  kind: IdentityKind | undefined,
+  retentionDays: number,
+): Record<string, unknown> {
   return {
     ...aliasKey(profile.tenant, identityHash),
     tenant: profile.tenant,
@@ -138,7 +143,8 @@ export function parseAliasItem(item: Record<string, unknown>, key: ItemKey, tena
  */
 export function parseAlias(item: Record<string, unknown>, key: ItemKey, tenant: string): { customerKey: string; kind?: IdentityKind } {
   const parsed = AliasItemSchema.safeParse(item);
-  if (!parsed.success) throw new CorruptItemError(`alias item failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
+  if (!parsed.success)
+    throw new CorruptItemError(`alias item failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
   if (parsed.data.tenant !== tenant) throw new CorruptItemError('alias item belongs to another tenant', key);
   return { customerKey: parsed.data.customerKey, ...(parsed.data.kind ? { kind: parsed.data.kind } : {}) };
 }

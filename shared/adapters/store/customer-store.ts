@@ -14,7 +14,16 @@ import type { CustomerAdminStore, IdentityHasher } from '../../domain/ports.js';
 import type { GuardedWriteOutcome } from '../../domain/customer-records.js';
 import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent, queryPartition } from './batch.js';
-import { aliasItem, expirationAfter, identityHashesOf, KeyAttributesSchema, keyId, parseAliasItem, parseProfileItem, profileItem } from './customer-items.js';
+import {
+  aliasItem,
+  expirationAfter,
+  identityHashesOf,
+  KeyAttributesSchema,
+  keyId,
+  parseAliasItem,
+  parseProfileItem,
+  profileItem,
+} from './customer-items.js';
 import { StoreError } from './errors.js';
 import { type ItemKey, PROFILE_SK, aliasKey, profileKey, surveyAnswerKey } from './keys.js';
 import { putNewestAnswer } from './newest-answer.js';
@@ -80,12 +89,21 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     // alias, read alongside, still decides, so a stale hint costs only the second read it saves.
     const hinted = [...new Set(hashes.flatMap((hash) => this.aliasTargets.get(`${tenant}\n${hash}`) ?? []))];
     // batchGetAll asks for a key named twice once, so a hint that is an identity's own profile costs nothing.
-    const keys = [...hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]), ...hinted.map((target) => profileKey(tenant, target)), ...others];
+    const keys = [
+      ...hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]),
+      ...hinted.map((target) => profileKey(tenant, target)),
+      ...others,
+    ];
     if (keys.length === 0) return { others: new Map() };
     const consistentRead = others.length > 0;
     const items = await batchGetAll(this.client, this.tableName, keys, { ...this.retry, consistentRead });
     const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
-    const found = new Map(others.flatMap((key) => { const item = byKey.get(keyId(key)); return item ? [[keyId(key), item] as const] : []; }));
+    const found = new Map(
+      others.flatMap((key) => {
+        const item = byKey.get(keyId(key));
+        return item ? [[keyId(key), item] as const] : [];
+      }),
+    );
 
     // Identities are tried in the order given, so the caller's strongest identity decides.
     for (const hash of hashes) {
@@ -101,7 +119,9 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       const target = profileKey(tenant, targetKey);
       const prefetched = byKey.get(keyId(target));
       if (prefetched) return { profile: parseProfileItem(prefetched, tenant), others: found };
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: target, ...(consistentRead ? { ConsistentRead: true } : {}) }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: target, ...(consistentRead ? { ConsistentRead: true } : {}) }),
+      );
       if (Item) return { profile: parseProfileItem(Item, tenant), others: found };
     }
     return { others: found };
@@ -142,7 +162,13 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       .filter(([hash]) => hash !== profile.customerKey)
       .map(([hash, kind]) => aliasItem(profile, hash, kind, this.retention.profileRetentionDays));
     return this.writeWithAliases(
-      { Put: { TableName: this.tableName, Item: profileItem(profile, this.retention.profileRetentionDays), ...unchangedSince(expectedUpdatedAt) } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: profileItem(profile, this.retention.profileRetentionDays),
+          ...unchangedSince(expectedUpdatedAt),
+        },
+      },
       aliases,
     );
   }
@@ -155,7 +181,12 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     const hasher = this.hasher(tenant);
     const hashes = [...new Set(identities.map((identity) => hasher.hash(identity)))];
     if (hashes.length === 0) return [];
-    const items = await batchGetAll(this.client, this.tableName, hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]), this.retry);
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      hashes.flatMap((hash) => [profileKey(tenant, hash), aliasKey(tenant, hash)]),
+      this.retry,
+    );
     const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
     const profiles = new Map<string, CustomerProfile | undefined>();
     for (const hash of hashes) {
@@ -207,7 +238,12 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       .map(([hash, kind]) => aliasItem(merged, hash, kind, retentionDays));
     const together = fixed + switchAliases.length + otherAliases.length <= TRANSACT_WRITE_LIMIT;
     if (!together) {
-      await batchWriteAll(this.client, this.tableName, otherAliases.map((Item) => ({ PutRequest: { Item } })), this.retry);
+      await batchWriteAll(
+        this.client,
+        this.tableName,
+        otherAliases.map((Item) => ({ PutRequest: { Item } })),
+        this.retry,
+      );
     }
     return transactWrite(this.client, [
       { Put: { TableName: this.tableName, Item: profileItem(merged, retentionDays), ...unchangedSince(survivor.updatedAt) } },
@@ -245,7 +281,9 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       moves.push([{ Put: { TableName: this.tableName, Item: moved } }, { Delete: { TableName: this.tableName, Key: { pk: from, sk } } }]);
     }
     // Unconditional actions: the transaction can only fail for good, never with a conflict.
-    await mapConcurrent(chunk(moves, TRANSACT_WRITE_LIMIT / 2), this.retry.concurrency ?? 4, (pairs) => transactWrite(this.client, pairs.flat()));
+    await mapConcurrent(chunk(moves, TRANSACT_WRITE_LIMIT / 2), this.retry.concurrency ?? 4, (pairs) =>
+      transactWrite(this.client, pairs.flat()),
+    );
   }
 
   /**
@@ -255,8 +293,17 @@ export class DynamoCustomerStore implements CustomerAdminStore {
   private async writeWithAliases(profileAction: TransactItem, aliases: Record<string, unknown>[]): Promise<GuardedWriteOutcome> {
     const room = TRANSACT_WRITE_LIMIT - 1;
     const early = aliases.slice(room);
-    if (early.length > 0) await batchWriteAll(this.client, this.tableName, early.map((Item) => ({ PutRequest: { Item } })), this.retry);
-    return transactWrite(this.client, [profileAction, ...aliases.slice(0, room).map((Item) => ({ Put: { TableName: this.tableName, Item } }))]);
+    if (early.length > 0)
+      await batchWriteAll(
+        this.client,
+        this.tableName,
+        early.map((Item) => ({ PutRequest: { Item } })),
+        this.retry,
+      );
+    return transactWrite(this.client, [
+      profileAction,
+      ...aliases.slice(0, room).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+    ]);
   }
 
   /**
@@ -265,6 +312,17 @@ export class DynamoCustomerStore implements CustomerAdminStore {
    * `upsertImportedScores`, which does the work).
    */
   async upsertScores(tenant: string, entries: readonly ScoreUpsert[], updatedAt: string): Promise<{ optedOut: number[] }> {
-    return upsertImportedScores({ client: this.client, tableName: this.tableName, hasher: this.hasher(tenant), retry: this.retry, retentionDays: this.retention.profileRetentionDays }, tenant, entries, updatedAt);
+    return upsertImportedScores(
+      {
+        client: this.client,
+        tableName: this.tableName,
+        hasher: this.hasher(tenant),
+        retry: this.retry,
+        retentionDays: this.retention.profileRetentionDays,
+      },
+      tenant,
+      entries,
+      updatedAt,
+    );
   }
 }

@@ -1,4 +1,12 @@
-import { cancellationReasons, DeleteCommand, GetCommand, type DocumentClient, PutCommand, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
+import {
+  cancellationReasons,
+  DeleteCommand,
+  GetCommand,
+  type DocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '../aws/dynamodb.js';
 import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import { SourceSchema } from '../../domain/events.js';
@@ -13,7 +21,14 @@ import { CorruptItemError, StoreError } from './errors.js';
 import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionRefKey, ticketDecisionsPk } from './keys.js';
 import { DECISIONS_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 
-const ScoreFailureKindSchema = z.enum(['timeout', 'unavailable', 'rate-limited', 'malformed', 'rejected', 'circuit-open']) satisfies z.ZodType<ScoreFailureKind>;
+const ScoreFailureKindSchema = z.enum([
+  'timeout',
+  'unavailable',
+  'rate-limited',
+  'malformed',
+  'rejected',
+  'circuit-open',
+]) satisfies z.ZodType<ScoreFailureKind>;
 
 /** Schema of a stored Decision (the domain declares it as an interface). */
 export const DecisionSchema = z.object({
@@ -116,7 +131,9 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
     rules: decision.matchedRules.map((rule) => rule.id),
     guardrails: decision.guardrails.map((guardrail) => guardrail.id),
     ...(decision.nps ? { nps: decision.nps.category } : {}),
-    ...(decision.score ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } } : {}),
+    ...(decision.score
+      ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } }
+      : {}),
     ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
   };
   return {
@@ -193,7 +210,12 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
    * Writes a pending record as a claim for `holder` until `until`, unless the stored one is final
    * or another holder's claim has not expired; which of the two is read back on a refusal.
    */
-  async claim(record: DecisionRecord & { status: 'pending' }, holder: string, until: Date, now: Date): Promise<'written' | 'already-final' | 'held'> {
+  async claim(
+    record: DecisionRecord & { status: 'pending' },
+    holder: string,
+    until: Date,
+    now: Date,
+  ): Promise<'written' | 'already-final' | 'held'> {
     const outcome = await this.#put(record, { holder, until: until.getTime(), now: now.getTime() });
     if (outcome === 'written') return 'written';
     const stored = await this.get(record.tenant, record.decisionId);
@@ -219,7 +241,10 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     }
   }
 
-  async #put(record: DecisionRecord, claim: { holder: string; until: number; now: number } | undefined): Promise<'written' | 'already-final'> {
+  async #put(
+    record: DecisionRecord,
+    claim: { holder: string; until: number; now: number } | undefined,
+  ): Promise<'written' | 'already-final'> {
     const key = decisionKey(record.tenant, record.decisionId);
     if (parseDecisionId(record.decisionId)?.ticketId !== record.ticketId) {
       throw new StoreError(`decision ${record.decisionId} does not belong to ticket ${record.ticketId}`);
@@ -228,14 +253,33 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     if (Number.isNaN(decidedAt)) throw new StoreError(`decidedAt is not a date: ${record.decidedAt}`);
     const expiration = Math.floor(decidedAt / 1000) + this.retentionSeconds;
     const notFinal = 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))';
-    const put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } = claim
+    const put: {
+      TableName: string;
+      Item: Record<string, unknown>;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    } = claim
       ? {
           TableName: this.tableName,
-          Item: { ...record, ...key, ...decisionIndexAttributes(record), [TTL_ATTRIBUTE]: expiration, claimHolder: claim.holder, claimUntil: claim.until },
+          Item: {
+            ...record,
+            ...key,
+            ...decisionIndexAttributes(record),
+            [TTL_ATTRIBUTE]: expiration,
+            claimHolder: claim.holder,
+            claimUntil: claim.until,
+          },
           // Not final, and nobody else's claim still running.
           ConditionExpression: `(${notFinal}) AND (attribute_not_exists(#holder) OR #holder = :holder OR #until < :now)`,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#holder': 'claimHolder', '#until': 'claimUntil' },
-          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped', ':holder': claim.holder, ':now': claim.now },
+          ExpressionAttributeValues: {
+            ':applied': 'applied',
+            ':shadow': 'shadow',
+            ':skipped': 'skipped',
+            ':holder': claim.holder,
+            ':now': claim.now,
+          },
         }
       : {
           TableName: this.tableName,
@@ -322,13 +366,21 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     const listings = items.map((item) => {
       const parsed = DecisionListingSchema.safeParse(item);
       const key = { pk: String(item.pk), sk: String(item.sk) };
-      if (!parsed.success) throw new CorruptItemError(`decision index entry failed validation: ${z.prettifyError(parsed.error)}`, key, { cause: parsed.error });
+      if (!parsed.success)
+        throw new CorruptItemError(`decision index entry failed validation: ${z.prettifyError(parsed.error)}`, key, {
+          cause: parsed.error,
+        });
       if (parsed.data.tenant !== tenant) throw new CorruptItemError('decision index entry belongs to another tenant', key);
       return parsed.data;
     });
     // An index entry's position is its table key and its index key, as DynamoDB's LastEvaluatedKey names it.
     const after = items.map((item) =>
-      encodeCursor({ pk: item.pk, sk: item.sk, [DECISIONS_INDEX.partitionKey]: item[DECISIONS_INDEX.partitionKey], [DECISIONS_INDEX.sortKey]: item[DECISIONS_INDEX.sortKey] }),
+      encodeCursor({
+        pk: item.pk,
+        sk: item.sk,
+        [DECISIONS_INDEX.partitionKey]: item[DECISIONS_INDEX.partitionKey],
+        [DECISIONS_INDEX.sortKey]: item[DECISIONS_INDEX.sortKey],
+      }),
     );
     return { listings, after, ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
   }
@@ -336,7 +388,9 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
 
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-const CursorSchema = z.object({ pk: z.string(), sk: z.string(), [DECISIONS_INDEX.partitionKey]: z.string(), [DECISIONS_INDEX.sortKey]: z.string() }).strict();
+const CursorSchema = z
+  .object({ pk: z.string(), sk: z.string(), [DECISIONS_INDEX.partitionKey]: z.string(), [DECISIONS_INDEX.sortKey]: z.string() })
+  .strict();
 
 /** The index position a cursor names, refused unless it is one of this day's partition. */
 function parseCursor(cursor: string, pk: string): Record<string, string> {

@@ -12,7 +12,11 @@ export const REVISION_ATTRIBUTE = 'revision';
  *
  * @example await putNewestAnswer(client, tableName, { ...key, ...answer, revision }) // 'written' or 'superseded'
  */
-export async function putNewestAnswer(client: DocumentClient, tableName: string, item: Record<string, unknown>): Promise<SurveyAnswerWrite> {
+export async function putNewestAnswer(
+  client: DocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+): Promise<SurveyAnswerWrite> {
   const revision = item[REVISION_ATTRIBUTE];
   if (typeof revision !== 'string') {
     await client.send(new PutCommand({ TableName: tableName, Item: item }));

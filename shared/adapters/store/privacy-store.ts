@@ -160,7 +160,9 @@ export class DynamoPrivacyStore implements PrivacyStore {
   /** Removes the score, NPS answer and note from every decision recorded about the customer. */
   async redactScoreDetails(profile: CustomerProfile): Promise<number> {
     const decisions = await this.decisionsOf(profile, await this.partition(profile));
-    const toRedact = decisions.filter(({ record }) => record.decision.score !== undefined || record.decision.nps !== undefined || record.note !== REDACTED_FOR_OPT_OUT);
+    const toRedact = decisions.filter(
+      ({ record }) => record.decision.score !== undefined || record.decision.nps !== undefined || record.note !== REDACTED_FOR_OPT_OUT,
+    );
     await mapConcurrent(toRedact, this.retry.concurrency ?? 4, ({ record, key, item }) => {
       const redacted = withoutScoreDetails(record);
       return this.client

@@ -44,7 +44,12 @@ const IMPORT_WRITE_ROUNDS = 4;
  *
  * @example await upsertImportedScores({ client, tableName, hasher, retry: {}, retentionDays: 730 }, 'acme', entries, new Date().toISOString())
  */
-export async function upsertImportedScores(store: ImportTarget, tenant: string, entries: readonly ScoreUpsert[], updatedAt: string): Promise<{ optedOut: number[] }> {
+export async function upsertImportedScores(
+  store: ImportTarget,
+  tenant: string,
+  entries: readonly ScoreUpsert[],
+  updatedAt: string,
+): Promise<{ optedOut: number[] }> {
   const { hasher } = store;
   const byHash = new Map<string, ScoreUpsert>();
   const indexesByHash = new Map<string, number[]>();
@@ -97,11 +102,20 @@ export async function upsertImportedScores(store: ImportTarget, tenant: string, 
       writes.set(profile.customerKey, { action, hashes });
     }
     const conflicted: string[] = [];
-    await mapConcurrent(chunk([...writes.values()], TRANSACT_WRITE_LIMIT), importRetry(store).concurrency ?? IMPORT_CONCURRENCY, async (group) => {
-      if ((await transactWrite(store.client, group.map((write) => write.action))) === 'conflict') {
-        conflicted.push(...group.flatMap((write) => write.hashes));
-      }
-    });
+    await mapConcurrent(
+      chunk([...writes.values()], TRANSACT_WRITE_LIMIT),
+      importRetry(store).concurrency ?? IMPORT_CONCURRENCY,
+      async (group) => {
+        if (
+          (await transactWrite(
+            store.client,
+            group.map((write) => write.action),
+          )) === 'conflict'
+        ) {
+          conflicted.push(...group.flatMap((write) => write.hashes));
+        }
+      },
+    );
     pending = conflicted;
   }
   return { optedOut: optedOut.sort((a, b) => a - b) };

@@ -140,24 +140,35 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
 
   /** Writes the score and `updatedAt`, requeues the profile at the score's `refreshAfter` and clears its failures. */
   async saveScore(read: CustomerProfile, score: InfluenceScore, at: Date): Promise<ScoreWriteOutcome> {
-    return writeOutcome(await this.#guardedUpdate(read, {
-      UpdateExpression: 'SET #score = :score, #updatedAt = :at, #bucket = :bucket, #due = :due REMOVE #failures',
-      names: { '#updatedAt': 'updatedAt' },
-      values: {
-        ':score': score,
-        ':at': at.toISOString(),
-        ':bucket': refreshBucketFor(read.tenant, read.customerKey),
-        ':due': new Date(score.refreshAfter).toISOString(),
-      },
-    }));
+    return writeOutcome(
+      await this.#guardedUpdate(read, {
+        UpdateExpression: 'SET #score = :score, #updatedAt = :at, #bucket = :bucket, #due = :due REMOVE #failures',
+        names: { '#updatedAt': 'updatedAt' },
+        values: {
+          ':score': score,
+          ':at': at.toISOString(),
+          ':bucket': refreshBucketFor(read.tenant, read.customerKey),
+          ':due': new Date(score.refreshAfter).toISOString(),
+        },
+      }),
+    );
   }
 
   /** Moves the next refresh to `at`; the profile itself is left as it is. */
   async reschedule(read: CustomerProfile, at: Date, failures: number): Promise<ScoreWriteOutcome> {
-    return writeOutcome(await this.#guardedUpdate(read, {
-      UpdateExpression: failures > 0 ? 'SET #bucket = :bucket, #due = :due, #failures = :failures' : 'SET #bucket = :bucket, #due = :due REMOVE #failures',
-      values: { ':bucket': refreshBucketFor(read.tenant, read.customerKey), ':due': at.toISOString(), ...(failures > 0 ? { ':failures': failures } : {}) },
-    }));
+    return writeOutcome(
+      await this.#guardedUpdate(read, {
+        UpdateExpression:
+          failures > 0
+            ? 'SET #bucket = :bucket, #due = :due, #failures = :failures'
+            : 'SET #bucket = :bucket, #due = :due REMOVE #failures',
+        values: {
+          ':bucket': refreshBucketFor(read.tenant, read.customerKey),
+          ':due': at.toISOString(),
+          ...(failures > 0 ? { ':failures': failures } : {}),
+        },
+      }),
+    );
   }
 
   /** Queues the profile at `at` only if it is in no queue position yet; a later backoff is kept. */
@@ -176,7 +187,10 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
     if (!Item) return undefined;
     const parsed = CustomerProfileSchema.safeParse(withoutStorageAttributes(Item));
     if (!parsed.success || parsed.data.tenant !== read.tenant) {
-      throw new CorruptItemError(`profile item failed validation: ${parsed.success ? 'belongs to another tenant' : z.prettifyError(parsed.error)}`, key);
+      throw new CorruptItemError(
+        `profile item failed validation: ${parsed.success ? 'belongs to another tenant' : z.prettifyError(parsed.error)}`,
+        key,
+      );
     }
     return parsed.data;
   }
@@ -189,7 +203,13 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
           Key: profileKey(read.tenant, read.customerKey),
           UpdateExpression: 'REMOVE #bucket, #due, #failures',
           ConditionExpression: 'attribute_exists(#pk) AND #optedOut = :true',
-          ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#optedOut': NAMES['#optedOut'], '#bucket': NAMES['#bucket'], '#due': NAMES['#due'], '#failures': NAMES['#failures'] },
+          ExpressionAttributeNames: {
+            '#pk': NAMES['#pk'],
+            '#optedOut': NAMES['#optedOut'],
+            '#bucket': NAMES['#bucket'],
+            '#due': NAMES['#due'],
+            '#failures': NAMES['#failures'],
+          },
           ExpressionAttributeValues: { ':true': true },
         }),
       );
@@ -235,7 +255,11 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     if (!Item) return 'gone';
     const current = z
-      .object({ optedOut: z.boolean().optional(), score: z.object({ scoredAt: z.string() }).optional(), [REFRESH_INDEX.sortKey]: z.string().optional() })
+      .object({
+        optedOut: z.boolean().optional(),
+        score: z.object({ scoredAt: z.string() }).optional(),
+        [REFRESH_INDEX.sortKey]: z.string().optional(),
+      })
       .safeParse(Item);
     if (!current.success) return 'changed';
     if (current.data.optedOut === true) return 'opted-out';

@@ -190,5 +190,7 @@ function latestPerResponse(answers: readonly IndexedAnswer[]): IndexedAnswer[] {
     const known = latest.get(answer.responseId);
     if (!known || Date.parse(answer.answeredAt) > Date.parse(known.answeredAt)) latest.set(answer.responseId, answer);
   }
-  return [...latest.values()].sort((a, b) => Date.parse(a.answeredAt) - Date.parse(b.answeredAt) || a.responseId.localeCompare(b.responseId));
+  return [...latest.values()].sort(
+    (a, b) => Date.parse(a.answeredAt) - Date.parse(b.answeredAt) || a.responseId.localeCompare(b.responseId),
+  );
 }

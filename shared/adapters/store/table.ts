@@ -33,7 +33,18 @@ export const DECISIONS_INDEX = {
   partitionKey: 'decisionDay',
   sortKey: 'decidedKey',
   projectionType: 'INCLUDE',
-  nonKeyAttributes: ['tenant', 'decisionId', 'ticketId', 'source', 'status', 'decidedAt', 'customerKey', 'summary', 'skippedReason', 'failedReason'],
+  nonKeyAttributes: [
+    'tenant',
+    'decisionId',
+    'ticketId',
+    'source',
+    'status',
+    'decidedAt',
+    'customerKey',
+    'summary',
+    'skippedReason',
+    'failedReason',
+  ],
 } as const;
 
 /** Attributes the table adds to an item around the stored record; removed before parsing it. */
@@ -71,7 +82,14 @@ interface TableDescription {
   Table?: { TableStatus?: string; GlobalSecondaryIndexes?: { IndexName?: string; IndexStatus?: string }[] };
 }
 
-const KEY_ATTRIBUTES = [TABLE_PARTITION_KEY, TABLE_SORT_KEY, REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey, DECISIONS_INDEX.partitionKey, DECISIONS_INDEX.sortKey];
+const KEY_ATTRIBUTES = [
+  TABLE_PARTITION_KEY,
+  TABLE_SORT_KEY,
+  REFRESH_INDEX.partitionKey,
+  REFRESH_INDEX.sortKey,
+  DECISIONS_INDEX.partitionKey,
+  DECISIONS_INDEX.sortKey,
+];
 
 /** The table's global secondary indexes, as CreateTable and UpdateTable take them. */
 const INDEXES = [
@@ -147,7 +165,9 @@ export async function createTable(client: DocumentClient, tableName: string, opt
     await assertIndexes(client, tableName, options.timeoutMs ?? 60_000);
   }
   await waitUntilActive(client, tableName, options.timeoutMs ?? 60_000);
-  const ttl = await client.raw.call<{ TimeToLiveDescription?: { TimeToLiveStatus?: string } }>('DescribeTimeToLive', { TableName: tableName });
+  const ttl = await client.raw.call<{ TimeToLiveDescription?: { TimeToLiveStatus?: string } }>('DescribeTimeToLive', {
+    TableName: tableName,
+  });
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
     await client.raw.call('UpdateTimeToLive', {

@@ -31,7 +31,8 @@ const TRANSACTION_CONFLICT_ATTEMPTS = 5;
  * @example await transactWrite(client, [{ Put: { TableName, Item } }]) // 'written'
  */
 export async function transactWrite(client: DocumentClient, items: readonly TransactItem[]): Promise<GuardedWriteOutcome> {
-  if (items.length > TRANSACT_WRITE_LIMIT) throw new StoreError(`a transaction holds at most ${TRANSACT_WRITE_LIMIT} actions, not ${items.length}`);
+  if (items.length > TRANSACT_WRITE_LIMIT)
+    throw new StoreError(`a transaction holds at most ${TRANSACT_WRITE_LIMIT} actions, not ${items.length}`);
   for (let attempt = 1; ; attempt += 1) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: [...items] }));

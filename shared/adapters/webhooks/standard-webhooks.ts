@@ -170,7 +170,6 @@ function toSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-
 /**
  * The delivery id of a verified Standard Webhooks delivery: its `webhook-id`, which the signature
  * covers and every retry repeats; InvalidPayloadError (a 400) when it is missing or too long.

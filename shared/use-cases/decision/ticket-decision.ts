@@ -134,7 +134,8 @@ async function writeDecision(helpdesk: HelpdeskClient, base: RecordBase, plan: D
     const record: DecisionRecord = { ...base, decidedAt: now.toISOString(), status: 'pending', decision, note };
 
     if (decision.mode === 'shadow') return recordFinal({ ...record, status: 'shadow' }, deps);
-    if (unchanged(decision)) return recordFinal({ ...record, status: 'skipped', skippedReason: 'the decision changes nothing on the ticket' }, deps);
+    if (unchanged(decision))
+      return recordFinal({ ...record, status: 'skipped', skippedReason: 'the decision changes nothing on the ticket' }, deps);
 
     // A claim first: another delivery of this decision writing right now makes this one wait (and
     // retry, then find that one's note) instead of writing a second note. A guarded update needs

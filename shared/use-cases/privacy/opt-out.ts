@@ -1,10 +1,4 @@
-import {
-  type CustomerProfile,
-  type Identity,
-  newCustomerProfile,
-  optedInProfile,
-  optedOutProfile,
-} from '../../domain/customer.js';
+import { type CustomerProfile, type Identity, newCustomerProfile, optedInProfile, optedOutProfile } from '../../domain/customer.js';
 import { TransientError } from '../../domain/errors.js';
 import type { Clock, CustomerAdminStore, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
 
@@ -65,7 +59,11 @@ export async function rewriteCustomers(
   create: (fresh: CustomerProfile) => CustomerProfile,
 ): Promise<RewriteOutcome>;
 /** Applies `change` to every profile the identity reaches; undefined when nobody is known by it. */
-export async function rewriteCustomers(ref: CustomerRef, deps: CustomerAdminDeps, change: ProfileChange): Promise<RewriteOutcome | undefined>;
+export async function rewriteCustomers(
+  ref: CustomerRef,
+  deps: CustomerAdminDeps,
+  change: ProfileChange,
+): Promise<RewriteOutcome | undefined>;
 export async function rewriteCustomers(
   ref: CustomerRef,
   deps: CustomerAdminDeps,
@@ -80,7 +78,8 @@ export async function rewriteCustomers(
       if (!create) return undefined;
       const hash = deps.hasherFor(ref.tenant).hash(ref.identity);
       const profile = create(newCustomerProfile(ref.tenant, ref.identity, hash, deps.clock.now()));
-      if ((await deps.customers.replaceCustomer(profile, undefined)) === 'written') return { profiles: [profile], written: written + 1, created: true };
+      if ((await deps.customers.replaceCustomer(profile, undefined)) === 'written')
+        return { profiles: [profile], written: written + 1, created: true };
       continue;
     }
     const profiles: CustomerProfile[] = [];
@@ -126,7 +125,10 @@ export interface OptOutResult {
  *
  * @example await optOut({ tenant: 'acme', identity: { kind: 'email', value: 'ada@example.com' } }, deps)
  */
-export async function optOut(ref: CustomerRef, deps: CustomerAdminDeps & { privacy?: Pick<PrivacyStore, 'redactScoreDetails'> }): Promise<OptOutResult> {
+export async function optOut(
+  ref: CustomerRef,
+  deps: CustomerAdminDeps & { privacy?: Pick<PrivacyStore, 'redactScoreDetails'> },
+): Promise<OptOutResult> {
   const now = deps.clock.now();
   const outcome = await rewriteCustomers(
     ref,

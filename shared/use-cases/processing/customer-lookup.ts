@@ -1,4 +1,12 @@
-import { type CustomerProfile, handleIdentity, type Identity, mergeIdentities, newCustomerProfile, normaliseIdentity, retentionStart } from '../../domain/customer.js';
+import {
+  type CustomerProfile,
+  handleIdentity,
+  type Identity,
+  mergeIdentities,
+  newCustomerProfile,
+  normaliseIdentity,
+  retentionStart,
+} from '../../domain/customer.js';
 import { PermanentHelpdeskError, TransientError } from '../../domain/errors.js';
 import type { Requester, RequesterDetails } from '../../domain/events.js';
 import type { Clock, CustomerAdminStore, CustomerStore, HelpdeskClient, IdentityHasher } from '../../domain/ports.js';
@@ -40,7 +48,8 @@ export function identitiesOf(helpdeskKind: string, requester: Requester, details
     if (userId) candidates.push({ kind: 'helpdesk-user', value: `${helpdeskKind}:${userId}` });
   }
   for (const email of [details?.email, requester.email]) if (email) candidates.push({ kind: 'email', value: email });
-  for (const externalId of [details?.externalId, requester.externalId]) if (externalId) candidates.push({ kind: 'external-id', value: externalId });
+  for (const externalId of [details?.externalId, requester.externalId])
+    if (externalId) candidates.push({ kind: 'external-id', value: externalId });
   for (const handle of [...requester.handles, ...(details?.handles ?? [])]) candidates.push(handleIdentity(handle.network, handle.handle));
   const seen = new Set<string>();
   return candidates.filter((identity) => {
@@ -103,17 +112,25 @@ export async function loadRequester(
   }
 
   const find = (identitiesToFind: Identity[]) =>
-    deps.findOrMergeCustomer ? deps.findOrMergeCustomer(event.tenant, identitiesToFind) : deps.customers.findCustomer(event.tenant, identitiesToFind);
+    deps.findOrMergeCustomer
+      ? deps.findOrMergeCustomer(event.tenant, identitiesToFind)
+      : deps.customers.findCustomer(event.tenant, identitiesToFind);
   const [first] = identities;
   // Read again (and merged) only when the helpdesk was asked or the event names someone new:
   // the profile read before a slow lookup may be stale, and new identities may reach another profile.
-  const resolved = await writeGuarded(deps, await find(identities), () => find(identities), (base) => ({
-    ...base,
-    identities: mergeIdentities(base.identities, identities, hasher),
-    ...(details ? { identitiesResolvedAt: now.toISOString() } : {}),
-    lastSeenAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  }), () => (first ? newCustomerProfile(event.tenant, first, hasher.hash(first), now) : undefined));
+  const resolved = await writeGuarded(
+    deps,
+    await find(identities),
+    () => find(identities),
+    (base) => ({
+      ...base,
+      identities: mergeIdentities(base.identities, identities, hasher),
+      ...(details ? { identitiesResolvedAt: now.toISOString() } : {}),
+      lastSeenAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    }),
+    () => (first ? newCustomerProfile(event.tenant, first, hasher.hash(first), now) : undefined),
+  );
   return { ...(resolved ? { profile: resolved } : {}), ...(details ? { details } : {}) };
 }
 
@@ -168,4 +185,3 @@ export async function writeGuarded(
   }
   throw new TransientError(`the customer profile kept changing during ${MAX_PROFILE_WRITE_ATTEMPTS} guarded writes`);
 }
-

@@ -87,4 +87,3 @@ function needsScore(profile: CustomerProfile, policy: Policy, now: Date): boolea
   if (override && (!override.expiresAt || Date.parse(override.expiresAt) > now.getTime())) return false;
   return !profile.score || scoreFreshness(profile.score, now, policy.freshness) === 'expired';
 }
-

@@ -59,11 +59,15 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
   const answerId = `${event.source}:${event.responseId}`;
   const revision = answerRevision(event);
   const answer: LatestNps | undefined =
-    event.kind === 'nps' ? { score: event.score, category: npsCategory(event.score), answeredAt: event.answeredAt, responseId: answerId, revision } : undefined;
+    event.kind === 'nps'
+      ? { score: event.score, category: npsCategory(event.score), answeredAt: event.answeredAt, responseId: answerId, revision }
+      : undefined;
 
   const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
   const found = identities.length > 0 ? await deps.customers.findCustomer(event.tenant, identities) : undefined;
-  const created = event.ticketId ? await deps.decisions.get(event.tenant, ticketCreatedDecisionId(tenant.helpdesk.kind, event.ticketId)) : undefined;
+  const created = event.ticketId
+    ? await deps.decisions.get(event.tenant, ticketCreatedDecisionId(tenant.helpdesk.kind, event.ticketId))
+    : undefined;
   // The ticket's own decision came from the helpdesk's signed webhook: it says whose ticket it is.
   const ticketIsTheirs = found !== undefined && created?.customerKey === found.customerKey;
   const trusted = event.respondentVerified || ticketIsTheirs;
@@ -120,7 +124,8 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
   const recorded: SurveyOutcome = { status: 'recorded', responseId: answerId, ...customer };
   // Only a ticket this product decided for this very customer is written; an opted-out
   // customer's answer counts for NPS, never for routing.
-  if (!answer || !event.ticketId || !created || !profile || profile.optedOut || created.customerKey !== profile.customerKey) return recorded;
+  if (!answer || !event.ticketId || !created || !profile || profile.optedOut || created.customerKey !== profile.customerKey)
+    return recorded;
   return decideOnTicket(event, event.ticketId, tenant, { ...profile, latestNps: answer }, created, deps);
 }
 
@@ -218,7 +223,11 @@ async function currentTicket(helpdesk: HelpdeskClient, ticketId: string, created
     return {
       id: ticketId,
       tags: written?.tags ?? [],
-      ...(written?.priority ? { priority: written.priority } : created.decision.helpdeskPriority ? { priority: created.decision.helpdeskPriority } : {}),
+      ...(written?.priority
+        ? { priority: written.priority }
+        : created.decision.helpdeskPriority
+          ? { priority: created.decision.helpdeskPriority }
+          : {}),
       ...(written?.groupId ? { groupId: written.groupId } : {}),
     };
   }

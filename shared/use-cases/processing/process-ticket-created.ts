@@ -80,7 +80,13 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
           originalGroupId: original.groupId,
           ...(profile ? { customerKey: profile.customerKey } : {}),
           decideOn: (ticket, now) => {
-            const decision = decide({ ticket: startedFrom(ticket), ...(profile ? { profile } : {}), ...(provider ? { provider } : {}), policy: tenant.policy, now });
+            const decision = decide({
+              ticket: startedFrom(ticket),
+              ...(profile ? { profile } : {}),
+              ...(provider ? { provider } : {}),
+              policy: tenant.policy,
+              now,
+            });
             return { decision, note: renderNote(decision) };
           },
         };

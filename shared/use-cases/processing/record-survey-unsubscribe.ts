@@ -34,8 +34,15 @@ export async function recordSurveyUnsubscribe(event: SurveyUnsubscribed, deps: R
     find,
     (base): CustomerProfile => {
       const known = base.surveyUnsubscribes ?? [];
-      const entries = known.some((entry) => entry.source === event.source) ? known : [...known, { source: event.source, at: event.occurredAt }];
-      return { ...base, identities: mergeIdentities(base.identities, identities, hasher), surveyUnsubscribes: entries, updatedAt: now.toISOString() };
+      const entries = known.some((entry) => entry.source === event.source)
+        ? known
+        : [...known, { source: event.source, at: event.occurredAt }];
+      return {
+        ...base,
+        identities: mergeIdentities(base.identities, identities, hasher),
+        surveyUnsubscribes: entries,
+        updatedAt: now.toISOString(),
+      };
     },
     () => newCustomerProfile(event.tenant, first, hasher.hash(first), now),
   );

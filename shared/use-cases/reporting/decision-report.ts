@@ -54,7 +54,11 @@ export interface DecisionReport {
    * Tickets whose score provider failed when asked on the ticket path, by how it failed, and by
    * day; `circuit-open` ones found the provider's circuit breaker open and did not call it.
    */
-  providerFailures: { total: number; byKind: { kind: ScoreFailureKind; tickets: number }[]; byDay: { day: string; failed: number; circuitOpen: number }[] };
+  providerFailures: {
+    total: number;
+    byKind: { kind: ScoreFailureKind; tickets: number }[];
+    byDay: { day: string; failed: number; circuitOpen: number }[];
+  };
   /** Distinct customers with a decision; erased decisions have no key and are not counted. */
   customers: number;
   /** Index queries made: one day partition each, never a scan. */
@@ -67,7 +71,8 @@ const PAGE = 1000;
 
 function daysOf(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += DAY_MS) days.push(new Date(at).toISOString().slice(0, 10));
+  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += DAY_MS)
+    days.push(new Date(at).toISOString().slice(0, 10));
   return days;
 }
 
@@ -85,7 +90,9 @@ const raised = (listing: DecisionListing) => listing.summary.uplift > 0 && (list
 export async function decisionReport(request: DecisionReportRequest, deps: { history: DecisionHistory }): Promise<DecisionReport> {
   let requests = 0;
   const byDay: DayOutcomes[] = [];
-  const tiers = new Map<Tier, TierShare & { keys: Set<string> }>(TIERS.map((tier) => [tier, { tier, tickets: 0, raised: 0, levels: 0, customers: 0, keys: new Set<string>() }]));
+  const tiers = new Map<Tier, TierShare & { keys: Set<string> }>(
+    TIERS.map((tier) => [tier, { tier, tickets: 0, raised: 0, levels: 0, customers: 0, keys: new Set<string>() }]),
+  );
   const rules = new Map<string, number>();
   const shadowByTier = new Map<Tier, number>(TIERS.map((tier) => [tier, 0]));
   const customers = new Set<string>();
@@ -145,12 +152,16 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
       const { keys, ...share } = tiers.get(tier) ?? { tier, tickets: 0, raised: 0, levels: 0, customers: 0, keys: new Set<string>() };
       return { ...share, customers: keys.size };
     }),
-    raisesByRule: [...rules].map(([rule, count]) => ({ rule, raised: count })).sort((a, b) => b.raised - a.raised || a.rule.localeCompare(b.rule)),
+    raisesByRule: [...rules]
+      .map(([rule, count]) => ({ rule, raised: count }))
+      .sort((a, b) => b.raised - a.raised || a.rule.localeCompare(b.rule)),
     shadow: { decisions: shadowDecisions, wouldRaise: shadowTiers.reduce((sum, tier) => sum + tier.wouldRaise, 0), byTier: shadowTiers },
     decidedWithoutScore,
     providerFailures: {
       total: failureDays.reduce((sum, day) => sum + day.failed, 0),
-      byKind: [...failureKinds].map(([kind, tickets]) => ({ kind, tickets })).sort((a, b) => b.tickets - a.tickets || a.kind.localeCompare(b.kind)),
+      byKind: [...failureKinds]
+        .map(([kind, tickets]) => ({ kind, tickets }))
+        .sort((a, b) => b.tickets - a.tickets || a.kind.localeCompare(b.kind)),
       byDay: failureDays,
     },
     customers: customers.size,

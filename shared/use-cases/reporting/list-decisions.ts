@@ -94,7 +94,10 @@ export async function listDecisions(input: ListDecisionsInput, deps: { history: 
   let requests = 0;
   while (position && decisions.length < input.limit && requests < MAX_REQUESTS_PER_PAGE) {
     const day: string = position.day;
-    const page = await deps.history.listDay(input.tenant, day, { limit: READ_AHEAD, ...(position.index ? { cursor: position.index } : {}) });
+    const page = await deps.history.listDay(input.tenant, day, {
+      limit: READ_AHEAD,
+      ...(position.index ? { cursor: position.index } : {}),
+    });
     requests += 1;
     let taken = -1;
     for (const [index, listing] of page.listings.entries()) {

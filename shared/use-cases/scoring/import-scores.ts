@@ -114,11 +114,15 @@ export function scoreRowSchema(userIdColumns: readonly UserIdColumn[]) {
     const score = z.number().parse(row['score']);
     const [only] = given;
     if (given.length === 1 && only === 'email') return { identity: { kind: 'email', value: z.string().parse(row['email']) }, score };
-    if (given.length === 1 && only === EXTERNAL_ID_COLUMN) return { identity: { kind: 'external-id', value: z.string().parse(row[EXTERNAL_ID_COLUMN]) }, score };
+    if (given.length === 1 && only === EXTERNAL_ID_COLUMN)
+      return { identity: { kind: 'external-id', value: z.string().parse(row[EXTERNAL_ID_COLUMN]) }, score };
     const userIdColumn = userIdColumns.find((column) => column.column === only);
     if (given.length === 1 && userIdColumn) {
       // User ids are kept qualified by the helpdesk they belong to.
-      return { identity: { kind: 'helpdesk-user', value: `${userIdColumn.helpdesk}:${z.string().parse(row[userIdColumn.column])}` }, score };
+      return {
+        identity: { kind: 'helpdesk-user', value: `${userIdColumn.helpdesk}:${z.string().parse(row[userIdColumn.column])}` },
+        score,
+      };
     }
     ctx.addIssue({
       code: 'custom',
@@ -147,7 +151,9 @@ export function scoreColumnsCheck(userIdColumns: readonly UserIdColumn[]): (colu
 
 function reasonOf(error: z.ZodError): string {
   // Messages only, never the values: a rejected row may hold an email.
-  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : `row ${issue.message}`)).join('; ');
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : `row ${issue.message}`))
+    .join('; ');
 }
 
 /**

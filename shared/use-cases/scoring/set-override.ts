@@ -34,7 +34,8 @@ function parseRequest(request: unknown, setBy: string, now: Date): ManualOverrid
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
   }
-  if (setBy.trim().length === 0) throw new InvalidPayloadError('invalid override', [{ path: 'setBy', message: 'who sets the override is required' }]);
+  if (setBy.trim().length === 0)
+    throw new InvalidPayloadError('invalid override', [{ path: 'setBy', message: 'who sets the override is required' }]);
   const { expiresAt: expires } = parsed.data;
   if (expires && Date.parse(expires) <= now.getTime()) {
     throw new InvalidPayloadError('invalid override', [{ path: 'expiresAt', message: 'is not in the future' }]);
@@ -59,7 +60,12 @@ function parseRequest(request: unknown, setBy: string, now: Date): ManualOverrid
  *
  * @example await setOverride({ tenant: 'acme', identity }, { kind: 'boost', score: 90, reason: 'Board member' }, 'ops@acme.test', deps)
  */
-export async function setOverride(ref: CustomerRef, request: OverrideRequest | Readonly<Record<string, unknown>>, setBy: string, deps: CustomerAdminDeps): Promise<OverrideResult> {
+export async function setOverride(
+  ref: CustomerRef,
+  request: OverrideRequest | Readonly<Record<string, unknown>>,
+  setBy: string,
+  deps: CustomerAdminDeps,
+): Promise<OverrideResult> {
   const now = deps.clock.now();
   const override = parseRequest(request, setBy, now);
   if (override.kind === 'boost') {
@@ -68,7 +74,12 @@ export async function setOverride(ref: CustomerRef, request: OverrideRequest | R
     if (optedOut.length > 0) return { status: 'opted-out', profiles: optedOut };
   }
   const apply = (profile: CustomerProfile): CustomerProfile => ({ ...profile, override, updatedAt: now.toISOString() });
-  const outcome = await rewriteCustomers(ref, deps, (profile) => (profile.optedOut && override.kind === 'boost' ? undefined : apply(profile)), apply);
+  const outcome = await rewriteCustomers(
+    ref,
+    deps,
+    (profile) => (profile.optedOut && override.kind === 'boost' ? undefined : apply(profile)),
+    apply,
+  );
   return { status: 'set', ...outcome };
 }
 

@@ -18,7 +18,16 @@ function capture() {
 let sequence = 0;
 function answer(tenant: string, tier: Tier, score: number, answeredAt: string, kind: 'nps' | 'csat' = 'nps', scale = 10): IndexedAnswer {
   sequence += 1;
-  return { tenant, responseId: `r-${sequence}`, source: kind === 'nps' ? 'typeform' : 'zendesk-csat', answeredAt, kind, score, scale, tier };
+  return {
+    tenant,
+    responseId: `r-${sequence}`,
+    source: kind === 'nps' ? 'typeform' : 'zendesk-csat',
+    answeredAt,
+    kind,
+    score,
+    scale,
+    tier,
+  };
 }
 
 /**
@@ -33,7 +42,11 @@ async function seed(tenant: string): Promise<void> {
     const day = String(1 + (i % 30)).padStart(2, '0');
     answers.push(answer(tenant, 'high', i < 20 ? 10 : i < 30 ? 7 : 2, `2026-11-${day}T12:00:00Z`));
   }
-  answers.push(answer(tenant, 'top', 9, '2026-11-30T23:59:59Z'), answer(tenant, 'top', 9, '2026-11-01T00:00:00Z'), answer(tenant, 'top', 0, '2026-11-15T00:00:00Z'));
+  answers.push(
+    answer(tenant, 'top', 9, '2026-11-30T23:59:59Z'),
+    answer(tenant, 'top', 9, '2026-11-01T00:00:00Z'),
+    answer(tenant, 'top', 0, '2026-11-15T00:00:00Z'),
+  );
   for (let i = 0; i < 30; i += 1) answers.push(answer(tenant, 'none', i < 24 ? 2 : 1, '2026-11-20T09:00:00Z', 'csat', 2));
   // Outside [2026-11-01, 2026-12-01): never counted.
   answers.push(answer(tenant, 'top', 0, '2026-10-31T23:59:59Z'), answer(tenant, 'top', 0, '2026-12-01T00:00:00Z'));
@@ -41,7 +54,17 @@ async function seed(tenant: string): Promise<void> {
 }
 
 const args = (tenant: string, ...extra: string[]) => [
-  '--tenant', tenant, '--from', '2026-11-01', '--to', '2026-11-30', '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName, ...extra,
+  '--tenant',
+  tenant,
+  '--from',
+  '2026-11-01',
+  '--to',
+  '2026-11-30',
+  '--endpoint',
+  inject('dynamoDbEndpoint'),
+  '--table',
+  table.tableName,
+  ...extra,
 ];
 
 describe('npm run nps', () => {
@@ -58,7 +81,11 @@ describe('npm run nps', () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out[0]).toBe(`Survey answers of tenant ${tenant}, 2026-11-01 to 2026-11-30 (UTC days, both included), by influence tier:`);
-    const row = (label: string, from = 0) => out.slice(from).find((line) => line.startsWith(`${label} `))?.split(/\s{2,}/);
+    const row = (label: string, from = 0) =>
+      out
+        .slice(from)
+        .find((line) => line.startsWith(`${label} `))
+        ?.split(/\s{2,}/);
     expect(row('all')).toEqual(['all', '43', '22', '10', '11', '+25.6 ± 25.0']);
     expect(row('high')).toEqual(['high', '40', '20', '10', '10', '+25.0 ± 25.7']);
     expect(row('top')).toEqual(['top', '3', '2', '0', '1', 'too few answers to conclude (n < 30)']);
@@ -94,7 +121,13 @@ describe('npm run nps', () => {
         requests: z.number(),
       })
       .parse(JSON.parse(out.join('\n')));
-    expect(report).toMatchObject({ tenant, from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', partitions: 30, requests: 30 });
+    expect(report).toMatchObject({
+      tenant,
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      partitions: 30,
+      requests: 30,
+    });
     expect(report.overall.n).toBe(43);
     expect(Object.keys(report.byTier)).toEqual(['none', 'standard', 'notable', 'high', 'top']);
     expect(report.csat).toMatchObject({ n: 30, csat: 80 });
@@ -105,7 +138,11 @@ describe('npm run nps', () => {
     await seed(tenant);
     const { out, output } = capture();
 
-    const code = await runNpsReport(['--tenant', tenant, '--from', '2026-11-30', '--to', '2026-11-30'], { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: table.tableName }, output);
+    const code = await runNpsReport(
+      ['--tenant', tenant, '--from', '2026-11-30', '--to', '2026-11-30'],
+      { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: table.tableName },
+      output,
+    );
 
     expect(code).toBe(0);
     expect(out.find((line) => line.startsWith('top '))).toContain(' 1 ');
@@ -126,8 +163,16 @@ describe('npm run nps', () => {
     const monthAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
     const { out, output } = capture();
 
-    expect(await runNpsReport(['--tenant', tenant, '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName], {}, output)).toBe(0);
-    expect(await runNpsReport(['--tenant', tenant, '--to', '2026-11-30', '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName], {}, output)).toBe(0);
+    expect(await runNpsReport(['--tenant', tenant, '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName], {}, output)).toBe(
+      0,
+    );
+    expect(
+      await runNpsReport(
+        ['--tenant', tenant, '--to', '2026-11-30', '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName],
+        {},
+        output,
+      ),
+    ).toBe(0);
 
     const headers = out.filter((line) => line.startsWith('Survey answers'));
     expect(headers).toEqual([
@@ -140,7 +185,12 @@ describe('npm run nps', () => {
     ]);
     // The seeded November answers are all found in the 30 days up to the 30th.
     const second = out.slice(out.indexOf(headers[1] ?? ''));
-    expect(second.find((line) => line.startsWith('all '))?.split(/\s{2,}/).slice(0, 2)).toEqual(['all', '43']);
+    expect(
+      second
+        .find((line) => line.startsWith('all '))
+        ?.split(/\s{2,}/)
+        .slice(0, 2),
+    ).toEqual(['all', '43']);
   });
 
   it.each([
@@ -164,7 +214,22 @@ describe('npm run nps', () => {
   it('accepts a period of exactly 400 days', async () => {
     const { out, output } = capture();
 
-    const code = await runNpsReport(['--tenant', newTenant(), '--from', '2025-01-01', '--to', '2026-02-04', '--endpoint', inject('dynamoDbEndpoint'), '--table', table.tableName], {}, output);
+    const code = await runNpsReport(
+      [
+        '--tenant',
+        newTenant(),
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2026-02-04',
+        '--endpoint',
+        inject('dynamoDbEndpoint'),
+        '--table',
+        table.tableName,
+      ],
+      {},
+      output,
+    );
 
     expect(code).toBe(0);
     expect(out.at(-1)).toMatch(/^Read 400 day partitions with 400 DynamoDB requests/);
@@ -175,7 +240,11 @@ describe('npm run nps', () => {
     const { err, output } = capture();
 
     // Act
-    const code = await runNpsReport(['--tenant', 'acme', '--from', '2026-11-01', '--to', '2026-11-01', '--endpoint', 'http://127.0.0.1:9', '--table', 'nowhere'], {}, output);
+    const code = await runNpsReport(
+      ['--tenant', 'acme', '--from', '2026-11-01', '--to', '2026-11-01', '--endpoint', 'http://127.0.0.1:9', '--table', 'nowhere'],
+      {},
+      output,
+    );
 
     // Assert
     expect(code).toBe(1);
@@ -185,7 +254,22 @@ describe('npm run nps', () => {
   it('exits 1 naming the table when it does not exist, instead of creating it', async () => {
     const { err, output } = capture();
 
-    const code = await runNpsReport(['--tenant', 'acme', '--from', '2026-11-01', '--to', '2026-11-01', '--endpoint', inject('dynamoDbEndpoint'), '--table', 'no-such-table'], {}, output);
+    const code = await runNpsReport(
+      [
+        '--tenant',
+        'acme',
+        '--from',
+        '2026-11-01',
+        '--to',
+        '2026-11-01',
+        '--endpoint',
+        inject('dynamoDbEndpoint'),
+        '--table',
+        'no-such-table',
+      ],
+      {},
+      output,
+    );
 
     expect(code).toBe(1);
     expect(err.join('\n')).toContain(`DynamoDB at ${inject('dynamoDbEndpoint')} (table no-such-table)`);

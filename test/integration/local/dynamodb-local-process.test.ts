@@ -62,7 +62,9 @@ describe('DynamoDB Local, as local mode runs it', () => {
   });
 
   it('does not outlive the process that started it, even one killed with SIGKILL', async () => {
-    const owner = spawn(process.execPath, ['--import', 'tsx', 'test/support/dynamodb-local-owner.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--import', 'tsx', 'test/support/dynamodb-local-owner.ts'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const endpoint = await new Promise<string>((resolve, reject) => {
       let out = '';
       owner.stdout.on('data', (chunk: Buffer) => {

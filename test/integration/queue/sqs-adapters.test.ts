@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { receiveMessages, toSqsRecord } from '../../../infra/local/sqs-event-source.js';
-import { DEAD_LETTER_REASON_ATTRIBUTE, RATE_LIMITED_COUNT_ATTRIBUTE, SqsEventQueue, SqsRetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
+import {
+  DEAD_LETTER_REASON_ATTRIBUTE,
+  RATE_LIMITED_COUNT_ATTRIBUTE,
+  SqsEventQueue,
+  SqsRetryScheduler,
+} from '../../../shared/adapters/queue/sqs-event-queue.js';
 import { type InboundEvent, InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues, queueCounts } from '../../support/sqs-queues.js';
 
@@ -45,7 +50,12 @@ describe('SqsEventQueue (ingest)', () => {
     expect(message?.Attributes?.['ApproximateReceiveCount']).toBe('1');
     const record = toSqsRecord(message!, urls.queueArn);
     expect(InboundEventSchema.parse(JSON.parse(record.body))).toEqual(EVENT);
-    expect(record.messageAttributes['tenant']).toEqual({ stringValue: 'acme', stringListValues: [], binaryListValues: [], dataType: 'String' });
+    expect(record.messageAttributes['tenant']).toEqual({
+      stringValue: 'acme',
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: 'String',
+    });
     expect(record.attributes.ApproximateReceiveCount).toBe('1');
   });
 });
@@ -96,7 +106,11 @@ describe('SqsRetryScheduler (the processor)', () => {
     const { client, urls } = await newEventQueues();
 
     // Act
-    await new SqsRetryScheduler(client, urls.queueUrl, urls.deadLetterQueueUrl).deadLetter(JSON.stringify(EVENT), `PermanentHelpdeskError (403): ${'x'.repeat(600)}`, ATTRIBUTES);
+    await new SqsRetryScheduler(client, urls.queueUrl, urls.deadLetterQueueUrl).deadLetter(
+      JSON.stringify(EVENT),
+      `PermanentHelpdeskError (403): ${'x'.repeat(600)}`,
+      ATTRIBUTES,
+    );
     const [dead] = await receiveMessages(client, { QueueUrl: urls.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
 
     // Assert

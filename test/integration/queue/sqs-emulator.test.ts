@@ -72,7 +72,10 @@ describe('what the emulator does not stand for', () => {
   it('reports a receipt handle that names no message as deleted in a DeleteMessageBatch (SQS lists it under Failed)', async () => {
     const { client, urls } = await newEventQueues();
 
-    const answer = await client.call('DeleteMessageBatch', { QueueUrl: urls.queueUrl, Entries: [{ Id: 'bogus', ReceiptHandle: 'not-a-receipt-handle' }] });
+    const answer = await client.call('DeleteMessageBatch', {
+      QueueUrl: urls.queueUrl,
+      Entries: [{ Id: 'bogus', ReceiptHandle: 'not-a-receipt-handle' }],
+    });
 
     expect(answer).toEqual({ Successful: [{ Id: 'bogus' }], Failed: [] });
   });
@@ -80,7 +83,9 @@ describe('what the emulator does not stand for', () => {
   it('has no StartMessageMoveTask: a dead-letter queue cannot be redriven as in AWS', async () => {
     const { client, urls } = await newEventQueues();
 
-    const refused = await client.call('StartMessageMoveTask', { SourceArn: urls.deadLetterQueueArn, DestinationArn: urls.queueArn }).catch((error: unknown) => error);
+    const refused = await client
+      .call('StartMessageMoveTask', { SourceArn: urls.deadLetterQueueArn, DestinationArn: urls.queueArn })
+      .catch((error: unknown) => error);
 
     expect(refused).toBeInstanceOf(AwsServiceError);
     expect(refused).toMatchObject({ code: 'InvalidAction' });
@@ -88,10 +93,18 @@ describe('what the emulator does not stand for', () => {
 
   it('checks no signature: a request signed with keys it never issued is served', async () => {
     const { urls } = await newEventQueues();
-    const stranger = new AwsJsonClient(SQS, { endpoint: inject('sqsEndpoint'), region: 'us-east-1', credentials: staticCredentials({ accessKeyId: 'AKIANOBODY', secretAccessKey: 'wrong' }) });
+    const stranger = new AwsJsonClient(SQS, {
+      endpoint: inject('sqsEndpoint'),
+      region: 'us-east-1',
+      credentials: staticCredentials({ accessKeyId: 'AKIANOBODY', secretAccessKey: 'wrong' }),
+    });
 
     await new SqsEventQueue(stranger, urls.queueUrl).enqueue(EVENT);
-    const [received] = await receiveMessages(localSqsClient(inject('sqsEndpoint')), { QueueUrl: urls.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 });
+    const [received] = await receiveMessages(localSqsClient(inject('sqsEndpoint')), {
+      QueueUrl: urls.queueUrl,
+      MaxNumberOfMessages: 1,
+      WaitTimeSeconds: 1,
+    });
 
     expect(received?.Body).toBe(JSON.stringify(EVENT));
   });

@@ -4,7 +4,12 @@ import { createProcessEventsHandler, type ProcessEventsDeps } from '../../../fun
 import { localContext } from '../../../infra/local/lambda-shapes.js';
 import { SqsEventSource } from '../../../infra/local/sqs-event-source.js';
 import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
-import { DEAD_LETTER_REASON_ATTRIBUTE, RATE_LIMITED_COUNT_ATTRIBUTE, SqsEventQueue, SqsRetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
+import {
+  DEAD_LETTER_REASON_ATTRIBUTE,
+  RATE_LIMITED_COUNT_ATTRIBUTE,
+  SqsEventQueue,
+  SqsRetryScheduler,
+} from '../../../shared/adapters/queue/sqs-event-queue.js';
 import { PermanentHelpdeskError, RateLimitedError } from '../../../shared/domain/errors.js';
 import { type InboundEvent, InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues, queueCounts, type TestQueues } from '../../support/sqs-queues.js';
@@ -30,7 +35,11 @@ afterEach(async () => {
 });
 
 /** An event source on the test's queue, as local mode runs it, with a short long-poll so the test's stop is quick. */
-function startSource(queues: TestQueues, consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>, batchSize = 10): { errors: string[] } {
+function startSource(
+  queues: TestQueues,
+  consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>,
+  batchSize = 10,
+): { errors: string[] } {
   const errors: string[] = [];
   const source = new SqsEventSource({
     client: queues.client,
@@ -55,7 +64,8 @@ async function until(done: () => boolean | Promise<boolean>): Promise<void> {
   }
 }
 
-const empty = async (queues: TestQueues, url = queues.urls.queueUrl) => Object.values(await queueCounts(queues.client, url)).every((count) => count === 0);
+const empty = async (queues: TestQueues, url = queues.urls.queueUrl) =>
+  Object.values(await queueCounts(queues.client, url)).every((count) => count === 0);
 
 describe('the event source (Lambda SQS event source mapping, run locally)', () => {
   it('hands the handler the event Lambda gives: Records with messageId, receiptHandle, body, the receive count and lower-case message attributes', async () => {
@@ -77,7 +87,12 @@ describe('the event source (Lambda SQS event source mapping, run locally)', () =
       messageId: expect.any(String),
       receiptHandle: expect.any(String),
       body: JSON.stringify(event(1)),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: expect.stringMatching(/^\d+$/), SenderId: expect.any(String), ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d+$/) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: expect.stringMatching(/^\d+$/),
+        SenderId: expect.any(String),
+        ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d+$/),
+      },
       messageAttributes: {
         tenant: { stringValue: 'acme', stringListValues: [], binaryListValues: [], dataType: 'String' },
         source: { stringValue: 'zendesk', stringListValues: [], binaryListValues: [], dataType: 'String' },
@@ -97,8 +112,11 @@ describe('the event source (Lambda SQS event source mapping, run locally)', () =
     const queues = await newEventQueues({ visibilityTimeoutSeconds: 1 });
     const deliveries: { deliveryId: string; receiveCount: string }[] = [];
     startSource(queues, async ({ Records }) => {
-      for (const record of Records) deliveries.push({ deliveryId: JSON.parse(record.body).deliveryId, receiveCount: record.attributes.ApproximateReceiveCount });
-      const failing = Records.filter((record) => JSON.parse(record.body).deliveryId === 'delivery-2' && record.attributes.ApproximateReceiveCount === '1');
+      for (const record of Records)
+        deliveries.push({ deliveryId: JSON.parse(record.body).deliveryId, receiveCount: record.attributes.ApproximateReceiveCount });
+      const failing = Records.filter(
+        (record) => JSON.parse(record.body).deliveryId === 'delivery-2' && record.attributes.ApproximateReceiveCount === '1',
+      );
       return { batchItemFailures: failing.map((record) => ({ itemIdentifier: record.messageId })) };
     });
 
@@ -114,7 +132,10 @@ describe('the event source (Lambda SQS event source mapping, run locally)', () =
 
   it.each([
     ['throws', async (): Promise<SQSBatchResponse> => Promise.reject(new Error('handler crashed'))],
-    ['names a record that is not in the batch', async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] })],
+    [
+      'names a record that is not in the batch',
+      async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] }),
+    ],
   ])('fails the whole batch when the handler %s, as Lambda does: every record comes back', async (_case, failOnce) => {
     // Arrange
     const queues = await newEventQueues({ visibilityTimeoutSeconds: 1 });
@@ -175,12 +196,17 @@ describe('the processor chain fed by the event source, retrying through SqsRetry
     // Assert
     expect(receiveCounts).toEqual(['1', '2']);
     expect(queues.calls).toContain('ChangeMessageVisibility');
-    const dead = await queues.client.call<{ Messages?: { Body: string; MessageAttributes?: Record<string, { StringValue?: string }> }[] }>('ReceiveMessage', {
-      QueueUrl: queues.urls.deadLetterQueueUrl,
-      MessageAttributeNames: ['All'],
-    });
+    const dead = await queues.client.call<{ Messages?: { Body: string; MessageAttributes?: Record<string, { StringValue?: string }> }[] }>(
+      'ReceiveMessage',
+      {
+        QueueUrl: queues.urls.deadLetterQueueUrl,
+        MessageAttributeNames: ['All'],
+      },
+    );
     expect(dead.Messages?.[0]?.Body).toBe(JSON.stringify(event(7)));
-    expect(dead.Messages?.[0]?.MessageAttributes?.[DEAD_LETTER_REASON_ATTRIBUTE]?.StringValue).toBe('failed 2 times; last: Error: tenant store unreachable');
+    expect(dead.Messages?.[0]?.MessageAttributes?.[DEAD_LETTER_REASON_ATTRIBUTE]?.StringValue).toBe(
+      'failed 2 times; last: Error: tenant store unreachable',
+    );
   });
 
   it('puts a rate-limited event back as a delayed copy, counting its waits in a Number attribute the next delivery reads, without using its attempts', async () => {
@@ -198,7 +224,10 @@ describe('the processor chain fed by the event source, retrying through SqsRetry
     startSource(queues, async (sqsEvent) => {
       for (const record of sqsEvent.Records) {
         const rateLimited = record.messageAttributes[RATE_LIMITED_COUNT_ATTRIBUTE];
-        seen.push({ receiveCount: record.attributes.ApproximateReceiveCount, ...(rateLimited ? { rateLimited: { stringValue: rateLimited.stringValue, dataType: rateLimited.dataType } } : {}) });
+        seen.push({
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          ...(rateLimited ? { rateLimited: { stringValue: rateLimited.stringValue, dataType: rateLimited.dataType } } : {}),
+        });
       }
       return handle(sqsEvent);
     });

@@ -1,7 +1,12 @@
 import { describe, expect, inject, it } from 'vitest';
 import { receiveMessages } from '../../../infra/local/sqs-event-source.js';
 import { SqsLocalQueue } from '../../../infra/local/sqs-local-queue.js';
-import { DEAD_LETTER_REASON_ATTRIBUTE, RATE_LIMITED_COUNT_ATTRIBUTE, SqsEventQueue, SqsRetryScheduler } from '../../../shared/adapters/queue/sqs-event-queue.js';
+import {
+  DEAD_LETTER_REASON_ATTRIBUTE,
+  RATE_LIMITED_COUNT_ATTRIBUTE,
+  SqsEventQueue,
+  SqsRetryScheduler,
+} from '../../../shared/adapters/queue/sqs-event-queue.js';
 import { type InboundEvent, InboundEventSchema } from '../../../shared/domain/events.js';
 import { newEventQueues, queueCounts, type TestQueues } from '../../support/sqs-queues.js';
 
@@ -77,7 +82,8 @@ describe('SqsLocalQueue', () => {
     // Arrange
     const queues = await newEventQueues();
     const retry = new SqsRetryScheduler(queues.client, queues.urls.queueUrl, queues.urls.deadLetterQueueUrl);
-    for (const n of [1, 2, 3]) await retry.deadLetter(JSON.stringify(event(n)), `failed ${n}`, { ...attributes(n), [RATE_LIMITED_COUNT_ATTRIBUTE]: '2' });
+    for (const n of [1, 2, 3])
+      await retry.deadLetter(JSON.stringify(event(n)), `failed ${n}`, { ...attributes(n), [RATE_LIMITED_COUNT_ATTRIBUTE]: '2' });
     const queue = localQueue(queues);
     const chosen = (await queue.snapshot()).deadLetters.find((m) => JSON.parse(m.body).deliveryId === 'delivery-2');
 

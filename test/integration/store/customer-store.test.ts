@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '../../../shared/adapters/aws/dynamodb.js';
+import {
+  DeleteCommand,
+  type DocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '../../../shared/adapters/aws/dynamodb.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
@@ -20,7 +27,6 @@ const client = () => table.client();
 beforeEach(() => {
   sent.length = 0;
 });
-
 
 const score: InfluenceScore = {
   value: 64,
@@ -129,7 +135,13 @@ describe('DynamoCustomerStore', () => {
     });
 
     // Act
-    await store.saveCustomer(profile, [byEmail, userId, { kind: 'email', value: byEmail.value.toUpperCase() }, { kind: 'handle', value: '@twitter:ada' }, { kind: 'handle', value: 'mastodon:ada@hachyderm.io' }]);
+    await store.saveCustomer(profile, [
+      byEmail,
+      userId,
+      { kind: 'email', value: byEmail.value.toUpperCase() },
+      { kind: 'handle', value: '@twitter:ada' },
+      { kind: 'handle', value: 'mastodon:ada@hachyderm.io' },
+    ]);
     const found = await store.findCustomer('acme', [byEmail]);
 
     // Assert
@@ -237,7 +249,9 @@ describe('DynamoCustomerStore.upsertScores under concurrent writes', () => {
 
     // Assert
     expect(result.optedOut).toEqual([0]);
-    const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey), ConsistentRead: true }));
+    const { Item } = await client().send(
+      new GetCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey), ConsistentRead: true }),
+    );
     expect(Item?.optedOut).toBe(true);
     expect(Item).not.toHaveProperty('score');
   });
@@ -258,7 +272,9 @@ describe('DynamoCustomerStore.upsertScores under concurrent writes', () => {
     await store.upsertScores(tenant, [{ identity, score }], '2026-11-23T12:00:00.000Z');
 
     // Assert: the row makes a fresh profile; nothing of the erased one (its override) comes back
-    const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey), ConsistentRead: true }));
+    const { Item } = await client().send(
+      new GetCommand({ TableName: tableName, Key: profileKey(tenant, profile.customerKey), ConsistentRead: true }),
+    );
     expect(Item).not.toHaveProperty('override');
     expect(Item?.createdAt).toBe('2026-11-23T12:00:00.000Z');
   });

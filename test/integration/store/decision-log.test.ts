@@ -145,7 +145,7 @@ describe('DynamoDecisionLog.claim', () => {
   const log = () => new DynamoDecisionLog(dynamo, tableName);
   const at = (iso: string) => new Date(iso);
 
-  it('lets one delivery hold a decision\'s write-back until its claim expires, and never past a final record', async () => {
+  it("lets one delivery hold a decision's write-back until its claim expires, and never past a final record", async () => {
     // Arrange
     const ticketId = String(Math.floor(Math.random() * 1e9));
     const pending = { ...record(ticketId), status: 'pending' as const };
@@ -164,7 +164,7 @@ describe('DynamoDecisionLog.claim', () => {
     expect((await log().get('acme', pending.decisionId))?.status).toBe('applied');
   });
 
-  it("ends a claim early only for its own holder, and keeps the pending record", async () => {
+  it('ends a claim early only for its own holder, and keeps the pending record', async () => {
     // Arrange
     const ticketId = String(Math.floor(Math.random() * 1e9));
     const pending = { ...record(ticketId), status: 'pending' as const };
@@ -191,7 +191,9 @@ describe('the decisions-by-day index', () => {
     const log = new DynamoDecisionLog(dynamo, tableName);
     const at = (minute: number) => `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`;
     for (const [index, status] of (['applied', 'skipped', 'shadow', 'failed', 'applied'] as const).entries()) {
-      await log.record(record(`${index + 1}`, { tenant, status, decidedAt: at(index), ...(status === 'failed' ? { failedReason: 'HTTP 403' } : {}) }));
+      await log.record(
+        record(`${index + 1}`, { tenant, status, decidedAt: at(index), ...(status === 'failed' ? { failedReason: 'HTTP 403' } : {}) }),
+      );
     }
     await log.record(record('6', { tenant, status: 'pending', decidedAt: at(30) }));
     await log.record(record('7', { tenant, status: 'applied', decidedAt: '2026-11-24T00:00:00.000Z' }));

@@ -33,7 +33,8 @@ const score: InfluenceScore = {
   explanation: 'Reach 64 (high): 48k followers.',
 };
 
-const newProfile = (tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}) => sharedProfile(hasherFor, tenant, first, extra);
+const newProfile = (tenant: string, first: Identity, extra: Partial<CustomerProfile> = {}) =>
+  sharedProfile(hasherFor, tenant, first, extra);
 
 function decision(tenant: string, ticketId: string, customerKey: string | undefined, decidedAt: string): DecisionRecord {
   return {
@@ -78,7 +79,8 @@ async function partition(tenant: string, customerKey: string) {
   return Items ?? [];
 }
 
-const getItem = async (key: { pk: string; sk: string }) => (await client().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+const getItem = async (key: { pk: string; sk: string }) =>
+  (await client().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
 /** A customer known by email, Zendesk user id and a handle, with two survey answers and two decisions. */
 async function seededCustomer(tenant: string) {
@@ -87,8 +89,21 @@ async function seededCustomer(tenant: string) {
   const handle: Identity = { kind: 'handle', value: 'twitter:ada' };
   const profile = newProfile(tenant, byEmail, { score, override: { kind: 'never', reason: 'Ada asked us to' } });
   await customers().saveCustomer(profile, [byEmail, userId, handle]);
-  for (const [responseId, answeredAt] of [['r-1', '2026-11-10T09:00:00.000Z'], ['r-2', '2026-11-19T09:00:00.000Z']] as const) {
-    await customers().saveSurveyAnswer({ tenant, customerKey: profile.customerKey, responseId, source: 'delighted', kind: 'nps', score: 3, scale: 10, answeredAt, comment: 'Still broken.' });
+  for (const [responseId, answeredAt] of [
+    ['r-1', '2026-11-10T09:00:00.000Z'],
+    ['r-2', '2026-11-19T09:00:00.000Z'],
+  ] as const) {
+    await customers().saveSurveyAnswer({
+      tenant,
+      customerKey: profile.customerKey,
+      responseId,
+      source: 'delighted',
+      kind: 'nps',
+      score: 3,
+      scale: 10,
+      answeredAt,
+      comment: 'Still broken.',
+    });
   }
   const log = new DynamoDecisionLog(client(), tableName);
   await log.record(decision(tenant, '501', profile.customerKey, '2026-11-20T10:00:00.000Z'));
@@ -193,7 +208,8 @@ describe('DynamoPrivacyStore.erase', () => {
     });
     // ...and what DynamoDB Local holds afterwards
     expect(await partition(tenant, profile.customerKey)).toEqual([]);
-    for (const identity of [byEmail, userId, handle]) expect(await getItem(aliasKey(tenant, hasherFor(tenant).hash(identity)))).toBeUndefined();
+    for (const identity of [byEmail, userId, handle])
+      expect(await getItem(aliasKey(tenant, hasherFor(tenant).hash(identity)))).toBeUndefined();
     const redacted = await getItem(decisionKey(tenant, 'zendesk:ticket-created:501'));
     const original = decision(tenant, '501', profile.customerKey, '2026-11-20T10:00:00.000Z');
     expect(redacted).toMatchObject({
@@ -264,7 +280,10 @@ describe('retention by TTL', () => {
     // Act: a write that is not contact (a refresh, an import), then the customer writes in again
     await customers().saveCustomer({ ...profile, updatedAt: '2026-03-01T00:00:00.000Z' }, [byEmail, userId]);
     const afterOtherWrite = await getItem(profileKey(tenant, profile.customerKey));
-    await customers().saveCustomer({ ...profile, lastSeenAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-06-01T00:00:00.000Z' }, [byEmail, userId]);
+    await customers().saveCustomer({ ...profile, lastSeenAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-06-01T00:00:00.000Z' }, [
+      byEmail,
+      userId,
+    ]);
 
     // Assert
     const later = await getItem(profileKey(tenant, profile.customerKey));
@@ -284,12 +303,23 @@ describe('retention by TTL', () => {
     // Act
     await store.upsertScores(tenant, [{ identity: byEmail, score }], '2026-11-23T00:00:00.000Z');
     const customerKey = hasherFor(tenant).hash(byEmail);
-    await store.saveSurveyAnswer({ tenant, customerKey, responseId: 'r-1', source: 'delighted', kind: 'nps', score: 9, scale: 10, answeredAt: '2026-11-22T00:00:00.000Z' });
+    await store.saveSurveyAnswer({
+      tenant,
+      customerKey,
+      responseId: 'r-1',
+      source: 'delighted',
+      kind: 'nps',
+      score: 9,
+      scale: 10,
+      answeredAt: '2026-11-22T00:00:00.000Z',
+    });
 
     // Assert
     const items = await partition(tenant, customerKey);
     expect(items.find((i) => i.sk === 'PROFILE')?.[TTL_ATTRIBUTE]).toBe(epoch('2026-11-23T00:00:00.000Z') + 30 * DAY_SECONDS);
-    expect(items.find((i) => String(i.sk).startsWith('SURVEY#'))?.[TTL_ATTRIBUTE]).toBe(epoch('2026-11-22T00:00:00.000Z') + 90 * DAY_SECONDS);
+    expect(items.find((i) => String(i.sk).startsWith('SURVEY#'))?.[TTL_ATTRIBUTE]).toBe(
+      epoch('2026-11-22T00:00:00.000Z') + 90 * DAY_SECONDS,
+    );
   });
 
   it('keeps one survey answer per response id, even when the tool sends it again with another time', async () => {
@@ -316,7 +346,10 @@ describe('retention by TTL', () => {
     const userId = zendeskUser('2');
 
     // Act
-    await customers().saveCustomer(newProfile(tenant, byEmail, { optedOut: true, optedOutAt: '2026-11-20T00:00:00.000Z' }), [byEmail, userId]);
+    await customers().saveCustomer(newProfile(tenant, byEmail, { optedOut: true, optedOutAt: '2026-11-20T00:00:00.000Z' }), [
+      byEmail,
+      userId,
+    ]);
 
     // Assert
     const customerKey = hasherFor(tenant).hash(byEmail);

@@ -142,12 +142,21 @@ describe('DynamoScoreRefreshStore.findDue', () => {
 });
 
 describe('DynamoScoreRefreshStore writes', () => {
-  const fresh: InfluenceScore = { ...scoreDue(-7 * 24 * 60, 64), source: 'http', modelVersion: 'reach-2', scoredAt: NOW.toISOString(), explanation: 'Reach 64.' };
+  const fresh: InfluenceScore = {
+    ...scoreDue(-7 * 24 * 60, 64),
+    source: 'http',
+    modelVersion: 'reach-2',
+    scoredAt: NOW.toISOString(),
+    explanation: 'Reach 64.',
+  };
 
   it('writes a refreshed score, moves the queue position, clears failures and leaves everything else alone', async () => {
     const store = new DynamoScoreRefreshStore(doc(), tableName);
     const read = await put(
-      profile('k', { score: scoreDue(30), latestNps: { score: 3, category: 'detractor', answeredAt: '2026-11-01T00:00:00.000Z', responseId: 'r1' } }),
+      profile('k', {
+        score: scoreDue(30),
+        latestNps: { score: 3, category: 'detractor', answeredAt: '2026-11-01T00:00:00.000Z', responseId: 'r1' },
+      }),
       { refreshFailures: 3, expiration: 1_900_000_000, addedByNewerCode: 'kept' },
     );
 

@@ -9,7 +9,8 @@ import type { IndexedAnswer } from '../../../shared/domain/survey-answers.js';
 import { newTenant, useTestTable } from '../../support/dynamodb-table.js';
 
 const table = useTestTable('answer-versions');
-const store = () => new DynamoCustomerStore(table.client(), table.tableName, hmacIdentityHashers('integration-test-identity-key-0123456789'));
+const store = () =>
+  new DynamoCustomerStore(table.client(), table.tableName, hmacIdentityHashers('integration-test-identity-key-0123456789'));
 const index = () => new DynamoSurveyAnswerIndex(table.client(), table.tableName);
 
 /** Revisions as the use case builds them: the answer's own time, then when ingest received it. */
@@ -17,11 +18,31 @@ const CREATED = '2026-11-23T09:00:00.000Z|2026-11-23T09:00:01.000Z';
 const UPDATED = '2026-11-23T09:02:00.000Z|2026-11-23T09:02:01.000Z';
 
 function record(tenant: string, extra: Partial<SurveyAnswerRecord> = {}): SurveyAnswerRecord {
-  return { tenant, customerKey: 'k1', responseId: 'delighted:r-1', source: 'delighted', kind: 'nps', score: 9, scale: 10, answeredAt: '2026-11-23T09:00:00.000Z', ...extra };
+  return {
+    tenant,
+    customerKey: 'k1',
+    responseId: 'delighted:r-1',
+    source: 'delighted',
+    kind: 'nps',
+    score: 9,
+    scale: 10,
+    answeredAt: '2026-11-23T09:00:00.000Z',
+    ...extra,
+  };
 }
 
 function indexed(tenant: string, extra: Partial<IndexedAnswer> = {}): IndexedAnswer {
-  return { tenant, responseId: 'delighted:r-1', source: 'delighted', answeredAt: '2026-11-23T09:00:00.000Z', kind: 'nps', score: 9, scale: 10, tier: 'high', ...extra };
+  return {
+    tenant,
+    responseId: 'delighted:r-1',
+    source: 'delighted',
+    answeredAt: '2026-11-23T09:00:00.000Z',
+    kind: 'nps',
+    score: 9,
+    scale: 10,
+    tier: 'high',
+    ...extra,
+  };
 }
 
 async function item(key: { pk: string; sk: string }) {
@@ -39,7 +60,11 @@ describe("an answer in the customer's partition, against DynamoDB Local", () => 
 
     // Assert
     expect(outcome).toBe('superseded');
-    expect(await item(surveyAnswerKey(tenant, 'k1', 'delighted:r-1'))).toMatchObject({ score: 3, comment: 'Still broken', revision: UPDATED });
+    expect(await item(surveyAnswerKey(tenant, 'k1', 'delighted:r-1'))).toMatchObject({
+      score: 3,
+      comment: 'Still broken',
+      revision: UPDATED,
+    });
   });
 
   it('replaces an older version, and takes the same version again (a retry)', async () => {
@@ -92,7 +117,10 @@ describe('an answer in the day index, against DynamoDB Local', () => {
     await index().put(indexed(tenant, { revision: CREATED }));
 
     // Act
-    const outcomes = [await index().put(indexed(tenant, { score: 3, revision: UPDATED })), await index().put(indexed(tenant, { score: 3, revision: UPDATED }))];
+    const outcomes = [
+      await index().put(indexed(tenant, { score: 3, revision: UPDATED })),
+      await index().put(indexed(tenant, { score: 3, revision: UPDATED })),
+    ];
 
     // Assert
     expect(outcomes).toEqual(['written', 'written']);

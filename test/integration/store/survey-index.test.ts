@@ -30,7 +30,9 @@ describe('DynamoSurveyAnswerIndex.put', () => {
     await index.put(given);
 
     // Assert
-    const { Item } = await table.client().send(new GetCommand({ TableName: table.tableName, Key: answerIndexKey(tenant, '2026-11-01', 'r1') }));
+    const { Item } = await table
+      .client()
+      .send(new GetCommand({ TableName: table.tableName, Key: answerIndexKey(tenant, '2026-11-01', 'r1') }));
     expect(Item).toEqual({
       pk: `T#${tenant}#ANSWERS#2026-11-01`,
       sk: 'r1',
@@ -45,7 +47,9 @@ describe('DynamoSurveyAnswerIndex.put', () => {
 
     await index.put(answer(tenant, 'r1', '2026-11-01T00:00:00Z'));
 
-    const { Item } = await table.client().send(new GetCommand({ TableName: table.tableName, Key: answerIndexKey(tenant, '2026-11-01', 'r1') }));
+    const { Item } = await table
+      .client()
+      .send(new GetCommand({ TableName: table.tableName, Key: answerIndexKey(tenant, '2026-11-01', 'r1') }));
     expect(Item?.[TTL_ATTRIBUTE]).toBe(Date.parse('2026-11-01T00:00:00Z') / 1000 + 30 * DAY_SECONDS);
   });
 
@@ -70,7 +74,9 @@ describe('DynamoSurveyAnswerIndex.put', () => {
     await expect(index.put(answer(newTenant(), 'r1', 'yesterday'))).rejects.toThrow(StoreError);
     await expect(index.put(answer(newTenant(), 'r1', '2026-11-01T00:00:00Z', { score: 11 }))).rejects.toThrow(StoreError);
     await expect(index.put(answer(newTenant(), 'r1', '2026-11-01T00:00:00Z', { score: 7.5 }))).rejects.toThrow(StoreError);
-    await expect(index.put(answer(newTenant(), 'r1', '2026-11-01T00:00:00Z', { kind: 'csat', score: 0, scale: 5 }))).rejects.toThrow(StoreError);
+    await expect(index.put(answer(newTenant(), 'r1', '2026-11-01T00:00:00Z', { kind: 'csat', score: 0, scale: 5 }))).rejects.toThrow(
+      StoreError,
+    );
     expect(table.sent.slice(mark)).toEqual([]);
   });
 });
@@ -120,7 +126,7 @@ describe('DynamoSurveyAnswerIndex.inPeriod', () => {
     expect(table.sent.slice(mark)).not.toContain('Scan');
   });
 
-  it('never reads another tenant\'s answers, even with the same response id on the same day', async () => {
+  it("never reads another tenant's answers, even with the same response id on the same day", async () => {
     // Arrange
     const acme = newTenant();
     const globex = newTenant();
@@ -173,10 +179,15 @@ describe('DynamoSurveyAnswerIndex.inPeriod', () => {
     const tenant = newTenant();
     const index = new DynamoSurveyAnswerIndex(table.client(), table.tableName);
     await table.client().send(
-      new PutCommand({ TableName: table.tableName, Item: { ...answerIndexKey(tenant, '2026-11-25', 'bad'), tenant, responseId: 'bad', kind: 'nps', score: 'ten' } }),
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...answerIndexKey(tenant, '2026-11-25', 'bad'), tenant, responseId: 'bad', kind: 'nps', score: 'ten' },
+      }),
     );
 
-    await expect(index.inPeriod(tenant, new Date('2026-11-25T00:00:00Z'), new Date('2026-11-26T00:00:00Z'))).rejects.toThrow(CorruptItemError);
+    await expect(index.inPeriod(tenant, new Date('2026-11-25T00:00:00Z'), new Date('2026-11-26T00:00:00Z'))).rejects.toThrow(
+      CorruptItemError,
+    );
   });
 
   it('refuses options that are not positive whole numbers, naming them', () => {

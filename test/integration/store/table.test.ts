@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { DescribeTableCommandOutput, DescribeTimeToLiveCommandOutput } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/store/dynamo-client.js';
-import { DECISIONS_INDEX, REFRESH_INDEX, TABLE_PARTITION_KEY, TABLE_SORT_KEY, TTL_ATTRIBUTE, createTable } from '../../../shared/adapters/store/table.js';
+import {
+  DECISIONS_INDEX,
+  REFRESH_INDEX,
+  TABLE_PARTITION_KEY,
+  TABLE_SORT_KEY,
+  TTL_ATTRIBUTE,
+  createTable,
+} from '../../../shared/adapters/store/table.js';
 
 describe('createTable', () => {
   it('creates the on-demand table with its refresh and decisions indexes and TTL, and can run again', async () => {
@@ -22,7 +29,11 @@ describe('createTable', () => {
       { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },
     ]);
-    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({ name: index.IndexName ?? '', keys: index.KeySchema, projection: index.Projection?.ProjectionType }));
+    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+      name: index.IndexName ?? '',
+      keys: index.KeySchema,
+      projection: index.Projection?.ProjectionType,
+    }));
     expect(indexes.sort((a, b) => b.name.localeCompare(a.name))).toEqual([
       {
         name: 'refresh-due',
@@ -51,7 +62,10 @@ describe('createTable', () => {
     await client.raw.call('CreateTable', {
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [TABLE_PARTITION_KEY, TABLE_SORT_KEY, REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      AttributeDefinitions: [TABLE_PARTITION_KEY, TABLE_SORT_KEY, REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
       KeySchema: [
         { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' },
         { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' },

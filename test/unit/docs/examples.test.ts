@@ -40,20 +40,43 @@ const CHECKS = EXAMPLES.flatMap(({ where, data }) => {
   if (file !== undefined) {
     // A tenant whose every secret is a Secrets Manager reference is one to deploy as shown.
     const deployable = !/"(env|value)"\s*:/.test(JSON.stringify(file));
-    return [{ where, kind: deployable ? 'tenants, local and deployed' : 'tenants, local', check: () => (deployable ? ['local', 'deployed'] as const : ['local'] as const).forEach((mode) => parseTenantsFile(file, mode, where)) }];
+    return [
+      {
+        where,
+        kind: deployable ? 'tenants, local and deployed' : 'tenants, local',
+        check: () =>
+          (deployable ? (['local', 'deployed'] as const) : (['local'] as const)).forEach((mode) => parseTenantsFile(file, mode, where)),
+      },
+    ];
   }
   if ('rules' in data && 'tiers' in data) return [{ where, kind: 'policy', check: () => PolicySchema.parse(data) }];
-  if (Object.keys(data).length === 1 && 'scoring' in data) return [{ where, kind: 'scoring', check: () => ScoringConfigSchema.parse(data.scoring) }];
-  if (Object.keys(data).length === 1 && 'sources' in data) return [{ where, kind: 'sources', check: () => SourcesSchema.parse(data.sources) }];
+  if (Object.keys(data).length === 1 && 'scoring' in data)
+    return [{ where, kind: 'scoring', check: () => ScoringConfigSchema.parse(data.scoring) }];
+  if (Object.keys(data).length === 1 && 'sources' in data)
+    return [{ where, kind: 'sources', check: () => SourcesSchema.parse(data.sources) }];
   return [];
 });
 
 describe('the configuration examples of the README and docs/', () => {
   it('are found (the check would notice a wrong one)', () => {
     expect(CHECKS.map((example) => example.kind).sort()).toEqual(
-      expect.arrayContaining(['policy', 'scoring', 'sources', 'tenants, local', 'tenants, local and deployed', 'tenants, local and deployed', 'tenants, local and deployed']),
+      expect.arrayContaining([
+        'policy',
+        'scoring',
+        'sources',
+        'tenants, local',
+        'tenants, local and deployed',
+        'tenants, local and deployed',
+        'tenants, local and deployed',
+      ]),
     );
-    expect(() => parseTenantsFile({ tenants: [{ id: 'acme', helpdesk: { kind: 'zendesk', baseUrl: 'http://acme.zendesk.com' }, sources: {} }] }, 'deployed', 'x')).toThrow();
+    expect(() =>
+      parseTenantsFile(
+        { tenants: [{ id: 'acme', helpdesk: { kind: 'zendesk', baseUrl: 'http://acme.zendesk.com' }, sources: {} }] },
+        'deployed',
+        'x',
+      ),
+    ).toThrow();
   });
 
   for (const { where, kind, check } of CHECKS) {

@@ -30,7 +30,11 @@ function prose(markdown: string): string[] {
 /** The links and images of a document, `[text](target)` and `![alt](target)`, outside code. */
 function linksOf(path: string, markdown: string): Link[] {
   return prose(markdown).flatMap((line, index) =>
-    [...line.replace(/`[^`]*`/g, '``').matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((match) => ({ from: path, line: index + 1, target: match[1] ?? '' })),
+    [...line.replace(/`[^`]*`/g, '``').matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((match) => ({
+      from: path,
+      line: index + 1,
+      target: match[1] ?? '',
+    })),
   );
 }
 
@@ -77,7 +81,9 @@ function problemOf(link: Link): string | undefined {
 describe('the links of the README and docs/', () => {
   it('anchors headings as GitHub does', () => {
     expect(anchorOf('The queue: in-process, or SQS on an emulator')).toBe('the-queue-in-process-or-sqs-on-an-emulator');
-    expect(anchorOf("Many tenants: concurrency, fairness and each helpdesk's limit")).toBe('many-tenants-concurrency-fairness-and-each-helpdesks-limit');
+    expect(anchorOf("Many tenants: concurrency, fairness and each helpdesk's limit")).toBe(
+      'many-tenants-concurrency-fairness-and-each-helpdesks-limit',
+    );
     expect(anchorOf('The Reach Score model (`reach-2`)')).toBe('the-reach-score-model-reach-2');
     expect(anchorOf('In: `POST /webhooks/<tenant>/generic`')).toBe('in-post-webhookstenantgeneric');
     expect(anchorOf('1. Describe your tenants')).toBe('1-describe-your-tenants');
@@ -87,7 +93,9 @@ describe('the links of the README and docs/', () => {
   it('finds the links it checks (the check would notice a broken one)', () => {
     expect(RELATIVE.length).toBeGreaterThan(50);
     expect(problemOf({ from: 'README.md', line: 1, target: 'docs/no-such-page.md' })).toBe('docs/no-such-page.md does not exist');
-    expect(problemOf({ from: 'docs/scoring.md', line: 1, target: 'privacy.md#no-such-heading' })).toBe('docs/privacy.md has no heading #no-such-heading');
+    expect(problemOf({ from: 'docs/scoring.md', line: 1, target: 'privacy.md#no-such-heading' })).toBe(
+      'docs/privacy.md has no heading #no-such-heading',
+    );
     expect(problemOf({ from: 'docs/scoring.md', line: 1, target: '#overrides' })).toBeUndefined();
   });
 

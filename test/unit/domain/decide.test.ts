@@ -110,7 +110,9 @@ describe('decide: baseline', () => {
     const decision = decide({
       ticket: ticket(),
       profile: profile(nps(2, 'detractor')),
-      policy: policy({ rules: [{ id: 'nps-detractor', nps: ['detractor'], uplift: 2, tags: ['nps_detractor'], groupId: '7', reason: 'recovery' }] }),
+      policy: policy({
+        rules: [{ id: 'nps-detractor', nps: ['detractor'], uplift: 2, tags: ['nps_detractor'], groupId: '7', reason: 'recovery' }],
+      }),
       now: NOW,
     });
 

@@ -21,9 +21,12 @@ describe('decision ids', () => {
     });
   });
 
-  it.each(['zendesk', 'zendesk:123', ':ticket-created:1', 'zendesk:ticket-created:', 'zendesk::1'])('reads no parts from the malformed decision id %j', (decisionId) => {
-    expect(parseDecisionId(decisionId)).toBeUndefined();
-  });
+  it.each(['zendesk', 'zendesk:123', ':ticket-created:1', 'zendesk:ticket-created:', 'zendesk::1'])(
+    'reads no parts from the malformed decision id %j',
+    (decisionId) => {
+      expect(parseDecisionId(decisionId)).toBeUndefined();
+    },
+  );
 });
 
 describe('final decisions', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type CustomerProfile, mergeIdentities, mergeProfiles, newCustomerProfile, normaliseIdentity } from '../../../shared/domain/customer.js';
+import {
+  type CustomerProfile,
+  mergeIdentities,
+  mergeProfiles,
+  newCustomerProfile,
+  normaliseIdentity,
+} from '../../../shared/domain/customer.js';
 import { TestHasher } from '../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -8,7 +14,10 @@ const none = { helpdeskUserIds: [], emailHashes: [], handles: [] };
 
 describe('external ids', () => {
   it('are trimmed but keep their case: ids of some systems differ by case alone', () => {
-    expect(normaliseIdentity({ kind: 'external-id', value: ' 0015g00000AbCdE ' })).toEqual({ kind: 'external-id', value: '0015g00000AbCdE' });
+    expect(normaliseIdentity({ kind: 'external-id', value: ' 0015g00000AbCdE ' })).toEqual({
+      kind: 'external-id',
+      value: '0015g00000AbCdE',
+    });
   });
 
   it('are listed on a profile only as keyed hashes, once each', () => {
@@ -16,7 +25,12 @@ describe('external ids', () => {
 
     const merged = mergeIdentities(none, [crm, { ...crm, value: ' crm-42' }, { kind: 'email', value: 'ada@example.com' }], hasher);
 
-    expect(merged).toEqual({ helpdeskUserIds: [], emailHashes: [hasher.hash({ kind: 'email', value: 'ada@example.com' })], externalIdHashes: [hasher.hash(crm)], handles: [] });
+    expect(merged).toEqual({
+      helpdeskUserIds: [],
+      emailHashes: [hasher.hash({ kind: 'email', value: 'ada@example.com' })],
+      externalIdHashes: [hasher.hash(crm)],
+      handles: [],
+    });
     expect(JSON.stringify(merged)).not.toContain('crm-42');
   });
 
@@ -43,7 +57,14 @@ describe('external ids', () => {
       updatedAt: '2026-11-01T00:00:00.000Z',
     });
 
-    const merged = mergeProfiles([base('k1', { ...none, externalIdHashes: ['x1'] }), base('k2', { ...none, emailHashes: ['e1'], externalIdHashes: ['x1', 'x2'] }), base('k3', none)], NOW);
+    const merged = mergeProfiles(
+      [
+        base('k1', { ...none, externalIdHashes: ['x1'] }),
+        base('k2', { ...none, emailHashes: ['e1'], externalIdHashes: ['x1', 'x2'] }),
+        base('k3', none),
+      ],
+      NOW,
+    );
 
     expect(merged.identities.externalIdHashes).toEqual(['x1', 'x2']);
     expect(merged.identities.emailHashes).toEqual(['e1']);

@@ -50,8 +50,19 @@ const fromImport = profile('k-email', {
   createdAt: '2026-11-20T09:00:00.000Z',
 });
 
-const boost = (setAt: string, expiresAt?: string): ManualOverride => ({ kind: 'boost', score: 90, reason: 'Board member', setAt, ...(expiresAt ? { expiresAt } : {}) });
-const never = (setAt: string, expiresAt?: string): ManualOverride => ({ kind: 'never', reason: 'Asked not to be prioritised', setAt, ...(expiresAt ? { expiresAt } : {}) });
+const boost = (setAt: string, expiresAt?: string): ManualOverride => ({
+  kind: 'boost',
+  score: 90,
+  reason: 'Board member',
+  setAt,
+  ...(expiresAt ? { expiresAt } : {}),
+});
+const never = (setAt: string, expiresAt?: string): ManualOverride => ({
+  kind: 'never',
+  reason: 'Asked not to be prioritised',
+  setAt,
+  ...(expiresAt ? { expiresAt } : {}),
+});
 
 describe('survivorOf', () => {
   it('keeps the scored profile even when the other is older', () => {
@@ -63,7 +74,12 @@ describe('survivorOf', () => {
     const newer = profile('k-a', { createdAt: '2026-02-01T00:00:00.000Z' });
 
     expect(survivorOf([newer, older]).customerKey).toBe('k-b');
-    expect(survivorOf([{ ...newer, score: fromImport.score }, { ...older, score: fromImport.score }]).customerKey).toBe('k-b');
+    expect(
+      survivorOf([
+        { ...newer, score: fromImport.score },
+        { ...older, score: fromImport.score },
+      ]).customerKey,
+    ).toBe('k-b');
   });
 
   it('breaks a full tie by key, so every process picks the same survivor', () => {
@@ -179,7 +195,14 @@ describe('mergeProfiles', () => {
       fc.property(fc.uniqueArray(arbitraryProfile, { minLength: 1, maxLength: 4, selector: (p) => p.customerKey }), (profiles) => {
         const merged = mergeProfiles(profiles, NOW);
         const reversed = mergeProfiles([...profiles].reverse(), NOW);
-        const sortById = (p: CustomerProfile) => ({ ...p, identities: { ...p.identities, helpdeskUserIds: [...p.identities.helpdeskUserIds].sort(), emailHashes: [...p.identities.emailHashes].sort() } });
+        const sortById = (p: CustomerProfile) => ({
+          ...p,
+          identities: {
+            ...p.identities,
+            helpdeskUserIds: [...p.identities.helpdeskUserIds].sort(),
+            emailHashes: [...p.identities.emailHashes].sort(),
+          },
+        });
         expect(sortById(reversed)).toEqual(sortById(merged));
         expect(new Set(merged.identities.emailHashes)).toEqual(new Set(profiles.map((p) => p.customerKey)));
         expect(merged.optedOut).toBe(profiles.some((p) => p.optedOut));

@@ -137,14 +137,24 @@ describe('csatSummary', () => {
     expect(hundred.conclusive).toBe(true);
 
     // 2 of 3: 1.96 × √((2/3)(1/3) / 3) × 100 = 53.344 points.
-    const three = csatSummary([{ score: 5, scale: 5 }, { score: 4, scale: 5 }, { score: 1, scale: 5 }]);
+    const three = csatSummary([
+      { score: 5, scale: 5 },
+      { score: 4, scale: 5 },
+      { score: 1, scale: 5 },
+    ]);
     expect(three.csat).toBeCloseTo(66.6667, 3);
     expect(three.marginOfError95).toBeCloseTo(53.3444, 3);
   });
 
   it('gives one answer, or all satisfied, a margin of 0', () => {
     expect(csatSummary([{ score: 2, scale: 2 }])).toEqual({ n: 1, satisfied: 1, csat: 100, marginOfError95: 0, conclusive: false });
-    expect(csatSummary(Array(30).fill({ score: 1, scale: 3 }))).toEqual({ n: 30, satisfied: 0, csat: 0, marginOfError95: 0, conclusive: true });
+    expect(csatSummary(Array(30).fill({ score: 1, scale: 3 }))).toEqual({
+      n: 30,
+      satisfied: 0,
+      csat: 0,
+      marginOfError95: 0,
+      conclusive: true,
+    });
   });
 
   it('returns null figures without answers', () => {

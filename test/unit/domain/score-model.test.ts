@@ -42,11 +42,81 @@ function inputs(overrides: Partial<ReachInputs> = {}): ReachInputs {
  * those of a 15k account and the 0.7 penalty leaves mult (printed .70, .50, 0.42, 18).
  */
 const REFERENCE_TABLE = [
-  { profile: 'A casual user', F: 150, G: 300, E: 1, age: 5 * YEAR, V: 'none', P: 400, Feff: 150, r: 0.31, e: 0.06, q: 0.4, mult: 1, score: 22 },
-  { profile: 'B active local', F: 2_500, G: 800, E: 12, age: 3 * YEAR, V: 'none', P: 3_000, Feff: 2_500, r: 0.49, e: 0.22, q: 0.66, mult: 1, score: 40 },
-  { profile: 'C niche expert', F: 48_000, G: 1_100, E: 350, age: 8 * YEAR, V: 'paid', P: 5_200, Feff: 48_000, r: 0.67, e: 0.51, q: 1, mult: 1, score: 64 },
-  { profile: 'D celebrity/brand', F: 1_200_000, G: 500, E: 9_000, age: 12 * YEAR, V: 'org', P: 20_000, Feff: 1_200_000, r: 0.87, e: 0.79, q: 1, mult: 1, score: 87 },
-  { profile: 'E bought followers', F: 80_000, G: 79_000, E: 3, age: 70, V: 'paid', P: 40, Feff: 15_000, r: 0.6, e: 0.12, q: 0.26, mult: 0.6, score: 21 },
+  {
+    profile: 'A casual user',
+    F: 150,
+    G: 300,
+    E: 1,
+    age: 5 * YEAR,
+    V: 'none',
+    P: 400,
+    Feff: 150,
+    r: 0.31,
+    e: 0.06,
+    q: 0.4,
+    mult: 1,
+    score: 22,
+  },
+  {
+    profile: 'B active local',
+    F: 2_500,
+    G: 800,
+    E: 12,
+    age: 3 * YEAR,
+    V: 'none',
+    P: 3_000,
+    Feff: 2_500,
+    r: 0.49,
+    e: 0.22,
+    q: 0.66,
+    mult: 1,
+    score: 40,
+  },
+  {
+    profile: 'C niche expert',
+    F: 48_000,
+    G: 1_100,
+    E: 350,
+    age: 8 * YEAR,
+    V: 'paid',
+    P: 5_200,
+    Feff: 48_000,
+    r: 0.67,
+    e: 0.51,
+    q: 1,
+    mult: 1,
+    score: 64,
+  },
+  {
+    profile: 'D celebrity/brand',
+    F: 1_200_000,
+    G: 500,
+    E: 9_000,
+    age: 12 * YEAR,
+    V: 'org',
+    P: 20_000,
+    Feff: 1_200_000,
+    r: 0.87,
+    e: 0.79,
+    q: 1,
+    mult: 1,
+    score: 87,
+  },
+  {
+    profile: 'E bought followers',
+    F: 80_000,
+    G: 79_000,
+    E: 3,
+    age: 70,
+    V: 'paid',
+    P: 40,
+    Feff: 15_000,
+    r: 0.6,
+    e: 0.12,
+    q: 0.26,
+    mult: 0.6,
+    score: 21,
+  },
   { profile: 'F brand-new account', F: 40, G: 200, E: 0, age: 20, V: 'none', P: 3, Feff: 40, r: 0.23, e: 0, q: 0.27, mult: 0.42, score: 6 },
 ] as const;
 
@@ -114,7 +184,9 @@ describe('computeReachScore: the reference example table', () => {
 
   it('applies each damping factor exactly as the formula states, and the cap only through r and q', () => {
     // Arrange / Act
-    const bought = computeReachScore(inputs({ followers: 80_000, following: 79_000, engagementPerPost: 3, accountAgeDays: 70, postCount: 40 }));
+    const bought = computeReachScore(
+      inputs({ followers: 80_000, following: 79_000, engagementPerPost: 3, accountAgeDays: 70, postCount: 40 }),
+    );
     const quiet = computeReachScore(inputs({ postCount: 9 }));
     const newborn = computeReachScore(inputs({ accountAgeDays: 0 }));
 
@@ -158,7 +230,14 @@ describe('computeReachScore: explanation', () => {
   it('names the cap and every damping that applied', () => {
     // Arrange
     const bought = inputs({ followers: 80_000, following: 79_000, engagementPerPost: 3, accountAgeDays: 70, postCount: 40 });
-    const brandNew = inputs({ followers: 40, following: 200, engagementPerPost: 0, accountAgeDays: 20, postCount: 3, verification: 'none' });
+    const brandNew = inputs({
+      followers: 40,
+      following: 200,
+      engagementPerPost: 0,
+      accountAgeDays: 20,
+      postCount: 3,
+      verification: 'none',
+    });
 
     // Act
     const explanations = [computeReachScore(bought).explanation, computeReachScore(brandNew).explanation];
@@ -174,9 +253,24 @@ describe('computeReachScore: explanation', () => {
 
   it.each([
     { case: 'no engagement', F: 20_000, E: 0, expected: 'only 10k of 20k followers count (engagement 0 % of followers).' },
-    { case: 'a share too small to show', F: 10_000_000, E: 1, expected: 'only 10k of 10M followers count (engagement under 0.001 % of followers).' },
-    { case: 'a share that rounds up to the line', F: 20_000, E: 3.9, expected: 'only 19,500 of 20,000 followers count (engagement just under 0.02 % of followers).' },
-    { case: 'counts that humanise alike', F: 10_200, E: 1, expected: 'only 10,000 of 10,200 followers count (engagement 0.01 % of followers).' },
+    {
+      case: 'a share too small to show',
+      F: 10_000_000,
+      E: 1,
+      expected: 'only 10k of 10M followers count (engagement under 0.001 % of followers).',
+    },
+    {
+      case: 'a share that rounds up to the line',
+      F: 20_000,
+      E: 3.9,
+      expected: 'only 19,500 of 20,000 followers count (engagement just under 0.02 % of followers).',
+    },
+    {
+      case: 'counts that humanise alike',
+      F: 10_200,
+      E: 1,
+      expected: 'only 10,000 of 10,200 followers count (engagement 0.01 % of followers).',
+    },
   ])('words the cap for $case', ({ F, E, expected }) => {
     // Arrange
     const profile = inputs({ followers: F, following: 300, engagementPerPost: E, verification: 'none' });

@@ -91,7 +91,7 @@ describe('the ingest handler', () => {
   });
 });
 
-describe('the ingest handler, with a rotation\'s retired secret deleted from Secrets Manager', () => {
+describe("the ingest handler, with a rotation's retired secret deleted from Secrets Manager", () => {
   let sm: LoopbackSecretsManager;
   beforeEach(async () => {
     sm = await startLoopbackSecretsManager();
@@ -108,7 +108,12 @@ describe('the ingest handler, with a rotation\'s retired secret deleted from Sec
           tenants: [
             {
               id: 'acme',
-              helpdesk: { kind: 'zendesk', baseUrl: 'https://acme.zendesk.com', email: 'a@acme.example', apiToken: { secretId: 'influence-router/acme/zendesk-api' } },
+              helpdesk: {
+                kind: 'zendesk',
+                baseUrl: 'https://acme.zendesk.com',
+                email: 'a@acme.example',
+                apiToken: { secretId: 'influence-router/acme/zendesk-api' },
+              },
               sources: {
                 zendesk: {
                   signingSecrets: [
@@ -124,10 +129,20 @@ describe('the ingest handler, with a rotation\'s retired secret deleted from Sec
       ),
     );
     const logger = createLogger('ingest-webhook');
-    const client = new AwsJsonClient(SECRETS_MANAGER, { endpoint: sm.endpoint, credentials: staticCredentials({ accessKeyId: 'test', secretAccessKey: 'test' }), region: 'eu-west-1' });
+    const client = new AwsJsonClient(SECRETS_MANAGER, {
+      endpoint: sm.endpoint,
+      credentials: staticCredentials({ accessKeyId: 'test', secretAccessKey: 'test' }),
+      region: 'eu-west-1',
+    });
     const queue = new InMemoryQueue();
     const handler = createIngestHandler(
-      wireIngestDeps({ tenants, secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher({ client }), logger }), queue, logger, maxBodyBytes: 1024 }),
+      wireIngestDeps({
+        tenants,
+        secrets: new RefSecretResolver({ fetchSecret: secretsManagerFetcher({ client }), logger }),
+        queue,
+        logger,
+        maxBodyBytes: 1024,
+      }),
     );
     const unsigned = () =>
       toApiGatewayEvent({
@@ -145,7 +160,10 @@ describe('the ingest handler, with a rotation\'s retired secret deleted from Sec
       return true;
     };
     // Warnings go to stderr, the rest to stdout: both are read.
-    const writes = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const writes = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
 
     const statuses: (number | undefined)[] = [];
     try {
@@ -158,7 +176,10 @@ describe('the ingest handler, with a rotation\'s retired secret deleted from Sec
     expect(queue.events).toEqual([]);
     // One read of each secret: the current one is kept for minutes, the missing one's failure for a minute.
     expect(sm.operations).toEqual(['GetSecretValue', 'GetSecretValue']);
-    const said = lines.join('').split('\n').filter((line) => line.includes('zendesk-webhook-previous'));
+    const said = lines
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('zendesk-webhook-previous'));
     expect(said).toHaveLength(1);
     expect(said[0]).toContain('a secret could not be read; it is not asked for again for 60 s');
     expect(lines.join('')).not.toContain('current-signing-secret');

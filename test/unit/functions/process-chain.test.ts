@@ -98,7 +98,11 @@ describe('a generic helpdesk whose decisionsUrl resolves to a private address', 
           tenants: [
             {
               id: 'umbrella',
-              helpdesk: { kind: 'generic', decisionsUrl: 'https://hooks.umbrella.example/decisions', signingSecret: { value: generateStandardWebhookSecret() } },
+              helpdesk: {
+                kind: 'generic',
+                decisionsUrl: 'https://hooks.umbrella.example/decisions',
+                signingSecret: { value: generateStandardWebhookSecret() },
+              },
               sources: { generic: { signingSecrets: [{ value: generateStandardWebhookSecret() }] } },
               policy: { rules: [{ id: 'seen', tiers: ['none'], tags: ['routed'], reason: 'every ticket is routed' }] },
             },
@@ -125,7 +129,11 @@ describe('a generic helpdesk whose decisionsUrl resolves to a private address', 
       clock: new FixedClock(new Date('2026-11-23T10:00:00Z')),
       logger: { warn: () => {} },
       telemetry: createTelemetry('process-events'),
-      retry: { delay: async (_handle, seconds) => void delayed.push(seconds), requeue: async () => {}, deadLetter: async (_body, reason) => void deadLettered.push(reason) },
+      retry: {
+        delay: async (_handle, seconds) => void delayed.push(seconds),
+        requeue: async () => {},
+        deadLetter: async (_body, reason) => void deadLettered.push(reason),
+      },
       maxReceiveCount: 8,
     };
     const record: SQSRecord = {
@@ -149,9 +157,13 @@ describe('a generic helpdesk whose decisionsUrl resolves to a private address', 
     expect(answer).toEqual({ batchItemFailures: [] });
     expect(delayed).toEqual([]);
     expect(deadLettered).toHaveLength(1);
-    expect(deadLettered[0]).toMatch(/^RefusedDestinationError \(0\): POST https:\/\/hooks\.umbrella\.example\/decisions failed: .*resolves to 10\.0\.0\.5, a private address/);
+    expect(deadLettered[0]).toMatch(
+      /^RefusedDestinationError \(0\): POST https:\/\/hooks\.umbrella\.example\/decisions failed: .*resolves to 10\.0\.0\.5, a private address/,
+    );
     const recorded = decisions.records.get('umbrella#generic:ticket-created:4711');
     expect(recorded?.status).toBe('failed');
-    expect(recorded?.failedReason).toMatch(/hooks\.umbrella\.example resolves to 10\.0\.0\.5, a private address \(10\.0\.0\.0\/8\): refused/);
+    expect(recorded?.failedReason).toMatch(
+      /hooks\.umbrella\.example resolves to 10\.0\.0\.5, a private address \(10\.0\.0\.0\/8\): refused/,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { checkLedger } from '../../../infra/load/ledger.js';
 import type { DecisionRecord, DecisionStatus } from '../../../shared/domain/decision-record.js';
 
 const record = (ticketId: number, status: DecisionStatus, written: boolean) =>
-  ({ tenant: 'acme', decisionId: `zendesk:ticket-created:${ticketId}`, status, ...(written ? { written: { tags: [], at: '' } } : {}) }) as unknown as DecisionRecord;
+  ({
+    tenant: 'acme',
+    decisionId: `zendesk:ticket-created:${ticketId}`,
+    status,
+    ...(written ? { written: { tags: [], at: '' } } : {}),
+  }) as unknown as DecisionRecord;
 
 const letter = (ticketId: number, reason?: string) => ({
   messageId: `m-${ticketId}`,

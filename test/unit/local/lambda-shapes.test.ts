@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { localContext, toApiGatewayEvent } from '../../../infra/local/lambda-shapes.js';
 
-const base = { method: 'POST', routeKey: 'POST /webhooks/{tenant}/{source}', pathParameters: { tenant: 'demo', source: 'zendesk' }, sourceIp: '127.0.0.1' };
+const base = {
+  method: 'POST',
+  routeKey: 'POST /webhooks/{tenant}/{source}',
+  pathParameters: { tenant: 'demo', source: 'zendesk' },
+  sourceIp: '127.0.0.1',
+};
 
 describe('toApiGatewayEvent', () => {
   it('passes a JSON body as text, with lower-cased headers, like HTTP API payload 2.0', () => {

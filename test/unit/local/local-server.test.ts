@@ -9,7 +9,12 @@ import { InMemoryDecisionLog } from '../../support/fakes.js';
 
 /** The demo tenants, one with a name that would be markup if the console did not escape it. */
 const TENANTS = parseTenantsFile(
-  { tenants: demoTenants('http://127.0.0.1:9').map((tenant, index) => ({ ...tenant, ...(index === 0 ? { name: '<img src=x onerror=alert(1)>' } : {}) })) },
+  {
+    tenants: demoTenants('http://127.0.0.1:9').map((tenant, index) => ({
+      ...tenant,
+      ...(index === 0 ? { name: '<img src=x onerror=alert(1)>' } : {}),
+    })),
+  },
   'local',
 ).tenants;
 
@@ -39,12 +44,18 @@ afterEach(async () => {
 });
 
 describe('the local server', () => {
-  it.each(['/webhooks/%ZZ/zendesk', '/webhooks/demo/%E0%A4%A', '/admin/decisions/%ZZ/1'])('answers 400, not 500, to a malformed percent-escape in %s', async (path) => {
-    const response = await fetch(`${server.url}${path}`, { method: path.startsWith('/admin') ? 'GET' : 'POST', body: path.startsWith('/admin') ? null : '{}' });
+  it.each(['/webhooks/%ZZ/zendesk', '/webhooks/demo/%E0%A4%A', '/admin/decisions/%ZZ/1'])(
+    'answers 400, not 500, to a malformed percent-escape in %s',
+    async (path) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: path.startsWith('/admin') ? 'GET' : 'POST',
+        body: path.startsWith('/admin') ? null : '{}',
+      });
 
-    expect(response.status).toBe(400);
-    expect(ingested).toBe(0);
-  });
+      expect(response.status).toBe(400);
+      expect(ingested).toBe(0);
+    },
+  );
 
   it('refuses a dead-letter replay asked by another site, and allows one from this server or a command line', async () => {
     const replay = (headers: Record<string, string>) => fetch(`${server.url}/admin/dlq/replay`, { method: 'POST', headers });
@@ -59,7 +70,9 @@ describe('the local server', () => {
     const { port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write('POST /webhooks/demo/zendesk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"short":');
+        socket.write(
+          'POST /webhooks/demo/zendesk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"short":',
+        );
       });
       let data = '';
       socket.on('data', (chunk) => (data += chunk.toString()));
@@ -74,7 +87,9 @@ describe('the local server', () => {
 
   it('serves the console to this machine only: another host name (DNS rebinding) gets 421 and no data', async () => {
     const rebound = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.end('GET /console/tenants HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n'));
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () =>
+        socket.end('GET /console/tenants HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n'),
+      );
       let answer = '';
       socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
       socket.on('end', () => resolve(answer));
@@ -97,7 +112,9 @@ describe('the local server', () => {
     expect(page).toContain('reach-high');
     expect(page).not.toContain('<img src=x');
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    const secrets = TENANTS.flatMap((tenant) => JSON.stringify(tenant).match(/"value":"[^"]+"/g) ?? []).map((found) => found.slice('"value":"'.length, -1));
+    const secrets = TENANTS.flatMap((tenant) => JSON.stringify(tenant).match(/"value":"[^"]+"/g) ?? []).map((found) =>
+      found.slice('"value":"'.length, -1),
+    );
     expect(secrets.length).toBeGreaterThan(0);
     for (const secret of secrets) expect(page).not.toContain(secret);
   });
@@ -125,7 +142,14 @@ describe('the local server on a queue that records less than the in-process one'
     caveats: ['The emulator delivers in arrival order: no fair-queue ordering by tenant.'],
     snapshot: async () => {
       // Moved by a redrive policy: no reason, and no time known.
-      const moved: DeadLetter = { messageId: 'moved-by-redrive', body, attributes: { tenant: 'demo' }, receiveCount: 5, sentAt: 0, visibleAt: 0 };
+      const moved: DeadLetter = {
+        messageId: 'moved-by-redrive',
+        body,
+        attributes: { tenant: 'demo' },
+        receiveCount: 5,
+        sentAt: 0,
+        visibleAt: 0,
+      };
       const sent: DeadLetter = {
         messageId: 'sent-by-processor',
         body,
@@ -143,7 +167,13 @@ describe('the local server on a queue that records less than the in-process one'
   let local: LocalServer;
 
   beforeEach(async () => {
-    local = await startLocalServer({ port: 0, ingest: async () => ({ statusCode: 202 }), queue, decisions: new InMemoryDecisionLog(), tenants: () => TENANTS });
+    local = await startLocalServer({
+      port: 0,
+      ingest: async () => ({ statusCode: 202 }),
+      queue,
+      decisions: new InMemoryDecisionLog(),
+      tenants: () => TENANTS,
+    });
   });
 
   afterEach(async () => {

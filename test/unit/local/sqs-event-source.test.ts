@@ -10,7 +10,13 @@ const MESSAGE: ReceivedMessage = {
   Body: '{"type":"TicketCreated"}',
   MD5OfBody: '0123456789abcdef0123456789abcdef',
   MD5OfMessageAttributes: 'fedcba9876543210fedcba9876543210',
-  Attributes: { ApproximateReceiveCount: '3', SentTimestamp: '1700000000000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1700000000100', AWSTraceHeader: 'Root=1-abc' },
+  Attributes: {
+    ApproximateReceiveCount: '3',
+    SentTimestamp: '1700000000000',
+    SenderId: 'AIDA',
+    ApproximateFirstReceiveTimestamp: '1700000000100',
+    AWSTraceHeader: 'Root=1-abc',
+  },
   MessageAttributes: {
     tenant: { DataType: 'String', StringValue: 'acme' },
     rateLimitedCount: { DataType: 'Number', StringValue: '2' },
@@ -26,7 +32,13 @@ describe('toSqsRecord', () => {
       messageId: 'm-1',
       receiptHandle: 'rh-1',
       body: '{"type":"TicketCreated"}',
-      attributes: { ApproximateReceiveCount: '3', SentTimestamp: '1700000000000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1700000000100', AWSTraceHeader: 'Root=1-abc' },
+      attributes: {
+        ApproximateReceiveCount: '3',
+        SentTimestamp: '1700000000000',
+        SenderId: 'AIDA',
+        ApproximateFirstReceiveTimestamp: '1700000000100',
+        AWSTraceHeader: 'Root=1-abc',
+      },
       messageAttributes: {
         tenant: { stringValue: 'acme', stringListValues: [], binaryListValues: [], dataType: 'String' },
         rateLimitedCount: { stringValue: '2', stringListValues: [], binaryListValues: [], dataType: 'Number' },
@@ -51,7 +63,10 @@ describe('toSqsRecord', () => {
 });
 
 describe('failedRecords', () => {
-  const records = [toSqsRecord(MESSAGE, ARN), toSqsRecord({ ...MESSAGE, MessageId: 'm-2', ReceiptHandle: 'rh-2' }, ARN)] satisfies SQSRecord[];
+  const records = [
+    toSqsRecord(MESSAGE, ARN),
+    toSqsRecord({ ...MESSAGE, MessageId: 'm-2', ReceiptHandle: 'rh-2' }, ARN),
+  ] satisfies SQSRecord[];
 
   it('fails none when the response names none, or there is no response', () => {
     expect(failedRecords(records, { response: { batchItemFailures: [] } })).toEqual(new Set());

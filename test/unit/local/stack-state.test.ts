@@ -44,8 +44,14 @@ describe('where local commands find the running stack', () => {
 
   it('follows PORT, SANDBOX_PORT and SANDBOX_URL when set, as npm start does', () => {
     expect(localUrls({ PORT: '3500' }, running())).toEqual({ url: 'http://127.0.0.1:3500', sandboxUrl: 'http://127.0.0.1:3501' });
-    expect(localUrls({ PORT: '3500', SANDBOX_PORT: '3700' }, running())).toEqual({ url: 'http://127.0.0.1:3500', sandboxUrl: 'http://127.0.0.1:3700' });
-    expect(localUrls({ SANDBOX_URL: 'http://127.0.0.1:9000/' }, undefined)).toEqual({ url: 'http://127.0.0.1:3000', sandboxUrl: 'http://127.0.0.1:9000' });
+    expect(localUrls({ PORT: '3500', SANDBOX_PORT: '3700' }, running())).toEqual({
+      url: 'http://127.0.0.1:3500',
+      sandboxUrl: 'http://127.0.0.1:3700',
+    });
+    expect(localUrls({ SANDBOX_URL: 'http://127.0.0.1:9000/' }, undefined)).toEqual({
+      url: 'http://127.0.0.1:3000',
+      sandboxUrl: 'http://127.0.0.1:9000',
+    });
   });
 
   it('falls back to the default ports with nothing running', () => {

@@ -18,7 +18,9 @@ describe('local logs in line form', () => {
 
     const lines = printed(log);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} INFO {2}process-events event processed tenant=demo status=applied uplift=1 note="two words"$/);
+    expect(lines[0]).toMatch(
+      /^\d{2}:\d{2}:\d{2}\.\d{3} INFO {2}process-events event processed tenant=demo status=applied uplift=1 note="two words"$/,
+    );
   });
 
   it('print warnings and errors to stderr, the error as its name, message and place on the same line', () => {
@@ -63,7 +65,16 @@ describe('local logs in line form', () => {
 describe('formatLogLine', () => {
   it('quotes values with spaces or quotes, prints objects as compact JSON and leaves out the keys every entry carries', () => {
     const line = formatLogLine(
-      { level: 'INFO', message: 'm', timestamp: '2026-12-02T10:13:19.967Z', service: 'influence-router', sampling_rate: 0, function: 'f', a: 'x"y', b: { c: 1 } },
+      {
+        level: 'INFO',
+        message: 'm',
+        timestamp: '2026-12-02T10:13:19.967Z',
+        service: 'influence-router',
+        sampling_rate: 0,
+        function: 'f',
+        a: 'x"y',
+        b: { c: 1 },
+      },
       false,
     );
 

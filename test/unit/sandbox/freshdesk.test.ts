@@ -177,7 +177,9 @@ describe('sandbox Freshdesk: tickets', () => {
       updated_at: ticket.updated_at,
     });
     expect(plain.json).not.toHaveProperty('requester');
-    expect(embedded.json).toMatchObject({ requester: { id: contact.id, name: 'Ada Lovelace', email: 'ada@example.com', mobile: null, phone: null } });
+    expect(embedded.json).toMatchObject({
+      requester: { id: contact.id, name: 'Ada Lovelace', email: 'ada@example.com', mobile: null, phone: null },
+    });
   });
 
   it('refuses an unknown query parameter or include value', async () => {
@@ -190,7 +192,10 @@ describe('sandbox Freshdesk: tickets', () => {
 
     // Assert
     expect(unknown.status).toBe(400);
-    expect(unknown.json).toEqual({ description: 'Validation failed', errors: [{ field: 'expand', message: 'Unexpected/invalid field in request', code: 'invalid_field' }] });
+    expect(unknown.json).toEqual({
+      description: 'Validation failed',
+      errors: [{ field: 'expand', message: 'Unexpected/invalid field in request', code: 'invalid_field' }],
+    });
     expect(company.status).toBe(400);
     expect(company.json).toMatchObject({ errors: [{ field: 'include', code: 'invalid_value' }] });
   });
@@ -209,7 +214,13 @@ describe('sandbox Freshdesk: tickets', () => {
     expect(stored.priority).toBe(3);
     expect(stored.group_id).toBeNull();
     expect(Date.parse(stored.updated_at)).toBeGreaterThan(Date.parse(ticket.updated_at));
-    expect(answer.json).toMatchObject({ id: ticket.id, tags: ['influence_high'], priority: 3, group_id: null, updated_at: stored.updated_at });
+    expect(answer.json).toMatchObject({
+      id: ticket.id,
+      tags: ['influence_high'],
+      priority: 3,
+      group_id: null,
+      updated_at: stored.updated_at,
+    });
   });
 
   it('PUT that changes nothing leaves updated_at alone', async () => {
@@ -238,7 +249,10 @@ describe('sandbox Freshdesk: tickets', () => {
 
     // Assert
     expect(unknown.status).toBe(400);
-    expect(unknown.json).toEqual({ description: 'Validation failed', errors: [{ field: 'priorty', message: 'Unexpected/invalid field in request', code: 'invalid_field' }] });
+    expect(unknown.json).toEqual({
+      description: 'Validation failed',
+      errors: [{ field: 'priorty', message: 'Unexpected/invalid field in request', code: 'invalid_field' }],
+    });
     expect(envelope.json).toMatchObject({ errors: [{ field: 'ticket', code: 'invalid_field' }] });
     expect(values.status).toBe(400);
     expect(values.json).toEqual({
@@ -251,8 +265,12 @@ describe('sandbox Freshdesk: tickets', () => {
         { field: 'subject', message: 'It should not be blank', code: 'invalid_value' },
       ],
     });
-    expect(longTag.json).toMatchObject({ errors: [{ field: 'tags', message: 'It should only contain elements that have maximum of 32 characters' }] });
-    expect(notModelled.json).toMatchObject({ errors: [{ field: 'due_by', message: 'The sandbox does not model this field', code: 'invalid_field' }] });
+    expect(longTag.json).toMatchObject({
+      errors: [{ field: 'tags', message: 'It should only contain elements that have maximum of 32 characters' }],
+    });
+    expect(notModelled.json).toMatchObject({
+      errors: [{ field: 'due_by', message: 'The sandbox does not model this field', code: 'invalid_field' }],
+    });
     expect(freshdesk.ticket(ticket.id)).toEqual(ticket);
   });
 
@@ -303,7 +321,16 @@ describe('sandbox Freshdesk: tickets', () => {
 
     // Act
     const answer = await call('POST', '/api/v2/tickets', {
-      body: { email: 'grace@example.com', name: 'Grace Hopper', subject: 'Cannot log in', description: '<p>Help</p>', priority: 2, status: 2, tags: ['login'], source: 2 },
+      body: {
+        email: 'grace@example.com',
+        name: 'Grace Hopper',
+        subject: 'Cannot log in',
+        description: '<p>Help</p>',
+        priority: 2,
+        status: 2,
+        tags: ['login'],
+        source: 2,
+      },
     });
     const missing = await call('POST', '/api/v2/tickets', { body: { email: 'grace@example.com', description: 'x' } });
     const unknownRequester = await call('POST', '/api/v2/tickets', { body: { requester_id: 424242, subject: 's', description: 'd' } });
@@ -313,7 +340,10 @@ describe('sandbox Freshdesk: tickets', () => {
     expect(answer.json).toMatchObject({ subject: 'Cannot log in', priority: 2, status: 2, source: 2, tags: ['login'], group_id: null });
     expect(created).toEqual([[1, 'grace@example.com']]);
     expect(freshdesk.tickets()).toHaveLength(1);
-    expect(missing.json).toEqual({ description: 'Validation failed', errors: [{ field: 'subject', message: 'It should be a/an String', code: 'missing_field' }] });
+    expect(missing.json).toEqual({
+      description: 'Validation failed',
+      errors: [{ field: 'subject', message: 'It should be a/an String', code: 'missing_field' }],
+    });
     expect(unknownRequester.json).toMatchObject({ errors: [{ field: 'requester_id', code: 'invalid_value' }] });
   });
 
@@ -338,7 +368,13 @@ describe('sandbox Freshdesk: notes and conversations', () => {
 
     // Assert
     expect(answer.status).toBe(201);
-    expect(answer.json).toMatchObject({ body: 'Routed &amp; raised<br>[marker]', body_text: 'Routed & raised\n[marker]', private: true, incoming: false, ticket_id: ticket.id });
+    expect(answer.json).toMatchObject({
+      body: 'Routed &amp; raised<br>[marker]',
+      body_text: 'Routed & raised\n[marker]',
+      private: true,
+      incoming: false,
+      ticket_id: ticket.id,
+    });
     const stored = freshdesk.ticket(ticket.id)!;
     expect(stored.conversations).toHaveLength(1);
     expect(Date.parse(stored.updated_at)).toBeGreaterThan(Date.parse(ticket.updated_at));
@@ -376,7 +412,9 @@ describe('sandbox Freshdesk: notes and conversations', () => {
       expect.objectContaining({ body: '<b>second</b>', body_text: 'second', private: false }),
     ]);
     expect(firstPage.json).toHaveLength(1);
-    expect(firstPage.headers.get('link')).toBe(`<${origin}/freshdesk/api/v2/tickets/${ticket.id}/conversations?page=2&per_page=1>; rel="next"`);
+    expect(firstPage.headers.get('link')).toBe(
+      `<${origin}/freshdesk/api/v2/tickets/${ticket.id}/conversations?page=2&per_page=1>; rel="next"`,
+    );
   });
 });
 
@@ -485,7 +523,13 @@ describe('sandbox Freshdesk: hooks', () => {
   it('renders an escaped table with priority names and private notes, and serves the inspection JSON', async () => {
     // Arrange
     const contact = freshdesk.createContact({ name: 'Eve', email: null });
-    const ticket = freshdesk.createTicket({ subject: '<script>alert(1)</script>', description: 'x', requesterId: contact.id, priority: 4, tags: ['a&b'] });
+    const ticket = freshdesk.createTicket({
+      subject: '<script>alert(1)</script>',
+      description: 'x',
+      requesterId: contact.id,
+      priority: 4,
+      tags: ['a&b'],
+    });
     await call('POST', `/api/v2/tickets/${ticket.id}/notes`, { body: { body: 'private &lt;note&gt;', private: true } });
     await call('POST', `/api/v2/tickets/${ticket.id}/notes`, { body: { body: 'public reply', private: false } });
 

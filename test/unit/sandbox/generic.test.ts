@@ -12,7 +12,9 @@ let sandbox: Awaited<ReturnType<typeof startGeneric>>;
 let generic: SandboxGeneric;
 
 function startGeneric() {
-  return startSandbox({ parts: [zendeskPart.with({ email: 'router@acme.test', apiToken: 'token' }), genericPart.with({ signingSecret: SECRET })] });
+  return startSandbox({
+    parts: [zendeskPart.with({ email: 'router@acme.test', apiToken: 'token' }), genericPart.with({ signingSecret: SECRET })],
+  });
 }
 
 beforeEach(async () => {
@@ -69,7 +71,11 @@ async function deliver(payload: unknown, options: Delivery = {}): Promise<{ stat
     ...options.headers,
   };
   const headers = Object.fromEntries(Object.entries(signed).filter((entry): entry is [string, string] => entry[1] !== null));
-  const response = await fetch(`${generic.baseUrl}/decisions`, { method: 'POST', headers, body: options.tamper ? options.tamper(body) : body });
+  const response = await fetch(`${generic.baseUrl}/decisions`, {
+    method: 'POST',
+    headers,
+    body: options.tamper ? options.tamper(body) : body,
+  });
   return { status: response.status, headers: response.headers, json: await response.json() };
 }
 
@@ -122,7 +128,9 @@ describe('sandbox generic helpdesk decision receiver', () => {
     expect(after.notes).toEqual([{ decision_id: 'dec-1', body: 'Routed by influence: 48,200 followers.', at: after.updated_at }]);
     expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(ticket.updated_at));
     expect(generic.decisions()).toEqual([{ webhook_id: 'msg_1', decision_id: 'dec-1', ticket_id: ticket.id, at: expect.any(Number) }]);
-    expect(generic.requests()).toEqual([{ method: 'POST', path: '/decisions', status: 200, at: expect.any(Number), answeredAt: expect.any(Number) }]);
+    expect(generic.requests()).toEqual([
+      { method: 'POST', path: '/decisions', status: 200, at: expect.any(Number), answeredAt: expect.any(Number) },
+    ]);
   });
 
   it('takes the priority as a floor: never lowers one a person raised', async () => {
@@ -156,7 +164,9 @@ describe('sandbox generic helpdesk decision receiver', () => {
     generic.editTicket(ticket.id, { tags: ['printer', 'vip'] });
 
     // Act
-    await deliver(decision(ticket, { tags: ['printer', 'influence_high'], added_tags: ['influence_high'], priority: null, group_id: null }));
+    await deliver(
+      decision(ticket, { tags: ['printer', 'influence_high'], added_tags: ['influence_high'], priority: null, group_id: null }),
+    );
 
     // Assert
     const after = generic.ticket(ticket.id)!;
@@ -218,7 +228,10 @@ describe('sandbox generic helpdesk decision receiver', () => {
 
     // Assert
     expect(response.status).toBe(400);
-    expect(response.json).toEqual({ error: 'invalid_body', issues: expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]) });
+    expect(response.json).toEqual({
+      error: 'invalid_body',
+      issues: expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]),
+    });
     expect(generic.ticket(ticket.id)).toEqual(ticket);
   });
 

@@ -14,7 +14,12 @@ let client: ReturnType<typeof nodeZendesk.createClient>;
 
 beforeEach(async () => {
   zendesk = await startSandboxZendesk({ email: EMAIL, apiToken: TOKEN });
-  client = nodeZendesk.createClient({ username: EMAIL, token: TOKEN, endpointUri: `${zendesk.baseUrl}/api/v2`, throwOriginalException: true });
+  client = nodeZendesk.createClient({
+    username: EMAIL,
+    token: TOKEN,
+    endpointUri: `${zendesk.baseUrl}/api/v2`,
+    throwOriginalException: true,
+  });
 });
 
 afterEach(async () => {
@@ -29,7 +34,10 @@ function seedTickets(count: number): number[] {
     user_fields: { followers: 48200 },
     identities: [{ type: 'twitter', value: 'ada_codes' }],
   });
-  return Array.from({ length: count }, (_, index) => zendesk.createTicket({ subject: `Ticket ${index + 1}`, description: 'Help', requesterId: ada.id }).id);
+  return Array.from(
+    { length: count },
+    (_, index) => zendesk.createTicket({ subject: `Ticket ${index + 1}`, description: 'Help', requesterId: ada.id }).id,
+  );
 }
 
 describe('the sandbox Zendesk, driven by node-zendesk', () => {
@@ -62,7 +70,10 @@ describe('the sandbox Zendesk, driven by node-zendesk', () => {
   it('pages back by cursor (links.prev, page[before]) to the first page', async () => {
     const ids = seedTickets(5);
     const read = async (url: string): Promise<{ tickets: { id: number }[]; links: { next: string | null; prev: string | null } }> =>
-      (await (await fetch(url, { headers: { authorization: AUTH } })).json()) as { tickets: { id: number }[]; links: { next: string | null; prev: string | null } };
+      (await (await fetch(url, { headers: { authorization: AUTH } })).json()) as {
+        tickets: { id: number }[];
+        links: { next: string | null; prev: string | null };
+      };
 
     const first = await read(`${zendesk.baseUrl}/api/v2/tickets.json?page[size]=2`);
     const second = await read(first.links.next ?? '');
@@ -80,7 +91,9 @@ describe('the sandbox Zendesk, driven by node-zendesk', () => {
     const shown = await client.tickets.show(id);
     expect(shown.result).toMatchObject({ id, subject: 'Ticket 1', priority: null, tags: [] });
 
-    const updated = await client.tickets.update(id, { ticket: { priority: 'high', tags: ['printer', 'influence_high'], comment: { body: 'Why: reach-high', public: false } } });
+    const updated = await client.tickets.update(id, {
+      ticket: { priority: 'high', tags: ['printer', 'influence_high'], comment: { body: 'Why: reach-high', public: false } },
+    });
     expect(updated.result).toMatchObject({ id, priority: 'high', tags: ['printer', 'influence_high'] });
 
     const me = await client.users.me();
@@ -97,10 +110,18 @@ describe('the sandbox Zendesk, driven by node-zendesk', () => {
     const ada = zendesk.tickets()[0]?.requester_id ?? 0;
     client.users.setSideLoad(['identities']);
 
-    const one = (await client.users.show(ada)) as unknown as { result: { id: number; identity?: { type: string; value: string }[] }; response: { identities?: unknown[] } };
-    const many = (await client.users.showMany([ada])) as unknown as { result: { id: number; identity?: { type: string; value: string }[] }[] };
+    const one = (await client.users.show(ada)) as unknown as {
+      result: { id: number; identity?: { type: string; value: string }[] };
+      response: { identities?: unknown[] };
+    };
+    const many = (await client.users.showMany([ada])) as unknown as {
+      result: { id: number; identity?: { type: string; value: string }[] }[];
+    };
 
-    const expected = [expect.objectContaining({ type: 'email', value: 'ada@example.com' }), expect.objectContaining({ type: 'twitter', value: 'ada_codes' })];
+    const expected = [
+      expect.objectContaining({ type: 'email', value: 'ada@example.com' }),
+      expect.objectContaining({ type: 'twitter', value: 'ada_codes' }),
+    ];
     expect(one.result.identity).toEqual(expected);
     expect(many.result[0]?.identity).toEqual(expected);
     expect(zendesk.requests().filter((request) => request.path.includes('include=identities'))).toHaveLength(2);
@@ -126,7 +147,12 @@ describe('the sandbox Zendesk, driven by node-zendesk', () => {
   });
 
   it('refuses a wrong token as Zendesk does', async () => {
-    const stranger = nodeZendesk.createClient({ username: EMAIL, token: 'wrong', endpointUri: `${zendesk.baseUrl}/api/v2`, throwOriginalException: true });
+    const stranger = nodeZendesk.createClient({
+      username: EMAIL,
+      token: 'wrong',
+      endpointUri: `${zendesk.baseUrl}/api/v2`,
+      throwOriginalException: true,
+    });
 
     await expect(stranger.users.me()).rejects.toMatchObject({ statusCode: 401 });
   });

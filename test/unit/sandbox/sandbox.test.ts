@@ -32,13 +32,17 @@ afterEach(async () => {
 });
 
 function seedZendesk(): number {
-  const user = sandbox.part(zendeskPart).createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
+  const user = sandbox
+    .part(zendeskPart)
+    .createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
   return sandbox.part(zendeskPart).createTicket({ subject: 'Printer on fire', description: 'Smoke.', requesterId: user.id }).id;
 }
 
 function seedFreshdesk(): number {
   const contact = sandbox.part(freshdeskPart).createContact({ name: 'Grace', email: 'grace@example.com' });
-  return sandbox.part(freshdeskPart).createTicket({ subject: 'Cannot log in', description: '<p>Reset mail never arrives.</p>', requesterId: contact.id }).id;
+  return sandbox
+    .part(freshdeskPart)
+    .createTicket({ subject: 'Cannot log in', description: '<p>Reset mail never arrives.</p>', requesterId: contact.id }).id;
 }
 
 async function get(url: string, auth?: string): Promise<{ status: number; json: unknown; text: string; type: string | null }> {
@@ -82,8 +86,18 @@ describe('sandbox mounts', () => {
     expect(sandbox.part(zendeskPart).baseUrl).toBe(sandbox.baseUrl);
     expect(sandbox.part(freshdeskPart).baseUrl).toBe(`${sandbox.baseUrl}/freshdesk`);
     expect(sandbox.part(genericPart).baseUrl).toBe(`${sandbox.baseUrl}/generic`);
-    expect(sandbox.part(zendeskPart).requests().map((entry) => entry.path)).toEqual([`/api/v2/tickets/${ticketId}.json`]);
-    expect(sandbox.part(freshdeskPart).requests().map((entry) => entry.path)).toEqual([`/api/v2/tickets/${freshdeskId}`]);
+    expect(
+      sandbox
+        .part(zendeskPart)
+        .requests()
+        .map((entry) => entry.path),
+    ).toEqual([`/api/v2/tickets/${ticketId}.json`]);
+    expect(
+      sandbox
+        .part(freshdeskPart)
+        .requests()
+        .map((entry) => entry.path),
+    ).toEqual([`/api/v2/tickets/${freshdeskId}`]);
   });
 
   it('checks each part with its own credentials', async () => {
@@ -208,7 +222,9 @@ describe('sandbox inspection pages', () => {
     // Arrange
     const genericFirst = await startSandbox({ parts: [genericPart.with(GENERIC), zendeskPart.with(ZENDESK)] });
     const ticket = genericFirst.part(genericPart).createTicket({ subject: 'Login', requester: { email: 'grace@example.com' } });
-    genericFirst.part(zendeskPart).createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
+    genericFirst
+      .part(zendeskPart)
+      .createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
 
     // Act
     const list = await get(`${genericFirst.baseUrl}/sandbox/tickets`);
@@ -244,7 +260,11 @@ describe('sandbox inspection pages', () => {
 
     // Assert
     expect(posted.status).toBe(404);
-    expect([...sandbox.part(zendeskPart).requests(), ...sandbox.part(freshdeskPart).requests(), ...sandbox.part(genericPart).requests()]).toEqual([]);
+    expect([
+      ...sandbox.part(zendeskPart).requests(),
+      ...sandbox.part(freshdeskPart).requests(),
+      ...sandbox.part(genericPart).requests(),
+    ]).toEqual([]);
   });
 
   it.each(['/sandbox', '/sandbox/tickets', '/sandbox/tickets/1', '/sandbox/generic/tickets'])(
@@ -285,7 +305,9 @@ describe('sandbox body limit', () => {
     // Assert
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'RequestTooLarge' });
-    expect(sandbox.control(part).requests()).toEqual([{ method: 'PUT', path: logged, status: 413, at: expect.any(Number), answeredAt: expect.any(Number) }]);
+    expect(sandbox.control(part).requests()).toEqual([
+      { method: 'PUT', path: logged, status: 413, at: expect.any(Number), answeredAt: expect.any(Number) },
+    ]);
     expect(sandbox.part(zendeskPart).ticket(1)?.comments).toHaveLength(1);
   });
 });

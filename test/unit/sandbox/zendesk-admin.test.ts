@@ -50,7 +50,10 @@ describe('the sandbox Zendesk admin APIs', () => {
   });
 
   it("refuses a webhook that mixes connection methods, and changing a webhook's method", async () => {
-    expect((await api('POST', '/api/v2/webhooks', hook('http://127.0.0.1:9/in', ['conditional_ticket_events', 'zen:event-type:ticket.created']))).status).toBe(400);
+    expect(
+      (await api('POST', '/api/v2/webhooks', hook('http://127.0.0.1:9/in', ['conditional_ticket_events', 'zen:event-type:ticket.created'])))
+        .status,
+    ).toBe(400);
     const { webhook } = (await api('POST', '/api/v2/webhooks', hook('http://127.0.0.1:9/in'))).json as { webhook: { id: string } };
 
     const changed = await api('PUT', `/api/v2/webhooks/${webhook.id}`, hook('http://127.0.0.1:9/in', ['zen:event-type:ticket.created']));
@@ -60,9 +63,15 @@ describe('the sandbox Zendesk admin APIs', () => {
   });
 
   it('lets a trigger notify only an existing trigger-connected webhook (422 otherwise)', async () => {
-    const subscribed = (await api('POST', '/api/v2/webhooks', hook('http://127.0.0.1:9/in', ['zen:event-type:ticket.created']))).json as { webhook: { id: string } };
+    const subscribed = (await api('POST', '/api/v2/webhooks', hook('http://127.0.0.1:9/in', ['zen:event-type:ticket.created']))).json as {
+      webhook: { id: string };
+    };
     const trigger = (webhookId: string) => ({
-      trigger: { title: 'T', conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] }, actions: [{ field: 'notification_webhook', value: [webhookId, '{}'] }] },
+      trigger: {
+        title: 'T',
+        conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] },
+        actions: [{ field: 'notification_webhook', value: [webhookId, '{}'] }],
+      },
     });
 
     expect((await api('POST', '/api/v2/triggers', trigger('01NOSUCHWEBHOOK'))).status).toBe(422);
@@ -97,9 +106,19 @@ describe('the sandbox Zendesk admin APIs', () => {
       const { webhook } = (await api('POST', '/api/v2/webhooks', hook(endpoint))).json as { webhook: { id: string } };
       const body = '{"ticket_id":"{{ticket.id}}","name":"{{ticket.requester.name}}","unknown":"{{ticket.nothing}}"}';
       await api('POST', '/api/v2/triggers', {
-        trigger: { title: 'T', conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] }, actions: [{ field: 'notification_webhook', value: [webhook.id, body] }] },
+        trigger: {
+          title: 'T',
+          conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] },
+          actions: [{ field: 'notification_webhook', value: [webhook.id, body] }],
+        },
       });
-      const user = zendesk.createUser({ name: 'Ada "The Countess"', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
+      const user = zendesk.createUser({
+        name: 'Ada "The Countess"',
+        email: 'ada@example.com',
+        external_id: null,
+        user_fields: {},
+        identities: [],
+      });
       const ticket = zendesk.createTicket({ subject: 'Help', description: 'Broken', requesterId: user.id });
 
       await expect.poll(() => zendesk.webhookDeliveries()[0]?.status).toBe(202);
@@ -110,7 +129,9 @@ describe('the sandbox Zendesk admin APIs', () => {
       const key = (secret as { signing_secret: { secret: string } }).signing_secret.secret;
       expect(delivery?.headers['x-zendesk-webhook-id']).toBe(webhook.id);
       const headers = Object.fromEntries(Object.entries(delivery?.headers ?? {}).map(([name, value]) => [name, String(value)]));
-      expect(verifyZendeskSignature({ rawBody: Buffer.from(delivery?.body ?? ''), headers, secrets: [key], now: new Date() }).timestamp).toBe(headers['x-zendesk-webhook-signature-timestamp']);
+      expect(
+        verifyZendeskSignature({ rawBody: Buffer.from(delivery?.body ?? ''), headers, secrets: [key], now: new Date() }).timestamp,
+      ).toBe(headers['x-zendesk-webhook-signature-timestamp']);
     } finally {
       receiver.closeAllConnections();
       await new Promise((resolve) => receiver.close(resolve));
@@ -122,6 +143,8 @@ describe('the sandbox Zendesk admin APIs', () => {
     const user = zendesk.createUser({ name: 'Ada', email: 'ada@example.com', external_id: null, user_fields: {}, identities: [] });
     zendesk.createTicket({ subject: 'Help', description: 'Broken', requesterId: user.id });
 
-    expect(zendesk.webhookDeliveries()).toMatchObject([{ endpoint: 'https://example.com/in', status: 0, error: 'the sandbox sends webhooks to loopback addresses only' }]);
+    expect(zendesk.webhookDeliveries()).toMatchObject([
+      { endpoint: 'https://example.com/in', status: 0, error: 'the sandbox sends webhooks to loopback addresses only' },
+    ]);
   });
 });

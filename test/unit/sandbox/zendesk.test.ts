@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type SandboxTicket, type SandboxUser, type SandboxZendeskServer, startSandboxZendesk } from '../../../infra/sandbox/zendesk/index.js';
+import {
+  type SandboxTicket,
+  type SandboxUser,
+  type SandboxZendeskServer,
+  startSandboxZendesk,
+} from '../../../infra/sandbox/zendesk/index.js';
 
 const EMAIL = 'router@acme.test';
 const TOKEN = 'sandbox-token-6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv';
@@ -83,7 +88,9 @@ describe('sandbox Zendesk authentication and routing', () => {
     // Assert
     expect(plain.status).toBe(200);
     expect(suffixed.json).toEqual(plain.json);
-    expect(plain.json).toMatchObject({ ticket: { id: ticket.id, priority: 'normal', tags: ['enterprise', 'printer'], via: { channel: 'web' } } });
+    expect(plain.json).toMatchObject({
+      ticket: { id: ticket.id, priority: 'normal', tags: ['enterprise', 'printer'], via: { channel: 'web' } },
+    });
   });
 
   it.each([
@@ -160,7 +167,9 @@ describe('sandbox Zendesk users', () => {
     const { user } = seed();
 
     // Act / Assert
-    expect(() => zendesk.createUser({ id: user.id, name: 'x', email: null, external_id: null, user_fields: {}, identities: [] })).toThrow(/already exists/);
+    expect(() => zendesk.createUser({ id: user.id, name: 'x', email: null, external_id: null, user_fields: {}, identities: [] })).toThrow(
+      /already exists/,
+    );
   });
 });
 
@@ -453,12 +462,22 @@ describe('sandbox Zendesk ticket creation', () => {
 
     // Act
     const response = await call('POST', '/api/v2/tickets.json', {
-      body: { ticket: { subject: 'Refund', comment: { body: 'Please refund order 77.' }, requester: { email: 'new@example.com', name: 'New Person' }, priority: 'low', tags: ['billing'] } },
+      body: {
+        ticket: {
+          subject: 'Refund',
+          comment: { body: 'Please refund order 77.' },
+          requester: { email: 'new@example.com', name: 'New Person' },
+          priority: 'low',
+          tags: ['billing'],
+        },
+      },
     });
 
     // Assert
     expect(response.status).toBe(201);
-    expect(response.json).toMatchObject({ ticket: { subject: 'Refund', priority: 'low', tags: ['billing'], via: { channel: 'api' }, status: 'new' } });
+    expect(response.json).toMatchObject({
+      ticket: { subject: 'Refund', priority: 'low', tags: ['billing'], via: { channel: 'api' }, status: 'new' },
+    });
     expect(created).toHaveLength(1);
     expect(created[0]?.requester).toMatchObject({ name: 'New Person', email: 'new@example.com' });
     expect(created[0]?.ticket.description).toBe('Please refund order 77.');
@@ -517,8 +536,16 @@ describe('sandbox Zendesk inspection pages', () => {
   it('renders an HTML page with internal notes, escaping what tickets contain', async () => {
     // Arrange
     const user = zendesk.createUser({ name: 'Eve', email: 'eve@example.com', external_id: null, user_fields: {}, identities: [] });
-    const ticket = zendesk.createTicket({ subject: '<script>alert(1)</script>', description: 'd', requesterId: user.id, tags: ['vip'], groupId: 42 });
-    await call('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { priority: 'high', comment: { body: 'Raised <b>because</b>', public: false } } } });
+    const ticket = zendesk.createTicket({
+      subject: '<script>alert(1)</script>',
+      description: 'd',
+      requesterId: user.id,
+      tags: ['vip'],
+      groupId: 42,
+    });
+    await call('PUT', `/api/v2/tickets/${ticket.id}`, {
+      body: { ticket: { priority: 'high', comment: { body: 'Raised <b>because</b>', public: false } } },
+    });
 
     // Act
     const response = await call('GET', '/sandbox', { auth: null });

@@ -234,7 +234,8 @@ function parseBase(baseUrl: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigurationError('Freshdesk client: baseUrl must be http(s)');
   // The message leaves the URL out: it would repeat the credentials it refuses.
   if (url.username || url.password) throw new ConfigurationError('Freshdesk client: baseUrl must not carry credentials');
-  if (url.search || url.hash || /[?#]/.test(baseUrl)) throw new ConfigurationError('Freshdesk client: baseUrl must not carry a query or fragment');
+  if (url.search || url.hash || /[?#]/.test(baseUrl))
+    throw new ConfigurationError('Freshdesk client: baseUrl must not carry a query or fragment');
   const prefix = url.pathname.replace(/\/+$/, '');
   // Requests append /api/v2/...; a base that already holds it would send every request to a wrong path.
   if (/\/api(\/|$)/.test(prefix)) throw new ConfigurationError('Freshdesk client: baseUrl must not include /api/v2, requests add it');

@@ -16,7 +16,6 @@ export interface FreshdeskNormaliseInput {
   receivedAt: Date;
 }
 
-
 /**
  * Maps the body of our documented "Trigger Webhook" rule (FRESHDESK_RULE_BODY_TEMPLATE) to a
  * TicketCreated event. Freshdesk sends no delivery id, and every retry of one rule run carries
@@ -39,7 +38,10 @@ export function normaliseFreshdeskTicketCreated(input: FreshdeskNormaliseInput):
   if (!parsed.success) {
     const issues = payloadIssues(parsed.error);
     const wrongEvent = issues.some((issue) => issue.path === 'event');
-    throw new InvalidPayloadError(wrongEvent ? `not a Freshdesk ${FRESHDESK_TICKET_CREATED_EVENT} body` : 'invalid Freshdesk rule body', issues);
+    throw new InvalidPayloadError(
+      wrongEvent ? `not a Freshdesk ${FRESHDESK_TICKET_CREATED_EVENT} body` : 'invalid Freshdesk rule body',
+      issues,
+    );
   }
   const result = TicketCreatedSchema.safeParse(toEvent(parsed.data, input));
   if (!result.success) throw new InvalidPayloadError('Freshdesk payload does not make a valid ticket event', payloadIssues(result.error));
@@ -74,5 +76,3 @@ function toEvent(body: FreshdeskTicketCreated, input: FreshdeskNormaliseInput): 
     },
   };
 }
-
-

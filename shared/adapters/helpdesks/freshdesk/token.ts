@@ -74,4 +74,3 @@ function parseBasic(header: string): { username: string; password: string } | un
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
-

@@ -57,11 +57,15 @@ export function priorityFromFreshdesk(value: number | string): Priority | undefi
  * @example channelFromFreshdeskSource('Feedback Widget') // 'feedback_widget'
  */
 export function channelFromFreshdeskSource(source: number | string): string | undefined {
-  if (typeof source === 'number') return Number.isInteger(source) && source >= 0 ? (CHANNEL_BY_SOURCE.get(source) ?? String(source)) : undefined;
+  if (typeof source === 'number')
+    return Number.isInteger(source) && source >= 0 ? (CHANNEL_BY_SOURCE.get(source) ?? String(source)) : undefined;
   const text = source.trim();
   if (text === '') return undefined;
   if (/^\d+$/.test(text)) return channelFromFreshdeskSource(Number(text));
-  return text.toLowerCase().replace(/[\s-]+/g, '_').slice(0, 40);
+  return text
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
+    .slice(0, 40);
 }
 
 /**
@@ -90,52 +94,73 @@ const TicketIdSchema = z.preprocess(
 // instead of passing `undefined` to the reading, and a missing field must never lose a delivery.
 
 /** An optional id: a numeric one as a string, `null` for none, `undefined` for anything unreadable. */
-const OptionalIdSchema = z.unknown().transform((value): string | null | undefined => {
-  const read = reading(value);
-  if (read === null) return null;
-  const text = typeof read === 'number' && Number.isInteger(read) && read >= 0 ? String(read) : read;
-  if (typeof text !== 'string' || !NUMERIC_ID.test(text)) return undefined;
-  // Freshdesk writes no group as an empty placeholder; a zero id means the same.
-  return /[1-9]/.test(text) ? text : null;
-}).optional();
+const OptionalIdSchema = z
+  .unknown()
+  .transform((value): string | null | undefined => {
+    const read = reading(value);
+    if (read === null) return null;
+    const text = typeof read === 'number' && Number.isInteger(read) && read >= 0 ? String(read) : read;
+    if (typeof text !== 'string' || !NUMERIC_ID.test(text)) return undefined;
+    // Freshdesk writes no group as an empty placeholder; a zero id means the same.
+    return /[1-9]/.test(text) ? text : null;
+  })
+  .optional();
 
-const PriorityReadingSchema = z.unknown().transform((value): Priority | undefined => {
-  const read = reading(value);
-  return typeof read === 'number' || typeof read === 'string' ? priorityFromFreshdesk(read) : undefined;
-}).optional();
+const PriorityReadingSchema = z
+  .unknown()
+  .transform((value): Priority | undefined => {
+    const read = reading(value);
+    return typeof read === 'number' || typeof read === 'string' ? priorityFromFreshdesk(read) : undefined;
+  })
+  .optional();
 
 /** Tags as a list, or as the comma-separated text a placeholder renders; `[]` when rendered empty. */
-const TagsReadingSchema = z.unknown().transform((value): string[] | undefined => {
-  const read = reading(value);
-  if (read === null) return [];
-  let tags: unknown[];
-  if (typeof read === 'string') tags = read.split(',');
-  else if (Array.isArray(read)) tags = read;
-  else return undefined;
-  const texts = tags.flatMap((tag) => (typeof tag === 'string' && tag.trim() !== '' ? [tag.trim()] : []));
-  return [...new Set(texts)];
-}).optional();
+const TagsReadingSchema = z
+  .unknown()
+  .transform((value): string[] | undefined => {
+    const read = reading(value);
+    if (read === null) return [];
+    let tags: unknown[];
+    if (typeof read === 'string') tags = read.split(',');
+    else if (Array.isArray(read)) tags = read;
+    else return undefined;
+    const texts = tags.flatMap((tag) => (typeof tag === 'string' && tag.trim() !== '' ? [tag.trim()] : []));
+    return [...new Set(texts)];
+  })
+  .optional();
 
-const SourceReadingSchema = z.unknown().transform((value): string | undefined => {
-  const read = reading(value);
-  return typeof read === 'number' || typeof read === 'string' ? channelFromFreshdeskSource(read) : undefined;
-}).optional();
+const SourceReadingSchema = z
+  .unknown()
+  .transform((value): string | undefined => {
+    const read = reading(value);
+    return typeof read === 'number' || typeof read === 'string' ? channelFromFreshdeskSource(read) : undefined;
+  })
+  .optional();
 
-const TextReadingSchema = z.unknown().transform((value): string | undefined => {
-  const read = reading(value);
-  return typeof read === 'string' ? read : undefined;
-}).optional();
+const TextReadingSchema = z
+  .unknown()
+  .transform((value): string | undefined => {
+    const read = reading(value);
+    return typeof read === 'string' ? read : undefined;
+  })
+  .optional();
 
 /** Only an ISO-8601 date-time can be compared with the API's `updated_at`; any other rendering is dropped. */
-const UpdatedAtReadingSchema = z.unknown().transform((value): string | undefined => {
-  const read = reading(value);
-  return typeof read === 'string' && IsoTimestampSchema.safeParse(read).success ? read : undefined;
-}).optional();
+const UpdatedAtReadingSchema = z
+  .unknown()
+  .transform((value): string | undefined => {
+    const read = reading(value);
+    return typeof read === 'string' && IsoTimestampSchema.safeParse(read).success ? read : undefined;
+  })
+  .optional();
 
-const EmailReadingSchema = z.unknown().transform((value): string | undefined => {
-  const read = reading(value);
-  return typeof read === 'string' && EMAIL.test(read) ? read : undefined;
-}).optional();
+const EmailReadingSchema = z
+  .unknown()
+  .transform((value): string | undefined => {
+    const read = reading(value);
+    return typeof read === 'string' && EMAIL.test(read) ? read : undefined;
+  })
+  .optional();
 
 /**
  * The `ticket` of the rule body. Every field but `id` is read leniently, because how Freshdesk

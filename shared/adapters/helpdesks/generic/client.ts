@@ -110,9 +110,21 @@ export class GenericHelpdeskClient implements HelpdeskClient {
     const headers = {
       [WEBHOOK_ID_HEADER]: update.decisionId,
       [WEBHOOK_TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
-      [WEBHOOK_SIGNATURE_HEADER]: signStandardWebhook({ secret: this.#signingSecret, id: update.decisionId, timestamp: now, body: rawBody }),
+      [WEBHOOK_SIGNATURE_HEADER]: signStandardWebhook({
+        secret: this.#signingSecret,
+        id: update.decisionId,
+        timestamp: now,
+        body: rawBody,
+      }),
     };
-    const response = await sendToHelpdesk({ method: 'POST', url: this.#url, headers, rawBody, timeoutMs: this.#timeoutMs, fetch: this.#fetch });
+    const response = await sendToHelpdesk({
+      method: 'POST',
+      url: this.#url,
+      headers,
+      rawBody,
+      timeoutMs: this.#timeoutMs,
+      fetch: this.#fetch,
+    });
     if (response.status >= 200 && response.status < 300) return written(update);
     throw helpdeskAnswerError(response, {
       target: `generic helpdesk POST ${this.#url.origin}${this.#url.pathname}`,

@@ -19,8 +19,6 @@ export interface GenericNormaliseInput {
   receivedAt: Date;
 }
 
-
-
 /**
  * Maps a verified generic `ticket.created` delivery to a TicketCreated event. The delivery id is
  * the `webhook-id` header, which the signature covers and every retry repeats. The ticket's
@@ -78,7 +76,9 @@ function toEvent(body: GenericTicketCreated, deliveryId: string, input: GenericN
 /** An event of another type gets a message that says so, instead of every field that differs. */
 function rejectOtherTypes(json: unknown): void {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InvalidPayloadError(`invalid generic ${GENERIC_TICKET_CREATED_TYPE} body`, [{ path: '(root)', message: 'must be a JSON object' }]);
+    throw new InvalidPayloadError(`invalid generic ${GENERIC_TICKET_CREATED_TYPE} body`, [
+      { path: '(root)', message: 'must be a JSON object' },
+    ]);
   }
   const type: unknown = 'type' in json ? json.type : undefined;
   if (type === GENERIC_TICKET_CREATED_TYPE) return;
@@ -96,6 +96,3 @@ function signedAt(headers: Readonly<Record<string, string | undefined>>): string
   const at = new Date(Number(value) * 1000);
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
-
-
-

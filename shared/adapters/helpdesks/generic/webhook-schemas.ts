@@ -11,7 +11,6 @@ export const GENERIC_DECISION_CREATED_TYPE = 'decision.created';
 const TICKET_ID_MESSAGE = 'must be 1-64 letters, digits or ._-, as a string or a number';
 const USER_ID_MESSAGE = 'must be 1-64 letters, digits or ._:@-, as a string or a number';
 
-
 // No colon: decision ids end with `:<ticket id>`.
 const TicketIdSchema = idSchema(/^[A-Za-z0-9._-]{1,64}$/, TICKET_ID_MESSAGE);
 
@@ -34,7 +33,13 @@ export const GenericTicketSchema = z.object({
   /** Case-insensitive; null or absent when the ticket has none. */
   priority: z.preprocess(blankToUndefined, PriorityNameSchema.optional()),
   tags: z.preprocess((value) => value ?? undefined, z.array(TagSchema).max(100, 'must hold at most 100 tags').default([])),
-  group_id: z.preprocess(blankToUndefined, z.union([z.string().max(128), z.int()]).transform((id) => String(id)).optional()),
+  group_id: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string().max(128), z.int()])
+      .transform((id) => String(id))
+      .optional(),
+  ),
   channel: z.preprocess(blankToUndefined, z.string().max(64).toLowerCase().optional()),
   /** Passed back verbatim as `updated_stamp` with the decision. */
   updated_at: z.preprocess(blankToUndefined, IsoTimestampSchema.optional()),
@@ -44,7 +49,11 @@ export type GenericTicket = z.infer<typeof GenericTicketSchema>;
 /** A social account the requester gave, e.g. `{ network: 'twitter', handle: 'ada_codes' }`. */
 export const GenericHandleSchema = z.object({
   // The network becomes the first half of a `network:handle` identity, so it holds no colon.
-  network: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{1,40}$/, 'must be a network name such as twitter'),
+  network: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9._-]{1,40}$/, 'must be a network name such as twitter'),
   handle: z.string().trim().min(1, 'must be a non-empty handle').max(100),
 });
 
@@ -53,9 +62,19 @@ export const GenericRequesterSchema = z.object({
   id: z.preprocess(blankToUndefined, UserIdSchema.optional()),
   email: z.preprocess(
     blankToUndefined,
-    z.string().max(254, 'must be at most 254 characters').regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').optional(),
+    z
+      .string()
+      .max(254, 'must be at most 254 characters')
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+      .optional(),
   ),
-  external_id: z.preprocess(blankToUndefined, z.union([z.string().max(128), z.int()]).transform((id) => String(id)).optional()),
+  external_id: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string().max(128), z.int()])
+      .transform((id) => String(id))
+      .optional(),
+  ),
   name: z.preprocess(blankToUndefined, z.string().max(200).optional()),
   handles: z.preprocess((value) => value ?? undefined, z.array(GenericHandleSchema).max(20, 'must hold at most 20 handles').default([])),
 });

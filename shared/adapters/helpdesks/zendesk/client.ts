@@ -27,7 +27,18 @@ export interface ZendeskClientOptions {
 const NUMERIC_ID = /^\d{1,20}$/;
 
 /** Identity types that name an account on a social network (Zendesk has twitter and facebook). */
-const SOCIAL_IDENTITY_TYPES = new Set(['twitter', 'x', 'facebook', 'instagram', 'linkedin', 'tiktok', 'youtube', 'threads', 'bluesky', 'mastodon']);
+const SOCIAL_IDENTITY_TYPES = new Set([
+  'twitter',
+  'x',
+  'facebook',
+  'instagram',
+  'linkedin',
+  'tiktok',
+  'youtube',
+  'threads',
+  'bluesky',
+  'mastodon',
+]);
 
 const ZendeskTicketSchema = z.object({
   id: z.number().int(),
@@ -262,7 +273,8 @@ function toRequester(id: string, user: z.infer<typeof ZendeskUserSchema>, identi
   }
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
   if (email) details.email = email;
-  if (user.external_id !== null && user.external_id !== undefined && String(user.external_id) !== '') details.externalId = String(user.external_id);
+  if (user.external_id !== null && user.external_id !== undefined && String(user.external_id) !== '')
+    details.externalId = String(user.external_id);
   if (user.name) details.name = user.name;
   return details;
 }

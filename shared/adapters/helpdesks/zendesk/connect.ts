@@ -86,7 +86,10 @@ function desiredWebhook(tenantId: string, endpoint: string): Record<string, unkn
 }
 
 /** The trigger: on every new ticket, notify the webhook with the documented body. */
-function desiredTrigger(tenantId: string, webhookId: string): { title: string; active: boolean; description: string; conditions: Trigger['conditions']; actions: Trigger['actions'] } {
+function desiredTrigger(
+  tenantId: string,
+  webhookId: string,
+): { title: string; active: boolean; description: string; conditions: Trigger['conditions']; actions: Trigger['actions'] } {
   return {
     title: triggerTitle(tenantId),
     active: true,
@@ -116,7 +119,9 @@ export const zendeskConnector: HelpdeskConnector = {
   async connect(input: ConnectInput): Promise<ConnectResult> {
     const config = ZendeskHelpdeskSchema.parse(input.helpdesk);
     const apiToken = await input.resolve(config.apiToken).catch((error: unknown) => {
-      throw new ConfigurationError(`Cannot read helpdesk.apiToken (${describeSecretRef(config.apiToken)}): ${error instanceof Error ? error.message : String(error)}`);
+      throw new ConfigurationError(
+        `Cannot read helpdesk.apiToken (${describeSecretRef(config.apiToken)}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
     const api = new AdminApi(config.baseUrl, config.email, apiToken, input);
     const endpoint = new URL(`${encodeURIComponent(input.tenantId)}/zendesk`, input.webhookBaseUrl).href;
@@ -124,7 +129,9 @@ export const zendeskConnector: HelpdeskConnector = {
     const secrets: ConnectResult['secrets'] = [];
 
     const webhooks = await api.list('/api/v2/webhooks', 'webhooks', WebhookSchema);
-    const subscribed = webhooks.find((hook) => hook.endpoint === endpoint && hook.status === 'active' && hook.subscriptions.includes(TICKET_CREATED_EVENT));
+    const subscribed = webhooks.find(
+      (hook) => hook.endpoint === endpoint && hook.status === 'active' && hook.subscriptions.includes(TICKET_CREATED_EVENT),
+    );
     let webhookId: string;
     if (subscribed) {
       steps.push({
@@ -140,19 +147,30 @@ export const zendeskConnector: HelpdeskConnector = {
     }
     if (webhookId !== NEW_WEBHOOK_ID && !input.dryRun) {
       const answer = await api.send('GET', `/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`);
-      secrets.push({ source: 'zendesk', secret: parseApiAnswer(SigningSecretSchema, answer, 'Zendesk GET /api/v2/webhooks/{id}/signing_secret').signing_secret.secret });
+      secrets.push({
+        source: 'zendesk',
+        secret: parseApiAnswer(SigningSecretSchema, answer, 'Zendesk GET /api/v2/webhooks/{id}/signing_secret').signing_secret.secret,
+      });
     }
     await connectUserFields(api, config.userFields, steps);
     return { steps, secrets };
   },
 };
 
-async function connectWebhook(api: AdminApi, input: ConnectInput, webhooks: Webhook[], endpoint: string, steps: ConnectStep[]): Promise<string> {
+async function connectWebhook(
+  api: AdminApi,
+  input: ConnectInput,
+  webhooks: Webhook[],
+  endpoint: string,
+  steps: ConnectStep[],
+): Promise<string> {
   const wanted = desiredWebhook(input.tenantId, endpoint);
   const name = webhookName(input.tenantId);
   const existing = webhooks.filter((hook) => hook.name === name);
   if (existing.length > 1) {
-    throw new ConfigurationError(`Zendesk has ${existing.length} webhooks named "${name}" (${existing.map((hook) => hook.id).join(', ')}): delete all but one in Admin Center → Webhooks, then run again`);
+    throw new ConfigurationError(
+      `Zendesk has ${existing.length} webhooks named "${name}" (${existing.map((hook) => hook.id).join(', ')}): delete all but one in Admin Center → Webhooks, then run again`,
+    );
   }
   const [webhook] = existing;
   if (!webhook) {
@@ -186,7 +204,9 @@ async function connectTrigger(api: AdminApi, input: ConnectInput, webhookId: str
   const triggers = await api.list('/api/v2/triggers', 'triggers', TriggerSchema);
   const existing = triggers.filter((trigger) => trigger.title === wanted.title);
   if (existing.length > 1) {
-    throw new ConfigurationError(`Zendesk has ${existing.length} triggers titled "${wanted.title}" (${existing.map((trigger) => trigger.id).join(', ')}): delete all but one in Admin Center → Triggers, then run again`);
+    throw new ConfigurationError(
+      `Zendesk has ${existing.length} triggers titled "${wanted.title}" (${existing.map((trigger) => trigger.id).join(', ')}): delete all but one in Admin Center → Triggers, then run again`,
+    );
   }
   const [trigger] = existing;
   if (!trigger) {
@@ -210,11 +230,18 @@ async function connectTrigger(api: AdminApi, input: ConnectInput, webhookId: str
     return;
   }
   const answer = await api.write('PUT', `/api/v2/triggers/${trigger.id}`, { trigger: wanted });
-  steps.push({ kind: 'trigger', name: wanted.title, outcome: answer === DESCRIBED ? 'would update' : 'updated', detail: differences.join(', ') });
+  steps.push({
+    kind: 'trigger',
+    name: wanted.title,
+    outcome: answer === DESCRIBED ? 'would update' : 'updated',
+    detail: differences.join(', '),
+  });
 }
 
 async function connectUserFields(api: AdminApi, fields: MetricFields, steps: ConnectStep[]): Promise<void> {
-  const wanted = (Object.entries(fields) as [keyof MetricFields, string | undefined][]).flatMap(([input, key]) => (key ? [{ input, key }] : []));
+  const wanted = (Object.entries(fields) as [keyof MetricFields, string | undefined][]).flatMap(([input, key]) =>
+    key ? [{ input, key }] : [],
+  );
   if (wanted.length === 0) return;
   const existing = new Map((await api.list('/api/v2/user_fields', 'user_fields', UserFieldSchema)).map((field) => [field.key, field]));
   for (const { input, key } of wanted) {
@@ -224,12 +251,21 @@ async function connectUserFields(api: AdminApi, fields: MetricFields, steps: Con
         kind: 'user field',
         name: key,
         outcome: field.active ? 'unchanged' : 'kept',
-        detail: field.active ? `${field.type}, holds ${input}` : `inactive: activate it in Admin Center → People → User fields, or the provider reads nothing from it`,
+        detail: field.active
+          ? `${field.type}, holds ${input}`
+          : `inactive: activate it in Admin Center → People → User fields, or the provider reads nothing from it`,
       });
       continue;
     }
-    const answer = await api.write('POST', '/api/v2/user_fields', { user_field: { type: FIELD_TYPES[input], key, title: key, description: FIELD_DESCRIPTIONS[input] } });
-    steps.push({ kind: 'user field', name: key, outcome: answer === DESCRIBED ? 'would create' : 'created', detail: `${FIELD_TYPES[input]}, holds ${input}` });
+    const answer = await api.write('POST', '/api/v2/user_fields', {
+      user_field: { type: FIELD_TYPES[input], key, title: key, description: FIELD_DESCRIPTIONS[input] },
+    });
+    steps.push({
+      kind: 'user field',
+      name: key,
+      outcome: answer === DESCRIBED ? 'would create' : 'created',
+      detail: `${FIELD_TYPES[input]}, holds ${input}`,
+    });
   }
 }
 
@@ -269,7 +305,9 @@ class AdminApi {
       });
       if (response.status >= 200 && response.status < 300) return response.json;
       if (response.status === 429 && waits < MAX_RATE_LIMIT_WAITS) {
-        await sleep(Math.min(60_000, parseRetryAfter(response.headers.get('retry-after'), (this.input.clock ?? systemClock).now().getTime())));
+        await sleep(
+          Math.min(60_000, parseRetryAfter(response.headers.get('retry-after'), (this.input.clock ?? systemClock).now().getTime())),
+        );
         continue;
       }
       throw new PermanentHelpdeskError(explain(response.status, `${method} ${url.pathname}`, response.json), response.status);
@@ -296,7 +334,8 @@ class AdminApi {
 /** A refused request as an admin can act on it. */
 function explain(status: number, target: string, json: unknown): string {
   const said = json === undefined ? '' : `: ${JSON.stringify(json).slice(0, 300)}`;
-  if (status === 401) return `Zendesk refused the credentials (401) for ${target}: check helpdesk.email and the API token helpdesk.apiToken names`;
+  if (status === 401)
+    return `Zendesk refused the credentials (401) for ${target}: check helpdesk.email and the API token helpdesk.apiToken names`;
   if (status === 403) return `Zendesk refused ${target} (403): webhooks, triggers and user fields need an administrator's API token${said}`;
   if (status === 429) return `Zendesk kept answering 429 to ${target}: wait a minute and run again`;
   return `Zendesk answered ${status} to ${target}${said}`;

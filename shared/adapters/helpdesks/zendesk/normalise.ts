@@ -28,7 +28,6 @@ export interface ZendeskNormaliseInput {
   receivedAt: Date;
 }
 
-
 const EVENT_TYPE_PREFIX = 'zen:event-type:';
 const IsoTimestampSchema = z.iso.datetime({ offset: true });
 const PayloadShapeSchema = z.object({ type: z.unknown().optional(), event: z.unknown().optional() });
@@ -124,7 +123,6 @@ function fromTrigger(body: ZendeskTriggerTicketCreated, input: ZendeskNormaliseI
   };
 }
 
-
 /**
  * The `x-zendesk-webhook-invocation-id` of a delivery, if it has one; InvalidPayloadError (a 400)
  * naming the header when it is over 256 characters.
@@ -150,5 +148,3 @@ function toChannel(value: string | null | undefined): string | undefined {
   const channel = value?.trim().toLowerCase();
   return channel === undefined || channel === '' ? undefined : channel;
 }
-
-

@@ -116,7 +116,8 @@ export function normaliseZendeskSatisfaction(input: ZendeskSatisfactionInput): S
   if (rating.kind === 'not-a-rating') {
     throw new InvalidPayloadError(NOT_A_RATING_MESSAGE, [{ path: 'rating', message: `"${rating.label}" is not a rating` }]);
   }
-  if (rating.kind === 'invalid') throw new InvalidPayloadError('invalid Zendesk satisfaction rating', [{ path: 'rating', message: rating.message }]);
+  if (rating.kind === 'invalid')
+    throw new InvalidPayloadError('invalid Zendesk satisfaction rating', [{ path: 'rating', message: rating.message }]);
 
   const at = signedTime(input.headers) ?? input.receivedAt.toISOString();
   const result = SurveyAnsweredSchema.safeParse({
@@ -139,6 +140,7 @@ export function normaliseZendeskSatisfaction(input: ZendeskSatisfactionInput): S
     respondent: { helpdeskUserId: body.requester_id, email: body.requester_email, handles: [] },
     ticketId: body.ticket_id,
   });
-  if (!result.success) throw new InvalidPayloadError('Zendesk satisfaction body does not make a valid survey answer', payloadIssues(result.error));
+  if (!result.success)
+    throw new InvalidPayloadError('Zendesk satisfaction body does not make a valid survey answer', payloadIssues(result.error));
   return result.data;
 }

@@ -69,13 +69,19 @@ export const ZendeskSatisfactionBodySchema = z.object({
   event: z.literal(ZENDESK_SATISFACTION_EVENT),
   ticket_id: z.preprocess(blankToUndefined, IdSchema('must be a Zendesk ticket id: 1 to 20 digits')),
   requester_id: z.preprocess(blankToUndefined, IdSchema('must be a numeric Zendesk user id').optional()),
-  requester_email: z.preprocess(blankToUndefined, z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').optional()),
+  requester_email: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+      .optional(),
+  ),
   /** As `{{satisfaction.current_rating}}` renders it: a word (legacy) or a number (newer CSAT); read by `zendeskRating`. */
   rating: z.preprocess(blankToUndefined, z.union([z.string(), z.number()], { error: 'is required: good, bad or a number' })),
   scale: ScaleSchema,
-  comment: z.preprocess((value) => (value === null ? undefined : value), z.string().optional()).transform((text) =>
-    text === undefined ? undefined : cleanComment(text),
-  ),
+  comment: z
+    .preprocess((value) => (value === null ? undefined : value), z.string().optional())
+    .transform((text) => (text === undefined ? undefined : cleanComment(text))),
 });
 export type ZendeskSatisfactionBody = z.infer<typeof ZendeskSatisfactionBodySchema>;
 

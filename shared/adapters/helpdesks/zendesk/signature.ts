@@ -101,4 +101,3 @@ export function verifyZendeskSignature(input: ZendeskSignatureInput): { timestam
 function hmac(secret: string, timestamp: string, body: Uint8Array | string): Buffer {
   return createHmac('sha256', secret).update(timestamp, 'utf8').update(body).digest();
 }
-

@@ -17,14 +17,14 @@ const ZendeskIdSchema = z
 const RequiredZendeskIdSchema = ZendeskIdSchema.refine((id) => /[1-9]/.test(id), 'must be a Zendesk id other than 0');
 
 // Zendesk writes "0" (and sometimes null) where a ticket has no group or organization.
-const OptionalZendeskIdSchema = ZendeskIdSchema.nullish().transform((id) => (id === null || id === undefined || /^0+$/.test(id) ? undefined : id));
+const OptionalZendeskIdSchema = ZendeskIdSchema.nullish().transform((id) =>
+  id === null || id === undefined || /^0+$/.test(id) ? undefined : id,
+);
 
 const IsoTimestampSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' });
 
 // The event docs list `tags` without a type; accept a list, or the space-separated string placeholders render.
-const TagsSchema = z
-  .union([z.array(z.string()), z.string().transform((tags) => tags.split(/\s+/).filter((tag) => tag !== ''))])
-  .nullish();
+const TagsSchema = z.union([z.array(z.string()), z.string().transform((tags) => tags.split(/\s+/).filter((tag) => tag !== ''))]).nullish();
 
 /** The ticket snapshot (`detail`) of a `zen:event-type:ticket.created` event; unknown fields are dropped. */
 export const ZendeskTicketDetailSchema = z.object({
@@ -56,7 +56,10 @@ export const ZendeskTicketCreatedEventSchema = z
     id: z.union([z.string().trim().min(1), z.int()], { error: 'must be the event id' }).transform((id) => String(id)),
     time: IsoTimestampSchema.optional(),
     zendesk_event_version: z.string().optional(),
-    subject: z.string().regex(/^zen:ticket:\d+$/, 'must be zen:ticket:<ticket id>').optional(),
+    subject: z
+      .string()
+      .regex(/^zen:ticket:\d+$/, 'must be zen:ticket:<ticket id>')
+      .optional(),
     detail: ZendeskTicketDetailSchema,
     event: z.record(z.string(), z.unknown()).nullish(),
   })
@@ -83,7 +86,10 @@ export const ZendeskTriggerTicketCreatedSchema = z
     requester_id: z.preprocess(blankToUndefined, RequiredZendeskIdSchema.optional()),
     requester_email: z.preprocess(
       blankToUndefined,
-      z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').optional(),
+      z
+        .string()
+        .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+        .optional(),
     ),
     requester_external_id: z.preprocess(blankToUndefined, z.string().optional()),
     via: z.preprocess(blankToUndefined, z.string().optional()),

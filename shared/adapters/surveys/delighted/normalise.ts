@@ -72,14 +72,23 @@ function propertyText(value: unknown): unknown {
 
 const TicketIdPropertySchema = z.preprocess(
   propertyText,
-  z.string({ error: 'must be a string or a number' }).regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or ._:-').optional(),
+  z
+    .string({ error: 'must be a string or a number' })
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or ._:-')
+    .optional(),
 );
 const UserIdPropertySchema = z.preprocess(
   propertyText,
-  z.string({ error: 'must be a string or a number' }).regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-').optional(),
+  z
+    .string({ error: 'must be a string or a number' })
+    .regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-')
+    .optional(),
 );
 // As long as the generic webhooks and imports take one.
-const ExternalIdPropertySchema = z.preprocess(propertyText, z.string({ error: 'must be a string or a number' }).max(128, 'must be at most 128 characters').optional());
+const ExternalIdPropertySchema = z.preprocess(
+  propertyText,
+  z.string({ error: 'must be a string or a number' }).max(128, 'must be at most 128 characters').optional(),
+);
 
 /**
  * Maps a verified Delighted webhook to an event: `survey_response.created` and `.updated` to one
@@ -114,12 +123,15 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
   const properties = personProperties(response, input.mapping);
   if (person.email === undefined && properties.userId === undefined && properties.externalId === undefined) {
     const { userId, externalId } = input.mapping.properties;
-    throw new InvalidPayloadError(`the response's person has no email and no ${JSON.stringify(userId)} or ${JSON.stringify(externalId)} property`, [
-      {
-        path: 'event_data.person.email',
-        message: `needs an email, person_properties.${JSON.stringify(userId)} with the helpdesk user id, or person_properties.${JSON.stringify(externalId)} with your customer id`,
-      },
-    ]);
+    throw new InvalidPayloadError(
+      `the response's person has no email and no ${JSON.stringify(userId)} or ${JSON.stringify(externalId)} property`,
+      [
+        {
+          path: 'event_data.person.email',
+          message: `needs an email, person_properties.${JSON.stringify(userId)} with the helpdesk user id, or person_properties.${JSON.stringify(externalId)} with your customer id`,
+        },
+      ],
+    );
   }
   const lastChange = response.updated_at ?? response.created_at;
   const comment = response.comment?.trim();
@@ -140,7 +152,13 @@ function answered(body: DelightedSurveyResponseEvent, input: DelightedNormaliseI
     scale,
     // Cut rather than refused: an essay of a comment must not cost the score with it.
     comment: comment === undefined || comment === '' ? undefined : comment.slice(0, MAX_COMMENT_LENGTH),
-    respondent: { helpdeskUserId: properties.userId, email: person.email, externalId: properties.externalId, name: person.name, handles: [] },
+    respondent: {
+      helpdeskUserId: properties.userId,
+      email: person.email,
+      externalId: properties.externalId,
+      name: person.name,
+      handles: [],
+    },
     ticketId: properties.ticketId,
   } satisfies z.input<typeof SurveyAnsweredSchema>);
   if (!result.success) throw new InvalidPayloadError('Delighted payload does not make a valid survey answer', payloadIssues(result.error));
@@ -189,7 +207,10 @@ function scoring(response: DelightedSurveyResponse): { kind: 'nps' | 'csat'; sca
 }
 
 /** The ticket, the helpdesk user and the external id from the configured person properties, each absent when not sent. */
-function personProperties(response: DelightedSurveyResponse, mapping: DelightedMapping): { ticketId?: string; userId?: string; externalId?: string } {
+function personProperties(
+  response: DelightedSurveyResponse,
+  mapping: DelightedMapping,
+): { ticketId?: string; userId?: string; externalId?: string } {
   const properties = response.person_properties ?? {};
   const names = mapping.properties;
   const read = (name: string): unknown => (Object.hasOwn(properties, name) ? properties[name] : undefined);
@@ -197,9 +218,15 @@ function personProperties(response: DelightedSurveyResponse, mapping: DelightedM
   const userId = UserIdPropertySchema.safeParse(read(names.userId));
   const externalId = ExternalIdPropertySchema.safeParse(read(names.externalId));
   const issues = [
-    ...(ticketId.success ? [] : ticketId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.ticketId}`, message: issue.message }))),
-    ...(userId.success ? [] : userId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.userId}`, message: issue.message }))),
-    ...(externalId.success ? [] : externalId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.externalId}`, message: issue.message }))),
+    ...(ticketId.success
+      ? []
+      : ticketId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.ticketId}`, message: issue.message }))),
+    ...(userId.success
+      ? []
+      : userId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.userId}`, message: issue.message }))),
+    ...(externalId.success
+      ? []
+      : externalId.error.issues.map((issue) => ({ path: `event_data.person_properties.${names.externalId}`, message: issue.message }))),
   ];
   if (issues.length > 0) throw new InvalidPayloadError('invalid Delighted person properties', issues);
   return { ticketId: ticketId.data, userId: userId.data, externalId: externalId.data };
@@ -214,7 +241,12 @@ function eventType(json: unknown): string {
   const known: readonly unknown[] = DELIGHTED_EVENT_TYPES;
   if (typeof type === 'string' && known.includes(type)) return type;
   // The type is the sender's text: quoted and cut short so it cannot flood or forge the message.
-  const quoted = typeof type === 'string' ? JSON.stringify(type.slice(0, 100)) : type === undefined ? 'nothing' : `a ${type === null ? 'null' : typeof type}`;
+  const quoted =
+    typeof type === 'string'
+      ? JSON.stringify(type.slice(0, 100))
+      : type === undefined
+        ? 'nothing'
+        : `a ${type === null ? 'null' : typeof type}`;
   throw new InvalidPayloadError(`unsupported Delighted event type ${quoted}`, [
     { path: 'event_type', message: `expected one of ${DELIGHTED_EVENT_TYPES.join(', ')}, got ${quoted}` },
   ]);

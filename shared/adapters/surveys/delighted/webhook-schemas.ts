@@ -14,11 +14,17 @@ export const DELIGHTED_EVENT_TYPES = [DELIGHTED_RESPONSE_CREATED, DELIGHTED_RESP
 
 // Delighted renders a value it does not have as null (an SMS person's email, say): null and "" mean absent.
 function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value), schema.optional());
+  return z.preprocess(
+    (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
+    schema.optional(),
+  );
 }
 
 /** Unix seconds, as Delighted stamps everything, up to the last second of year 9999. */
-const UnixSecondsSchema = z.int({ error: 'must be Unix seconds' }).min(0, 'must be Unix seconds').max(253_402_300_799, 'must be Unix seconds');
+const UnixSecondsSchema = z
+  .int({ error: 'must be Unix seconds' })
+  .min(0, 'must be Unix seconds')
+  .max(253_402_300_799, 'must be Unix seconds');
 
 /** Delighted's ids are strings of digits in its examples; a number is taken too, as a string. */
 const IdSchema = z

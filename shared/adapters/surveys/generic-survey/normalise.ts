@@ -41,11 +41,16 @@ export function normaliseGenericSurveyAnswered(input: GenericSurveyNormaliseInpu
   if (!parsed.success) throw new InvalidPayloadError(`invalid ${GENERIC_SURVEY_ANSWERED_TYPE} body`, payloadIssues(parsed.error));
 
   const result = SurveyAnsweredSchema.safeParse(toEvent(parsed.data, deliveryId, input));
-  if (!result.success) throw new InvalidPayloadError(`${GENERIC_SURVEY_ANSWERED_TYPE} body does not make a valid survey answer`, payloadIssues(result.error));
+  if (!result.success)
+    throw new InvalidPayloadError(`${GENERIC_SURVEY_ANSWERED_TYPE} body does not make a valid survey answer`, payloadIssues(result.error));
   return result.data;
 }
 
-function toEvent(body: GenericSurveyAnswered, deliveryId: string, input: GenericSurveyNormaliseInput): z.input<typeof SurveyAnsweredSchema> {
+function toEvent(
+  body: GenericSurveyAnswered,
+  deliveryId: string,
+  input: GenericSurveyNormaliseInput,
+): z.input<typeof SurveyAnsweredSchema> {
   const { respondent } = body;
   return {
     type: 'SurveyAnswered',
@@ -62,7 +67,13 @@ function toEvent(body: GenericSurveyAnswered, deliveryId: string, input: Generic
     // The schema has required a scale for CSAT, so only an NPS answer can be without one.
     scale: body.scale ?? NPS_SCALE,
     comment: body.comment,
-    respondent: { helpdeskUserId: respondent.id, email: respondent.email, externalId: respondent.external_id, name: respondent.name, handles: [] },
+    respondent: {
+      helpdeskUserId: respondent.id,
+      email: respondent.email,
+      externalId: respondent.external_id,
+      name: respondent.name,
+      handles: [],
+    },
     ticketId: body.ticket_id,
   };
 }
@@ -75,7 +86,12 @@ function rejectOtherTypes(json: unknown): void {
   const type: unknown = 'type' in json ? json.type : undefined;
   if (type === GENERIC_SURVEY_ANSWERED_TYPE) return;
   // The type is the sender's text: quoted and cut short so it cannot flood or forge the message.
-  const quoted = typeof type === 'string' ? JSON.stringify(type.slice(0, 100)) : type === undefined ? 'nothing' : `a ${type === null ? 'null' : typeof type}`;
+  const quoted =
+    typeof type === 'string'
+      ? JSON.stringify(type.slice(0, 100))
+      : type === undefined
+        ? 'nothing'
+        : `a ${type === null ? 'null' : typeof type}`;
   throw new InvalidPayloadError(`unsupported survey event type ${quoted}`, [
     { path: 'type', message: `expected ${GENERIC_SURVEY_ANSWERED_TYPE}, got ${quoted}` },
   ]);

@@ -7,7 +7,6 @@ export const GENERIC_SURVEY_ANSWERED_TYPE = 'survey.answered';
 /** The message when a respondent carries nothing to recognise the customer by. */
 export const RESPONDENT_IDENTITY_MESSAGE = 'respondent needs an id, email or external_id';
 
-
 const IsoTimestampSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' });
 
 const ResponseIdSchema = z
@@ -26,10 +25,20 @@ export const GenericSurveyRespondentSchema = z.object({
   id: z.preprocess(blankToUndefined, UserIdSchema.optional()),
   email: z.preprocess(
     blankToUndefined,
-    z.string().max(254, 'must be at most 254 characters').regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').optional(),
+    z
+      .string()
+      .max(254, 'must be at most 254 characters')
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+      .optional(),
   ),
   /** The tenant's own id of the customer (a CRM id), as imports use it. */
-  external_id: z.preprocess(blankToUndefined, z.union([z.string().max(128), z.int()]).transform((id) => String(id)).optional()),
+  external_id: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string().max(128), z.int()])
+      .transform((id) => String(id))
+      .optional(),
+  ),
   name: z.preprocess(blankToUndefined, z.string().max(200).optional()),
 });
 export type GenericSurveyRespondent = z.infer<typeof GenericSurveyRespondentSchema>;
@@ -54,7 +63,10 @@ export const GenericSurveyAnsweredSchema = z
     updated_at: z.preprocess(blankToUndefined, IsoTimestampSchema.optional()),
     kind: z.enum(['nps', 'csat'], { error: 'must be nps or csat' }),
     score: z.number({ error: 'must be a number' }),
-    scale: z.preprocess(blankToUndefined, z.int({ error: 'must be a whole number' }).min(2, 'must be at least 2').max(100, 'must be at most 100').optional()),
+    scale: z.preprocess(
+      blankToUndefined,
+      z.int({ error: 'must be a whole number' }).min(2, 'must be at least 2').max(100, 'must be at most 100').optional(),
+    ),
     comment: z.preprocess(blankToUndefined, z.string().max(5000, 'must be at most 5000 characters').optional()),
     /** The helpdesk ticket the survey was about. */
     ticket_id: z.preprocess(blankToUndefined, TicketIdSchema.optional()),
@@ -75,7 +87,11 @@ export const GenericSurveyAnsweredSchema = z
     } else if (body.scale === undefined) {
       ctx.addIssue({ code: 'custom', path: ['scale'], message: 'a CSAT answer needs its scale, e.g. 5 for a 1-5 rating' });
     } else if (!Number.isInteger(body.score) || body.score < 1 || body.score > body.scale) {
-      ctx.addIssue({ code: 'custom', path: ['score'], message: `a CSAT score is a whole number from 1 to its scale ${body.scale}, got ${body.score}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['score'],
+        message: `a CSAT score is a whole number from 1 to its scale ${body.scale}, got ${body.score}`,
+      });
     }
     if (body.updated_at !== undefined && Date.parse(body.updated_at) < Date.parse(body.answered_at)) {
       ctx.addIssue({ code: 'custom', path: ['updated_at'], message: 'must not be before answered_at' });

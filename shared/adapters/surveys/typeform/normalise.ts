@@ -83,7 +83,10 @@ function blankToUndefined(value: unknown): unknown {
 const HiddenIdentitySchema = z.object({
   ticketId: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or ._:-').optional(),
+    z
+      .string({ error: 'must be a string' })
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or ._:-')
+      .optional(),
   ),
   email: z.preprocess(
     blankToUndefined,
@@ -95,7 +98,10 @@ const HiddenIdentitySchema = z.object({
   ),
   userId: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-').optional(),
+    z
+      .string({ error: 'must be a string' })
+      .regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or ._:@-')
+      .optional(),
   ),
   // As long as the generic webhooks and imports take one.
   externalId: z.preprocess(blankToUndefined, z.string({ error: 'must be a string' }).max(128, 'must be at most 128 characters').optional()),
@@ -144,7 +150,13 @@ export function normaliseTypeformResponse(input: TypeformNormaliseInput): Survey
     score,
     scale: mapping.scale,
     comment,
-    respondent: { helpdeskUserId: identity.userId, email: identity.email, externalId: identity.externalId, name: identity.name, handles: [] },
+    respondent: {
+      helpdeskUserId: identity.userId,
+      email: identity.email,
+      externalId: identity.externalId,
+      name: identity.name,
+      handles: [],
+    },
     // Hidden fields travel in the survey link, where the respondent can change them.
     respondentVerified: false,
     ticketId: identity.ticketId,
@@ -196,14 +208,18 @@ function scoreOf(answers: Answers, mapping: TypeformMapping): number {
   const { answer, path } = found;
   const fieldTypes: readonly string[] = TYPEFORM_SCORE_FIELD_TYPES;
   if (!fieldTypes.includes(answer.field.type)) {
-    throw scoreError(`${path}.field.type`, `the score question ${JSON.stringify(ref)} must be an nps or opinion_scale question, not ${quoted(answer.field.type)}`);
+    throw scoreError(
+      `${path}.field.type`,
+      `the score question ${JSON.stringify(ref)} must be an nps or opinion_scale question, not ${quoted(answer.field.type)}`,
+    );
   }
   if (answer.type !== 'number' || answer.number === undefined) {
     throw scoreError(`${path}.number`, `the answer to ${JSON.stringify(ref)} must be a number answer, not ${quoted(answer.type)}`);
   }
   const score = answer.number;
   if (mapping.kind === 'nps') {
-    if (!Number.isInteger(score) || score < 0 || score > 10) throw scoreError(`${path}.number`, `an NPS answer is a whole number from 0 to 10, got ${score}`);
+    if (!Number.isInteger(score) || score < 0 || score > 10)
+      throw scoreError(`${path}.number`, `an NPS answer is a whole number from 0 to 10, got ${score}`);
     return score;
   }
   if (score === 0) {
@@ -212,9 +228,13 @@ function scoreOf(answers: Answers, mapping: TypeformMapping): number {
       `got 0: the opinion scale starts at 0, but a CSAT answer is 1 to ${mapping.scale}; make the question start at one, or configure it as nps`,
     );
   }
-  if (!Number.isInteger(score) || score < 1) throw scoreError(`${path}.number`, `a CSAT answer is a whole number from 1 to ${mapping.scale}, got ${score}`);
+  if (!Number.isInteger(score) || score < 1)
+    throw scoreError(`${path}.number`, `a CSAT answer is a whole number from 1 to ${mapping.scale}, got ${score}`);
   if (score > mapping.scale) {
-    throw scoreError(`${path}.number`, `got ${score}, above the configured scale of ${mapping.scale}: the question has more steps than the source's scale`);
+    throw scoreError(
+      `${path}.number`,
+      `got ${score}, above the configured scale of ${mapping.scale}: the question has more steps than the source's scale`,
+    );
   }
   return score;
 }
@@ -256,7 +276,8 @@ function hiddenIdentity(response: TypeformFormResponse, mapping: TypeformMapping
   if (!parsed.success) {
     const issues: PayloadIssue[] = parsed.error.issues.map((issue) => {
       const part = issue.path[0];
-      const key = part === 'ticketId' || part === 'email' || part === 'userId' || part === 'externalId' || part === 'name' ? keys[part] : undefined;
+      const key =
+        part === 'ticketId' || part === 'email' || part === 'userId' || part === 'externalId' || part === 'name' ? keys[part] : undefined;
       return { path: `form_response.hidden.${key ?? String(part)}`, message: issue.message };
     });
     throw new InvalidPayloadError('invalid Typeform hidden fields', issues);
@@ -264,7 +285,10 @@ function hiddenIdentity(response: TypeformFormResponse, mapping: TypeformMapping
   if (parsed.data.email === undefined && parsed.data.userId === undefined && parsed.data.externalId === undefined) {
     const names = [keys.email, keys.userId, keys.externalId].map((key) => JSON.stringify(key));
     throw new InvalidPayloadError(NO_IDENTITY, [
-      { path: 'form_response.hidden', message: `expected a non-empty ${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''} hidden field` },
+      {
+        path: 'form_response.hidden',
+        message: `expected a non-empty ${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''} hidden field`,
+      },
     ]);
   }
   return parsed.data;
@@ -273,7 +297,9 @@ function hiddenIdentity(response: TypeformFormResponse, mapping: TypeformMapping
 /** An event of another type gets a message that says so, instead of every field that differs. */
 function rejectOtherEvents(json: unknown): void {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InvalidPayloadError(`invalid Typeform ${TYPEFORM_FORM_RESPONSE_EVENT} body`, [{ path: '(root)', message: 'must be a JSON object' }]);
+    throw new InvalidPayloadError(`invalid Typeform ${TYPEFORM_FORM_RESPONSE_EVENT} body`, [
+      { path: '(root)', message: 'must be a JSON object' },
+    ]);
   }
   const type: unknown = 'event_type' in json ? json.event_type : undefined;
   if (type === TYPEFORM_FORM_RESPONSE_EVENT) return;

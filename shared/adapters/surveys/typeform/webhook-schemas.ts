@@ -25,7 +25,9 @@ export const TypeformAnswerSchema = z.object({
   number: z.number().optional(),
   text: z.string().optional(),
   email: z.string().optional(),
-  choice: z.object({ id: z.string().optional(), label: z.string().optional(), ref: z.string().optional(), other: z.string().optional() }).optional(),
+  choice: z
+    .object({ id: z.string().optional(), label: z.string().optional(), ref: z.string().optional(), other: z.string().optional() })
+    .optional(),
 });
 export type TypeformAnswer = z.infer<typeof TypeformAnswerSchema>;
 

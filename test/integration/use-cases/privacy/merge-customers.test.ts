@@ -85,7 +85,10 @@ async function tenantItems(tenant: string) {
  * The issue's case: a profile created from a Zendesk user id (with a survey answer and a
  * decision), and another created by a score import from an email.
  */
-async function twoProfilesOfOneCustomer(tenant: string, extra: { user?: Partial<CustomerProfile>; imported?: Partial<CustomerProfile> } = {}) {
+async function twoProfilesOfOneCustomer(
+  tenant: string,
+  extra: { user?: Partial<CustomerProfile>; imported?: Partial<CustomerProfile> } = {},
+) {
   const userId = zendeskUser('4242');
   const byEmail = email('ada@example.com');
   const fromTicket = profile(tenant, userId, {
@@ -150,15 +153,22 @@ describe('mergeCustomers against DynamoDB Local', () => {
       expect(await store().findCustomers(tenant, [identity])).toEqual([expected]);
     }
     // The loser's profile is gone; its key and its identities are aliases of the survivor
-    const { Item: loserProfile } = await client().send(new GetCommand({ TableName: tableName, Key: profileKey(tenant, fromTicket.customerKey) }));
+    const { Item: loserProfile } = await client().send(
+      new GetCommand({ TableName: tableName, Key: profileKey(tenant, fromTicket.customerKey) }),
+    );
     expect(loserProfile).toBeUndefined();
-    const { Item: loserKeyAlias } = await client().send(new GetCommand({ TableName: tableName, Key: aliasKey(tenant, fromTicket.customerKey) }));
+    const { Item: loserKeyAlias } = await client().send(
+      new GetCommand({ TableName: tableName, Key: aliasKey(tenant, fromTicket.customerKey) }),
+    );
     expect(loserKeyAlias).toMatchObject({ customerKey: fromImport.customerKey, kind: 'helpdesk-user' });
     // The survey answer and the decision pointer moved to the survivor's partition
     expect(await partition(tenant, fromTicket.customerKey)).toEqual([]);
     const moved = await partition(tenant, fromImport.customerKey);
     expect(moved.map((item) => item.sk).sort()).toEqual(['DECISIONREF#zendesk:ticket-created:501', 'PROFILE', 'SURVEY#r-1']);
-    expect(moved.find((item) => String(item.sk).startsWith('SURVEY#'))).toMatchObject({ customerKey: fromImport.customerKey, comment: 'The printer is still broken.' });
+    expect(moved.find((item) => String(item.sk).startsWith('SURVEY#'))).toMatchObject({
+      customerKey: fromImport.customerKey,
+      comment: 'The printer is still broken.',
+    });
   });
 
   it('is harmless to run again: the second run finds one profile and writes nothing', async () => {
@@ -257,7 +267,10 @@ describe('mergeCustomers against DynamoDB Local', () => {
       });
     }
     const byEmail = email('many@example.com');
-    const winner = profile(tenant, byEmail, { identities: { helpdeskUserIds: [], emailHashes: [hasherFor(tenant).hash(byEmail)], handles: [] }, score: imported });
+    const winner = profile(tenant, byEmail, {
+      identities: { helpdeskUserIds: [], emailHashes: [hasherFor(tenant).hash(byEmail)], handles: [] },
+      score: imported,
+    });
     await store().saveCustomer(winner, [byEmail]);
 
     // Act
@@ -273,7 +286,9 @@ describe('mergeCustomers against DynamoDB Local', () => {
   });
 
   it('returns undefined when the identities reach nobody', async () => {
-    expect(await mergeCustomers(newTenant(), [email('nobody@example.com')], { customers: store(), clock: new FixedClock(NOW) })).toBeUndefined();
+    expect(
+      await mergeCustomers(newTenant(), [email('nobody@example.com')], { customers: store(), clock: new FixedClock(NOW) }),
+    ).toBeUndefined();
   });
 });
 
@@ -285,22 +300,55 @@ describe('a ticket of a helpdesk with no user API, against DynamoDB Local', () =
     const byEmail = email('grace@example.com');
     const userId: Identity = { kind: 'helpdesk-user', value: 'generic:u-7' };
     const external: Identity = { kind: 'external-id', value: 'crm-7' };
-    await store().saveCustomer(profile(tenant, byEmail, { identities: { helpdeskUserIds: [], emailHashes: [hash(byEmail)], handles: [] }, score: imported, createdAt: '2026-10-01T00:00:00.000Z' }), [byEmail]);
-    await store().saveCustomer(profile(tenant, userId, { identities: { helpdeskUserIds: ['generic:u-7'], emailHashes: [], handles: [] } }), [userId]);
-    const latestNps = { score: 4, category: 'detractor' as const, answeredAt: '2026-11-15T00:00:00.000Z', responseId: 'generic-survey:r-7' };
-    await store().saveCustomer(profile(tenant, external, { identities: { helpdeskUserIds: [], emailHashes: [], externalIdHashes: [hash(external)], handles: [] }, latestNps }), [external]);
+    await store().saveCustomer(
+      profile(tenant, byEmail, {
+        identities: { helpdeskUserIds: [], emailHashes: [hash(byEmail)], handles: [] },
+        score: imported,
+        createdAt: '2026-10-01T00:00:00.000Z',
+      }),
+      [byEmail],
+    );
+    await store().saveCustomer(
+      profile(tenant, userId, { identities: { helpdeskUserIds: ['generic:u-7'], emailHashes: [], handles: [] } }),
+      [userId],
+    );
+    const latestNps = {
+      score: 4,
+      category: 'detractor' as const,
+      answeredAt: '2026-11-15T00:00:00.000Z',
+      responseId: 'generic-survey:r-7',
+    };
+    await store().saveCustomer(
+      profile(tenant, external, {
+        identities: { helpdeskUserIds: [], emailHashes: [], externalIdHashes: [hash(external)], handles: [] },
+        latestNps,
+      }),
+      [external],
+    );
     const customers = store();
     const clock = new FixedClock(NOW);
     const deps = { customers, hasherFor, clock, logger: { warn: () => {} }, findOrMergeCustomer: customerMerger({ customers, clock }) };
     const generic: HelpdeskClient = {
-      getTicket: async () => { throw new Error('not read'); },
-      updateTicket: async () => { throw new Error('not written'); },
+      getTicket: async () => {
+        throw new Error('not read');
+      },
+      updateTicket: async () => {
+        throw new Error('not written');
+      },
       hasInternalNote: async () => false,
     };
 
     // Act
     const loaded = await loadRequester(
-      { tenant, requester: { helpdeskUserId: 'u-7', email: 'Grace@example.com', externalId: 'crm-7', handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io' }] } },
+      {
+        tenant,
+        requester: {
+          helpdeskUserId: 'u-7',
+          email: 'Grace@example.com',
+          externalId: 'crm-7',
+          handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io' }],
+        },
+      },
       'generic',
       deps,
       generic,

@@ -34,13 +34,24 @@ beforeAll(async () => {
 
 const client = () => dynamo;
 const customers = () => new DynamoCustomerStore(client(), tableName, hasherFor);
-const deps = () => ({ customers: customers(), privacy: new DynamoPrivacyStore(client(), tableName, hasherFor), hasherFor, clock: new FixedClock(NOW) });
+const deps = () => ({
+  customers: customers(),
+  privacy: new DynamoPrivacyStore(client(), tableName, hasherFor),
+  hasherFor,
+  clock: new FixedClock(NOW),
+});
 const newTenant = () => `t${randomUUID().slice(0, 8)}`;
-const getItem = async (key: { pk: string; sk: string }) => (await client().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+const getItem = async (key: { pk: string; sk: string }) =>
+  (await client().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
 async function partition(tenant: string, customerKey: string) {
   const { Items } = await client().send(
-    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': profileKey(tenant, customerKey).pk }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': profileKey(tenant, customerKey).pk },
+      ConsistentRead: true,
+    }),
   );
   return Items ?? [];
 }
@@ -104,7 +115,17 @@ async function ada(tenant: string) {
     updatedAt: '2026-11-20T10:00:00.000Z',
   };
   await customers().saveCustomer(profile, [byEmail, userId, handle]);
-  await customers().saveSurveyAnswer({ tenant, customerKey, responseId: 'r-1', source: 'delighted', kind: 'nps', score: 3, scale: 10, answeredAt: '2026-11-19T09:00:00.000Z', comment: 'Printer still broken' });
+  await customers().saveSurveyAnswer({
+    tenant,
+    customerKey,
+    responseId: 'r-1',
+    source: 'delighted',
+    kind: 'nps',
+    score: 3,
+    scale: 10,
+    answeredAt: '2026-11-19T09:00:00.000Z',
+    comment: 'Printer still broken',
+  });
   await new DynamoDecisionLog(client(), tableName).record(decision(tenant, '501', customerKey));
   return { tenant, byEmail, userId, handle, customerKey };
 }
@@ -113,7 +134,12 @@ function cli() {
   const out: string[] = [];
   const err: string[] = [];
   const run = (...argv: string[]) =>
-    runCustomerCommand(argv, { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, IDENTITY_HASH_KEY: SECRET }, { out: (l) => out.push(l), err: (l) => err.push(l) }, new FixedClock(NOW));
+    runCustomerCommand(
+      argv,
+      { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, IDENTITY_HASH_KEY: SECRET },
+      { out: (l) => out.push(l), err: (l) => err.push(l) },
+      new FixedClock(NOW),
+    );
   return { run, out, err };
 }
 
@@ -129,7 +155,8 @@ describe('opt-out against DynamoDB Local', () => {
     // Assert
     const item = await getItem(profileKey(tenant, customerKey));
     expect(item).toMatchObject({ optedOut: true, optedOutAt: NOW.toISOString() });
-    for (const gone of ['score', 'override', 'latestNps', REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey, TTL_ATTRIBUTE]) expect(item).not.toHaveProperty(gone);
+    for (const gone of ['score', 'override', 'latestNps', REFRESH_INDEX.partitionKey, REFRESH_INDEX.sortKey, TTL_ATTRIBUTE])
+      expect(item).not.toHaveProperty(gone);
     expect(JSON.stringify(item)).not.toContain('120000');
     const due = await client().send(
       new QueryCommand({
@@ -146,7 +173,7 @@ describe('opt-out against DynamoDB Local', () => {
       expect((await customers().findCustomer(tenant, [identity]))?.optedOut).toBe(true);
       expect(await getItem(aliasKey(tenant, hasherFor(tenant).hash(identity)))).not.toHaveProperty(TTL_ATTRIBUTE);
     }
-     // The decision about them no longer quotes their score
+    // The decision about them no longer quotes their score
     const decided = await getItem(decisionKey(tenant, 'zendesk:ticket-created:501'));
     expect(decided?.decision).not.toHaveProperty('score');
     expect(decided?.note).toBe('redacted: the customer opted out of influence scoring');
@@ -169,13 +196,22 @@ describe('export and erase against DynamoDB Local', () => {
 
     // Assert: the export
     const [held] = document?.customers ?? [];
-    expect(held?.profile).toMatchObject({ customerKey, score, identities: { emailHashes: [customerKey], helpdeskUserIds: ['zendesk:4242'] } });
+    expect(held?.profile).toMatchObject({
+      customerKey,
+      score,
+      identities: { emailHashes: [customerKey], helpdeskUserIds: ['zendesk:4242'] },
+    });
     expect(held?.aliases.map((a) => a.kind).sort()).toEqual(['handle', 'helpdesk-user']);
     expect(held?.surveyAnswers).toEqual([expect.objectContaining({ responseId: 'r-1', comment: 'Printer still broken' })]);
     expect(held?.decisions.map((d) => d.ticketId)).toEqual(['501']);
     expect(JSON.stringify(document)).not.toContain('ada@example.com');
     // ...the erasure
-    expect(erased).toMatchObject({ status: 'erased', reports: [{ customerKey, profileDeleted: true, aliasesDeleted: 2, surveyAnswersDeleted: 1, decisionPointersDeleted: 1, decisionsRedacted: 1 }] });
+    expect(erased).toMatchObject({
+      status: 'erased',
+      reports: [
+        { customerKey, profileDeleted: true, aliasesDeleted: 2, surveyAnswersDeleted: 1, decisionPointersDeleted: 1, decisionsRedacted: 1 },
+      ],
+    });
     expect(again).toEqual({ status: 'not-found' });
     expect(await partition(tenant, customerKey)).toEqual([]);
     for (const identity of [byEmail, userId, handle]) {
@@ -183,7 +219,13 @@ describe('export and erase against DynamoDB Local', () => {
       expect(await customers().findCustomers(tenant, [identity])).toEqual([]);
     }
     const record = await getItem(decisionKey(tenant, 'zendesk:ticket-created:501'));
-    expect(record).toMatchObject({ ticketId: '501', status: 'applied', note: 'erased', written: { priority: 'high', tags: ['influence_top'] }, decision: { policyVersion: 'v1', tier: 'top' } });
+    expect(record).toMatchObject({
+      ticketId: '501',
+      status: 'applied',
+      note: 'erased',
+      written: { priority: 'high', tags: ['influence_top'] },
+      decision: { policyVersion: 'v1', tier: 'top' },
+    });
     expect(record).not.toHaveProperty('customerKey');
     expect(JSON.stringify(record)).not.toContain('120k');
     // ...and nobody else's data
@@ -199,7 +241,21 @@ describe('npm run customer', () => {
     const { run, out, err } = cli();
 
     // Act
-    const never = await run('override', '--tenant', tenant, '--email', 'Ada@Example.com', '--kind', 'never', '--reason', 'Asked not to be prioritised', '--expires', '2027-01-01', '--by', 'admin@acme.test');
+    const never = await run(
+      'override',
+      '--tenant',
+      tenant,
+      '--email',
+      'Ada@Example.com',
+      '--kind',
+      'never',
+      '--reason',
+      'Asked not to be prioritised',
+      '--expires',
+      '2027-01-01',
+      '--by',
+      'admin@acme.test',
+    );
     const optedOut = await run('opt-out', '--tenant', tenant, '--zendesk-user-id', '4242');
     const exported = await run('export', '--tenant', tenant, '--handle', 'twitter:@Ada');
     const erased = await run('erase', '--tenant', tenant, '--email', 'ada@example.com');
@@ -208,9 +264,18 @@ describe('npm run customer', () => {
     // Assert
     expect([never, optedOut, exported, erased, missing]).toEqual([0, 0, 0, 0, 1]);
     const [overrideResult, optOutResult, exportDocument, eraseResult] = out.map((line): unknown => JSON.parse(line));
-    expect(overrideResult).toMatchObject({ status: 'set', profiles: [{ override: { kind: 'never', setBy: 'admin@acme.test', expiresAt: '2027-01-01T00:00:00Z' } }] });
-    expect(optOutResult).toMatchObject({ status: 'opted-out', written: 1, profiles: [{ customerKey, optedOut: true, override: { kind: 'never' } }] });
-    const document = z.object({ format: z.string(), customers: z.array(z.object({ profile: CustomerProfileSchema })) }).parse(exportDocument);
+    expect(overrideResult).toMatchObject({
+      status: 'set',
+      profiles: [{ override: { kind: 'never', setBy: 'admin@acme.test', expiresAt: '2027-01-01T00:00:00Z' } }],
+    });
+    expect(optOutResult).toMatchObject({
+      status: 'opted-out',
+      written: 1,
+      profiles: [{ customerKey, optedOut: true, override: { kind: 'never' } }],
+    });
+    const document = z
+      .object({ format: z.string(), customers: z.array(z.object({ profile: CustomerProfileSchema })) })
+      .parse(exportDocument);
     expect(document.format).toBe(CUSTOMER_EXPORT_FORMAT);
     expect(document.customers[0]?.profile.customerKey).toBe(customerKey);
     expect(document.customers[0]?.profile.score).toBeUndefined();
@@ -227,7 +292,15 @@ describe('npm run customer', () => {
     const external: Identity = { kind: 'external-id', value: 'CRM-0042' };
     const empty = { helpdeskUserIds: [], emailHashes: [], handles: [] };
     await customers().saveCustomer(
-      { tenant, customerKey: hash(byEmail), identities: empty, score, optedOut: false, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-20T10:00:00.000Z' },
+      {
+        tenant,
+        customerKey: hash(byEmail),
+        identities: empty,
+        score,
+        optedOut: false,
+        createdAt: '2026-11-01T00:00:00.000Z',
+        updatedAt: '2026-11-20T10:00:00.000Z',
+      },
       [byEmail, external],
     );
     const { run, out, err } = cli();
@@ -240,7 +313,10 @@ describe('npm run customer', () => {
     // Assert
     expect([exported, otherCase, erased]).toEqual([0, 1, 0]);
     const document = z
-      .object({ notes: z.array(z.string()), customers: z.array(z.object({ profile: CustomerProfileSchema, aliases: z.array(z.unknown()) })) })
+      .object({
+        notes: z.array(z.string()),
+        customers: z.array(z.object({ profile: CustomerProfileSchema, aliases: z.array(z.unknown()) })),
+      })
       .parse(JSON.parse(out[0] ?? ''));
     expect(document.customers[0]?.profile.identities.externalIdHashes).toEqual([hash(external)]);
     expect(document.customers[0]?.aliases).toEqual([{ identityHash: hash(external), kind: 'external-id' }]);
@@ -259,22 +335,59 @@ describe('npm run customer', () => {
     const notFound = err.at(-1);
 
     // Act
-    const boost = await run('override', '--tenant', tenant, '--zendesk-user-id', '77', '--kind', 'boost', '--score', '90', '--reason', 'Keynote speaker', '--by', 'ops');
+    const boost = await run(
+      'override',
+      '--tenant',
+      tenant,
+      '--zendesk-user-id',
+      '77',
+      '--kind',
+      'boost',
+      '--score',
+      '90',
+      '--reason',
+      'Keynote speaker',
+      '--by',
+      'ops',
+    );
     const cleared = await run('clear-override', '--tenant', tenant, '--zendesk-user-id', '77');
     await run('opt-out', '--tenant', tenant, '--email', 'grace@example.com');
-    const refused = await run('override', '--tenant', tenant, '--email', 'grace@example.com', '--kind', 'boost', '--score', '90', '--reason', 'VIP', '--by', 'ops');
+    const refused = await run(
+      'override',
+      '--tenant',
+      tenant,
+      '--email',
+      'grace@example.com',
+      '--kind',
+      'boost',
+      '--score',
+      '90',
+      '--reason',
+      'VIP',
+      '--by',
+      'ops',
+    );
     const refusal = err.at(-1);
     const merged = await run('merge', '--tenant', tenant, '--zendesk-user-id', '77', '--email', 'grace@example.com');
 
     // Assert
     expect(notFound).toContain('No such customer');
     expect([boost, cleared, refused, merged]).toEqual([0, 0, 1, 0]);
-    expect(JSON.parse(out[0] ?? '')).toMatchObject({ status: 'set', created: true, profiles: [{ override: { kind: 'boost', score: 90, setBy: 'ops' } }] });
+    expect(JSON.parse(out[0] ?? '')).toMatchObject({
+      status: 'set',
+      created: true,
+      profiles: [{ override: { kind: 'boost', score: 90, setBy: 'ops' } }],
+    });
     expect(JSON.parse(out[1] ?? '')).toMatchObject({ status: 'cleared', written: 1 });
     expect(refusal).toContain('opted out');
     const mergeResult: unknown = JSON.parse(out.at(-1) ?? '');
     expect(mergeResult).toMatchObject({ status: 'merged', profile: { optedOut: true, identities: { helpdeskUserIds: ['zendesk:77'] } } });
-    expect(await customers().findCustomers(tenant, [{ kind: 'helpdesk-user', value: 'zendesk:77' }, { kind: 'email', value: 'grace@example.com' }])).toHaveLength(1);
+    expect(
+      await customers().findCustomers(tenant, [
+        { kind: 'helpdesk-user', value: 'zendesk:77' },
+        { kind: 'email', value: 'grace@example.com' },
+      ]),
+    ).toHaveLength(1);
   });
 
   it.each([
@@ -288,8 +401,14 @@ describe('npm run customer', () => {
     [['export', '--tenant', 'demo', '--zendesk-user-id', 'abc'], '--zendesk-user-id must be a numeric Zendesk user id'],
     [['export', '--tenant', 'demo', '--handle', 'ada'], '--handle must look like network:handle'],
     [['export', '--tenant', 'demo', '--external-id', ' '], '--external-id must not be empty'],
-    [['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'boost', '--reason', 'VIP', '--by', 'ops'], '--score must be a whole number'],
-    [['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'vip', '--reason', 'VIP', '--by', 'ops'], '--kind must be boost or never'],
+    [
+      ['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'boost', '--reason', 'VIP', '--by', 'ops'],
+      '--score must be a whole number',
+    ],
+    [
+      ['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'vip', '--reason', 'VIP', '--by', 'ops'],
+      '--kind must be boost or never',
+    ],
     [['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'never', '--reason', 'Press'], '--by is required'],
     [['opt-out', '--tenant', 'demo', '--email', 'a@b.co', '--reason', 'asked'], '--reason is for the override command only'],
     [['opt-out', '--tenant', 'demo', '--email', 'a@b.co', '--verbose'], "Unknown option '--verbose'"],
@@ -314,7 +433,21 @@ describe('npm run customer', () => {
     const { run, err } = cli();
 
     // Act
-    const code = await run('override', '--tenant', tenant, '--email', 'a@b.co', '--kind', 'never', '--reason', 'Press', '--expires', '2020-01-01', '--by', 'ops');
+    const code = await run(
+      'override',
+      '--tenant',
+      tenant,
+      '--email',
+      'a@b.co',
+      '--kind',
+      'never',
+      '--reason',
+      'Press',
+      '--expires',
+      '2020-01-01',
+      '--by',
+      'ops',
+    );
 
     // Assert
     expect(code).toBe(2);

@@ -114,8 +114,14 @@ describe('importScores', () => {
     writeFileSync(jsonl, '{"external_id": 4711, "score": 66}\n{"external_id": "", "score": 10}\n');
 
     // Act
-    const fromCsv = await importScores({ tenant, rows: readImportFile(csv, { validateHeader: checkScoreColumns }), now, sourceName: 'crm.csv', userIdColumns }, { store: store() });
-    const fromJsonl = await importScores({ tenant, rows: readImportFile(jsonl), now, sourceName: 'crm.jsonl', userIdColumns }, { store: store() });
+    const fromCsv = await importScores(
+      { tenant, rows: readImportFile(csv, { validateHeader: checkScoreColumns }), now, sourceName: 'crm.csv', userIdColumns },
+      { store: store() },
+    );
+    const fromJsonl = await importScores(
+      { tenant, rows: readImportFile(jsonl), now, sourceName: 'crm.jsonl', userIdColumns },
+      { store: store() },
+    );
 
     // Assert
     expect(fromCsv.imported).toBe(2);
@@ -127,7 +133,9 @@ describe('importScores', () => {
     // Compared as sent, trimmed: ids of some systems differ by case alone.
     expect((await store().findCustomer(tenant, [external('CRM-43')]))?.score?.value).toBe(40);
     expect(await store().findCustomer(tenant, [external('crm-43')])).toBeUndefined();
-    expect((await store().findCustomer(tenant, [external('4711')]))?.identities.externalIdHashes).toEqual([hasherFor(tenant).hash(external('4711'))]);
+    expect((await store().findCustomer(tenant, [external('4711')]))?.identities.externalIdHashes).toEqual([
+      hasherFor(tenant).hash(external('4711')),
+    ]);
     expect(JSON.stringify(await tenantItems(tenant))).not.toMatch(/crm-4|4711/i);
   });
 
@@ -262,7 +270,11 @@ describe('scores:import command', () => {
     return {
       lines,
       output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) },
-      terminal: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line), progress: (line: string) => lines.progress.push(line) },
+      terminal: {
+        out: (line: string) => lines.out.push(line),
+        err: (line: string) => lines.err.push(line),
+        progress: (line: string) => lines.progress.push(line),
+      },
     };
   };
 
@@ -305,7 +317,9 @@ describe('scores:import command', () => {
     await runImportScores(['--tenant', newTenant(), '--file', file, '--all-rejected'], env(), piped.output, now);
 
     // Assert
-    expect(onTerminal.lines.progress).toContainEqual(expect.stringMatching(/^ {2}[\d,]+ of about 12,030 rows written, [\d,]+ rows\/s, about \d+ s left$/));
+    expect(onTerminal.lines.progress).toContainEqual(
+      expect.stringMatching(/^ {2}[\d,]+ of about 12,030 rows written, [\d,]+ rows\/s, about \d+ s left$/),
+    );
     expect(onTerminal.lines.progress.at(-1)).toBe('');
     expect(onTerminal.lines.out.filter((line) => line.startsWith('  line '))).toHaveLength(0);
     expect(onTerminal.lines.out).toContainEqual(expect.stringMatching(/^ +30 {2}.+ \(lines 12002, 12003, 12004, 12005, 12006, \.\.\.\)$/));

@@ -25,7 +25,14 @@ const NOW = new Date('2026-11-23T10:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const API_KEY = 'acme-scoring-key-local';
-const METRICS = { followers: 48_000, following: 1_100, engagementPerPost: 350, accountAgeDays: 2_920, postCount: 5_200, verification: 'paid' };
+const METRICS = {
+  followers: 48_000,
+  following: 1_100,
+  engagementPerPost: 350,
+  accountAgeDays: 2_920,
+  postCount: 5_200,
+  verification: 'paid',
+};
 const tableName = `refresh-due-${randomUUID()}`;
 let dynamo: DocumentClient;
 const doc = () => dynamo;
@@ -70,7 +77,14 @@ function deps(maxPerRun: number) {
           tenant(acme, {
             provider: 'http',
             maxPerRun,
-            http: { url: service.url, apiKey: { value: API_KEY }, timeoutMs: 500, maxAttempts: 2, ratePerSecond: 5, breaker: { failureThreshold: 5, resetAfterMs: 30_000 } },
+            http: {
+              url: service.url,
+              apiKey: { value: API_KEY },
+              timeoutMs: 500,
+              maxAttempts: 2,
+              ratePerSecond: 5,
+              breaker: { failureThreshold: 5, resetAfterMs: 30_000 },
+            },
           }),
           tenant(globex),
         ],
@@ -114,7 +128,11 @@ async function due(owner: string, key: string, dueMinutesAgo: number, extra: Par
   const profile: CustomerProfile = {
     tenant: owner,
     customerKey: key,
-    identities: { helpdeskUserIds: [`zendesk:${1000 + dueMinutesAgo}`], emailHashes: ['hmac-hash-only'], handles: [{ network: 'twitter', handle: key }] },
+    identities: {
+      helpdeskUserIds: [`zendesk:${1000 + dueMinutesAgo}`],
+      emailHashes: ['hmac-hash-only'],
+      handles: [{ network: 'twitter', handle: key }],
+    },
     optedOut: false,
     score: importedScore(dueMinutesAgo),
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -132,7 +150,11 @@ async function stored(owner: string, key: string): Promise<Record<string, unknow
 describe('refreshDueScores against DynamoDB Local and a loopback scoring service', () => {
   it('refreshes the longest-due customers within the rate limit, and keeps the queue right for each outcome', async () => {
     await due(acme, 'opted', 200, { optedOut: true, optedOutAt: '2026-11-01T00:00:00.000Z' });
-    for (const [key, minutes] of [['c1', 100], ['c2', 90], ['c3', 80]] as const) {
+    for (const [key, minutes] of [
+      ['c1', 100],
+      ['c2', 90],
+      ['c3', 80],
+    ] as const) {
       await due(acme, key, minutes);
       service.byCustomer.set(key, { status: 200, body: { metrics: METRICS } });
     }
@@ -157,8 +179,15 @@ describe('refreshDueScores against DynamoDB Local and a loopback scoring service
       score: { value: 64, source: 'http', modelVersion: 'reach-2', scoredAt: NOW.toISOString() },
       refreshAfter: new Date(NOW.getTime() + 7 * 86_400_000).toISOString(),
     });
-    expect(await stored(acme, 'c4')).toMatchObject({ score: { value: 30 }, refreshAfter: new Date(NOW.getTime() + 600 + 7 * 86_400_000).toISOString() });
-    expect(await stored(acme, 'c5')).toMatchObject({ score: { value: 30 }, refreshFailures: 1, refreshAfter: new Date(NOW.getTime() + 1000 + HOUR).toISOString() });
+    expect(await stored(acme, 'c4')).toMatchObject({
+      score: { value: 30 },
+      refreshAfter: new Date(NOW.getTime() + 600 + 7 * 86_400_000).toISOString(),
+    });
+    expect(await stored(acme, 'c5')).toMatchObject({
+      score: { value: 30 },
+      refreshFailures: 1,
+      refreshAfter: new Date(NOW.getTime() + 1000 + HOUR).toISOString(),
+    });
     expect(await stored(acme, 'opted')).not.toHaveProperty('refreshAfter');
     expect(await stored(globex, 'g1')).toMatchObject({ score: { value: 30 }, refreshAfter: importedScore(500).refreshAfter });
 
@@ -169,7 +198,12 @@ describe('refreshDueScores against DynamoDB Local and a loopback scoring service
   });
 
   it('stops the tenant’s run when the breaker opens, leaving the rest due as they were', async () => {
-    for (const [key, minutes] of [['d1', 40], ['d2', 30], ['d3', 20], ['d4', 10]] as const) {
+    for (const [key, minutes] of [
+      ['d1', 40],
+      ['d2', 30],
+      ['d3', 20],
+      ['d4', 10],
+    ] as const) {
       await due(acme, key, minutes);
       service.byCustomer.set(key, { status: 503 });
     }
@@ -185,7 +219,11 @@ describe('refreshDueScores against DynamoDB Local and a loopback scoring service
   });
 
   it('runs as the scheduled function, stopping new refreshes before the Lambda timeout', async () => {
-    for (const [key, minutes] of [['e1', 30], ['e2', 20], ['e3', 10]] as const) {
+    for (const [key, minutes] of [
+      ['e1', 30],
+      ['e2', 20],
+      ['e3', 10],
+    ] as const) {
       await due(acme, key, minutes);
       service.byCustomer.set(key, { status: 200, body: { metrics: METRICS } });
     }

@@ -1,7 +1,15 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsCallRecord, AwsJsonClient, AwsServiceError, AwsUnreachableError, DYNAMODB, SECRETS_MANAGER, SQS } from '../../../../shared/adapters/aws/aws-json-client.js';
+import {
+  type AwsCallRecord,
+  AwsJsonClient,
+  AwsServiceError,
+  AwsUnreachableError,
+  DYNAMODB,
+  SECRETS_MANAGER,
+  SQS,
+} from '../../../../shared/adapters/aws/aws-json-client.js';
 import { staticCredentials } from '../../../../shared/adapters/aws/credentials.js';
 import { secretsManagerFetcher } from '../../../../shared/adapters/secrets/secrets-manager.js';
 
@@ -63,19 +71,31 @@ describe('AwsJsonClient', () => {
     expect(sent?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
     expect(sent?.headers['content-type']).toBe('application/x-amz-json-1.0');
     expect(sent?.headers['x-amz-security-token']).toBe('session');
-    expect(sent?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/);
+    expect(sent?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/,
+    );
     expect(JSON.parse(sent?.body ?? '')).toEqual({ TableName: 't', Key: { pk: { S: 'a' } } });
   });
 
   it('names the error by its code and does not retry a refusal', async () => {
     const calls: AwsCallRecord[] = [];
     const dynamodb = client({ calls });
-    service.replies = [{ status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' } }];
+    service.replies = [
+      {
+        status: 400,
+        body: { __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' },
+      },
+    ];
 
     const error = await dynamodb.call('PutItem', {}).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AwsServiceError);
-    expect(error).toMatchObject({ name: 'ConditionalCheckFailedException', statusCode: 400, retryable: false, message: 'The conditional request failed' });
+    expect(error).toMatchObject({
+      name: 'ConditionalCheckFailedException',
+      statusCode: 400,
+      retryable: false,
+      message: 'The conditional request failed',
+    });
     expect(service.received).toHaveLength(1);
     expect(calls).toEqual([{ service: 'dynamodb', operation: 'PutItem', attempts: 1, status: 400, ms: expect.any(Number) }]);
   });
@@ -83,15 +103,31 @@ describe('AwsJsonClient', () => {
   it("keeps a cancelled transaction's reasons", async () => {
     const dynamodb = client();
     service.replies = [
-      { status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException', Message: 'cancelled', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] } },
+      {
+        status: 400,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+          Message: 'cancelled',
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        },
+      },
     ];
     const error = await dynamodb.call('TransactWriteItems', {}).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'TransactionCanceledException', details: { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] } });
+    expect(error).toMatchObject({
+      name: 'TransactionCanceledException',
+      details: { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] },
+    });
   });
 
   it.each([
-    ['throttling', { status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' } }],
-    ['a throttling code in the header only', { status: 400, body: {}, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/' } }],
+    [
+      'throttling',
+      { status: 400, body: { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' } },
+    ],
+    [
+      'a throttling code in the header only',
+      { status: 400, body: {}, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/' } },
+    ],
     ['a 500', { status: 500, body: { __type: 'InternalServerError', message: 'oops' } }],
     ['an answer that is not JSON', { status: 503, body: '<html>' }],
   ] as const)('retries %s, then succeeds', async (_name, failure) => {
@@ -101,7 +137,9 @@ describe('AwsJsonClient', () => {
 
     expect(await dynamodb.call('GetItem', {})).toEqual({ ok: true });
     expect(service.received).toHaveLength(3);
-    expect(calls).toEqual([{ service: 'dynamodb', operation: 'GetItem', attempts: 3, status: 200, consumedCapacity: undefined, ms: expect.any(Number) }]);
+    expect(calls).toEqual([
+      { service: 'dynamodb', operation: 'GetItem', attempts: 3, status: 200, consumedCapacity: undefined, ms: expect.any(Number) },
+    ]);
   });
 
   it('gives up after its attempts, saying where and how often', async () => {
@@ -123,7 +161,9 @@ describe('AwsJsonClient', () => {
     const error = await dynamodb.call('GetItem', {}).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AwsUnreachableError);
-    expect((error as Error).message).toMatch(`dynamodb GetItem at ${service.endpoint} got no answer: no answer within 100 ms (dynamodb GetItem at ${service.endpoint}, after 2 attempts)`);
+    expect((error as Error).message).toMatch(
+      `dynamodb GetItem at ${service.endpoint} got no answer: no answer within 100 ms (dynamodb GetItem at ${service.endpoint}, after 2 attempts)`,
+    );
   });
 
   it('says a refused connection is refused', async () => {
@@ -136,10 +176,16 @@ describe('AwsJsonClient', () => {
   it('finds its endpoint as the AWS SDK does: the service variable, then the general one, then the region', () => {
     const env = { AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' };
     expect(new AwsJsonClient(SQS, { env }).endpoint.href).toBe('https://sqs.eu-central-1.amazonaws.com/');
-    expect(new AwsJsonClient(SQS, { env: { ...env, AWS_REGION: 'cn-north-1' } }).endpoint.href).toBe('https://sqs.cn-north-1.amazonaws.com.cn/');
-    expect(new AwsJsonClient(SQS, { env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } }).endpoint.href).toBe('http://127.0.0.1:4566/');
+    expect(new AwsJsonClient(SQS, { env: { ...env, AWS_REGION: 'cn-north-1' } }).endpoint.href).toBe(
+      'https://sqs.cn-north-1.amazonaws.com.cn/',
+    );
+    expect(new AwsJsonClient(SQS, { env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } }).endpoint.href).toBe(
+      'http://127.0.0.1:4566/',
+    );
     expect(
-      new AwsJsonClient(SECRETS_MANAGER, { env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9000' } }).endpoint.href,
+      new AwsJsonClient(SECRETS_MANAGER, {
+        env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9000' },
+      }).endpoint.href,
     ).toBe('http://127.0.0.1:9000/');
   });
 

@@ -7,7 +7,12 @@ import { signRequest } from '../../../../shared/adapters/aws/signature-v4.js';
 class Sha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === 'string' ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    const key =
+      secret === undefined || typeof secret === 'string'
+        ? secret
+        : ArrayBuffer.isView(secret)
+          ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
+          : Buffer.from(secret);
     this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
   }
   update(data: string | ArrayBuffer | ArrayBufferView): void {
@@ -20,7 +25,15 @@ class Sha256 {
   reset(): void {}
 }
 
-const CASES: { name: string; url: string; service: string; region: string; headers: Record<string, string>; body: string; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }[] = [
+const CASES: {
+  name: string;
+  url: string;
+  service: string;
+  region: string;
+  headers: Record<string, string>;
+  body: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}[] = [
   {
     name: 'a DynamoDB call with a session token',
     url: 'https://dynamodb.eu-west-1.amazonaws.com/',
@@ -28,7 +41,11 @@ const CASES: { name: string; url: string; service: string; region: string; heade
     region: 'eu-west-1',
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' },
     body: '{"TableName":"t","Key":{"pk":{"S":"T#acme#C#é"}}}',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token/with+odd=chars' },
+    credentials: {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      sessionToken: 'token/with+odd=chars',
+    },
   },
   {
     name: 'an SQS call on a local port, padded header values, no token',
@@ -55,10 +72,19 @@ describe('signRequest', () => {
     // Arrange
     const now = new Date('2026-12-01T10:20:30.456Z');
     const url = new URL(c.url);
-    const reference = new SignatureV4({ service: c.service, region: c.region, credentials: c.credentials, sha256: Sha256, applyChecksum: false });
+    const reference = new SignatureV4({
+      service: c.service,
+      region: c.region,
+      credentials: c.credentials,
+      sha256: Sha256,
+      applyChecksum: false,
+    });
 
     // Act
-    const ours = signRequest({ method: 'POST', url, headers: c.headers, body: c.body }, { service: c.service, region: c.region, credentials: c.credentials, now });
+    const ours = signRequest(
+      { method: 'POST', url, headers: c.headers, body: c.body },
+      { service: c.service, region: c.region, credentials: c.credentials, now },
+    );
     const theirs = await reference.sign(
       {
         method: 'POST',
@@ -66,7 +92,12 @@ describe('signRequest', () => {
         hostname: url.hostname,
         ...(url.port ? { port: Number(url.port) } : {}),
         path: decodeURIComponent(url.pathname),
-        query: Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).length > 1 ? url.searchParams.getAll(key) : (url.searchParams.get(key) ?? '')])),
+        query: Object.fromEntries(
+          [...new Set(url.searchParams.keys())].map((key) => [
+            key,
+            url.searchParams.getAll(key).length > 1 ? url.searchParams.getAll(key) : (url.searchParams.get(key) ?? ''),
+          ]),
+        ),
         headers: { ...c.headers, host: url.host },
         body: c.body,
       },
@@ -82,7 +113,12 @@ describe('signRequest', () => {
   it("matches AWS's published get-vanilla test vector", () => {
     const headers = signRequest(
       { method: 'GET', url: new URL('https://example.amazonaws.com/'), headers: {}, body: '' },
-      { service: 'service', region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }, now: new Date('2015-08-30T12:36:00Z') },
+      {
+        service: 'service',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+        now: new Date('2015-08-30T12:36:00Z'),
+      },
     );
     expect(headers.authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',

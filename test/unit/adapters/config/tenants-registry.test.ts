@@ -31,11 +31,15 @@ describe('tenants read through the adapter registry', () => {
   });
 
   it('names the known kinds when a helpdesk kind has no adapter', () => {
-    expect(problemsOf({ ...FRESHDESK, helpdesk: { kind: 'acmedesk' } })).toMatch(/tenants\.0\.helpdesk\.kind: kind must be one of zendesk, freshdesk, generic/);
+    expect(problemsOf({ ...FRESHDESK, helpdesk: { kind: 'acmedesk' } })).toMatch(
+      /tenants\.0\.helpdesk\.kind: kind must be one of zendesk, freshdesk, generic/,
+    );
   });
 
   it("checks a helpdesk's own fields with its adapter's schema, naming the field", () => {
-    expect(problemsOf({ ...FRESHDESK, helpdesk: { kind: 'freshdesk', baseUrl: 'https://initech.freshdesk.com' } })).toMatch(/tenants\.0\.helpdesk\.apiKey/);
+    expect(problemsOf({ ...FRESHDESK, helpdesk: { kind: 'freshdesk', baseUrl: 'https://initech.freshdesk.com' } })).toMatch(
+      /tenants\.0\.helpdesk\.apiKey/,
+    );
   });
 
   it("holds a deployed helpdesk to its vendor's host, and lets local mode use a loopback path prefix", () => {
@@ -55,7 +59,10 @@ describe('tenants read through the adapter registry', () => {
 
   describe('operator-chosen URLs in deployed mode', () => {
     const withDecisionsUrl = (decisionsUrl: string) => ({ ...GENERIC, helpdesk: { ...GENERIC.helpdesk, decisionsUrl } });
-    const withScoringUrl = (url: string) => ({ ...FRESHDESK, scoring: { provider: 'http' as const, http: { url, apiKey: { secretId: 'initech/scoring' } } } });
+    const withScoringUrl = (url: string) => ({
+      ...FRESHDESK,
+      scoring: { provider: 'http' as const, http: { url, apiKey: { secretId: 'initech/scoring' } } },
+    });
 
     it.each([
       ['https://169.254.169.254/', 'its host 169.254.169.254 is the cloud metadata address (169.254.169.254)'],
@@ -64,12 +71,19 @@ describe('tenants read through the adapter registry', () => {
       ['https://0x7f000001/', 'its host 0x7f000001 is 127.0.0.1, a loopback address (127.0.0.0/8)'],
       ['https://localhost/', 'its host localhost is a name for this machine (localhost)'],
       ['https://2130706433/hooks', 'its host 2130706433 is 127.0.0.1, a loopback address (127.0.0.0/8)'],
-      ['https://[::ffff:127.0.0.1]/', 'its host [::ffff:127.0.0.1] is ::ffff:7f00:1, 127.0.0.1 inside an IPv4-mapped address (::ffff:0:0/96): a loopback address (127.0.0.0/8)'],
+      [
+        'https://[::ffff:127.0.0.1]/',
+        'its host [::ffff:127.0.0.1] is ::ffff:7f00:1, 127.0.0.1 inside an IPv4-mapped address (::ffff:0:0/96): a loopback address (127.0.0.0/8)',
+      ],
       ['https://[fd00:ec2::254]/', 'its host [fd00:ec2::254] is the EC2 metadata address (fd00:ec2::254)'],
       ['https://100.100.100.200/', 'its host 100.100.100.200 is a shared (carrier-grade NAT) address (100.64.0.0/10)'],
     ])('refuses %s as a decisionsUrl and as a scoring url, saying why', (url, why) => {
-      expect(problemsOf(withDecisionsUrl(url))).toBe(`Invalid tenants file: tenants.0.helpdesk.decisionsUrl: decisionsUrl must reach a public address in deployed mode: ${why}`);
-      expect(problemsOf(withScoringUrl(url))).toBe(`Invalid tenants file: tenants.0.scoring.http.url: the scoring url must reach a public address in deployed mode: ${why}`);
+      expect(problemsOf(withDecisionsUrl(url))).toBe(
+        `Invalid tenants file: tenants.0.helpdesk.decisionsUrl: decisionsUrl must reach a public address in deployed mode: ${why}`,
+      );
+      expect(problemsOf(withScoringUrl(url))).toBe(
+        `Invalid tenants file: tenants.0.scoring.http.url: the scoring url must reach a public address in deployed mode: ${why}`,
+      );
     });
 
     it('leaves names to be checked when they are resolved, and local mode its loopback servers', () => {
@@ -85,7 +99,9 @@ describe('tenants read through the adapter registry', () => {
     const crossed = { ...FRESHDESK, sources: { zendesk: { signingSecrets: [{ secretId: 'initech/zendesk-webhook' }] } } };
     const generic = { ...FRESHDESK, sources: { generic: { signingSecrets: [{ secretId: 'initech/generic-in' }] } } };
 
-    expect(problemsOf(crossed)).toMatch(/tenants\.0\.sources\.zendesk: the zendesk source sends tickets of a zendesk helpdesk, but this tenant's helpdesk is freshdesk/);
+    expect(problemsOf(crossed)).toMatch(
+      /tenants\.0\.sources\.zendesk: the zendesk source sends tickets of a zendesk helpdesk, but this tenant's helpdesk is freshdesk/,
+    );
     expect(problemsOf(generic)).toBe('');
   });
 
@@ -100,7 +116,9 @@ describe('tenants read through the adapter registry', () => {
   });
 
   it('names the contact fields a Freshdesk tenant must map for helpdesk-metrics', () => {
-    expect(problemsOf({ ...FRESHDESK, scoring: { provider: 'helpdesk-metrics' } })).toMatch(/tenants\.0\.helpdesk\.contactFields: the helpdesk-metrics provider needs the field keys of followers/);
+    expect(problemsOf({ ...FRESHDESK, scoring: { provider: 'helpdesk-metrics' } })).toMatch(
+      /tenants\.0\.helpdesk\.contactFields: the helpdesk-metrics provider needs the field keys of followers/,
+    );
   });
 
   it('gives each function only the secrets its adapters say it reads', () => {

@@ -92,13 +92,22 @@ describe('checkedRequest', () => {
     const resolve = resolverOf({ 'scores.example.test': ['127.0.0.1'] });
 
     const answer = await checkedRequest(
-      { url: new URL(`https://scores.example.test:${port}/v1/score?x=1`), method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}', timeoutMs: 5000, maxResponseBytes: 1024 },
+      {
+        url: new URL(`https://scores.example.test:${port}/v1/score?x=1`),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+        timeoutMs: 5000,
+        maxResponseBytes: 1024,
+      },
       { field: FIELD, policy: loopbackAllowed(resolve) },
     );
 
     expect(answer.status).toBe(200);
     expect(answer.body.toString('utf8')).toBe('{"ok":true}');
-    expect(seen).toEqual([{ method: 'POST', path: '/v1/score?x=1', host: `scores.example.test:${port}`, servername: 'scores.example.test', body: '{"a":1}' }]);
+    expect(seen).toEqual([
+      { method: 'POST', path: '/v1/score?x=1', host: `scores.example.test:${port}`, servername: 'scores.example.test', body: '{"a":1}' },
+    ]);
     expect(resolve.calls).toEqual(['scores.example.test']);
   });
 
@@ -120,17 +129,29 @@ describe('checkedRequest', () => {
   });
 
   it.each([
-    [['10.0.0.5'], 'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8): refused, requests go only to public addresses'],
-    [['127.0.0.1'], 'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 127.0.0.1, a loopback address (127.0.0.0/8): refused, requests go only to public addresses'],
+    [
+      ['10.0.0.5'],
+      'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8): refused, requests go only to public addresses',
+    ],
+    [
+      ['127.0.0.1'],
+      'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 127.0.0.1, a loopback address (127.0.0.0/8): refused, requests go only to public addresses',
+    ],
     [
       ['93.184.215.14', '169.254.169.254'],
       'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 169.254.169.254 (of 93.184.215.14, 169.254.169.254), the cloud metadata address (169.254.169.254): refused, requests go only to public addresses',
     ],
-    [['2606:4700::1', 'fd00::1'], 'scoring.http.url https://scores.acme.example: scores.acme.example resolves to fd00::1 (of 2606:4700::1, fd00::1), a unique-local address (fc00::/7): refused, requests go only to public addresses'],
+    [
+      ['2606:4700::1', 'fd00::1'],
+      'scoring.http.url https://scores.acme.example: scores.acme.example resolves to fd00::1 (of 2606:4700::1, fd00::1), a unique-local address (fc00::/7): refused, requests go only to public addresses',
+    ],
   ])('refuses a name that resolves to %j, naming the field, the host, the address and why', async (addresses, message) => {
     const resolve = resolverOf({ 'scores.acme.example': addresses });
 
-    const sent = checkedRequest({ url: new URL('https://scores.acme.example/v1'), method: 'POST', timeoutMs: 5000, maxResponseBytes: 1024 }, { field: FIELD, policy: { ...PUBLIC_ADDRESSES_ONLY, resolve } });
+    const sent = checkedRequest(
+      { url: new URL('https://scores.acme.example/v1'), method: 'POST', timeoutMs: 5000, maxResponseBytes: 1024 },
+      { field: FIELD, policy: { ...PUBLIC_ADDRESSES_ONLY, resolve } },
+    );
 
     await expect(sent).rejects.toThrow(new RefusedAddressError(message));
   });
@@ -138,25 +159,43 @@ describe('checkedRequest', () => {
   it('refuses a literal address without looking anything up, and anything but https', async () => {
     const resolve = resolverOf({});
     const policy = { ...PUBLIC_ADDRESSES_ONLY, resolve };
-    const send = (url: string) => checkedRequest({ url: new URL(url), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 }, { field: 'helpdesk.decisionsUrl', policy });
+    const send = (url: string) =>
+      checkedRequest(
+        { url: new URL(url), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 },
+        { field: 'helpdesk.decisionsUrl', policy },
+      );
 
-    await expect(send(`https://127.0.0.1:${port}/`)).rejects.toThrow(`helpdesk.decisionsUrl https://127.0.0.1:${port} is 127.0.0.1, a loopback address (127.0.0.0/8): refused`);
+    await expect(send(`https://127.0.0.1:${port}/`)).rejects.toThrow(
+      `helpdesk.decisionsUrl https://127.0.0.1:${port} is 127.0.0.1, a loopback address (127.0.0.0/8): refused`,
+    );
     await expect(send('https://[::ffff:a9fe:a9fe]/')).rejects.toThrow('the cloud metadata address (169.254.169.254)');
-    await expect(send('http://hooks.acme.example/')).rejects.toThrow('helpdesk.decisionsUrl http://hooks.acme.example: only https is sent to a checked address');
+    await expect(send('http://hooks.acme.example/')).rejects.toThrow(
+      'helpdesk.decisionsUrl http://hooks.acme.example: only https is sent to a checked address',
+    );
     expect(resolve.calls).toEqual([]);
     expect(seen).toEqual([]);
   });
 
   it('says when a name does not resolve', async () => {
-    const sent = checkedRequest({ url: new URL('https://nowhere.example.test/'), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 }, { field: FIELD, policy: loopbackAllowed(resolverOf({})) });
+    const sent = checkedRequest(
+      { url: new URL('https://nowhere.example.test/'), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 },
+      { field: FIELD, policy: loopbackAllowed(resolverOf({})) },
+    );
 
-    await expect(sent).rejects.toThrow(new TransientError(`${FIELD} https://nowhere.example.test: nowhere.example.test could not be resolved (getaddrinfo ENOTFOUND nowhere.example.test)`));
+    await expect(sent).rejects.toThrow(
+      new TransientError(
+        `${FIELD} https://nowhere.example.test: nowhere.example.test could not be resolved (getaddrinfo ENOTFOUND nowhere.example.test)`,
+      ),
+    );
   });
 
   it('checks the certificate against the name asked for, not the address', async () => {
     const resolve = resolverOf({ 'impostor.example.test': ['127.0.0.1'] });
 
-    const sent = checkedRequest({ url: new URL(`https://impostor.example.test:${port}/`), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 }, { field: FIELD, policy: loopbackAllowed(resolve) });
+    const sent = checkedRequest(
+      { url: new URL(`https://impostor.example.test:${port}/`), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 },
+      { field: FIELD, policy: loopbackAllowed(resolve) },
+    );
 
     await expect(sent).rejects.toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
   });
@@ -165,7 +204,10 @@ describe('checkedRequest', () => {
     const policy = { ...loopbackAllowed(resolverOf({ 'scores.example.test': ['127.0.0.1'] })) };
     delete policy.ca;
 
-    const sent = checkedRequest({ url: new URL(`https://scores.example.test:${port}/`), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 }, { field: FIELD, policy });
+    const sent = checkedRequest(
+      { url: new URL(`https://scores.example.test:${port}/`), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 },
+      { field: FIELD, policy },
+    );
 
     await expect(sent).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   });
@@ -185,11 +227,22 @@ describe('checkedRequest', () => {
 
   it('refuses an answer above its size cap, declared or streamed', async () => {
     const policy = loopbackAllowed(resolverOf({ 'scores.example.test': ['127.0.0.1'] }));
-    const send = () => checkedRequest({ url: new URL(`https://scores.example.test:${port}/`), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 }, { field: FIELD, policy });
-    replies = [{ status: 200, headers: { 'content-length': '5000' }, body: 'x'.repeat(5000) }, { status: 200, headers: { 'transfer-encoding': 'chunked' }, body: 'x'.repeat(5000) }];
+    const send = () =>
+      checkedRequest(
+        { url: new URL(`https://scores.example.test:${port}/`), method: 'GET', timeoutMs: 5000, maxResponseBytes: 1024 },
+        { field: FIELD, policy },
+      );
+    replies = [
+      { status: 200, headers: { 'content-length': '5000' }, body: 'x'.repeat(5000) },
+      { status: 200, headers: { 'transfer-encoding': 'chunked' }, body: 'x'.repeat(5000) },
+    ];
 
-    await expect(send()).rejects.toThrow(new TransientError(`${FIELD} https://scores.example.test:${port} answered a body of 5000 bytes, above the 1024 byte limit`));
-    await expect(send()).rejects.toThrow(new TransientError(`${FIELD} https://scores.example.test:${port} answered more than the 1024 byte limit`));
+    await expect(send()).rejects.toThrow(
+      new TransientError(`${FIELD} https://scores.example.test:${port} answered a body of 5000 bytes, above the 1024 byte limit`),
+    );
+    await expect(send()).rejects.toThrow(
+      new TransientError(`${FIELD} https://scores.example.test:${port} answered more than the 1024 byte limit`),
+    );
   });
 
   it('gives up when the whole exchange takes longer than its time cap', async () => {
@@ -200,7 +253,10 @@ describe('checkedRequest', () => {
       { field: FIELD, policy: loopbackAllowed(resolverOf({ 'scores.example.test': ['127.0.0.1'] })) },
     );
 
-    await expect(sent).rejects.toMatchObject({ name: 'TimeoutError', message: `${FIELD} https://scores.example.test:${port} gave no whole answer within 200 ms` });
+    await expect(sent).rejects.toMatchObject({
+      name: 'TimeoutError',
+      message: `${FIELD} https://scores.example.test:${port} gave no whole answer within 200 ms`,
+    });
   });
 });
 
@@ -227,11 +283,19 @@ describe('checkedFetch under jsonRequest', () => {
   it('fails the exchange with the refusal as its cause', async () => {
     const policy = { ...PUBLIC_ADDRESSES_ONLY, resolve: resolverOf({ 'hooks.acme.example': ['10.0.0.5'] }) };
 
-    const sent = jsonRequest({ method: 'POST', url: new URL('https://hooks.acme.example/decisions'), body: {}, timeoutMs: 5000, fetch: checkedFetch({ field: 'helpdesk.decisionsUrl', policy }) });
+    const sent = jsonRequest({
+      method: 'POST',
+      url: new URL('https://hooks.acme.example/decisions'),
+      body: {},
+      timeoutMs: 5000,
+      fetch: checkedFetch({ field: 'helpdesk.decisionsUrl', policy }),
+    });
 
     await expect(sent).rejects.toBeInstanceOf(TransientError);
     await expect(sent).rejects.toMatchObject({
-      message: expect.stringContaining('helpdesk.decisionsUrl https://hooks.acme.example: hooks.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8)'),
+      message: expect.stringContaining(
+        'helpdesk.decisionsUrl https://hooks.acme.example: hooks.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8)',
+      ),
       cause: expect.any(RefusedAddressError),
     });
   });
@@ -240,7 +304,12 @@ describe('checkedFetch under jsonRequest', () => {
     replies = ['hold'];
     const policy = loopbackAllowed(resolverOf({ 'scores.example.test': ['127.0.0.1'] }));
 
-    const sent = jsonRequest({ method: 'GET', url: new URL(`https://scores.example.test:${port}/`), timeoutMs: 200, fetch: checkedFetch({ field: FIELD, policy }) });
+    const sent = jsonRequest({
+      method: 'GET',
+      url: new URL(`https://scores.example.test:${port}/`),
+      timeoutMs: 200,
+      fetch: checkedFetch({ field: FIELD, policy }),
+    });
 
     await expect(sent).rejects.toThrow(new TransientError(`GET https://scores.example.test:${port}/ timed out after 200 ms`));
   });

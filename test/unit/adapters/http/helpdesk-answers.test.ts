@@ -76,13 +76,17 @@ describe('sendToHelpdesk', () => {
 
   it('refuses for good a request whose destination is not allowed, with the refusal as its message', async () => {
     const refusing: typeof fetch = async () => {
-      throw new RefusedAddressError('helpdesk.decisionsUrl https://hooks.acme.example: hooks.acme.example resolves to 10.0.0.5, a private address');
+      throw new RefusedAddressError(
+        'helpdesk.decisionsUrl https://hooks.acme.example: hooks.acme.example resolves to 10.0.0.5, a private address',
+      );
     };
 
     const sent = sendToHelpdesk({ method: 'POST', url, body: {}, timeoutMs: 1000, fetch: refusing });
 
     await expect(sent).rejects.toBeInstanceOf(RefusedDestinationError);
-    await expect(sent).rejects.toThrow('POST https://hooks.acme.example/decisions failed: helpdesk.decisionsUrl https://hooks.acme.example: hooks.acme.example resolves to 10.0.0.5');
+    await expect(sent).rejects.toThrow(
+      'POST https://hooks.acme.example/decisions failed: helpdesk.decisionsUrl https://hooks.acme.example: hooks.acme.example resolves to 10.0.0.5',
+    );
   });
 
   it('keeps a failed exchange a failure that may pass', async () => {
@@ -97,7 +101,8 @@ describe('sendToHelpdesk', () => {
   });
 
   it('hands back any answer, whatever its status', async () => {
-    const answering: typeof fetch = async () => new Response('{"error":"nope"}', { status: 422, headers: { 'content-type': 'application/json' } });
+    const answering: typeof fetch = async () =>
+      new Response('{"error":"nope"}', { status: 422, headers: { 'content-type': 'application/json' } });
 
     const response = await sendToHelpdesk({ method: 'POST', url, body: {}, timeoutMs: 1000, fetch: answering });
 

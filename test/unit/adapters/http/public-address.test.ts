@@ -61,25 +61,58 @@ describe('nonPublicReason', () => {
     expect(nonPublicReason(address)).toBe(reason);
   });
 
-  it.each(['93.184.215.14', '1.1.1.1', '8.8.8.8', '100.128.0.1', '172.32.0.1', '198.20.0.1', '223.255.255.255', '2606:4700:4700::1111', '2a05:d018::1', '::ffff:8.8.8.8', '64:ff9b::8.8.8.8', '2002:808:808::1'])(
-    'lets the public address %s through',
-    (address) => {
-      expect(nonPublicReason(address)).toBeUndefined();
-    },
-  );
+  it.each([
+    '93.184.215.14',
+    '1.1.1.1',
+    '8.8.8.8',
+    '100.128.0.1',
+    '172.32.0.1',
+    '198.20.0.1',
+    '223.255.255.255',
+    '2606:4700:4700::1111',
+    '2a05:d018::1',
+    '::ffff:8.8.8.8',
+    '64:ff9b::8.8.8.8',
+    '2002:808:808::1',
+  ])('lets the public address %s through', (address) => {
+    expect(nonPublicReason(address)).toBeUndefined();
+  });
 
-  it.each(['', 'localhost', '127.1', '0x7f000001', '2130706433', '010.0.0.1', '1.2.3.256', '1.2.3', ':::1', '1::2::3', 'g::1', '1:2:3:4:5:6:7:8:9', '[::1]'])(
-    'refuses %j as not an IP address',
-    (text) => {
-      expect(nonPublicReason(text)).toBe('not an IP address');
-    },
-  );
+  it.each([
+    '',
+    'localhost',
+    '127.1',
+    '0x7f000001',
+    '2130706433',
+    '010.0.0.1',
+    '1.2.3.256',
+    '1.2.3',
+    ':::1',
+    '1::2::3',
+    'g::1',
+    '1:2:3:4:5:6:7:8:9',
+    '[::1]',
+  ])('refuses %j as not an IP address', (text) => {
+    expect(nonPublicReason(text)).toBe('not an IP address');
+  });
 
   it('agrees with node:net on every IPv4 address, for the ranges it refuses', () => {
     const refused = new BlockList();
     for (const [network, prefix] of [
-      ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
-      ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 3],
+      ['0.0.0.0', 8],
+      ['10.0.0.0', 8],
+      ['100.64.0.0', 10],
+      ['127.0.0.0', 8],
+      ['169.254.0.0', 16],
+      ['172.16.0.0', 12],
+      ['192.0.0.0', 24],
+      ['192.0.2.0', 24],
+      ['192.88.99.0', 24],
+      ['192.168.0.0', 16],
+      ['198.18.0.0', 15],
+      ['198.51.100.0', 24],
+      ['203.0.113.0', 24],
+      ['224.0.0.0', 3],
     ] as const) {
       refused.addSubnet(network, prefix, 'ipv4');
     }
@@ -127,7 +160,12 @@ describe('literalHostRefusal', () => {
     expect(literalHostRefusal(new URL(url))).toBe(reason);
   });
 
-  it.each(['https://scores.acme.example/v1', 'https://93.184.215.14/', 'https://[2606:4700:4700::1111]/', 'https://localhost.acme.example/'])('leaves %s to be checked when it is resolved', (url) => {
+  it.each([
+    'https://scores.acme.example/v1',
+    'https://93.184.215.14/',
+    'https://[2606:4700:4700::1111]/',
+    'https://localhost.acme.example/',
+  ])('leaves %s to be checked when it is resolved', (url) => {
     expect(literalHostRefusal(new URL(url))).toBeUndefined();
   });
 

@@ -146,7 +146,9 @@ describe('readCsvRows', () => {
   });
 
   it('lets the caller refuse a header', async () => {
-    const rows = readCsvRows(chunksOf('name,age\n'), { validateHeader: (columns) => (columns.includes('score') ? undefined : 'needs a score') });
+    const rows = readCsvRows(chunksOf('name,age\n'), {
+      validateHeader: (columns) => (columns.includes('score') ? undefined : 'needs a score'),
+    });
 
     await expect(collect(rows)).rejects.toThrow('the header row (line 1) needs a score');
   });

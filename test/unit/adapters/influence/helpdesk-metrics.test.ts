@@ -34,7 +34,13 @@ function zendesk(answers: Answer[], seen: string[] = []) {
     }
     return new Response(answer.body ?? '', { status: answer.status, headers: { 'content-type': 'application/json', 'retry-after': '45' } });
   };
-  return new ZendeskClient({ baseUrl: 'https://acme.zendesk.com', email: 'bot@acme.example.com', apiToken: 'token', timeoutMs: 50, fetch: fetchStub });
+  return new ZendeskClient({
+    baseUrl: 'https://acme.zendesk.com',
+    email: 'bot@acme.example.com',
+    apiToken: 'token',
+    timeoutMs: 50,
+    fetch: fetchStub,
+  });
 }
 
 function profile(overrides: Partial<CustomerProfile> = {}): CustomerProfile {
@@ -96,7 +102,10 @@ describe('readReachInputs', () => {
   });
 
   it('reads the account age as days, or refuses an opening date in the future', () => {
-    expect(readReachInputs({ ...fields, social_account_opened: 400 }, KEYS, NOW)).toMatchObject({ ok: true, inputs: { accountAgeDays: 400 } });
+    expect(readReachInputs({ ...fields, social_account_opened: 400 }, KEYS, NOW)).toMatchObject({
+      ok: true,
+      inputs: { accountAgeDays: 400 },
+    });
     expect(readReachInputs({ ...fields, social_account_opened: '2027-01-01' }, KEYS, NOW)).toEqual({
       ok: false,
       reason: 'user field "social_account_opened" is not a number of days or a past date',
@@ -112,7 +121,10 @@ describe('readReachInputs', () => {
     [false, 'none'],
     [true, 'paid'],
   ] as const)('reads the verification %j as %s', (value, expected) => {
-    expect(readReachInputs({ ...fields, social_verification: value }, KEYS, NOW)).toMatchObject({ ok: true, inputs: { verification: expected } });
+    expect(readReachInputs({ ...fields, social_verification: value }, KEYS, NOW)).toMatchObject({
+      ok: true,
+      inputs: { verification: expected },
+    });
   });
 
   it('refuses an unknown verification and reads an unconfigured one as no check', () => {
@@ -138,7 +150,12 @@ describe('HelpdeskMetricsProvider', () => {
     const seen: string[] = [];
     const details = await zendesk([], seen).getRequester(USER_ID);
     let asked = 0;
-    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => (asked += 1, zendesk([])), breaker });
+    const provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
+      fieldKeys: KEYS,
+      helpdesk: async () => ((asked += 1), zendesk([])),
+      breaker,
+    });
 
     const lookup = await provider.score(request({ purpose: 'inline', requesterDetails: details }));
 
@@ -159,7 +176,12 @@ describe('HelpdeskMetricsProvider', () => {
 
   it('reads the requester through the helpdesk for a scheduled refresh', async () => {
     const seen: string[] = [];
-    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });
+    const provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
+      fieldKeys: KEYS,
+      helpdesk: async () => zendesk([], seen),
+      breaker,
+    });
 
     const lookup = await provider.score(request());
 
@@ -171,7 +193,13 @@ describe('HelpdeskMetricsProvider', () => {
     let tokens = 0;
     const limiter = { acquire: async () => void (tokens += 1) };
     const details = await zendesk([]).getRequester(USER_ID);
-    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => zendesk([]), breaker, limiter });
+    const provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
+      fieldKeys: KEYS,
+      helpdesk: async () => zendesk([]),
+      breaker,
+      limiter,
+    });
 
     await provider.score(request());
     await provider.score(request());
@@ -183,16 +211,24 @@ describe('HelpdeskMetricsProvider', () => {
 
   it('has no score for a customer without a Zendesk user id, and asks nobody', async () => {
     const seen: string[] = [];
-    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk', fieldKeys: KEYS, helpdesk: async () => zendesk([], seen), breaker });
+    const provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
+      fieldKeys: KEYS,
+      helpdesk: async () => zendesk([], seen),
+      breaker,
+    });
 
-    const lookup = await provider.score(request({ profile: profile({ identities: { helpdeskUserIds: [], emailHashes: ['e1'], handles: [] } }) }));
+    const lookup = await provider.score(
+      request({ profile: profile({ identities: { helpdeskUserIds: [], emailHashes: ['e1'], handles: [] } }) }),
+    );
 
     expect(lookup).toEqual({ outcome: 'no-score', reason: 'no zendesk user id is known for this customer' });
     expect(seen).toEqual([]);
   });
 
   it('has no score for a user the helpdesk no longer knows', async () => {
-    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk',
+    const provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
       fieldKeys: KEYS,
       helpdesk: async () => zendesk([{ status: 200, body: JSON.stringify({ users: [], identities: [] }) }]),
       breaker,
@@ -206,7 +242,8 @@ describe('HelpdeskMetricsProvider', () => {
 
   it('reports a helpdesk timeout, a 5xx and a 429 as failures', async () => {
     const client = zendesk([{ status: 0, hang: true }, { status: 503 }, { status: 429 }]);
-    const provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk',
+    const provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
       fieldKeys: KEYS,
       helpdesk: async () => client,
       breaker: new CircuitBreaker({ failureThreshold: 10, resetAfterMs: 1000, clock }),

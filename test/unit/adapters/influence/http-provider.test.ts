@@ -10,7 +10,14 @@ import { FixedClock, LoopbackScoringService } from '../../../support/fakes.js';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const API_KEY = 'scoring-api-key-for-tests';
 /** The reference profile C of the Reach model: 64 (high). */
-const METRICS = { followers: 48_000, following: 1_100, engagementPerPost: 350, accountAgeDays: 2_920, postCount: 5_200, verification: 'paid' };
+const METRICS = {
+  followers: 48_000,
+  following: 1_100,
+  engagementPerPost: 350,
+  accountAgeDays: 2_920,
+  postCount: 5_200,
+  verification: 'paid',
+};
 
 const profile: CustomerProfile = {
   tenant: 'acme',
@@ -73,7 +80,11 @@ describe('HttpScoreProvider: the contract', () => {
     expect(service.calls.map((c) => c.body)).toEqual([
       {
         tenant: 'acme',
-        customer: { key: profile.customerKey, handles: [{ network: 'twitter', handle: 'mayachen' }], helpdeskUserIds: ['zendesk:20978392'] },
+        customer: {
+          key: profile.customerKey,
+          handles: [{ network: 'twitter', handle: 'mayachen' }],
+          helpdeskUserIds: ['zendesk:20978392'],
+        },
       },
     ]);
     expect(lookup).toMatchObject({
@@ -94,7 +105,14 @@ describe('HttpScoreProvider: the contract', () => {
 
     expect(named).toMatchObject({
       outcome: 'scored',
-      score: { value: 72, source: 'http', modelVersion: 'acme-referrals-3', explanation: 'Scoring service: Top 5% of our community by referrals.', components: {}, inputs: {} },
+      score: {
+        value: 72,
+        source: 'http',
+        modelVersion: 'acme-referrals-3',
+        explanation: 'Scoring service: Top 5% of our community by referrals.',
+        components: {},
+        inputs: {},
+      },
     });
     expect(unnamed).toMatchObject({ outcome: 'scored', score: { value: 41, modelVersion: 'http-provider' } });
   });
@@ -135,10 +153,26 @@ describe('HttpScoreProvider: the contract', () => {
 describe('HttpScoreProvider: malformed answers', () => {
   it.each([
     ['broken JSON', { status: 200, raw: '{"metrics": {"followers": 48' }, 'malformed answer (not JSON)'],
-    ['a score out of range', { status: 200, body: { score: 150, explanation: 'x' } }, 'malformed answer (score: Too big: expected number to be <=100)'],
-    ['negative followers', { status: 200, body: { metrics: { ...METRICS, followers: -1 } } }, 'malformed answer (metrics.followers: Too small: expected number to be >=0)'],
-    ['both metrics and a score', { status: 200, body: { metrics: METRICS, score: 50, explanation: 'x' } }, 'malformed answer (answer either "metrics" or "score", not both)'],
-    ['a score without an explanation', { status: 200, body: { score: 50 } }, 'malformed answer (explanation: a score needs an explanation)'],
+    [
+      'a score out of range',
+      { status: 200, body: { score: 150, explanation: 'x' } },
+      'malformed answer (score: Too big: expected number to be <=100)',
+    ],
+    [
+      'negative followers',
+      { status: 200, body: { metrics: { ...METRICS, followers: -1 } } },
+      'malformed answer (metrics.followers: Too small: expected number to be >=0)',
+    ],
+    [
+      'both metrics and a score',
+      { status: 200, body: { metrics: METRICS, score: 50, explanation: 'x' } },
+      'malformed answer (answer either "metrics" or "score", not both)',
+    ],
+    [
+      'a score without an explanation',
+      { status: 200, body: { score: 50 } },
+      'malformed answer (explanation: a score needs an explanation)',
+    ],
     ['an empty object', { status: 200, body: {} }, 'malformed answer (answer "metrics", "score" or "score": null)'],
     ['an array', { status: 200, body: [{ score: 50 }] }, 'malformed answer (Invalid input: expected object, received array)'],
   ])('reports %s as a failure, not a score, and does not retry it', async (_, answer, reason) => {
@@ -160,7 +194,11 @@ describe('HttpScoreProvider: malformed answers', () => {
 
 describe('HttpScoreProvider: timeouts and retries', () => {
   it('gives up on a slow answer after the timeout, retrying with growing backoff', async () => {
-    service.script({ status: 200, body: { metrics: METRICS }, delayMs: 1000 }, { status: 200, body: { metrics: METRICS }, delayMs: 1000 }, { status: 200, body: { metrics: METRICS }, delayMs: 1000 });
+    service.script(
+      { status: 200, body: { metrics: METRICS }, delayMs: 1000 },
+      { status: 200, body: { metrics: METRICS }, delayMs: 1000 },
+      { status: 200, body: { metrics: METRICS }, delayMs: 1000 },
+    );
 
     const started = Date.now();
     const lookup = await provider({ timeoutMs: 150 }).score(request());
@@ -255,12 +293,16 @@ describe('HttpScoreProvider: where it connects', () => {
       },
     };
 
-    const lookup = await provider({ url: 'https://scores.acme.example/v1/score', fetch: checkedFetch({ field: 'scoring.http.url', policy }) }).score(request());
+    const lookup = await provider({
+      url: 'https://scores.acme.example/v1/score',
+      fetch: checkedFetch({ field: 'scoring.http.url', policy }),
+    }).score(request());
 
     expect(lookup).toEqual({
       outcome: 'failed',
       kind: 'rejected',
-      reason: 'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8): refused, requests go only to public addresses',
+      reason:
+        'scoring.http.url https://scores.acme.example: scores.acme.example resolves to 10.0.0.5, a private address (10.0.0.0/8): refused, requests go only to public addresses',
     });
     expect(lookups).toBe(1);
     expect(sleeps).toEqual([]);
@@ -277,7 +319,12 @@ describe('HttpScoreProvider: rate limit', () => {
         acquired.push(clock.now().getTime() - NOW.getTime());
       },
     };
-    service.script({ status: 500 }, { status: 200, body: { metrics: METRICS } }, { status: 200, body: { metrics: METRICS } }, { status: 200, body: { score: null } });
+    service.script(
+      { status: 500 },
+      { status: 200, body: { metrics: METRICS } },
+      { status: 200, body: { metrics: METRICS } },
+      { status: 200, body: { score: null } },
+    );
 
     await provider({ limiter: paced }).score(request());
     await provider({ limiter: paced }).score(request());

@@ -14,7 +14,11 @@ afterEach(() => {
 async function output(work: () => Promise<unknown>): Promise<string[]> {
   const lines: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line.length > 0));
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line.length > 0),
+    );
     return true;
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);

@@ -53,7 +53,9 @@ afterEach(async () => {
 });
 
 /** A server on loopback that answers 200 and records what reached it. */
-async function listen(make: (handler: (request: IncomingMessage, response: ServerResponse) => void) => Server): Promise<{ port: number; seen: { path: string; servername?: string | false | null }[] }> {
+async function listen(
+  make: (handler: (request: IncomingMessage, response: ServerResponse) => void) => Server,
+): Promise<{ port: number; seen: { path: string; servername?: string | false | null }[] }> {
   const seen: { path: string; servername?: string | false | null }[] = [];
   const server = make((request, response) => {
     request.resume();
@@ -75,12 +77,16 @@ describe("helpdeskClients: a generic helpdesk's decisionsUrl", () => {
 
     const sent = (await helpdeskFor('umbrella')).updateTicket(UPDATE);
 
-    await expect(sent).rejects.toThrow(/helpdesk\.decisionsUrl https:\/\/localhost:65535: localhost resolves to (127\.0\.0\.1|::1)\b.*, (a|the) loopback address/);
+    await expect(sent).rejects.toThrow(
+      /helpdesk\.decisionsUrl https:\/\/localhost:65535: localhost resolves to (127\.0\.0\.1|::1)\b.*, (a|the) loopback address/,
+    );
   });
 
   it('is refused when its name resolves to a private address, naming the field, the host, the address and why', async () => {
     const policy: AddressPolicy = { ...PUBLIC_ADDRESSES_ONLY, resolve: async () => [{ address: '10.0.0.5', family: 4 }] };
-    const helpdeskFor = helpdeskClients(tenants(generic('https://hooks.umbrella.example/decisions')), secrets, { serviceAddresses: policy });
+    const helpdeskFor = helpdeskClients(tenants(generic('https://hooks.umbrella.example/decisions')), secrets, {
+      serviceAddresses: policy,
+    });
 
     const sent = (await helpdeskFor('umbrella')).updateTicket(UPDATE);
 
@@ -91,7 +97,9 @@ describe("helpdeskClients: a generic helpdesk's decisionsUrl", () => {
 
   it('is refused for good, not as a failure that may pass: a configuration fault no retry mends', async () => {
     const policy: AddressPolicy = { ...PUBLIC_ADDRESSES_ONLY, resolve: async () => [{ address: '10.0.0.5', family: 4 }] };
-    const helpdeskFor = helpdeskClients(tenants(generic('https://hooks.umbrella.example/decisions')), secrets, { serviceAddresses: policy });
+    const helpdeskFor = helpdeskClients(tenants(generic('https://hooks.umbrella.example/decisions')), secrets, {
+      serviceAddresses: policy,
+    });
 
     const sent = (await helpdeskFor('umbrella')).updateTicket(UPDATE);
 
@@ -102,7 +110,11 @@ describe("helpdeskClients: a generic helpdesk's decisionsUrl", () => {
   it('is posted to over TLS at the checked address, through the tenant’s pace', async () => {
     const { port, seen } = await listen((handler) => createHttpsServer({ key: KEY, cert: CERT }, handler));
     // Loopback is allowed here only, by the test's own policy, to reach the loopback server.
-    const policy: AddressPolicy = { resolve: async () => [{ address: '127.0.0.1', family: 4 }], refuse: (a) => (a === '127.0.0.1' ? undefined : nonPublicReason(a)), ca: CERT };
+    const policy: AddressPolicy = {
+      resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      refuse: (a) => (a === '127.0.0.1' ? undefined : nonPublicReason(a)),
+      ca: CERT,
+    };
     const helpdeskFor = helpdeskClients(tenants(generic(`https://hooks.example.test:${port}/decisions`)), secrets, {
       serviceAddresses: policy,
       paceFor: helpdeskPaces({ clock: new FixedClock(new Date('2026-12-01T10:00:00Z')) }),

@@ -79,9 +79,12 @@ describe('tenants file: scoring', () => {
   });
 
   it('takes the API key only from Secrets Manager in deployed mode', () => {
-    expect(() => parseTenantsFile({ tenants: [tenant({ scoring: httpScoring('https://scores.acme.com/v1/score', { env: 'SCORING_KEY' }) })] }, 'deployed')).toThrow(
-      /tenants\.0\.scoring\.http\.apiKey: deployed tenants take secrets from Secrets Manager/,
-    );
+    expect(() =>
+      parseTenantsFile(
+        { tenants: [tenant({ scoring: httpScoring('https://scores.acme.com/v1/score', { env: 'SCORING_KEY' }) })] },
+        'deployed',
+      ),
+    ).toThrow(/tenants\.0\.scoring\.http\.apiKey: deployed tenants take secrets from Secrets Manager/);
   });
 
   it('names the user fields the helpdesk-metrics provider lacks', () => {
@@ -120,7 +123,12 @@ describe('tenantScoring', () => {
     ),
   );
   const helpdesk = new InMemoryHelpdesk();
-  const scoringFor = tenantScoring({ tenant: (id) => directory.get(id), secrets: new RefSecretResolver(), helpdeskFor: async () => helpdesk, clock });
+  const scoringFor = tenantScoring({
+    tenant: (id) => directory.get(id),
+    secrets: new RefSecretResolver(),
+    helpdeskFor: async () => helpdesk,
+    clock,
+  });
 
   it('builds the configured provider with its limits, once per tenant', () => {
     const metrics = scoringFor('metrics');
@@ -137,18 +145,37 @@ describe('tenantScoring', () => {
     expect(scoringFor('nobody')).toBeUndefined();
   });
 
-  const profile = { tenant: 'acme', customerKey: 'k', identities: { helpdeskUserIds: [], emailHashes: [], handles: [] }, optedOut: false, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+  const profile = {
+    tenant: 'acme',
+    customerKey: 'k',
+    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
+    optedOut: false,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+  };
   const lookupWith = (url: string, wiring: { serviceAddresses?: 'any' } = {}) => {
     // Parsed in local mode, so the call-time check is reached with a URL the deployed check would stop first.
-    const local = new TenantDirectory(parseTenantsFile({ tenants: [tenant({ id: 'service', scoring: httpScoring(url, { value: 'k' }) })] }, 'local'));
-    const built = tenantScoring({ tenant: (id) => local.get(id), secrets: new RefSecretResolver(), helpdeskFor: async () => helpdesk, clock, ...wiring });
+    const local = new TenantDirectory(
+      parseTenantsFile({ tenants: [tenant({ id: 'service', scoring: httpScoring(url, { value: 'k' }) })] }, 'local'),
+    );
+    const built = tenantScoring({
+      tenant: (id) => local.get(id),
+      secrets: new RefSecretResolver(),
+      helpdeskFor: async () => helpdesk,
+      clock,
+      ...wiring,
+    });
     return built('service')?.provider.score({ tenant: 'service', profile, purpose: 'inline', now: clock.now(), refreshAfterDays: 7 });
   };
 
   it("checks where the scoring service's name resolves by default, and refuses this machine", async () => {
     const lookup = await lookupWith('https://localhost:65535/score');
 
-    expect(lookup).toMatchObject({ outcome: 'failed', kind: 'rejected', reason: expect.stringMatching(/^scoring\.http\.url https:\/\/localhost:65535: localhost resolves to (127\.0\.0\.1|::1)\b/) });
+    expect(lookup).toMatchObject({
+      outcome: 'failed',
+      kind: 'rejected',
+      reason: expect.stringMatching(/^scoring\.http\.url https:\/\/localhost:65535: localhost resolves to (127\.0\.0\.1|::1)\b/),
+    });
   });
 
   it('reaches any address in local mode', async () => {

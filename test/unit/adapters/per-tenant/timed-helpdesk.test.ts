@@ -11,7 +11,14 @@ describe('withWriteTiming', () => {
 
     for (let i = 0; i < 3; i += 1) {
       const ticket = await guarded.getTicket('1');
-      await guarded.updateTicket({ ticketId: '1', decisionId: 'zendesk:ticket-created:1', tags: [`t${i}`], addedTags: [`t${i}`], note: `n${i}`, updatedStamp: ticket.updatedStamp ?? '' });
+      await guarded.updateTicket({
+        ticketId: '1',
+        decisionId: 'zendesk:ticket-created:1',
+        tags: [`t${i}`],
+        addedTags: [`t${i}`],
+        note: `n${i}`,
+        updatedStamp: ticket.updatedStamp ?? '',
+      });
     }
 
     expect(timings).toHaveLength(3);
@@ -23,7 +30,9 @@ describe('withWriteTiming', () => {
     const timings: number[] = [];
     const guarded = withWriteTiming(helpdesk, { onWrite: (ms) => timings.push(ms) });
 
-    await expect(guarded.updateTicket({ ticketId: 'missing', decisionId: 'zendesk:ticket-created:missing', tags: [], addedTags: [], note: 'x' })).rejects.toThrow();
+    await expect(
+      guarded.updateTicket({ ticketId: 'missing', decisionId: 'zendesk:ticket-created:missing', tags: [], addedTags: [], note: 'x' }),
+    ).rejects.toThrow();
     expect(timings).toHaveLength(1);
   });
 });

@@ -29,10 +29,26 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 
 describe('readRateLimitHeaders', () => {
   it.each([
-    ['Zendesk', { 'x-rate-limit': '700', 'x-rate-limit-remaining': '12', 'ratelimit-reset': '41' }, { limit: 700, remaining: 12, resetInMs: 41_000 }],
-    ['Zendesk ratelimit-*', { 'ratelimit-limit': '400', 'ratelimit-remaining': '0', 'ratelimit-reset': '5' }, { limit: 400, remaining: 0, resetInMs: 5000 }],
-    ['Freshdesk', { 'x-ratelimit-total': '200', 'x-ratelimit-remaining': '150', 'x-ratelimit-used-currentrequest': '1' }, { limit: 200, remaining: 150 }],
-    ['an epoch reset', { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String(Date.parse('2026-12-02T10:00:30Z') / 1000) }, { limit: 60, remaining: 3, resetInMs: 30_000 }],
+    [
+      'Zendesk',
+      { 'x-rate-limit': '700', 'x-rate-limit-remaining': '12', 'ratelimit-reset': '41' },
+      { limit: 700, remaining: 12, resetInMs: 41_000 },
+    ],
+    [
+      'Zendesk ratelimit-*',
+      { 'ratelimit-limit': '400', 'ratelimit-remaining': '0', 'ratelimit-reset': '5' },
+      { limit: 400, remaining: 0, resetInMs: 5000 },
+    ],
+    [
+      'Freshdesk',
+      { 'x-ratelimit-total': '200', 'x-ratelimit-remaining': '150', 'x-ratelimit-used-currentrequest': '1' },
+      { limit: 200, remaining: 150 },
+    ],
+    [
+      'an epoch reset',
+      { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String(Date.parse('2026-12-02T10:00:30Z') / 1000) },
+      { limit: 60, remaining: 3, resetInMs: 30_000 },
+    ],
     ['nothing', {}, {}],
     ['nonsense', { 'x-rate-limit': 'lots', 'x-rate-limit-remaining': '-' }, {}],
   ])('reads %s', (_label, headers, expected) => {
@@ -44,7 +60,10 @@ describe('HelpdeskPace', () => {
   it("sends while more than the tenant's reserve is left, then holds back until the window resets", async () => {
     const clock = manualClock();
     let remaining = 10;
-    const desk = helpdesk(() => ({ status: 200, headers: { 'x-rate-limit': '10', 'x-rate-limit-remaining': String((remaining -= 1)), 'ratelimit-reset': '20' } }));
+    const desk = helpdesk(() => ({
+      status: 200,
+      headers: { 'x-rate-limit': '10', 'x-rate-limit-remaining': String((remaining -= 1)), 'ratelimit-reset': '20' },
+    }));
     const paced = pacedFetch(new HelpdeskPace({ share: 0.8, requestsPerMinute: 10, clock, random: () => 0 }), desk.fetch);
 
     // 10 a window, 2 kept for others: 8 go out.
@@ -88,7 +107,13 @@ describe('HelpdeskPace', () => {
     const answers: ((value: Response) => void)[] = [];
     const slow: typeof fetch = () => new Promise<Response>((resolve) => answers.push(resolve));
     const paced = pacedFetch(new HelpdeskPace({ share: 0.8, requestsPerMinute: 10, clock, random: () => 0 }), slow);
-    const answer = (index: number, left: number) => answers[index]?.(new Response('{}', { status: 200, headers: { 'x-rate-limit': '10', 'x-rate-limit-remaining': String(left), 'ratelimit-reset': '30' } }));
+    const answer = (index: number, left: number) =>
+      answers[index]?.(
+        new Response('{}', {
+          status: 200,
+          headers: { 'x-rate-limit': '10', 'x-rate-limit-remaining': String(left), 'ratelimit-reset': '30' },
+        }),
+      );
     const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
     const first = paced('http://helpdesk.test/');
     const second = paced('http://helpdesk.test/');
@@ -117,7 +142,10 @@ describe('HelpdeskPace', () => {
     // Each call takes 400 ms to be answered.
     const desk: typeof fetch = async () => {
       clock.advance(400);
-      return new Response('{}', { status: 200, headers: { 'x-rate-limit': '100', 'x-rate-limit-remaining': String(remaining.shift() ?? 0), 'ratelimit-reset': '50' } });
+      return new Response('{}', {
+        status: 200,
+        headers: { 'x-rate-limit': '100', 'x-rate-limit-remaining': String(remaining.shift() ?? 0), 'ratelimit-reset': '50' },
+      });
     };
     const paced = pacedFetch(new HelpdeskPace({ share: 0.5, requestsPerMinute: 100, clock, random: () => 0 }), desk);
 
@@ -161,7 +189,10 @@ describe('HelpdeskPace', () => {
   it('lets other calls go on after a 429 that is about one ticket (the account still has requests left)', async () => {
     const clock = manualClock();
     let status = 429;
-    const desk = helpdesk(() => ({ status, headers: { 'retry-after': '93', 'x-rate-limit': '700', 'x-rate-limit-remaining': '650', 'ratelimit-reset': '30' } }));
+    const desk = helpdesk(() => ({
+      status,
+      headers: { 'retry-after': '93', 'x-rate-limit': '700', 'x-rate-limit-remaining': '650', 'ratelimit-reset': '30' },
+    }));
     const paced = pacedFetch(new HelpdeskPace({ share: 0.8, requestsPerMinute: 700, clock }), desk.fetch);
 
     await paced('http://helpdesk.test/tickets/1');
@@ -175,7 +206,10 @@ describe('HelpdeskPace', () => {
     const clock = manualClock();
     let status = 503;
     const desk = helpdesk(() => ({ status }));
-    const paced = pacedFetch(new HelpdeskPace({ share: 1, requestsPerMinute: 6000, clock, failureThreshold: 3, pauseAfterFailuresMs: 30_000, random: () => 0 }), desk.fetch);
+    const paced = pacedFetch(
+      new HelpdeskPace({ share: 1, requestsPerMinute: 6000, clock, failureThreshold: 3, pauseAfterFailuresMs: 30_000, random: () => 0 }),
+      desk.fetch,
+    );
 
     for (let i = 0; i < 3; i += 1) await paced('http://helpdesk.test/');
     const held = await caught(paced('http://helpdesk.test/'));

@@ -47,7 +47,11 @@ describe('RefSecretResolver: a secret that cannot be read', () => {
     expect(warnings).toEqual([
       {
         message: 'a secret could not be read; it is not asked for again for 60 s',
-        details: { secret: 'secretId influence-router/acme/zendesk-webhook-previous', error: "Secrets Manager can't find the specified secret.", retryAfter: '2026-12-01T10:01:00.000Z' },
+        details: {
+          secret: 'secretId influence-router/acme/zendesk-webhook-previous',
+          error: "Secrets Manager can't find the specified secret.",
+          retryAfter: '2026-12-01T10:01:00.000Z',
+        },
       },
     ]);
 
@@ -90,7 +94,8 @@ describe('RefSecretResolver: a secret that cannot be read', () => {
     sm.secrets.set('acme/webhook', JSON.stringify({ current: CURRENT }));
 
     expect(await secrets.resolve({ secretId: 'acme/webhook', field: 'current' })).toBe(CURRENT);
-    for (let i = 0; i < 3; i += 1) await expect(secrets.resolve({ secretId: 'acme/webhook', field: 'previous' })).rejects.toThrow(/field "previous"|field previous/);
+    for (let i = 0; i < 3; i += 1)
+      await expect(secrets.resolve({ secretId: 'acme/webhook', field: 'previous' })).rejects.toThrow(/field "previous"|field previous/);
 
     expect(reads()).toBe(1);
     expect(warnings.map((warning) => warning.details.secret)).toEqual(['secretId acme/webhook field previous']);

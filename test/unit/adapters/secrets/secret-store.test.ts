@@ -29,13 +29,17 @@ describe('storeSecret', () => {
   it('creates a missing secret, as the AWS SDK then reads it', async () => {
     expect(await storeSecret({ secretId: 'influence-router/acme/zendesk-webhook', field: 'current' }, 's3cret', client)).toBe('created');
 
-    const sdk = new SecretsManagerClient({ endpoint: sm.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const sdk = new SecretsManagerClient({
+      endpoint: sm.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const read = await sdk.send(new GetSecretValueCommand({ SecretId: 'influence-router/acme/zendesk-webhook' }));
     expect(JSON.parse(read.SecretString ?? '')).toEqual({ current: 's3cret' });
     expect(sm.operations).toEqual(['GetSecretValue', 'CreateSecret', 'GetSecretValue']);
   });
 
-  it('sets one field and keeps the others (a rotation\'s previous)', async () => {
+  it("sets one field and keeps the others (a rotation's previous)", async () => {
     sm.secrets.set('hook', JSON.stringify({ current: 'old', previous: 'older' }));
 
     expect(await storeSecret({ secretId: 'hook', field: 'current' }, 'new', client)).toBe('updated');

@@ -28,8 +28,13 @@ beforeAll(async () => {
     void readBody(request).then((text) => {
       const target = String(request.headers['x-amz-target'] ?? '');
       // The real service refuses unsigned or mistyped requests; so does this fake.
-      if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256') || request.headers['content-type'] !== 'application/x-amz-json-1.0') {
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'MissingAuthenticationTokenException' }));
+      if (
+        !String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256') ||
+        request.headers['content-type'] !== 'application/x-amz-json-1.0'
+      ) {
+        response
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+          .end(JSON.stringify({ __type: 'MissingAuthenticationTokenException' }));
         return;
       }
       const body: unknown = JSON.parse(text);
@@ -50,8 +55,15 @@ beforeEach(() => {
 });
 
 const fast = { baseDelayMs: 1, maxDelayMs: 2 };
-const WriteBody = z.object({ RequestItems: z.record(z.string(), z.array(z.object({ PutRequest: z.object({ Item: z.object({ pk: z.object({ S: z.string() }) }) }) }))) });
-const GetBody = z.object({ RequestItems: z.record(z.string(), z.object({ Keys: z.array(z.object({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) })) })) });
+const WriteBody = z.object({
+  RequestItems: z.record(z.string(), z.array(z.object({ PutRequest: z.object({ Item: z.object({ pk: z.object({ S: z.string() }) }) }) }))),
+});
+const GetBody = z.object({
+  RequestItems: z.record(
+    z.string(),
+    z.object({ Keys: z.array(z.object({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) })) }),
+  ),
+});
 
 describe('batchWriteAll', () => {
   it('sends 25 items per request and retries only the unprocessed ones', async () => {

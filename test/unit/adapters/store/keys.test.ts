@@ -100,7 +100,7 @@ describe('refresh buckets', () => {
 });
 
 describe('answer index keys', () => {
-  it('puts an answer in its tenant\'s day partition, keyed by response id alone', () => {
+  it("puts an answer in its tenant's day partition, keyed by response id alone", () => {
     // Act
     const key = answerIndexKey('acme', '2026-11-23', 'ticket-35436');
 

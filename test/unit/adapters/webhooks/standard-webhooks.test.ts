@@ -225,16 +225,19 @@ describe('verifyStandardWebhook: every way to reject', () => {
     expect(error.message).toBe('missing webhook-id header');
   });
 
-  it.each(['1796119200.5', '2026-12-01T10:00:00Z', '-1796119200', '1e9'])('rejects the timestamp %s as not integer seconds', (timestamp) => {
-    // Arrange
-    const input = withHeaders(delivery(), { [WEBHOOK_TIMESTAMP_HEADER]: timestamp });
+  it.each(['1796119200.5', '2026-12-01T10:00:00Z', '-1796119200', '1e9'])(
+    'rejects the timestamp %s as not integer seconds',
+    (timestamp) => {
+      // Arrange
+      const input = withHeaders(delivery(), { [WEBHOOK_TIMESTAMP_HEADER]: timestamp });
 
-    // Act
-    const error = rejection(input);
+      // Act
+      const error = rejection(input);
 
-    // Assert
-    expect(error.message).toBe('webhook-timestamp is not an integer number of seconds');
-  });
+      // Assert
+      expect(error.message).toBe('webhook-timestamp is not an integer number of seconds');
+    },
+  );
 
   it('rejects an authentic delivery one second older than the tolerance', () => {
     // Arrange

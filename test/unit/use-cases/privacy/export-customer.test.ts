@@ -29,7 +29,17 @@ const record: DecisionRecord = {
   receivedAt: '2026-11-22T10:00:00.000Z',
   decidedAt: '2026-11-22T10:00:01.000Z',
   status: 'skipped',
-  decision: { policyVersion: 'v1', mode: 'active', tier: 'none', uplift: 0, requestedUplift: 0, tags: [], matchedRules: [], guardrails: [], refreshDue: true },
+  decision: {
+    policyVersion: 'v1',
+    mode: 'active',
+    tier: 'none',
+    uplift: 0,
+    requestedUplift: 0,
+    tags: [],
+    matchedRules: [],
+    guardrails: [],
+    refreshDue: true,
+  },
   note: 'Influence Router: priority unchanged.',
 };
 
@@ -42,7 +52,10 @@ describe('exportCustomer', () => {
     store.addDecision(record);
 
     // Act
-    const document = await exportCustomer({ tenant: 'acme', identity: userId }, { customers: store, privacy: store, clock: new FixedClock(NOW) });
+    const document = await exportCustomer(
+      { tenant: 'acme', identity: userId },
+      { customers: store, privacy: store, clock: new FixedClock(NOW) },
+    );
 
     // Assert
     expect(document).toMatchObject({
@@ -65,6 +78,8 @@ describe('exportCustomer', () => {
   it('returns undefined for an identity nobody is known by', async () => {
     const store = new InMemoryCustomerAdmin(hasherFor);
 
-    expect(await exportCustomer({ tenant: 'acme', identity: email }, { customers: store, privacy: store, clock: new FixedClock(NOW) })).toBeUndefined();
+    expect(
+      await exportCustomer({ tenant: 'acme', identity: email }, { customers: store, privacy: store, clock: new FixedClock(NOW) }),
+    ).toBeUndefined();
   });
 });

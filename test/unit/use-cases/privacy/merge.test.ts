@@ -116,7 +116,9 @@ describe('mergeCustomers', () => {
     };
 
     // Act / Assert
-    await expect(mergeCustomers('acme', [userId, email], { customers: store, clock: new FixedClock(NOW), maxAttempts: 3 })).rejects.toBeInstanceOf(TransientError);
+    await expect(
+      mergeCustomers('acme', [userId, email], { customers: store, clock: new FixedClock(NOW), maxAttempts: 3 }),
+    ).rejects.toBeInstanceOf(TransientError);
     expect(tick).toBe(3);
   });
 });

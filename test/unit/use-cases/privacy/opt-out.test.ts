@@ -70,7 +70,12 @@ describe('optOut', () => {
     const profile = await store.findCustomer('acme', [email]);
 
     // Act
-    const decision = decide({ ticket: { id: '1', priority: 'normal', tags: [] }, ...(profile ? { profile } : {}), policy: PolicySchema.parse({}), now: NOW });
+    const decision = decide({
+      ticket: { id: '1', priority: 'normal', tags: [] },
+      ...(profile ? { profile } : {}),
+      policy: PolicySchema.parse({}),
+      now: NOW,
+    });
 
     // Assert
     expect(decision.tier).toBe('none');
@@ -95,7 +100,10 @@ describe('optOut', () => {
     const writes = store.guardedWrites;
 
     // Act
-    const again = await optOut({ tenant: 'acme', identity: email }, { ...deps, clock: new FixedClock(new Date('2026-12-01T00:00:00.000Z')) });
+    const again = await optOut(
+      { tenant: 'acme', identity: email },
+      { ...deps, clock: new FixedClock(new Date('2026-12-01T00:00:00.000Z')) },
+    );
 
     // Assert
     expect(again.written).toBe(0);
@@ -174,7 +182,8 @@ describe('optOut', () => {
     store.beforeWrite = () => {
       const current = store.profiles.get(`acme#${scoredProfile().customerKey}`);
       tick += 1;
-      if (current) store.profiles.set(`acme#${current.customerKey}`, { ...current, updatedAt: new Date(NOW.getTime() - tick * 1000).toISOString() });
+      if (current)
+        store.profiles.set(`acme#${current.customerKey}`, { ...current, updatedAt: new Date(NOW.getTime() - tick * 1000).toISOString() });
     };
 
     // Act / Assert

@@ -3,7 +3,12 @@ import { identitiesOf } from '../../../../shared/use-cases/processing/customer-l
 
 describe('identitiesOf', () => {
   it('lists a requester by user id, email, external id, then handles', () => {
-    const identities = identitiesOf('generic', { helpdeskUserId: 'u-1', email: 'ada@example.com', externalId: 'crm-1', handles: [{ network: 'twitter', handle: '@Ada' }] });
+    const identities = identitiesOf('generic', {
+      helpdeskUserId: 'u-1',
+      email: 'ada@example.com',
+      externalId: 'crm-1',
+      handles: [{ network: 'twitter', handle: '@Ada' }],
+    });
 
     expect(identities).toEqual([
       { kind: 'helpdesk-user', value: 'generic:u-1' },
@@ -17,7 +22,13 @@ describe('identitiesOf', () => {
     const identities = identitiesOf(
       'zendesk',
       { helpdeskUserId: '501', email: 'Ada@Example.com', externalId: 'crm-old', handles: [] },
-      { helpdeskUserId: '501', email: 'ada@example.com', externalId: 'crm-1', handles: [{ network: 'twitter', handle: 'ada' }], fields: {} },
+      {
+        helpdeskUserId: '501',
+        email: 'ada@example.com',
+        externalId: 'crm-1',
+        handles: [{ network: 'twitter', handle: 'ada' }],
+        fields: {},
+      },
     );
 
     expect(identities).toEqual([

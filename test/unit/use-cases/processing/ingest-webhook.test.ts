@@ -7,7 +7,12 @@ import {
   UnsupportedMediaTypeError,
 } from '../../../../shared/domain/errors.js';
 import type { TicketCreated } from '../../../../shared/domain/events.js';
-import { type InboundSource, type IngestDeps, ingestWebhook, type WebhookRequest } from '../../../../shared/use-cases/processing/ingest-webhook.js';
+import {
+  type InboundSource,
+  type IngestDeps,
+  ingestWebhook,
+  type WebhookRequest,
+} from '../../../../shared/use-cases/processing/ingest-webhook.js';
 import { InMemoryQueue } from '../../../support/fakes.js';
 
 const EVENT: TicketCreated = {

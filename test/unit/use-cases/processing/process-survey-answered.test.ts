@@ -3,7 +3,14 @@ import type { SurveyAnswered, TicketCreated } from '../../../../shared/domain/ev
 import { decide } from '../../../../shared/domain/decide.js';
 import { PolicySchema, type PolicyInput } from '../../../../shared/domain/policy.js';
 import { processEvent, type ProcessEventDeps } from '../../../../shared/use-cases/processing/process-event.js';
-import { FixedClock, InMemoryCustomerStore, InMemoryDecisionLog, InMemoryHelpdesk, InMemorySurveyAnswers, TestHasher } from '../../../support/fakes.js';
+import {
+  FixedClock,
+  InMemoryCustomerStore,
+  InMemoryDecisionLog,
+  InMemoryHelpdesk,
+  InMemorySurveyAnswers,
+  TestHasher,
+} from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -145,7 +152,9 @@ describe('processing a survey answer', () => {
 
     await processEvent(answer({ ticketId: undefined }), deps);
 
-    expect([...surveys.records.values()]).toMatchObject([{ responseId: 'typeform:r-1', score: 3, comment: 'Waited <b>three</b> days.\nStill broken.' }]);
+    expect([...surveys.records.values()]).toMatchObject([
+      { responseId: 'typeform:r-1', score: 3, comment: 'Waited <b>three</b> days.\nStill broken.' },
+    ]);
     expect([...surveys.indexed.values()]).toEqual([
       {
         tenant: 'acme',
@@ -183,7 +192,10 @@ describe('processing a survey answer', () => {
 
   it('never raises past the cap over the ticket decision and the survey decision together', async () => {
     await seedCustomer(64);
-    await processEvent(ticketCreated('35436'), { ...deps, tenant: () => ({ id: 'acme', policy: PolicySchema.parse({}), helpdesk: { kind: 'zendesk' } }) });
+    await processEvent(ticketCreated('35436'), {
+      ...deps,
+      tenant: () => ({ id: 'acme', policy: PolicySchema.parse({}), helpdesk: { kind: 'zendesk' } }),
+    });
     helpdesk.touch('35436', {});
     expect(ticket()?.priority).toBe('high');
 
@@ -228,7 +240,7 @@ describe('processing a survey answer', () => {
     expect(ticket()?.tags).toEqual(['printer', 'nps_promoter', 'influence_advocate']);
   });
 
-  it('stores an opted-out customer\'s answer for NPS but never uses it', async () => {
+  it("stores an opted-out customer's answer for NPS but never uses it", async () => {
     await seedCustomer(90, { optedOut: true });
     await seedTicketDecision();
 
@@ -301,7 +313,9 @@ describe('processing a survey answer', () => {
     void processEvent(answer({ comment: undefined }), { ...deps, helpdeskFor: async () => hanging });
     await vi.waitFor(() => expect([...decisions.records.values()].some((r) => r.status === 'pending')).toBe(true));
 
-    await expect(processEvent(answer({ deliveryId: 'evt-2', comment: 'added later' }), deps)).rejects.toThrow(/being written by another delivery/);
+    await expect(processEvent(answer({ deliveryId: 'evt-2', comment: 'added later' }), deps)).rejects.toThrow(
+      /being written by another delivery/,
+    );
     expect(ticket()?.notes).toHaveLength(0);
   });
 
@@ -320,7 +334,10 @@ describe('processing a survey answer', () => {
     helpdesk.users.set('5009', { helpdeskUserId: '5009', email: 'edsger@example.com', externalId: 'crm-5009', handles: [], fields: {} });
     await processEvent({ ...ticketCreated('35436'), requester: { helpdeskUserId: '5009', handles: [] } }, deps);
 
-    const outcome = await processEvent(answer({ source: 'generic-survey', score: 2, respondent: { externalId: 'crm-5009', handles: [] } }), deps);
+    const outcome = await processEvent(
+      answer({ source: 'generic-survey', score: 2, respondent: { externalId: 'crm-5009', handles: [] } }),
+      deps,
+    );
 
     expect(outcome.status).toBe('applied');
     expect(ticket()?.tags).toContain('nps_detractor');
@@ -341,7 +358,10 @@ describe('processing a survey answer', () => {
     );
     const before = structuredClone([...customers.profiles.values()].map((p) => p.identities));
 
-    await processEvent(answer({ ticketId: undefined, respondent: { email: 'ada@example.com', helpdeskUserId: '2002', handles: [] } }), deps);
+    await processEvent(
+      answer({ ticketId: undefined, respondent: { email: 'ada@example.com', helpdeskUserId: '2002', handles: [] } }),
+      deps,
+    );
 
     expect([...customers.profiles.values()].map((p) => p.identities)).toEqual(before);
   });
@@ -377,7 +397,15 @@ describe('processing a survey answer', () => {
 
   it('records an unsubscribe on the profile once per survey tool', async () => {
     await seedCustomer(64);
-    const unsubscribe = { type: 'SurveyUnsubscribed' as const, tenant: 'acme', source: 'delighted', deliveryId: 'u-1', occurredAt: '2026-11-22T00:00:00Z', receivedAt: NOW.toISOString(), respondent: { email: 'ada@example.com', handles: [] } };
+    const unsubscribe = {
+      type: 'SurveyUnsubscribed' as const,
+      tenant: 'acme',
+      source: 'delighted',
+      deliveryId: 'u-1',
+      occurredAt: '2026-11-22T00:00:00Z',
+      receivedAt: NOW.toISOString(),
+      respondent: { email: 'ada@example.com', handles: [] },
+    };
 
     await processEvent(unsubscribe, deps);
     await processEvent({ ...unsubscribe, deliveryId: 'u-2', occurredAt: '2026-11-23T00:00:00Z' }, deps);

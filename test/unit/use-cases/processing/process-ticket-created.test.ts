@@ -114,7 +114,10 @@ describe('processTicketCreated', () => {
 
     await processTicketCreated(event(), deps);
     helpdesk.addTicket({ id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' });
-    await processTicketCreated(event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' } }), deps);
+    await processTicketCreated(
+      event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' } }),
+      deps,
+    );
 
     expect(helpdesk.requesterLookups).toBe(1);
     const profile = [...customers.profiles.values()][0];
@@ -136,7 +139,10 @@ describe('processTicketCreated', () => {
       customers.profiles.set(key, { ...profile, updatedAt: new Date(clock.now().getTime() - 86_400_000).toISOString() });
     }
     helpdesk.addTicket({ id: '35440', priority: 'normal', tags: [], updatedStamp: 'stamp-y' });
-    await processTicketCreated(event({ deliveryId: 'd40', ticket: { id: '35440', priority: 'normal', tags: [], updatedStamp: 'stamp-y' } }), deps);
+    await processTicketCreated(
+      event({ deliveryId: 'd40', ticket: { id: '35440', priority: 'normal', tags: [], updatedStamp: 'stamp-y' } }),
+      deps,
+    );
 
     const [later] = [...customers.profiles.values()];
     expect(later?.lastSeenAt).toBe(clock.now().toISOString());
@@ -254,7 +260,16 @@ describe('processTicketCreated', () => {
         customerKey: hasher.hash(userId),
         identities: { helpdeskUserIds: [userId.value], emailHashes: [], handles: [] },
         optedOut: false,
-        score: { value: 72, source: 'import', modelVersion: 'import-1', scoredAt: '2026-11-22T00:00:00Z', refreshAfter: '2026-11-29T00:00:00Z', components: {}, inputs: {}, explanation: 'Imported score 72.' },
+        score: {
+          value: 72,
+          source: 'import',
+          modelVersion: 'import-1',
+          scoredAt: '2026-11-22T00:00:00Z',
+          refreshAfter: '2026-11-29T00:00:00Z',
+          components: {},
+          inputs: {},
+          explanation: 'Imported score 72.',
+        },
         createdAt: '2026-11-22T00:00:00Z',
         updatedAt: '2026-11-22T00:00:00Z',
       },
@@ -298,7 +313,11 @@ describe('processTicketCreated', () => {
     helpdesk.addTicket({ id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' });
 
     await processTicketCreated(
-      event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' }, requester: { helpdeskUserId: '501', externalId: 'crm-501', handles: [] } }),
+      event({
+        deliveryId: 'd2',
+        ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-x' },
+        requester: { helpdeskUserId: '501', externalId: 'crm-501', handles: [] },
+      }),
       deps,
     );
 
@@ -391,7 +410,11 @@ describe('processTicketCreated', () => {
       // Another worker, processing a second delivery of the same event, wrote first.
       const ticket = helpdesk.tickets.get(id);
       if (ticket) {
-        helpdesk.tickets.set(id, { ...ticket, notes: [...ticket.notes, 'x\n[influence-router zendesk:ticket-created:35436]'], priority: 'high' });
+        helpdesk.tickets.set(id, {
+          ...ticket,
+          notes: [...ticket.notes, 'x\n[influence-router zendesk:ticket-created:35436]'],
+          priority: 'high',
+        });
         helpdesk.touch(id, {});
       }
     };
@@ -459,14 +482,23 @@ describe('processTicketCreated: score freshness and the score provider', () => {
       email: 'Ada@Example.com',
       handles: [],
       // Zendesk user_fields as the API answers them: integers, a decimal, a text count, a dropdown.
-      fields: { followers: 48_000, following: 1_100, engagement_per_post: 350.0, account_age_days: 2_920, post_count: '5,200', verification: 'paid', vip: false },
+      fields: {
+        followers: 48_000,
+        following: 1_100,
+        engagement_per_post: 350.0,
+        account_age_days: 2_920,
+        post_count: '5,200',
+        verification: 'paid',
+        vip: false,
+      },
     });
     customers = new InMemoryCustomerStore((tenant) => new TestHasher(tenant));
     queue = new InMemoryScoreRefreshStore(customers);
     decisions = new InMemoryDecisionLog();
     warnings = [];
     const clock = new FixedClock(NOW);
-    provider = new HelpdeskMetricsProvider({ helpdeskKind: 'zendesk',
+    provider = new HelpdeskMetricsProvider({
+      helpdeskKind: 'zendesk',
       fieldKeys: FIELD_KEYS,
       helpdesk: async () => helpdesk,
       breaker: new CircuitBreaker({ failureThreshold: 5, resetAfterMs: 30_000, clock }),
@@ -556,7 +588,11 @@ describe('processTicketCreated: score freshness and the score provider', () => {
 
     expect(outcome.status).toBe('applied');
     expect(helpdesk.requesterLookups).toBe(1);
-    expect(record()?.decision).toMatchObject({ tier: 'high', priority: 'high', score: { value: 64, freshness: 'fresh', modelVersion: 'reach-2' } });
+    expect(record()?.decision).toMatchObject({
+      tier: 'high',
+      priority: 'high',
+      score: { value: 64, freshness: 'fresh', modelVersion: 'reach-2' },
+    });
     expect(record()?.note).toMatch(/Tier: high \(score 64\)\. Reach 64 \(high\): 48k followers/);
     const stored = [...customers.profiles.values()][0];
     expect(stored?.score).toMatchObject({ value: 64, source: 'helpdesk-metrics', scoredAt: NOW.toISOString() });
@@ -582,7 +618,9 @@ describe('processTicketCreated: score freshness and the score provider', () => {
     expect(outcome.status).toBe('skipped');
     expect(scripted.requests.map((r) => r.purpose)).toEqual(['inline']);
     expect(record()?.decision.tier).toBe('none');
-    expect(record()?.note).toContain('- Score provider http unavailable (no answer within 800 ms): decided without a score; a refresh is queued.');
+    expect(record()?.note).toContain(
+      '- Score provider http unavailable (no answer within 800 ms): decided without a score; a refresh is queued.',
+    );
     expect(record()?.decision.providerFailure).toBe('timeout');
     const stored = [...customers.profiles.values()][0];
     expect(queue.queue.get(`acme#${stored?.customerKey}`)).toEqual({ dueAt: NOW.toISOString(), failures: 0 });
@@ -614,7 +652,10 @@ describe('processTicketCreated: score freshness and the score provider', () => {
   });
 
   it('reads the requester for helpdesk metrics when this event did not need to', async () => {
-    await seed({ identities: { helpdeskUserIds: ['zendesk:501'], emailHashes: [key], handles: [] }, identitiesResolvedAt: '2026-01-01T00:00:00Z' });
+    await seed({
+      identities: { helpdeskUserIds: ['zendesk:501'], emailHashes: [key], handles: [] },
+      identitiesResolvedAt: '2026-01-01T00:00:00Z',
+    });
 
     await processTicketCreated(event(), deps);
 
@@ -629,7 +670,10 @@ describe('processTicketCreated: score freshness and the score provider', () => {
     await processTicketCreated(event(), deps);
     await seed({ override: { kind: 'never', reason: 'press contact' } });
     helpdesk.addTicket({ id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-1' });
-    await processTicketCreated(event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-1' } }), deps);
+    await processTicketCreated(
+      event({ deliveryId: 'd2', ticket: { id: '35437', priority: 'normal', tags: [], updatedStamp: 'stamp-1' } }),
+      deps,
+    );
 
     expect(scripted.requests).toHaveLength(0);
   });

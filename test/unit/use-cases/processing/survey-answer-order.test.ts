@@ -4,7 +4,14 @@ import { TransientError } from '../../../../shared/domain/errors.js';
 import type { SurveyAnswered } from '../../../../shared/domain/events.js';
 import { PolicySchema } from '../../../../shared/domain/policy.js';
 import { processEvent, type ProcessEventDeps } from '../../../../shared/use-cases/processing/process-event.js';
-import { FixedClock, InMemoryCustomerStore, InMemoryDecisionLog, InMemoryHelpdesk, InMemorySurveyAnswers, TestHasher } from '../../../support/fakes.js';
+import {
+  FixedClock,
+  InMemoryCustomerStore,
+  InMemoryDecisionLog,
+  InMemoryHelpdesk,
+  InMemorySurveyAnswers,
+  TestHasher,
+} from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -121,7 +128,8 @@ describe('survey answers that arrive out of order', () => {
   const indexed = () => [...surveys.indexed.values()];
   const latestNps = () => [...customers.profiles.values()][0]?.latestNps;
   const ticket = () => helpdesk.tickets.get('35436');
-  const surveyDecisions = () => [...decisions.records.values()].filter((record) => record.decisionId.includes(':survey-answered:')).map((record) => record.decisionId);
+  const surveyDecisions = () =>
+    [...decisions.records.values()].filter((record) => record.decisionId.includes(':survey-answered:')).map((record) => record.decisionId);
 
   it('keeps the updated answer and its comment when the created delivery comes again after it (Delighted: 9, then 3, then 9 again)', async () => {
     // Arrange
@@ -148,7 +156,12 @@ describe('survey answers that arrive out of order', () => {
     // Assert
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.message).toBe('survey answer superseded: a newer version of it is stored, so this older one changed nothing');
-    expect(warnings[0]?.details).toEqual({ tenant: 'acme', source: 'delighted', deliveryId: 'evt-created', revision: '2026-11-23T09:00:00.000Z|2026-11-23T09:00:01.000Z' });
+    expect(warnings[0]?.details).toEqual({
+      tenant: 'acme',
+      source: 'delighted',
+      deliveryId: 'evt-created',
+      revision: '2026-11-23T09:00:00.000Z|2026-11-23T09:00:01.000Z',
+    });
     expect(JSON.stringify(warnings)).not.toContain(EMAIL);
   });
 
@@ -176,7 +189,18 @@ describe('survey answers that arrive out of order', () => {
   it('orders the ratings of a source with no time of its own by when ingest first received them; a replay keeps that time', async () => {
     // Arrange: Zendesk's ratings carry no time of their own, so the adapter sets revisedAt to receivedAt.
     const csat = (score: number, receivedAt: string, deliveryId: string) =>
-      answer({ source: 'zendesk-csat', kind: 'csat', scale: 2, score, responseId: 'ticket-35436', deliveryId, occurredAt: receivedAt, revisedAt: receivedAt, receivedAt, answeredAt: receivedAt });
+      answer({
+        source: 'zendesk-csat',
+        kind: 'csat',
+        scale: 2,
+        score,
+        responseId: 'ticket-35436',
+        deliveryId,
+        occurredAt: receivedAt,
+        revisedAt: receivedAt,
+        receivedAt,
+        answeredAt: receivedAt,
+      });
     const bad = csat(1, '2026-11-23T09:00:00.000Z', 'inv-1');
     await processEvent(bad, deps);
     await processEvent(csat(2, '2026-11-23T09:30:00.000Z', 'inv-2'), deps);
@@ -235,7 +259,18 @@ describe('survey answers that arrive out of order', () => {
 
   it('keeps the newest version on the profile even when another answer of the customer is newer still', async () => {
     // Arrange: a later response, then the updated and the created deliveries of r-1.
-    await processEvent(answer({ responseId: 'r-2', deliveryId: 'evt-r2', score: 7, answeredAt: '2026-11-23T09:30:00.000Z', occurredAt: '2026-11-23T09:30:00.000Z', revisedAt: '2026-11-23T09:30:00.000Z', ticketId: undefined }), deps);
+    await processEvent(
+      answer({
+        responseId: 'r-2',
+        deliveryId: 'evt-r2',
+        score: 7,
+        answeredAt: '2026-11-23T09:30:00.000Z',
+        occurredAt: '2026-11-23T09:30:00.000Z',
+        revisedAt: '2026-11-23T09:30:00.000Z',
+        ticketId: undefined,
+      }),
+      deps,
+    );
     await processEvent(updated({ ticketId: undefined }), deps);
 
     // Act

@@ -39,7 +39,12 @@ const failed = (day: string, kind: ScoreFailureKind) => listing(day, { guardrail
 describe('decisionReport', () => {
   it("counts the provider's failures on the ticket path by kind and by day, the open breaker apart", async () => {
     const history = new DayPages({
-      '2026-11-01': [failed('2026-11-01', 'timeout'), failed('2026-11-01', 'circuit-open'), failed('2026-11-01', 'circuit-open'), listing('2026-11-01', { tier: 'high', uplift: 1, rules: ['high-reach'] })],
+      '2026-11-01': [
+        failed('2026-11-01', 'timeout'),
+        failed('2026-11-01', 'circuit-open'),
+        failed('2026-11-01', 'circuit-open'),
+        listing('2026-11-01', { tier: 'high', uplift: 1, rules: ['high-reach'] }),
+      ],
       '2026-11-02': [listing('2026-11-02')],
       '2026-11-03': [failed('2026-11-03', 'rate-limited'), listing('2026-11-03', { guardrails: ['no-score'] })],
     });

@@ -33,14 +33,27 @@ function listing(ticketId: number, decidedAt: string, tier: Tier, extra: Partial
     source: 'zendesk',
     status: 'applied',
     decidedAt,
-    summary: { tier, mode: 'active', uplift: tier === 'none' ? 0 : 1, requestedUplift: 1, rules: tier === 'none' ? [] : [`reach-${tier}`], guardrails: [] },
+    summary: {
+      tier,
+      mode: 'active',
+      uplift: tier === 'none' ? 0 : 1,
+      requestedUplift: 1,
+      rules: tier === 'none' ? [] : [`reach-${tier}`],
+      guardrails: [],
+    },
     ...extra,
   };
 }
 
 // 250 decisions a day over three days, every fifth one high tier; one from another tenant.
 const LISTINGS = ['2026-11-21', '2026-11-22', '2026-11-23'].flatMap((day, d) =>
-  Array.from({ length: 250 }, (_, i) => listing(d * 1000 + i, `${day}T${String(Math.floor(i / 60) + 8).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00.000Z`, i % 5 === 0 ? 'high' : 'none')),
+  Array.from({ length: 250 }, (_, i) =>
+    listing(
+      d * 1000 + i,
+      `${day}T${String(Math.floor(i / 60) + 8).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00.000Z`,
+      i % 5 === 0 ? 'high' : 'none',
+    ),
+  ),
 );
 LISTINGS.push(listing(9999, '2026-11-23T23:00:00.000Z', 'high', { tenant: 'other' }));
 
@@ -51,7 +64,10 @@ describe('listDecisions', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await listDecisions({ tenant: 'acme', from: '2026-11-21', to: '2026-11-23', limit: 40, ...(cursor ? { cursor } : {}) }, { history });
+      const page = await listDecisions(
+        { tenant: 'acme', from: '2026-11-21', to: '2026-11-23', limit: 40, ...(cursor ? { cursor } : {}) },
+        { history },
+      );
       seen.push(...page.decisions.map((decision) => decision.decidedAt));
       cursor = page.cursor;
       pages += 1;
@@ -67,11 +83,19 @@ describe('listDecisions', () => {
     const history = new MemoryHistory(LISTINGS);
 
     const first = await listDecisions({ tenant: 'acme', from: '2026-11-21', to: '2026-11-23', tier: 'high', limit: 30 }, { history });
-    const second = await listDecisions({ tenant: 'acme', from: '2026-11-21', to: '2026-11-23', tier: 'high', limit: 30, ...(first.cursor ? { cursor: first.cursor } : {}) }, { history });
-    const byRule = await listDecisions({ tenant: 'acme', from: '2026-11-23', to: '2026-11-23', rule: 'reach-high', limit: 100 }, { history });
+    const second = await listDecisions(
+      { tenant: 'acme', from: '2026-11-21', to: '2026-11-23', tier: 'high', limit: 30, ...(first.cursor ? { cursor: first.cursor } : {}) },
+      { history },
+    );
+    const byRule = await listDecisions(
+      { tenant: 'acme', from: '2026-11-23', to: '2026-11-23', rule: 'reach-high', limit: 100 },
+      { history },
+    );
     const failed = await listDecisions({ tenant: 'acme', from: '2026-11-21', to: '2026-11-23', status: 'failed', limit: 10 }, { history });
 
-    const high = LISTINGS.filter((l) => l.tenant === 'acme' && l.summary.tier === 'high').sort((a, b) => b.decidedAt.localeCompare(a.decidedAt));
+    const high = LISTINGS.filter((l) => l.tenant === 'acme' && l.summary.tier === 'high').sort((a, b) =>
+      b.decidedAt.localeCompare(a.decidedAt),
+    );
     expect([...first.decisions, ...second.decisions].map((d) => d.ticketId)).toEqual(high.slice(0, 60).map((d) => d.ticketId));
     expect(byRule.decisions).toHaveLength(50);
     expect(byRule.decisions.every((d) => d.summary.rules.includes('reach-high'))).toBe(true);
@@ -85,7 +109,11 @@ describe('listDecisions', () => {
     const history = new MemoryHistory(LISTINGS);
     const page = await listDecisions({ tenant: 'acme', from: '2026-11-23', to: '2026-11-23', limit: 5 }, { history });
 
-    await expect(listDecisions({ tenant: 'acme', from: '2026-11-23', to: '2026-11-23', limit: 5, cursor: 'nonsense' }, { history })).rejects.toThrow(DecisionCursorError);
-    await expect(listDecisions({ tenant: 'acme', from: '2026-11-01', to: '2026-11-10', limit: 5, cursor: page.cursor ?? '' }, { history })).rejects.toThrow(DecisionCursorError);
+    await expect(
+      listDecisions({ tenant: 'acme', from: '2026-11-23', to: '2026-11-23', limit: 5, cursor: 'nonsense' }, { history }),
+    ).rejects.toThrow(DecisionCursorError);
+    await expect(
+      listDecisions({ tenant: 'acme', from: '2026-11-01', to: '2026-11-10', limit: 5, cursor: page.cursor ?? '' }, { history }),
+    ).rejects.toThrow(DecisionCursorError);
   });
 });

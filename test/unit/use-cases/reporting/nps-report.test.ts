@@ -15,7 +15,9 @@ class MemoryIndex implements SurveyAnswerIndex {
   async inPeriod(tenant: string, from: Date, to: Date): Promise<IndexedPeriod> {
     this.reads.push({ tenant, from, to });
     const days = Math.ceil((to.getTime() - from.getTime()) / 86_400_000);
-    const answers = this.answers.filter((a) => a.tenant === tenant && Date.parse(a.answeredAt) >= from.getTime() && Date.parse(a.answeredAt) < to.getTime());
+    const answers = this.answers.filter(
+      (a) => a.tenant === tenant && Date.parse(a.answeredAt) >= from.getTime() && Date.parse(a.answeredAt) < to.getTime(),
+    );
     return { answers, partitions: days, requests: days + 1 };
   }
 }
@@ -31,7 +33,16 @@ function nps(score: number, tier: Tier, at = '2026-11-10T10:00:00Z', tenant = 'a
 
 function csat(score: number, scale: number, tier: Tier): IndexedAnswer {
   sequence += 1;
-  return { tenant: 'acme', responseId: `ticket-${sequence}`, source: 'zendesk-csat', answeredAt: '2026-11-12T10:00:00Z', kind: 'csat', score, scale, tier };
+  return {
+    tenant: 'acme',
+    responseId: `ticket-${sequence}`,
+    source: 'zendesk-csat',
+    answeredAt: '2026-11-12T10:00:00Z',
+    kind: 'csat',
+    score,
+    scale,
+    tier,
+  };
 }
 
 async function indexWith(answers: IndexedAnswer[]): Promise<MemoryIndex> {
@@ -58,7 +69,14 @@ describe('npsReport', () => {
   });
 
   it('summarises CSAT overall and by tier from CSAT answers only, as each scale collapses', async () => {
-    const index = await indexWith([csat(2, 2, 'high'), csat(1, 2, 'high'), csat(4, 5, 'notable'), csat(3, 3, 'notable'), csat(2, 3, 'none'), nps(10, 'high')]);
+    const index = await indexWith([
+      csat(2, 2, 'high'),
+      csat(1, 2, 'high'),
+      csat(4, 5, 'notable'),
+      csat(3, 3, 'notable'),
+      csat(2, 3, 'none'),
+      nps(10, 'high'),
+    ]);
 
     const report = await npsReport({ tenant: 'acme', from: FROM, to: TO }, { index });
 
@@ -70,7 +88,10 @@ describe('npsReport', () => {
   });
 
   it('calls a tier conclusive from 30 answers', async () => {
-    const index = await indexWith([...Array.from({ length: 30 }, () => nps(9, 'notable')), ...Array.from({ length: 29 }, () => nps(9, 'high'))]);
+    const index = await indexWith([
+      ...Array.from({ length: 30 }, () => nps(9, 'notable')),
+      ...Array.from({ length: 29 }, () => nps(9, 'high')),
+    ]);
 
     const report = await npsReport({ tenant: 'acme', from: FROM, to: TO }, { index });
 
@@ -79,7 +100,7 @@ describe('npsReport', () => {
     expect(report.overall).toMatchObject({ n: 59, nps: 100, marginOfError95: 0, conclusive: true });
   });
 
-  it('reads the tenant\'s period once and reports what the read took', async () => {
+  it("reads the tenant's period once and reports what the read took", async () => {
     // Arrange
     const index = await indexWith([nps(10, 'top'), nps(0, 'top', '2026-12-01T00:00:00Z'), nps(0, 'top', '2026-11-10T10:00:00Z', 'globex')]);
 
@@ -88,7 +109,13 @@ describe('npsReport', () => {
 
     // Assert
     expect(index.reads).toEqual([{ tenant: 'acme', from: FROM, to: TO }]);
-    expect(report).toMatchObject({ tenant: 'acme', from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', partitions: 30, requests: 31 });
+    expect(report).toMatchObject({
+      tenant: 'acme',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      partitions: 30,
+      requests: 31,
+    });
     expect(report.overall.n).toBe(1);
     expect(report.durationMs).toBeGreaterThanOrEqual(0);
   });

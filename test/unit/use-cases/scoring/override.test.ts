@@ -59,10 +59,22 @@ describe('setOverride', () => {
     expect(result).toMatchObject({ status: 'set', created: false, written: 1 });
     expect(stored).toEqual({
       ...known(),
-      override: { kind: 'boost', score: 90, reason: 'Board member', setBy: 'admin@acme.test', setAt: NOW.toISOString(), expiresAt: '2027-01-01T00:00:00Z' },
+      override: {
+        kind: 'boost',
+        score: 90,
+        reason: 'Board member',
+        setBy: 'admin@acme.test',
+        setAt: NOW.toISOString(),
+        expiresAt: '2027-01-01T00:00:00Z',
+      },
       updatedAt: NOW.toISOString(),
     });
-    const decision = decide({ ticket: { id: '1', priority: 'normal', tags: [] }, ...(stored ? { profile: stored } : {}), policy: PolicySchema.parse({}), now: NOW });
+    const decision = decide({
+      ticket: { id: '1', priority: 'normal', tags: [] },
+      ...(stored ? { profile: stored } : {}),
+      policy: PolicySchema.parse({}),
+      now: NOW,
+    });
     expect(decision.score).toMatchObject({ value: 90, source: 'override' });
     expect(decision.score?.explanation).toContain('Board member');
   });
@@ -88,7 +100,12 @@ describe('setOverride', () => {
     const stranger: Identity = { kind: 'helpdesk-user', value: 'zendesk:777' };
 
     // Act
-    const result = await setOverride({ tenant: 'acme', identity: stranger }, { kind: 'boost', score: 80, reason: 'Keynote speaker' }, 'admin@acme.test', deps);
+    const result = await setOverride(
+      { tenant: 'acme', identity: stranger },
+      { kind: 'boost', score: 80, reason: 'Keynote speaker' },
+      'admin@acme.test',
+      deps,
+    );
 
     // Assert
     expect(result).toMatchObject({ status: 'set', created: true, written: 1 });
@@ -153,6 +170,8 @@ describe('clearOverride', () => {
   it('says when nobody is known by the identity', async () => {
     const store = new InMemoryCustomerAdmin(hasherFor);
 
-    expect(await clearOverride({ tenant: 'acme', identity: email }, { customers: store, hasherFor, clock: new FixedClock(NOW) })).toEqual({ status: 'not-found' });
+    expect(await clearOverride({ tenant: 'acme', identity: email }, { customers: store, hasherFor, clock: new FixedClock(NOW) })).toEqual({
+      status: 'not-found',
+    });
   });
 });

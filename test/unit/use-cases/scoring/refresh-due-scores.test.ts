@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerProfile } from '../../../../shared/domain/customer.js';
 import { PolicySchema } from '../../../../shared/domain/policy.js';
 import type { InfluenceScore } from '../../../../shared/domain/score.js';
-import { refreshDueScores, type RefreshDueScoresDeps, type TenantScoringView } from '../../../../shared/use-cases/scoring/refresh-due-scores.js';
+import {
+  refreshDueScores,
+  type RefreshDueScoresDeps,
+  type TenantScoringView,
+} from '../../../../shared/use-cases/scoring/refresh-due-scores.js';
 import { FixedClock, InMemoryCustomerStore, InMemoryScoreRefreshStore, ScriptedScoreProvider, TestHasher } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -53,9 +57,7 @@ describe('refreshDueScores', () => {
       ['acme', new ScriptedScoreProvider('http', { outcome: 'scored', score: score(64, NOW) })],
       ['globex', new ScriptedScoreProvider('helpdesk-metrics', { outcome: 'scored', score: score(50, NOW) })],
     ]);
-    scoring = new Map(
-      [...providers].map(([id, provider]) => [id, { provider, maxPerRun: 200 }]),
-    );
+    scoring = new Map([...providers].map(([id, provider]) => [id, { provider, maxPerRun: 200 }]));
     logs = [];
     deps = {
       tenants: () => ['acme', 'globex', 'initech'].map((id) => ({ id, policy })),
@@ -102,13 +104,19 @@ describe('refreshDueScores', () => {
 
   it('stops a tenant’s run when its provider is paused, leaving the rest due', async () => {
     for (let i = 0; i < 3; i += 1) await due('acme', `a${i}`, 50 - i);
-    providers.get('acme')?.answer({ outcome: 'scored', score: score(64, NOW) }, { outcome: 'failed', kind: 'circuit-open', reason: 'calls paused' });
+    providers
+      .get('acme')
+      ?.answer({ outcome: 'scored', score: score(64, NOW) }, { outcome: 'failed', kind: 'circuit-open', reason: 'calls paused' });
 
     const result = await refreshDueScores({ tenantIds: ['acme'] }, deps);
 
     expect(result.tenants[0]).toMatchObject({ examined: 2, refreshed: 1, failed: 1, stoppedEarly: 'provider-unavailable' });
     expect((await store.findDue('acme', NOW, 10)).map((d) => d.profile.customerKey)).toEqual(['a1', 'a2']);
-    expect(logs.find((l) => l.message === 'score refresh failed')?.details).toMatchObject({ tenant: 'acme', kind: 'circuit-open', failuresInARow: 0 });
+    expect(logs.find((l) => l.message === 'score refresh failed')?.details).toMatchObject({
+      tenant: 'acme',
+      kind: 'circuit-open',
+      failuresInARow: 0,
+    });
   });
 
   it('keeps going past one customer’s failure, which only pushes that customer back', async () => {

@@ -139,7 +139,12 @@ describe('refreshScore', () => {
 
     const result = await run({ failures: 2 });
 
-    expect(result).toEqual({ outcome: 'failed', kind: 'timeout', reason: 'no answer within 2000 ms', nextAttemptAt: new Date(NOW.getTime() + 4 * HOUR).toISOString() });
+    expect(result).toEqual({
+      outcome: 'failed',
+      kind: 'timeout',
+      reason: 'no answer within 2000 ms',
+      nextAttemptAt: new Date(NOW.getTime() + 4 * HOUR).toISOString(),
+    });
     expect(store.queue.get('acme#k1')).toEqual({ dueAt: new Date(NOW.getTime() + 4 * HOUR).toISOString(), failures: 3 });
   });
 
@@ -151,14 +156,17 @@ describe('refreshScore', () => {
     expect(store.queue.get('acme#k1')).toEqual({ dueAt: new Date(NOW.getTime() + 3 * HOUR).toISOString(), failures: 1 });
   });
 
-  it.each(['circuit-open', 'rate-limited'] as const)('leaves the customer due as it is when the provider as a whole is %s', async (kind) => {
-    provider.answer({ outcome: 'failed', kind, reason: 'paused' });
+  it.each(['circuit-open', 'rate-limited'] as const)(
+    'leaves the customer due as it is when the provider as a whole is %s',
+    async (kind) => {
+      provider.answer({ outcome: 'failed', kind, reason: 'paused' });
 
-    const result = await run();
+      const result = await run();
 
-    expect(result).toEqual({ outcome: 'failed', kind, reason: 'paused' });
-    expect(store.queue.get('acme#k1')).toEqual({ dueAt: OLD.refreshAfter, failures: 2 });
-  });
+      expect(result).toEqual({ outcome: 'failed', kind, reason: 'paused' });
+      expect(store.queue.get('acme#k1')).toEqual({ dueAt: OLD.refreshAfter, failures: 2 });
+    },
+  );
 
   it('treats a provider that throws as a failure, never as the caller’s', async () => {
     provider.answer(new TypeError('boom'));

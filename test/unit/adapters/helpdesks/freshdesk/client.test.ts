@@ -266,7 +266,14 @@ describe('FreshdeskClient.getRequester', () => {
         externalId: 'crm-42',
         name: 'Ada Lovelace',
         handles: [{ network: 'twitter', handle: 'ada_lovelace' }],
-        fields: { followers: 48200, segment: 'enterprise', verified_account: true, account_opened: '2019-03-02', churn_note: null, twitter_followers_count: 48200 },
+        fields: {
+          followers: 48200,
+          segment: 'enterprise',
+          verified_account: true,
+          account_opened: '2019-03-02',
+          churn_note: null,
+          twitter_followers_count: 48200,
+        },
       });
     } finally {
       await closeRaw(server);
@@ -466,7 +473,11 @@ describe('FreshdeskClient.hasInternalNote on a long ticket', () => {
     const { ticket } = seed();
     const auth = { authorization: `Basic ${Buffer.from(`${API_KEY}:X`).toString('base64')}`, 'content-type': 'application/json' };
     for (let i = 0; i < 130; i += 1) {
-      await fetch(`${freshdesk.baseUrl}/api/v2/tickets/${ticket.id}/notes`, { method: 'POST', headers: auth, body: JSON.stringify({ body: `reply ${i}`, private: false }) });
+      await fetch(`${freshdesk.baseUrl}/api/v2/tickets/${ticket.id}/notes`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ body: `reply ${i}`, private: false }),
+      });
     }
     await client.updateTicket(updateFor(ticket.id, { note: `Private.\n${MARKER}` }));
 
@@ -474,7 +485,7 @@ describe('FreshdeskClient.hasInternalNote on a long ticket', () => {
   });
 });
 
-describe('FreshdeskClient rate limits, through its tenant\'s pace', () => {
+describe("FreshdeskClient rate limits, through its tenant's pace", () => {
   const pacedClient = (clock: ReturnType<typeof manualClock>, share = 1) =>
     new FreshdeskClient({
       baseUrl: freshdesk.baseUrl,
@@ -593,7 +604,11 @@ describe('FreshdeskClient error mapping', () => {
   it("summarises Freshdesk's validation errors in at most 200 characters", async () => {
     // Arrange
     const { ticket } = seed();
-    const errors = Array.from({ length: 20 }, (_, index) => ({ field: `cf_field_${index}`, message: 'It should be a/an String', code: 'invalid_value' }));
+    const errors = Array.from({ length: 20 }, (_, index) => ({
+      field: `cf_field_${index}`,
+      message: 'It should be a/an String',
+      code: 'invalid_value',
+    }));
     freshdesk.failNext({ status: 400, count: 1, method: 'PUT', body: { description: 'Validation failed', errors } });
 
     // Act

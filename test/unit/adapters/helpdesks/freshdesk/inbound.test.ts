@@ -86,7 +86,9 @@ describe('verifyFreshdeskToken', () => {
     ['the previous secret', PREVIOUS],
     ['the oldest of three', OTHER_TENANT],
   ])('accepts %s during rotation', (_name, presented) => {
-    expect(() => verifyFreshdeskToken({ headers: { [FRESHDESK_TOKEN_HEADER]: presented }, secrets: [SECRET, PREVIOUS, OTHER_TENANT] })).not.toThrow();
+    expect(() =>
+      verifyFreshdeskToken({ headers: { [FRESHDESK_TOKEN_HEADER]: presented }, secrets: [SECRET, PREVIOUS, OTHER_TENANT] }),
+    ).not.toThrow();
   });
 
   it.each([
@@ -106,7 +108,9 @@ describe('verifyFreshdeskToken', () => {
 
   it('refuses a request with no credentials, with its own message', () => {
     // Act
-    const error = authError(() => verifyFreshdeskToken({ headers: { 'content-type': 'application/json', [FRESHDESK_TOKEN_HEADER]: '  ' }, secrets: [SECRET] }));
+    const error = authError(() =>
+      verifyFreshdeskToken({ headers: { 'content-type': 'application/json', [FRESHDESK_TOKEN_HEADER]: '  ' }, secrets: [SECRET] }),
+    );
 
     // Assert
     expect(error.message).toBe('missing x-influence-router-token header or HTTP Basic credentials');
@@ -214,7 +218,13 @@ describe('normaliseFreshdeskTicketCreated: fixtures', () => {
     const event = normalise(rendered);
 
     // Assert
-    expect(event.ticket).toEqual({ id: '77', priority: 'urgent', tags: ['refund', 'vip'], channel: 'email', updatedStamp: '2024-05-01T08:00:00Z' });
+    expect(event.ticket).toEqual({
+      id: '77',
+      priority: 'urgent',
+      tags: ['refund', 'vip'],
+      channel: 'email',
+      updatedStamp: '2024-05-01T08:00:00Z',
+    });
     expect(event.requester).toMatchObject({ helpdeskUserId: '43000000001', email: 'lin@example.com' });
   });
 });
@@ -235,17 +245,23 @@ describe('normaliseFreshdeskTicketCreated: readings', () => {
     expect(normalise(body({ priority })).ticket.priority).toBe(expected);
   });
 
-  it.each([['Critical'], [5], ['0'], [''], ['{{ticket.priority}}'], [null]])('leaves an unreadable priority %j out, and trusts no snapshot', (priority) => {
-    // Act
-    const { ticket } = normalise(body({ priority }));
+  it.each([['Critical'], [5], ['0'], [''], ['{{ticket.priority}}'], [null]])(
+    'leaves an unreadable priority %j out, and trusts no snapshot',
+    (priority) => {
+      // Act
+      const { ticket } = normalise(body({ priority }));
 
-    // Assert
-    expect(ticket.priority).toBeUndefined();
-    expect(ticket.updatedStamp).toBeUndefined();
-  });
+      // Assert
+      expect(ticket.priority).toBeUndefined();
+      expect(ticket.updatedStamp).toBeUndefined();
+    },
+  );
 
   it.each([
-    [['vip', 'damaged'], ['vip', 'damaged']],
+    [
+      ['vip', 'damaged'],
+      ['vip', 'damaged'],
+    ],
     ['vip,damaged', ['vip', 'damaged']],
     [' vip , damaged ,, vip ', ['vip', 'damaged']],
     ['', []],
@@ -391,7 +407,12 @@ describe('normaliseFreshdeskTicketCreated: rejections', () => {
     const bodies = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ event: fc.constant('ticket_created'), ticket: fc.dictionary(fc.constantFrom('id', 'priority', 'tags', 'group_id', 'source', 'updated_at', 'subject'), fc.jsonValue()) }).map((value) => JSON.stringify(value)),
+      fc
+        .record({
+          event: fc.constant('ticket_created'),
+          ticket: fc.dictionary(fc.constantFrom('id', 'priority', 'tags', 'group_id', 'source', 'updated_at', 'subject'), fc.jsonValue()),
+        })
+        .map((value) => JSON.stringify(value)),
     );
 
     // Act / Assert
@@ -429,7 +450,13 @@ describe('freshdeskInbound', () => {
     const event = freshdeskInbound.normalise(request());
 
     // Assert
-    expect(event).toMatchObject({ type: 'TicketCreated', tenant: 'acme', source: 'freshdesk', deliveryId: 'ticket-created:12', ticket: { id: '12' } });
+    expect(event).toMatchObject({
+      type: 'TicketCreated',
+      tenant: 'acme',
+      source: 'freshdesk',
+      deliveryId: 'ticket-created:12',
+      ticket: { id: '12' },
+    });
   });
 
   it("refuses another tenant's secret", () => {

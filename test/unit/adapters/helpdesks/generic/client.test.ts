@@ -276,7 +276,9 @@ describe('GenericHelpdeskClient.updateTicket', () => {
 
     // Assert
     expect(error).toBeInstanceOf(TransientError);
-    expect(error).toMatchObject({ message: `generic helpdesk POST ${new URL(receiver.url).origin}/hooks/decisions answered ${status} ("try_again")` });
+    expect(error).toMatchObject({
+      message: `generic helpdesk POST ${new URL(receiver.url).origin}/hooks/decisions answered ${status} ("try_again")`,
+    });
   });
 
   it.each([400, 403, 422])('raises a %i as PermanentHelpdeskError with its status', async (status) => {

@@ -207,7 +207,10 @@ describe('genericInbound', () => {
 
   it('rejects a body that is not UTF-8 rather than guessing at its characters', () => {
     // Arrange
-    const latin1 = Buffer.from(fixtureBytes('ticket-created.json').toString('utf8').replace('Printer on fire', 'Drucker brennt, schön'), 'latin1');
+    const latin1 = Buffer.from(
+      fixtureBytes('ticket-created.json').toString('utf8').replace('Printer on fire', 'Drucker brennt, schön'),
+      'latin1',
+    );
     const request = { ...signedRequest(), rawBody: new Uint8Array(latin1) };
 
     // Act

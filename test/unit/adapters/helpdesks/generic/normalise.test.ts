@@ -23,7 +23,9 @@ function input(rawBody: string, overrides: Partial<GenericNormaliseInput> = {}):
 }
 
 /** The full fixture with `change` applied to a copy of its parsed JSON. */
-function fullWith(change: (body: { ticket: Record<string, unknown>; requester: Record<string, unknown> } & Record<string, unknown>) => void): string {
+function fullWith(
+  change: (body: { ticket: Record<string, unknown>; requester: Record<string, unknown> } & Record<string, unknown>) => void,
+): string {
   const body = JSON.parse(fixtureText('ticket-created.json'));
   change(body);
   return JSON.stringify(body);
@@ -164,7 +166,11 @@ describe('normaliseGenericTicketCreated: lenient where senders differ', () => {
   it.each([
     ['an id', { id: 'u-1' }, { helpdeskUserId: 'u-1', handles: [] }],
     ['an external_id', { external_id: 'crm-1' }, { externalId: 'crm-1', handles: [] }],
-    ['a handle', { handles: [{ network: ' Twitter ', handle: ' ada_codes ' }] }, { handles: [{ network: 'twitter', handle: 'ada_codes' }] }],
+    [
+      'a handle',
+      { handles: [{ network: ' Twitter ', handle: ' ada_codes ' }] },
+      { handles: [{ network: 'twitter', handle: 'ada_codes' }] },
+    ],
   ])('accepts a requester known only by %s', (_label, requester, expected) => {
     // Arrange
     const body = fullWith((json) => {
@@ -258,7 +264,9 @@ describe('normaliseGenericTicketCreated: rejections', () => {
     expect(error.issues).toEqual([{ path: 'requester', message: 'requester needs an id, email, external_id or a handle' }]);
   });
 
-  it.each<[string, (json: { ticket: Record<string, unknown>; requester: Record<string, unknown> } & Record<string, unknown>) => void, string]>([
+  it.each<
+    [string, (json: { ticket: Record<string, unknown>; requester: Record<string, unknown> } & Record<string, unknown>) => void, string]
+  >([
     ['a missing ticket id', (json) => delete json.ticket['id'], 'ticket.id'],
     ['a ticket id with a slash', (json) => (json.ticket['id'] = '47/../11'), 'ticket.id'],
     ['a ticket id of 65 characters', (json) => (json.ticket['id'] = 'a'.repeat(65)), 'ticket.id'],

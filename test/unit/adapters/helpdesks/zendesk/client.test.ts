@@ -159,8 +159,28 @@ describe('ZendeskClient.getRequester', () => {
         },
       ],
       identities: [
-        { url: 'https://company.zendesk.com/api/v2/users/35436/identities/77938.json', id: 77938, user_id: 35436, type: 'twitter', value: 'johnny_tweets', verified: true, primary: true, created_at: '2012-02-12T14:25:21Z', updated_at: '2012-02-12T14:25:21Z' },
-        { url: 'https://company.zendesk.com/api/v2/users/99/identities/77939.json', id: 77939, user_id: 99, type: 'facebook', value: 'someone.else', verified: true, primary: true, created_at: '2012-02-12T14:25:21Z', updated_at: '2012-02-12T14:25:21Z' },
+        {
+          url: 'https://company.zendesk.com/api/v2/users/35436/identities/77938.json',
+          id: 77938,
+          user_id: 35436,
+          type: 'twitter',
+          value: 'johnny_tweets',
+          verified: true,
+          primary: true,
+          created_at: '2012-02-12T14:25:21Z',
+          updated_at: '2012-02-12T14:25:21Z',
+        },
+        {
+          url: 'https://company.zendesk.com/api/v2/users/99/identities/77939.json',
+          id: 77939,
+          user_id: 99,
+          type: 'facebook',
+          value: 'someone.else',
+          verified: true,
+          primary: true,
+          created_at: '2012-02-12T14:25:21Z',
+          updated_at: '2012-02-12T14:25:21Z',
+        },
       ],
       next_page: null,
       previous_page: null,
@@ -337,7 +357,10 @@ describe('ZendeskClient.updateTicket', () => {
       for (let i = 0; i < 120; i += 1) {
         await fetch(`${busy.baseUrl}/api/v2/tickets/${ticket.id}`, {
           method: 'PUT',
-          headers: { authorization: `Basic ${Buffer.from(`${EMAIL}/token:${TOKEN}`).toString('base64')}`, 'content-type': 'application/json' },
+          headers: {
+            authorization: `Basic ${Buffer.from(`${EMAIL}/token:${TOKEN}`).toString('base64')}`,
+            'content-type': 'application/json',
+          },
           body: JSON.stringify({ ticket: { comment: { body: `reply ${i}`, public: true } } }),
         });
       }
@@ -550,13 +573,16 @@ describe('ZendeskClient input checks', () => {
     expect(zendesk.requests()).toHaveLength(0);
   });
 
-  it.each(['not a url', 'ftp://acme.zendesk.com', 'https://acme.zendesk.com/api/v2', 'https://user:pw@acme.zendesk.com', 'https://acme.zendesk.com?x=1'])(
-    'refuses baseUrl %j',
-    (baseUrl) => {
-      // Act / Assert
-      expect(() => new ZendeskClient({ baseUrl, email: EMAIL, apiToken: TOKEN })).toThrow(ConfigurationError);
-    },
-  );
+  it.each([
+    'not a url',
+    'ftp://acme.zendesk.com',
+    'https://acme.zendesk.com/api/v2',
+    'https://user:pw@acme.zendesk.com',
+    'https://acme.zendesk.com?x=1',
+  ])('refuses baseUrl %j', (baseUrl) => {
+    // Act / Assert
+    expect(() => new ZendeskClient({ baseUrl, email: EMAIL, apiToken: TOKEN })).toThrow(ConfigurationError);
+  });
 
   it('accepts a baseUrl with a trailing slash', async () => {
     // Arrange

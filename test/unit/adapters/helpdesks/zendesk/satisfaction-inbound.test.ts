@@ -82,7 +82,10 @@ describe('zendeskSatisfactionInbound', () => {
     const at = text.indexOf('@example.com');
     const rawBody = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))]);
     const request = { ...delivery('satisfaction-good.json'), rawBody };
-    request.headers = { ...request.headers, [ZENDESK_SIGNATURE_HEADER]: signZendeskPayload({ secret: SECRET, timestamp: TIMESTAMP, body: rawBody }) };
+    request.headers = {
+      ...request.headers,
+      [ZENDESK_SIGNATURE_HEADER]: signZendeskPayload({ secret: SECRET, timestamp: TIMESTAMP, body: rawBody }),
+    };
     zendeskSatisfactionInbound.verify(request, [SECRET]);
 
     // Act

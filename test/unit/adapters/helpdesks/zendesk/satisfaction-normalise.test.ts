@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NOT_A_RATING_MESSAGE, normaliseZendeskSatisfaction } from '../../../../../shared/adapters/helpdesks/zendesk/satisfaction-normalise.js';
+import {
+  NOT_A_RATING_MESSAGE,
+  normaliseZendeskSatisfaction,
+} from '../../../../../shared/adapters/helpdesks/zendesk/satisfaction-normalise.js';
 import type { ZendeskSatisfactionInput } from '../../../../../shared/adapters/helpdesks/zendesk/satisfaction-normalise.js';
 import { ZENDESK_SATISFACTION_BODY_TEMPLATE } from '../../../../../shared/adapters/helpdesks/zendesk/satisfaction-schemas.js';
 import { InvalidPayloadError } from '../../../../../shared/domain/errors.js';
@@ -35,7 +38,14 @@ function rejection(value: ZendeskSatisfactionInput): InvalidPayloadError {
 }
 
 /** The documented template with its placeholders rendered as given; the comment inserted raw. */
-function rendered(values: { ticket?: string; requester?: string; email?: string; rating?: string; scale?: string; comment?: string }): string {
+function rendered(values: {
+  ticket?: string;
+  requester?: string;
+  email?: string;
+  rating?: string;
+  scale?: string;
+  comment?: string;
+}): string {
   return ZENDESK_SATISFACTION_BODY_TEMPLATE.replace('{{ticket.id}}', values.ticket ?? '35436')
     .replace('{{ticket.requester.id}}', values.requester ?? '20978392')
     .replace('{{ticket.requester.email}}', values.email ?? 'priya@example.com')
@@ -106,7 +116,7 @@ describe('normaliseZendeskSatisfaction: fixtures', () => {
     expect(event.comment).toBe('The agent said "reboot it" twice.\nStill broken after "fix" #2 }');
   });
 
-  it('refuses offered, which is the survey\'s state and not a rating', () => {
+  it("refuses offered, which is the survey's state and not a rating", () => {
     const error = rejection(input(fixtureText('satisfaction-offered.json')));
 
     expect(error.message).toBe(NOT_A_RATING_MESSAGE);
@@ -211,7 +221,8 @@ describe('normaliseZendeskSatisfaction: comments', () => {
   });
 
   it('recovers a pretty-printed body too, since the layout allows JSON whitespace between fields', () => {
-    const body = '{\n  "event": "satisfaction_rated",\n  "ticket_id": "35436",\n  "requester_id": "",\n  "requester_email": "priya@example.com",\n' +
+    const body =
+      '{\n  "event": "satisfaction_rated",\n  "ticket_id": "35436",\n  "requester_id": "",\n  "requester_email": "priya@example.com",\n' +
       '  "rating": "good",\n  "scale": "2",\n  "comment": "He said "ok"\n"\n}\n';
 
     const event = normaliseZendeskSatisfaction(input(body));
@@ -223,7 +234,10 @@ describe('normaliseZendeskSatisfaction: comments', () => {
 
 describe('normaliseZendeskSatisfaction: refusals and fallbacks', () => {
   it.each([
-    ['fields in another order', '{"ticket_id":"1","event":"satisfaction_rated","requester_id":"2","requester_email":"a@b.c","rating":"good","scale":"2","comment":"a"b"}'],
+    [
+      'fields in another order',
+      '{"ticket_id":"1","event":"satisfaction_rated","requester_id":"2","requester_email":"a@b.c","rating":"good","scale":"2","comment":"a"b"}',
+    ],
     ['a field after the comment that does not end in "}', `${rendered({ comment: 'a"b' }).slice(0, -1)},"x":1}`],
     ['a body cut short', rendered({ comment: 'a"b' }).slice(0, -2)],
     ['a broken field before the comment', rendered({ email: 'pri"ya@example.com', comment: 'a"b' })],
@@ -270,10 +284,14 @@ describe('normaliseZendeskSatisfaction: refusals and fallbacks', () => {
   });
 
   it('uses the signed time in the fallback delivery id, and ignores a timestamp that is not ISO', () => {
-    const signed = normaliseZendeskSatisfaction(input(rendered({}), { headers: { 'x-zendesk-webhook-signature-timestamp': '2024-04-17T17:18:10Z' } }));
+    const signed = normaliseZendeskSatisfaction(
+      input(rendered({}), { headers: { 'x-zendesk-webhook-signature-timestamp': '2024-04-17T17:18:10Z' } }),
+    );
     expect(signed.deliveryId).toBe('satisfaction:35436:good:2024-04-17T17:18:10Z');
 
-    const garbled = normaliseZendeskSatisfaction(input(rendered({}), { headers: { 'x-zendesk-webhook-signature-timestamp': 'yesterday' } }));
+    const garbled = normaliseZendeskSatisfaction(
+      input(rendered({}), { headers: { 'x-zendesk-webhook-signature-timestamp': 'yesterday' } }),
+    );
     expect(garbled.answeredAt).toBe('2024-04-17T17:18:11.500Z');
   });
 });

@@ -24,7 +24,7 @@ describe('ZENDESK_SATISFACTION_BODY_TEMPLATE', () => {
 describe('zendeskRating', () => {
   it.each([
     ['good', 2, { kind: 'rated', score: 2, scale: 2, label: 'good' }],
-    ['Bad, I\'m unsatisfied', 2, { kind: 'rated', score: 1, scale: 2, label: 'bad' }],
+    ["Bad, I'm unsatisfied", 2, { kind: 'rated', score: 1, scale: 2, label: 'bad' }],
     // A word is the collapsed 2-point reading, whatever scale the body names.
     ['Good', 5, { kind: 'rated', score: 2, scale: 2, label: 'good' }],
     [3, 3, { kind: 'rated', score: 3, scale: 3, label: '3' }],

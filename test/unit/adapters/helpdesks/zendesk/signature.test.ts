@@ -66,7 +66,11 @@ describe('signZendeskPayload', () => {
 
     // Assert
     expect(fromBytes).toBe(fromString);
-    expect(fromString).toBe(createHmac('sha256', SECRET).update(TIMESTAMP + text).digest('base64'));
+    expect(fromString).toBe(
+      createHmac('sha256', SECRET)
+        .update(TIMESTAMP + text)
+        .digest('base64'),
+    );
   });
 });
 
@@ -209,7 +213,11 @@ describe('verifyZendeskSignature', () => {
     ['a truncated digest', Buffer.alloc(16, 7).toString('base64'), 16],
     ['an over-long digest', Buffer.alloc(33, 7).toString('base64'), 33],
     // 64 hex characters are all in the base64 alphabet, so a hex digest decodes to 48 bytes.
-    ['the right HMAC as hex', createHmac('sha256', SECRET).update(TIMESTAMP).update(fixtureBytes('event-ticket-created.json')).digest('hex'), 48],
+    [
+      'the right HMAC as hex',
+      createHmac('sha256', SECRET).update(TIMESTAMP).update(fixtureBytes('event-ticket-created.json')).digest('hex'),
+      48,
+    ],
   ])('rejects a base64 signature of the wrong length (%s)', (_label, signature, bytes) => {
     // Arrange
     const input = delivery();

@@ -111,7 +111,14 @@ describe('normaliseDelightedEvent: survey responses', () => {
     const event = answered(input(body));
 
     // Assert
-    expect(event).toMatchObject({ kind: 'csat', score: 4, scale: 5, responseId: '6120', comment: 'Quick and friendly.', answeredAt: '2026-12-02T08:15:30.000Z' });
+    expect(event).toMatchObject({
+      kind: 'csat',
+      score: 4,
+      scale: 5,
+      responseId: '6120',
+      comment: 'Quick and friendly.',
+      answeredAt: '2026-12-02T08:15:30.000Z',
+    });
     expect(event.respondent).toEqual({ email: 'grace@example.com', name: 'Grace Hopper', handles: [] });
     expect(event.ticketId).toBeUndefined();
   });
@@ -266,7 +273,11 @@ describe('normaliseDelightedEvent: survey responses', () => {
     // Assert
     expect(error.message).toBe('the response\'s person has no email and no "User ID" or "External ID" property');
     expect(error.issues).toEqual([
-      { path: 'event_data.person.email', message: 'needs an email, person_properties."User ID" with the helpdesk user id, or person_properties."External ID" with your customer id' },
+      {
+        path: 'event_data.person.email',
+        message:
+          'needs an email, person_properties."User ID" with the helpdesk user id, or person_properties."External ID" with your customer id',
+      },
     ]);
   });
 
@@ -293,7 +304,9 @@ describe('normaliseDelightedEvent: survey responses', () => {
     const error = rejection(input(body));
 
     // Assert
-    expect(error.issues).toEqual([{ path: 'event_data.survey_type', message: `survey type "${surveyType}" is not routed: only nps and csat answers are` }]);
+    expect(error.issues).toEqual([
+      { path: 'event_data.survey_type', message: `survey type "${surveyType}" is not routed: only nps and csat answers are` },
+    ]);
   });
 
   it('does not take an inherited property name as a survey type', () => {
@@ -379,7 +392,12 @@ describe('normaliseDelightedEvent: survey responses', () => {
 
     // Assert
     expect(error.message).toBe('invalid Delighted survey_response.created body');
-    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['event_data.created_at', 'event_data.id', 'event_data.person.email', 'event_data.score']);
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual([
+      'event_data.created_at',
+      'event_data.id',
+      'event_data.person.email',
+      'event_data.score',
+    ]);
   });
 });
 
@@ -462,7 +480,9 @@ describe('normaliseDelightedEvent: unsubscribes', () => {
 
     // Assert
     expect(error.message).toBe('Delighted unsubscribe.created carried no email');
-    expect(error.issues).toEqual([{ path: 'event_data.email', message: 'needs the email of the person who unsubscribed (or event_data.person.email)' }]);
+    expect(error.issues).toEqual([
+      { path: 'event_data.email', message: 'needs the email of the person who unsubscribed (or event_data.person.email)' },
+    ]);
   });
 });
 
@@ -519,7 +539,10 @@ describe('normaliseDelightedEvent: the envelope', () => {
     const eventData = fc.record(
       {
         id: fc.oneof(fc.string(), fc.integer(), value),
-        person: fc.oneof(fc.record({ id: value, email: fc.oneof(fc.constant('ada@example.com'), value), name: value }, { requiredKeys: [] }), value),
+        person: fc.oneof(
+          fc.record({ id: value, email: fc.oneof(fc.constant('ada@example.com'), value), name: value }, { requiredKeys: [] }),
+          value,
+        ),
         survey_type: fc.oneof(fc.constantFrom('nps', 'csat', 'ces', '__proto__', 'constructor'), value),
         score: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.double(), value),
         comment: value,
@@ -570,7 +593,10 @@ describe('DelightedSourceSchema', () => {
     const config = DelightedSourceSchema.parse({ apiKeys: [{ secretId: 'acme/delighted', field: 'apiKey' }] });
 
     // Assert
-    expect(config).toEqual({ apiKeys: [{ secretId: 'acme/delighted', field: 'apiKey' }], properties: { ticketId: 'Ticket ID', userId: 'User ID', externalId: 'External ID' } });
+    expect(config).toEqual({
+      apiKeys: [{ secretId: 'acme/delighted', field: 'apiKey' }],
+      properties: { ticketId: 'Ticket ID', userId: 'User ID', externalId: 'External ID' },
+    });
   });
 
   it.each([

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { GenericSurveySourceSchema, genericSurvey, genericSurveySource } from '../../../../../shared/adapters/surveys/generic-survey/descriptor.js';
+import {
+  GenericSurveySourceSchema,
+  genericSurvey,
+  genericSurveySource,
+} from '../../../../../shared/adapters/surveys/generic-survey/descriptor.js';
 import { genericSurveyInbound } from '../../../../../shared/adapters/surveys/generic-survey/inbound.js';
 import { AuthenticationError, ConfigurationError, InvalidPayloadError } from '../../../../../shared/domain/errors.js';
 import type { WebhookRequest } from '../../../../../shared/domain/webhook-request.js';

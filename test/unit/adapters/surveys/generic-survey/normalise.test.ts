@@ -146,9 +146,19 @@ describe('normaliseGenericSurveyAnswered: errors', () => {
     ['an NPS score above 10', { score: 11 }, 'score', 'an NPS score is a whole number from 0 to 10, got 11'],
     ['a fractional NPS score', { score: 6.5 }, 'score', 'an NPS score is a whole number from 0 to 10, got 6.5'],
     ['an NPS answer on another scale', { scale: 5 }, 'scale', 'an NPS answer is on the 0-10 scale: leave scale out or set it to 10'],
-    ['a CSAT answer without its scale', { kind: 'csat', scale: undefined, score: 4 }, 'scale', 'a CSAT answer needs its scale, e.g. 5 for a 1-5 rating'],
+    [
+      'a CSAT answer without its scale',
+      { kind: 'csat', scale: undefined, score: 4 },
+      'scale',
+      'a CSAT answer needs its scale, e.g. 5 for a 1-5 rating',
+    ],
     ['a CSAT score of 0', { kind: 'csat', scale: 5, score: 0 }, 'score', 'a CSAT score is a whole number from 1 to its scale 5, got 0'],
-    ['a CSAT score above its scale', { kind: 'csat', scale: 3, score: 4 }, 'score', 'a CSAT score is a whole number from 1 to its scale 3, got 4'],
+    [
+      'a CSAT score above its scale',
+      { kind: 'csat', scale: 3, score: 4 },
+      'score',
+      'a CSAT score is a whole number from 1 to its scale 3, got 4',
+    ],
     ['a scale of 1', { kind: 'csat', scale: 1, score: 1 }, 'scale', 'must be at least 2'],
     ['another kind', { kind: 'ces' }, 'kind', 'must be nps or csat'],
     ['a score as text', { score: '3' }, 'score', 'must be a number'],
@@ -214,11 +224,21 @@ describe('normaliseGenericSurveyAnswered: errors', () => {
         scale: fc.oneof(fc.integer({ min: 0, max: 120 }), value),
         comment: value,
         ticket_id: value,
-        respondent: fc.oneof(fc.record({ id: value, email: fc.oneof(fc.constant('ada@example.com'), value), external_id: value, name: value }, { requiredKeys: [] }), value),
+        respondent: fc.oneof(
+          fc.record(
+            { id: value, email: fc.oneof(fc.constant('ada@example.com'), value), external_id: value, name: value },
+            { requiredKeys: [] },
+          ),
+          value,
+        ),
       },
       { requiredKeys: [] },
     );
-    const bodies = fc.oneof(fc.string(), fc.json(), fields.map((body) => JSON.stringify(body)));
+    const bodies = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fields.map((body) => JSON.stringify(body)),
+    );
 
     // Act / Assert
     fc.assert(

@@ -38,7 +38,11 @@ describe('typeformSource', () => {
     const event = bound.adapter.normalise(request);
 
     // Assert
-    expect(bound).toMatchObject({ name: 'typeform', verificationSecrets: [{ env: 'ACME_TYPEFORM_SECRET' }], secretsField: 'signingSecrets' });
+    expect(bound).toMatchObject({
+      name: 'typeform',
+      verificationSecrets: [{ env: 'ACME_TYPEFORM_SECRET' }],
+      secretsField: 'signingSecrets',
+    });
     expect(bound.adapter.contentTypes).toEqual(['application/json']);
     expect(event).toMatchObject({ type: 'SurveyAnswered', deliveryId: '01JEXAMPLE7K3V9Q2M4T8W6Y1Z', score: 9, ticketId: '4711' });
   });

@@ -18,7 +18,12 @@ function fixtureText(name: string): string {
 
 /** The source configuration as a tenant writes it, parsed, without its secrets. */
 function mapping(config: Json = {}): TypeformMapping {
-  const { signingSecrets: _secrets, ...rest } = TypeformSourceSchema.parse({ signingSecrets: [{ env: 'TYPEFORM_SECRET' }], scoreField: 'nps_score', commentField: 'nps_reason', ...config });
+  const { signingSecrets: _secrets, ...rest } = TypeformSourceSchema.parse({
+    signingSecrets: [{ env: 'TYPEFORM_SECRET' }],
+    scoreField: 'nps_score',
+    commentField: 'nps_reason',
+    ...config,
+  });
   return rest;
 }
 
@@ -82,7 +87,9 @@ describe('normaliseTypeformResponse: fixtures', () => {
 
     // Assert
     expect(error.message).toBe('the survey link carried no email, user id or external id in its hidden fields');
-    expect(error.issues).toEqual([{ path: 'form_response.hidden', message: 'expected a non-empty "email", "user_id" or "external_id" hidden field' }]);
+    expect(error.issues).toEqual([
+      { path: 'form_response.hidden', message: 'expected a non-empty "email", "user_id" or "external_id" hidden field' },
+    ]);
   });
 
   it('maps an opinion-scale CSAT response, resolving refs through the definition', () => {
@@ -132,7 +139,10 @@ describe('normaliseTypeformResponse: the score', () => {
     // Assert
     expect(error.message).toBe('Typeform response has no answer to the score question "recommend"');
     expect(error.issues).toEqual([
-      { path: 'form_response.answers', message: 'no answer to field ref "recommend"; the answered refs are "nps_score", "nps_reason", "main_product"' },
+      {
+        path: 'form_response.answers',
+        message: 'no answer to field ref "recommend"; the answered refs are "nps_score", "nps_reason", "main_product"',
+      },
     ]);
   });
 
@@ -158,7 +168,10 @@ describe('normaliseTypeformResponse: the score', () => {
 
     // Assert
     expect(error.issues).toEqual([
-      { path: 'form_response.answers.2.field.type', message: 'the score question "main_product" must be an nps or opinion_scale question, not "multiple_choice"' },
+      {
+        path: 'form_response.answers.2.field.type',
+        message: 'the score question "main_product" must be an nps or opinion_scale question, not "multiple_choice"',
+      },
     ]);
   });
 
@@ -172,7 +185,9 @@ describe('normaliseTypeformResponse: the score', () => {
     const error = rejection(input(body));
 
     // Assert
-    expect(error.issues).toEqual([{ path: 'form_response.answers.0.number', message: 'the answer to "nps_score" must be a number answer, not "text"' }]);
+    expect(error.issues).toEqual([
+      { path: 'form_response.answers.0.number', message: 'the answer to "nps_score" must be a number answer, not "text"' },
+    ]);
   });
 
   it.each([11, -1, 9.5])('refuses an NPS score of %s', (score) => {
@@ -185,7 +200,9 @@ describe('normaliseTypeformResponse: the score', () => {
     const error = rejection(input(body));
 
     // Assert
-    expect(error.issues).toEqual([{ path: 'form_response.answers.0.number', message: `an NPS answer is a whole number from 0 to 10, got ${score}` }]);
+    expect(error.issues).toEqual([
+      { path: 'form_response.answers.0.number', message: `an NPS answer is a whole number from 0 to 10, got ${score}` },
+    ]);
   });
 
   it.each([0, 10])('accepts the NPS bounds, %s', (score) => {
@@ -214,7 +231,8 @@ describe('normaliseTypeformResponse: the score', () => {
     expect(error.issues).toEqual([
       {
         path: 'form_response.answers.0.number',
-        message: 'got 0: the opinion scale starts at 0, but a CSAT answer is 1 to 5; make the question start at one, or configure it as nps',
+        message:
+          'got 0: the opinion scale starts at 0, but a CSAT answer is 1 to 5; make the question start at one, or configure it as nps',
       },
     ]);
   });
@@ -273,14 +291,21 @@ describe('normaliseTypeformResponse: the comment', () => {
 
     // Assert
     expect(error.issues).toEqual([
-      { path: 'form_response.answers.2.text', message: 'the comment question "main_product" must be a long_text or short_text question, not "multiple_choice"' },
+      {
+        path: 'form_response.answers.2.text',
+        message: 'the comment question "main_product" must be a long_text or short_text question, not "multiple_choice"',
+      },
     ]);
   });
 
   it('cuts a very long comment to 5000 characters instead of losing the score', () => {
     // Arrange
     const body = fixtureWith('form-response-nps.json', (json) => {
-      json.form_response.answers[1] = { type: 'text', text: 'x'.repeat(6000), field: { id: 'DlXFaesGBpoF', type: 'long_text', ref: 'nps_reason' } };
+      json.form_response.answers[1] = {
+        type: 'text',
+        text: 'x'.repeat(6000),
+        field: { id: 'DlXFaesGBpoF', type: 'long_text', ref: 'nps_reason' },
+      };
     });
 
     // Act
@@ -307,7 +332,11 @@ describe('normaliseTypeformResponse: hidden fields', () => {
     ['an email alone', { email: 'ada@example.com' }, { email: 'ada@example.com', handles: [] }],
     ['a user id alone', { user_id: 'u-1001' }, { helpdeskUserId: 'u-1001', handles: [] }],
     ['a numeric user id', { user_id: 1001 }, { helpdeskUserId: '1001', handles: [] }],
-    ['padded values', { email: '  ada@example.com ', user_id: ' u-1001 ' }, { email: 'ada@example.com', helpdeskUserId: 'u-1001', handles: [] }],
+    [
+      'padded values',
+      { email: '  ada@example.com ', user_id: ' u-1001 ' },
+      { email: 'ada@example.com', helpdeskUserId: 'u-1001', handles: [] },
+    ],
     ['an external id alone', { external_id: ' CRM-42 ' }, { externalId: 'CRM-42', handles: [] }],
     ['a numeric external id', { external_id: 4711 }, { externalId: '4711', handles: [] }],
   ])('takes %s as the respondent', (_label, hidden, respondent) => {
@@ -327,7 +356,15 @@ describe('normaliseTypeformResponse: hidden fields', () => {
   it('reads the hidden fields the tenant named', () => {
     // Arrange
     const body = fixtureWith('form-response-nps.json', (json) => {
-      json.form_response.hidden = { ticket: '99', mail: 'ada@example.com', customer: 'u-7', crm: 'C-7', full_name: 'Ada Lovelace', email: 'not-read@example.com', external_id: 'not-read' };
+      json.form_response.hidden = {
+        ticket: '99',
+        mail: 'ada@example.com',
+        customer: 'u-7',
+        crm: 'C-7',
+        full_name: 'Ada Lovelace',
+        email: 'not-read@example.com',
+        external_id: 'not-read',
+      };
     });
     const hidden = { ticketId: 'ticket', email: 'mail', userId: 'customer', externalId: 'crm', name: 'full_name' };
 
@@ -336,7 +373,13 @@ describe('normaliseTypeformResponse: hidden fields', () => {
 
     // Assert
     expect(event.ticketId).toBe('99');
-    expect(event.respondent).toEqual({ helpdeskUserId: 'u-7', email: 'ada@example.com', externalId: 'C-7', name: 'Ada Lovelace', handles: [] });
+    expect(event.respondent).toEqual({
+      helpdeskUserId: 'u-7',
+      email: 'ada@example.com',
+      externalId: 'C-7',
+      name: 'Ada Lovelace',
+      handles: [],
+    });
   });
 
   it('rejects a response with no hidden fields at all', () => {
@@ -368,9 +411,19 @@ describe('normaliseTypeformResponse: hidden fields', () => {
 
   it.each([
     ['an email that is not one', { email: 'ada at example' }, 'form_response.hidden.email', 'must be an email address'],
-    ['a ticket id with spaces', { email: 'ada@example.com', ticket_id: '47 11' }, 'form_response.hidden.ticket_id', 'must be 1-64 letters, digits or ._:-'],
+    [
+      'a ticket id with spaces',
+      { email: 'ada@example.com', ticket_id: '47 11' },
+      'form_response.hidden.ticket_id',
+      'must be 1-64 letters, digits or ._:-',
+    ],
     ['a user id that is an object', { user_id: { id: 1 } }, 'form_response.hidden.user_id', 'must be a string'],
-    ['an external id too long to be one', { external_id: 'x'.repeat(129) }, 'form_response.hidden.external_id', 'must be at most 128 characters'],
+    [
+      'an external id too long to be one',
+      { external_id: 'x'.repeat(129) },
+      'form_response.hidden.external_id',
+      'must be at most 128 characters',
+    ],
   ])('names the hidden field of %s', (_label, hidden, path, message) => {
     // Arrange
     const body = fixtureWith('form-response-nps.json', (json) => {
@@ -461,7 +514,14 @@ describe('normaliseTypeformResponse: the envelope', () => {
         type: fc.oneof(fc.constantFrom('number', 'text', 'choice', 'email'), fc.string()),
         number: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.double(), fc.jsonValue()),
         text: fc.oneof(fc.string(), fc.jsonValue()),
-        field: fc.record({ id: fc.string(), type: fc.constantFrom('nps', 'opinion_scale', 'long_text', 'rating'), ref: fc.constantFrom('nps_score', 'nps_reason', 'other') }, { requiredKeys: [] }),
+        field: fc.record(
+          {
+            id: fc.string(),
+            type: fc.constantFrom('nps', 'opinion_scale', 'long_text', 'rating'),
+            ref: fc.constantFrom('nps_score', 'nps_reason', 'other'),
+          },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     );
@@ -470,7 +530,10 @@ describe('normaliseTypeformResponse: the envelope', () => {
         form_id: fc.oneof(fc.string(), fc.jsonValue()),
         token: fc.oneof(fc.string(), fc.jsonValue()),
         submitted_at: fc.oneof(fc.constant('2026-12-01T10:00:00Z'), fc.string()),
-        hidden: fc.oneof(fc.dictionary(fc.constantFrom('email', 'user_id', 'ticket_id', 'name', '__proto__'), fc.jsonValue()), fc.jsonValue()),
+        hidden: fc.oneof(
+          fc.dictionary(fc.constantFrom('email', 'user_id', 'ticket_id', 'name', '__proto__'), fc.jsonValue()),
+          fc.jsonValue(),
+        ),
         definition: fc.jsonValue(),
         answers: fc.oneof(fc.array(answer, { maxLength: 4 }), fc.jsonValue()),
       },
@@ -479,7 +542,12 @@ describe('normaliseTypeformResponse: the envelope', () => {
     const bodies = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ event_id: fc.oneof(fc.string(), fc.jsonValue()), event_type: fc.constant('form_response'), form_response: formResponse }, { requiredKeys: ['event_type'] }).map((value) => JSON.stringify(value)),
+      fc
+        .record(
+          { event_id: fc.oneof(fc.string(), fc.jsonValue()), event_type: fc.constant('form_response'), form_response: formResponse },
+          { requiredKeys: ['event_type'] },
+        )
+        .map((value) => JSON.stringify(value)),
     );
     const kinds = fc.constantFrom({}, { kind: 'csat', scale: 5 });
 
