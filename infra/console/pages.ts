@@ -1,22 +1,9 @@
-import { secretUsesOf, type SecretRef, type Tenant } from '../../shared/adapters/config/tenants.js';
+import type { Tenant } from '../../shared/adapters/config/tenants.js';
 import type { DecisionListing } from '../../shared/domain/decision-listing.js';
 import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { html, type Html } from './html.js';
-
-/** One queued or dead-lettered event as the console lists it. */
-export interface QueuedEventView {
-  messageId: string;
-  receiveCount: number;
-  deadLetteredAt?: string;
-  deadLetterReason?: string;
-  type?: string;
-  tenant?: string;
-  source?: string;
-  deliveryId?: string;
-  ticketId?: string;
-  unparseable?: boolean;
-}
+import { badge, decisionPath, decisionsPath, layout, link, row, time } from './layout.js';
 
 /** The filters of the decision list, as the page's form holds them. */
 export interface DecisionFilters {
@@ -30,42 +17,6 @@ export interface DecisionFilters {
 
 /** Statuses a decided record can have in the list (a pending claim is not listed). */
 export const LISTED_STATUSES = ['applied', 'shadow', 'skipped', 'failed'] as const;
-
-const link = (path: string, text: string | Html, current = false) =>
-  html`<a href="${path}" ${current ? html` aria-current="page"` : ''}>${text}</a>`;
-const decisionsPath = (tenant: string) => `/console/decisions/${encodeURIComponent(tenant)}`;
-const decisionPath = (tenant: string, decisionId: string) => `${decisionsPath(tenant)}/${encodeURIComponent(decisionId)}`;
-const time = (iso: string) => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time>`;
-const badge = (kind: string, text: string) => html`<span class="badge ${kind}">${text}</span>`;
-
-/** The page around every console view: title, navigation, the view. */
-export function layout(title: string, section: 'home' | 'decisions' | 'queue' | 'tenants', body: Html, tenants: readonly Tenant[]): string {
-  const first = tenants[0]?.id;
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · Influence Router</title>
-        <link rel="stylesheet" href="/console/console.css" />
-        <link rel="icon" href="/console/icon.svg" type="image/svg+xml" />
-      </head>
-      <body>
-        <header>
-          <a class="brand" href="/console">Influence Router <small>local console</small></a>
-          <nav>
-            ${first ? link(decisionsPath(first), 'Decisions', section === 'decisions') : ''}
-            ${link('/console/queue', 'Queue', section === 'queue')}
-            ${link('/console/tenants', 'Tenants and policies', section === 'tenants')}
-          </nav>
-        </header>
-        <main>
-          <h1>${title}</h1>
-          ${body}
-        </main>
-      </body>
-    </html> `.text;
-}
 
 /** The console's first page: each tenant with its decisions, and the queue at a glance. */
 export function homePage(tenants: readonly Tenant[], queue: { pending: number; deadLetters: number }): string {
@@ -181,14 +132,6 @@ export function decisionsPage(
   return layout(`Decisions of ${tenant.id}`, 'decisions', body, tenants);
 }
 
-const row = (label: string, value: Html | string | number | undefined) =>
-  value === undefined || value === ''
-    ? ''
-    : html`<tr>
-        <th scope="row">${label}</th>
-        <td>${value}</td>
-      </tr>`;
-
 /** One decision with everything it recorded: why, what held it back, what was written, the note. */
 export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[]): string {
   const { decision } = record;
@@ -246,156 +189,4 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[])
     <h3>Internal note</h3>
     <pre class="note">${record.note}</pre>`;
   return layout(`Ticket ${record.ticketId}: ${record.decisionId.split(':').slice(1, -1).join(' ')}`, 'decisions', body, tenants);
-}
-
-function queueTable(events: readonly QueuedEventView[], deadLetters: boolean): Html {
-  if (events.length === 0) return html`<p class="empty">${deadLetters ? 'The dead-letter queue is empty.' : 'Nothing waiting.'}</p>`;
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Message</th>
-        <th>Event</th>
-        <th>Tenant</th>
-        <th>Ticket</th>
-        ${
-          deadLetters
-            ? html`<th>Dead-lettered</th>
-                <th>Reason</th>
-                <th></th>`
-            : html`<th>Receives</th>`
-        }
-      </tr>
-    </thead>
-    <tbody>
-      ${events.map(
-        (event) =>
-          html`<tr>
-            <td><code>${event.messageId.slice(0, 8)}</code></td>
-            <td>${event.unparseable ? 'unreadable body' : `${event.type ?? ''} from ${event.source ?? ''}`}</td>
-            <td>${event.tenant}</td>
-            <td>${event.ticketId}</td>
-            ${
-              deadLetters
-                ? html`<td>${event.deadLetteredAt ? time(event.deadLetteredAt) : html`<small>not recorded</small>`}</td>
-                    <td>${event.deadLetterReason ?? ''}</td>
-                    <td>
-                      <form method="post" action="/console/queue/replay">
-                        <input type="hidden" name="messageId" value="${event.messageId}" /><button type="submit">Replay</button>
-                      </form>
-                    </td>`
-                : html`<td>${event.receiveCount}</td>`
-            }
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-}
-
-/**
- * The queue and the dead-letter queue, with replay of one event or all; `caveats` say how the
- * queue behind the page differs from SQS as deployed (none for the in-process queue).
- */
-export function queuePage(
-  pending: readonly QueuedEventView[],
-  deadLetters: readonly QueuedEventView[],
-  tenants: readonly Tenant[],
-  replayed?: number,
-  caveats: readonly string[] = [],
-): string {
-  const body = html` ${replayed === undefined ? '' : html`<p class="notice" role="status">Replayed ${replayed} ${replayed === 1 ? 'event' : 'events'}: each is applied once, or comes back here with its reason.</p>`}
-    ${
-      caveats.length === 0
-        ? ''
-        : html`<section class="caveats" aria-label="About this queue">
-            <ul>
-              ${caveats.map((caveat) => html`<li>${caveat}</li>`)}
-            </ul>
-          </section>`
-    }
-    <h2>Waiting (${pending.length})</h2>
-    ${queueTable(pending, false)}
-    <h2>Dead-letter queue (${deadLetters.length})</h2>
-    ${queueTable(deadLetters, true)}
-    ${deadLetters.length > 1 ? html`<form method="post" action="/console/queue/replay"><button type="submit">Replay all ${deadLetters.length}</button></form>` : ''}`;
-  return layout('Queue', 'queue', body, tenants);
-}
-
-function describeSecret(ref: SecretRef): string {
-  if ('env' in ref) return `secret from environment variable ${ref.env}`;
-  if ('secretId' in ref) return `secret from Secrets Manager ${ref.secretId}${ref.field ? ` (field ${ref.field})` : ''}`;
-  return 'inline secret (hidden)';
-}
-
-/**
- * A tenant's configuration with every secret it names replaced by where the secret comes from,
- * never its value.
- */
-export function withSecretsHidden(tenant: Tenant): unknown {
-  const copy = structuredClone(tenant) as unknown as Record<string, unknown>;
-  for (const use of secretUsesOf(tenant)) {
-    let holder: Record<string | number, unknown> = copy;
-    for (const step of use.path.slice(0, -1)) holder = holder[step] as Record<string | number, unknown>;
-    const last = use.path.at(-1);
-    if (last !== undefined) holder[last] = describeSecret(use.ref);
-  }
-  return copy;
-}
-
-/** Every tenant with its policy, and its configuration with the secrets hidden. */
-export function tenantsPage(tenants: readonly Tenant[]): string {
-  const body = html`${tenants.map(
-    (tenant) =>
-      html`<section class="tenant" id="${tenant.id}">
-        <h2>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</h2>
-        <table class="facts">
-          ${row('Helpdesk', `${tenant.helpdesk.kind}`)} ${row('Mode', badge(tenant.policy.mode, tenant.policy.mode))}
-          ${row('Uplift cap', `+${tenant.policy.maxUplift}`)}
-          ${row('Tiers', `standard ${tenant.policy.tiers.standard}, notable ${tenant.policy.tiers.notable}, high ${tenant.policy.tiers.high}, top ${tenant.policy.tiers.top}`)}
-          ${row('Scores from', tenant.scoring.provider)} ${row('Webhooks', Object.keys(tenant.sources).join(', '))}
-        </table>
-        <table>
-          <thead>
-            <tr>
-              <th>Rule</th>
-              <th>Tiers</th>
-              <th>NPS</th>
-              <th>Uplift</th>
-              <th>Tags</th>
-              <th>Routing</th>
-              <th>Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${tenant.policy.rules.map(
-              (rule) =>
-                html`<tr>
-                  <td><code>${rule.id}</code></td>
-                  <td>${rule.tiers?.join(', ') ?? 'any'}</td>
-                  <td>${rule.nps?.join(', ') ?? 'any'}</td>
-                  <td>+${rule.uplift}</td>
-                  <td>${rule.tags.join(', ')}</td>
-                  <td>${rule.groupId ?? ''}</td>
-                  <td>${rule.reason}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-        <details>
-          <summary>Configuration, secrets hidden</summary>
-          <pre>${JSON.stringify(withSecretsHidden(tenant), null, 2)}</pre>
-        </details>
-      </section>`,
-  )}`;
-  return layout('Tenants and policies', 'tenants', body, tenants);
-}
-
-/** A console page for a mistake in the address: what to change. */
-export function problemPage(title: string, message: string, tenants: readonly Tenant[]): string {
-  return layout(
-    title,
-    'home',
-    html`<p class="problem">${message}</p>
-      <p>${link('/console', 'Back to the console')}</p>`,
-    tenants,
-  );
 }

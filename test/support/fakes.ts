@@ -27,7 +27,7 @@ import type { ScoreLookup, ScoreRequest } from '../../shared/domain/score-lookup
 import type { DueProfile, ScoreWriteOutcome } from '../../shared/domain/score-refresh.js';
 import type { IndexedAnswer, IndexedPeriod, SurveyAnswerWrite } from '../../shared/domain/survey-answers.js';
 import type { TicketUpdate } from '../../shared/domain/ticket-update.js';
-import { DecisionListingSchema, decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
+import { DecisionListingSchema, decisionIndexAttributes } from '../../shared/adapters/store/decision-items.js';
 import type { SurveyAnswerRecord } from '../../shared/domain/customer.js';
 import type { InfluenceScore } from '../../shared/domain/score.js';
 

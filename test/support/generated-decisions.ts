@@ -1,6 +1,6 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import { batchWriteAll } from '../../shared/adapters/store/batch.js';
-import { decisionIndexAttributes } from '../../shared/adapters/store/decision-log.js';
+import { decisionIndexAttributes } from '../../shared/adapters/store/decision-items.js';
 import { decisionKey } from '../../shared/adapters/store/keys.js';
 import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import type { Priority } from '../../shared/domain/priority.js';

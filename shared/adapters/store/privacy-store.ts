@@ -7,7 +7,7 @@ import type { DecisionRecord } from '../../domain/decision-record.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, mapConcurrent, queryPartition } from './batch.js';
 import { identityHashesOf, parseAlias } from './customer-items.js';
 import { transactWrite } from './transactions.js';
-import { DecisionRecordSchema, decisionIndexAttributes } from './decision-log.js';
+import { DecisionRecordSchema, decisionIndexAttributes } from './decision-items.js';
 import { CorruptItemError } from './errors.js';
 import { DECISION_REF_SK_PREFIX, type ItemKey, PROFILE_SK, SURVEY_SK_PREFIX, aliasKey, decisionKey, profileKey } from './keys.js';
 import { TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';

@@ -1,7 +1,7 @@
 import type { Identity } from '../../domain/customer.js';
 import type { TicketContextReader } from '../../domain/ports.js';
 import type { DynamoCustomerStore } from './customer-store.js';
-import { parseDecisionItem } from './decision-log.js';
+import { parseDecisionItem } from './decision-items.js';
 import { decisionKey } from './keys.js';
 
 /**
