@@ -9,7 +9,7 @@
  * bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { usageMistake } from './cli.js';
+import { exitQuietlyWhenReaderLeaves, usageMistake } from './cli.js';
 import { localUrls } from '../local/dynamodb-target.js';
 import { DEMOS, demoFor } from '../sandbox/index.js';
 
@@ -49,6 +49,7 @@ function parse() {
   }
 }
 
+exitQuietlyWhenReaderLeaves();
 const values = parse();
 if (values.help) {
   console.log(USAGE);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
-import { asksForHelp, userPath } from '../commands/cli.js';
+import { asksForHelp, exitQuietlyWhenReaderLeaves, userPath } from '../commands/cli.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { type LocalQueue, LocalQueueModeSchema } from './local-queue.js';
 import { assertPortFree, assertReachable } from './ports.js';
@@ -67,6 +67,7 @@ one line and stops every part, exiting with code 1 (the tables were in memory).
 Example:
   PORT=3400 SANDBOX_PORT=3401 DYNAMODB_LOCAL_PORT=8400 npm start`;
 
+exitQuietlyWhenReaderLeaves();
 const args = process.argv.slice(2);
 if (asksForHelp(args)) {
   console.log(USAGE);
