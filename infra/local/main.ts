@@ -95,8 +95,10 @@ async function stop(): Promise<void> {
   const running = stack;
   stack = undefined;
   clearStackState();
+  console.log('Stopping Influence Router...');
   try {
-    await running.close();
+    await running.close((part) => console.log(`  stopped ${part}`));
+    console.log('Stopped.');
     process.exit(failed ? 1 : 0);
   } catch (error) {
     console.error(`Stopped, with errors: ${error instanceof Error ? error.message : String(error)}`);
