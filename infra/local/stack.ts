@@ -31,7 +31,7 @@ import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './
 import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';
 import { localContext } from './lambda-shapes.js';
 import { DEMO_PEOPLE, KATHERINE_LAST_SCORED } from '../sandbox/demo-people.js';
-import { DEMO, DEMOS, demoTenants, startDemoSandbox } from '../sandbox/index.js';
+import { DEMO, DEMOS, demoTenants, SHADOW_DEMO, startDemoSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { SandboxLimits } from '../sandbox/sandbox-demo.js';
 import { startLocalServer } from './server.js';
@@ -321,7 +321,7 @@ async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecret
 }
 
 /**
- * The demo data, for every demo tenant: the demo people and their tickets in its sandbox
+ * The demo data, for every demo tenant (the shadow one: Ada and her ticket): the demo people and their tickets in its sandbox
  * helpdesk; in the table, Ada's Reach score (high tier), Alan's top score with his opt-out
  * (baseline, and the note says why), and, where the helpdesk holds requester fields, Katherine's
  * score from ten days ago (stale: due for the scheduled refresh). Grace has no score.
@@ -370,4 +370,9 @@ async function seedDemo(sandbox: Sandbox, store: DynamoCustomerStore, identityKe
       });
     }
   }
+  // The shadow tenant's Ada, scored as in the others, and her ticket there.
+  SHADOW_DEMO.seed(sandbox);
+  await save(SHADOW_DEMO.tenantId, DEMO_PEOPLE.ada.email, {
+    score: reach({ followers: 48_000, following: 1_100, engagementPerPost: 350 }),
+  });
 }
