@@ -60,6 +60,23 @@ export function describeError(error: unknown): string {
 }
 
 /**
+ * Makes the program exit quietly, with code 0, when whoever reads its output stops reading (a pipe
+ * into `head` closes once it has its lines): without it, the next write's EPIPE is an unhandled
+ * error with a stack trace, and npm reports the script as failed. Every command calls it once, as
+ * it starts; any other error on the streams stays an error.
+ *
+ * @example exitQuietlyWhenReaderLeaves();
+ */
+export function exitQuietlyWhenReaderLeaves(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
+  }
+}
+
+/**
  * Runs a command when its module is the program itself (`node ... infra/commands/x.ts`), not when a
  * test imports it, writing to the console and setting the exit code; with `help`, `--help` prints
  * it and exits 0.
@@ -72,6 +89,7 @@ export async function runAsProgram(
   help?: string,
 ): Promise<void> {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  exitQuietlyWhenReaderLeaves();
   const argv = process.argv.slice(2);
   if (help !== undefined && asksForHelp(argv)) {
     console.log(help);

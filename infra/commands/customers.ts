@@ -107,8 +107,12 @@ function overrideFrom(values: { kind?: string; score?: string; reason?: string; 
     if (values.score !== undefined) throw new UsageError('--score is for a boost only');
     return { kind: 'never', ...base };
   }
-  if (values.score === undefined || !/^\d+$/.test(values.score)) throw new UsageError('--score must be a whole number from 1 to 100');
-  return { kind: 'boost', score: Number(values.score), ...base };
+  if (values.score === undefined) throw new UsageError('--score is required for a boost: a whole number from 1 to 100');
+  const score = Number(values.score);
+  // Checked here, so the message names the option and the value rather than the stored field.
+  if (!/^\d+$/.test(values.score) || score < 1 || score > 100)
+    throw new UsageError(`--score must be a whole number from 1 to 100, got ${values.score}`);
+  return { kind: 'boost', score, ...base };
 }
 
 /** A command line, read and checked; only `override` carries an override. */
@@ -144,6 +148,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   const command = CUSTOMER_COMMANDS.find((c) => c === name);
   if (!command) throw new UsageError(name ? `unknown command "${name}"` : 'a command is required');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra.join(' ')}"`);
+  if (values.tenant === undefined) throw new UsageError(`--tenant is required, e.g. --tenant ${DEMO.tenant}`);
   const tenant = TenantSchema.shape.id.safeParse(values.tenant);
   if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
   const identities = identitiesFrom(values);

@@ -12,8 +12,9 @@
  * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
  * IDENTITY_HASH_KEY (the deployment's identity hash key; without it the local stack's
  * development-only key is used, which must never hash real customers' data).
- * Exit codes: 0 when the file was read (rejected rows included), 1 when it could not be read or
- * the import failed, 2 on bad arguments.
+ * Exit codes: 0 when rows were imported (rejected rows listed beside them), 1 when nothing was
+ * imported (every row rejected, or no rows), the file could not be read or the import failed, so a
+ * script that chains on it stops; 2 on bad arguments.
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,17 @@ function rejectedByReason(rejected: readonly { line: number; reason: string }[])
     });
 }
 
+/** Says so on stderr when an import stored nobody, so a script that chains on it stops. */
+function nothingImported(imported: number, rejected: number, file: string, output: CliOutput): boolean {
+  if (imported > 0) return false;
+  output.err(
+    rejected === 0
+      ? `Nothing was imported: ${file} has no rows under its header.`
+      : `Nothing was imported: all ${rejected} row${rejected === 1 ? ' was' : 's were'} rejected. Mend the rows listed above and import ${file} again.`,
+  );
+  return true;
+}
+
 const USAGE = `usage: npm run scores:import -- --tenant <id> --file <path> [--helpdesk ${helpdeskNames().join('|')}] [--endpoint <url>] [--table <name>] [--format csv|jsonl] [--all-rejected]`;
 
 /**
@@ -98,6 +110,10 @@ export async function runImportScores(
     }));
   } catch (error) {
     output.err(usageMistake(error, 'scores:import'));
+    return 2;
+  }
+  if (values.tenant === undefined) {
+    output.err(`--tenant is required, e.g. --tenant ${DEMO.tenant} (see npm run scores:import -- --help)`);
     return 2;
   }
   const tenant = TenantSchema.shape.id.safeParse(values.tenant);
@@ -171,7 +187,7 @@ export async function runImportScores(
       output.out(`  every rejected row: ${writeRejected(file, result.rejected, new Date())}`);
     }
     if (values['all-rejected']) for (const row of result.rejected) output.out(`  line ${row.line}: ${row.reason}`);
-    return 0;
+    return nothingImported(result.imported, result.rejected.length, basename(values.file), output) ? 1 : 0;
   } catch (error) {
     if (error instanceof ImportFileError) {
       output.err(`Cannot import ${values.file}: ${error.message}`);

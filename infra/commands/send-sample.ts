@@ -9,7 +9,7 @@
  * bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { usageMistake } from './cli.js';
+import { exitQuietlyWhenReaderLeaves, usageMistake } from './cli.js';
 import { localUrls } from '../local/dynamodb-target.js';
 import { DEMOS, demoFor } from '../sandbox/index.js';
 
@@ -49,6 +49,7 @@ function parse() {
   }
 }
 
+exitQuietlyWhenReaderLeaves();
 const values = parse();
 if (values.help) {
   console.log(USAGE);
@@ -86,6 +87,9 @@ if (!response?.ok) {
   process.exit(1);
 }
 const delivery = demo.delivery(await response.json(), values.secret ? { secret: values.secret } : {});
+// Where a person looks at the ticket, as the README and the start-up banner write it: the first
+// helpdesk's tickets at /sandbox/tickets, the others' under their name.
+const watch = `${sandboxUrl}/sandbox/${demo === DEFAULT_DEMO ? '' : `${demo.helpdesk}/`}tickets/${encodeURIComponent(values.ticket)}`;
 const target = `${serverUrl.origin}/webhooks/${encodeURIComponent(tenant)}/${demo.source}`;
 const answer = await fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body }).catch(() => undefined);
 if (!answer) {
@@ -93,5 +97,5 @@ if (!answer) {
   process.exit(1);
 }
 console.log(`POST ${target} -> ${answer.status} ${await answer.text()}`);
-if (answer.status === 202) console.log(`Watch the ticket change: curl ${inspect}`);
+if (answer.status === 202) console.log(`Watch the ticket change: curl ${watch}`);
 process.exit(answer.status === 202 ? 0 : 1);

@@ -3,7 +3,7 @@
  * signs), for the demo tenant, so that `npm start` stores it and closes the loop.
  *
  *   npm run send-survey -- --source <typeform|delighted|zendesk-csat|generic-survey> --score <n>
- *                          [--ticket <id>] [--email <address>] [--user <helpdesk user id>]
+ *                          [--ticket <id>, required for zendesk-csat] [--email <address>] [--user <helpdesk user id>]
  *                          [--comment <text>] [--response <id>] [--updated] [--url <local server>]
  *
  * Exit codes: 0 when the answer was accepted (202), 1 when it was not or nothing answered, 2 on
@@ -16,6 +16,8 @@ import { localUrls } from '../local/dynamodb-target.js';
 import { type CliOutput, runAsProgram, usageMistake } from './cli.js';
 
 const SOURCES = Object.keys(SURVEY_SAMPLES);
+/** The sources whose every answer is about a ticket (a helpdesk's own satisfaction rating). */
+const TICKET_SOURCES = SOURCES.filter((source) => SURVEY_SAMPLES[source]?.needsTicket);
 
 const USAGE = `usage: npm run send-survey -- --source ${SOURCES.join('|')} --score <n> [--ticket <id>]
                           [--email <address>] [--user <id>] [--comment <text>] [--response <id>] [--updated] [--url <local server>]
@@ -26,7 +28,7 @@ Sends one survey answer for the ${DEMO.tenant} tenant to the local server of "np
   --score     ${Object.entries(SURVEY_SAMPLES)
     .map(([name, sample]) => `${name} ${sample.scores}`)
     .join('; ')}
-  --ticket    the sandbox ticket the answer is about (the closed loop writes to it)
+  --ticket    the sandbox ticket the answer is about (the closed loop writes to it); required for ${TICKET_SOURCES.join(', ')}
   --email     the respondent (default ada@example.com, the demo's high-tier customer)
   --user      the respondent's helpdesk user id (default none)
   --comment   the customer's comment
@@ -75,6 +77,12 @@ export async function runSendSurvey(argv: readonly string[], env: Record<string,
     output.err(`--score must be a whole number: ${sample.scores} (see npm run send-survey -- --help)`);
     return 2;
   }
+  if (sample.needsTicket && values.ticket === undefined) {
+    output.err(
+      `--ticket is required for ${values.source}: a satisfaction rating is always about a ticket, e.g. --ticket 1 (see npm run send-survey -- --help)`,
+    );
+    return 2;
+  }
   let server: URL;
   try {
     server = new URL(values.url);
@@ -100,8 +108,10 @@ export async function runSendSurvey(argv: readonly string[], env: Record<string,
     return 1;
   }
   output.out(`POST ${target} -> ${answer.status} ${await answer.text()}`);
+  // A refused answer was never stored: a response id would suggest it could be updated.
+  if (answer.status !== 202) return 1;
   output.out(`Response id ${responseId}${ticketId ? `; watch ticket ${ticketId}: the sandbox page shows its tags and notes` : ''}`);
-  return answer.status === 202 ? 0 : 1;
+  return 0;
 }
 
 await runAsProgram(import.meta.url, (argv, env, output) => runSendSurvey(argv, env, output));

@@ -10,8 +10,21 @@ export const link = (path: string, text: string | Html, current = false) =>
 export const decisionsPath = (tenant: string) => `/console/decisions/${encodeURIComponent(tenant)}`;
 /** One decision's page. */
 export const decisionPath = (tenant: string, decisionId: string) => `${decisionsPath(tenant)}/${encodeURIComponent(decisionId)}`;
-/** A time as a person reads it, in UTC, with its machine-readable value. */
-export const time = (iso: string) => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time>`;
+const READABLE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+/** A time as a person reads it ("5 Dec 2026, 21:32:12 UTC"), with its ISO value as the element's datetime and title. */
+export const time = (iso: string) => {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? html`${iso}` : html`<time datetime="${iso}" title="${iso}">${READABLE.format(at)} UTC</time>`;
+};
 /** A small coloured label (a status, a tier). */
 export const badge = (kind: string, text: string) => html`<span class="badge ${kind}">${text}</span>`;
 

@@ -4,6 +4,7 @@ import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { html, type Html } from './html.js';
 import { badge, decisionPath, decisionsPath, layout, link, row, time } from './layout.js';
+import { priorityOutcome, priorityWritten, redactionNotice, sameTicket, scoreFact, ticketFact } from './decision-parts.js';
 
 /** The filters of the decision list, as the page's form holds them. */
 export interface DecisionFilters {
@@ -132,17 +133,24 @@ export function decisionsPage(
   return layout(`Decisions of ${tenant.id}`, 'decisions', body, tenants);
 }
 
+/** What a decision's page shows beside the record: the other decisions of its ticket, and where the helpdesk shows the ticket. */
+export interface DecisionContext {
+  /** Every decision of the same ticket, this one included. */
+  sameTicket: readonly DecisionRecord[];
+  ticketUrl?: string;
+}
+
 /** One decision with everything it recorded: why, what held it back, what was written, the note. */
-export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[]): string {
+export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[], context: DecisionContext = { sameTicket: [] }): string {
   const { decision } = record;
   const body = html` <p>${link(decisionsPath(record.tenant), `← All decisions of ${record.tenant}`)}</p>
+    ${redactionNotice(record)}
     <section class="cards">
       <div class="card">
         <h2>Outcome</h2>
         <table class="facts">
           ${row('Status', badge(record.status, record.status))} ${row('Mode', decision.mode)}
-          ${row('Tier', badge(`tier-${decision.tier}`, decision.tier))}
-          ${row('Priority', decision.priority && decision.uplift > 0 ? html`${decision.helpdeskPriority ?? 'none'} → <strong>${decision.priority}</strong> (+${decision.uplift}; rules asked +${decision.requestedUplift})` : `${decision.helpdeskPriority ?? 'none'}, unchanged`)}
+          ${row('Tier', badge(`tier-${decision.tier}`, decision.tier))} ${row('Priority', priorityOutcome(record))}
           ${row('Tags', decision.tags.join(', ') || 'none')}
           ${row('Routing hint', decision.groupId ? `group ${decision.groupId}` : undefined)} ${row('Skipped because', record.skippedReason)}
           ${row('Failed because', record.failedReason)}
@@ -151,7 +159,7 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[])
       <div class="card">
         <h2>Event</h2>
         <table class="facts">
-          ${row('Ticket', record.ticketId)} ${row('Decision', record.decisionId)} ${row('Source', record.source)}
+          ${row('Ticket', ticketFact(record, context.ticketUrl))} ${row('Decision', record.decisionId)} ${row('Source', record.source)}
           ${row('Delivery', record.deliveryId)} ${row('Received', time(record.receivedAt))} ${row('Decided', time(record.decidedAt))}
           ${row('Policy version', decision.policyVersion)} ${row('Customer key', record.customerKey ?? 'none (erased or unknown)')}
         </table>
@@ -159,7 +167,7 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[])
     </section>
     <h2>Why</h2>
     <table class="facts">
-      ${row('Score', decision.score ? html`${decision.score.value} <small>(${decision.score.source}, ${decision.score.freshness}, ${decision.score.modelVersion})</small><br />${decision.score.explanation}` : 'no score')}
+      ${row('Score', scoreFact(record))}
       ${row('NPS', decision.nps ? `${decision.nps.category} (${decision.nps.score}, answered ${decision.nps.answeredAt})` : undefined)}
     </table>
     <h3>Rules that matched</h3>
@@ -182,11 +190,12 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[])
     ${
       record.written
         ? html`<table class="facts">
-            ${row('Priority', record.written.priority ?? 'left as it was')}${row('Tags on the ticket', record.written.tags.join(', ') || 'none')}${row('Routing hint', record.written.groupId)}${row('At', time(record.written.at))}
+            ${row('Priority', priorityWritten(record.written, decision))}${row('Tags on the ticket', record.written.tags.join(', ') || 'none')}${row('Routing hint', record.written.groupId)}${row('At', time(record.written.at))}
           </table>`
         : html`<p class="empty">Nothing was written to the helpdesk${record.status === 'shadow' ? ' (shadow mode)' : ''}.</p>`
     }
     <h3>Internal note</h3>
-    <pre class="note">${record.note}</pre>`;
+    <pre class="note">${record.note}</pre>
+    ${sameTicket(record, context.sameTicket)}`;
   return layout(`Ticket ${record.ticketId}: ${record.decisionId.split(':').slice(1, -1).join(' ')}`, 'decisions', body, tenants);
 }

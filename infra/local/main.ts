@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { readEnv } from '../../shared/adapters/config/env.js';
-import { asksForHelp, userPath } from '../commands/cli.js';
+import { asksForHelp, exitQuietlyWhenReaderLeaves, userPath } from '../commands/cli.js';
 import { DEFAULT_DYNAMODB_LOCAL_PORT } from './dynamodb-target.js';
 import { type LocalQueue, LocalQueueModeSchema } from './local-queue.js';
 import { assertPortFree, assertReachable } from './ports.js';
@@ -67,6 +67,7 @@ one line and stops every part, exiting with code 1 (the tables were in memory).
 Example:
   PORT=3400 SANDBOX_PORT=3401 DYNAMODB_LOCAL_PORT=8400 npm start`;
 
+exitQuietlyWhenReaderLeaves();
 const args = process.argv.slice(2);
 if (asksForHelp(args)) {
   console.log(USAGE);
@@ -94,8 +95,10 @@ async function stop(): Promise<void> {
   const running = stack;
   stack = undefined;
   clearStackState();
+  console.log('Stopping Influence Router...');
   try {
-    await running.close();
+    await running.close((part) => console.log(`  stopped ${part}`));
+    console.log('Stopped.');
     process.exit(failed ? 1 : 0);
   } catch (error) {
     console.error(`Stopped, with errors: ${error instanceof Error ? error.message : String(error)}`);

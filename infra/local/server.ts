@@ -3,13 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import type { Tenant } from '../../shared/adapters/config/tenants.js';
+import { bindHelpdesk, type Tenant } from '../../shared/adapters/config/tenants.js';
 import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
+import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/reporting/list-decisions.js';
 import { decisionQuery } from '../console/decision-query.js';
 import { problemPage } from '../console/layout.js';
-import { decisionPage, decisionsPage, homePage } from '../console/pages.js';
+import { type DecisionContext, decisionPage, decisionsPage, homePage } from '../console/pages.js';
 import { queuePage, type QueuedEventView } from '../console/queue-page.js';
 import { tenantsPage } from '../console/tenants-page.js';
 import type { QueuedMessage } from './in-process-queue.js';
@@ -56,6 +57,13 @@ const PAGE_HEADERS = {
   'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
+/** What a decision's console page shows beside it: the other decisions of its ticket, and where the helpdesk shows the ticket. */
+async function decisionContext(record: DecisionRecord, tenant: Tenant | undefined, decisions: DecisionLog): Promise<DecisionContext> {
+  const sameTicket = await decisions.listForTicket(record.tenant, record.ticketId);
+  const ticketUrl = tenant ? bindHelpdesk(tenant).agentTicketUrl?.(record.ticketId) : undefined;
+  return { sameTicket, ...(ticketUrl ? { ticketUrl } : {}) };
+}
+
 const QueuedEventSummarySchema = z
   .object({
     type: z.string().optional(),
@@ -261,7 +269,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         : undefined;
       if (!record)
         return sendPage(response, 404, problemPage('No such decision', `Tenant ${tenant} has no decision ${decisionId}.`, tenants));
-      return sendPage(response, 200, decisionPage(record, tenants));
+      const context = await decisionContext(
+        record,
+        tenants.find((candidate) => candidate.id === tenant),
+        options.decisions,
+      );
+      return sendPage(response, 200, decisionPage(record, tenants, context));
     }
     if (url.pathname === '/' || url.pathname === '/console') {
       const { pending, deadLetters } = await options.queue.snapshot();

@@ -31,7 +31,7 @@ import { InProcessQueue, type InProcessQueueOptions, inProcessRuntime } from './
 import type { LocalQueue, LocalQueueMode, QueueRuntime } from './local-queue.js';
 import { localContext } from './lambda-shapes.js';
 import { DEMO_PEOPLE, KATHERINE_LAST_SCORED } from '../sandbox/demo-people.js';
-import { DEMO, DEMOS, demoTenants, startDemoSandbox } from '../sandbox/index.js';
+import { DEMO, DEMOS, demoTenants, SHADOW_DEMO, startDemoSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { SandboxLimits } from '../sandbox/sandbox-demo.js';
 import { startLocalServer } from './server.js';
@@ -108,7 +108,8 @@ export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
   ingest(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
   /** One run of the scheduled score refresh, with the same wiring as the refresh-scores function. */
   refreshScores(input?: RefreshDueScoresInput): Promise<RefreshDueScoresResult>;
-  close(): Promise<void>;
+  /** Stops every part, the last started first; `stopped` hears each part's name once it has stopped. */
+  close(stopped?: (part: string) => void): Promise<void>;
 }
 
 /**
@@ -122,14 +123,15 @@ export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
 export async function startLocalStack(options?: LocalStackOptions & { queueMode?: 'in-process' }): Promise<LocalStack>;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack<LocalQueue>>;
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack<LocalQueue>> {
-  const cleanups: (() => Promise<void>)[] = [];
+  // Each part with what to call it when it has stopped, for npm start to say so.
+  const cleanups: { part: string; stop: () => Promise<void> }[] = [];
   const logFormat = options.logFormat ?? 'json';
   try {
     const sandbox = await startDemoSandbox({
       port: options.sandboxPort ?? 0,
       ...(options.sandboxLimits ? { limits: options.sandboxLimits } : {}),
     });
-    cleanups.push(sandbox.close);
+    cleanups.push({ part: `the sandbox helpdesks (${sandbox.baseUrl})`, stop: sandbox.close });
 
     const tenants = options.tenantsFile
       ? loadTenantsFile(options.tenantsFile, 'local')
@@ -149,8 +151,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoEndpoint =
       options.dynamoEndpoint ?? (db = await startDynamoDbLocal(options.dynamoPort ? { port: options.dynamoPort } : {})).endpoint;
     if (db) {
-      cleanups.push(db.stop);
       const port = new URL(db.endpoint).port;
+      cleanups.push({ part: `DynamoDB Local (port ${port}; its in-memory tables are gone)`, stop: db.stop });
       const told = options.onPartEnded ?? ((line: string) => console.error(line));
       void db.ended.then((end) => {
         if (!end.requested) told(`DynamoDB Local (port ${port}) stopped on its own (${end.how})`);
@@ -173,7 +175,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Several batches at once, as the deployed event source runs them.
     const queueOptions = { maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, consumers: 4, ...options.queue };
     const runtime = await startQueue(options.queueMode ?? 'in-process', queueOptions, options.sqsPort);
-    cleanups.push(runtime.close);
+    cleanups.push({
+      part: runtime.endpoint
+        ? `the queue consumers and the SQS emulator (${runtime.endpoint})`
+        : 'the queue consumers and the in-process queue (held in memory only)',
+      stop: runtime.close,
+    });
     const { maxReceiveCount } = queueOptions;
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
@@ -229,7 +236,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       decisions,
       tenants: () => tenants.all(),
     });
-    cleanups.push(server.close);
+    cleanups.push({ part: `the local server (${server.url})`, stop: server.close });
 
     if (options.seedDemo) {
       await seedDemo(sandbox, new DynamoCustomerStore(documentClient, tableName, hmacIdentityHashers(identityKey)), identityKey);
@@ -257,14 +264,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ingest,
       refreshScores: (input = {}) => refreshDueScores(input, refreshDeps),
       // Every part is stopped even if one fails to, so DynamoDB Local is never left running.
-      close: async () => {
+      close: async (stopped = () => {}) => {
         const failures: unknown[] = [];
-        for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+        for (const { part, stop } of cleanups.reverse())
+          await stop().then(
+            () => stopped(part),
+            (error: unknown) => failures.push(error),
+          );
         if (failures.length > 0) throw new AggregateError(failures, `${failures.length} part(s) of the local stack failed to stop`);
       },
     };
   } catch (error) {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    for (const { stop } of cleanups.reverse()) await stop().catch(() => {});
     throw error;
   }
 }
@@ -310,7 +321,7 @@ async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecret
 }
 
 /**
- * The demo data, for every demo tenant: the demo people and their tickets in its sandbox
+ * The demo data, for every demo tenant (the shadow one: Ada and her ticket): the demo people and their tickets in its sandbox
  * helpdesk; in the table, Ada's Reach score (high tier), Alan's top score with his opt-out
  * (baseline, and the note says why), and, where the helpdesk holds requester fields, Katherine's
  * score from ten days ago (stale: due for the scheduled refresh). Grace has no score.
@@ -359,4 +370,9 @@ async function seedDemo(sandbox: Sandbox, store: DynamoCustomerStore, identityKe
       });
     }
   }
+  // The shadow tenant's Ada, scored as in the others, and her ticket there.
+  SHADOW_DEMO.seed(sandbox);
+  await save(SHADOW_DEMO.tenantId, DEMO_PEOPLE.ada.email, {
+    score: reach({ followers: 48_000, following: 1_100, engagementPerPost: 350 }),
+  });
 }

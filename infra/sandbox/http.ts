@@ -48,6 +48,8 @@ export interface SandboxFault {
   method?: string;
   /** Only requests whose path (below the helpdesk's mount point) starts with this (any API path when absent). */
   pathPrefix?: string;
+  /** Only requests whose path (below the mount point) it matches; beside `pathPrefix`, for one ticket's paths and no other's. */
+  pathPattern?: RegExp;
   /** Hold the answer this long, e.g. to make a client time out. */
   delayMs?: number;
   /**
@@ -117,6 +119,11 @@ export interface SandboxPart {
   /** The JSON the loopback inspection pages show: `/sandbox/{name}/tickets[/{id}]`. */
   inspectTickets(): unknown[];
   inspectTicket(id: string): unknown;
+  /**
+   * The API path of one ticket below the mount (`/api/v2/tickets/1`), under which every call
+   * about it goes; absent for a helpdesk whose calls name no ticket in their path.
+   */
+  ticketApiPath?(id: string): string;
   /** An HTML section for the sandbox page. */
   renderSection(): string;
 }
@@ -141,12 +148,20 @@ export class FaultControl {
     this.#faults.push({ ...fault, remaining: fault.count });
   }
 
+  /** Removes the pending faults `which` picks; how many were removed. */
+  withdraw(which: (fault: SandboxFault) => boolean): number {
+    const before = this.#faults.length;
+    this.#faults.splice(0, this.#faults.length, ...this.#faults.filter((fault) => !which(fault)));
+    return before - this.#faults.length;
+  }
+
   /** The first pending fault matching the request, consumed once. */
   take(method: string, path: string): SandboxFault | undefined {
     const index = this.#faults.findIndex(
       (fault) =>
         (fault.method === undefined || fault.method.toUpperCase() === method) &&
-        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)) &&
+        (fault.pathPattern === undefined || fault.pathPattern.test(path)),
     );
     const fault = this.#faults[index];
     if (!fault) return this.#chaotic(method, path);

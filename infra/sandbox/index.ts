@@ -18,9 +18,16 @@ import { typeformSample } from './typeform/demo.js';
 import { zendeskCsatSample } from './zendesk/csat.js';
 import { zendeskDemo } from './zendesk/demo.js';
 import { zendeskLoadTarget } from './zendesk/load-target.js';
+import { zendeskShadowDemo } from './zendesk/shadow-demo.js';
 
 /** The helpdesks of local mode, one demo tenant each; the first is the default (its tenant is `demo`). */
 export const DEMOS = [zendeskDemo, freshdeskDemo, genericDemo] as const satisfies readonly SandboxDemo[];
+
+/**
+ * The shadow-mode demo tenant, `demo-shadow`: on the first helpdesk's sandbox account, with its
+ * credentials and people, deciding and recording without writing back; Ada has a ticket there.
+ */
+export const SHADOW_DEMO = zendeskShadowDemo;
 
 /** The survey sources of local mode, in the order `npm run send-survey -- --help` lists them. */
 export const SURVEYS: readonly SurveySample[] = [typeformSample, delightedSample, zendeskCsatSample, genericSurveySample];
@@ -49,13 +56,13 @@ export function demoFor(helpdesk: string): SandboxDemo | undefined {
 export const SURVEY_SAMPLES: Readonly<Record<string, SurveySample>> = Object.fromEntries(SURVEYS.map((sample) => [sample.source, sample]));
 
 /**
- * The demo tenants, one per helpdesk, pointed at the sandbox at `sandboxUrl`; the default one
- * also accepts every survey tool's answers, which close the loop on its tickets.
+ * The demo tenants, one per helpdesk, pointed at the sandbox at `sandboxUrl`, and the shadow-mode
+ * one; the default one also accepts every survey tool's answers, which close the loop on its tickets.
  *
  * @example parseTenantsFile({ tenants: demoTenants('http://127.0.0.1:3001', undefined) }, 'local')
  */
 export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInput[] {
-  return DEMOS.map((demo) => {
+  const tenants = DEMOS.map((demo) => {
     const tenant = demo.tenant(sandboxUrl, policy);
     if (demo !== DEFAULT_DEMO) return tenant;
     return SURVEYS.reduce(
@@ -63,6 +70,7 @@ export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInp
       tenant,
     );
   });
+  return [...tenants, SHADOW_DEMO.tenant(sandboxUrl, policy)];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type FaultControl, HttpFailure, isLoopback, type PartRequest, type Reply, type SandboxFault, type SandboxPart } from './http.js';
 import { renderPage } from './page.js';
+import { ticketFault } from './ticket-faults.js';
 
 /** A part with the fault control and request log the server keeps for it. */
 export interface MountedPart {
@@ -44,7 +45,7 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
     const raw = await readBody(req);
 
     if (url.pathname === '/sandbox' || url.pathname.startsWith('/sandbox/')) {
-      write(res, raw === 'too-large' ? TOO_LARGE : inspect(req, method, url.pathname));
+      write(res, raw === 'too-large' ? TOO_LARGE : inspect(req, method, url));
       return;
     }
     const entry = byMount.find(({ part }) => part.mount === '' || url.pathname === part.mount || url.pathname.startsWith(`${part.mount}/`));
@@ -95,9 +96,12 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
     delayTimers.add(timer);
   }
 
-  function inspect(req: IncomingMessage, method: string, pathname: string): Reply {
+  function inspect(req: IncomingMessage, method: string, url: URL): Reply {
     if (!isLoopback(req.socket.remoteAddress))
       return { status: 403, body: { error: 'Forbidden', description: 'The sandbox pages are for loopback only' } };
+    const faulted = ticketFault(mounted, req, method, url);
+    if (faulted) return faulted;
+    const { pathname } = url;
     if (method !== 'GET') return NOT_FOUND;
     if (pathname === '/sandbox') return { status: 200, body: renderPage(parts) };
     // `/sandbox/tickets[/{id}]` are the default part's (the first), from when the sandbox spoke one helpdesk only.

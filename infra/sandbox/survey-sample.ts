@@ -25,6 +25,8 @@ export interface SurveySample {
   /** What its score means, for a command's help. */
   readonly scores: string;
   deliver(answer: SampleAnswer): SignedDelivery;
+  /** Whether every answer is about a ticket (a helpdesk's own satisfaction rating): `--ticket` is then required. */
+  readonly needsTicket?: boolean;
   /** The response id the tool would use when none is given (e.g. one rating per ticket). */
   responseIdFor?(ticketId: string | undefined): string | undefined;
   /**

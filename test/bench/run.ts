@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { exitQuietlyWhenReaderLeaves } from '../../infra/commands/cli.js';
 
 // Benchmarks print figures; they assert nothing about time, so they never make a test flaky.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -21,6 +22,7 @@ Measures performance, never asserting on time. Parts (all by default, or the one
   report   npm run report over 10,000 generated decisions: time, DynamoDB requests, file size;
            writes bench-results/report.html`;
 
+exitQuietlyWhenReaderLeaves();
 const only = process.argv[2];
 if (only === '--help' || only === '-h') {
   console.log(HELP);

@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { useTestTable } from '../support/dynamodb-table.js';
 
 const run = promisify(execFile);
 
@@ -112,5 +113,52 @@ describe('npm start when something it needs is not there', () => {
     expect(error?.code).toBe(1);
     expect(error?.stderr).toContain(message);
     expect(error?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** Runs a command whose reader hangs up at once (as `| head -c 1` does once it has its byte): its exit code and stderr. */
+async function withReaderGone(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['infra/node24.mjs', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  return { code, stderr };
+}
+
+describe('a command whose output is piped into a reader that stops reading', () => {
+  const table = useTestTable('epipe');
+
+  it.each([
+    'infra/commands/customers.ts',
+    'infra/commands/import-scores.ts',
+    'infra/commands/refresh-scores.ts',
+    'infra/commands/nps-report.ts',
+    'infra/commands/report.ts',
+    'infra/commands/connect.ts',
+    'infra/commands/send-sample.ts',
+    'infra/commands/send-survey.ts',
+    'infra/load/load.ts',
+    'infra/load/simulate.ts',
+    'test/bench/run.ts',
+    'infra/local/main.ts',
+  ])('%s --help exits 0 quietly, with no EPIPE', async (entry) => {
+    const { code, stderr } = await withReaderGone([entry, '--help']);
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('npm run nps -- --json exits 0 quietly, with no EPIPE', async () => {
+    const { code, stderr } = await withReaderGone(['infra/commands/nps-report.ts', '--tenant', 'demo', '--json'], {
+      DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
+      TABLE_NAME: table.tableName,
+    });
+
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
   });
 });

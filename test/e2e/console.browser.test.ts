@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { runCustomerCommand } from '../../infra/commands/customers.js';
+import { SURVEY_SAMPLES } from '../../infra/sandbox/index.js';
 import { zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { takeScreenshot } from '../support/screenshots.js';
 
@@ -15,10 +17,18 @@ import { takeScreenshot } from '../support/screenshots.js';
  * with CONSOLE_SCREENSHOTS set (`npm run screenshots`) they are written there instead.
  */
 
+// The refused ticket below is dead-lettered on purpose, and its ERROR line would read as a failure
+// in a passing run: the stack's logs are silenced here (set POWERTOOLS_LOG_LEVEL to see them); what
+// the test checks is on the pages, and a failing check prints what it found.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = mkdtempSync(join(tmpdir(), 'console-shots-'));
 
 let stack: LocalStack;
+const tableName = `console-${randomUUID().slice(0, 8)}`;
+/** Ada's first ticket, which the survey answers and the opt-out below are about. */
+let adasTicket = '';
 let browser: Browser;
 const problems: string[] = [];
 
@@ -45,7 +55,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startLocalStack({
     dynamoEndpoint: inject('dynamoDbEndpoint'),
-    tableName: `console-${randomUUID().slice(0, 8)}`,
+    tableName,
     seedDemo: true,
     autoWebhooks: true,
     queue: { timeScale: 0.05, maxReceiveCount: 3, pollIntervalMs: 5 },
@@ -54,7 +64,14 @@ beforeAll(async () => {
   // Tickets from each demo customer of the Zendesk demo, and one the helpdesk refuses for good.
   const zendesk = stack.sandbox.part(zendeskPart);
   for (const requesterId of [1001, 1002, 1003, 1004, 1001, 1002]) {
-    zendesk.createTicket({ subject: `Question ${requesterId}`, description: 'Hello', requesterId, priority: 'normal', tags: ['question'] });
+    const ticket = zendesk.createTicket({
+      subject: `Question ${requesterId}`,
+      description: 'Hello',
+      requesterId,
+      priority: 'normal',
+      tags: ['question'],
+    });
+    adasTicket ||= String(ticket.id);
   }
   await stack.queue.drained();
   const refused = zendesk.createTicket({
@@ -157,6 +174,63 @@ describe('the console, in Chromium', () => {
     expect(secrets.length).toBeGreaterThan(0);
     for (const secret of secrets) expect(text).not.toContain(secret);
     await shot(page, 'tenants');
+    expect(problems).toEqual([]);
+  });
+
+  it("agrees with itself on a follow-up's priority, links a ticket's decisions, and says what an opt-out redacted", async () => {
+    // Arrange: a detractor's answer on Ada's ticket, then her promoter's answer on it (tags only).
+    const typeform = SURVEY_SAMPLES.typeform;
+    for (const [responseId, score] of [
+      ['r-console-1', 2],
+      ['r-console-2', 10],
+    ] as const) {
+      const delivery = typeform?.deliver({ responseId, score, email: 'ada@example.com', ticketId: adasTicket });
+      const answer = await fetch(`${stack.url}/webhooks/${DEMO.tenant}/typeform`, {
+        method: 'POST',
+        headers: delivery?.headers,
+        body: delivery?.body,
+      });
+      expect(answer.status).toBe(202);
+    }
+    await stack.queue.drained();
+
+    // Act: the promoter's follow-up, then the ticket's own decision through its link.
+    const page = await open(
+      `/console/decisions/${DEMO.tenant}/${encodeURIComponent(`zendesk:survey-answered:typeform:r-console-2:promoter:${adasTicket}`)}`,
+    );
+    const priorities = await page.locator('th:text-is("Priority") + td').allTextContents();
+    const story = await page.locator('ol.same-ticket li').allTextContents();
+    await page.locator('ol.same-ticket').getByRole('link', { name: 'ticket created' }).click();
+    await page.waitForURL(/zendesk%3Aticket-created%3A/);
+    const readable = await page.locator('th:text-is("Decided") + td time').first();
+
+    // Assert
+    expect(priorities.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual([
+      'not raised by this decision: the ticket stays high (the helpdesk had set normal)',
+      'not written: the ticket stays high',
+    ]);
+    expect(story).toHaveLength(3);
+    expect(story.at(-1)).toContain('(this one)');
+    expect(await readable.textContent()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} UTC$/);
+    expect(await readable.getAttribute('title')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+    // Act: Ada opts out; her decision is read again.
+    const code = await runCustomerCommand(
+      ['opt-out', '--tenant', DEMO.tenant, '--email', 'ada@example.com'],
+      {
+        DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
+        TABLE_NAME: tableName,
+        IDENTITY_HASH_KEY: DEMO.identityKey,
+      },
+      { out: () => undefined, err: () => undefined },
+    );
+    await page.reload();
+
+    // Assert
+    expect(code).toBe(0);
+    expect(await page.locator('th:text-is("Score") + td').textContent()).toBe('redacted by the opt-out (the decision used one: tier high)');
+    expect(await page.getByRole('note').textContent()).toMatch(/The customer opted out after this decision/);
+    expect(await page.locator('main').textContent()).not.toContain('no score');
     expect(problems).toEqual([]);
   });
 });

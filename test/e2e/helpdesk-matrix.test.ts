@@ -13,7 +13,10 @@ import { freshdeskPart } from '../../infra/sandbox/freshdesk/index.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+// Its faults are injected on purpose, and their ERROR lines would read as failures in a passing
+// run: the stack's logs are silenced (set POWERTOOLS_LOG_LEVEL to see them); every check is on
+// what the helpdesks and the table hold, and a failing one prints what it found.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const TIME_SCALE = 0.05;
 const MAX_RECEIVES = 4;

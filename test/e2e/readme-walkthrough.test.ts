@@ -179,16 +179,29 @@ const STEPS = new Map<string, Step | Step[]>([
   ],
   [
     'curl http://127.0.0.1:3000/admin/decisions/demo/1',
-    {
-      settles: true,
-      check: (ran) => {
-        ok(ran);
-        const decision = Decisions.parse(printedJson(ran)).decisions.find((d) => d.decisionId === 'zendesk:ticket-created:1');
-        expect(decision?.status).toBe('applied');
-        expect(decision?.decision?.tier).toBe('high');
-        expect(decision?.note).toContain('- reach-high: large engaged audience');
+    [
+      {
+        settles: true,
+        check: (ran) => {
+          ok(ran);
+          const decision = Decisions.parse(printedJson(ran)).decisions.find((d) => d.decisionId === 'zendesk:ticket-created:1');
+          expect(decision?.status).toBe('applied');
+          expect(decision?.decision?.tier).toBe('high');
+          expect(decision?.note).toContain('- reach-high: large engaged audience');
+        },
       },
-    },
+      {
+        settles: true,
+        check: async (ran, walk) => {
+          ok(ran);
+          // The replayed follow-up was applied, and its note is on the ticket once.
+          const followUp = 'zendesk:survey-answered:typeform:r-dlq:promoter:1';
+          expect(Decisions.parse(printedJson(ran)).decisions.find((d) => d.decisionId === followUp)?.status).toBe('applied');
+          const ticket = ZendeskTicket.parse(await getJson(`${walk.sandboxUrl}/sandbox/tickets/1`));
+          expect(ticket.comments.filter((comment) => comment.body.endsWith(`[influence-router ${followUp}]`))).toHaveLength(1);
+        },
+      },
+    ],
   ],
   ['npm run send-sample -- --help', { check: prints('usage: npm run send-sample', '--helpdesk', '--ticket') }],
   ['npm run send-sample -- --helpdesk freshdesk', { check: sentTo('/webhooks/demo-freshdesk/freshdesk') }],
@@ -258,6 +271,66 @@ const STEPS = new Map<string, Step | Step[]>([
       },
     },
   ],
+  ['npm run send-sample -- --tenant demo-shadow --ticket 4', { check: sentTo('/webhooks/demo-shadow/zendesk') }],
+  [
+    'curl http://127.0.0.1:3001/sandbox/tickets/4',
+    {
+      check: (ran) => {
+        ok(ran);
+        // Shadow mode writes nothing: Ada's ticket of the shadow tenant is as it was seeded.
+        const ticket = ZendeskTicket.parse(printedJson(ran));
+        expect(ticket.priority).toBe('normal');
+        expect(ticket.tags).toEqual(['printer']);
+        expect(ticket.comments.filter((comment) => !comment.public)).toEqual([]);
+      },
+    },
+  ],
+  [
+    'curl http://127.0.0.1:3000/admin/decisions/demo-shadow/4',
+    {
+      settles: true,
+      check: (ran) => {
+        ok(ran);
+        const [decision] = Decisions.parse(printedJson(ran)).decisions;
+        expect(decision?.status).toBe('shadow');
+        expect(decision?.note).toMatch(/^Influence Router: priority raised from normal to high \(\+1\)\./);
+      },
+    },
+  ],
+  [
+    'curl -X POST http://127.0.0.1:3001/sandbox/zendesk/tickets/1/fail',
+    {
+      check: (ran) =>
+        expect(printedJson(ran)).toEqual({
+          helpdesk: 'zendesk',
+          ticket: '1',
+          failing: true,
+          status: 403,
+          calls: '/api/v2/tickets/1 and below',
+        }),
+    },
+  ],
+  ['npm run send-survey -- --source typeform --score 10 --ticket 1 --response r-dlq', { check: sentTo('/webhooks/demo/typeform') }],
+  [
+    'curl http://127.0.0.1:3000/admin/queue',
+    {
+      settles: true,
+      check: (ran) => {
+        ok(ran);
+        const { deadLetters } = z
+          .object({ deadLetters: z.array(z.object({ responseId: z.string().optional(), deadLetterReason: z.string() })) })
+          .parse(printedJson(ran));
+        expect(deadLetters.find((dead) => dead.responseId === 'r-dlq')?.deadLetterReason).toMatch(
+          /^PermanentHelpdeskError \(403\): Zendesk /,
+        );
+      },
+    },
+  ],
+  [
+    'curl -X POST http://127.0.0.1:3001/sandbox/zendesk/tickets/1/mend',
+    { check: (ran) => expect(printedJson(ran)).toEqual({ helpdesk: 'zendesk', ticket: '1', failing: false, mended: true }) },
+  ],
+  ['curl -X POST http://127.0.0.1:3000/admin/dlq/replay', { check: (ran) => expect(printedJson(ran)).toEqual({ replayed: 1 }) }],
   [
     'npm run report -- --tenant demo --out demo-report.html',
     {
@@ -365,8 +438,8 @@ const STEPS = new Map<string, Step | Step[]>([
     'npm run nps -- --tenant demo',
     {
       settles: true,
-      // Two answers: Typeform's, and Delighted's counted once though it came twice.
-      check: prints(/^all\s+2\s+0\s+0\s+2\s/m, /Read 30 day partitions with 30 DynamoDB requests in \d+ ms \(no scan\)\./),
+      // Three answers: the dead-letter walk's promoter, Typeform's detractor, and Delighted's counted once though it came twice.
+      check: prints(/^all\s+3\s+1\s+0\s+2\s/m, /Read 30 day partitions with 30 DynamoDB requests in \d+ ms \(no scan\)\./),
     },
   ],
   ['npm run cdk -- bootstrap', { skip: 'needs an AWS account, which tests never have; the stacks are synthesized by npm run synth below' }],

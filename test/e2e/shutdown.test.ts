@@ -25,6 +25,7 @@ interface Started {
   stateFile: string;
   env: NodeJS.ProcessEnv;
   stderr(): string;
+  stdout(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -61,7 +62,7 @@ async function startThroughNpm(args: string[], ready: string): Promise<Started> 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     npm.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const entry: Started = { npm, processes: [], ports, stateFile, env, stderr: () => err, exited };
+  const entry: Started = { npm, processes: [], ports, stateFile, env, stderr: () => err, stdout: () => out, exited };
   started.push(entry);
   await new Promise<void>((resolve, reject) => {
     const check = () => {
@@ -106,12 +107,22 @@ function processOf(run: Started, command: RegExp): number {
 const READY = 'Press Ctrl+C to stop.';
 
 describe('npm start, ended', () => {
-  it('by SIGTERM to npm: every part stops', async () => {
+  it('by SIGTERM to npm: every part stops, and it says what it stopped, one line each', async () => {
     const stack = await startThroughNpm(['start'], READY);
 
     process.kill(stack.npm.pid ?? 0, 'SIGTERM');
 
     await expectNothingLeft(stack);
+    await stack.exited;
+    const { PORT, SANDBOX_PORT, DYNAMODB_LOCAL_PORT } = stack.ports;
+    expect(stack.stdout().split('Press Ctrl+C to stop.\n')[1]?.trim().split('\n')).toEqual([
+      'Stopping Influence Router...',
+      `  stopped the local server (http://127.0.0.1:${PORT})`,
+      '  stopped the queue consumers and the in-process queue (held in memory only)',
+      `  stopped DynamoDB Local (port ${DYNAMODB_LOCAL_PORT}; its in-memory tables are gone)`,
+      `  stopped the sandbox helpdesks (http://127.0.0.1:${SANDBOX_PORT})`,
+      'Stopped.',
+    ]);
   }, 120_000);
 
   it('by Ctrl+C, pressed twice (SIGINT to the whole process group), with a webhook just sent: every part stops', async () => {

@@ -66,6 +66,7 @@ export function createFreshdeskPart(
       return { code, message: 'Injected by the sandbox' };
     },
     inspectTickets: () => structuredClone([...state.tickets.values()]),
+    ticketApiPath: (id) => `/api/v2/tickets/${encodeURIComponent(id)}`,
     inspectTicket(id) {
       const ticket = /^\d+$/.test(id) ? state.tickets.get(Number(id)) : undefined;
       return ticket ? structuredClone(ticket) : undefined;

@@ -31,6 +31,7 @@ export function zendeskSatisfactionDelivery(answer: SampleAnswer, secret: string
 export const zendeskCsatSample: SurveySample = {
   source: 'zendesk-csat',
   scores: '1 (bad) or 2 (good)',
+  needsTicket: true,
   deliver: (answer) => zendeskSatisfactionDelivery(answer),
   responseIdFor: (ticketId) => (ticketId ? `ticket-${ticketId}` : undefined),
 };

@@ -10,6 +10,7 @@ export { zendeskCsatSample, zendeskSatisfactionDelivery } from './csat.js';
 export { signedTicketCreated, signedZendeskRequest } from './deliveries.js';
 export { ZENDESK_DEMO, zendeskDemo } from './demo.js';
 export { zendeskLoadTarget } from './load-target.js';
+export { zendeskShadowDemo } from './shadow-demo.js';
 export { createZendeskPart, zendeskPart } from './part.js';
 export type {
   SandboxPriority,

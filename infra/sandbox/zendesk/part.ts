@@ -211,6 +211,7 @@ export function createZendeskPart(
         ? { ...TOO_MANY_REQUESTS }
         : { error: (STATUS_CODES[status] ?? 'Error').replace(/\s+/g, ''), description: 'Injected by the sandbox' },
     inspectTickets: () => structuredClone([...state.tickets.values()]),
+    ticketApiPath: (id) => `/api/v2/tickets/${encodeURIComponent(id)}`,
     inspectTicket: (id) => {
       const ticket = /^\d+$/.test(id) ? state.tickets.get(Number(id)) : undefined;
       return ticket ? structuredClone(ticket) : undefined;

@@ -79,6 +79,11 @@ export interface BoundHelpdesk {
    * place in the configuration), or undefined when this helpdesk holds no requester fields.
    */
   metricFields(): { path: ConfigPath; keys: MetricFields } | undefined;
+  /**
+   * Where an agent opens a ticket in the helpdesk, for the console's link; undefined where the
+   * configured address cannot say (the local sandbox, a generic helpdesk without a ticket URL).
+   */
+  agentTicketUrl?(ticketId: string): string | undefined;
 }
 
 /** One inbound source of one tenant, its configuration already parsed by its schema. */

@@ -186,7 +186,7 @@ describe('the local server on a queue that records less than the in-process one'
 
     expect(page).toContain('The emulator delivers in arrival order: no fair-queue ordering by tenant.');
     expect(page).toMatch(/<td><small>not recorded<\/small><\/td>/);
-    expect(page).toContain('<time datetime="2026-11-23T10:00:00.000Z">');
+    expect(page).toContain('<time datetime="2026-11-23T10:00:00.000Z" title="2026-11-23T10:00:00.000Z">23 Nov 2026, 10:00:00 UTC</time>');
     expect(json).toMatchObject({
       queue: 'sqs',
       deadLetters: [

@@ -66,5 +66,10 @@ export const freshdesk = defineHelpdesk({
         ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'contactFields'], keys: config.contactFields }),
+    // Only a real Freshdesk account has an agent interface; the sandbox's address has none.
+    agentTicketUrl: (ticketId) =>
+      checkHelpdeskOrigin(config.baseUrl, 'deployed', FRESHDESK_ORIGIN) === undefined
+        ? `${new URL(config.baseUrl).origin}/a/tickets/${encodeURIComponent(ticketId)}`
+        : undefined,
   }),
 });

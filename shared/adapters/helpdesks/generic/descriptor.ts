@@ -14,6 +14,14 @@ export const GenericHelpdeskSchema = z
      * local mode); nothing in a payload changes it.
      */
     decisionsUrl: z.url(),
+    /**
+     * Where an agent opens a ticket, for the console's link: an https address with `{ticketId}`
+     * where the ticket's id goes, e.g. `https://desk.example.com/tickets/{ticketId}`. Never called.
+     */
+    ticketUrlTemplate: z
+      .string()
+      .regex(/^https:\/\/[^\s{}]+\{ticketId\}[^\s{}]*$/, 'must be an https address with {ticketId} where the ticket id goes')
+      .optional(),
     /** The Standard Webhooks secret (`whsec_...`) decisions are signed with. */
     signingSecret: SecretRefSchema,
     apiShare: ApiShareSchema,
@@ -60,5 +68,6 @@ export const generic = defineHelpdesk({
         ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => undefined,
+    agentTicketUrl: (ticketId) => config.ticketUrlTemplate?.replace('{ticketId}', encodeURIComponent(ticketId)),
   }),
 });

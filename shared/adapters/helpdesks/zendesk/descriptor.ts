@@ -74,5 +74,10 @@ export const zendesk = defineHelpdesk({
         ...(context.clock ? { clock: context.clock } : {}),
       }),
     metricFields: () => ({ path: ['helpdesk', 'userFields'], keys: config.userFields }),
+    // Only a real Zendesk account has an agent interface; the sandbox's address has none.
+    agentTicketUrl: (ticketId) =>
+      checkHelpdeskOrigin(config.baseUrl, 'deployed', ZENDESK_ORIGIN) === undefined
+        ? `${new URL(config.baseUrl).origin}/agent/tickets/${encodeURIComponent(ticketId)}`
+        : undefined,
   }),
 });

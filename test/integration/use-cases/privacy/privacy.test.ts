@@ -403,7 +403,7 @@ describe('npm run customer', () => {
     [['export', '--tenant', 'demo', '--external-id', ' '], '--external-id must not be empty'],
     [
       ['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'boost', '--reason', 'VIP', '--by', 'ops'],
-      '--score must be a whole number',
+      '--score is required for a boost: a whole number from 1 to 100',
     ],
     [
       ['override', '--tenant', 'demo', '--email', 'a@b.co', '--kind', 'vip', '--reason', 'VIP', '--by', 'ops'],
