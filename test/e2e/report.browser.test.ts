@@ -175,9 +175,6 @@ describe('npm run report', () => {
       const high = await ratio('#service-first-reply tr[data-tier="high"]');
       const top = await ratio('#service-first-reply tr[data-tier="top"]');
       const others = await ratio('#everyone-else-times tr[data-metric="first reply"]');
-      console.info(
-        `planted 0.70 in tier high, recovered ${JSON.stringify(high)}; tier top (none planted) ${JSON.stringify(top)}; everyone else planted 1.25, recovered ${JSON.stringify(others)}`,
-      );
 
       expect(high.conclusive).toBe('true');
       expect(high.low).toBeLessThan(0.7);
