@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
-import { MIN_CONCLUSIVE_ANSWERS, type CsatSummary, type NpsSummary } from '../../shared/domain/nps-stats.js';
+import { csatFigure, npsFigure } from '../../shared/domain/nps-stats.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { type NpsReport, npsReport } from '../../shared/use-cases/reporting/nps-report.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
@@ -29,10 +29,6 @@ const USAGE = [
   '  npm run nps -- --tenant demo --from 2026-11-01 --to 2026-11-30',
 ].join('\n');
 
-const TOO_FEW = `too few answers to conclude (n < ${MIN_CONCLUSIVE_ANSWERS})`;
-
-const signed = (value: number) => `${value > 0 ? '+' : ''}${value.toFixed(1)}`;
-
 /** Rows of cells as aligned text: the first column left-aligned, the others right-aligned, the last as it is. */
 function table(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
@@ -46,16 +42,6 @@ function table(rows: readonly string[][]): string[] {
       .join('  ')
       .trimEnd(),
   );
-}
-
-function npsCell(summary: NpsSummary): string {
-  if (!summary.conclusive || summary.nps === null || summary.marginOfError95 === null) return TOO_FEW;
-  return `${signed(summary.nps)} ± ${summary.marginOfError95.toFixed(1)}`;
-}
-
-function csatCell(summary: CsatSummary): string {
-  if (!summary.conclusive || summary.csat === null || summary.marginOfError95 === null) return TOO_FEW;
-  return `${summary.csat.toFixed(1)} % ± ${summary.marginOfError95.toFixed(1)}`;
 }
 
 /**
@@ -73,7 +59,7 @@ export function formatNpsReport(report: NpsReport, days: { from: string; to: str
       String(s.promoters),
       String(s.passives),
       String(s.detractors),
-      npsCell(s),
+      npsFigure(s),
     ]),
   ];
   const csatRows = [
@@ -82,7 +68,7 @@ export function formatNpsReport(report: NpsReport, days: { from: string; to: str
       label,
       String(s.n),
       String(s.satisfied),
-      csatCell(s),
+      csatFigure(s),
     ]),
   ];
   return [

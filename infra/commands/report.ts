@@ -1,6 +1,7 @@
 /**
- * A tenant's report as one self-contained HTML file: decisions per day by outcome, raises by tier
- * and by rule, the fairness view, what shadow mode would have changed, NPS and CSAT by tier with
+ * A tenant's report as one self-contained HTML file: decisions per day by outcome, service times
+ * of raised against held-out tickets and the cost to everyone else, raises by tier and by rule,
+ * the fairness view, what shadow mode would have changed, NPS and CSAT by tier with
  * their margins. Reads the decisions-by-day and survey-answer indexes one day partition at a
  * time, never scanning, and says how many requests it made.
  *
@@ -16,7 +17,8 @@ import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { decisionReport } from '../../shared/use-cases/reporting/decision-report.js';
-import { npsReport } from '../../shared/use-cases/reporting/nps-report.js';
+import { readNpsReport } from '../../shared/use-cases/reporting/nps-report.js';
+import { serviceOutcomes } from '../../shared/use-cases/reporting/service-outcomes.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
 import { TENANT_PERIOD_OPTIONS, tenantPeriod, UsageError } from './day-period.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
@@ -24,10 +26,13 @@ import { renderReport } from './report/render.js';
 
 const USAGE = `usage: npm run report -- --tenant <id> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--out <file.html>] [--endpoint <url>] [--table <name>]
 
-Writes one HTML file that opens with no network: decisions per day by outcome; raises by tier
-and by rule; each tier's share of tickets raised beside its share of customers (who got faster
-service, and how many did not); for shadow mode, what active mode would have changed; NPS and
-CSAT by tier with the 95 % margin of error. Days are UTC and both included; --to defaults to
+Writes one HTML file that opens with no network: decisions per day by outcome; per tier, raised
+tickets' first reply and resolution times (median, 90th percentile) against held-out ones with a
+95 % interval, CSAT and NPS about them, and everyone else's times before and after the tenant went
+active (tickets still open counted as waiting, never dropped); raises by tier and by rule; each
+tier's share of tickets raised beside its share of customers; for shadow mode, what active mode
+would have changed; NPS and CSAT by tier with the 95 % margin of error. Below 30 tickets or
+answers a group is too few to conclude. Days are UTC and both included; --to defaults to
 today, --from to 29 days before it. --out defaults to report-<tenant>-<from>-<to>.html.
 Against the deployed table: AWS_REGION=<region> TABLE_NAME=<TableName> npm run report -- ...
 
@@ -68,11 +73,13 @@ export async function runReport(argv: readonly string[], env: Record<string, str
       { tenant: request.tenant, from: request.firstDay, to: request.lastDay },
       { history: new DynamoDecisionLog(client, tableName) },
     );
-    const nps = await npsReport(
+    const { report: nps, answers } = await readNpsReport(
       { tenant: request.tenant, from: request.from, to: request.to },
       { index: new DynamoSurveyAnswerIndex(client, tableName) },
     );
-    content = { decisions, nps, generatedAt: new Date().toISOString(), requests: decisions.requests + nps.requests };
+    const cutoff = new Date();
+    const service = serviceOutcomes({ observations: decisions.service, answers, cutoff, from: request.firstDay, to: request.lastDay });
+    content = { decisions, nps, service, generatedAt: cutoff.toISOString(), requests: decisions.requests + nps.requests };
   } catch (error) {
     output.err(`Cannot read the decisions from DynamoDB at ${where} (table ${tableName}): ${describeError(error)}`);
     return 1;

@@ -5,6 +5,7 @@ import { TIERS } from '../../shared/domain/tiers.js';
 import { html, type Html } from './html.js';
 import { badge, decisionPath, decisionsPath, layout, link, row, time } from './layout.js';
 import { priorityOutcome, priorityWritten, redactionNotice, sameTicket, scoreFact, ticketFact } from './decision-parts.js';
+import { reportPath } from './report-page.js';
 
 /** The filters of the decision list, as the page's form holds them. */
 export interface DecisionFilters {
@@ -17,10 +18,10 @@ export interface DecisionFilters {
 }
 
 /** Statuses a decided record can have in the list (a pending claim is not listed). */
-export const LISTED_STATUSES = ['applied', 'shadow', 'skipped', 'failed'] as const;
+export const LISTED_STATUSES = ['applied', 'held-out', 'shadow', 'skipped', 'failed', 'baseline'] as const;
 
-/** The console's first page: each tenant with its decisions, and the queue at a glance. */
-export function homePage(tenants: readonly Tenant[], queue: { pending: number; deadLetters: number }): string {
+/** The console's first page: each tenant with its decisions and report, and the queue at a glance (when this console sees it). */
+export function homePage(tenants: readonly Tenant[], queue: { pending: number; deadLetters: number } | string): string {
   const body = html` <p>What the router decides, for every tenant this server runs, from the same table the functions write.</p>
     <table>
       <thead>
@@ -38,12 +39,14 @@ export function homePage(tenants: readonly Tenant[], queue: { pending: number; d
               <td>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</td>
               <td>${tenant.helpdesk.kind}</td>
               <td>${badge(tenant.policy.mode, tenant.policy.mode)}</td>
-              <td>${link(decisionsPath(tenant.id), 'Decisions')}</td>
+              <td>${link(decisionsPath(tenant.id), 'Decisions')} · ${link(reportPath(tenant.id), 'Report')}</td>
             </tr>`,
         )}
       </tbody>
     </table>
-    <p>Queue: ${queue.pending} waiting, ${link('/console/queue', `${queue.deadLetters} in the dead-letter queue`)}.</p>`;
+    <p>
+      ${typeof queue === 'string' ? queue : html`Queue: ${queue.pending} waiting, ${link('/console/queue', `${queue.deadLetters} in the dead-letter queue`)}.`}
+    </p>`;
   return layout('Console', 'home', body, tenants);
 }
 

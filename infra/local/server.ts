@@ -6,12 +6,14 @@ import * as z from 'zod';
 import { bindHelpdesk, type Tenant } from '../../shared/adapters/config/tenants.js';
 import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
 import type { DecisionRecord } from '../../shared/domain/decision-record.js';
-import type { DecisionHistory, DecisionLog } from '../../shared/domain/ports.js';
+import type { DecisionHistory, DecisionLog, SurveyAnswerIndex } from '../../shared/domain/ports.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/reporting/list-decisions.js';
 import { decisionQuery } from '../console/decision-query.js';
+import { addressedHere, loopbackNames, PAGE_HEADERS, sameOriginAdmin } from '../console/guards.js';
 import { problemPage } from '../console/layout.js';
 import { type DecisionContext, decisionPage, decisionsPage, homePage } from '../console/pages.js';
 import { queuePage, type QueuedEventView } from '../console/queue-page.js';
+import { reportPage, reportPeriod } from '../console/report-page.js';
 import { tenantsPage } from '../console/tenants-page.js';
 import type { QueuedMessage } from './in-process-queue.js';
 import type { LocalQueue } from './local-queue.js';
@@ -26,6 +28,8 @@ export interface LocalServerOptions {
   ingest: IngestFunction;
   queue: LocalQueue;
   decisions: DecisionLog & DecisionHistory;
+  /** The survey answers' day index, for the console's report page (without it, the page is not served). */
+  answers?: SurveyAnswerIndex;
   /** The tenants this server runs, for the console. */
   tenants: () => readonly Tenant[];
   /** API Gateway HTTP API's own payload limit; the function applies the product's smaller one. */
@@ -45,18 +49,9 @@ const DECISIONS_PATH = /^\/admin\/decisions\/([^/]+)\/([^/]+)\/?$/;
 const DECISION_LIST_PATH = /^\/admin\/decisions\/([^/]+)\/?$/;
 const CONSOLE_LIST_PATH = /^\/console\/decisions\/([^/]+)\/?$/;
 const CONSOLE_DECISION_PATH = /^\/console\/decisions\/([^/]+)\/([^/]+)\/?$/;
+const CONSOLE_REPORT_PATH = /^\/console\/report\/([^/]+)\/?$/;
 const CONSOLE_CSS = readFileSync(new URL('../console/console.css', import.meta.url), 'utf8');
 const CONSOLE_ICON = readFileSync(new URL('../console/icon.svg', import.meta.url), 'utf8');
-/** What a console page may load and do: its own stylesheet and its own forms, no script, no framing. */
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy':
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  // Not no-referrer: with it Chromium sends "Origin: null" on the page's own forms, which the replay refuses.
-  'referrer-policy': 'same-origin',
-  'cache-control': 'no-store',
-};
 /** What a decision's console page shows beside it: the other decisions of its ticket, and where the helpdesk shows the ticket. */
 async function decisionContext(record: DecisionRecord, tenant: Tenant | undefined, decisions: DecisionLog): Promise<DecisionContext> {
   const sameTicket = await decisions.listForTicket(record.tenant, record.ticketId);
@@ -87,26 +82,6 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new BadPath(`path segment "${segment.slice(0, 40)}" is not valid percent-encoding`);
   }
-}
-
-/**
- * Whether a state-changing admin request may come from this browser page: never from another
- * site (Sec-Fetch-Site, or an Origin that is not this server's), so a web page the user has open
- * cannot replay the dead-letter queue.
- */
-function sameOriginAdmin(request: IncomingMessage, serverOrigins: readonly string[]): boolean {
-  const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
-  const origin = request.headers.origin;
-  return origin === undefined || serverOrigins.includes(origin);
-}
-
-/**
- * Whether the request names this server by its loopback address: a page on another site that
- * points its own host name at 127.0.0.1 (DNS rebinding) sends that name instead, and is refused.
- */
-function addressedHere(request: IncomingMessage, hosts: readonly string[]): boolean {
-  return hosts.includes(request.headers.host ?? '');
 }
 
 function view(message: QueuedMessage & { deadLetteredAt?: number }): QueuedEventView {
@@ -256,6 +231,27 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           : sendPage(response, 400, problemPage('That page cannot be shown', error.message, tenants));
       }
     }
+    const report = CONSOLE_REPORT_PATH.exec(url.pathname);
+    if (report && options.answers) {
+      const tenant = tenants.find((candidate) => candidate.id === decodeSegment(report[1] ?? ''));
+      if (!tenant)
+        return sendPage(
+          response,
+          404,
+          problemPage(
+            'Unknown tenant',
+            `No tenant "${decodeSegment(report[1] ?? '')}": this server runs ${tenants.map((t) => t.id).join(', ')}`,
+            tenants,
+          ),
+        );
+      const period = reportPeriod(url.searchParams, new Date());
+      if (!period.ok) return sendPage(response, 400, problemPage('That report cannot be shown', period.message, tenants));
+      return sendPage(
+        response,
+        200,
+        await reportPage(tenant, tenants, period, { history: options.decisions, index: options.answers }, new Date()),
+      );
+    }
     const one = CONSOLE_DECISION_PATH.exec(url.pathname);
     if (one) {
       const tenant = decodeSegment(one[1] ?? '');
@@ -311,8 +307,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  serverHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  serverOrigins = serverHosts.map((host) => `http://${host}`);
+  ({ hosts: serverHosts, origins: serverOrigins } = loopbackNames(port));
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

@@ -12,6 +12,7 @@ import { createTelemetry } from '../../shared/adapters/observability/telemetry.j
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { DynamoCustomerStore } from '../../shared/adapters/store/customer-store.js';
 import { DynamoDecisionLog } from '../../shared/adapters/store/decision-log.js';
+import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
@@ -234,6 +235,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ingest,
       queue: runtime.queue,
       decisions,
+      answers: new DynamoSurveyAnswerIndex(documentClient, tableName),
       tenants: () => tenants.all(),
     });
     cleanups.push({ part: `the local server (${server.url})`, stop: server.close });

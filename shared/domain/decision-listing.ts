@@ -21,6 +21,13 @@ export interface DecisionSummary {
   score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
   /** How the score provider failed on this ticket's path, when it did. */
   providerFailure?: ScoreFailureKind;
+  /** When the ticket was solved; absent while it is open. */
+  solvedAt?: string;
+  /** Calendar minutes to the first reply; absent when not replied (yet). */
+  frMin?: number;
+  /** Calendar minutes to resolution; absent while open. */
+  resMin?: number;
+  reopens?: number;
 }
 
 /** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */

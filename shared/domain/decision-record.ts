@@ -2,8 +2,24 @@ import type { Decision } from './decide.js';
 import type { Source } from './events.js';
 import type { Priority } from './priority.js';
 
-/** Status of a recorded decision. */
-export type DecisionStatus = 'pending' | 'failed' | 'applied' | 'shadow' | 'skipped';
+/**
+ * Status of a recorded decision. `held-out`: decided, would have raised, kept at the helpdesk's
+ * own priority by the holdout and not written; `baseline`: a solved ticket that was never decided.
+ */
+export type DecisionStatus = 'pending' | 'failed' | 'applied' | 'shadow' | 'skipped' | 'held-out' | 'baseline';
+
+/** What the helpdesk says of a ticket once solved: calendar minutes; a time missing has not happened (never 0). */
+export interface TicketOutcome {
+  solvedAt: string;
+  firstReplyMinutes?: number;
+  resolutionMinutes?: number;
+  firstReplyBusinessMinutes?: number;
+  resolutionBusinessMinutes?: number;
+  reopens: number;
+  readAt: string;
+  /** Where the times were read: the helpdesk adapter's own name for it. */
+  source: string;
+}
 
 /** The audit record of one decision: what came in, what was decided and why, what was written. */
 export interface DecisionRecord {
@@ -23,6 +39,10 @@ export interface DecisionRecord {
   skippedReason?: string;
   /** Why the helpdesk refused the write for good (status `failed`; the event is in the dead-letter queue). */
   failedReason?: string;
+  /** The holdout's draw for this ticket (uniform in [0, 1)) and the tenant's share at the time. */
+  holdout?: { draw: number; share: number };
+  /** The ticket's service times, read back when it was solved. */
+  outcome?: TicketOutcome;
 }
 
 /**

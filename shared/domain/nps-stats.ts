@@ -1,8 +1,9 @@
+import { canConclude, MIN_CONCLUSIVE, tooFewText } from './conclusive.js';
 import { csatSatisfied } from './csat.js';
 import { npsCategory } from './nps.js';
 
-/** Fewest answers a score is shown as a conclusion from; below it the margin of error is too wide to act on. */
-export const MIN_CONCLUSIVE_ANSWERS = 30;
+/** Fewest answers a score is shown as a conclusion from: the one rule of conclusive.ts. */
+export const MIN_CONCLUSIVE_ANSWERS = MIN_CONCLUSIVE;
 
 /** z for a two-sided 95 % interval. */
 const Z_95 = 1.96;
@@ -61,7 +62,7 @@ export function npsSummary(scores: readonly number[]): NpsSummary {
     else detractors += 1;
   }
   const n = scores.length;
-  const conclusive = n >= MIN_CONCLUSIVE_ANSWERS;
+  const conclusive = canConclude(n);
   if (n === 0) return { n, promoters, passives, detractors, nps: null, standardError: null, marginOfError95: null, conclusive };
 
   const p = promoters / n;
@@ -91,7 +92,7 @@ export function npsSummary(scores: readonly number[]): NpsSummary {
 export function csatSummary(answers: readonly CsatAnswer[]): CsatSummary {
   const n = answers.length;
   const satisfied = answers.filter((answer) => csatSatisfied(answer.score, answer.scale)).length;
-  const conclusive = n >= MIN_CONCLUSIVE_ANSWERS;
+  const conclusive = canConclude(n);
   if (n === 0) return { n, satisfied, csat: null, marginOfError95: null, conclusive };
   const p = satisfied / n;
   return {
@@ -101,4 +102,25 @@ export function csatSummary(answers: readonly CsatAnswer[]): CsatSummary {
     marginOfError95: Z_95 * Math.sqrt((p * (1 - p)) / n) * 100,
     conclusive,
   };
+}
+
+/**
+ * How every page and command shows an NPS: `+25.0 ± 15.3` from the minimum of answers up, else
+ * the words of the one rule (conclusive.ts), never a number that looks like a result.
+ *
+ * @example npsFigure(npsSummary([10, 0, 3])) // 'too few to conclude (3, fewer than 30)'
+ */
+export function npsFigure(summary: NpsSummary): string {
+  if (!summary.conclusive || summary.nps === null || summary.marginOfError95 === null) return tooFewText(summary.n);
+  return `${summary.nps > 0 ? '+' : ''}${summary.nps.toFixed(1)} ± ${summary.marginOfError95.toFixed(1)}`;
+}
+
+/**
+ * How every page and command shows a CSAT: `82.0 % ± 4.1` from the minimum of answers up, else the words of the one rule.
+ *
+ * @example csatFigure(csatSummary([{ score: 2, scale: 2 }])) // 'too few to conclude (1, fewer than 30)'
+ */
+export function csatFigure(summary: CsatSummary): string {
+  if (!summary.conclusive || summary.csat === null || summary.marginOfError95 === null) return tooFewText(summary.n);
+  return `${summary.csat.toFixed(1)} % ± ${summary.marginOfError95.toFixed(1)}`;
 }

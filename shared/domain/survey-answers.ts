@@ -16,6 +16,8 @@ export interface IndexedAnswer {
   tier: Tier;
   /** Which version of the answer this is (`answerRevision`): an older one never replaces it. */
   revision?: string;
+  /** The ticket the answer is about, when the survey named one: the report compares raised and held-out tickets by it. */
+  ticketId?: string;
 }
 
 /** What reading a period of the index took: the answers, and the partitions and requests it read. */

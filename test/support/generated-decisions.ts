@@ -22,6 +22,26 @@ const STATUS_WEIGHTS: readonly (readonly ['applied' | 'skipped' | 'failed', numb
 ];
 const RAISING_RULE: Partial<Record<Tier, string>> = { high: 'reach-high', top: 'reach-top' };
 
+/**
+ * Service outcomes to generate with the decisions: a holdout share of the raises, times drawn
+ * log-normally (median `firstReplyMedian` minutes to the first reply, `resolutionMedian` to
+ * resolution, σ = 1), a planted factor on raised tickets' first reply by tier (0.7: 30 % faster),
+ * a share still open, a share solved with no reply, shadow mode before `activeFrom`, a factor on
+ * everyone else's first reply from `activeFrom` on, and every `baselineEvery`-th ticket a solved
+ * ticket never decided.
+ */
+export interface GeneratedOutcomes {
+  holdout: number;
+  raisedFirstReply?: Partial<Record<Tier, number>>;
+  firstReplyMedian?: number;
+  resolutionMedian?: number;
+  openShare?: number;
+  noReplyShare?: number;
+  activeFrom?: string;
+  othersAfterActive?: number;
+  baselineEvery?: number;
+}
+
 /** The provider failures generated decisions carry, a quarter of the unscored ones. */
 const PROVIDER_FAILURES = ['timeout', 'circuit-open', 'unavailable'] as const;
 
@@ -34,7 +54,16 @@ const PROVIDER_FAILURES = ['timeout', 'circuit-open', 'unavailable'] as const;
 export function generateDecisions(
   tenant: string,
   count: number,
-  options: { from?: string; days?: number; seed?: number; shadowEvery?: number } = {},
+  options: { from?: string; days?: number; seed?: number; shadowEvery?: number; outcomes?: GeneratedOutcomes } = {},
+): DecisionRecord[] {
+  const records = generateDecisionsOnly(tenant, count, options);
+  return options.outcomes ? withOutcomes(records, options.outcomes, (options.seed ?? 20261201) + 1) : records;
+}
+
+function generateDecisionsOnly(
+  tenant: string,
+  count: number,
+  options: { from?: string; days?: number; seed?: number; shadowEvery?: number },
 ): DecisionRecord[] {
   const random = seeded(options.seed ?? 20261201);
   const start = Date.parse(`${options.from ?? '2026-11-01'}T00:00:00Z`);
@@ -81,6 +110,63 @@ export function generateDecisions(
       note: 'generated',
       ...(status === 'failed' ? { failedReason: 'PermanentHelpdeskError (403)' } : {}),
       ...(status === 'skipped' ? { skippedReason: 'ticket deleted' } : {}),
+    };
+  });
+}
+
+/** A log-normal draw with this median and σ = 1 (Box–Muller), in whole minutes of at least 1. */
+function logNormal(random: () => number, median: number): number {
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.max(1, Math.round(median * Math.exp(z)));
+}
+
+/**
+ * The records with their service outcomes: raises held out at the share asked (with their draw),
+ * shadow mode before `activeFrom`, times drawn with the planted effects, some open, some solved
+ * with no reply, and some turned into baseline records (solved, never decided). Its own seeded
+ * stream, so the decisions themselves are those generateDecisions makes without outcomes.
+ */
+function withOutcomes(records: readonly DecisionRecord[], plan: GeneratedOutcomes, seed: number): DecisionRecord[] {
+  const random = seeded(seed);
+  return records.map((record, i) => {
+    const shadowed = plan.activeFrom !== undefined && record.decidedAt < plan.activeFrom;
+    const draw = random();
+    const raising = record.decision.uplift > 0 && (record.status === 'applied' || record.status === 'failed') && !shadowed;
+    const heldOut = raising && draw < plan.holdout;
+    const baseline = plan.baselineEvery !== undefined && i % plan.baselineEvery === plan.baselineEvery - 1 && record.decision.uplift === 0;
+    let status: DecisionRecord['status'] = record.status;
+    if (shadowed && record.status === 'applied') status = 'shadow';
+    if (heldOut) status = 'held-out';
+    if (baseline) status = 'baseline';
+    // A failed write-back raised nothing: it stays in the raised group (by assignment) without the effect.
+    const raisedNow = raising && !heldOut && record.status === 'applied';
+    const effect = raisedNow ? (plan.raisedFirstReply?.[record.decision.tier] ?? 1) : 1;
+    const others = !raising && plan.activeFrom !== undefined && !shadowed ? (plan.othersAfterActive ?? 1) : 1;
+    const firstReply = logNormal(random, (plan.firstReplyMedian ?? 120) * effect * others);
+    const resolution = firstReply + logNormal(random, plan.resolutionMedian ?? 1440);
+    const open = !baseline && random() < (plan.openShare ?? 0);
+    const noReply = random() < (plan.noReplyShare ?? 0);
+    const solvedAt = new Date(Date.parse(record.decidedAt) + resolution * 60_000).toISOString();
+    const decision = shadowed ? { ...record.decision, mode: 'shadow' as const } : record.decision;
+    const { written: _written, ...rest } = record;
+    return {
+      ...rest,
+      ...(baseline ? { decisionId: `zendesk:ticket-solved:${record.ticketId}` } : {}),
+      status,
+      decision,
+      ...(raising ? { holdout: { draw, share: plan.holdout } } : {}),
+      ...(open
+        ? {}
+        : {
+            outcome: {
+              solvedAt,
+              ...(noReply ? {} : { firstReplyMinutes: firstReply }),
+              resolutionMinutes: resolution,
+              reopens: 0,
+              readAt: solvedAt,
+              source: 'zendesk-metrics' as const,
+            },
+          }),
     };
   });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import * as z from 'zod';
 import { REPO_ROOT } from './documents.js';
 
@@ -136,11 +136,13 @@ async function recordShot(dir: string, name: string, shot: z.infer<typeof ShotSc
 /**
  * Takes the screenshot `name` (e.g. `decisions.png`) of the page as it is now. With
  * CONSOLE_SCREENSHOTS set it is written there with its manifest entry; otherwise it goes to
- * `scratch` and the page must show what the committed screenshot's entry recorded.
+ * `scratch` and the page must show what the committed screenshot's entry recorded. With `element`, the
+ * screenshot is of that part of the page only (the whole page is still what it must show).
  */
-export async function takeScreenshot(page: Page, name: string, scratch: string): Promise<void> {
+export async function takeScreenshot(page: Page, name: string, scratch: string, element?: Locator): Promise<void> {
   const target = screenshotsTarget();
-  const png = await page.screenshot({ path: join(target ?? scratch, name), fullPage: true });
+  const path = join(target ?? scratch, name);
+  const png = element ? await element.screenshot({ path }) : await page.screenshot({ path, fullPage: true });
   const shows = sha256(await pageOutline(page));
   if (target !== undefined) {
     await recordShot(target, name, { shows, png: sha256(png) });

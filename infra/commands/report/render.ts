@@ -1,23 +1,27 @@
-import type { CsatSummary, NpsSummary } from '../../../shared/domain/nps-stats.js';
+import { type CsatSummary, csatFigure, npsFigure, type NpsSummary } from '../../../shared/domain/nps-stats.js';
 import { TIERS } from '../../../shared/domain/tiers.js';
 import type { DecisionReport } from '../../../shared/use-cases/reporting/decision-report.js';
 import type { NpsReport } from '../../../shared/use-cases/reporting/nps-report.js';
+import type { ServiceOutcomes } from '../../../shared/use-cases/reporting/service-outcomes.js';
 import { html, type Html } from '../../console/html.js';
+import { serviceSection } from '../../console/service-section.js';
 
 /** What a report file shows: the decisions' counts, the survey answers' scores, and how they were read. */
 export interface ReportContent {
   decisions: DecisionReport;
   nps: NpsReport;
+  /** Service times of raised and held-out tickets, and everyone else's. */
+  service: ServiceOutcomes;
   generatedAt: string;
   /** DynamoDB requests the report made in all. */
   requests: number;
 }
 
-const COLOURS = { applied: '#2e9d5b', shadow: '#7b5cd6', skipped: '#a7afbd', failed: '#d2483c' } as const;
-const OUTCOMES = ['applied', 'shadow', 'skipped', 'failed'] as const;
+const COLOURS = { applied: '#2e9d5b', shadow: '#7b5cd6', skipped: '#a7afbd', failed: '#d2483c', 'held-out': '#3b8fc4' } as const;
+const OUTCOMES = ['applied', 'held-out', 'shadow', 'skipped', 'failed'] as const;
 const pct = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part) / whole);
 const fmt = (value: number) => value.toLocaleString('en');
-const fixed = (value: number | null, digits = 1) => (value === null ? '—' : value.toFixed(digits));
+const plural = (count: number, one: string, many: string) => `${fmt(count)} ${count === 1 ? one : many}`;
 
 /** Stacked bars of each day's decisions by outcome, as inline SVG. */
 function dailyChart(report: DecisionReport): Html {
@@ -81,7 +85,7 @@ function fairness(report: DecisionReport): Html {
       <thead>
         <tr>
           <th>Tier</th>
-          <th>Customers</th>
+          <th>Customers (by their latest tier)</th>
           <th>Share of customers</th>
           <th>Tickets</th>
           <th>Raised</th>
@@ -124,8 +128,9 @@ function fairness(report: DecisionReport): Html {
       </tfoot>
     </table>
     <p class="small">
-      A customer counts in every tier they were decided in over the period; erased customers have no key and are not counted as customers.
-      Tier <code>none</code> (no score, opted out, too stale) is never raised.
+      Each customer counts once, in the tier of their latest decision of the period, so the shares of customers add up to 100 %; erased
+      customers have no key and are not counted as customers. A held-out ticket (kept at the helpdesk's priority by the holdout) is not
+      raised. Tier <code>none</code> (no score, opted out, too stale) is never raised.
     </p>`;
 }
 
@@ -136,9 +141,7 @@ function npsRow(label: string, summary: NpsSummary): Html {
     <td class="num">${summary.promoters}</td>
     <td class="num">${summary.passives}</td>
     <td class="num">${summary.detractors}</td>
-    <td class="num">
-      ${summary.nps === null ? '—' : html`${fixed(summary.nps)} ± ${fixed(summary.marginOfError95)}`}${summary.conclusive ? '' : html` <small>too few to conclude</small>`}
-    </td>
+    <td class="num">${npsFigure(summary)}</td>
   </tr>`;
 }
 
@@ -147,9 +150,7 @@ function csatRow(label: string, summary: CsatSummary): Html {
     <th scope="row">${label}</th>
     <td class="num">${fmt(summary.n)}</td>
     <td class="num">${summary.satisfied}</td>
-    <td class="num">
-      ${summary.csat === null ? '—' : html`${fixed(summary.csat)} % ± ${fixed(summary.marginOfError95)}`}${summary.conclusive ? '' : html` <small>too few to conclude</small>`}
-    </td>
+    <td class="num">${csatFigure(summary)}</td>
   </tr>`;
 }
 
@@ -211,7 +212,7 @@ export function renderReport(content: ReportContent): string {
   const { decisions: report, nps } = content;
   const raisedAll = report.byTier.reduce((sum, tier) => sum + tier.raised, 0);
   const shadowMode = report.shadow.decisions > 0;
-  const byTierRows = report.byTier.map((tier) => ({ label: tier.tier, value: tier.raised, note: `${tier.levels} levels` }));
+  const byTierRows = report.byTier.map((tier) => ({ label: tier.tier, value: tier.raised, note: plural(tier.levels, 'level', 'levels') }));
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -234,16 +235,15 @@ export function renderReport(content: ReportContent): string {
           <div class="card"><b id="raised">${fmt(raisedAll)}</b>tickets raised${shadowMode ? ' (or would be, in shadow mode)' : ''}</div>
           <div class="card"><b>${fmt(report.customers)}</b>customers</div>
           <div class="card"><b>${fmt(report.decidedWithoutScore)}</b>decided without a score</div>
-          <div class="card">
-            <b>${nps.overall.nps === null ? '—' : `${fixed(nps.overall.nps)} ± ${fixed(nps.overall.marginOfError95)}`}</b>NPS,
-            ${fmt(nps.overall.n)} answers
+          <div class="card" id="nps-card" data-conclusive="${nps.overall.conclusive}">
+            <b>${npsFigure(nps.overall)}</b>NPS, ${plural(nps.overall.n, 'answer', 'answers')}
           </div>
         </div>
 
         <h2>Decisions per day, by outcome</h2>
-        ${dailyChart(report)}
+        ${dailyChart(report)} ${serviceSection(content.service)}
 
-        <h2>Who got faster service: raises by tier beside customers by tier</h2>
+        <h2>Who was raised: raises by tier beside customers by tier</h2>
         ${fairness(report)}
 
         <h2>Raises by tier</h2>
@@ -309,8 +309,8 @@ export function renderReport(content: ReportContent): string {
           </tbody>
         </table>
         <p class="small">
-          Margins: NPS 1.96 × √((p + d − (p − d)²)/n) × 100 points; CSAT 1.96 × √(p(1 − p)/n) × 100. A group of fewer than 30 answers cannot
-          be concluded from.
+          Margins: NPS 1.96 × √((p + d − (p − d)²)/n) × 100 points; CSAT 1.96 × √(p(1 − p)/n) × 100. A group of fewer than 30 answers is too
+          few to conclude: no figure is shown for it, here, on the card above, in the console or in npm run nps.
         </p>
       </body>
     </html> `.text;

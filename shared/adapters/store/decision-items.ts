@@ -67,7 +67,7 @@ export const DecisionRecordSchema = z.object({
   customerKey: z.string().min(1).optional(),
   receivedAt: z.string(),
   decidedAt: z.string(),
-  status: z.enum(['pending', 'failed', 'applied', 'shadow', 'skipped']),
+  status: z.enum(['pending', 'failed', 'applied', 'shadow', 'skipped', 'held-out', 'baseline']),
   decision: DecisionSchema,
   note: z.string(),
   written: z
@@ -75,6 +75,19 @@ export const DecisionRecordSchema = z.object({
     .optional(),
   skippedReason: z.string().optional(),
   failedReason: z.string().optional(),
+  holdout: z.object({ draw: z.number().min(0).max(1), share: z.number().min(0).max(1) }).optional(),
+  outcome: z
+    .object({
+      solvedAt: z.string(),
+      firstReplyMinutes: z.number().nonnegative().optional(),
+      resolutionMinutes: z.number().nonnegative().optional(),
+      firstReplyBusinessMinutes: z.number().nonnegative().optional(),
+      resolutionBusinessMinutes: z.number().nonnegative().optional(),
+      reopens: z.number().int().nonnegative(),
+      readAt: z.string(),
+      source: z.string().min(1),
+    })
+    .optional(),
 }) satisfies z.ZodType<DecisionRecord>;
 
 /** What the decisions-by-day index keeps of a decision: enough to list, filter and count it. */
@@ -90,6 +103,10 @@ export const DecisionSummarySchema = z.object({
   nps: NpsCategorySchema.optional(),
   score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true }).optional(),
   providerFailure: ScoreFailureKindSchema.optional(),
+  solvedAt: z.string().optional(),
+  frMin: z.number().nonnegative().optional(),
+  resMin: z.number().nonnegative().optional(),
+  reopens: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<DecisionSummary>;
 
 /** One decision as the decisions-by-day index lists it (the note and the full explanation are in the record). */
@@ -104,6 +121,18 @@ export const DecisionListingSchema = DecisionRecordSchema.pick({
   skippedReason: true,
   failedReason: true,
 }).extend({ summary: DecisionSummarySchema }) satisfies z.ZodType<DecisionListing>;
+
+/** The outcome's times as the index keeps them (the report's service times), when the ticket was solved. */
+function outcomeSummary(record: DecisionRecord): Partial<DecisionSummary> {
+  const { outcome } = record;
+  if (!outcome) return {};
+  return {
+    solvedAt: outcome.solvedAt,
+    ...(outcome.firstReplyMinutes === undefined ? {} : { frMin: outcome.firstReplyMinutes }),
+    ...(outcome.resolutionMinutes === undefined ? {} : { resMin: outcome.resolutionMinutes }),
+    reopens: outcome.reopens,
+  };
+}
 
 /**
  * The attributes that put a record in the decisions-by-day index: none for a pending claim
@@ -130,6 +159,7 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
       ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } }
       : {}),
     ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
+    ...outcomeSummary(record),
   };
   return {
     [DECISIONS_INDEX.partitionKey]: decisionDayPk(record.tenant, new Date(record.decidedAt).toISOString().slice(0, 10)),

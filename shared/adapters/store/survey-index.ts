@@ -35,6 +35,7 @@ export const IndexedAnswerSchema = z
     scale: z.number().int().positive(),
     tier: TierSchema,
     revision: z.string().min(1).optional(),
+    ticketId: z.string().min(1).optional(),
   })
   // The same rules as a SurveyAnswered event, so the report's maths never meets a score it cannot count.
   .refine((answer) => answer.score <= answer.scale, { message: 'score must not be above the scale', path: ['score'] })

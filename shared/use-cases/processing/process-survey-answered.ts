@@ -106,6 +106,7 @@ export async function processSurveyAnswered(event: SurveyAnswered, deps: Process
     scale: event.scale,
     tier: customerTier(profile, tenant.policy, now),
     revision,
+    ...(event.ticketId ? { ticketId: event.ticketId } : {}),
   });
   writes.push(indexed);
 

@@ -2,6 +2,7 @@ import type { DecisionHistory } from '../../domain/ports.js';
 import type { DecisionListing } from '../../domain/decision-listing.js';
 import type { ScoreFailureKind } from '../../domain/score-lookup.js';
 import { TIERS, type Tier } from '../../domain/tiers.js';
+import { observeService, type ServiceObservation } from './service-outcomes.js';
 
 /** Which decisions a report covers: a tenant's, over UTC days `from` to `to`, both included. */
 export interface DecisionReportRequest {
@@ -12,13 +13,14 @@ export interface DecisionReportRequest {
   to: string;
 }
 
-/** One day's decisions by what became of them. */
+/** One day's decisions by what became of them (`held-out`: kept at the helpdesk's priority by the holdout). */
 export interface DayOutcomes {
   day: string;
   applied: number;
   shadow: number;
   skipped: number;
   failed: number;
+  'held-out': number;
 }
 
 /** One tier's tickets and customers: who got faster service, and how many did not. */
@@ -30,7 +32,10 @@ export interface TierShare {
   raised: number;
   /** Levels raised, summed. */
   levels: number;
-  /** Distinct customers (by customer key) with a decision in this tier; erased ones are not counted. */
+  /**
+   * Distinct customers (by customer key) whose latest decision of the period was in this tier, so
+   * each customer counts once and the tiers add up to all customers; erased ones are not counted.
+   */
   customers: number;
 }
 
@@ -61,6 +66,10 @@ export interface DecisionReport {
   };
   /** Distinct customers with a decision; erased decisions have no key and are not counted. */
   customers: number;
+  /** Solved tickets never decided (`baseline` records): not decisions, counted for service times only. */
+  baselineTickets: number;
+  /** Each ticket's group, tier and times, for the service figures (serviceOutcomes). */
+  service: ServiceObservation[];
   /** Index queries made: one day partition each, never a scan. */
   requests: number;
 }
@@ -90,9 +99,9 @@ const raised = (listing: DecisionListing) => listing.summary.uplift > 0 && (list
 export async function decisionReport(request: DecisionReportRequest, deps: { history: DecisionHistory }): Promise<DecisionReport> {
   let requests = 0;
   const byDay: DayOutcomes[] = [];
-  const tiers = new Map<Tier, TierShare & { keys: Set<string> }>(
-    TIERS.map((tier) => [tier, { tier, tickets: 0, raised: 0, levels: 0, customers: 0, keys: new Set<string>() }]),
-  );
+  const tiers = new Map<Tier, TierShare>(TIERS.map((tier) => [tier, { tier, tickets: 0, raised: 0, levels: 0, customers: 0 }]));
+  // Each customer's latest decision of the period: the tier they count in.
+  const latest = new Map<string, { tier: Tier; at: string }>();
   const rules = new Map<string, number>();
   const shadowByTier = new Map<Tier, number>(TIERS.map((tier) => [tier, 0]));
   const customers = new Set<string>();
@@ -101,15 +110,23 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
   let decidedWithoutScore = 0;
   const failureKinds = new Map<ScoreFailureKind, number>();
   const failureDays: DecisionReport['providerFailures']['byDay'] = [];
+  const service: ServiceObservation[] = [];
+  let baselineTickets = 0;
 
   for (const day of daysOf(request.from, request.to)) {
-    const outcomes: DayOutcomes = { day, applied: 0, shadow: 0, skipped: 0, failed: 0 };
+    const outcomes: DayOutcomes = { day, applied: 0, shadow: 0, skipped: 0, failed: 0, 'held-out': 0 };
     const failures = { day, failed: 0, circuitOpen: 0 };
     let cursor: string | undefined;
     do {
       const page = await deps.history.listDay(request.tenant, day, { limit: PAGE, ...(cursor ? { cursor } : {}) });
       requests += 1;
       for (const listing of page.listings) {
+        const observed = observeService(day, listing);
+        if (observed) service.push(observed);
+        if (listing.status === 'baseline') {
+          baselineTickets += 1;
+          continue;
+        }
         decisions += 1;
         if (listing.status !== 'pending') outcomes[listing.status] += 1;
         const { summary } = listing;
@@ -120,8 +137,10 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
             share.raised += 1;
             share.levels += summary.uplift;
           }
-          if (listing.customerKey) share.keys.add(listing.customerKey);
         }
+        const seen = listing.customerKey ? latest.get(listing.customerKey) : undefined;
+        if (listing.customerKey && (!seen || seen.at <= listing.decidedAt))
+          latest.set(listing.customerKey, { tier: summary.tier, at: listing.decidedAt });
         if (listing.customerKey) customers.add(listing.customerKey);
         if (raised(listing)) for (const rule of summary.rules) rules.set(rule, (rules.get(rule) ?? 0) + 1);
         if (summary.mode === 'shadow') {
@@ -148,10 +167,10 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
     to: request.to,
     decisions,
     byDay,
-    byTier: TIERS.map((tier) => {
-      const { keys, ...share } = tiers.get(tier) ?? { tier, tickets: 0, raised: 0, levels: 0, customers: 0, keys: new Set<string>() };
-      return { ...share, customers: keys.size };
-    }),
+    byTier: TIERS.map((tier) => ({
+      ...(tiers.get(tier) ?? { tier, tickets: 0, raised: 0, levels: 0 }),
+      customers: [...latest.values()].filter((customer) => customer.tier === tier).length,
+    })),
     raisesByRule: [...rules]
       .map(([rule, count]) => ({ rule, raised: count }))
       .sort((a, b) => b.raised - a.raised || a.rule.localeCompare(b.rule)),
@@ -165,6 +184,8 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
       byDay: failureDays,
     },
     customers: customers.size,
+    baselineTickets,
+    service,
     requests,
   };
 }

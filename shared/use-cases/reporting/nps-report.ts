@@ -57,12 +57,25 @@ const csat = (answers: readonly IndexedAnswer[]) => csatSummary(answers);
  * report.byTier.top.nps; // e.g. 42 (or null without answers)
  */
 export async function npsReport(request: NpsReportRequest, deps: NpsReportDeps): Promise<NpsReport> {
+  return (await readNpsReport(request, deps)).report;
+}
+
+/**
+ * The NPS report and the answers it was counted from, so a report that compares tickets' answers
+ * (raised against held out) reads them once.
+ *
+ * @example const { report, answers } = await readNpsReport({ tenant: 'acme', from, to }, { index });
+ */
+export async function readNpsReport(
+  request: NpsReportRequest,
+  deps: NpsReportDeps,
+): Promise<{ report: NpsReport; answers: IndexedAnswer[] }> {
   // How long the run took, not the time of day: the monotonic timer, not the clock.
   const started = performance.now();
   const period = await deps.index.inPeriod(request.tenant, request.from, request.to);
   const npsAnswers = period.answers.filter((answer) => answer.kind === 'nps');
   const csatAnswers = period.answers.filter((answer) => answer.kind === 'csat');
-  return {
+  const report = {
     tenant: request.tenant,
     from: request.from.toISOString(),
     to: request.to.toISOString(),
@@ -74,4 +87,5 @@ export async function npsReport(request: NpsReportRequest, deps: NpsReportDeps):
     requests: period.requests,
     durationMs: Math.round(performance.now() - started),
   };
+  return { report, answers: period.answers };
 }

@@ -88,12 +88,12 @@ describe('npm run nps', () => {
         ?.split(/\s{2,}/);
     expect(row('all')).toEqual(['all', '43', '22', '10', '11', '+25.6 ± 25.0']);
     expect(row('high')).toEqual(['high', '40', '20', '10', '10', '+25.0 ± 25.7']);
-    expect(row('top')).toEqual(['top', '3', '2', '0', '1', 'too few answers to conclude (n < 30)']);
-    expect(row('none')).toEqual(['none', '0', '0', '0', '0', 'too few answers to conclude (n < 30)']);
+    expect(row('top')).toEqual(['top', '3', '2', '0', '1', 'too few to conclude (3, fewer than 30)']);
+    expect(row('none')).toEqual(['none', '0', '0', '0', '0', 'too few to conclude (0, fewer than 30)']);
     const csatStart = out.findIndex((line) => line.startsWith('CSAT'));
     expect(row('all', csatStart)).toEqual(['all', '30', '24', '80.0 % ± 14.3']);
     expect(row('none', csatStart)).toEqual(['none', '30', '24', '80.0 % ± 14.3']);
-    expect(row('top', csatStart)).toEqual(['top', '0', '0', 'too few answers to conclude (n < 30)']);
+    expect(row('top', csatStart)).toEqual(['top', '0', '0', 'too few to conclude (0, fewer than 30)']);
     expect(out.at(-1)).toMatch(/^Read 30 day partitions with 30 DynamoDB requests in \d+ ms \(no scan\)\.$/);
   });
 

@@ -80,4 +80,43 @@ describe('decisionReport', () => {
     expect(report.requests).toBe(3);
     expect(history.queries).toEqual(['2026-11-05', '2026-11-05', '2026-11-05']);
   });
+
+  it('counts each customer once, in the tier of their latest decision, so the shares of customers add up to 100 %', async () => {
+    const at = (day: string, hour: string, tier: DecisionSummary['tier'], customerKey: string) => ({
+      ...listing(day, { tier }),
+      decidedAt: `${day}T${hour}:00:00.000Z`,
+      customerKey,
+    });
+    const history = new DayPages({
+      '2026-11-01': [at('2026-11-01', '09', 'standard', 'ada'), at('2026-11-01', '08', 'none', 'grace')],
+      '2026-11-02': [at('2026-11-02', '12', 'high', 'ada'), at('2026-11-02', '07', 'standard', 'ada')],
+    });
+
+    const report = await decisionReport({ tenant: 'acme', from: '2026-11-01', to: '2026-11-02' }, { history });
+
+    expect(report.customers).toBe(2);
+    expect(Object.fromEntries(report.byTier.map((tier) => [tier.tier, tier.customers]))).toEqual({
+      none: 1,
+      standard: 0,
+      notable: 0,
+      high: 1,
+      top: 0,
+    });
+    expect(report.byTier.reduce((sum, tier) => sum + tier.customers, 0)).toBe(report.customers);
+  });
+
+  it('counts a baseline record (a solved ticket never decided) for service times only, not as a decision', async () => {
+    const history = new DayPages({
+      '2026-11-01': [
+        listing('2026-11-01', { solvedAt: '2026-11-01T12:00:00.000Z', frMin: 30, resMin: 120, reopens: 0 }, 'baseline'),
+        listing('2026-11-01'),
+      ],
+    });
+
+    const report = await decisionReport({ tenant: 'acme', from: '2026-11-01', to: '2026-11-01' }, { history });
+
+    expect(report.decisions).toBe(1);
+    expect(report.baselineTickets).toBe(1);
+    expect(report.service.map((ticket) => ticket.arm)).toEqual(['everyone-else', 'everyone-else']);
+  });
 });
