@@ -16,7 +16,7 @@ export interface DecisionFilters {
 }
 
 /** Statuses a decided record can have in the list (a pending claim is not listed). */
-export const LISTED_STATUSES = ['applied', 'shadow', 'skipped', 'failed'] as const;
+export const LISTED_STATUSES = ['applied', 'shadow', 'skipped', 'failed', 'held-out', 'baseline'] as const;
 
 /** The console's first page: each tenant with its decisions, and the queue at a glance. */
 export function homePage(tenants: readonly Tenant[], queue: { pending: number; deadLetters: number }): string {

@@ -21,6 +21,14 @@ export interface DecisionSummary {
   score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
   /** How the score provider failed on this ticket's path, when it did. */
   providerFailure?: ScoreFailureKind;
+  /** When the ticket was (last) solved, once it was. */
+  solvedAt?: string;
+  /** First reply time in calendar minutes; absent: no reply yet (censored), never 0 in its place. */
+  frMin?: number;
+  /** Full resolution time in calendar minutes; absent when not known. */
+  resMin?: number;
+  /** Times the ticket was reopened, once solved. */
+  reopens?: number;
 }
 
 /** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */

@@ -61,6 +61,11 @@ export interface IdentityHasher {
   hash(identity: Identity): string;
 }
 
+/** The holdout's keyed draw: the same number in [0, 1) for a tenant's ticket every time, unguessable without the key. */
+export interface HoldoutDraw {
+  draw(tenant: string, ticketId: string): number;
+}
+
 /** Customer profiles and the aliases that point to them. */
 export interface CustomerStore {
   /** The customer known by any of these identities, in one round trip on the usual path. */

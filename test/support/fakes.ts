@@ -1,3 +1,4 @@
+import { HmacHoldoutDraw } from '../../shared/adapters/identity/hmac-holdout-draw.js';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as z from 'zod';
@@ -42,7 +43,13 @@ export class FixedClock implements Clock {
   }
 }
 
-/** Deterministic keyed hasher for tests. */
+/** A 32-byte key for the holdout's keyed draw in tests. */
+export const TEST_HOLDOUT_KEY = 'test-holdout-key-of-thirty-two-bytes';
+
+/** The real keyed holdout draw over the test key. */
+export const testHoldoutDraw = new HmacHoldoutDraw(TEST_HOLDOUT_KEY);
+
+/** Identity hasher for tests: HMAC over a fixed key, the same input the real one hashes. */
 export class TestHasher implements IdentityHasher {
   constructor(private readonly tenant: string) {}
   hash(identity: Identity): string {

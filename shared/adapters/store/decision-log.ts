@@ -17,7 +17,7 @@ import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionR
 import { DECISIONS_INDEX, TTL_ATTRIBUTE } from './table.js';
 
 /** Statuses after which a decision is never rewritten. */
-export const FINAL_STATUSES = ['applied', 'shadow', 'skipped'] as const;
+export const FINAL_STATUSES = ['applied', 'shadow', 'skipped', 'held-out', 'baseline'] as const;
 
 /** Options of the decision log. */
 export interface DecisionLogOptions {
@@ -111,7 +111,14 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     const decidedAt = Date.parse(record.decidedAt);
     if (Number.isNaN(decidedAt)) throw new StoreError(`decidedAt is not a date: ${record.decidedAt}`);
     const expiration = Math.floor(decidedAt / 1000) + this.retentionSeconds;
-    const notFinal = 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))';
+    const notFinal = 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped, :heldOut, :baseline))';
+    const finalValues = {
+      ':applied': 'applied',
+      ':shadow': 'shadow',
+      ':skipped': 'skipped',
+      ':heldOut': 'held-out',
+      ':baseline': 'baseline',
+    };
     const put: {
       TableName: string;
       Item: Record<string, unknown>;
@@ -133,9 +140,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
           ConditionExpression: `(${notFinal}) AND (attribute_not_exists(#holder) OR #holder = :holder OR #until < :now)`,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#holder': 'claimHolder', '#until': 'claimUntil' },
           ExpressionAttributeValues: {
-            ':applied': 'applied',
-            ':shadow': 'shadow',
-            ':skipped': 'skipped',
+            ...finalValues,
             ':holder': claim.holder,
             ':now': claim.now,
           },
@@ -145,7 +150,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
           Item: { ...record, ...key, ...decisionIndexAttributes(record), [TTL_ATTRIBUTE]: expiration },
           ConditionExpression: notFinal,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
-          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
+          ExpressionAttributeValues: finalValues,
         };
     let pointerKey: ItemKey | undefined;
     try {

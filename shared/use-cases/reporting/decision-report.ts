@@ -110,8 +110,10 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
       const page = await deps.history.listDay(request.tenant, day, { limit: PAGE, ...(cursor ? { cursor } : {}) });
       requests += 1;
       for (const listing of page.listings) {
+        // A baseline record is a solved ticket that was never decided: not a decision.
+        if (listing.status === 'baseline') continue;
         decisions += 1;
-        if (listing.status !== 'pending') outcomes[listing.status] += 1;
+        if (listing.status !== 'pending' && listing.status !== 'held-out') outcomes[listing.status] += 1;
         const { summary } = listing;
         const share = tiers.get(summary.tier);
         if (share) {
