@@ -23,7 +23,7 @@ import type {
 } from '../../shared/domain/ports.js';
 import type { CustomerRecords, ErasureReport } from '../../shared/domain/customer-records.js';
 import type { DecisionDayPage } from '../../shared/domain/decision-listing.js';
-import type { DecisionRecord } from '../../shared/domain/decision-record.js';
+import { type DecisionRecord, isFinal, type TicketOutcome } from '../../shared/domain/decision-record.js';
 import type { ScoreLookup, ScoreRequest } from '../../shared/domain/score-lookup.js';
 import type { DueProfile, ScoreWriteOutcome } from '../../shared/domain/score-refresh.js';
 import type { IndexedAnswer, IndexedPeriod, SurveyAnswerWrite } from '../../shared/domain/survey-answers.js';
@@ -113,6 +113,13 @@ export class InMemoryDecisionLog implements DecisionLog, DecisionHistory {
     this.records.set(key, structuredClone(record));
     return 'written';
   }
+  async recordOutcome(read: DecisionRecord, outcome: TicketOutcome): Promise<'written' | 'changed'> {
+    const key = `${read.tenant}#${read.decisionId}`;
+    const stored = this.records.get(key);
+    if (!stored || stored.status !== read.status || stored.outcome?.solvedAt !== read.outcome?.solvedAt) return 'changed';
+    this.records.set(key, structuredClone({ ...stored, outcome }));
+    return 'written';
+  }
   async listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]> {
     return [...this.records.values()].filter((r) => r.tenant === tenant && r.ticketId === ticketId);
   }
@@ -125,7 +132,7 @@ export class InMemoryDecisionLog implements DecisionLog, DecisionHistory {
   ): Promise<'written' | 'already-final' | 'held'> {
     const key = `${record.tenant}#${record.decisionId}`;
     const existing = this.records.get(key);
-    if (existing && ['applied', 'shadow', 'skipped'].includes(existing.status)) return 'already-final';
+    if (existing && isFinal(existing.status)) return 'already-final';
     const claim = this.claims.get(key);
     if (claim && claim.holder !== holder && claim.until >= now.getTime()) return 'held';
     this.claims.set(key, { holder, until: until.getTime() });
