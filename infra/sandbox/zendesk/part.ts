@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
+import { ticketMetricJson } from './metrics.js';
 import { isLoopbackUrl } from '../../../shared/adapters/plugin/outbound-url.js';
-import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
+import { escapeHtml, fail, stamp, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
 import { SandboxPlugin } from '../sandbox.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './json.js';
 import {
@@ -131,7 +132,14 @@ export function createZendeskPart(
         // Checked before the rate limit, so a form-encoded write is refused without spending an update.
         requireJson(request);
         limiter.take(ticket.id);
-        return applyUpdate(state, baseUrl(), ticket, parseWrite(request, unwrapTicketUpdate, TicketUpdateSchema));
+        const solvedBefore = ticket.solved_at;
+        const reply = applyUpdate(state, baseUrl(), ticket, parseWrite(request, unwrapTicketUpdate, TicketUpdateSchema));
+        // Solved through the API: the account's "status changed to solved" triggers fire.
+        if (ticket.solved_at !== null && ticket.solved_at !== solvedBefore) {
+          const requester = state.users.get(ticket.requester_id)?.user;
+          if (requester) for (const send of admin.sendsForSolved(ticket, requester)) sendWebhook(send, ticket);
+        }
+        return reply;
       }
       throw invalidEndpoint();
     }
@@ -148,6 +156,7 @@ export function createZendeskPart(
       }
       throw invalidEndpoint();
     }
+    if (sub === 'metrics' && method === 'GET') return { status: 200, body: { ticket_metric: ticketMetricJson(baseUrl(), ticket) } };
     if (sub === 'comments' && method === 'GET') {
       // Zendesk answers oldest first, 100 to a page; `sort_order=desc` puts the newest first.
       const all = commentsJson(ticket);
@@ -224,6 +233,13 @@ export function createZendeskPart(
     },
     createUser: (user) => state.addUser(user),
     createTicket: (input) => state.addTicket(input),
+    backdateTicket: (id, at) => {
+      const ticket = state.findTicket(String(id));
+      const when = stamp(at.getTime());
+      ticket.created_at = when;
+      if (ticket.comments[0]) ticket.comments[0].created_at = when;
+      return structuredClone(ticket);
+    },
     ticket: (id) => {
       const ticket = state.tickets.get(id);
       return ticket ? structuredClone(ticket) : undefined;
