@@ -4,6 +4,8 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { GENERIC_DEMO, genericSolvedDelivery } from '../../infra/sandbox/generic/demo.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
 import { demoFor } from '../../infra/sandbox/index.js';
+import { FRESHDESK_DEMO, resolvedRuleDelivery } from '../../infra/sandbox/freshdesk/demo.js';
+import { freshdeskPart } from '../../infra/sandbox/freshdesk/index.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -110,5 +112,64 @@ describe('outcomes through the generic helpdesk, end to end', () => {
     expect(await refused.text()).toContain('ticket.solved_at');
     await stack.queue.drained();
     expect(await stack.decisions.get(GENERIC_DEMO.tenant, `generic:ticket-created:${ticket.id}`)).toBeUndefined();
+  });
+});
+
+describe('outcomes through Freshdesk, end to end', () => {
+  it("reads a resolved ticket's times from its stats (include=stats) when the resolved rule sends its id", async () => {
+    const desk = stack.sandbox.part(freshdeskPart);
+    const auth = {
+      authorization: `Basic ${Buffer.from(`${FRESHDESK_DEMO.apiKey}:X`).toString('base64')}`,
+      'content-type': 'application/json',
+    };
+    const ticket = desk.createTicket({ subject: 'Help', description: 'It broke.', requesterId: 2001, priority: 2, tags: ['printer'] });
+    await fetch(`${stack.url}/webhooks/${FRESHDESK_DEMO.tenant}/freshdesk`, {
+      method: 'POST',
+      ...demoFor('freshdesk')?.delivery(desk.ticket(ticket.id)),
+    });
+    await stack.queue.drained();
+    const decisionId = `freshdesk:ticket-created:${ticket.id}`;
+    expect((await stack.decisions.get(FRESHDESK_DEMO.tenant, decisionId))?.status).toBe('applied');
+
+    const opened = Date.now() - 120 * MINUTE;
+    desk.backdateTicket(ticket.id, new Date(opened));
+    const api = `${desk.baseUrl}/api/v2/tickets/${ticket.id}`;
+    await fetch(`${api}/notes`, { method: 'POST', headers: auth, body: JSON.stringify({ body: 'On our way.', private: false }) });
+    const resolved = await fetch(api, { method: 'PUT', headers: auth, body: JSON.stringify({ status: 4 }) });
+    expect(resolved.status).toBe(200);
+    const answer = await fetch(`${stack.url}/webhooks/${FRESHDESK_DEMO.tenant}/freshdesk`, {
+      method: 'POST',
+      ...resolvedRuleDelivery(ticket.id),
+    });
+    expect(answer.status).toBe(202);
+    await stack.queue.drained();
+
+    const { stats } = desk.ticket(ticket.id) ?? { stats: undefined };
+    const record = await stack.decisions.get(FRESHDESK_DEMO.tenant, decisionId);
+    expect(record?.outcome).toMatchObject({
+      solvedAt: new Date(stats?.resolved_at ?? 0).toISOString(),
+      firstReplyMinutes: Math.round((Date.parse(stats?.first_responded_at ?? '') - opened) / MINUTE),
+      resolutionMinutes: Math.round((Date.parse(stats?.resolved_at ?? '') - opened) / MINUTE),
+      reopens: 0,
+      source: 'freshdesk-stats',
+    });
+    expect(
+      desk.requests().filter((request) => request.path === `/api/v2/tickets/${ticket.id}` && request.method === 'GET').length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('refuses a resolved rule body without the tenant secret, or with a ticket id that is not one', async () => {
+    const wrong = await fetch(`${stack.url}/webhooks/${FRESHDESK_DEMO.tenant}/freshdesk`, {
+      method: 'POST',
+      ...resolvedRuleDelivery(1, 'not-the-secret'),
+    });
+    expect(wrong.status).toBe(401);
+    const delivery = resolvedRuleDelivery(1);
+    const bad = await fetch(`${stack.url}/webhooks/${FRESHDESK_DEMO.tenant}/freshdesk`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: JSON.stringify({ event: 'ticket_resolved', ticket: { id: 'abc' } }),
+    });
+    expect(bad.status).toBe(400);
   });
 });

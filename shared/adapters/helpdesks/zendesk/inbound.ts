@@ -1,7 +1,6 @@
 import type { InboundSource } from '../../../domain/ports.js';
 import type { WebhookRequest } from '../../../domain/webhook-request.js';
 import { utf8Payload } from '../../http/payload.js';
-import { parseJsonPayload } from '../../http/payload.js';
 import { invocationId, normaliseZendeskTicketCreated } from './normalise.js';
 import { isZendeskSolvedBody, normaliseZendeskSolved } from './solved.js';
 import { verifyZendeskSignature } from './signature.js';
@@ -26,8 +25,7 @@ export const zendeskInbound: InboundSource = {
       receivedAt: request.receivedAt,
     };
     // The solved trigger's body (ids only); everything else is a ticket-created delivery or refused as one.
-    if (isZendeskSolvedBody(parseJsonPayload(input.rawBody)))
-      return normaliseZendeskSolved({ ...input, deliveryId: invocationId(request.headers) });
+    if (isZendeskSolvedBody(input.rawBody)) return normaliseZendeskSolved({ ...input, deliveryId: invocationId(request.headers) });
     return normaliseZendeskTicketCreated(input);
   },
 };

@@ -34,7 +34,14 @@ export const ZendeskTriggerTicketSolvedSchema = z.object({
 });
 
 /** Whether a verified Zendesk body is the solved trigger's (by its `event`). */
-export function isZendeskSolvedBody(json: unknown): boolean {
+export function isZendeskSolvedBody(rawBody: string): boolean {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    // Not JSON: the ticket-created normaliser refuses it with its own message.
+    return false;
+  }
   return typeof json === 'object' && json !== null && 'event' in json && json.event === ZENDESK_TRIGGER_TICKET_SOLVED_EVENT;
 }
 
