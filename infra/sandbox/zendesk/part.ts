@@ -1,7 +1,17 @@
 import { STATUS_CODES } from 'node:http';
-import { ticketMetricJson } from './metrics.js';
+import { recordStatusChange, ticketMetricJson } from './metrics.js';
 import { isLoopbackUrl } from '../../../shared/adapters/plugin/outbound-url.js';
-import { escapeHtml, fail, stamp, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
+import {
+  escapeHtml,
+  fail,
+  nextStamp,
+  stamp,
+  withHeaders,
+  type FaultControl,
+  type PartRequest,
+  type Reply,
+  type SandboxPart,
+} from '../http.js';
 import { SandboxPlugin } from '../sandbox.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './json.js';
 import {
@@ -238,6 +248,23 @@ export function createZendeskPart(
       const when = stamp(at.getTime());
       ticket.created_at = when;
       if (ticket.comments[0]) ticket.comments[0].created_at = when;
+      return structuredClone(ticket);
+    },
+    solveTicket: (id) => {
+      // As an agent would, in the account's own UI (no API request, no rate limit): a public
+      // reply, then solved. The account's solved triggers do not run for it.
+      const ticket = state.findTicket(String(id));
+      const previous = ticket.status;
+      ticket.updated_at = nextStamp(ticket.updated_at);
+      ticket.comments.push({
+        id: state.commentId(),
+        author_id: API_AGENT_ID,
+        body: 'Solved.',
+        public: true,
+        created_at: ticket.updated_at,
+      });
+      ticket.status = 'solved';
+      recordStatusChange(ticket, previous, ticket.updated_at);
       return structuredClone(ticket);
     },
     ticket: (id) => {

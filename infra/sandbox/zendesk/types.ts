@@ -71,6 +71,8 @@ export interface SandboxZendesk {
   /** Adds an end user; an email not already among the identities is added as the primary email identity. */
   createUser(user: Omit<SandboxUser, 'id'> & { id?: number }): SandboxUser;
   createTicket(input: SandboxTicketInput): SandboxTicket;
+  /** An agent replies publicly and solves the ticket in the account's UI: no API request, no trigger run. */
+  solveTicket(id: number): SandboxTicket;
   /** Moves a ticket's creation (and its description) back to `at`, so its metrics show time passed. */
   backdateTicket(id: number, at: Date): SandboxTicket;
   ticket(id: number): SandboxTicket | undefined;
