@@ -5,6 +5,7 @@ import { withWriteTiming } from '../../shared/adapters/per-tenant/timed-helpdesk
 import { helpdeskClients } from '../../shared/adapters/per-tenant/helpdesk-clients.js';
 import { helpdeskPaces } from '../../shared/adapters/resilience/helpdesk-pace.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
+import { HmacHoldoutDraw } from '../../shared/adapters/identity/hmac-holdout-draw.js';
 import { recordPaceWait, recordWriteBack } from '../../shared/adapters/observability/event-timing.js';
 import type { Telemetry } from '../../shared/adapters/observability/telemetry.js';
 import type { RetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
@@ -107,6 +108,8 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     scoreProviderFor: (id) => scoringFor(id)?.provider,
     scoreRefresh: new DynamoScoreRefreshStore(wiring.documentClient, wiring.tableName),
     hasherFor,
+    // The holdout's key is derived from the same per-deployment key: one secret to keep, no new one to rotate.
+    holdoutDraw: new HmacHoldoutDraw(wiring.identityKey),
     decisions: new DynamoDecisionLog(wiring.documentClient, wiring.tableName),
     ticketContext: new DynamoTicketContext(customers),
     surveyAnswers: customers,

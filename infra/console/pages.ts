@@ -1,4 +1,5 @@
 import type { Tenant } from '../../shared/adapters/config/tenants.js';
+import { outcomeSection } from './outcome-section.js';
 import type { DecisionListing } from '../../shared/domain/decision-listing.js';
 import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import { TIERS } from '../../shared/domain/tiers.js';
@@ -168,6 +169,7 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[],
         </table>
       </div>
     </section>
+    ${outcomeSection(record)}
     <h2>Why</h2>
     <table class="facts">
       ${row('Score', scoreFact(record))}
@@ -195,9 +197,12 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[],
         ? html`<table class="facts">
             ${row('Priority', priorityWritten(record.written, decision))}${row('Tags on the ticket', record.written.tags.join(', ') || 'none')}${row('Routing hint', record.written.groupId)}${row('At', time(record.written.at))}
           </table>`
-        : html`<p class="empty">Nothing was written to the helpdesk${record.status === 'shadow' ? ' (shadow mode)' : ''}.</p>`
+        : html`<p class="empty">
+            Nothing was written to the
+            helpdesk${record.status === 'shadow' ? ' (shadow mode)' : record.status === 'held-out' ? ' (held out)' : ''}.
+          </p>`
     }
-    <h3>Internal note</h3>
+    <h3>${record.status === 'held-out' ? 'Internal note (never posted: held out)' : 'Internal note'}</h3>
     <pre class="note">${record.note}</pre>
     ${sameTicket(record, context.sameTicket)}`;
   return layout(`Ticket ${record.ticketId}: ${record.decisionId.split(':').slice(1, -1).join(' ')}`, 'decisions', body, tenants);

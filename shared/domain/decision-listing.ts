@@ -21,12 +21,13 @@ export interface DecisionSummary {
   score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
   /** How the score provider failed on this ticket's path, when it did. */
   providerFailure?: ScoreFailureKind;
-  /** When the ticket was solved; absent while it is open. */
+  /** When the ticket was (last) solved, once it was. */
   solvedAt?: string;
-  /** Calendar minutes to the first reply; absent when not replied (yet). */
+  /** First reply time in calendar minutes; absent: no reply yet (censored), never 0 in its place. */
   frMin?: number;
-  /** Calendar minutes to resolution; absent while open. */
+  /** Full resolution time in calendar minutes; absent when not known. */
   resMin?: number;
+  /** Times the ticket was reopened, once solved. */
   reopens?: number;
 }
 

@@ -3,22 +3,41 @@ import type { Source } from './events.js';
 import type { Priority } from './priority.js';
 
 /**
- * Status of a recorded decision. `held-out`: decided, would have raised, kept at the helpdesk's
- * own priority by the holdout and not written; `baseline`: a solved ticket that was never decided.
+ * Status of a recorded decision. `held-out`: it would have raised the ticket, and the tenant's
+ * holdout kept the ticket at its baseline (nothing was written). `baseline`: a ticket solved that
+ * was never decided, kept so its service times count among everyone's.
  */
 export type DecisionStatus = 'pending' | 'failed' | 'applied' | 'shadow' | 'skipped' | 'held-out' | 'baseline';
 
-/** What the helpdesk says of a ticket once solved: calendar minutes; a time missing has not happened (never 0). */
+/**
+ * Where a ticket's outcome was read, named by the helpdesk adapter that read it: its metrics API,
+ * its ticket stats, or the solved event itself (each adapter's descriptor documents its value).
+ */
+export type OutcomeSource = string;
+
+/**
+ * What followed a ticket, read back when it was solved. Times are calendar minutes from the
+ * ticket's creation; an absent time has not happened yet (never 0 in its place).
+ */
 export interface TicketOutcome {
+  /** When the ticket was (last) solved, ISO-8601. */
   solvedAt: string;
   firstReplyMinutes?: number;
   resolutionMinutes?: number;
+  /** Zendesk's business-hours figures, when it gave them. */
   firstReplyBusinessMinutes?: number;
   resolutionBusinessMinutes?: number;
+  /** Times the ticket was reopened after a solve. */
   reopens: number;
+  /** When the outcome was read back. */
   readAt: string;
-  /** Where the times were read: the helpdesk adapter's own name for it. */
-  source: string;
+  source: OutcomeSource;
+}
+
+/** The holdout draw that kept a ticket at its baseline: the keyed draw in [0, 1) and the tenant's share then. */
+export interface HoldoutDrawRecord {
+  draw: number;
+  share: number;
 }
 
 /** The audit record of one decision: what came in, what was decided and why, what was written. */
@@ -31,6 +50,10 @@ export interface DecisionRecord {
   ticketId: string;
   customerKey?: string;
   receivedAt: string;
+  /**
+   * When it was decided. A `baseline` record (never decided) holds the time it is filed under in
+   * the day index instead: the ticket's creation if known, else its solve.
+   */
   decidedAt: string;
   status: DecisionStatus;
   decision: Decision;
@@ -39,21 +62,22 @@ export interface DecisionRecord {
   skippedReason?: string;
   /** Why the helpdesk refused the write for good (status `failed`; the event is in the dead-letter queue). */
   failedReason?: string;
-  /** The holdout's draw for this ticket (uniform in [0, 1)) and the tenant's share at the time. */
-  holdout?: { draw: number; share: number };
-  /** The ticket's service times, read back when it was solved. */
+  /** On a `held-out` record: the draw that held it out (its `decision` is what would have been done). */
+  holdout?: HoldoutDrawRecord;
+  /** What followed, once the ticket was solved. */
   outcome?: TicketOutcome;
 }
 
 /**
- * Whether a decision is settled: applied, recorded in shadow mode, or skipped. A pending one may
+ * Whether a decision is settled: applied, recorded in shadow mode, skipped, held out, or a
+ * baseline record. A pending one may
  * have landed partly; a failed one was refused and waits in the dead-letter queue for a replay.
  * A settled record is never replaced.
  *
  * @example if (previous && isFinal(previous.status)) return { status: 'duplicate', record: previous }
  */
 export function isFinal(status: DecisionStatus): boolean {
-  return status === 'applied' || status === 'shadow' || status === 'skipped';
+  return status !== 'pending' && status !== 'failed';
 }
 
 /*

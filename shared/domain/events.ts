@@ -129,9 +129,50 @@ export const SurveyUnsubscribedSchema = EventBase.extend({
 });
 export type SurveyUnsubscribed = z.infer<typeof SurveyUnsubscribedSchema>;
 
+const MinutesSchema = z.number().min(0).max(10_000_000);
+
+/**
+ * What a helpdesk says of a solved ticket's service: when it was solved, the first reply and the
+ * full resolution in calendar minutes from its creation (absent: not happened, never 0 in its
+ * place), Zendesk's business-hours figures when it gives them, and the reopens. `source` names
+ * where it was read (each helpdesk adapter's own value).
+ */
+export const SolvedReadingSchema = z.object({
+  solvedAt: z.iso.datetime({ offset: true }),
+  firstReplyMinutes: MinutesSchema.optional(),
+  resolutionMinutes: MinutesSchema.optional(),
+  firstReplyBusinessMinutes: MinutesSchema.optional(),
+  resolutionBusinessMinutes: MinutesSchema.optional(),
+  reopens: z.number().int().min(0).max(10_000),
+  source: SourceSchema,
+  /** When the ticket was created, when the helpdesk said. */
+  createdAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type SolvedReading = z.infer<typeof SolvedReadingSchema>;
+
+/**
+ * A ticket was solved in a helpdesk. Its outcome is read back from the helpdesk's API when it
+ * has one (Zendesk's Ticket Metrics, Freshdesk's ticket stats); the generic contract carries it
+ * in the event (`reading`).
+ */
+export const TicketSolvedSchema = EventBase.extend({
+  type: z.literal('TicketSolved'),
+  ticketId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a ticket id is 1-64 letters, digits or ._-'),
+  /** When the ticket was created, if the event said. */
+  createdAt: z.iso.datetime({ offset: true }).optional(),
+  /** The outcome as the event carries it, for a helpdesk that cannot be read back. */
+  reading: SolvedReadingSchema.optional(),
+});
+export type TicketSolved = z.infer<typeof TicketSolvedSchema>;
+
 /**
  * Every normalised event an inbound source may send, helpdesk and survey tool alike, and the queue
  * carries; processing dispatches on `type`.
  */
-export const InboundEventSchema = z.discriminatedUnion('type', [TicketCreatedSchema, SurveyAnsweredSchema, SurveyUnsubscribedSchema]);
+export const InboundEventSchema = z.discriminatedUnion('type', [
+  TicketCreatedSchema,
+  TicketSolvedSchema,
+  SurveyAnsweredSchema,
+  SurveyUnsubscribedSchema,
+]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;

@@ -79,6 +79,14 @@ export const PolicySchema = z.object({
    */
   detractorWindowDays: z.number().int().positive().max(730).default(30),
   rules: z.array(PolicyRuleSchema).default(DEFAULT_RULES),
+  /**
+   * The share (0 to 0.5) of the tickets that would be raised which are kept at the helpdesk's own
+   * priority instead, chosen by a keyed draw per ticket, so raised and held-out tickets' service
+   * can be compared. Nothing is written on a held-out ticket.
+   */
+  holdout: z.number().min(0).max(0.5).default(0),
+  /** Whether a detractor's follow-up may be held out too; by default it never is. */
+  holdoutDetractors: z.boolean().default(false),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

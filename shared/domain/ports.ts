@@ -1,8 +1,8 @@
 import type { CustomerProfile, Identity, SurveyAnswerRecord } from './customer.js';
 import type { CustomerRecords, ErasureReport, GuardedWriteOutcome } from './customer-records.js';
-import type { DecisionRecord } from './decision-record.js';
+import type { DecisionRecord, TicketOutcome } from './decision-record.js';
 import type { DecisionDayPage } from './decision-listing.js';
-import type { InboundEvent, RequesterDetails, TicketSnapshot } from './events.js';
+import type { InboundEvent, RequesterDetails, SolvedReading, TicketSnapshot } from './events.js';
 import type { ScoreLookup, ScoreRequest } from './score-lookup.js';
 import type { DueProfile, ScoreWriteOutcome } from './score-refresh.js';
 import type { InfluenceScore } from './score.js';
@@ -49,6 +49,11 @@ export interface HelpdeskClient {
    */
   hasInternalNote(ticketId: string, marker: string): Promise<boolean>;
   /**
+   * A solved ticket's outcome read back from the helpdesk (one request): undefined while the
+   * helpdesk does not show it solved yet. Absent for helpdesks whose solved event carries it.
+   */
+  readOutcome?(ticketId: string): Promise<SolvedReading | undefined>;
+  /**
    * True when one update carries every change and the note, and an update given the ticket's
    * `updatedStamp` is refused (ConflictError) once the ticket changed: such a write cannot land
    * twice or half, so it needs no claim on the decision record first.
@@ -59,6 +64,11 @@ export interface HelpdeskClient {
 /** Turns a normalised identity into the keyed hash that stands for it in storage. */
 export interface IdentityHasher {
   hash(identity: Identity): string;
+}
+
+/** The holdout's keyed draw: the same number in [0, 1) for a tenant's ticket every time, unguessable without the key. */
+export interface HoldoutDraw {
+  draw(tenant: string, ticketId: string): number;
 }
 
 /** Customer profiles and the aliases that point to them. */
@@ -88,6 +98,12 @@ export interface DecisionLog {
   ): Promise<'written' | 'already-final' | 'held'>;
   /** Ends `holder`'s claim early, when its write-back failed: the next delivery need not wait for it to expire. */
   release(tenant: string, decisionId: string, holder: string): Promise<void>;
+  /**
+   * Stores a solved ticket's outcome on its final record, in the record and its day index
+   * summary, if the record's stored outcome is still `read.outcome` (none, or the same solve):
+   * `changed` when another write came first, to read again.
+   */
+  recordOutcome(read: DecisionRecord, outcome: TicketOutcome): Promise<'written' | 'changed'>;
   /** The decisions for a ticket, newest first. */
   listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]>;
 }

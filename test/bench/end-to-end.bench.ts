@@ -5,6 +5,7 @@ import { DEMO, startLocalStack } from '../../infra/local/stack.js';
 import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import type { AwsCallRecord } from '../../shared/adapters/aws/aws-json-client.js';
 import { ASSUMPTIONS, costLines, DEPLOYMENT, type Measured, PRICES } from './cost-model.js';
+import { benchOutcomes } from './outcomes-cost.js';
 import { unitsOf, unitsOver } from '../support/dynamo-capacity.js';
 import { ms, summarise } from '../../infra/commands/stats.js';
 import { EVENT_PROCESSED } from '../../shared/adapters/observability/metric-names.js';
@@ -14,7 +15,8 @@ import { EVENT_PROCESSED } from '../../shared/adapters/observability/metric-name
  * one guarded write to the sandbox Zendesk over loopback. Measures the webhook answer time the
  * sender sees, how long until every ticket carries its note, and per ticket: DynamoDB requests
  * and capacity units by operation, helpdesk requests, and log bytes at the default level; then
- * the cost per million ticket events from those counts (bench-results/end-to-end.json).
+ * the cost per million ticket events from those counts; then what solving each ticket adds (its
+ * outcome read back and stored: `benchOutcomes`) (bench-results/end-to-end.json).
  */
 export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Promise<string[]> {
   const calls: AwsCallRecord[] = [];
@@ -83,7 +85,6 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
     await stack.queue.drained(120_000);
     const elapsed = performance.now() - started;
     counting = false;
-    process.stdout.write = write;
 
     const measured = calls.slice(callMark);
     const byOperation = new Map<string, { requests: number; units: number }>();
@@ -117,11 +118,26 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
       ),
     };
     const cost = costLines(perEvent);
+    let logMark = 0;
+    let processedMark = 0;
+    const outcomes = await benchOutcomes(stack, created, calls, {
+      start: () => {
+        logMark = logBytes;
+        processedMark = processed.length;
+        counting = true;
+      },
+      stop: () => {
+        counting = false;
+        const own = processed.slice(processedMark).reduce((sum, p) => sum + p.ms - p.writeBackMs - p.paceMs, 0);
+        return { logBytes: logBytes - logMark, processMs: own };
+      },
+    });
     const result = {
       tickets,
       perEvent,
       byOperation: Object.fromEntries(byOperation),
       cost: { sustained: cost.sustained, quiet: cost.quiet },
+      outcomes: { perEvent: outcomes.perEvent, byOperation: outcomes.byOperation },
       prices: PRICES,
       deployment: DEPLOYMENT,
       assumptions: ASSUMPTIONS,
@@ -136,6 +152,7 @@ export async function benchEndToEnd(tickets = 300, dynamoEndpoint?: string): Pro
       `              ${writeUnits.toFixed(2)} write units, ${readUnits.toFixed(2)} read units, ${perEvent.helpdeskRequests.toFixed(2)} helpdesk requests, ${perEvent.logBytes.toFixed(0)} B of log,`,
       `              the processor's own time ${perEvent.processMs.toFixed(2)} ms (${processed.length} events timed; waits for the tenant's write pace ${perTicket(processed.reduce((sum, p) => sum + p.paceMs, 0)).toFixed(1)} ms, not counted)`,
       ...cost.lines.map((line) => `  ${line}`),
+      ...outcomes.lines,
       '  (written to bench-results/end-to-end.json)',
     ];
   } finally {

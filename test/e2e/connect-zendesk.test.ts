@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import nodeZendesk from 'node-zendesk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
-import { triggerTitle, webhookName } from '../../shared/adapters/helpdesks/zendesk/connect.js';
+import { solvedTriggerTitle, triggerTitle, webhookName } from '../../shared/adapters/helpdesks/zendesk/connect.js';
+import { ZENDESK_SOLVED_TRIGGER_BODY } from '../../shared/adapters/helpdesks/zendesk/solved.js';
 import { ZENDESK_TRIGGER_BODY_TEMPLATE } from '../../shared/adapters/helpdesks/zendesk/webhook-schemas.js';
 import { runConnect } from '../../infra/commands/connect.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
@@ -143,7 +144,8 @@ describe('npm run connect:zendesk', () => {
     expect(text).toContain('POST /api/v2/triggers   (dry run: not sent)');
     expect(text.match(/POST \/api\/v2\/user_fields {3}\(dry run: not sent\)/g)).toHaveLength(5);
     expect(text).toContain(`"endpoint": "${stack.url}/webhooks/acme/zendesk"`);
-    expect(text).toContain('Dry run: 7 would create.');
+    expect(text.match(/POST \/api\/v2\/triggers {3}\(dry run: not sent\)/g)).toHaveLength(2);
+    expect(text).toContain('Dry run: 8 would create.');
     expect(stack.sandbox.part(zendeskPart).webhooks()).toEqual([]);
     expect(stack.sandbox.part(zendeskPart).triggers()).toEqual([]);
     expect(
@@ -154,12 +156,13 @@ describe('npm run connect:zendesk', () => {
     ).not.toContain(FIELDS.followers);
   });
 
-  it('creates the webhook, the trigger with the documented body and the missing user fields, and gives the secret to set', async () => {
+  it('creates the webhook, the trigger with the documented body, the solved trigger and the missing user fields, and gives the secret to set', async () => {
     const result = await connectJson();
 
     expect(outcomes(result)).toEqual({
       [`webhook ${webhookName('acme')}`]: 'created',
       [`trigger ${triggerTitle('acme')}`]: 'created',
+      [`trigger ${solvedTriggerTitle('acme')}`]: 'created',
       ...Object.fromEntries(Object.values(FIELDS).map((key) => [`user field ${key}`, 'created'])),
     });
     // As a real client reads them back.
@@ -184,6 +187,9 @@ describe('npm run connect:zendesk', () => {
     const trigger = triggers.find((each) => each.title === triggerTitle('acme'));
     expect(trigger?.conditions).toEqual({ all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] });
     expect(trigger?.actions).toEqual([{ field: 'notification_webhook', value: [webhook?.id, ZENDESK_TRIGGER_BODY_TEMPLATE] }]);
+    const solved = triggers.find((each) => each.title === solvedTriggerTitle('acme'));
+    expect(solved?.conditions).toEqual({ all: [{ field: 'status', operator: 'value', value: 'solved' }], any: [] });
+    expect(solved?.actions).toEqual([{ field: 'notification_webhook', value: [webhook?.id, ZENDESK_SOLVED_TRIGGER_BODY] }]);
     const fields = (await client.userfields.list()) as unknown as { key: string; type: string }[];
     expect(fields.filter((field) => Object.values(FIELDS).includes(field.key)).map((field) => [field.key, field.type])).toEqual([
       [FIELDS.followers, 'integer'],
@@ -220,7 +226,7 @@ describe('npm run connect:zendesk', () => {
     expect(out.at(-1)).toBe('Nothing to change: already connected.');
     expect(out).toContain(`signing secret  sources.zendesk.signingSecrets.0 (env ${SECRET_VARIABLE})  unchanged`);
     expect(stack.sandbox.part(zendeskPart).webhooks()).toHaveLength(1);
-    expect(stack.sandbox.part(zendeskPart).triggers()).toHaveLength(1);
+    expect(stack.sandbox.part(zendeskPart).triggers()).toHaveLength(2);
   });
 
   it('routes a new ticket: the trigger sends the documented body, signed, and the router writes back', async () => {
@@ -274,12 +280,50 @@ describe('npm run connect:zendesk', () => {
     ).toBe(true);
     // The demo tenant shares the sandbox account but was never connected: it received nothing.
     expect(await stack.decisions.listForTicket(DEMO.tenant, String(ticket.id))).toEqual([]);
+
+    // Solved through the API an hour and a half after it was opened, after an agent's public reply
+    // at 42 minutes: the solved trigger sends the ticket's id, and the outcome is read from Ticket Metrics.
+    const opened = Date.now() - 90 * 60_000;
+    stack.sandbox.part(zendeskPart).backdateTicket(ticket.id, new Date(opened));
+    await client.tickets.update(ticket.id, { ticket: { comment: { body: 'On our way.', public: true } } });
+    const replied = stack.sandbox.part(zendeskPart).ticket(ticket.id);
+    const firstReply = Math.round((Date.parse(replied?.comments.at(-1)?.created_at ?? '') - opened) / 60_000);
+    await client.tickets.update(ticket.id, { ticket: { status: 'solved' } });
+    await expect
+      .poll(
+        () =>
+          stack.sandbox
+            .part(zendeskPart)
+            .webhookDeliveries()
+            .find((each) => each.ticketId === ticket.id && each.body.includes('ticket_solved'))?.status,
+        { timeout: 10_000 },
+      )
+      .toBe(202);
+    await stack.queue.drained();
+    const solvedAt = stack.sandbox.part(zendeskPart).ticket(ticket.id)?.solved_at;
+    const [withOutcome] = await stack.decisions.listForTicket('acme', String(ticket.id));
+    expect(withOutcome?.outcome).toEqual({
+      solvedAt: new Date(solvedAt ?? 0).toISOString(),
+      firstReplyMinutes: firstReply,
+      firstReplyBusinessMinutes: firstReply,
+      resolutionMinutes: Math.round((Date.parse(solvedAt ?? '') - opened) / 60_000),
+      resolutionBusinessMinutes: Math.round((Date.parse(solvedAt ?? '') - opened) / 60_000),
+      reopens: 0,
+      readAt: expect.any(String),
+      source: 'zendesk-metrics',
+    });
+    expect(
+      stack.sandbox
+        .part(zendeskPart)
+        .requests()
+        .filter((request) => request.path === `/api/v2/tickets/${ticket.id}/metrics`),
+    ).toHaveLength(1);
   });
 
   it('puts back what an admin changed, then is quiet again', async () => {
     const [webhook] = stack.sandbox.part(zendeskPart).webhooks();
-    const [trigger] = stack.sandbox.part(zendeskPart).triggers();
-    if (!webhook || !trigger) throw new Error('not connected');
+    const [trigger, solved] = stack.sandbox.part(zendeskPart).triggers();
+    if (!webhook || !trigger || !solved) throw new Error('not connected');
     await client.webhooks.update(webhook.id, {
       webhook: { ...webhook, endpoint: 'https://old.example/webhooks/acme/zendesk', status: 'inactive' },
     });
@@ -291,11 +335,21 @@ describe('npm run connect:zendesk', () => {
         actions: [{ field: 'notification_webhook', value: [webhook.id, '{"ticket_id":"{{ticket.id}}"}'] }],
       },
     });
+    // An admin narrowed the solved trigger to "is solved", which fires on every later update too.
+    await client.triggers.update(solved.id, {
+      trigger: {
+        title: solved.title,
+        active: true,
+        conditions: { all: [{ field: 'status', operator: 'is', value: 'solved' }], any: [] },
+        actions: solved.actions,
+      },
+    });
 
     const mended = await connectJson();
     expect(outcomes(mended)).toMatchObject({
       [`webhook ${webhookName('acme')}`]: 'updated',
       [`trigger ${triggerTitle('acme')}`]: 'updated',
+      [`trigger ${solvedTriggerTitle('acme')}`]: 'updated',
     });
     expect(mended.steps.find((step) => step.kind === 'webhook')?.detail).toContain(
       'endpoint "https://old.example/webhooks/acme/zendesk" → ',
@@ -303,6 +357,7 @@ describe('npm run connect:zendesk', () => {
     expect(writes(mended).map((request) => `${request.method} ${request.path}`)).toEqual([
       `PUT /api/v2/webhooks/${webhook.id}`,
       `PUT /api/v2/triggers/${trigger.id}`,
+      `PUT /api/v2/triggers/${solved.id}`,
     ]);
     expect(stack.sandbox.part(zendeskPart).triggers()[0]?.active).toBe(true);
 

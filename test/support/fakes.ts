@@ -1,3 +1,4 @@
+import { HmacHoldoutDraw } from '../../shared/adapters/identity/hmac-holdout-draw.js';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as z from 'zod';
@@ -22,7 +23,7 @@ import type {
 } from '../../shared/domain/ports.js';
 import type { CustomerRecords, ErasureReport } from '../../shared/domain/customer-records.js';
 import type { DecisionDayPage } from '../../shared/domain/decision-listing.js';
-import type { DecisionRecord } from '../../shared/domain/decision-record.js';
+import { type DecisionRecord, isFinal, type TicketOutcome } from '../../shared/domain/decision-record.js';
 import type { ScoreLookup, ScoreRequest } from '../../shared/domain/score-lookup.js';
 import type { DueProfile, ScoreWriteOutcome } from '../../shared/domain/score-refresh.js';
 import type { IndexedAnswer, IndexedPeriod, SurveyAnswerWrite } from '../../shared/domain/survey-answers.js';
@@ -42,7 +43,13 @@ export class FixedClock implements Clock {
   }
 }
 
-/** Deterministic keyed hasher for tests. */
+/** A 32-byte key for the holdout's keyed draw in tests. */
+export const TEST_HOLDOUT_KEY = 'test-holdout-key-of-thirty-two-bytes';
+
+/** The real keyed holdout draw over the test key. */
+export const testHoldoutDraw = new HmacHoldoutDraw(TEST_HOLDOUT_KEY);
+
+/** Identity hasher for tests: HMAC over a fixed key, the same input the real one hashes. */
 export class TestHasher implements IdentityHasher {
   constructor(private readonly tenant: string) {}
   hash(identity: Identity): string {
@@ -106,6 +113,13 @@ export class InMemoryDecisionLog implements DecisionLog, DecisionHistory {
     this.records.set(key, structuredClone(record));
     return 'written';
   }
+  async recordOutcome(read: DecisionRecord, outcome: TicketOutcome): Promise<'written' | 'changed'> {
+    const key = `${read.tenant}#${read.decisionId}`;
+    const stored = this.records.get(key);
+    if (!stored || stored.status !== read.status || stored.outcome?.solvedAt !== read.outcome?.solvedAt) return 'changed';
+    this.records.set(key, structuredClone({ ...stored, outcome }));
+    return 'written';
+  }
   async listForTicket(tenant: string, ticketId: string): Promise<DecisionRecord[]> {
     return [...this.records.values()].filter((r) => r.tenant === tenant && r.ticketId === ticketId);
   }
@@ -118,7 +132,7 @@ export class InMemoryDecisionLog implements DecisionLog, DecisionHistory {
   ): Promise<'written' | 'already-final' | 'held'> {
     const key = `${record.tenant}#${record.decisionId}`;
     const existing = this.records.get(key);
-    if (existing && ['applied', 'shadow', 'skipped'].includes(existing.status)) return 'already-final';
+    if (existing && isFinal(existing.status)) return 'already-final';
     const claim = this.claims.get(key);
     if (claim && claim.holder !== holder && claim.until >= now.getTime()) return 'held';
     this.claims.set(key, { holder, until: until.getTime() });

@@ -67,6 +67,7 @@ export function routeApi(state: FreshdeskState, request: PartRequest, apiUrl: st
 
 function applyUpdate(state: FreshdeskState, ticket: SandboxFreshdeskTicket, input: TicketUpdateInput): Reply {
   const before = JSON.stringify(ticket);
+  const previousStatus = ticket.status;
   if (input.priority !== undefined) ticket.priority = input.priority;
   if (input.status !== undefined) ticket.status = input.status;
   if (input.group_id !== undefined) ticket.group_id = input.group_id;
@@ -78,6 +79,20 @@ function applyUpdate(state: FreshdeskState, ticket: SandboxFreshdeskTicket, inpu
   if (input.custom_fields !== undefined) ticket.custom_fields = { ...ticket.custom_fields, ...input.custom_fields };
   // Like any saved record, updated_at moves only when something changed.
   if (JSON.stringify(ticket) !== before) ticket.updated_at = nextStamp(ticket.updated_at);
+  // The stats follow the status: Resolved (4) and Closed (5) stamp their times; back to Open or Pending is a reopen.
+  if (ticket.status !== previousStatus) {
+    if (ticket.status === 4) ticket.stats.resolved_at = ticket.updated_at;
+    if (ticket.status === 5) {
+      ticket.stats.closed_at = ticket.updated_at;
+      ticket.stats.resolved_at ??= ticket.updated_at;
+    }
+    if ((previousStatus === 4 || previousStatus === 5) && ticket.status < 4) {
+      ticket.stats.reopened_at = ticket.updated_at;
+      ticket.stats.resolved_at = null;
+      ticket.stats.closed_at = null;
+    }
+    if (ticket.status === 4) state.resolved(ticket);
+  }
   return { status: 200, body: ticketJson(ticket, state.contacts) };
 }
 
@@ -92,6 +107,8 @@ function addNote(state: FreshdeskState, ticket: SandboxFreshdeskTicket, input: N
     created_at: ticket.updated_at,
   };
   ticket.conversations.push(note);
+  // A public note by an agent stands for the sandbox's reply: the first one is the first response.
+  if (!note.private && !note.incoming) ticket.stats.first_responded_at ??= note.created_at;
   return {
     status: 201,
     body: {

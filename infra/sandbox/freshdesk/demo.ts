@@ -49,6 +49,15 @@ function ruleDelivery(ticket: z.infer<typeof InspectedTicketSchema>, requester: 
   return { headers: { 'content-type': 'application/json', 'x-influence-router-token': secret }, body };
 }
 
+/**
+ * What the "ticket resolved" automation rule sends, as docs/helpdesks.md documents it: the
+ * ticket's id, with the tenant's shared secret.
+ */
+export function resolvedRuleDelivery(ticketId: number, secret: string = FRESHDESK_DEMO.sharedSecret): SignedDelivery {
+  const body = JSON.stringify({ event: 'ticket_resolved', ticket: { id: String(ticketId) } });
+  return { headers: { 'content-type': 'application/json', 'x-influence-router-token': secret }, body };
+}
+
 /** The Freshdesk demo: tenant `demo-freshdesk`, an automation rule's webhook, scored from contact fields. */
 export const freshdeskDemo: SandboxDemo = {
   helpdesk: 'freshdesk',
@@ -116,5 +125,6 @@ export const freshdeskDemo: SandboxDemo = {
     ruleDelivery(InspectedTicketSchema.parse(ticket), undefined, options.secret ?? FRESHDESK_DEMO.sharedSecret),
   connect: (sandbox, _endpoint, send) => {
     sandbox.part(freshdeskPart).onTicketCreated((ticket, requester) => send(ruleDelivery(ticket, requester, FRESHDESK_DEMO.sharedSecret)));
+    sandbox.part(freshdeskPart).onTicketResolved((ticket) => send(resolvedRuleDelivery(ticket.id)));
   },
 };

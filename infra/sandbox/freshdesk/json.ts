@@ -51,6 +51,17 @@ export function ticketJson(
       ? { id: requester.id, name: requester.name, email: requester.email, mobile: requester.mobile, phone: requester.phone }
       : null;
   }
+  if (include.includes('stats'))
+    body['stats'] = {
+      agent_responded_at: ticket.stats.first_responded_at,
+      requester_responded_at: null,
+      first_responded_at: ticket.stats.first_responded_at,
+      status_updated_at: ticket.updated_at,
+      reopened_at: ticket.stats.reopened_at,
+      resolved_at: ticket.stats.resolved_at,
+      closed_at: ticket.stats.closed_at,
+      pending_since: null,
+    };
   // Freshdesk embeds the ten most recent conversations only.
   if (include.includes('conversations'))
     body['conversations'] = ticket.conversations.slice(-10).map((one) => conversationJson(ticket, one));

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { escapeHtml, type FaultControl, nextStamp, type SandboxPart, uniqueTags, withHeaders } from '../http.js';
+import { escapeHtml, type FaultControl, nextStamp, type SandboxPart, stamp, uniqueTags, withHeaders } from '../http.js';
 import { SandboxPlugin } from '../sandbox.js';
 import { routeApi } from './api.js';
 import { AccountLimit } from './rate-limit.js';
@@ -98,6 +98,13 @@ export function createFreshdeskPart(
     failRandomly: (chaos) => control.setChaos(chaos),
     requests: () => control.requests(),
     onTicketCreated: (listener) => state.onTicketCreated(listener),
+    onTicketResolved: (listener) => state.onTicketResolved(listener),
+    backdateTicket(id, at) {
+      const ticket = state.tickets.get(id);
+      if (!ticket) throw new Error(`sandbox freshdesk: ticket ${id} does not exist`);
+      ticket.created_at = stamp(at.getTime());
+      return structuredClone(ticket);
+    },
   };
 
   return { part, api };

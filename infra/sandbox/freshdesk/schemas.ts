@@ -129,18 +129,18 @@ export function checkQuery(query: URLSearchParams, kind: keyof typeof QUERY_PARA
   }
 }
 
-/** `include=` values the sandbox models; `company` and `stats` are real but not modelled, so refused. */
+/** `include=` values the sandbox models; `company` is real but not modelled, so refused. */
 export function includes(query: URLSearchParams): string[] {
   checkQuery(query, 'ticket');
   const raw = query.get('include');
   if (raw === null) return [];
   const values = raw.split(',').map((value) => value.trim());
-  const bad = values.filter((value) => value !== 'requester' && value !== 'conversations');
+  const bad = values.filter((value) => value !== 'requester' && value !== 'conversations' && value !== 'stats');
   if (bad.length > 0) {
     throw validationFailed([
       {
         field: 'include',
-        message: "It should be one of these values: 'requester,conversations' (the sandbox models no others)",
+        message: "It should be one of these values: 'requester,conversations,stats' (the sandbox models no others)",
         code: 'invalid_value',
       },
     ]);

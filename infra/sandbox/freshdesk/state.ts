@@ -21,6 +21,24 @@ export class FreshdeskState {
   #nextConversationId = 5001;
 
   /** Calls `listener` with a copy of every new ticket and its requester. */
+  readonly #resolvedListeners: ((ticket: SandboxFreshdeskTicket) => void)[] = [];
+
+  /** Registers a listener for tickets set to Resolved through the API. */
+  onTicketResolved(listener: (ticket: SandboxFreshdeskTicket) => void): void {
+    this.#resolvedListeners.push(listener);
+  }
+
+  /** Tells the listeners a ticket was resolved; a failing one does not fail the API call. */
+  resolved(ticket: SandboxFreshdeskTicket): void {
+    for (const listener of this.#resolvedListeners) {
+      try {
+        listener(structuredClone(ticket));
+      } catch (error) {
+        console.error('sandbox freshdesk: onTicketResolved listener failed', error);
+      }
+    }
+  }
+
   onTicketCreated(listener: (ticket: SandboxFreshdeskTicket, requester: SandboxFreshdeskContact) => void): void {
     this.#listeners.push(listener);
   }
@@ -76,6 +94,7 @@ export class FreshdeskState {
       custom_fields: { ...input.custom_fields },
       created_at: now,
       updated_at: now,
+      stats: { first_responded_at: null, resolved_at: null, closed_at: null, reopened_at: null },
       conversations: [],
     };
     this.tickets.set(ticket.id, ticket);

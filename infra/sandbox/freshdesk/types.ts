@@ -46,6 +46,8 @@ export interface SandboxFreshdeskTicket {
   created_at: string;
   updated_at: string;
   conversations: SandboxFreshdeskConversation[];
+  /** What `include=stats` answers: when the ticket was first replied to, resolved, closed, last reopened. */
+  stats: { first_responded_at: string | null; resolved_at: string | null; closed_at: string | null; reopened_at: string | null };
 }
 
 /** A contact (a requester), with the profile fields the API answers. */
@@ -111,4 +113,8 @@ export interface SandboxFreshdesk {
   requests(): SandboxRequest[];
   /** Called for every new ticket, whether made by createTicket or by `POST /api/v2/tickets`. */
   onTicketCreated(listener: (ticket: SandboxFreshdeskTicket, requester: SandboxFreshdeskContact) => void): void;
+  /** Called when a ticket's status is set to Resolved (4) through the API, as an automation rule on resolved would send. */
+  onTicketResolved(listener: (ticket: SandboxFreshdeskTicket) => void): void;
+  /** Moves a ticket's creation back to `at`, so its stats show time passed. */
+  backdateTicket(id: number, at: Date): SandboxFreshdeskTicket;
 }

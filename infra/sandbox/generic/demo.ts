@@ -31,6 +31,40 @@ const InspectedTicketSchema = z.object({
   updated_at: z.string(),
 });
 
+/** A body signed with Standard Webhooks, as the integration platform sends it. */
+function signed(body: string, secret: string, deliveryId: string, now: Date): SignedDelivery {
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': deliveryId,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': signStandardWebhook({ secret, id: deliveryId, timestamp: now, body }),
+    },
+    body,
+  };
+}
+
+/** A solved ticket as `/sandbox/generic/tickets/{id}` shows it. */
+const SolvedTicketSchema = z.object({
+  id: z.string(),
+  created_at: z.string(),
+  solved_at: z.string(),
+  first_replied_at: z.string().nullable(),
+  reopens: z.number().int(),
+});
+
+/**
+ * The documented generic `ticket.solved` body for a solved sandbox ticket, signed with Standard
+ * Webhooks: its creation, solve and first reply times and its reopens.
+ *
+ * @example await fetch(`${url}/webhooks/demo-generic/generic`, { method: 'POST', ...genericSolvedDelivery(ticket) })
+ */
+export function genericSolvedDelivery(ticket: unknown, options: { secret?: string; deliveryId?: string } = {}): SignedDelivery {
+  const solved = SolvedTicketSchema.parse(ticket);
+  const body = JSON.stringify({ type: 'ticket.solved', ticket: solved });
+  return signed(body, options.secret ?? GENERIC_DEMO.inboundSecret, options.deliveryId ?? `msg_${randomUUID()}`, new Date());
+}
+
 /** The documented generic `ticket.created` body for a sandbox ticket, signed with Standard Webhooks. */
 function signedDelivery(ticket: z.infer<typeof InspectedTicketSchema>, secret: string, deliveryId: string): SignedDelivery {
   const now = new Date();
@@ -47,15 +81,7 @@ function signedDelivery(ticket: z.infer<typeof InspectedTicketSchema>, secret: s
     },
     requester: ticket.requester,
   });
-  return {
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': deliveryId,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': signStandardWebhook({ secret, id: deliveryId, timestamp: now, body }),
-    },
-    body,
-  };
+  return signed(body, secret, deliveryId, now);
 }
 
 /** The generic demo: tenant `demo-generic`, tickets in as signed JSON, decisions out as signed POSTs. */
@@ -110,5 +136,6 @@ export const genericDemo: SandboxDemo = {
     ),
   connect: (sandbox, _endpoint, send) => {
     sandbox.part(genericPart).onTicketCreated((ticket) => send(signedDelivery(ticket, GENERIC_DEMO.inboundSecret, `msg_${randomUUID()}`)));
+    sandbox.part(genericPart).onTicketSolved((ticket) => send(genericSolvedDelivery(ticket)));
   },
 };

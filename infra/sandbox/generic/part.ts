@@ -137,6 +137,7 @@ export function createGenericPart(
   };
 
   const listeners: ((ticket: SandboxGenericTicket) => void)[] = [];
+  const solvedListeners: ((ticket: SandboxGenericTicket) => void)[] = [];
   const api: SandboxGeneric = {
     get baseUrl() {
       return `${baseUrl()}/generic`;
@@ -157,6 +158,9 @@ export function createGenericPart(
         created_at: now,
         updated_at: now,
         notes: [],
+        first_replied_at: null,
+        solved_at: null,
+        reopens: 0,
       };
       tickets.set(ticket.id, ticket);
       for (const listener of listeners) {
@@ -177,6 +181,36 @@ export function createGenericPart(
       if (changes.priority !== undefined) ticket.priority = changes.priority;
       ticket.updated_at = nextStamp(ticket.updated_at);
       return structuredClone(ticket);
+    },
+    replyToTicket: (id, at = new Date()) => {
+      const ticket = existing(id);
+      ticket.first_replied_at ??= stamp(at.getTime());
+      ticket.updated_at = nextStamp(ticket.updated_at);
+      return structuredClone(ticket);
+    },
+    solveTicket: (id, at = new Date()) => {
+      const ticket = existing(id);
+      ticket.solved_at = stamp(at.getTime());
+      ticket.updated_at = nextStamp(ticket.updated_at);
+      for (const listener of solvedListeners) {
+        try {
+          listener(structuredClone(ticket));
+        } catch (error) {
+          console.error('sandbox generic: onTicketSolved listener failed', error);
+        }
+      }
+      return structuredClone(ticket);
+    },
+    reopenTicket: (id) => {
+      const ticket = existing(id);
+      if (ticket.solved_at === null) throw new Error(`sandbox generic: ticket ${id} is not solved`);
+      ticket.solved_at = null;
+      ticket.reopens += 1;
+      ticket.updated_at = nextStamp(ticket.updated_at);
+      return structuredClone(ticket);
+    },
+    onTicketSolved: (listener) => {
+      solvedListeners.push(listener);
     },
     decisions: () => decisions.map((decision) => ({ ...decision })),
     failNext: (fault) => control.add(fault),

@@ -33,6 +33,12 @@ export interface SandboxGenericTicket {
   created_at: string;
   updated_at: string;
   notes: { decision_id: string; body: string; at: string }[];
+  /** The first public agent reply; null until there is one. */
+  first_replied_at: string | null;
+  /** The latest solve; null while the ticket is open. */
+  solved_at: string | null;
+  /** Times the ticket was reopened after a solve. */
+  reopens: number;
 }
 
 /** What `createTicket` takes. */
@@ -62,6 +68,14 @@ export interface SandboxGeneric {
   tickets(): SandboxGenericTicket[];
   /** A person changes the ticket in the helpdesk: tags replaced, priority set; `updated_at` moves on. */
   editTicket(id: string, changes: { tags?: string[]; priority?: SandboxGenericPriority | null }): SandboxGenericTicket;
+  /** An agent replies publicly: the first reply's time is kept. */
+  replyToTicket(id: string, at?: Date): SandboxGenericTicket;
+  /** The ticket is solved (at `at`, by default now): every `onTicketSolved` listener is called. */
+  solveTicket(id: string, at?: Date): SandboxGenericTicket;
+  /** The customer writes again on a solved ticket: it is open again, one reopen more. */
+  reopenTicket(id: string): SandboxGenericTicket;
+  /** Called for every solve, as the helpdesk's own integration would send `ticket.solved`. */
+  onTicketSolved(listener: (ticket: SandboxGenericTicket) => void): void;
   /** Every delivery applied, in order. */
   decisions(): SandboxGenericDecision[];
   /** Makes the next `count` matching requests fail with `status`. */

@@ -14,7 +14,7 @@ import {
 } from './admin-records.js';
 import { cursorPage } from './paging.js';
 import { invalidEndpoint, parseWrite, requireJson, unwrap } from './schemas.js';
-import { meetsOnCreate, renderPlaceholders } from './triggers.js';
+import { meetsOnCreate, meetsOnSolve, renderPlaceholders } from './triggers.js';
 import type { SandboxTicket, SandboxUser } from './types.js';
 
 export type { SandboxTrigger, SandboxUserField, SandboxWebhook, WebhookSend } from './admin-records.js';
@@ -97,9 +97,23 @@ export class ZendeskAdmin {
       if (webhook.status === 'active' && webhook.subscriptions.includes('zen:event-type:ticket.created'))
         sends.push({ webhook: structuredClone(webhook) });
     }
+    return [...sends, ...this.#triggerSends(ticket, requester, meetsOnCreate)];
+  }
+
+  /** What the account sends when a ticket's status changes to solved: every active trigger on "status changed to solved". */
+  sendsForSolved(ticket: SandboxTicket, requester: SandboxUser): WebhookSend[] {
+    return this.#triggerSends(ticket, requester, meetsOnSolve);
+  }
+
+  #triggerSends(
+    ticket: SandboxTicket,
+    requester: SandboxUser,
+    meets: (conditions: SandboxTrigger['conditions'], ticket: SandboxTicket) => boolean,
+  ): WebhookSend[] {
+    const sends: WebhookSend[] = [];
     const triggers = [...this.triggers.values()].filter((trigger) => trigger.active).sort((a, b) => a.position - b.position);
     for (const trigger of triggers) {
-      if (!meetsOnCreate(trigger.conditions, ticket)) continue;
+      if (!meets(trigger.conditions, ticket)) continue;
       for (const action of trigger.actions) {
         if (action.field !== 'notification_webhook' || !Array.isArray(action.value)) continue;
         const [webhookId, body] = action.value as unknown[];

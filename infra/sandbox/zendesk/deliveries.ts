@@ -4,7 +4,7 @@ import type { SignedDelivery } from '../sandbox-demo.js';
 import type { SandboxTicket } from './types.js';
 
 /** The ticket facts a `ticket.created` delivery carries: the sandbox's ticket without its texts. */
-export type DeliveryTicket = Omit<SandboxTicket, 'description' | 'comments'>;
+export type DeliveryTicket = Omit<SandboxTicket, 'description' | 'comments' | 'solved_at' | 'first_solved_at' | 'reopens'>;
 
 export type { SignedDelivery } from '../sandbox-demo.js';
 

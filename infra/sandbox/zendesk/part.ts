@@ -1,6 +1,17 @@
 import { STATUS_CODES } from 'node:http';
+import { recordStatusChange, ticketMetricJson } from './metrics.js';
 import { isLoopbackUrl } from '../../../shared/adapters/plugin/outbound-url.js';
-import { escapeHtml, fail, withHeaders, type FaultControl, type PartRequest, type Reply, type SandboxPart } from '../http.js';
+import {
+  escapeHtml,
+  fail,
+  nextStamp,
+  stamp,
+  withHeaders,
+  type FaultControl,
+  type PartRequest,
+  type Reply,
+  type SandboxPart,
+} from '../http.js';
 import { SandboxPlugin } from '../sandbox.js';
 import { commentsJson, identityJson, ticketJson, userJson } from './json.js';
 import {
@@ -131,7 +142,14 @@ export function createZendeskPart(
         // Checked before the rate limit, so a form-encoded write is refused without spending an update.
         requireJson(request);
         limiter.take(ticket.id);
-        return applyUpdate(state, baseUrl(), ticket, parseWrite(request, unwrapTicketUpdate, TicketUpdateSchema));
+        const solvedBefore = ticket.solved_at;
+        const reply = applyUpdate(state, baseUrl(), ticket, parseWrite(request, unwrapTicketUpdate, TicketUpdateSchema));
+        // Solved through the API: the account's "status changed to solved" triggers fire.
+        if (ticket.solved_at !== null && ticket.solved_at !== solvedBefore) {
+          const requester = state.users.get(ticket.requester_id)?.user;
+          if (requester) for (const send of admin.sendsForSolved(ticket, requester)) sendWebhook(send, ticket);
+        }
+        return reply;
       }
       throw invalidEndpoint();
     }
@@ -148,6 +166,7 @@ export function createZendeskPart(
       }
       throw invalidEndpoint();
     }
+    if (sub === 'metrics' && method === 'GET') return { status: 200, body: { ticket_metric: ticketMetricJson(baseUrl(), ticket) } };
     if (sub === 'comments' && method === 'GET') {
       // Zendesk answers oldest first, 100 to a page; `sort_order=desc` puts the newest first.
       const all = commentsJson(ticket);
@@ -225,6 +244,30 @@ export function createZendeskPart(
     },
     createUser: (user) => state.addUser(user),
     createTicket: (input) => state.addTicket(input),
+    backdateTicket: (id, at) => {
+      const ticket = state.findTicket(String(id));
+      const when = stamp(at.getTime());
+      ticket.created_at = when;
+      if (ticket.comments[0]) ticket.comments[0].created_at = when;
+      return structuredClone(ticket);
+    },
+    solveTicket: (id) => {
+      // As an agent would, in the account's own UI (no API request, no rate limit): a public
+      // reply, then solved. The account's solved triggers do not run for it.
+      const ticket = state.findTicket(String(id));
+      const previous = ticket.status;
+      ticket.updated_at = nextStamp(ticket.updated_at);
+      ticket.comments.push({
+        id: state.commentId(),
+        author_id: API_AGENT_ID,
+        body: 'Solved.',
+        public: true,
+        created_at: ticket.updated_at,
+      });
+      ticket.status = 'solved';
+      recordStatusChange(ticket, previous, ticket.updated_at);
+      return structuredClone(ticket);
+    },
     ticket: (id) => {
       const ticket = state.tickets.get(id);
       return ticket ? structuredClone(ticket) : undefined;

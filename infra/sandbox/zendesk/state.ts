@@ -111,6 +111,9 @@ export class ZendeskState {
       updated_at: now,
       via: { channel: input.channel ?? 'web' },
       comments: [{ id: this.commentId(), author_id: input.requesterId, body: input.description, public: true, created_at: now }],
+      solved_at: null,
+      first_solved_at: null,
+      reopens: 0,
     };
     this.tickets.set(ticket.id, ticket);
     for (const listener of this.#listeners) {

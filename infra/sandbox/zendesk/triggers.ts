@@ -48,3 +48,21 @@ export function meetsOnCreate(conditions: SandboxTrigger['conditions'], ticket: 
   };
   return conditions.all.every(holds) && (conditions.any.length === 0 || conditions.any.some(holds));
 }
+
+/**
+ * Whether a trigger's conditions hold for a ticket whose status just changed to solved: `status`
+ * "changed to" (`value`) solved, or `is` its status now, `update_type` is `Change`.
+ */
+export function meetsOnSolve(conditions: SandboxTrigger['conditions'], ticket: SandboxTicket): boolean {
+  const holds = (condition: Condition): boolean => {
+    const value = String(condition.value ?? '').toLowerCase();
+    if (condition.field === 'status' && condition.operator === 'value') return value === 'solved';
+    if (condition.field === 'status' && condition.operator === 'is') return ticket.status === value;
+    if (condition.field === 'update_type' && condition.operator === 'is') return value === 'change';
+    if (condition.field === 'priority' && condition.operator === 'is') return (ticket.priority ?? '') === value;
+    return false;
+  };
+  // A trigger with no "changed to solved" condition is not about a solve.
+  const aboutSolve = [...conditions.all, ...conditions.any].some((c) => c.field === 'status' && c.operator === 'value');
+  return aboutSolve && conditions.all.every(holds) && (conditions.any.length === 0 || conditions.any.some(holds));
+}

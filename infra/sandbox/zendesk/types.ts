@@ -36,6 +36,10 @@ export interface SandboxTicket {
   via: { channel: string };
   /** Each comment's author: the requester for the description, the API's own user for what it writes. */
   comments: { id: number; author_id: number; body: string; public: boolean; created_at: string }[];
+  /** The latest solve, null while open; the first solve; reopens after a solve (its Ticket Metrics). */
+  solved_at: string | null;
+  first_solved_at: string | null;
+  reopens: number;
 }
 
 /** An end user, with the identities (email, twitter, facebook, phone_number, ...) Zendesk knows. */
@@ -67,6 +71,10 @@ export interface SandboxZendesk {
   /** Adds an end user; an email not already among the identities is added as the primary email identity. */
   createUser(user: Omit<SandboxUser, 'id'> & { id?: number }): SandboxUser;
   createTicket(input: SandboxTicketInput): SandboxTicket;
+  /** An agent replies publicly and solves the ticket in the account's UI: no API request, no trigger run. */
+  solveTicket(id: number): SandboxTicket;
+  /** Moves a ticket's creation (and its description) back to `at`, so its metrics show time passed. */
+  backdateTicket(id: number, at: Date): SandboxTicket;
   ticket(id: number): SandboxTicket | undefined;
   tickets(): SandboxTicket[];
   /** Makes the next `count` matching requests fail with `status` (and headers, e.g. {'retry-after': '2'}). */

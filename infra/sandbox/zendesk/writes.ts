@@ -1,4 +1,5 @@
 import { fail, nextStamp, type Reply, uniqueTags } from '../http.js';
+import { recordStatusChange } from './metrics.js';
 import { ticketJson } from './json.js';
 import type { TagsBody, TicketCreateInput, TicketUpdateInput } from './schemas.js';
 import { API_AGENT_ID, type ZendeskState } from './state.js';
@@ -63,6 +64,7 @@ export function applyUpdate(state: ZendeskState, baseUrl: string, ticket: Sandbo
     change('subject', input.subject, ticket.subject);
     ticket.subject = input.subject;
   }
+  const previousStatus = ticket.status;
   if (input.status !== undefined) {
     change('status', input.status, ticket.status);
     ticket.status = input.status;
@@ -83,6 +85,7 @@ export function applyUpdate(state: ZendeskState, baseUrl: string, ticket: Sandbo
   }
   // Stamps are whole seconds, like Zendesk's; a second write within the same second still gets a later stamp.
   ticket.updated_at = nextStamp(ticket.updated_at);
+  recordStatusChange(ticket, previousStatus, ticket.updated_at);
   if (input.comment) {
     const comment = {
       id: state.commentId(),

@@ -17,8 +17,10 @@ export interface WriteTiming {
  */
 export function withWriteTiming(client: HelpdeskClient, timing: WriteTiming): HelpdeskClient {
   const getRequester = client.getRequester?.bind(client);
+  const readOutcome = client.readOutcome?.bind(client);
   return {
     ...(getRequester ? { getRequester } : {}),
+    ...(readOutcome ? { readOutcome } : {}),
     ...(client.guardsUpdates ? { guardsUpdates: true } : {}),
     getTicket: (ticketId) => client.getTicket(ticketId),
     hasInternalNote: (ticketId, marker) => client.hasInternalNote(ticketId, marker),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import type { DecisionListing, DecisionSummary } from '../../domain/decision-listing.js';
-import type { DecisionRecord } from '../../domain/decision-record.js';
+import type { DecisionRecord, TicketOutcome } from '../../domain/decision-record.js';
 import { SourceSchema } from '../../domain/events.js';
 import { NpsCategorySchema } from '../../domain/nps.js';
 import { PrioritySchema } from '../../domain/priority.js';
@@ -57,6 +57,20 @@ export const DecisionSchema = z.object({
   providerFailure: ScoreFailureKindSchema.optional(),
 }) satisfies z.ZodType<Decision>;
 
+const MinutesSchema = z.number().min(0);
+
+/** Schema of a stored ticket outcome: what followed, read back when the ticket was solved. */
+export const TicketOutcomeSchema = z.object({
+  solvedAt: z.string(),
+  firstReplyMinutes: MinutesSchema.optional(),
+  resolutionMinutes: MinutesSchema.optional(),
+  firstReplyBusinessMinutes: MinutesSchema.optional(),
+  resolutionBusinessMinutes: MinutesSchema.optional(),
+  reopens: z.number().int().min(0),
+  readAt: z.string(),
+  source: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+}) satisfies z.ZodType<TicketOutcome>;
+
 /** Schema of a stored DecisionRecord. */
 export const DecisionRecordSchema = z.object({
   tenant: z.string().min(1),
@@ -75,19 +89,8 @@ export const DecisionRecordSchema = z.object({
     .optional(),
   skippedReason: z.string().optional(),
   failedReason: z.string().optional(),
-  holdout: z.object({ draw: z.number().min(0).max(1), share: z.number().min(0).max(1) }).optional(),
-  outcome: z
-    .object({
-      solvedAt: z.string(),
-      firstReplyMinutes: z.number().nonnegative().optional(),
-      resolutionMinutes: z.number().nonnegative().optional(),
-      firstReplyBusinessMinutes: z.number().nonnegative().optional(),
-      resolutionBusinessMinutes: z.number().nonnegative().optional(),
-      reopens: z.number().int().nonnegative(),
-      readAt: z.string(),
-      source: z.string().min(1),
-    })
-    .optional(),
+  holdout: z.object({ draw: z.number().min(0).lt(1), share: z.number().min(0).max(0.5) }).optional(),
+  outcome: TicketOutcomeSchema.optional(),
 }) satisfies z.ZodType<DecisionRecord>;
 
 /** What the decisions-by-day index keeps of a decision: enough to list, filter and count it. */
@@ -104,9 +107,9 @@ export const DecisionSummarySchema = z.object({
   score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true }).optional(),
   providerFailure: ScoreFailureKindSchema.optional(),
   solvedAt: z.string().optional(),
-  frMin: z.number().nonnegative().optional(),
-  resMin: z.number().nonnegative().optional(),
-  reopens: z.number().int().nonnegative().optional(),
+  frMin: MinutesSchema.optional(),
+  resMin: MinutesSchema.optional(),
+  reopens: z.number().int().min(0).optional(),
 }) satisfies z.ZodType<DecisionSummary>;
 
 /** One decision as the decisions-by-day index lists it (the note and the full explanation are in the record). */
@@ -121,18 +124,6 @@ export const DecisionListingSchema = DecisionRecordSchema.pick({
   skippedReason: true,
   failedReason: true,
 }).extend({ summary: DecisionSummarySchema }) satisfies z.ZodType<DecisionListing>;
-
-/** The outcome's times as the index keeps them (the report's service times), when the ticket was solved. */
-function outcomeSummary(record: DecisionRecord): Partial<DecisionSummary> {
-  const { outcome } = record;
-  if (!outcome) return {};
-  return {
-    solvedAt: outcome.solvedAt,
-    ...(outcome.firstReplyMinutes === undefined ? {} : { frMin: outcome.firstReplyMinutes }),
-    ...(outcome.resolutionMinutes === undefined ? {} : { resMin: outcome.resolutionMinutes }),
-    reopens: outcome.reopens,
-  };
-}
 
 /**
  * The attributes that put a record in the decisions-by-day index: none for a pending claim
@@ -159,12 +150,27 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
       ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } }
       : {}),
     ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
-    ...outcomeSummary(record),
+    ...(record.outcome ? outcomeSummary(record.outcome) : {}),
   };
   return {
     [DECISIONS_INDEX.partitionKey]: decisionDayPk(record.tenant, new Date(record.decidedAt).toISOString().slice(0, 10)),
     [DECISIONS_INDEX.sortKey]: `${record.decidedAt}#${record.decisionId}`,
     summary,
+  };
+}
+
+/**
+ * What the day index's summary keeps of an outcome: the solve time, first reply and resolution in
+ * calendar minutes (absent: not happened yet), and the reopens.
+ *
+ * @example outcomeSummary(outcome) // { solvedAt: '2026-11-23T12:00:00Z', frMin: 42, resMin: 120, reopens: 0 }
+ */
+export function outcomeSummary(outcome: TicketOutcome): Pick<DecisionSummary, 'solvedAt' | 'frMin' | 'resMin' | 'reopens'> {
+  return {
+    solvedAt: outcome.solvedAt,
+    ...(outcome.firstReplyMinutes !== undefined ? { frMin: outcome.firstReplyMinutes } : {}),
+    ...(outcome.resolutionMinutes !== undefined ? { resMin: outcome.resolutionMinutes } : {}),
+    reopens: outcome.reopens,
   };
 }
 

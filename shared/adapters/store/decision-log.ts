@@ -10,14 +10,14 @@ import {
 import * as z from 'zod';
 import type { DecisionHistory, DecisionLog } from '../../domain/ports.js';
 import type { DecisionDayPage } from '../../domain/decision-listing.js';
-import { type DecisionRecord, isFinal, parseDecisionId } from '../../domain/decision-record.js';
+import { type DecisionRecord, isFinal, parseDecisionId, type TicketOutcome } from '../../domain/decision-record.js';
 import { DecisionListingSchema, decisionIndexAttributes, parseDecisionItem } from './decision-items.js';
 import { CorruptItemError, StoreError } from './errors.js';
 import { DECISION_SK_PREFIX, type ItemKey, decisionDayPk, decisionKey, decisionRefKey, ticketDecisionsPk } from './keys.js';
 import { DECISIONS_INDEX, TTL_ATTRIBUTE } from './table.js';
 
 /** Statuses after which a decision is never rewritten. */
-export const FINAL_STATUSES = ['applied', 'shadow', 'skipped'] as const;
+export const FINAL_STATUSES = ['applied', 'shadow', 'skipped', 'held-out', 'baseline'] as const;
 
 /** Options of the decision log. */
 export interface DecisionLogOptions {
@@ -111,7 +111,14 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     const decidedAt = Date.parse(record.decidedAt);
     if (Number.isNaN(decidedAt)) throw new StoreError(`decidedAt is not a date: ${record.decidedAt}`);
     const expiration = Math.floor(decidedAt / 1000) + this.retentionSeconds;
-    const notFinal = 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped))';
+    const notFinal = 'attribute_not_exists(#pk) OR NOT (#status IN (:applied, :shadow, :skipped, :heldOut, :baseline))';
+    const finalValues = {
+      ':applied': 'applied',
+      ':shadow': 'shadow',
+      ':skipped': 'skipped',
+      ':heldOut': 'held-out',
+      ':baseline': 'baseline',
+    };
     const put: {
       TableName: string;
       Item: Record<string, unknown>;
@@ -133,9 +140,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
           ConditionExpression: `(${notFinal}) AND (attribute_not_exists(#holder) OR #holder = :holder OR #until < :now)`,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#holder': 'claimHolder', '#until': 'claimUntil' },
           ExpressionAttributeValues: {
-            ':applied': 'applied',
-            ':shadow': 'shadow',
-            ':skipped': 'skipped',
+            ...finalValues,
             ':holder': claim.holder,
             ':now': claim.now,
           },
@@ -145,7 +150,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
           Item: { ...record, ...key, ...decisionIndexAttributes(record), [TTL_ATTRIBUTE]: expiration },
           ConditionExpression: notFinal,
           ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status' },
-          ExpressionAttributeValues: { ':applied': 'applied', ':shadow': 'shadow', ':skipped': 'skipped' },
+          ExpressionAttributeValues: finalValues,
         };
     let pointerKey: ItemKey | undefined;
     try {
@@ -175,6 +180,47 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
         await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: pointerKey }));
       }
       return 'already-final';
+    }
+  }
+
+  /**
+   * Stores the outcome on the record and in its index summary with one UpdateItem (one write to
+   * the item, one to its index entry), if the record is still final with the status read and the
+   * stored outcome's solve is the one read (or none): a later solve stored meanwhile is never
+   * replaced by an earlier one.
+   */
+  async recordOutcome(read: DecisionRecord, outcome: TicketOutcome): Promise<'written' | 'changed'> {
+    if (!isFinal(read.status)) throw new StoreError(`decision ${read.decisionId} is not final: its outcome waits for it`);
+    const { summary } = decisionIndexAttributes({ ...read, outcome });
+    const previous = read.outcome?.solvedAt;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: decisionKey(read.tenant, read.decisionId),
+          UpdateExpression: 'SET #outcome = :outcome, #summary = :summary',
+          ConditionExpression:
+            previous === undefined
+              ? '#status = :status AND attribute_not_exists(#outcome)'
+              : '#status = :status AND #outcome.#solvedAt = :previous',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#outcome': 'outcome',
+            '#summary': 'summary',
+            ...(previous ? { '#solvedAt': 'solvedAt' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':status': read.status,
+            ':outcome': outcome,
+            ':summary': summary,
+            ...(previous ? { ':previous': previous } : {}),
+          },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return 'changed';
+      throw error;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Decision } from '../../domain/decide.js';
-import { type DecisionRecord, isFinal } from '../../domain/decision-record.js';
+import { type DecisionRecord, type HoldoutDrawRecord, isFinal } from '../../domain/decision-record.js';
 import { ConflictError, PermanentHelpdeskError, TicketNotFoundError, TransientError } from '../../domain/errors.js';
 import type { Source, TicketSnapshot } from '../../domain/events.js';
 import { renderNote } from '../../domain/note.js';
@@ -16,7 +16,7 @@ import { maxPriority } from '../../domain/priority.js';
 
 /** What happened to an event that was decided on a ticket. */
 export type ProcessOutcome =
-  | { status: 'applied' | 'shadow' | 'skipped'; decision: Decision; record: DecisionRecord }
+  | { status: 'applied' | 'shadow' | 'skipped' | 'held-out'; decision: Decision; record: DecisionRecord }
   | { status: 'duplicate'; record: DecisionRecord };
 
 /** What every decision record of one event says, whatever was decided. */
@@ -47,8 +47,11 @@ export interface DecisionPlan {
   originalGroupId: string | undefined;
   /** The customer the decision is about, when the plan found them. */
   customerKey?: string;
-  /** Decides on the ticket as it is now, and renders the note for the decision. */
-  decideOn(ticket: TicketSnapshot, now: Date): { decision: Decision; note: string };
+  /**
+   * Decides on the ticket as it is now, and renders the note for the decision; `holdout` when the
+   * tenant's holdout keeps the ticket at its baseline (then nothing is written, note included).
+   */
+  decideOn(ticket: TicketSnapshot, now: Date): { decision: Decision; note: string; holdout?: HoldoutDrawRecord };
 }
 
 /** One decision on one ticket, as a use case hands it over. */
@@ -129,11 +132,14 @@ async function writeDecision(helpdesk: HelpdeskClient, base: RecordBase, plan: D
 
   for (let attempt = 0; ; attempt += 1) {
     const now = deps.clock.now();
-    const { decision, note: text } = plan.decideOn(current, now);
+    const { decision, note: text, holdout } = plan.decideOn(current, now);
     const note = `${text}\n${marker}`;
     const record: DecisionRecord = { ...base, decidedAt: now.toISOString(), status: 'pending', decision, note };
 
     if (decision.mode === 'shadow') return recordFinal({ ...record, status: 'shadow' }, deps);
+    // Held out: the ticket keeps the helpdesk's own priority and gets nothing of ours, no note
+    // either; the record keeps what would have been done (its note never posted) and the draw.
+    if (holdout) return recordFinal({ ...record, status: 'held-out', holdout }, deps);
     if (unchanged(decision))
       return recordFinal({ ...record, status: 'skipped', skippedReason: 'the decision changes nothing on the ticket' }, deps);
 
@@ -205,8 +211,11 @@ async function reconcile(record: DecisionRecord, ticket: TicketSnapshot, deps: D
   return markApplied(record, ticket, deps);
 }
 
-/** Records a final decision that writes nothing (shadow mode, nothing to change, a ticket gone). */
-async function recordFinal(record: DecisionRecord & { status: 'shadow' | 'skipped' }, deps: DecisionDeps): Promise<ProcessOutcome> {
+/** Records a final decision that writes nothing (shadow mode, held out, nothing to change, a ticket gone). */
+async function recordFinal(
+  record: DecisionRecord & { status: 'shadow' | 'skipped' | 'held-out' },
+  deps: DecisionDeps,
+): Promise<ProcessOutcome> {
   if ((await deps.decisions.record(record)) === 'already-final') return duplicateOf(deps, record.tenant, record.decisionId);
   return { status: record.status, decision: record.decision, record };
 }

@@ -6,7 +6,8 @@ import type { SurveyAnswered, TicketSnapshot } from '../../domain/events.js';
 import { renderNote } from '../../domain/note.js';
 import { npsCategory } from '../../domain/nps.js';
 import { surveyPolicy } from '../../domain/policy.js';
-import type { DecisionLog, HelpdeskClient, SurveyAnswerIndex, SurveyAnswerStore } from '../../domain/ports.js';
+import { heldOut } from '../../domain/holdout.js';
+import type { DecisionLog, HelpdeskClient, HoldoutDraw, SurveyAnswerIndex, SurveyAnswerStore } from '../../domain/ports.js';
 import { type DecisionRecord, surveyDecisionId, ticketCreatedDecisionId } from '../../domain/decision-record.js';
 import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
@@ -18,6 +19,8 @@ export interface ProcessSurveyDeps extends CustomerLookupDeps {
   tenant(id: string): TenantView | undefined;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
   decisions: DecisionLog;
+  /** The same keyed draw the ticket was decided with: a detractor's follow-up falls in the ticket's arm. */
+  holdoutDraw: HoldoutDraw;
   surveyAnswers: SurveyAnswerStore;
   answerIndex: SurveyAnswerIndex;
   maxConflictRetries?: number;
@@ -201,7 +204,10 @@ async function decideOnTicket(
           originalGroupId: ticket.groupId,
           decideOn: (current, now) => {
             const decision = decide({ ticket: startedFrom(current), profile, policy, now });
-            return { decision, note: renderNote(decision, event.comment !== undefined ? { surveyComment: event.comment } : {}) };
+            const note = renderNote(decision, event.comment !== undefined ? { surveyComment: event.comment } : {});
+            // A follow-up is held out only where the tenant allows detractors to be (see heldOut).
+            const holdout = previous ? undefined : heldOut(decision, tenant.policy, deps.holdoutDraw.draw(event.tenant, ticketId));
+            return { decision, note, ...(holdout ? { holdout } : {}) };
           },
         };
       },

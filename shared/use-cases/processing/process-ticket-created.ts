@@ -3,7 +3,8 @@ import { ticketCreatedDecisionId } from '../../domain/decision-record.js';
 import { ConfigurationError } from '../../domain/errors.js';
 import type { TicketCreated, TicketSnapshot } from '../../domain/events.js';
 import { renderNote } from '../../domain/note.js';
-import type { DecisionLog, HelpdeskClient, TicketContextReader } from '../../domain/ports.js';
+import { heldOut } from '../../domain/holdout.js';
+import type { DecisionLog, HelpdeskClient, HoldoutDraw, TicketContextReader } from '../../domain/ports.js';
 import { carryOutDecision, type ProcessOutcome, type RecordBase } from '../decision/ticket-decision.js';
 import { type CustomerLookupDeps, identitiesOf, loadRequester } from './customer-lookup.js';
 import { type InlineScoringDeps, scoreInline } from './inline-scoring.js';
@@ -14,6 +15,8 @@ export interface ProcessTicketDeps extends CustomerLookupDeps, InlineScoringDeps
   tenant(id: string): TenantView | undefined;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
   decisions: DecisionLog;
+  /** The keyed draw that tells which tickets the tenant's holdout keeps at their baseline. */
+  holdoutDraw: HoldoutDraw;
   /** Reads the decision record and the profile in one round trip; without it, one read each. */
   ticketContext?: TicketContextReader;
   /** How many times a 409 (ticket changed meanwhile) is met by re-reading and deciding again. */
@@ -87,7 +90,10 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
               policy: tenant.policy,
               now,
             });
-            return { decision, note: renderNote(decision) };
+            // The holdout is drawn only for a first attempt: after a pending one, part of its
+            // write may have landed, and the ticket is finished as decided.
+            const holdout = previous ? undefined : heldOut(decision, tenant.policy, deps.holdoutDraw.draw(event.tenant, event.ticket.id));
+            return { decision, note: renderNote(decision), ...(holdout ? { holdout } : {}) };
           },
         };
       },

@@ -128,7 +128,7 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
           continue;
         }
         decisions += 1;
-        if (listing.status !== 'pending') outcomes[listing.status] += 1;
+        if (listing.status !== 'pending' && listing.status !== 'held-out') outcomes[listing.status] += 1;
         const { summary } = listing;
         const share = tiers.get(summary.tier);
         if (share) {

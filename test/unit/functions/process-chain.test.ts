@@ -10,7 +10,14 @@ import type { RetryScheduler } from '../../../shared/adapters/queue/sqs-event-qu
 import { createTelemetry } from '../../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../../shared/adapters/secrets/secret-resolver.js';
 import { generateStandardWebhookSecret } from '../../../shared/adapters/webhooks/standard-webhooks.js';
-import { FixedClock, InMemoryCustomerStore, InMemoryDecisionLog, InMemorySurveyAnswers, TestHasher } from '../../support/fakes.js';
+import {
+  FixedClock,
+  InMemoryCustomerStore,
+  InMemoryDecisionLog,
+  InMemorySurveyAnswers,
+  TestHasher,
+  testHoldoutDraw,
+} from '../../support/fakes.js';
 
 function sqsRecord(n: number): SQSRecord {
   const body = JSON.stringify({
@@ -123,6 +130,7 @@ describe('a generic helpdesk whose decisionsUrl resolves to a private address', 
       helpdeskFor: helpdeskClients(tenants, new RefSecretResolver(), { serviceAddresses: privateAddress }),
       customers: new InMemoryCustomerStore(hasherFor),
       hasherFor,
+      holdoutDraw: testHoldoutDraw,
       decisions,
       surveyAnswers: answers,
       answerIndex: answers,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { readingFromStats, TicketWithStatsSchema } from './solved.js';
 import { parseApiAnswer } from '../../http/payload.js';
 import { ConfigurationError, ConflictError, PermanentHelpdeskError } from '../../../domain/errors.js';
-import type { RequesterDetails, TicketSnapshot } from '../../../domain/events.js';
+import type { RequesterDetails, SolvedReading, TicketSnapshot } from '../../../domain/events.js';
 import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
 import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { systemClock } from '../../clock/system-clock.js';
@@ -195,6 +196,18 @@ export class FreshdeskClient implements HelpdeskClient {
     parseApiAnswer(NoteResponseSchema, json, 'Freshdesk POST /api/v2/tickets/{id}/notes');
     const { updatedStamp: _moved, ...snapshot } = toSnapshot(written);
     return snapshot;
+  }
+
+  /**
+   * A resolved ticket's first reply and resolution times, from `GET /api/v2/tickets/{id}?include=stats`
+   * (one request, two API credits); undefined while its stats show no resolution.
+   *
+   * @example await freshdesk.readOutcome('12') // { solvedAt: '...', firstReplyMinutes: 42, resolutionMinutes: 300, reopens: 0, source: 'freshdesk-stats' }
+   */
+  async readOutcome(ticketId: string): Promise<SolvedReading | undefined> {
+    const id = checkId(ticketId, 'ticket');
+    const json = await this.#send('GET', `/api/v2/tickets/${id}?include=stats`, 'ticket');
+    return readingFromStats(parseApiAnswer(TicketWithStatsSchema, json, 'Freshdesk GET /api/v2/tickets/{id}?include=stats'));
   }
 
   async #readTicket(id: string): Promise<FreshdeskTicket> {

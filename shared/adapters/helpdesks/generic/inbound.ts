@@ -2,11 +2,11 @@ import type { InboundSource } from '../../../domain/ports.js';
 import type { WebhookRequest } from '../../../domain/webhook-request.js';
 import { utf8Payload } from '../../http/payload.js';
 import { verifyStandardWebhook } from '../../webhooks/standard-webhooks.js';
-import { normaliseGenericTicketCreated } from './normalise.js';
+import { normaliseGenericEvent } from './normalise.js';
 
 /**
  * The generic source: Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`)
- * checked on the raw bytes against the tenant's secrets, then the documented `ticket.created` body.
+ * checked on the raw bytes against the tenant's secrets, then the documented `ticket.created` or `ticket.solved` body.
  *
  * @example await ingestWebhook(request, { sourceFor: () => ({ adapter: genericInbound, secrets }), ... })
  */
@@ -16,7 +16,7 @@ export const genericInbound: InboundSource = {
     verifyStandardWebhook({ rawBody: request.rawBody, headers: request.headers, secrets, now: request.receivedAt });
   },
   normalise(request: WebhookRequest) {
-    return normaliseGenericTicketCreated({
+    return normaliseGenericEvent({
       tenant: request.tenant,
       source: request.source,
       rawBody: utf8Payload(request.rawBody),

@@ -5,6 +5,12 @@ import { PRIORITIES } from '../../../domain/priority.js';
 /** The `type` of the documented body a helpdesk or integration platform sends for a new ticket. */
 export const GENERIC_TICKET_CREATED_TYPE = 'ticket.created';
 
+/** The `type` of the documented body a helpdesk sends when a ticket is solved, with its times. */
+export const GENERIC_TICKET_SOLVED_TYPE = 'ticket.solved';
+
+/** Where a generic ticket's outcome was read: the solved event itself. */
+export const GENERIC_OUTCOME_SOURCE = 'generic';
+
 /** The `type` of the body we POST for each decision. */
 export const GENERIC_DECISION_CREATED_TYPE = 'decision.created';
 
@@ -99,6 +105,32 @@ export const GenericTicketCreatedSchema = z
     }
   });
 export type GenericTicketCreated = z.infer<typeof GenericTicketCreatedSchema>;
+
+/**
+ * The documented `ticket.solved` body: the ticket's creation, its (latest) solve, its first public
+ * agent reply (null or absent: none yet) and how many times it was reopened; unknown fields are
+ * allowed and dropped. A reopened ticket solved again sends another, with its new `solved_at`.
+ */
+export const GenericTicketSolvedSchema = z.object({
+  type: z.literal(GENERIC_TICKET_SOLVED_TYPE, { error: `must be ${GENERIC_TICKET_SOLVED_TYPE}` }),
+  ticket: z
+    .object({
+      id: TicketIdSchema,
+      created_at: IsoTimestampSchema,
+      solved_at: IsoTimestampSchema,
+      first_replied_at: z.preprocess(blankToUndefined, IsoTimestampSchema.optional()),
+      reopens: z.preprocess((value) => value ?? undefined, z.int('must be a whole number').min(0).max(10_000).default(0)),
+    })
+    .refine((ticket) => Date.parse(ticket.solved_at) >= Date.parse(ticket.created_at), {
+      message: 'must not be before created_at',
+      path: ['solved_at'],
+    })
+    .refine((ticket) => ticket.first_replied_at === undefined || Date.parse(ticket.first_replied_at) >= Date.parse(ticket.created_at), {
+      message: 'must not be before created_at',
+      path: ['first_replied_at'],
+    }),
+});
+export type GenericTicketSolved = z.infer<typeof GenericTicketSolvedSchema>;
 
 /** The body of each decision we POST to the tenant's endpoint, signed with Standard Webhooks. */
 export const GenericDecisionCreatedSchema = z.object({

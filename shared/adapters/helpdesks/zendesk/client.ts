@@ -1,13 +1,14 @@
 import * as z from 'zod';
 import { parseApiAnswer } from '../../http/payload.js';
 import { ConfigurationError, PermanentHelpdeskError } from '../../../domain/errors.js';
-import type { RequesterDetails, SocialHandle, TicketSnapshot } from '../../../domain/events.js';
+import type { RequesterDetails, SocialHandle, SolvedReading, TicketSnapshot } from '../../../domain/events.js';
 import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
 import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { PrioritySchema } from '../../../domain/priority.js';
 import { systemClock } from '../../clock/system-clock.js';
 import { helpdeskAnswerError, sendToHelpdesk } from '../../http/helpdesk-answers.js';
 import type { JsonRequestMethod } from '../../http/json-request.js';
+import { readingFromMetrics, TicketMetricsResponseSchema } from './solved.js';
 
 /** How to reach one Zendesk account. */
 export interface ZendeskClientOptions {
@@ -161,6 +162,18 @@ export class ZendeskClient implements HelpdeskClient {
     const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}/comments?sort_order=desc`, 'ticket');
     const { comments } = parseApiAnswer(CommentsResponseSchema, json, 'Zendesk GET /api/v2/tickets/{id}/comments');
     return comments.some((comment) => !comment.public && (comment.body ?? '').includes(marker));
+  }
+
+  /**
+   * A solved ticket's first reply and full resolution times and reopens, from its Ticket Metrics
+   * (one request); undefined while the metrics show no solve yet (they can lag the status change).
+   *
+   * @example await zendesk.readOutcome('35436') // { solvedAt: '...', firstReplyMinutes: 42, resolutionMinutes: 300, reopens: 0, source: 'zendesk-metrics' }
+   */
+  async readOutcome(ticketId: string): Promise<SolvedReading | undefined> {
+    const id = checkId(ticketId, 'ticket');
+    const json = await this.#send('GET', `/api/v2/tickets/${encodeURIComponent(id)}/metrics`, 'ticket');
+    return readingFromMetrics(parseApiAnswer(TicketMetricsResponseSchema, json, 'Zendesk GET /api/v2/tickets/{id}/metrics'));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ZENDESK_SOLVED_TRIGGER_BODY } from './solved.js';
 import { systemClock } from '../../clock/system-clock.js';
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
@@ -15,6 +16,8 @@ import { ZENDESK_TRIGGER_BODY_TEMPLATE } from './webhook-schemas.js';
 export const webhookName = (tenantId: string): string => `Influence Router: tickets (${tenantId})`;
 /** The trigger's title in the account; it is how a second run finds it. */
 export const triggerTitle = (tenantId: string): string => `Influence Router: ticket created (${tenantId})`;
+/** The solved trigger's title: it sends the ticket's id when its status changes to solved, so its outcome is read. */
+export const solvedTriggerTitle = (tenantId: string): string => `Influence Router: ticket solved (${tenantId})`;
 
 const TRIGGER_CONNECTED = 'conditional_ticket_events';
 const TICKET_CREATED_EVENT = 'zen:event-type:ticket.created';
@@ -99,6 +102,17 @@ function desiredTrigger(
   };
 }
 
+/** The solved trigger: when a ticket's status changes to solved, notify the webhook with its id (the times are read back). */
+function desiredSolvedTrigger(tenantId: string, webhookId: string): ReturnType<typeof desiredTrigger> {
+  return {
+    title: solvedTriggerTitle(tenantId),
+    active: true,
+    description: 'Created by npm run connect:zendesk; run it again rather than editing this trigger.',
+    conditions: { all: [{ field: 'status', operator: 'value', value: 'solved' }], any: [] },
+    actions: [{ field: 'notification_webhook', value: [webhookId, ZENDESK_SOLVED_TRIGGER_BODY] }],
+  };
+}
+
 /** What differs between a webhook and the one wanted, by field. */
 const COMPARED_WEBHOOK_FIELDS = ['endpoint', 'status', 'http_method', 'request_format'] as const;
 
@@ -109,6 +123,7 @@ function webhookDifferences(webhook: Webhook, wanted: Record<string, unknown>): 
 /**
  * Zendesk onboarding through its API (`npm run connect:zendesk`): a trigger-connected webhook to
  * the tenant's endpoint, the trigger that sends it the documented body for every new ticket, the
+ * trigger that sends it a solved ticket's id (so its outcome is read from Ticket Metrics), the
  * webhook's signing secret, and the user fields the helpdesk-metrics provider reads. Each is
  * found by its name (the webhook, the trigger) or key (a field) and created only when missing,
  * updated only when it differs. A webhook already subscribed to `ticket.created` and sending to
@@ -143,7 +158,18 @@ export const zendeskConnector: HelpdeskConnector = {
       webhookId = subscribed.id;
     } else {
       webhookId = await connectWebhook(api, input, webhooks, endpoint, steps);
-      await connectTrigger(api, input, webhookId, steps);
+      await connectTrigger(
+        api,
+        desiredTrigger(input.tenantId, webhookId),
+        'Ticket is Created → notify the webhook with the documented body',
+        steps,
+      );
+      await connectTrigger(
+        api,
+        desiredSolvedTrigger(input.tenantId, webhookId),
+        'Status changed to Solved → notify the webhook with the ticket id (its outcome is read from Ticket Metrics)',
+        steps,
+      );
     }
     if (webhookId !== NEW_WEBHOOK_ID && !input.dryRun) {
       const answer = await api.send('GET', `/api/v2/webhooks/${encodeURIComponent(webhookId)}/signing_secret`);
@@ -199,8 +225,7 @@ async function connectWebhook(
   return webhook.id;
 }
 
-async function connectTrigger(api: AdminApi, input: ConnectInput, webhookId: string, steps: ConnectStep[]): Promise<void> {
-  const wanted = desiredTrigger(input.tenantId, webhookId);
+async function connectTrigger(api: AdminApi, wanted: ReturnType<typeof desiredTrigger>, what: string, steps: ConnectStep[]): Promise<void> {
   const triggers = await api.list('/api/v2/triggers', 'triggers', TriggerSchema);
   const existing = triggers.filter((trigger) => trigger.title === wanted.title);
   if (existing.length > 1) {
@@ -211,7 +236,6 @@ async function connectTrigger(api: AdminApi, input: ConnectInput, webhookId: str
   const [trigger] = existing;
   if (!trigger) {
     const answer = await api.write('POST', '/api/v2/triggers', { trigger: wanted });
-    const what = 'Ticket is Created → notify the webhook with the documented body';
     if (answer === DESCRIBED) {
       steps.push({ kind: 'trigger', name: wanted.title, outcome: 'would create', detail: what });
       return;

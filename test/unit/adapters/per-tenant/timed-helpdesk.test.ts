@@ -35,4 +35,11 @@ describe('withWriteTiming', () => {
     ).rejects.toThrow();
     expect(timings).toHaveLength(1);
   });
+
+  it('passes a solved ticket outcome read through, and offers none where the helpdesk has none', async () => {
+    const reading = { solvedAt: '2026-11-24T09:00:00Z', reopens: 0, source: 'test' };
+    const readable = Object.assign(new InMemoryHelpdesk(), { readOutcome: async () => reading });
+    expect(await withWriteTiming(readable, {}).readOutcome?.('1')).toEqual(reading);
+    expect(withWriteTiming(new InMemoryHelpdesk(), {}).readOutcome).toBeUndefined();
+  });
 });

@@ -10,6 +10,7 @@ import {
   InMemoryHelpdesk,
   InMemorySurveyAnswers,
   TestHasher,
+  testHoldoutDraw,
 } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -72,6 +73,7 @@ describe('processing a survey answer', () => {
       helpdeskFor: async () => helpdesk,
       customers,
       hasherFor,
+      holdoutDraw: testHoldoutDraw,
       decisions,
       clock,
       logger: { warn: () => {} },

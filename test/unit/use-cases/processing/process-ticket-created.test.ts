@@ -15,6 +15,7 @@ import {
   InMemoryScoreRefreshStore,
   ScriptedScoreProvider,
   TestHasher,
+  testHoldoutDraw,
 } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -62,6 +63,7 @@ describe('processTicketCreated', () => {
       helpdeskFor: async () => helpdesk,
       customers,
       hasherFor,
+      holdoutDraw: testHoldoutDraw,
       decisions,
       clock,
       logger: { warn: (message) => warnings.push(message) },
@@ -176,6 +178,69 @@ describe('processTicketCreated', () => {
     expect(ticket?.priority).toBe('urgent');
     expect(ticket?.tags).toEqual(['printer', 'vip_by_hand', 'influence_high']);
     expect(ticket?.notes).toHaveLength(1);
+  });
+
+  /** The first of the ticket ids from 35436 up whose keyed draw falls below (or not below) `share`. */
+  function ticketDrawn(below: boolean, share: number): string {
+    for (let id = 35436; ; id += 1) {
+      if (testHoldoutDraw.draw('acme', String(id)) < share === below) return String(id);
+    }
+  }
+
+  it('holds out a ticket whose draw falls in the share: nothing written, no note posted, recorded with what would have been done', async () => {
+    await seedScore(72);
+    policyInput = { holdout: 0.5 };
+    const id = ticketDrawn(true, 0.5);
+    helpdesk.addTicket({ id, priority: 'normal', tags: ['printer'], updatedStamp: 'stamp-h' });
+    const created = event({ ticket: { id, priority: 'normal', tags: ['printer'], updatedStamp: 'stamp-h' } });
+
+    const outcome = await processTicketCreated(created, deps);
+
+    expect(outcome.status).toBe('held-out');
+    expect(helpdesk.updates).toHaveLength(0);
+    expect(helpdesk.tickets.get(id)).toMatchObject({ priority: 'normal', tags: ['printer'], notes: [] });
+    const record = decisions.records.get(`acme#zendesk:ticket-created:${id}`);
+    expect(record?.status).toBe('held-out');
+    expect(record?.decision).toMatchObject({ priority: 'high', uplift: 1, tags: ['influence_high'] });
+    expect(record?.holdout).toEqual({ draw: testHoldoutDraw.draw('acme', id), share: 0.5 });
+    expect(record?.written).toBeUndefined();
+
+    // Another delivery of the same ticket draws the same number: still nothing written.
+    const again = await processTicketCreated({ ...created, deliveryId: 'another-delivery' }, deps);
+    expect(again.status).toBe('duplicate');
+    expect(helpdesk.updates).toHaveLength(0);
+  });
+
+  it('raises a ticket whose draw falls outside the share as usual', async () => {
+    await seedScore(72);
+    policyInput = { holdout: 0.5 };
+    const id = ticketDrawn(false, 0.5);
+    helpdesk.addTicket({ id, priority: 'normal', tags: [], updatedStamp: 'stamp-r' });
+
+    const outcome = await processTicketCreated(event({ ticket: { id, priority: 'normal', tags: [], updatedStamp: 'stamp-r' } }), deps);
+
+    expect(outcome.status).toBe('applied');
+    expect(helpdesk.tickets.get(id)?.priority).toBe('high');
+    expect(decisions.records.get(`acme#zendesk:ticket-created:${id}`)?.holdout).toBeUndefined();
+  });
+
+  it('finishes a ticket an earlier attempt started writing, whatever its draw', async () => {
+    await seedScore(72);
+    const id = ticketDrawn(true, 0.5);
+    helpdesk.addTicket({ id, priority: 'normal', tags: [], updatedStamp: 'stamp-p' });
+    const created = event({ ticket: { id, priority: 'normal', tags: [], updatedStamp: 'stamp-p' } });
+    // The first attempt (no holdout yet) was refused after recording pending; the holdout is set meanwhile.
+    helpdesk.beforeUpdate = () => {
+      throw new TransientError('helpdesk down');
+    };
+    await expect(processTicketCreated(created, deps)).rejects.toThrow('helpdesk down');
+    expect(decisions.records.get(`acme#zendesk:ticket-created:${id}`)?.status).toBe('pending');
+    helpdesk.beforeUpdate = undefined;
+    policyInput = { holdout: 0.5 };
+
+    const outcome = await processTicketCreated(created, deps);
+
+    expect(outcome.status).toBe('applied');
   });
 
   it('records but does not write back in shadow mode', async () => {
@@ -508,6 +573,7 @@ describe('processTicketCreated: score freshness and the score provider', () => {
       helpdeskFor: async () => helpdesk,
       customers,
       hasherFor: (tenant) => new TestHasher(tenant),
+      holdoutDraw: testHoldoutDraw,
       decisions,
       clock,
       logger: { warn: (message) => warnings.push(message) },

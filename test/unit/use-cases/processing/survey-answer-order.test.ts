@@ -11,6 +11,7 @@ import {
   InMemoryHelpdesk,
   InMemorySurveyAnswers,
   TestHasher,
+  testHoldoutDraw,
 } from '../../../support/fakes.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -73,6 +74,7 @@ describe('survey answers that arrive out of order', () => {
       helpdeskFor: async () => helpdesk,
       customers,
       hasherFor,
+      holdoutDraw: testHoldoutDraw,
       decisions,
       clock: new FixedClock(NOW),
       logger: { warn: (message, details = {}) => warnings.push({ message, details }) },

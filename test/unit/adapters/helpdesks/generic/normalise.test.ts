@@ -210,9 +210,9 @@ describe('normaliseGenericTicketCreated: rejections', () => {
   });
 
   it.each([
-    ['another type', '"ticket.updated"', 'expected ticket.created, got "ticket.updated"'],
-    ['no type', undefined, 'expected ticket.created, got nothing'],
-    ['a numeric type', '7', 'expected ticket.created, got a number'],
+    ['another type', '"ticket.updated"', 'expected ticket.created or ticket.solved, got "ticket.updated"'],
+    ['no type', undefined, 'expected ticket.created or ticket.solved, got nothing'],
+    ['a numeric type', '7', 'expected ticket.created or ticket.solved, got a number'],
   ])('rejects %s, naming the type field', (_label, type, message) => {
     // Arrange
     const body = fullWith((json) => {
