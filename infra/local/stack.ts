@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   onDynamoCall?: (call: AwsCallRecord) => void;
   /** Port for the DynamoDB Local this starts (a free one by default). */
   dynamoPort?: number;
+  /** Outside host names (Mastodon servers, Bluesky handle domains) served on loopback, for the open networks' providers. */
+  outsideHosts?: () => Readonly<Record<string, string>>;
   /** A tenants file (local mode rules) instead of the built-in demo tenants. */
   tenantsFile?: string;
   /** Policy for the demo tenants. */
@@ -201,6 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           maxReceiveCount,
           // Local mode: the sandbox and test servers listen on loopback.
           serviceAddresses: 'any',
+          ...(options.outsideHosts ? { outsideHosts: options.outsideHosts } : {}),
           telemetry: createTelemetry('process-events', localLogger('process-events', logFormat)),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
           ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
@@ -213,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       secrets,
       serviceAddresses: 'any',
+      ...(options.outsideHosts ? { outsideHosts: options.outsideHosts } : {}),
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)),
     });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.

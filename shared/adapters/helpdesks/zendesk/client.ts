@@ -76,6 +76,8 @@ const ZendeskIdentitySchema = z.object({
   type: z.string(),
   value: z.string(),
   primary: z.boolean().optional(),
+  /** `full` or `sso`: Zendesk itself verified the identity (the deprecated `verified` flag an agent can set is not read). */
+  verification_method: z.string().nullish(),
 });
 type ZendeskIdentity = z.infer<typeof ZendeskIdentitySchema>;
 
@@ -266,7 +268,12 @@ function toRequester(id: string, user: z.infer<typeof ZendeskUserSchema>, identi
   const email = user.email || (emails.find((identity) => identity.primary) ?? emails[0])?.value;
   const handles: SocialHandle[] = identities
     .filter((identity) => SOCIAL_IDENTITY_TYPES.has(identity.type.toLowerCase()) && identity.value.trim() !== '')
-    .map((identity) => ({ network: identity.type.toLowerCase(), handle: identity.value }));
+    .map((identity) => ({
+      network: identity.type.toLowerCase(),
+      handle: identity.value,
+      trust:
+        identity.verification_method === 'full' || identity.verification_method === 'sso' ? ('verified' as const) : ('declared' as const),
+    }));
   const fields: RequesterDetails['fields'] = {};
   for (const [key, value] of Object.entries(user.user_fields ?? {})) {
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;

@@ -1,0 +1,18 @@
+import { bluesky } from '../influence/bluesky/descriptor.js';
+import type { NetworkDescriptor } from '../influence/network-client.js';
+
+/**
+ * Every open network a customer's handle can be scored on. A new network is a folder under
+ * `shared/adapters/influence/` exporting one descriptor, its settings in the networks settings,
+ * and a line here.
+ */
+export const NETWORKS: readonly NetworkDescriptor[] = [bluesky];
+
+/**
+ * The network of this name.
+ *
+ * @example networkAdapter('bluesky')?.label // 'Bluesky'
+ */
+export function networkAdapter(name: string): NetworkDescriptor | undefined {
+  return NETWORKS.find((network) => network.name === name);
+}
