@@ -6,6 +6,7 @@ import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { type LoopbackBluesky, type LoopbackBlueskyAccount, startLoopbackBluesky } from '../support/bluesky-loopback.js';
+import { type LoopbackMastodon, startLoopbackMastodon } from '../support/mastodon-loopback.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -14,6 +15,7 @@ const INBOUND = 'whsec_bmV0d29ya3MtZTJlLWluYm91bmQtc2VjcmV0';
 let stack: LocalStack;
 let bluesky: LoopbackBluesky;
 let other: LoopbackBluesky;
+let mastodon: LoopbackMastodon;
 
 /** A tenant of the generic helpdesk scoring from Bluesky at `appViewUrl`. */
 function networksTenant(id: string, sandboxUrl: string, appViewUrl: string, inlineTimeoutMs = 2000): TenantInput {
@@ -23,7 +25,7 @@ function networksTenant(id: string, sandboxUrl: string, appViewUrl: string, inli
     sources: { generic: { signingSecrets: [{ value: INBOUND }] } },
     scoring: {
       provider: 'networks',
-      networks: { bluesky: { appViewUrl, plcUrl: `${appViewUrl}/plc`, dohUrl: `${appViewUrl}/dns-query` } },
+      networks: { bluesky: { appViewUrl, plcUrl: `${appViewUrl}/plc`, dohUrl: `${appViewUrl}/dns-query` }, mastodon: {} },
       inlineTimeoutMs,
     },
   };
@@ -32,7 +34,9 @@ function networksTenant(id: string, sandboxUrl: string, appViewUrl: string, inli
 beforeAll(async () => {
   bluesky = await startLoopbackBluesky();
   other = await startLoopbackBluesky();
+  mastodon = await startLoopbackMastodon();
   stack = await startLocalStack({
+    outsideHosts: () => ({ 'social.test': mastodon.origin }),
     dynamoEndpoint: inject('dynamoDbEndpoint'),
     tableName: `e2e-networks-${randomUUID().slice(0, 8)}`,
     queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
@@ -49,6 +53,7 @@ afterAll(async () => {
   await stack?.close();
   await bluesky?.close();
   await other?.close();
+  await mastodon?.close();
 });
 
 let dids = 0;
@@ -206,6 +211,74 @@ describe('influence from open networks, through the local server', () => {
 
     expect((await view(id)).note).toContain('not a Bluesky handle');
     expect(bluesky.counts()).toEqual(before);
+  });
+
+  it('gives a customer on two networks the better score, naming both', async () => {
+    bluesky.add(account('emmy.two-networks.test', { followers: 900, follows: 800, engagement: Array.from({ length: 20 }, () => 3) }));
+    mastodon.add({
+      username: 'emmy',
+      followers: 48_000,
+      following: 1_100,
+      statuses: 5_200,
+      createdAt: '2018-01-01T00:00:00.000Z',
+      engagement: Array.from({ length: 20 }, () => 350),
+    });
+
+    const id = await ticket('net-a', {
+      handles: [
+        { network: 'bluesky', handle: 'emmy.two-networks.test', source: 'channel' },
+        { network: 'mastodon', handle: '@emmy@social.test', source: 'channel' },
+      ],
+    });
+
+    expect((await view(id)).priority).toBe('high');
+    expect((await view(id)).note).toMatch(
+      /Tier: high \(score 63\)\. Reach 63 on Mastodon \(high\).*Mastodon handle from the ticket's own Mastodon channel\. Also: Bluesky \d+ \(channel\)\./,
+    );
+  });
+
+  it.each([
+    ['@ada@127.0.0.1', 'its server "127.0.0.1" must be a public host name, not an address'],
+    ['@ada@10.0.0.5', 'its server "10.0.0.5" must be a public host name, not an address'],
+    ['@ada@metadata.internal', '.internal names never reach a public server'],
+  ])('sends nothing for the Mastodon handle %s, and says why', async (handle, reason) => {
+    const before = mastodon.requests().length;
+
+    const id = await ticket('net-a', { handles: [{ network: 'mastodon', handle, source: 'channel' }] });
+
+    expect((await view(id)).note).toContain(reason);
+    expect(mastodon.requests().length).toBe(before);
+  });
+
+  it('never follows a Mastodon server that redirects, and says so', async () => {
+    mastodon.redirect('http://169.254.169.254/latest/meta-data/');
+    try {
+      const before = mastodon.requests().length;
+
+      const id = await ticket('net-a', { handles: [{ network: 'mastodon', handle: '@ada@social.test', source: 'channel' }] });
+
+      expect((await view(id)).note).toContain('social.test answered a redirect (HTTP 301), which is never followed');
+      expect(mastodon.requests().length).toBe(before + 1);
+    } finally {
+      mastodon.redirect(undefined);
+    }
+  });
+
+  it('gives no score to a Mastodon account that asked not to be indexed', async () => {
+    mastodon.add({
+      username: 'noindexed',
+      followers: 48_000,
+      following: 1_100,
+      statuses: 5_200,
+      createdAt: '2018-01-01T00:00:00.000Z',
+      engagement: [350],
+      noindex: true,
+    });
+
+    const id = await ticket('net-a', { handles: [{ network: 'mastodon', handle: '@noindexed@social.test', source: 'channel' }] });
+
+    expect((await view(id)).priority).toBe('normal');
+    expect((await view(id)).note).toContain('the account asked not to be indexed (noindex)');
   });
 
   it("holds one tenant's calls back after a 429 while another tenant's tickets are scored", async () => {

@@ -121,10 +121,19 @@ export async function pacedGet(
     return response;
   } catch (error) {
     deps.pace.abandon();
-    if (error instanceof RefusedAddressError) return failed('rejected', error.message);
+    const refused = refusal(error);
+    if (refused) return failed('rejected', refused.message);
     const failure = failureOf(error);
     return { ...failure, reason: `${label}: ${failure.reason}` };
   }
+}
+
+/** The refusal of an address somewhere in an error's causes (the JSON client wraps what the transport threw). */
+function refusal(error: unknown): RefusedAddressError | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth += 1) {
+    if (cause instanceof RefusedAddressError) return cause;
+  }
+  return undefined;
 }
 
 /** True when a value is a failed lookup rather than an answer. */
