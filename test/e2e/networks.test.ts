@@ -294,7 +294,7 @@ describe('influence from open networks, through the local server', () => {
     expect((await view(first)).note).toContain('Score provider networks unavailable (Bluesky answered 429: held back)');
     // The second ticket of the held tenant is decided at once, without a request to the network.
     expect(other.counts()['/xrpc/app.bsky.actor.getProfile']).toBe((counted ?? 0) + 1);
-    expect((await view(second)).note).toContain('Score provider networks unavailable (Bluesky held back after a 429)');
+    expect((await view(second)).note).toContain('Score provider networks unavailable (Bluesky: held back after a 429)');
     expect((await view(elsewhere)).priority).toBe('high');
   });
 

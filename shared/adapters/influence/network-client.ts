@@ -99,7 +99,7 @@ export async function pacedGet(
   transport: typeof fetch,
 ): Promise<JsonResponse | FailedLookup> {
   const permit = await deps.pace.permit(context.purpose);
-  if (!permit.go) return failed('rate-limited', `${label} ${permit.reason}`, permit.waitMs);
+  if (!permit.go) return failed('rate-limited', `${label}: ${permit.reason}`, permit.waitMs);
   const timeoutMs = context.deadlineMs - deps.clock.now().getTime();
   if (timeoutMs < 1) {
     deps.pace.abandon();

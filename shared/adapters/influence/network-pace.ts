@@ -95,7 +95,8 @@ export class NetworkPace {
     // Without headers the pace counts its own calls; with them, the network's count wins.
     this.#remaining = remaining !== undefined ? Math.max(0, remaining) : Math.max(0, this.#remaining - 1);
     if (reset !== undefined) this.#resetAt = now + reset;
-    const exhausted = remaining === 0 && (status === 403 || status === 429);
+    // GitHub answers its limits with 403 as well as 429: no requests left, or a secondary limit's Retry-After.
+    const exhausted = status === 403 && (remaining === 0 || headers.has('retry-after'));
     if (status === 429 || exhausted) {
       const retryAfter = headers.get('retry-after');
       const waitMs =

@@ -1,4 +1,5 @@
 import { bluesky } from '../influence/bluesky/descriptor.js';
+import { github } from '../influence/github/descriptor.js';
 import { mastodon } from '../influence/mastodon/descriptor.js';
 import type { NetworkDescriptor } from '../influence/network-client.js';
 
@@ -7,7 +8,7 @@ import type { NetworkDescriptor } from '../influence/network-client.js';
  * `shared/adapters/influence/` exporting one descriptor, its settings in the networks settings,
  * and a line here.
  */
-export const NETWORKS: readonly NetworkDescriptor[] = [bluesky, mastodon];
+export const NETWORKS: readonly NetworkDescriptor[] = [bluesky, mastodon, github];
 
 /**
  * The network of this name.
