@@ -142,13 +142,25 @@ function scoringProblems(tenant: Tenant, mode: ConfigMode): ConfigProblem[] {
     return problem ? [{ path: ['scoring', 'http', 'url'], message: problem }] : [];
   }
   if (scoring.provider === 'networks') {
-    return hostOverrides(scoring.networks).flatMap(({ path, url }) => {
-      const problem =
-        mode === 'deployed'
-          ? `${path.join('.')} is for local mode only: deployed, each network is reached at its own host`
-          : checkServiceUrl(url, mode, `scoring.networks.${path.join('.')}`);
-      return problem ? [{ path: ['scoring', 'networks', ...path], message: problem }] : [];
-    });
+    // YouTube's terms keep key-fetched data at most 30 days: its inputs must be refreshed within that.
+    const youtubeTooOld =
+      scoring.networks.youtube && tenant.policy.freshness.refreshAfterDays > 30
+        ? [
+            {
+              path: ['policy', 'freshness', 'refreshAfterDays'],
+              message: 'with YouTube on, scores are refreshed within 30 days: set 30 or less',
+            },
+          ]
+        : [];
+    return youtubeTooOld.concat(
+      hostOverrides(scoring.networks).flatMap(({ path, url }) => {
+        const problem =
+          mode === 'deployed'
+            ? `${path.join('.')} is for local mode only: deployed, each network is reached at its own host`
+            : checkServiceUrl(url, mode, `scoring.networks.${path.join('.')}`);
+        return problem ? [{ path: ['scoring', 'networks', ...path], message: problem }] : [];
+      }),
+    );
   }
   if (scoring.provider === 'helpdesk-metrics') {
     const fields = bindHelpdesk(tenant).metricFields();

@@ -52,6 +52,9 @@ describe('the networks a tenant turns on in its scoring settings', () => {
 
     expect(problemsOf(without)).toContain('YouTube scores need "derivedMetricsAmendmentAccepted": true');
     expect(problemsOf(accepted)).toBe('');
+    expect(problemsOf({ ...accepted, policy: { freshness: { refreshAfterDays: 45, maxAgeDays: 60 } } })).toContain(
+      'tenants.0.policy.freshness.refreshAfterDays: with YouTube on, scores are refreshed within 30 days',
+    );
     expect(secretIdsOf(parseTenantsFile({ tenants: [accepted] }, 'deployed'), 'refresh-scores')).toContain('umbrella/youtube');
   });
 
