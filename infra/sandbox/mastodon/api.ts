@@ -4,12 +4,31 @@ import type { SandboxMastodonAccount, SandboxMastodonStatus } from './types.js';
 
 /** One server's accounts, by username (lower-cased) and by id. */
 export interface ServerAccounts {
+  /** The server's own name (its web domain), where the API and actors are. */
   readonly name: string;
+  /** The domain its handles carry (`@ada@<localDomain>`): the server's name, unless its handles live on another domain. */
+  readonly localDomain: string;
   byUsername(username: string): SandboxMastodonAccount | undefined;
   byId(id: string): SandboxMastodonAccount | undefined;
 }
 
 const NOT_FOUND = { error: 'Record not found' };
+
+/**
+ * A handle domain that is not the server (`@ada@lovelace.example` on `social.example`): it
+ * answers WebFinger only, pointing at the account's actor on the server, as the domain's own web
+ * server does when an admin splits the two.
+ */
+export function routeHandleDomain(domain: string, server: ServerAccounts, request: PartRequest): Reply {
+  if (request.method !== 'GET' || request.pathname !== '/.well-known/webfinger')
+    return { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } };
+  const resource = request.query.get('resource');
+  if (resource === null || resource === '') throw fail(400, { error: 'Missing parameter: resource' });
+  const match = /^(?:acct:)?@?([^@\s]+)@([^@\s]+)$/.exec(resource);
+  if (match?.[2]?.toLowerCase() !== domain || match[1] === undefined)
+    return { status: 404, body: '', headers: { 'content-type': 'text/plain' } };
+  return webfinger(server, request.query);
+}
 
 /** Answers one request to a server: WebFinger, account lookup, account, statuses; Mastodon's 404 otherwise. */
 export function routeServer(server: ServerAccounts, request: PartRequest): Reply {
@@ -20,7 +39,8 @@ export function routeServer(server: ServerAccounts, request: PartRequest): Reply
     if (acct === null || acct === '') throw fail(400, { error: 'Missing parameter: acct' });
     const [username = '', domain] = acct.replace(/^@/, '').split('@');
     // A remote account this server has never seen is not found: lookup skips WebFinger.
-    const account = domain === undefined || domain.toLowerCase() === server.name ? server.byUsername(username) : undefined;
+    const local = domain === undefined || [server.name, server.localDomain].includes(domain.toLowerCase());
+    const account = local ? server.byUsername(username) : undefined;
     if (!account || account.suspended) throw fail(404, NOT_FOUND);
     return { status: 200, body: accountJson(server.name, account) };
   }
@@ -43,14 +63,16 @@ function webfinger(server: ServerAccounts, query: URLSearchParams): Reply {
   const resource = query.get('resource');
   if (resource === null || resource === '') throw fail(400, { error: 'Missing parameter: resource' });
   const match = /^(?:acct:)?@?([^@\s]+)@([^@\s]+)$/.exec(resource);
-  const account = match?.[2]?.toLowerCase() === server.name && match[1] !== undefined ? server.byUsername(match[1]) : undefined;
+  const domain = match?.[2]?.toLowerCase() ?? '';
+  const account = [server.name, server.localDomain].includes(domain) && match?.[1] !== undefined ? server.byUsername(match[1]) : undefined;
   if (!account || account.suspended) return { status: 404, body: '', headers: { 'content-type': 'text/plain' } };
   const actor = `https://${server.name}/users/${account.username}`;
   return {
     status: 200,
     headers: { 'content-type': 'application/jrd+json; charset=utf-8' },
     body: {
-      subject: `acct:${account.username}@${server.name}`,
+      // The subject is always the handle's form, on the handle's domain.
+      subject: `acct:${account.username}@${server.localDomain}`,
       aliases: [`https://${server.name}/@${account.username}`, actor],
       links: [
         { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: `https://${server.name}/@${account.username}` },

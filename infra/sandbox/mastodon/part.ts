@@ -12,13 +12,14 @@
  * at 40, honour `exclude_replies`, `exclude_reblogs`, `only_media`, `max_id`/`since_id`/`min_id`
  * and page with a `Link` header; ids are strings, `created_at` midnight UTC; `X-RateLimit-Limit`,
  * `-Remaining` and `-Reset` (ISO 8601) on every API answer and 429 past the limit (300 per 5
- * minutes per caller by default). Controls for tests: secure mode (401 without a Bearer token)
- * and a redirect mode (every request answers 301 elsewhere).
+ * minutes per caller by default). A handle domain apart from its server (`handleDomains`) gets a
+ * port too and answers WebFinger only, with the actor on the server. Controls for tests: secure
+ * mode (401 without a Bearer token) and a redirect mode (every request answers 301 elsewhere).
  */
 import { countRequests, WindowBudgets } from '../budget.js';
 import { escapeHtml, type FaultControl, fail, type PartRequest, type SandboxPart, withHeaders } from '../http.js';
 import { SandboxPlugin } from '../sandbox.js';
-import { routeServer, type ServerAccounts } from './api.js';
+import { routeHandleDomain, routeServer, type ServerAccounts } from './api.js';
 import type { SandboxMastodon, SandboxMastodonAccount, SandboxMastodonAccountInput, SandboxMastodonOptions } from './types.js';
 
 const MOUNT = '/mastodon';
@@ -63,6 +64,15 @@ export function createMastodonPart(
       redirect: undefined,
     });
   }
+  const handleDomains = new Map(
+    Object.entries(options.handleDomains ?? {}).map(([domain, server]) => [domain.toLowerCase(), server.toLowerCase()]),
+  );
+  for (const [domain, server] of handleDomains) {
+    if (!SERVER_NAME.test(domain)) throw new Error(`sandbox mastodon: ${domain} is not a domain`);
+    if (!servers.has(server))
+      throw new Error(`sandbox mastodon: the handle domain ${domain} names ${server}, which is not among the servers`);
+  }
+  const localDomainOf = (server: string): string => [...handleDomains].find(([, name]) => name === server)?.[0] ?? server;
   let nextId = 109_000_000_000_001n;
 
   const serverOf = (name: string): Server => {
@@ -84,10 +94,12 @@ export function createMastodonPart(
   const part: SandboxPart = {
     name: 'mastodon',
     mount: MOUNT,
-    hosts: [...servers.keys()],
+    hosts: [...servers.keys(), ...handleDomains.keys()],
     route(request) {
       if (request.host === undefined)
         throw fail(404, { error: 'Not found: each Mastodon server listens at its own port (GET /sandbox/hosts)' });
+      const delegated = handleDomains.get(request.host);
+      if (delegated !== undefined) return routeHandleDomain(request.host, accounts(delegated, serverOf(delegated)), request);
       const server = serverOf(request.host);
       if (server.redirect !== undefined)
         return { status: 301, body: '', headers: { location: server.redirect, 'content-type': 'text/html' } };
@@ -118,6 +130,7 @@ export function createMastodonPart(
   function accounts(name: string, server: Server): ServerAccounts {
     return {
       name,
+      localDomain: localDomainOf(name),
       byUsername: (username) => server.accounts.get(username.toLowerCase()),
       byId: (id) => server.byId.get(id),
     };
@@ -133,7 +146,9 @@ export function createMastodonPart(
   const api: SandboxMastodon = {
     get servers() {
       const all = hostUrls();
-      return Object.fromEntries([...servers.keys()].flatMap((name) => (all[name] === undefined ? [] : [[name, all[name]]])));
+      return Object.fromEntries(
+        [...servers.keys(), ...handleDomains.keys()].flatMap((name) => (all[name] === undefined ? [] : [[name, all[name]]])),
+      );
     },
     addAccount(name, input) {
       const server = serverOf(name);

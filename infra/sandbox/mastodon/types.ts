@@ -5,6 +5,12 @@ import type { SandboxChaos, SandboxFault, SandboxRequest } from '../http.js';
 export interface SandboxMastodonOptions {
   /** The servers' names (`social.example`), each served at its own loopback port. */
   servers: readonly string[];
+  /**
+   * Handle domains that are not their server (`{ 'lovelace.example': 'social.example' }`: handles
+   * `@user@lovelace.example`, accounts on `social.example`). Each domain is served at its own port
+   * too, answering WebFinger only, with the actor on the server.
+   */
+  handleDomains?: Readonly<Record<string, string>>;
   /** Requests per window per caller (an address or a token): Mastodon's default is 300 per 5 minutes. */
   rateLimit?: { requests: number; windowSeconds: number };
 }
@@ -57,7 +63,10 @@ export type SandboxMastodonAccount = SandboxMastodonAccountInput & { id: string;
 
 /** The sandbox Mastodon servers' hooks for tests and local mode. */
 export interface SandboxMastodon {
-  /** Each server's name and its loopback origin (known once the sandbox listens), e.g. `{ 'social.example': 'http://127.0.0.1:41234' }`. */
+  /**
+   * Each server's name (and each handle domain's) with its loopback origin, known once the sandbox
+   * listens, e.g. `{ 'social.example': 'http://127.0.0.1:41234' }`.
+   */
   readonly servers: Readonly<Record<string, string>>;
   addAccount(server: string, input: SandboxMastodonAccountInput): SandboxMastodonAccount;
   updateAccount(server: string, username: string, change: Partial<Omit<SandboxMastodonAccountInput, 'username'>>): SandboxMastodonAccount;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FaultControl } from '../../../infra/sandbox/http.js';
 import { mastodonPart, type SandboxMastodon } from '../../../infra/sandbox/mastodon/index.js';
 import { type Sandbox, startSandbox } from '../../../infra/sandbox/sandbox.js';
 
@@ -181,5 +182,43 @@ describe('the sandbox Mastodon servers', () => {
     const response = await fetch(`${sandbox.baseUrl}/mastodon/api/v1/accounts/lookup?acct=ada`);
 
     expect(response.status).toBe(404);
+  });
+});
+
+describe('a Mastodon handle domain apart from its server', () => {
+  it('answers WebFinger on the handle domain with the actor on the server, and the server takes the handle form', async () => {
+    const split = await startSandbox({
+      parts: [mastodonPart.with({ servers: ['social.example'], handleDomains: { 'lovelace.example': 'social.example' } })],
+    });
+    try {
+      const servers = split.part(mastodonPart);
+      servers.addAccount('social.example', { username: 'ada', followers: 5, following: 1 });
+
+      const onDomain = await fetch(`${servers.servers['lovelace.example']}/.well-known/webfinger?resource=acct:ada@lovelace.example`);
+      const onServer = await fetch(`${servers.servers['social.example']}/.well-known/webfinger?resource=acct:ada@social.example`);
+      const lookup = await fetch(`${servers.servers['social.example']}/api/v1/accounts/lookup?acct=ada@lovelace.example`);
+      const apiOnDomain = await fetch(`${servers.servers['lovelace.example']}/api/v1/accounts/lookup?acct=ada`);
+
+      expect(await onDomain.json()).toMatchObject({
+        subject: 'acct:ada@lovelace.example',
+        links: expect.arrayContaining([expect.objectContaining({ rel: 'self', href: 'https://social.example/users/ada' })]),
+      });
+      expect(await onServer.json()).toMatchObject({ subject: 'acct:ada@lovelace.example' });
+      expect(lookup.status).toBe(200);
+      expect(apiOnDomain.status).toBe(404);
+    } finally {
+      await split.close();
+    }
+  });
+
+  it('refuses a handle domain that names no server', () => {
+    expect(() =>
+      mastodonPart.with({ servers: ['social.example'], handleDomains: { 'a.example': 'b.example' } }).mount(
+        Object.freeze({ sandbox: true }),
+        new FaultControl(),
+        () => '',
+        () => ({}),
+      ),
+    ).toThrow('sandbox mastodon: the handle domain a.example names b.example, which is not among the servers');
   });
 });
