@@ -59,6 +59,8 @@ export interface SandboxFault {
   body?: unknown;
   /** Close the connection instead of answering (after `delayMs`, after the request when `applyFirst`): a connection reset. */
   reset?: boolean;
+  /** Answer what the part answers, only after `delayMs`: a slow network rather than a failing one (`status` is then ignored). */
+  slowOnly?: boolean;
   /** Only requests to this outside host (a part's `hosts`, e.g. one Mastodon server); any when absent. */
   host?: string;
 }

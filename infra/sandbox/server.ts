@@ -94,8 +94,9 @@ export async function serveSandbox(mounted: readonly MountedPart[], port: number
       answer(await routed(part, request));
       return;
     }
-    if (fault.applyFirst) await routed(part, request);
-    const reply = faultReply(part, fault, host?.name);
+    // A slow answer is the part's own, only late; any other fault replaces it.
+    const own = fault.slowOnly || fault.applyFirst ? await routed(part, request) : undefined;
+    const reply = fault.slowOnly && own ? own : faultReply(part, fault, host?.name);
     // A reset is logged as status 0: no answer came.
     const finish = () => answer(reply, fault.reset ? 0 : reply.status);
     if (!fault.delayMs) {

@@ -45,4 +45,22 @@ describe('outside hosts of the sandbox', () => {
     expect(await b.json()).toEqual({ error: 'Remote data could not be fetched' });
     await expect(fetch(`${sandbox.hosts['a.example']}/api/v1/accounts/lookup?acct=ada`)).rejects.toThrow();
   });
+
+  it('answers slowly but rightly when a fault is slow only', async () => {
+    const sandbox = await startSandbox({ parts: [mastodonPart.with({ servers: ['a.example'] })] });
+    try {
+      const mastodon = sandbox.part(mastodonPart);
+      mastodon.addAccount('a.example', { username: 'ada', followers: 7, following: 1 });
+      mastodon.failNext({ status: 0, count: 1, delayMs: 150, slowOnly: true });
+
+      const slow = await fetch(`${sandbox.hosts['a.example']}/api/v1/accounts/lookup?acct=ada`);
+      const [entry] = mastodon.requests();
+
+      expect(slow.status).toBe(200);
+      expect(await slow.json()).toMatchObject({ followers_count: 7 });
+      expect((entry?.answeredAt ?? 0) - (entry?.at ?? 0)).toBeGreaterThanOrEqual(140);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });
