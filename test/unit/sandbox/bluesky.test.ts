@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { blueskyPart, type SandboxBluesky } from '../../../infra/sandbox/bluesky/index.js';
 import { type Sandbox, startSandbox } from '../../../infra/sandbox/sandbox.js';
+
+/** The parts of the AppView's answers these tests read. */
+const ProfilesSchema = z.object({ profiles: z.array(z.unknown()) });
+const FeedSchema = z.object({
+  cursor: z.string().optional(),
+  feed: z.array(z.object({ reason: z.object({ $type: z.string() }).optional() })),
+});
 
 let sandbox: Sandbox;
 let bluesky: SandboxBluesky;
@@ -91,7 +99,7 @@ describe('the sandbox Bluesky AppView', () => {
     const commaJoined = await xrpc('app.bsky.actor.getProfiles', 'actors=user1.test,user2.test');
 
     expect(ok.status).toBe(200);
-    expect((ok.json as { profiles: unknown[] }).profiles).toHaveLength(24);
+    expect(ProfilesSchema.parse(ok.json).profiles).toHaveLength(24);
     expect(tooMany).toMatchObject({ status: 400, json: { error: 'InvalidRequest' } });
     expect(tooMany.text).toContain('25');
     // An array parameter is the name repeated: one comma-joined value is not a valid actor.
@@ -110,15 +118,15 @@ describe('the sandbox Bluesky AppView', () => {
     });
 
     const first = await xrpc('app.bsky.feed.getAuthorFeed', 'actor=ada.test&limit=3');
-    const cursor = (first.json as { cursor?: string }).cursor;
+    const cursor = FeedSchema.parse(first.json).cursor;
     const last = await xrpc('app.bsky.feed.getAuthorFeed', `actor=ada.test&limit=3&cursor=${cursor}`);
     const noReplies = await xrpc('app.bsky.feed.getAuthorFeed', 'actor=ada.test&filter=posts_no_replies');
 
-    expect((first.json as { feed: unknown[] }).feed).toHaveLength(3);
-    expect((first.json as { feed: { reason?: { $type: string } }[] }).feed[1]?.reason?.$type).toBe('app.bsky.feed.defs#reasonRepost');
+    expect(FeedSchema.parse(first.json).feed).toHaveLength(3);
+    expect(FeedSchema.parse(first.json).feed[1]?.reason?.$type).toBe('app.bsky.feed.defs#reasonRepost');
     expect(last.json).not.toHaveProperty('cursor');
-    expect((last.json as { feed: unknown[] }).feed).toHaveLength(1);
-    expect((noReplies.json as { feed: unknown[] }).feed).toHaveLength(3);
+    expect(FeedSchema.parse(last.json).feed).toHaveLength(1);
+    expect(FeedSchema.parse(noReplies.json).feed).toHaveLength(3);
     expect(await xrpc('app.bsky.feed.getAuthorFeed', 'actor=ada.test&limit=101')).toMatchObject({
       status: 400,
       json: { error: 'InvalidRequest' },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { blueskyPart } from '../../../infra/sandbox/bluesky/index.js';
 import { DEMO_HANDLE_FIELDS, DEMO_NETWORK_PEOPLE, demoHandlesOn } from '../../../infra/sandbox/demo-people.js';
 import { genericPart } from '../../../infra/sandbox/generic/index.js';
@@ -8,6 +9,25 @@ import { mastodonPart } from '../../../infra/sandbox/mastodon/index.js';
 import type { Sandbox } from '../../../infra/sandbox/sandbox.js';
 import { YOUTUBE_DEMO_KEY } from '../../../infra/sandbox/youtube/index.js';
 import { ZENDESK_DEMO, zendeskPart } from '../../../infra/sandbox/zendesk/index.js';
+
+/** The parts of the answers these tests read. */
+const FeedSchema = z.object({
+  feed: z.array(
+    z.object({
+      post: z.object({
+        likeCount: z.number(),
+        repostCount: z.number(),
+        replyCount: z.number(),
+        record: z.object({ reply: z.unknown().optional() }),
+      }),
+      reason: z.unknown().optional(),
+    }),
+  ),
+});
+const UsersSchema = z.object({
+  users: z.array(z.object({ id: z.number(), name: z.string(), user_fields: z.record(z.string(), z.unknown()) })),
+  identities: z.array(z.record(z.string(), z.unknown())),
+});
 
 let sandbox: Sandbox;
 
@@ -60,11 +80,7 @@ describe('the demo sandbox and its networks', () => {
   it("gives each demo profile 20 own posts whose median engagement is the audience's, beside a repost and a reply", async () => {
     const { appViewUrl } = sandboxNetworkUrls(sandbox.baseUrl).bluesky;
     const feed = await json(`${appViewUrl}/xrpc/app.bsky.feed.getAuthorFeed?actor=maryjackson.test&limit=100`);
-    const items = (
-      feed as {
-        feed: { post: { likeCount: number; repostCount: number; replyCount: number; record: { reply?: unknown } }; reason?: unknown }[];
-      }
-    ).feed;
+    const items = FeedSchema.parse(feed).feed;
     const own = items.filter((item) => item.reason === undefined && item.post.record.reply === undefined);
     const totals = own.map((item) => item.post.likeCount + item.post.repostCount + item.post.replyCount).sort((a, b) => a - b);
 
@@ -116,10 +132,7 @@ describe('the demo sandbox and its networks', () => {
     expect(zendesk.userFields().map((field) => field.key)).toEqual(expect.arrayContaining(Object.values(DEMO_HANDLE_FIELDS)));
 
     const users = await json(`${sandbox.baseUrl}/api/v2/users/show_many.json?ids=1005,1006,1010&include=identities`, zendeskAuth);
-    const { users: list, identities } = users as {
-      users: { id: number; name: string; user_fields: Record<string, unknown> }[];
-      identities: Record<string, unknown>[];
-    };
+    const { users: list, identities } = UsersSchema.parse(users);
 
     expect(list.map((user) => user.name)).toEqual(['Mary Jackson', 'Dorothy Vaughan', 'Hedy Lamarr']);
     expect(list[0]?.user_fields).toMatchObject({ bluesky_handle: 'maryjackson.test' });
