@@ -12,6 +12,7 @@ export { ZENDESK_DEMO, zendeskDemo } from './demo.js';
 export { zendeskLoadTarget } from './load-target.js';
 export { createZendeskPart, zendeskPart } from './part.js';
 export type {
+  SandboxIdentity,
   SandboxPriority,
   SandboxTicket,
   SandboxTicketInput,
