@@ -4,8 +4,9 @@ import { MastodonClient } from './client.js';
 const USERNAME = /^[a-z0-9_]+([a-z0-9_.-]*[a-z0-9_])?$/i;
 // A DNS name only: no address, no port, no path; the last label not all digits.
 const SERVER = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// Names that never reach a public server (RFC 6761, RFC 6762, and the atproto list).
-const REFUSED_TLDS = new Set(['alt', 'arpa', 'example', 'internal', 'invalid', 'local', 'localhost', 'onion', 'home', 'lan', 'corp']);
+// Names that stand for private networks or never resolve (RFC 6761, RFC 6762, and the atproto list).
+// `.example` is left to resolution, which fails for it, so that local mode's sandbox server can use it.
+const REFUSED_TLDS = new Set(['alt', 'arpa', 'internal', 'invalid', 'local', 'localhost', 'onion', 'home', 'lan', 'corp']);
 
 /**
  * A Mastodon handle, `@user@server` (the leading `@` optional), as `user@server` lower-cased, or
