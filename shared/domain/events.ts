@@ -42,6 +42,11 @@ export type Requester = z.infer<typeof RequesterSchema>;
 export interface RequesterDetails {
   helpdeskUserId: string;
   email?: string;
+  /**
+   * Whether the helpdesk itself verified that email (Zendesk's `verification_method` full or
+   * sso); undefined where the helpdesk does not say. A handle is proven on its domain only when not false.
+   */
+  emailVerified?: boolean;
   externalId?: string;
   name?: string;
   handles: SocialHandle[];

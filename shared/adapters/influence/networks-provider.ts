@@ -112,6 +112,8 @@ export class NetworksScoreProvider implements ScoreProvider {
   }
 
   #emailDomain(request: ScoreRequest): string | undefined {
+    // An email the helpdesk says it has not verified proves nothing about a domain.
+    if (request.requesterDetails?.emailVerified === false) return undefined;
     return emailDomain(request.requesterDetails?.email ?? request.requester?.email);
   }
 

@@ -279,7 +279,12 @@ function toRequester(id: string, user: z.infer<typeof ZendeskUserSchema>, identi
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
   }
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
-  if (email) details.email = email;
+  if (email) {
+    details.email = email;
+    // The agent-set `verified` flag proves nothing; Zendesk's own verification of the address does.
+    const method = emails.find((identity) => identity.value.toLowerCase() === email.toLowerCase())?.verification_method;
+    details.emailVerified = method === 'full' || method === 'sso';
+  }
   if (user.external_id !== null && user.external_id !== undefined && String(user.external_id) !== '')
     details.externalId = String(user.external_id);
   if (user.name) details.name = user.name;

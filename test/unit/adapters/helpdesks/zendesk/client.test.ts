@@ -107,6 +107,7 @@ describe('ZendeskClient.getRequester', () => {
         identity(2, 'sso_check', 'sso'),
         identity(3, 'low_check', 'low'),
         identity(4, 'none_check', null),
+        { ...identity(5, 'ada@example.com', 'full'), type: 'email', primary: true },
       ],
     };
     const { server, baseUrl } = await rawServer((_req, res) => {
@@ -125,6 +126,7 @@ describe('ZendeskClient.getRequester', () => {
         { network: 'twitter', handle: 'low_check', trust: 'declared' },
         { network: 'twitter', handle: 'none_check', trust: 'declared' },
       ]);
+      expect(requester.emailVerified).toBe(true);
     } finally {
       await closeRaw(server);
     }
@@ -141,6 +143,8 @@ describe('ZendeskClient.getRequester', () => {
     expect(requester).toEqual({
       helpdeskUserId: String(user.id),
       email: 'ada@example.com',
+      // The sandbox's email identity carries no verification_method: Zendesk did not verify it.
+      emailVerified: false,
       externalId: 'crm-42',
       name: 'Ada Lovelace',
       handles: [
