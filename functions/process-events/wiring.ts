@@ -42,6 +42,8 @@ export interface ProcessWiring {
    * connect: public addresses only unless told otherwise, as deployed; `'any'` in local mode.
    */
   serviceAddresses?: ServiceAddresses;
+  /** Local mode only: outside host names (Mastodon servers, Bluesky handle domains) the sandbox serves on loopback. */
+  outsideHosts?: () => Readonly<Record<string, string>>;
   /** Each helpdesk request's timeout (default 8 s); load runs shorten it so slow answers cost seconds, not minutes. */
   helpdeskTimeoutMs?: number;
   /**
@@ -99,6 +101,7 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     helpdeskFor,
     clock,
     ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
+    ...(wiring.outsideHosts ? { outsideHosts: wiring.outsideHosts } : {}),
   });
   return {
     tenant: (id) => wiring.tenants.get(id),

@@ -29,6 +29,8 @@ export interface RefreshWiring {
    * told otherwise, as deployed; `'any'` in local mode.
    */
   serviceAddresses?: ServiceAddresses;
+  /** Local mode only: outside host names (Mastodon servers, Bluesky handle domains) the sandbox serves on loopback. */
+  outsideHosts?: () => Readonly<Record<string, string>>;
   backoff?: Partial<HttpBackoff>;
   store?: ScoreRefreshStoreOptions;
   /** How long a helpdesk client (and so its API token) is reused before the secret is read again. */
@@ -52,6 +54,7 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
       ...(wiring.clientTtlMs !== undefined ? { ttlMs: wiring.clientTtlMs } : {}),
       ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
       ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
+      ...(wiring.outsideHosts ? { outsideHosts: wiring.outsideHosts } : {}),
       // The refresh spends the same helpdesk budget as the processor, so it keeps to the same share.
       paceFor: helpdeskPaces({ clock, ...(wiring.sleep ? { sleep: wiring.sleep } : {}) }),
     }),

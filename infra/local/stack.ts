@@ -57,6 +57,8 @@ export interface LocalStackOptions {
   onDynamoCall?: (call: AwsCallRecord) => void;
   /** Port for the DynamoDB Local this starts (a free one by default). */
   dynamoPort?: number;
+  /** Outside host names (Mastodon servers, Bluesky handle domains) served on loopback, for the open networks' providers (default: the sandbox's). */
+  outsideHosts?: () => Readonly<Record<string, string>>;
   /** A tenants file (local mode rules) instead of the built-in demo tenants. */
   tenantsFile?: string;
   /** Policy for the demo tenants. */
@@ -185,6 +187,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { maxReceiveCount } = queueOptions;
     const identityKey = options.identityKey ?? DEMO.identityKey;
 
+    // Names a handle gives (Mastodon servers, Bluesky handle domains) that the sandbox serves on loopback.
+    const outsideHosts = options.outsideHosts ?? (() => sandbox.hosts);
     const ingest = createIngestHandler(
       wireIngestDeps({
         tenants,
@@ -209,6 +213,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           maxReceiveCount,
           // Local mode: the sandbox and test servers listen on loopback.
           serviceAddresses: 'any',
+          outsideHosts,
           telemetry: createTelemetry('process-events', localLogger('process-events', logFormat)),
           ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
           ...(options.helpdeskTimeoutMs !== undefined ? { helpdeskTimeoutMs: options.helpdeskTimeoutMs } : {}),
@@ -221,6 +226,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       secrets,
       serviceAddresses: 'any',
+      outsideHosts,
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', logFormat)),
     });
     // The deployed processor's timeout, so a batch runs out of time locally as it would in AWS.

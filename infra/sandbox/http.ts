@@ -61,6 +61,10 @@ export interface SandboxFault {
   body?: unknown;
   /** Close the connection instead of answering (after `delayMs`, after the request when `applyFirst`): a connection reset. */
   reset?: boolean;
+  /** Answer what the part answers, only after `delayMs`: a slow network rather than a failing one (`status` is then ignored). */
+  slowOnly?: boolean;
+  /** Only requests to this outside host (a part's `hosts`, e.g. one Mastodon server); any when absent. */
+  host?: string;
 }
 
 /** Random faults on a share of the API requests that no queued fault claims: for load runs. */
@@ -82,6 +86,10 @@ export interface SandboxRequest {
   at: number;
   /** When the answer left (or the connection was dropped), epoch ms. */
   answeredAt?: number;
+  /** The outside host it came in as, for a part that serves some (e.g. `social.example`). */
+  host?: string;
+  /** Who it came from, as the part tells callers apart (e.g. `anonymous`, `token:...`), where the part says. */
+  auth?: string;
 }
 
 /** One authenticated-or-not API request, as a helpdesk part sees it. */
@@ -92,6 +100,8 @@ export interface PartRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   raw: Buffer;
+  /** The outside host it came in as (one of the part's `hosts`); absent at the part's mount. */
+  host?: string;
 }
 
 /**
@@ -114,8 +124,16 @@ export interface SandboxPart {
   /** Whether the request carries the part's credentials; an unauthenticated request gets `unauthorized()`. */
   authenticated(request: PartRequest): boolean;
   unauthorized(): Reply;
-  /** The part's own error body for an injected fault. */
-  faultBody(status: number): unknown;
+  /** The part's own error body for an injected fault (`host` when it came in as one of the part's hosts). */
+  faultBody(status: number, host?: string): unknown;
+  /**
+   * Names of outside hosts the part also answers as (Mastodon servers, a Bluesky handle's domain):
+   * each is served at the root of its own loopback port, as the real host would be, and its
+   * requests reach `route` with `host` set.
+   */
+  readonly hosts?: readonly string[];
+  /** Who a request comes from, for the request log and the counts per caller (`anonymous`, a token). */
+  authLabel?(request: PartRequest): string;
   /** The JSON the loopback inspection pages show: `/sandbox/{name}/tickets[/{id}]`. */
   inspectTickets(): unknown[];
   inspectTicket(id: string): unknown;
@@ -156,27 +174,29 @@ export class FaultControl {
   }
 
   /** The first pending fault matching the request, consumed once. */
-  take(method: string, path: string): SandboxFault | undefined {
+  take(method: string, path: string, host?: string): SandboxFault | undefined {
     const index = this.#faults.findIndex(
       (fault) =>
         (fault.method === undefined || fault.method.toUpperCase() === method) &&
         (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)) &&
-        (fault.pathPattern === undefined || fault.pathPattern.test(path)),
+        (fault.pathPattern === undefined || fault.pathPattern.test(path)) &&
+        (fault.host === undefined || fault.host === host),
     );
     const fault = this.#faults[index];
-    if (!fault) return this.#chaotic(method, path);
+    if (!fault) return this.#chaotic(method, path, host);
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.#faults.splice(index, 1);
     return fault;
   }
 
-  #chaotic(method: string, path: string): SandboxFault | undefined {
+  #chaotic(method: string, path: string, host: string | undefined): SandboxFault | undefined {
     const chaos = this.#chaos;
     if (!chaos || chaos.random() >= chaos.rate) return undefined;
     const candidates = chaos.faults.filter(
       (fault) =>
         (fault.method === undefined || fault.method.toUpperCase() === method) &&
-        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)) &&
+        (fault.host === undefined || fault.host === host),
     );
     const chosen = candidates[Math.floor(chaos.random() * candidates.length)];
     return chosen ? { ...chosen, count: 1 } : undefined;

@@ -38,7 +38,11 @@ export interface SandboxDemo {
   part(limits?: SandboxLimits): PartMount;
   /** The demo tenant, pointed at the sandbox at `sandboxUrl` (`http://127.0.0.1:<port>`; local-mode rules). */
   tenant(sandboxUrl: string, policy?: PolicyInput): TenantInput;
-  /** Creates the demo people, and one ticket each for Ada, Grace and Alan, in that order. */
+  /**
+   * Creates the demo people, and one ticket each for Ada, Grace and Alan, in that order; then the
+   * demo customers with network handles where the helpdesk keeps people or handles (after those
+   * three tickets, so their ids stay 1 to 3).
+   */
   seed(sandbox: Sandbox): DemoSeeded;
   /**
    * The webhook for a ticket as the sandbox's inspection JSON shows it

@@ -11,7 +11,7 @@ export interface PartMount {
   /** The part's name, as in the adapter registry. */
   readonly name: string;
   /** Builds the part for one sandbox, keeping its hooks under that sandbox's key. */
-  mount(key: SandboxKey, control: FaultControl, baseUrl: () => string): SandboxPart;
+  mount(key: SandboxKey, control: FaultControl, baseUrl: () => string, hostUrls: () => Readonly<Record<string, string>>): SandboxPart;
 }
 
 /** What reads a part's hooks back from a running sandbox: a plug-in. */
@@ -20,11 +20,15 @@ export interface PartAccessor<Hooks> {
   hooksIn(key: SandboxKey): Hooks | undefined;
 }
 
-/** What makes a part: from its options, its fault control and the sandbox's URL (known once it listens). */
+/**
+ * What makes a part: from its options, its fault control, the sandbox's URL and the origins of
+ * the outside hosts (both known once it listens).
+ */
 export type CreatePart<Options, Hooks> = (
   options: Options,
   control: FaultControl,
   baseUrl: () => string,
+  hostUrls: () => Readonly<Record<string, string>>,
 ) => { part: SandboxPart; api: Hooks };
 
 /**
@@ -48,8 +52,8 @@ export class SandboxPlugin<Options, Hooks> implements PartAccessor<Hooks> {
   with(options: Options): PartMount {
     return {
       name: this.name,
-      mount: (key, control, baseUrl) => {
-        const { part, api } = this.create(options, control, baseUrl);
+      mount: (key, control, baseUrl, hostUrls) => {
+        const { part, api } = this.create(options, control, baseUrl, hostUrls);
         if (part.name !== this.name) throw new Error(`sandbox: the ${this.name} plug-in built a part named ${part.name}`);
         this.#hooks.set(key, api);
         return part;
@@ -87,6 +91,12 @@ export interface Sandbox {
   readonly baseUrl: string;
   /** The names of its parts, in the order given. */
   readonly parts: readonly string[];
+  /**
+   * The outside hosts its parts answer as (Mastodon servers, Bluesky handle domains), each at its
+   * own loopback origin: `{ 'social.example': 'http://127.0.0.1:<port>' }`. Also served as JSON at
+   * `{baseUrl}/sandbox/hosts`, for another process.
+   */
+  readonly hosts: Readonly<Record<string, string>>;
   /** The hooks of the plug-in's part; throws naming the parts there are when it has none. */
   part<Hooks>(plugin: PartAccessor<Hooks>): Hooks;
   /** The fault control and request log of the part of this name; throws when there is none. */
@@ -107,18 +117,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (options.parts.length === 0) throw new Error('sandbox: give at least one part');
   const key: SandboxKey = Object.freeze({ sandbox: true });
   let baseUrl = '';
+  let hosts: Readonly<Record<string, string>> = {};
   // The parts build their URLs (ticket `url` fields, `api.baseUrl`) after the port is known.
   const currentBaseUrl = (): string => baseUrl;
+  const currentHosts = (): Readonly<Record<string, string>> => hosts;
   const mounted: MountedPart[] = options.parts.map((mount) => {
     const control = new FaultControl();
-    return { part: mount.mount(key, control, currentBaseUrl), control };
+    return { part: mount.mount(key, control, currentBaseUrl, currentHosts), control };
   });
   const names = mounted.map(({ part }) => part.name);
   const server = await serveSandbox(mounted, options.port ?? 0);
   baseUrl = server.baseUrl;
+  hosts = server.hosts;
   return {
     baseUrl,
     parts: names,
+    hosts: server.hosts,
     part: (plugin) => {
       const hooks = plugin.hooksIn(key);
       if (hooks === undefined) throw new Error(`sandbox at ${baseUrl}: no ${plugin.name} part (it has ${names.join(', ')})`);

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { IdentityHasher } from './ports.js';
-import { type SocialHandle, SocialHandleSchema } from './events.js';
+import { type SocialHandle, SocialHandleSchema, type TrustLevel } from './events.js';
+import { extremeBy } from './extreme-by.js';
+import { mergedHandle } from './network-score.js';
 import { NpsCategorySchema } from './nps.js';
 import { InfluenceScoreSchema } from './score.js';
 
@@ -83,6 +85,8 @@ export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 export interface Identity {
   kind: IdentityKind;
   value: string;
+  /** For a handle: how far it can be trusted to be the customer's (not part of its key). */
+  trust?: TrustLevel;
 }
 
 /**
@@ -98,7 +102,7 @@ export function normaliseIdentity(identity: Identity): Identity {
     case 'email':
       return { kind: 'email', value: trimmed.toLowerCase() };
     case 'handle':
-      return { kind: 'handle', value: trimmed.replace(/^@/, '').toLowerCase() };
+      return { kind: 'handle', value: trimmed.replace(/^@/, '').toLowerCase(), ...(identity.trust ? { trust: identity.trust } : {}) };
     case 'helpdesk-user':
       return { kind: 'helpdesk-user', value: trimmed };
     case 'external-id':
@@ -106,9 +110,10 @@ export function normaliseIdentity(identity: Identity): Identity {
   }
 }
 
-/** The key used for a social handle identity: `network:handle`. */
-export function handleIdentity(network: string, handle: string): Identity {
-  return normaliseIdentity({ kind: 'handle', value: `${network.trim().toLowerCase()}:${handle.trim().replace(/^@/, '')}` });
+/** The key used for a social handle identity: `network:handle`, with the handle's trust beside it. */
+export function handleIdentity(network: string, handle: string, trust?: TrustLevel): Identity {
+  const value = `${network.trim().toLowerCase()}:${handle.trim().replace(/^@/, '')}`;
+  return normaliseIdentity({ kind: 'handle', value, ...(trust !== undefined ? { trust } : {}) });
 }
 
 /** How long personal data is kept after the customer was last active, through the table's TTL. */
@@ -223,24 +228,6 @@ export function survivorOf(profiles: readonly CustomerProfile[]): CustomerProfil
 }
 
 /**
- * The item with the latest (`direction` 1) or earliest (-1) ISO date; an item without a date
- * comes last either way, and the earlier item in `items` wins a tie.
- */
-function extremeBy<T>(items: readonly T[], at: (item: T) => string | undefined, direction: 1 | -1 = 1): T | undefined {
-  let best: T | undefined;
-  let bestRank = Number.NEGATIVE_INFINITY;
-  for (const item of items) {
-    const value = at(item);
-    const rank = value === undefined ? Number.NEGATIVE_INFINITY : direction * Date.parse(value);
-    if (best === undefined || rank > bestRank) {
-      best = item;
-      bestRank = rank;
-    }
-  }
-  return best;
-}
-
-/**
  * The override a merged profile keeps: a live "never boost" wins over any boost (the safe
  * choice); otherwise the most recently set live one; otherwise the most recently set one.
  */
@@ -270,7 +257,8 @@ export function mergeProfiles(profiles: readonly CustomerProfile[], now: Date): 
   for (const p of ordered)
     for (const h of p.identities.handles) {
       const id = `${h.network.toLowerCase()}:${h.handle.toLowerCase()}`;
-      if (!handles.has(id)) handles.set(id, h);
+      const known = handles.get(id);
+      handles.set(id, known ? mergedHandle(known, h) : h);
     }
   const identities = identityLists({
     helpdeskUserIds: [...new Set(ordered.flatMap((p) => p.identities.helpdeskUserIds))],
@@ -330,7 +318,13 @@ function listsOfOne(identity: Identity, hash: string): CustomerIdentities {
     externalIdHashes: normal.kind === 'external-id' ? [hash] : [],
     handles:
       normal.kind === 'handle' && colon > 0 && colon < normal.value.length - 1
-        ? [{ network: normal.value.slice(0, colon), handle: normal.value.slice(colon + 1) }]
+        ? [
+            {
+              network: normal.value.slice(0, colon),
+              handle: normal.value.slice(colon + 1),
+              ...(normal.trust ? { trust: normal.trust } : {}),
+            },
+          ]
         : [],
   });
 }
@@ -372,7 +366,10 @@ export function mergeIdentities(known: CustomerIdentities, identities: readonly 
       const colon = identity.value.indexOf(':');
       const network = identity.value.slice(0, colon);
       const handle = identity.value.slice(colon + 1);
-      if (colon > 0 && handle.length > 0 && !handles.has(identity.value)) handles.set(identity.value, { network, handle });
+      const next: SocialHandle = { network, handle, ...(identity.trust !== undefined ? { trust: identity.trust } : {}) };
+      const known = handles.get(identity.value);
+      // A handle seen again with more evidence (through its channel, verified) keeps the higher trust.
+      if (colon > 0 && handle.length > 0) handles.set(identity.value, known ? mergedHandle(known, next) : next);
     }
   }
   return identityLists({

@@ -117,6 +117,11 @@ function effectiveScore(profile: CustomerProfile | undefined, policy: Policy, no
     });
     return { basis: undefined, refreshDue: true };
   }
+  if (score.unusedReason !== undefined) {
+    // Computed and shown to the agent, but from a handle the tenant does not trust enough to raise on.
+    guardrails.push({ id: 'no-score', message: `${score.explanation} ${score.unusedReason}` });
+    return { basis: undefined, refreshDue: freshness === 'stale' };
+  }
   const basis: ScoreBasis = {
     value: score.value,
     source: 'provider',

@@ -8,10 +8,23 @@ import { PrioritySchema } from './priority.js';
 export const SourceSchema = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'source names are lower-case letters, digits and -');
 export type Source = z.infer<typeof SourceSchema>;
 
-/** A social handle the customer gave the helpdesk, e.g. `{ network: 'twitter', handle: 'ada' }`. */
+/**
+ * How far a handle can be trusted to be the customer's, most trusted first: `channel` (the ticket
+ * came in through that network's own channel, so the helpdesk authenticated the person),
+ * `verified` (the helpdesk verified the identity, or the handle was proven to belong to the
+ * domain of the customer's email), `declared` (typed in by the customer or an agent).
+ */
+export const TrustLevelSchema = z.enum(['channel', 'verified', 'declared']);
+export type TrustLevel = z.infer<typeof TrustLevelSchema>;
+
+/**
+ * A social handle the customer gave the helpdesk, e.g. `{ network: 'twitter', handle: 'ada' }`,
+ * with how far it can be trusted; a handle stored before trust was recorded counts as declared.
+ */
 export const SocialHandleSchema = z.object({
   network: z.string().min(1),
   handle: z.string().min(1),
+  trust: TrustLevelSchema.optional(),
 });
 export type SocialHandle = z.infer<typeof SocialHandleSchema>;
 
@@ -29,6 +42,11 @@ export type Requester = z.infer<typeof RequesterSchema>;
 export interface RequesterDetails {
   helpdeskUserId: string;
   email?: string;
+  /**
+   * Whether the helpdesk itself verified that email (Zendesk's `verification_method` full or
+   * sso); undefined where the helpdesk does not say. A handle is proven on its domain only when not false.
+   */
+  emailVerified?: boolean;
   externalId?: string;
   name?: string;
   handles: SocialHandle[];

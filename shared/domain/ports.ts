@@ -132,6 +132,8 @@ export interface EventQueue {
 export interface ScoreProvider {
   readonly name: string;
   score(request: ScoreRequest): Promise<ScoreLookup>;
+  /** The scheduled refresh hands over every customer of a run first, for providers that fetch in batches. */
+  prepare?(requests: readonly ScoreRequest[]): Promise<void>;
 }
 
 /**

@@ -1,7 +1,9 @@
 import * as z from 'zod';
+import { TrustLevelSchema } from './events.js';
+import { HandleScoreSchema } from './network-score.js';
 
 /** Where a score came from. */
-export const ScoreSourceSchema = z.enum(['import', 'helpdesk-metrics', 'http', 'override']);
+export const ScoreSourceSchema = z.enum(['import', 'helpdesk-metrics', 'http', 'override', 'networks']);
 export type ScoreSource = z.infer<typeof ScoreSourceSchema>;
 
 /**
@@ -19,6 +21,15 @@ export const InfluenceScoreSchema = z.object({
   inputs: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
   /** One line an agent can read, e.g. "Reach 64 (high): 48k followers, ...". */
   explanation: z.string().min(1),
+  /** From open networks: every linked handle as last looked up, with its trust and counts. */
+  handles: z.array(HandleScoreSchema).optional(),
+  /** How far the handle this score came from can be trusted. */
+  trust: TrustLevelSchema.optional(),
+  /**
+   * Set when the score is shown but raises nothing: its handle is less trusted than the tenant
+   * asks ("Bluesky handle declared by the customer, not verified: not used for priority ...").
+   */
+  unusedReason: z.string().min(1).optional(),
 });
 export type InfluenceScore = z.infer<typeof InfluenceScoreSchema>;
 

@@ -20,7 +20,10 @@ Measures performance, never asserting on time. Parts (all by default, or the one
   import   a 100k-row score import in its own process: wall time, rows/s, peak memory, re-run
   nps      the NPS report over 10,000 generated answers: time, partitions and DynamoDB requests
   report   npm run report over 10,000 generated decisions: time, DynamoDB requests, file size;
-           writes bench-results/report.html`;
+           writes bench-results/report.html
+  networks the open networks against the sandbox's fakes: a refresh of 1,000 customers per network
+           (requests per customer scored, customers a minute at each network's limit, whether the
+           pace held the limit), and the ticket path's added p50/p99 when the score is missing`;
 
 exitQuietlyWhenReaderLeaves();
 const only = process.argv[2];
@@ -36,6 +39,7 @@ const benches: Record<string, (dynamoDbEndpoint: string) => Promise<string[]>> =
   import: async (endpoint) => (await import('./import.bench.js')).benchImport(endpoint),
   nps: async (endpoint) => (await import('./nps-report.bench.js')).benchNpsReport(endpoint),
   report: async (endpoint) => (await import('./report.bench.js')).benchReport(endpoint),
+  networks: async () => (await import('./networks.bench.js')).benchNetworks(1000),
 };
 
 if (only && !(only in benches)) {

@@ -28,6 +28,7 @@ const ADAPTER_ORDER = [
   'helpdesks/*',
   'surveys/*',
   'influence',
+  'influence/*',
   'registry',
   'config',
   'per-tenant',

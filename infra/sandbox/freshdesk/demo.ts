@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW } from '../demo-people.js';
+import { DEMO_HANDLE_FIELDS, DEMO_METRIC_FIELDS, DEMO_NETWORK_PEOPLE, DEMO_PEOPLE, KATHERINE_FIELDS_NOW } from '../demo-people.js';
 import type { SandboxDemo, SignedDelivery } from '../sandbox-demo.js';
 import { freshdeskPart } from './part.js';
 
@@ -117,6 +117,15 @@ export const freshdeskDemo: SandboxDemo = {
       name: katherine.name,
       email: katherine.email,
       custom_fields: KATHERINE_FIELDS_NOW,
+    });
+    // Customers who typed a handle into the contact form: declared, whatever the network.
+    [DEMO_NETWORK_PEOPLE.dorothy, DEMO_NETWORK_PEOPLE.radia].forEach((person, index) => {
+      freshdesk.createContact({
+        id: 2005 + index,
+        name: person.name,
+        email: person.email,
+        custom_fields: Object.fromEntries(person.handles.map((handle) => [DEMO_HANDLE_FIELDS[handle.network], handle.handle])),
+      });
     });
     return { katherineUserId: String(katherineContact.id) };
   },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { signStandardWebhook } from '../../../shared/adapters/webhooks/standard-webhooks.js';
-import { DEMO_PEOPLE } from '../demo-people.js';
+import { DEMO_NETWORK_PEOPLE, DEMO_PEOPLE } from '../demo-people.js';
 import type { SandboxDemo, SignedDelivery } from '../sandbox-demo.js';
 import { genericPart } from './part.js';
 
@@ -26,7 +26,9 @@ const InspectedTicketSchema = z.object({
     email: z.string().optional(),
     external_id: z.string().optional(),
     name: z.string().optional(),
-    handles: z.array(z.object({ network: z.string(), handle: z.string() })).optional(),
+    handles: z
+      .array(z.object({ network: z.string(), handle: z.string(), source: z.enum(['customer', 'agent', 'channel']).optional() }))
+      .optional(),
   }),
   updated_at: z.string(),
 });
@@ -124,6 +126,19 @@ export const genericDemo: SandboxDemo = {
       priority: 'low',
       tags: ['billing'],
       requester: { id: 'u-1003', email: alan.email, name: alan.name },
+    });
+    // A ticket that came in through a network's own channel: the integration says so with `source`.
+    const { annie } = DEMO_NETWORK_PEOPLE;
+    generic.createTicket({
+      subject: 'Launch window question',
+      priority: 'normal',
+      tags: ['orbit'],
+      requester: {
+        id: 'u-1005',
+        email: annie.email,
+        name: annie.name,
+        handles: annie.handles.map((handle) => ({ network: handle.network, handle: handle.handle, source: 'channel' as const })),
+      },
     });
     // The generic contract has no user API to read requester fields from: nobody to refresh.
     return {};

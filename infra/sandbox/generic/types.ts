@@ -19,7 +19,8 @@ export interface SandboxGenericRequester {
   /** The tenant's own id of the customer (a CRM id). */
   external_id?: string;
   name?: string;
-  handles?: { network: string; handle: string }[];
+  /** `source` says where the handle came from: `channel` when the ticket came in through that network's own channel. */
+  handles?: { network: string; handle: string; source?: 'customer' | 'agent' | 'channel' }[];
 }
 
 /** A ticket of the generic helpdesk, with the notes the decisions left on it. */

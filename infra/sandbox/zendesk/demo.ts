@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { DEMO_METRIC_FIELDS, DEMO_PEOPLE, KATHERINE_FIELDS_NOW } from '../demo-people.js';
+import {
+  DEMO_HANDLE_FIELDS,
+  DEMO_METRIC_FIELDS,
+  DEMO_NETWORK_PEOPLE,
+  DEMO_PEOPLE,
+  type DemoNetworkPerson,
+  KATHERINE_FIELDS_NOW,
+} from '../demo-people.js';
+import type { SandboxZendesk } from './types.js';
 import type { SandboxDemo } from '../sandbox-demo.js';
 import { signedTicketCreated } from './deliveries.js';
 import { zendeskPart } from './part.js';
@@ -93,7 +101,9 @@ export const zendeskDemo: SandboxDemo = {
       priority: 'low',
       tags: ['billing'],
     });
-    return { katherineUserId: String(user(1004, katherine, [], KATHERINE_FIELDS_NOW).id) };
+    const katherineUser = user(1004, katherine, [], KATHERINE_FIELDS_NOW);
+    seedNetworkPeople(zendesk, 1005);
+    return { katherineUserId: String(katherineUser.id) };
   },
   delivery: (ticket, options = {}) =>
     signedTicketCreated({
@@ -114,3 +124,34 @@ export const zendeskDemo: SandboxDemo = {
     });
   },
 };
+
+/**
+ * The demo customers with network handles, as Zendesk users from `firstId` on, without tickets:
+ * each handle typed into its network's user field, each email identity verified as the person's
+ * `emailVerification` says (`full`: Zendesk verified it), or only flagged `verified` by an agent.
+ * The one whose handle comes from a network's channel is the generic demo's.
+ */
+function seedNetworkPeople(zendesk: SandboxZendesk, firstId: number): void {
+  for (const [key, title] of Object.entries(DEMO_HANDLE_FIELDS)) zendesk.addUserField({ type: 'text', key: title, title: `${key} handle` });
+  const people: DemoNetworkPerson[] = Object.values(DEMO_NETWORK_PEOPLE).filter((person: DemoNetworkPerson) =>
+    person.handles.every((handle) => handle.trust !== 'channel'),
+  );
+  people.forEach((person, index) => {
+    const fields = Object.fromEntries(person.handles.map((handle) => [DEMO_HANDLE_FIELDS[handle.network], handle.handle]));
+    zendesk.createUser({
+      id: firstId + index,
+      name: person.name,
+      email: person.email,
+      external_id: null,
+      user_fields: fields,
+      identities: [
+        {
+          type: 'email',
+          value: person.email,
+          verification_method: person.emailVerification,
+          verified: person.emailVerification === 'full' || person.emailFlaggedVerified === true,
+        },
+      ],
+    });
+  });
+}

@@ -13,6 +13,7 @@ export { zendeskLoadTarget } from './load-target.js';
 export { zendeskShadowDemo } from './shadow-demo.js';
 export { createZendeskPart, zendeskPart } from './part.js';
 export type {
+  SandboxIdentity,
   SandboxPriority,
   SandboxTicket,
   SandboxTicketInput,

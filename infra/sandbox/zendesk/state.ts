@@ -1,11 +1,11 @@
 import { stamp, uniqueTags } from '../http.js';
 import { recordNotFound } from './schemas.js';
-import type { SandboxTicket, SandboxUser } from './types.js';
+import type { SandboxIdentity, SandboxTicket, SandboxUser } from './types.js';
 
 /** A user with the identity records (ids, primary flag) the API shows. */
 export interface UserRecord {
   user: SandboxUser;
-  identities: { id: number; type: string; value: string; primary: boolean }[];
+  identities: (SandboxIdentity & { id: number; primary: boolean })[];
   createdAt: string;
   role: 'end-user' | 'agent';
 }
@@ -67,7 +67,7 @@ export class ZendeskState {
     if (!Number.isInteger(id) || id <= 0) throw new Error(`sandbox zendesk: user id ${id} must be a positive integer`);
     if (this.users.has(id)) throw new Error(`sandbox zendesk: user ${id} already exists`);
     this.#nextUserId = Math.max(this.#nextUserId, id + 1);
-    const identities = input.identities.map((identity) => ({ type: identity.type, value: identity.value }));
+    const identities: SandboxIdentity[] = input.identities.map((identity) => ({ ...identity }));
     if (input.email && !identities.some((identity) => identity.type === 'email' && identity.value === input.email)) {
       identities.unshift({ type: 'email', value: input.email });
     }

@@ -50,7 +50,19 @@ export interface SandboxUser {
   email: string | null;
   external_id: string | null;
   user_fields: Record<string, string | number | boolean | null>;
-  identities: { type: string; value: string }[];
+  identities: SandboxIdentity[];
+}
+
+/**
+ * One identity of a user. `verification_method` is how Zendesk verified it (`full` or `sso`: the
+ * helpdesk itself did; `none` by default); `verified` is the deprecated flag an agent can set
+ * (true by default, as the sandbox always showed it).
+ */
+export interface SandboxIdentity {
+  type: string;
+  value: string;
+  verification_method?: 'none' | 'low' | 'sso' | 'embed' | 'full';
+  verified?: boolean;
 }
 
 /** What `createTicket` takes: a ticket made in the helpdesk by someone other than the product. */

@@ -6,6 +6,8 @@ import { HELPDESKS, helpdeskAdapter, SOURCES, sourceAdapter } from '../registry/
 import type { BoundHelpdesk, BoundSource, ConfigProblem, FunctionName, HelpdeskConfigBase, SecretUse } from '../plugin/descriptors.js';
 import { checkServiceUrl, type ConfigMode } from '../plugin/outbound-url.js';
 import { SecretRefSchema } from '../plugin/secret-ref.js';
+import { hostOverrides, NetworksSettingsSchema } from '../influence/network-settings.js';
+import { TrustLevelSchema } from '../../domain/events.js';
 
 export { SecretRefSchema, type SecretRef } from '../plugin/secret-ref.js';
 export type { ConfigMode } from '../plugin/outbound-url.js';
@@ -66,7 +68,8 @@ const MaxPerRunSchema = z.number().int().min(1).max(10_000).default(200);
 /**
  * Where a tenant's influence scores come from besides imports and overrides: nothing (`none`, the
  * default), the requester's helpdesk user fields (`helpdesk-metrics`, named in
- * the helpdesk's configuration), or the company's own scoring service (`http`).
+ * the helpdesk's configuration), the company's own scoring service (`http`), or the customers'
+ * public profiles on open networks (`networks`).
  */
 export const ScoringConfigSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('none') }).strict(),
@@ -80,6 +83,20 @@ export const ScoringConfigSchema = z.discriminatedUnion('provider', [
     })
     .strict(),
   z.object({ provider: z.literal('http'), http: HttpScoringSchema, maxPerRun: MaxPerRunSchema }).strict(),
+  z
+    .object({
+      provider: z.literal('networks'),
+      /** The open networks turned on, each with its own settings. */
+      networks: NetworksSettingsSchema,
+      /** The least trust a handle needs for its score to raise priority (`channel`, `verified`, `declared`). */
+      minTrust: TrustLevelSchema.default('verified'),
+      /** The ticket path's one quick try, all handles side by side: a slow network never holds a ticket longer. */
+      inlineTimeoutMs: z.number().int().min(50).max(10_000).default(800),
+      /** One customer's lookups on the scheduled refresh. */
+      timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+      maxPerRun: MaxPerRunSchema,
+    })
+    .strict(),
 ]);
 export type ScoringConfig = z.infer<typeof ScoringConfigSchema>;
 
@@ -123,6 +140,27 @@ function scoringProblems(tenant: Tenant, mode: ConfigMode): ConfigProblem[] {
   if (scoring.provider === 'http') {
     const problem = checkServiceUrl(scoring.http.url, mode, 'the scoring url');
     return problem ? [{ path: ['scoring', 'http', 'url'], message: problem }] : [];
+  }
+  if (scoring.provider === 'networks') {
+    // YouTube's terms keep key-fetched data at most 30 days: its inputs must be refreshed within that.
+    const youtubeTooOld =
+      scoring.networks.youtube && tenant.policy.freshness.refreshAfterDays > 30
+        ? [
+            {
+              path: ['policy', 'freshness', 'refreshAfterDays'],
+              message: 'with YouTube on, scores are refreshed within 30 days: set 30 or less',
+            },
+          ]
+        : [];
+    return youtubeTooOld.concat(
+      hostOverrides(scoring.networks).flatMap(({ path, url }) => {
+        const problem =
+          mode === 'deployed'
+            ? `${path.join('.')} is for local mode only: deployed, each network is reached at its own host`
+            : checkServiceUrl(url, mode, `scoring.networks.${path.join('.')}`);
+        return problem ? [{ path: ['scoring', 'networks', ...path], message: problem }] : [];
+      }),
+    );
   }
   if (scoring.provider === 'helpdesk-metrics') {
     const fields = bindHelpdesk(tenant).metricFields();
@@ -202,6 +240,13 @@ export function secretUsesOf(tenant: Tenant): SecretUse[] {
     bound?.verificationSecrets.forEach((ref, i) =>
       uses.push({ path: ['sources', name, bound.secretsField, i], ref, readers: ['ingest-webhook'] }),
     );
+  }
+  if (tenant.scoring.provider === 'networks') {
+    const { github, youtube } = tenant.scoring.networks;
+    if (github?.token)
+      uses.push({ path: ['scoring', 'networks', 'github', 'token'], ref: github.token, readers: ['process-events', 'refresh-scores'] });
+    if (youtube)
+      uses.push({ path: ['scoring', 'networks', 'youtube', 'apiKey'], ref: youtube.apiKey, readers: ['process-events', 'refresh-scores'] });
   }
   if (tenant.scoring.provider === 'http') {
     uses.push({ path: ['scoring', 'http', 'apiKey'], ref: tenant.scoring.http.apiKey, readers: ['process-events', 'refresh-scores'] });

@@ -4,6 +4,7 @@ import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../h
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import { type BreakerState, CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { HelpdeskMetricsProvider } from '../influence/helpdesk-metrics.js';
+import { networksProvider } from './network-scoring.js';
 import { type HttpBackoff, HttpScoreProvider } from '../influence/http-provider.js';
 import { realSleep, type Sleep, TokenBucket } from '../resilience/rate-limiter.js';
 
@@ -30,6 +31,10 @@ export interface TenantScoringWiring {
   /** Where a scoring service's URL may connect: public addresses only by default, as deployed; `'any'` in local mode. */
   serviceAddresses?: ServiceAddresses;
   backoff?: Partial<HttpBackoff>;
+  /** Replaces the open networks' transport to their fixed hosts (tests). */
+  networkFetch?: typeof fetch;
+  /** Local mode only: outside host names (Mastodon servers, Bluesky handle domains) the sandbox serves on loopback. */
+  outsideHosts?: () => Readonly<Record<string, string>>;
   /** Told when a tenant's breaker changes state. */
   onBreakerChange?: (tenantId: string, from: BreakerState, to: BreakerState) => void;
 }
@@ -49,6 +54,18 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
   function build(tenant: Tenant): TenantScoring | undefined {
     const { scoring } = tenant;
     if (scoring.provider === 'none') return undefined;
+    if (scoring.provider === 'networks') {
+      return {
+        provider: networksProvider(scoring, {
+          secrets: wiring.secrets,
+          clock: wiring.clock,
+          sleep,
+          ...(wiring.networkFetch ? { fetch: wiring.networkFetch } : {}),
+          ...(wiring.outsideHosts ? { outsideHosts: wiring.outsideHosts } : {}),
+        }),
+        maxPerRun: scoring.maxPerRun,
+      };
+    }
     const breakerConfig = scoring.provider === 'http' ? scoring.http.breaker : scoring.breaker;
     const breaker = new CircuitBreaker({
       ...breakerConfig,

@@ -28,6 +28,7 @@ export const EXPORT_NOTES = [
   'Email addresses are never stored. An email is held only as a keyed hash (HMAC-SHA256 with a secret of this deployment), in profile.identities.emailHashes and as the identityHash of an alias; it cannot be read back from the hash.',
   "External ids (the company's own id of the customer, e.g. a CRM id) are held the same way: only as a keyed hash, in profile.identities.externalIdHashes and as the identityHash of an alias.",
   'An alias maps one identity (helpdesk user id, email, external id or social handle) to the profile. It holds the kind of identity and its keyed hash, never the identity itself.',
+  'Social handles are listed in profile.identities.handles with their trust (channel: the ticket came through that network; verified; declared: typed in). A score from open networks lists in profile.score.handles what each network showed for each handle: counts only (followers, following, posts, median interactions per post, account age) and when they were read, never a post.',
   'Survey answers and decisions are the ones recorded about this customer. Decisions are the audit trail of what was written to their tickets and why.',
   'retainedUntil is when the data is deleted automatically unless the customer is active again; an opted-out profile is kept, without a score, so that the opt-out is honoured.',
 ];

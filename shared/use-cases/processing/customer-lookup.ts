@@ -8,6 +8,7 @@ import {
   retentionStart,
 } from '../../domain/customer.js';
 import { PermanentHelpdeskError, TransientError } from '../../domain/errors.js';
+import { higherTrust } from '../../domain/network-score.js';
 import type { Requester, RequesterDetails } from '../../domain/events.js';
 import type { Clock, CustomerAdminStore, CustomerStore, HelpdeskClient, IdentityHasher } from '../../domain/ports.js';
 import type { UseCaseLogger } from '../../domain/ports.js';
@@ -50,18 +51,26 @@ export function identitiesOf(helpdeskKind: string, requester: Requester, details
   for (const email of [details?.email, requester.email]) if (email) candidates.push({ kind: 'email', value: email });
   for (const externalId of [details?.externalId, requester.externalId])
     if (externalId) candidates.push({ kind: 'external-id', value: externalId });
-  for (const handle of [...requester.handles, ...(details?.handles ?? [])]) candidates.push(handleIdentity(handle.network, handle.handle));
-  const seen = new Set<string>();
-  return candidates.filter((identity) => {
+  for (const handle of [...requester.handles, ...(details?.handles ?? [])])
+    candidates.push(handleIdentity(handle.network, handle.handle, handle.trust));
+  const seen = new Map<string, Identity>();
+  const kept: Identity[] = [];
+  for (const identity of candidates) {
     const { kind, value } = normaliseIdentity(identity);
     const id = `${kind}\n${value}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+    const first = seen.get(id);
+    if (!first) {
+      seen.set(id, identity);
+      kept.push(identity);
+    } else if (identity.trust !== undefined) {
+      // The same handle named twice (the event and the helpdesk): the stronger evidence is kept.
+      first.trust = higherTrust(first.trust, identity.trust);
+    }
+  }
+  return kept;
 }
 
-/** True when `identities` name something the profile does not list yet. */
+/** True when `identities` name something the profile does not list yet, or trust a listed handle more. */
 function addsIdentities(profile: CustomerProfile, identities: readonly Identity[], hasher: IdentityHasher): boolean {
   const merged = mergeIdentities(profile.identities, identities, hasher);
   const known = profile.identities;
@@ -69,7 +78,9 @@ function addsIdentities(profile: CustomerProfile, identities: readonly Identity[
     merged.helpdeskUserIds.length > known.helpdeskUserIds.length ||
     merged.emailHashes.length > known.emailHashes.length ||
     (merged.externalIdHashes?.length ?? 0) > (known.externalIdHashes?.length ?? 0) ||
-    merged.handles.length > known.handles.length
+    merged.handles.length > known.handles.length ||
+    // A known handle now more trusted (seen through its channel, verified by the helpdesk).
+    merged.handles.some((handle, i) => handle.trust !== known.handles[i]?.trust)
   );
 }
 

@@ -100,6 +100,25 @@ async function refreshTenant(
 ): Promise<TenantRefreshReport> {
   const report: TenantRefreshReport = { tenant: tenant.id, provider: scoring.provider.name, ...zero() };
   const due = await deps.store.findDue(tenant.id, deps.clock.now(), scoring.maxPerRun);
+  if (scoring.provider.prepare && due.length > 0) {
+    const now = deps.clock.now();
+    const requests = due
+      .filter((entry) => !entry.profile.optedOut)
+      .map((entry) => ({
+        tenant: tenant.id,
+        profile: entry.profile,
+        purpose: 'scheduled' as const,
+        now,
+        refreshAfterDays: tenant.policy.freshness.refreshAfterDays,
+      }));
+    // A provider that fetches in batches (Bluesky's 25 profiles a call) does so once for the run.
+    await scoring.provider.prepare(requests).catch((error: unknown) =>
+      deps.logger.warn('score refresh batch failed; customers are looked up one by one', {
+        tenant: tenant.id,
+        error: error instanceof Error ? error.name : 'unknown',
+      }),
+    );
+  }
   for (const entry of due) {
     if (input.deadline !== undefined && deps.clock.now().getTime() >= input.deadline.getTime()) {
       report.stoppedEarly = 'deadline';

@@ -93,7 +93,7 @@ function toEvent(body: GenericTicketCreated, deliveryId: string, input: GenericN
       email: requester.email,
       externalId: requester.external_id,
       name: requester.name,
-      handles: requester.handles,
+      handles: requester.handles.map(({ network, handle, source }) => ({ network, handle, trust: source })),
     },
   };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { TrustLevel } from '../../../domain/events.js';
 import { blankToUndefined, idSchema } from '../../webhooks/json-fields.js';
 import { PRIORITIES } from '../../../domain/priority.js';
 
@@ -61,6 +62,15 @@ export const GenericHandleSchema = z.object({
     .toLowerCase()
     .regex(/^[a-z0-9._-]{1,40}$/, 'must be a network name such as twitter'),
   handle: z.string().trim().min(1, 'must be a non-empty handle').max(100),
+  /**
+   * Where the handle came from, which decides how far it is trusted: `channel` (the ticket came in
+   * through that network's own channel), `verified` (the helpdesk verified it), `customer` or
+   * `agent` (typed in: declared). Absent means declared, as before this field existed.
+   */
+  source: z
+    .enum(['channel', 'verified', 'customer', 'agent'], { error: 'must be channel, verified, customer or agent' })
+    .optional()
+    .transform((source): TrustLevel => (source === 'channel' || source === 'verified' ? source : 'declared')),
 });
 
 /** Whoever opened the ticket; every field is optional, but one identity is required (see the body schema). */

@@ -77,6 +77,8 @@ const ZendeskIdentitySchema = z.object({
   type: z.string(),
   value: z.string(),
   primary: z.boolean().optional(),
+  /** `full` or `sso`: Zendesk itself verified the identity (the deprecated `verified` flag an agent can set is not read). */
+  verification_method: z.string().nullish(),
 });
 type ZendeskIdentity = z.infer<typeof ZendeskIdentitySchema>;
 
@@ -279,13 +281,23 @@ function toRequester(id: string, user: z.infer<typeof ZendeskUserSchema>, identi
   const email = user.email || (emails.find((identity) => identity.primary) ?? emails[0])?.value;
   const handles: SocialHandle[] = identities
     .filter((identity) => SOCIAL_IDENTITY_TYPES.has(identity.type.toLowerCase()) && identity.value.trim() !== '')
-    .map((identity) => ({ network: identity.type.toLowerCase(), handle: identity.value }));
+    .map((identity) => ({
+      network: identity.type.toLowerCase(),
+      handle: identity.value,
+      trust:
+        identity.verification_method === 'full' || identity.verification_method === 'sso' ? ('verified' as const) : ('declared' as const),
+    }));
   const fields: RequesterDetails['fields'] = {};
   for (const [key, value] of Object.entries(user.user_fields ?? {})) {
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
   }
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
-  if (email) details.email = email;
+  if (email) {
+    details.email = email;
+    // The agent-set `verified` flag proves nothing; Zendesk's own verification of the address does.
+    const method = emails.find((identity) => identity.value.toLowerCase() === email.toLowerCase())?.verification_method;
+    details.emailVerified = method === 'full' || method === 'sso';
+  }
   if (user.external_id !== null && user.external_id !== undefined && String(user.external_id) !== '')
     details.externalId = String(user.external_id);
   if (user.name) details.name = user.name;

@@ -71,7 +71,8 @@ describe('normaliseGenericTicketCreated: fixtures', () => {
         email: 'ada@example.com',
         externalId: 'crm-42',
         name: 'Ada Lovelace',
-        handles: [{ network: 'twitter', handle: 'ada_codes' }],
+        // A handle without a `source` was typed in: declared, as before the field existed.
+        handles: [{ network: 'twitter', handle: 'ada_codes', trust: 'declared' }],
       },
     });
     expect(TicketCreatedSchema.safeParse(event).success).toBe(true);
@@ -169,7 +170,26 @@ describe('normaliseGenericTicketCreated: lenient where senders differ', () => {
     [
       'a handle',
       { handles: [{ network: ' Twitter ', handle: ' ada_codes ' }] },
-      { handles: [{ network: 'twitter', handle: 'ada_codes' }] },
+      { handles: [{ network: 'twitter', handle: 'ada_codes', trust: 'declared' }] },
+    ],
+    [
+      'handles with where each came from',
+      {
+        handles: [
+          { network: 'bluesky', handle: 'ada.example.com', source: 'channel' },
+          { network: 'mastodon', handle: '@ada@social.example', source: 'verified' },
+          { network: 'github', handle: 'ada', source: 'customer' },
+          { network: 'youtube', handle: '@ada', source: 'agent' },
+        ],
+      },
+      {
+        handles: [
+          { network: 'bluesky', handle: 'ada.example.com', trust: 'channel' },
+          { network: 'mastodon', handle: '@ada@social.example', trust: 'verified' },
+          { network: 'github', handle: 'ada', trust: 'declared' },
+          { network: 'youtube', handle: '@ada', trust: 'declared' },
+        ],
+      },
     ],
   ])('accepts a requester known only by %s', (_label, requester, expected) => {
     // Arrange
@@ -284,6 +304,11 @@ describe('normaliseGenericTicketCreated: rejections', () => {
     ['a requester id with a space', (json) => (json.requester['id'] = 'u 1001'), 'requester.id'],
     ['a handle without a network', (json) => (json.requester['handles'] = [{ handle: 'ada' }]), 'requester.handles.0.network'],
     ['a network with a colon', (json) => (json.requester['handles'] = [{ network: 'x:y', handle: 'ada' }]), 'requester.handles.0.network'],
+    [
+      'a handle from an unknown source',
+      (json) => (json.requester['handles'] = [{ network: 'bluesky', handle: 'ada.example.com', source: 'rumour' }]),
+      'requester.handles.0.source',
+    ],
   ])('rejects %s, naming the field', (_label, change, path) => {
     // Arrange
     const body = fullWith(change);

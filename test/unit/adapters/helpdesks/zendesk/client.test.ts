@@ -89,6 +89,49 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('ZendeskClient.getRequester', () => {
+  it("trusts a social identity as verified only when Zendesk's own verification_method is full or sso", async () => {
+    // Arrange
+    const identity = (id: number, value: string, method: string | null) => ({
+      id,
+      user_id: 7,
+      type: 'twitter',
+      value,
+      verified: true,
+      verification_method: method,
+      primary: false,
+    });
+    const body = {
+      users: [{ id: 7, name: 'Ada', email: 'ada@example.com', user_fields: {} }],
+      identities: [
+        identity(1, 'full_check', 'full'),
+        identity(2, 'sso_check', 'sso'),
+        identity(3, 'low_check', 'low'),
+        identity(4, 'none_check', null),
+        { ...identity(5, 'ada@example.com', 'full'), type: 'email', primary: true },
+      ],
+    };
+    const { server, baseUrl } = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    const raw = new ZendeskClient({ baseUrl, email: EMAIL, apiToken: TOKEN });
+
+    try {
+      // Act
+      const requester = await raw.getRequester('7');
+
+      // Assert
+      expect(requester.handles).toEqual([
+        { network: 'twitter', handle: 'full_check', trust: 'verified' },
+        { network: 'twitter', handle: 'sso_check', trust: 'verified' },
+        { network: 'twitter', handle: 'low_check', trust: 'declared' },
+        { network: 'twitter', handle: 'none_check', trust: 'declared' },
+      ]);
+      expect(requester.emailVerified).toBe(true);
+    } finally {
+      await closeRaw(server);
+    }
+  });
+
   it('resolves email, external id, name, social handles and scalar user fields in one request', async () => {
     // Arrange
     const { user } = seedTicket();
@@ -100,11 +143,13 @@ describe('ZendeskClient.getRequester', () => {
     expect(requester).toEqual({
       helpdeskUserId: String(user.id),
       email: 'ada@example.com',
+      // The sandbox's email identity carries no verification_method: Zendesk did not verify it.
+      emailVerified: false,
       externalId: 'crm-42',
       name: 'Ada Lovelace',
       handles: [
-        { network: 'twitter', handle: 'ada_lovelace' },
-        { network: 'facebook', handle: 'ada.lovelace.1815' },
+        { network: 'twitter', handle: 'ada_lovelace', trust: 'declared' },
+        { network: 'facebook', handle: 'ada.lovelace.1815', trust: 'declared' },
       ],
       fields: { followers: 48200, verified_account: true, segment: 'enterprise', churn_note: null },
     });
@@ -132,7 +177,7 @@ describe('ZendeskClient.getRequester', () => {
     // Assert
     expect(requester.email).toBe('grace@navy.example');
     expect(requester.externalId).toBeUndefined();
-    expect(requester.handles).toEqual([{ network: 'twitter', handle: 'grace_h' }]);
+    expect(requester.handles).toEqual([{ network: 'twitter', handle: 'grace_h', trust: 'declared' }]);
   });
 
   it('answers PermanentHelpdeskError 404 for an unknown user', async () => {
@@ -196,7 +241,8 @@ describe('ZendeskClient.getRequester', () => {
       const requester = await raw.getRequester('35436');
 
       // Assert
-      expect(requester.handles).toEqual([{ network: 'twitter', handle: 'johnny_tweets' }]);
+      // `verified: true` is the deprecated flag an agent can set: it proves nothing, so the handle stays declared.
+      expect(requester.handles).toEqual([{ network: 'twitter', handle: 'johnny_tweets', trust: 'declared' }]);
       expect(requester.fields).toEqual({ user_date: '2012-07-23T00:00:00Z', user_decimal: 5.1, user_dropdown: 'option_1' });
       expect(requester.email).toBe('johnny@example.com');
     } finally {

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
+import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
+import { genericPart } from '../../infra/sandbox/generic/index.js';
+import { GITHUB_DEMO_TOKEN } from '../../infra/sandbox/github/index.js';
+import { YOUTUBE_DEMO_KEY } from '../../infra/sandbox/youtube/index.js';
+import { sandboxNetworkUrls } from '../../infra/sandbox/index.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+
+const INBOUND = 'whsec_bmV0d29ya3Mtc2FuZGJveC1pbmJvdW5kLXNlY3JldA==';
+const TENANT = 'net-demo';
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    dynamoEndpoint: inject('dynamoDbEndpoint'),
+    tableName: `e2e-networks-sandbox-${randomUUID().slice(0, 8)}`,
+    queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
+    extraTenants: (sandboxUrl) => {
+      const urls = sandboxNetworkUrls(sandboxUrl);
+      return [
+        {
+          id: TENANT,
+          helpdesk: {
+            kind: 'generic',
+            decisionsUrl: `${sandboxUrl}/generic/decisions`,
+            signingSecret: { value: GENERIC_DEMO.outboundSecret },
+          },
+          sources: { generic: { signingSecrets: [{ value: INBOUND }] } },
+          scoring: {
+            provider: 'networks',
+            minTrust: 'verified',
+            inlineTimeoutMs: 3000,
+            networks: {
+              bluesky: urls.bluesky,
+              mastodon: {},
+              github: { ...urls.github, token: { value: GITHUB_DEMO_TOKEN } },
+              youtube: { ...urls.youtube, apiKey: { value: YOUTUBE_DEMO_KEY }, derivedMetricsAmendmentAccepted: true },
+            },
+          },
+        },
+      ];
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+type Handle = { network: string; handle: string; source?: string };
+
+/** Sends a generic `ticket.created` for a new sandbox ticket and answers its audited note and priority. */
+async function ticket(requester: { email?: string; handles: Handle[] }): Promise<{ priority: string | null | undefined; note: string }> {
+  const desk = stack.sandbox.part(genericPart);
+  const created = desk.createTicket({
+    subject: 'Help',
+    priority: 'normal',
+    tags: [],
+    requester: {
+      ...(requester.email ? { email: requester.email } : {}),
+      handles: requester.handles.map(({ network, handle }) => ({ network, handle })),
+    },
+  });
+  const body = JSON.stringify({
+    type: 'ticket.created',
+    ticket: { id: created.id, priority: 'normal', updated_at: created.updated_at },
+    requester,
+  });
+  const id = `msg_${randomUUID()}`;
+  const now = new Date();
+  const response = await fetch(`${stack.url}/webhooks/${TENANT}/generic`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': signStandardWebhook({ secret: INBOUND, id, timestamp: now, body }),
+    },
+    body,
+  });
+  expect(response.status).toBe(202);
+  await stack.queue.drained();
+  const [decision] = await stack.decisions.listForTicket(TENANT, created.id);
+  return { priority: desk.ticket(created.id)?.priority, note: decision?.note ?? '' };
+}
+
+describe("the demo's customers against the sandbox's network fakes", () => {
+  it('raises Mary Jackson, whose Bluesky handle is on her email domain and resolves both ways', async () => {
+    const { priority, note } = await ticket({
+      email: 'mary@maryjackson.test',
+      handles: [{ network: 'bluesky', handle: 'maryjackson.test' }],
+    });
+
+    expect(priority).not.toBe('normal');
+    expect(note).toMatch(/Reach \d+ on Bluesky \(\w+\): .* Bluesky handle verified\./);
+  });
+
+  it('shows Dorothy Vaughan, the same audience with a declared handle, without raising her ticket', async () => {
+    const { priority, note } = await ticket({
+      email: 'dorothy@example.com',
+      handles: [{ network: 'bluesky', handle: 'dorothyvaughan.bsky.social' }],
+    });
+
+    expect(priority).toBe('normal');
+    expect(note).toContain('Bluesky handle declared by the customer, not verified: not used for priority');
+  });
+
+  it('gives Margaret Hamilton, on Bluesky and Mastodon, the better of her two verified scores', async () => {
+    const { note } = await ticket({
+      email: 'margaret@hamilton.test',
+      handles: [
+        { network: 'bluesky', handle: 'hamilton.test' },
+        { network: 'mastodon', handle: '@margaret@social.example' },
+      ],
+    });
+
+    expect(note).toMatch(/Reach \d+ on Mastodon \(\w+\): .* Mastodon handle verified\. Also: Bluesky \d+ \(verified\)\./);
+  });
+
+  it('scores no one who asked not to be indexed: Evelyn on Mastodon, Joan on Bluesky', async () => {
+    const evelyn = await ticket({ handles: [{ network: 'mastodon', handle: '@evelyn@social.example', source: 'channel' }] });
+    const joan = await ticket({ handles: [{ network: 'bluesky', handle: 'joanclarke.bsky.social', source: 'channel' }] });
+
+    expect(evelyn.note).toContain('the account asked not to be indexed (noindex)');
+    expect(joan.note).toContain('!no-unauthenticated');
+    expect([evelyn.priority, joan.priority]).toEqual(['normal', 'normal']);
+  });
+
+  it('reads Radia Perlman on GitHub and Frances Allen on YouTube, declared, shown but not used', async () => {
+    const radia = await ticket({ handles: [{ network: 'github', handle: 'radiaperlman' }] });
+    const frances = await ticket({ handles: [{ network: 'youtube', handle: '@francesallen' }] });
+
+    expect(radia.note).toMatch(
+      /Reach \d+ on GitHub \(\w+\): .* GitHub handle declared by the customer, not verified: not used for priority/,
+    );
+    expect(frances.note).toMatch(
+      /Reach \d+ on YouTube \(\w+\): .* YouTube handle declared by the customer, not verified: not used for priority/,
+    );
+  });
+});
