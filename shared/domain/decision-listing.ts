@@ -21,6 +21,8 @@ export interface DecisionSummary {
   score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
   /** How the score provider failed on this ticket's path, when it did. */
   providerFailure?: ScoreFailureKind;
+  /** The version of the tenant's configuration the decision was made with. */
+  configVersion?: number;
 }
 
 /** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */

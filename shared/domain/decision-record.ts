@@ -16,6 +16,8 @@ export interface DecisionRecord {
   customerKey?: string;
   receivedAt: string;
   decidedAt: string;
+  /** The version of the tenant's configuration the decision was made with (absent on decisions made before versions). */
+  configVersion?: number;
   status: DecisionStatus;
   decision: Decision;
   note: string;

@@ -67,6 +67,7 @@ export const DecisionRecordSchema = z.object({
   customerKey: z.string().min(1).optional(),
   receivedAt: z.string(),
   decidedAt: z.string(),
+  configVersion: z.number().int().min(1).optional(),
   status: z.enum(['pending', 'failed', 'applied', 'shadow', 'skipped']),
   decision: DecisionSchema,
   note: z.string(),
@@ -90,6 +91,7 @@ export const DecisionSummarySchema = z.object({
   nps: NpsCategorySchema.optional(),
   score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true }).optional(),
   providerFailure: ScoreFailureKindSchema.optional(),
+  configVersion: z.number().int().min(1).optional(),
 }) satisfies z.ZodType<DecisionSummary>;
 
 /** One decision as the decisions-by-day index lists it (the note and the full explanation are in the record). */
@@ -130,6 +132,7 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
       ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } }
       : {}),
     ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
+    ...(record.configVersion !== undefined ? { configVersion: record.configVersion } : {}),
   };
   return {
     [DECISIONS_INDEX.partitionKey]: decisionDayPk(record.tenant, new Date(record.decidedAt).toISOString().slice(0, 10)),

@@ -33,7 +33,7 @@ beforeEach(async () => {
     },
     queue,
     decisions: new InMemoryDecisionLog(),
-    tenants: () => TENANTS,
+    tenants: async () => TENANTS,
     requestTimeoutMs: 300,
   });
 });
@@ -172,7 +172,7 @@ describe('the local server on a queue that records less than the in-process one'
       ingest: async () => ({ statusCode: 202 }),
       queue,
       decisions: new InMemoryDecisionLog(),
-      tenants: () => TENANTS,
+      tenants: async () => TENANTS,
     });
   });
 
