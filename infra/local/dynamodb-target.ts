@@ -64,7 +64,7 @@ export function localUrls(
  * identity, container and instance roles), loaded only when a command targets AWS: the commands
  * run on an admin's machine, where the keys are rarely in the environment. Cached until they expire.
  */
-function sdkCredentialChain(): CredentialProvider {
+export function sdkCredentialChain(): CredentialProvider {
   let provider: (() => Promise<AwsCredentials>) | undefined;
   return async () => {
     provider ??= (await import('@aws-sdk/credential-provider-node')).defaultProvider();
