@@ -3,6 +3,7 @@ import { runReport } from '../../infra/commands/report.js';
 import { batchWriteAll } from '../../shared/adapters/store/batch.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { answerIndexItem } from '../../shared/adapters/store/survey-index.js';
+import { storeTenant } from '../support/stored-tenant.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { generateDecisions, writeDecisions } from '../support/generated-decisions.js';
 import { generateAnswers } from './nps-report.bench.js';
@@ -16,6 +17,7 @@ export async function benchReport(dynamoEndpoint: string, count = 10_000): Promi
   const client = createDocumentClient({ endpoint: dynamoEndpoint });
   const tableName = `bench-report-${Date.now()}`;
   await createTable(client, tableName);
+  await storeTenant(client, tableName, 'bench');
   await writeDecisions(client, tableName, generateDecisions('bench', count, { from: '2026-11-01', days: 30, shadowEvery: 10 }));
   await batchWriteAll(
     client,
