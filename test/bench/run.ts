@@ -19,7 +19,9 @@ Measures performance, never asserting on time. Parts (all by default, or the one
   import   a 100k-row score import in its own process: wall time, rows/s, peak memory, re-run
   nps      the NPS report over 10,000 generated answers: time, partitions and DynamoDB requests
   report   npm run report over 10,000 generated decisions: time, DynamoDB requests, file size;
-           writes bench-results/report.html`;
+           writes bench-results/report.html
+  tenants  10 and 10,000 tenants stored: a cold tenant read, DynamoDB requests per warm event; the
+           service template's size and IAM policies`;
 
 const only = process.argv[2];
 if (only === '--help' || only === '-h') {
@@ -34,6 +36,7 @@ const benches: Record<string, (dynamoDbEndpoint: string) => Promise<string[]>> =
   import: async (endpoint) => (await import('./import.bench.js')).benchImport(endpoint),
   nps: async (endpoint) => (await import('./nps-report.bench.js')).benchNpsReport(endpoint),
   report: async (endpoint) => (await import('./report.bench.js')).benchReport(endpoint),
+  tenants: async (endpoint) => (await import('./tenants.bench.js')).benchTenants(endpoint),
 };
 
 if (only && !(only in benches)) {
