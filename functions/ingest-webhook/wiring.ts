@@ -1,4 +1,4 @@
-import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import type { TenantSource } from '../../shared/adapters/config/tenant-cache.js';
 import type { SecretRef } from '../../shared/adapters/plugin/secret-ref.js';
 import { bindSource } from '../../shared/adapters/config/tenants.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
@@ -10,7 +10,8 @@ import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 
 /** What the ingest function is assembled from, in AWS and in local mode alike. */
 export interface IngestWiring {
-  tenants: TenantDirectory;
+  /** The tenants, read through the per-container cache: unknown and disabled ones are absent. */
+  tenants: TenantSource;
   secrets: SecretResolver;
   queue: EventQueue;
   logger: Logger;
@@ -39,17 +40,17 @@ async function resolveAvailable(refs: readonly SecretRef[], wiring: IngestWiring
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 /**
- * Assembles the ingest dependencies: a tenant's source is known only if the tenants file
- * configures it (its adapter comes from the registry), and its verification secrets (several
+ * Assembles the ingest dependencies: a tenant's source is known only if the tenant's stored,
+ * enabled configuration names it (its adapter comes from the registry), and its verification secrets (several
  * during rotation) come from the tenant's secret references.
  *
  * @example const deps = wireIngestDeps({ tenants, secrets, queue, logger, maxBodyBytes: 262144 })
  */
 export function wireIngestDeps(wiring: IngestWiring): IngestHandlerDeps {
   return {
-    sourceFor(tenantId, source) {
-      const tenant = wiring.tenants.get(tenantId);
-      const bound = tenant ? bindSource(tenant, source) : undefined;
+    async sourceFor(tenantId, source) {
+      const configured = await wiring.tenants.get(tenantId);
+      const bound = configured ? bindSource(configured.tenant, source) : undefined;
       if (!bound) return undefined;
       return { adapter: bound.adapter, secrets: () => resolveAvailable(bound.verificationSecrets, wiring) };
     },

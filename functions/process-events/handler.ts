@@ -1,14 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { AwsJsonClient, SQS } from '../../shared/adapters/aws/aws-json-client.js';
 import { readEnv } from '../../shared/adapters/config/env.js';
-import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
+import { CachedTenants } from '../../shared/adapters/config/tenant-cache.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { SqsRetryScheduler } from '../../shared/adapters/queue/sqs-event-queue.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-manager.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
+import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
 import { createProcessEventsHandler } from './chain.js';
 import { wireProcessDeps } from './wiring.js';
 
@@ -17,15 +17,14 @@ const env = readEnv(
     TABLE_NAME: z.string().min(1),
     QUEUE_URL: z.url(),
     DEAD_LETTER_QUEUE_URL: z.url(),
-    TENANTS_FILE: z.string().min(1).default('tenants.json'),
     IDENTITY_KEY_SECRET_ID: z.string().min(1),
     MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).optional(),
   }),
 );
 const telemetry = createTelemetry('process-events');
-const tenants = loadTenantsFile(fileURLToPath(new URL(env.TENANTS_FILE, import.meta.url)), 'deployed');
 const secrets = new RefSecretResolver({ fetchSecret: secretsManagerFetcher(), logger: telemetry.logger });
 const documentClient = createDocumentClient();
+const tenants = new CachedTenants(new DynamoTenantStore(documentClient, env.TABLE_NAME), { mode: 'deployed' });
 const retry = new SqsRetryScheduler(new AwsJsonClient(SQS), env.QUEUE_URL, env.DEAD_LETTER_QUEUE_URL);
 
 /**

@@ -1,5 +1,5 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
-import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import type { TenantSource } from '../../shared/adapters/config/tenant-cache.js';
 import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
 import { withWriteTiming } from '../../shared/adapters/per-tenant/timed-helpdesk.js';
 import { helpdeskClients } from '../../shared/adapters/per-tenant/helpdesk-clients.js';
@@ -24,7 +24,8 @@ import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 
 /** What the process-events function is assembled from, in AWS and in local mode alike. */
 export interface ProcessWiring {
-  tenants: TenantDirectory;
+  /** The tenants, read through the per-container cache: unknown and disabled ones are absent. */
+  tenants: TenantSource;
   documentClient: DocumentClient;
   tableName: string;
   secrets: SecretResolver;
@@ -104,11 +105,14 @@ export function wireProcessDeps(wiring: ProcessWiring): ProcessEventsDeps {
     ...(wiring.outsideHosts ? { outsideHosts: wiring.outsideHosts } : {}),
   });
   return {
-    tenant: (id) => wiring.tenants.get(id),
+    tenant: async (id) => {
+      const configured = await wiring.tenants.get(id);
+      return configured && { ...configured.tenant, configVersion: configured.version };
+    },
     helpdeskFor,
     customers,
     findOrMergeCustomer: customerMerger({ customers, clock }),
-    scoreProviderFor: (id) => scoringFor(id)?.provider,
+    scoreProviderFor: async (id) => (await scoringFor(id))?.provider,
     scoreRefresh: new DynamoScoreRefreshStore(wiring.documentClient, wiring.tableName),
     hasherFor,
     // The holdout's key is derived from the same per-deployment key: one secret to keep, no new one to rotate.

@@ -1,5 +1,6 @@
 import type { DocumentClient } from '../../shared/adapters/aws/dynamodb.js';
-import type { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import type { TenantSource } from '../../shared/adapters/config/tenant-cache.js';
+import type { Tenant } from '../../shared/adapters/config/tenants.js';
 import type { ServiceAddresses } from '../../shared/adapters/http/checked-request.js';
 import { helpdeskClients } from '../../shared/adapters/per-tenant/helpdesk-clients.js';
 import { helpdeskPaces } from '../../shared/adapters/resilience/helpdesk-pace.js';
@@ -15,7 +16,10 @@ import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 
 /** What the refresh-scores function is assembled from, in AWS and in local mode alike. */
 export interface RefreshWiring {
-  tenants: TenantDirectory;
+  /** One tenant, through the per-container cache. */
+  tenants: TenantSource;
+  /** Every enabled tenant, read afresh at each run (the store's tenants index, page by page). */
+  allTenants: () => Promise<Tenant[]>;
   documentClient: DocumentClient;
   tableName: string;
   secrets: SecretResolver;
@@ -67,7 +71,7 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
     onBreakerChange: (tenant, from, to) => logger.warn('score provider circuit breaker changed state', { tenant, from, to }),
   });
   return {
-    tenants: () => wiring.tenants.all().map((tenant) => ({ id: tenant.id, policy: tenant.policy })),
+    tenants: async () => (await wiring.allTenants()).map((tenant) => ({ id: tenant.id, policy: tenant.policy })),
     scoringFor,
     store: new DynamoScoreRefreshStore(wiring.documentClient, wiring.tableName, {
       onCorruptItem: (error) => logger.error('skipped a due profile that fails validation', { key: error.key, error: error.message }),

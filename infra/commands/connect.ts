@@ -12,15 +12,17 @@
 import { parseArgs } from 'node:util';
 import { isLoopbackUrl } from '../../shared/adapters/plugin/outbound-url.js';
 import { describeSecretRef, type SecretRef } from '../../shared/adapters/plugin/secret-ref.js';
-import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { bindSource, parseTenantsFile, type Tenant } from '../../shared/adapters/config/tenants.js';
+import { enabledTenants } from '../../shared/adapters/config/tenant-cache.js';
+import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
+import { bindSource, type Tenant } from '../../shared/adapters/config/tenants.js';
+import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
 import { CONNECTORS, helpdeskConnector } from '../../shared/adapters/registry/connectors.js';
 import type { ConnectRequest, ConnectResult, ConnectStep } from '../../shared/adapters/plugin/descriptors.js';
 import { secretsManagerFetcher } from '../../shared/adapters/secrets/secrets-manager.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { storeSecret } from '../../shared/adapters/secrets/secret-store.js';
 import { type CliOutput, describeError, runAsProgram, UsageError, usageMistake, userPath } from './cli.js';
-import { demoTenants } from '../sandbox/index.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { readStackState, type StackState } from '../local/stack-state.js';
 
 /** The helpdesk a message names when none was given. */
@@ -61,13 +63,20 @@ interface SecretOutcome {
   value?: string;
 }
 
-function tenantsFrom(path: string | undefined, stack: StackState | undefined): TenantDirectory {
-  if (path) return loadTenantsFile(path, 'local');
-  if (!stack)
+/**
+ * The tenants to connect from: a tenants file when one is named, else the tenants stored in the
+ * table (the running `npm start`'s, or the deployed one with AWS_REGION and TABLE_NAME).
+ */
+async function tenantsFrom(path: string | undefined, env: Record<string, string | undefined>): Promise<readonly Tenant[]> {
+  if (path) return loadTenantsFile(path, 'local').all();
+  const target = dynamoTarget(undefined, env);
+  const store = new DynamoTenantStore(dynamoClientFor(target), localTableName(undefined, env));
+  const tenants = await enabledTenants(store, 'endpoint' in target ? 'local' : 'deployed', () => undefined).catch((error: unknown) => {
     throw new UsageError(
-      'No tenants: pass --tenants <file> (or set INFLUENCE_ROUTER_TENANTS), or start npm start to connect its demo tenants',
+      `No tenants: the table cannot be read (${describeError(error)}); start npm start, set AWS_REGION and TABLE_NAME for a deployment, or pass --tenants <file>`,
     );
-  return new TenantDirectory(parseTenantsFile({ tenants: demoTenants(stack.sandboxUrl) }, 'local', 'demo tenants'));
+  });
+  return tenants;
 }
 
 /** The webhook base: given, or the running `npm start`'s; checked against where the helpdesk is. */
@@ -216,14 +225,11 @@ export async function runConnect(
   let tenant: Tenant;
   let base: URL;
   try {
-    const tenants = tenantsFrom(tenantsPath ? userPath(tenantsPath, env as NodeJS.ProcessEnv) : undefined, stack);
-    const found = tenants.get(values.tenant);
+    const tenants = await tenantsFrom(tenantsPath ? userPath(tenantsPath, env as NodeJS.ProcessEnv) : undefined, env);
+    const found = tenants.find((each) => each.id === values.tenant);
     if (!found)
       throw new UsageError(
-        `No tenant ${JSON.stringify(values.tenant)} (there are: ${tenants
-          .all()
-          .map((each) => each.id)
-          .join(', ')})`,
+        `No tenant ${JSON.stringify(values.tenant)} (there are: ${tenants.map((each) => each.id).join(', ') || 'none'}; add one with npm run tenants -- add)`,
       );
     tenant = found;
     if (tenant.helpdesk.kind !== connector.helpdesk)

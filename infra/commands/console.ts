@@ -3,29 +3,28 @@
  * endpoint), with no local stack: the decision list, each decision, the report page with service
  * times, the tenants and, with the queues' URLs, the queue. Read-only unless --allow-replay.
  *
- *   AWS_REGION=eu-west-1 TABLE_NAME=<TableName> npm run console -- [--port 3100] [--tenants <file>] [--allow-replay]
+ *   AWS_REGION=eu-west-1 TABLE_NAME=<TableName> npm run console -- [--port 3100] [--allow-replay]
  *   DYNAMODB_ENDPOINT=http://127.0.0.1:8000 TABLE_NAME=<name> npm run console
  *
  * Exit codes: 0 stopped (Ctrl-C), 1 could not start (the port, the table), 2 bad arguments.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AwsJsonClient, SQS } from '../../shared/adapters/aws/aws-json-client.js';
-import { loadTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
+import { enabledTenants } from '../../shared/adapters/config/tenant-cache.js';
+import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
 import { ReadOnlyDocumentClient } from '../console/read-only-client.js';
 import { type ConsoleQueues, startTableConsole, type TableConsole } from '../console/table-console.js';
-import { DEFAULT_TENANTS_FILE } from '../cdk/config/load-tenants.js';
 import { dynamoClientFor, dynamoTarget, localTableName, sdkCredentialChain } from '../local/dynamodb-target.js';
-import { type CliOutput, describeError, runAsProgram, usageMistake, userPath, wholeOption } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake, wholeOption } from './cli.js';
 
 const DEFAULT_PORT = 3100;
 
-const USAGE = `usage: npm run console -- [--port <n>] [--tenants <file>] [--allow-replay] [--endpoint <url>] [--table <name>]
+const USAGE = `usage: npm run console -- [--port <n>] [--allow-replay] [--endpoint <url>] [--table <name>]
 
 Serves the console on http://127.0.0.1:<port> (default ${DEFAULT_PORT}) against a table, with no
 local stack: each tenant's decisions, one decision, the report page (service times of raised and
-held-out tickets, the cost to everyone else, NPS by tier), the tenants and their policies. It
+held-out tickets, the cost to everyone else, NPS by tier), the tenants and their policies as the
+table holds them (npm run tenants manages them). It
 reads only (GetItem and Query; it refuses any write) unless --allow-replay, which serves the queue
 page's Replay (an SQS message move from the dead-letter queue back to the event queue).
 
@@ -34,7 +33,6 @@ Environment:
                                 own AWS credentials (profile, SSO, environment)
   DYNAMODB_ENDPOINT             any DynamoDB-compatible endpoint instead of AWS
   EVENT_QUEUE_URL, DEAD_LETTER_QUEUE_URL   the queues (the service stack's outputs), for the queue page
---tenants defaults to ${DEFAULT_TENANTS_FILE}, the file the stacks were deployed with.
 Least IAM permissions for a reader and an operator: docs/deploying.md#the-console-in-production.
 
 Example:
@@ -57,7 +55,6 @@ export async function startConsole(
       args: [...argv],
       options: {
         port: { type: 'string' },
-        tenants: { type: 'string' },
         'allow-replay': { type: 'boolean', default: false },
         endpoint: { type: 'string' },
         table: { type: 'string' },
@@ -70,22 +67,8 @@ export async function startConsole(
     output.err(usageMistake(error, 'console'));
     return { code: 2 };
   }
-  const tenantsFile = values.tenants
-    ? userPath(values.tenants, env as NodeJS.ProcessEnv)
-    : fileURLToPath(new URL(`../../${DEFAULT_TENANTS_FILE}`, import.meta.url));
-  if (!existsSync(tenantsFile)) {
-    output.err(`No tenants file at ${tenantsFile}: name the file the stacks were deployed with, --tenants <file>`);
-    return { code: 2 };
-  }
   const target = dynamoTarget(values.endpoint, env);
   const where = 'endpoint' in target ? target.endpoint : `AWS ${target.region}`;
-  let tenants;
-  try {
-    tenants = loadTenantsFile(tenantsFile, 'endpoint' in target ? 'local' : 'deployed').all();
-  } catch (error) {
-    output.err(describeError(error));
-    return { code: 2 };
-  }
   const queueUrl = env.EVENT_QUEUE_URL;
   const deadLetterQueueUrl = env.DEAD_LETTER_QUEUE_URL;
   if (Boolean(queueUrl) !== Boolean(deadLetterQueueUrl)) {
@@ -103,10 +86,23 @@ export async function startConsole(
       : undefined;
   const tableName = localTableName(values.table, env);
   const client = new ReadOnlyDocumentClient(dynamoClientFor(target));
+  let tenants;
+  try {
+    // The tenants as the table holds them now (a Query of the tenants index); one that fails the
+    // rules is named and left out, as the functions leave it out.
+    tenants = await enabledTenants(new DynamoTenantStore(client, tableName), 'endpoint' in target ? 'local' : 'deployed', (error, tenant) =>
+      output.err(`tenant ${tenant}: its stored configuration fails validation (${describeError(error)}); not shown`),
+    );
+  } catch (error) {
+    output.err(
+      `Cannot read the tenants of table ${tableName} at ${where}: ${describeError(error)} (check TABLE_NAME, AWS_REGION and your credentials)`,
+    );
+    return { code: 1 };
+  }
   try {
     const console = await startTableConsole({ port, tableName, where, client, tenants, allowReplay, ...(queues ? { queues } : {}) });
     output.out(
-      `Console on ${console.url}/console: table ${tableName} at ${where}, ${tenants.length} tenants from ${tenantsFile}; ` +
+      `Console on ${console.url}/console: table ${tableName} at ${where}, ${tenants.length} tenants; ` +
         `${allowReplay ? 'replay allowed' : 'read-only'}${queues ? '' : ', no queues (EVENT_QUEUE_URL and DEAD_LETTER_QUEUE_URL show them)'}. Ctrl-C stops it.`,
     );
     return { console, client };

@@ -38,6 +38,7 @@ import { mergeCustomers } from '../../shared/use-cases/privacy/merge-customers.j
 import { type CustomerAdminDeps, optIn, optOut } from '../../shared/use-cases/privacy/opt-out.js';
 import { type OverrideRequest, clearOverride, setOverride } from '../../shared/use-cases/scoring/set-override.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
+import { checkTenant } from './tenant-check.js';
 import { DEMO } from '../local/stack.js';
 import { systemClock } from '../../shared/adapters/clock/system-clock.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
@@ -150,7 +151,10 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra.join(' ')}"`);
   if (values.tenant === undefined) throw new UsageError(`--tenant is required, e.g. --tenant ${DEMO.tenant}`);
   const tenant = TenantSchema.shape.id.safeParse(values.tenant);
-  if (!tenant.success) throw new UsageError(`--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'}`);
+  if (!tenant.success)
+    throw new UsageError(
+      values.tenant === undefined ? '--tenant is required' : `--tenant ${values.tenant}: ${tenant.error.issues[0]?.message ?? 'invalid'}`,
+    );
   const identities = identitiesFrom(values);
   const [identity, ...others] = identities;
   if (!identity)
@@ -211,6 +215,11 @@ export async function runCustomerCommand(
   try {
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
+    const known = await checkTenant({ client, tableName, target }, tenant, 'customer');
+    if (!known.ok) {
+      output.err(known.message);
+      return 2;
+    }
     const documentClient = client;
     const customers = new DynamoCustomerStore(documentClient, tableName, hasherFor);
     const deps: CustomerAdminDeps = { customers, hasherFor, clock };

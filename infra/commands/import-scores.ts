@@ -31,6 +31,7 @@ import { identityColumns, importScores, scoreColumnsCheck } from '../../shared/u
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { DEMO } from '../local/stack.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
+import { checkTenant } from './tenant-check.js';
 
 /** How often a long import redraws its progress line on a terminal, in ms. */
 const PROGRESS_EVERY_MS = 500;
@@ -120,7 +121,9 @@ export async function runImportScores(
   if (!tenant.success || !values.file) {
     output.err(
       !tenant.success
-        ? `--tenant: ${tenant.error.issues[0]?.message ?? 'invalid'} (see npm run scores:import -- --help)`
+        ? values.tenant === undefined
+          ? '--tenant is required (see npm run scores:import -- --help)'
+          : `--tenant ${values.tenant}: ${tenant.error.issues[0]?.message ?? 'invalid'} (see npm run scores:import -- --help)`
         : `--file is required (see npm run scores:import -- --help)`,
     );
     return 2;
@@ -152,6 +155,11 @@ export async function runImportScores(
   try {
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
+    const known = await checkTenant({ client, tableName, target }, tenant.data, 'scores:import');
+    if (!known.ok) {
+      output.err(known.message);
+      return 2;
+    }
     const store = new DynamoCustomerStore(client, tableName, hmacIdentityHashers(hashKey));
     const rows = readImportFile(file, { validateHeader: scoreColumnsCheck(userIdColumns), ...(format ? { format } : {}) });
     // Progress on a terminal's stderr only, so stdout stays the result a script reads.

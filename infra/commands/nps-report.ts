@@ -18,6 +18,7 @@ import { TIERS } from '../../shared/domain/tiers.js';
 import { type NpsReport, npsReport } from '../../shared/use-cases/reporting/nps-report.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
+import { checkTenant } from './tenant-check.js';
 import { TENANT_PERIOD_OPTIONS, tenantPeriod } from './day-period.js';
 
 const USAGE = [
@@ -117,6 +118,11 @@ export async function runNpsReport(argv: readonly string[], env: Record<string, 
   try {
     // No createTable, unlike the import: a report reads, and a table name that is wrong should
     // say so, not be created and reported empty.
+    const known = await checkTenant({ client, tableName, target }, request.tenant, 'nps');
+    if (!known.ok) {
+      output.err(known.message);
+      return 2;
+    }
     const index = new DynamoSurveyAnswerIndex(client, tableName);
     const report = await npsReport(request, { index });
     if (values.json) output.out(JSON.stringify(report, null, 2));

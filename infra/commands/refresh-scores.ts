@@ -1,32 +1,29 @@
 /**
  * Runs the scheduled score refresh once, by hand, against a local table: the same use case and
- * wiring as the refresh-scores function.
+ * wiring as the refresh-scores function, with the tenants stored in the table (as `npm start`
+ * seeded them, or as `npm run tenants` changed them).
  *
- *   npm run scores:refresh -- [--endpoint http://127.0.0.1:8000] [--table influence-router-local]
- *                             [--tenant demo] [--sandbox http://127.0.0.1:3001]
+ *   npm run scores:refresh -- [--endpoint http://127.0.0.1:8000] [--table influence-router-local] [--tenant demo]
  *
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
- * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local),
- * INFLUENCE_ROUTER_TENANTS (a tenants file, local mode rules; without it the built-in demo tenant,
- * whose helpdesk is the sandbox `npm start` runs: --sandbox, else SANDBOX_URL or SANDBOX_PORT,
- * else where the running `npm start` says).
+ * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local).
  * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
  * bad arguments.
  */
-import { dynamoClientFor, dynamoTarget, localTableName, localUrls } from '../local/dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { parseArgs } from 'node:util';
-import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { parseTenantsFile, TenantSchema } from '../../shared/adapters/config/tenants.js';
+import { CachedTenants, enabledTenants } from '../../shared/adapters/config/tenant-cache.js';
+import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/scoring/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import { demoTenants } from '../sandbox/index.js';
-import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
+import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
+import { checkTenant } from './tenant-check.js';
 import { localLogger } from '../local/terminal-logger.js';
 
-const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
+const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>]';
 
 /**
  * Runs one refresh and returns its exit code; the counts go to `output`.
@@ -46,7 +43,6 @@ export async function runRefreshScores(
         endpoint: { type: 'string' },
         table: { type: 'string' },
         tenant: { type: 'string', multiple: true },
-        sandbox: { type: 'string' },
       },
       strict: true,
     }));
@@ -54,34 +50,32 @@ export async function runRefreshScores(
     output.err(usageMistake(error, 'scores:refresh'));
     return 2;
   }
-  for (const tenant of values.tenant ?? []) {
-    const checked = TenantSchema.shape.id.safeParse(tenant);
-    if (!checked.success) {
-      output.err(`--tenant ${tenant}: ${checked.error.issues[0]?.message ?? 'invalid'} (see npm run scores:refresh -- --help)`);
-      return 2;
-    }
-  }
   const target = dynamoTarget(values.endpoint, env);
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
   const tableName = localTableName(values.table, env);
+  const mode = endpoint ? 'local' : 'deployed';
 
   const client = dynamoClientFor(target);
   try {
-    const tenantsFile = env.INFLUENCE_ROUTER_TENANTS ? userPath(env.INFLUENCE_ROUTER_TENANTS, env) : undefined;
-    const sandboxUrl = values.sandbox ?? localUrls(env).sandboxUrl;
-    const tenants = tenantsFile
-      ? loadTenantsFile(tenantsFile, 'local')
-      : new TenantDirectory(parseTenantsFile({ tenants: demoTenants(sandboxUrl, undefined) }, 'local', 'demo tenants'));
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
+    for (const tenant of values.tenant ?? []) {
+      const checked = await checkTenant({ client, tableName, target }, tenant, 'scores:refresh', { enabledOnly: true });
+      if (!checked.ok) {
+        output.err(checked.message);
+        return 2;
+      }
+    }
+    const store = new DynamoTenantStore(client, tableName);
     const deps = wireRefreshDeps({
-      tenants,
+      tenants: new CachedTenants(store, { mode }),
+      allTenants: () => enabledTenants(store, mode, (error, tenant) => output.err(`tenant ${tenant} skipped: ${describeError(error)}`)),
       documentClient: client,
       tableName,
       secrets: new RefSecretResolver(),
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', 'line', true)),
-      // The tenants file is read in local mode, which allows scoring services on loopback and private addresses.
-      serviceAddresses: 'any',
+      // Local mode's tenants may use scoring services on loopback and private addresses; deployed ones may not.
+      ...(endpoint ? { serviceAddresses: 'any' as const } : {}),
     });
     const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
     output.out(

@@ -20,6 +20,7 @@ import { decisionReport } from '../../shared/use-cases/reporting/decision-report
 import { readNpsReport } from '../../shared/use-cases/reporting/nps-report.js';
 import { serviceOutcomes } from '../../shared/use-cases/reporting/service-outcomes.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
+import { checkTenant } from './tenant-check.js';
 import { TENANT_PERIOD_OPTIONS, tenantPeriod, UsageError } from './day-period.js';
 import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
 import { renderReport } from './report/render.js';
@@ -69,6 +70,11 @@ export async function runReport(argv: readonly string[], env: Record<string, str
   const started = performance.now();
   let content;
   try {
+    const known = await checkTenant({ client, tableName, target }, request.tenant, 'report');
+    if (!known.ok) {
+      output.err(known.message);
+      return 2;
+    }
     const decisions = await decisionReport(
       { tenant: request.tenant, from: request.firstDay, to: request.lastDay },
       { history: new DynamoDecisionLog(client, tableName) },

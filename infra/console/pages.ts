@@ -165,7 +165,9 @@ export function decisionPage(record: DecisionRecord, tenants: readonly Tenant[],
         <table class="facts">
           ${row('Ticket', ticketFact(record, context.ticketUrl))} ${row('Decision', record.decisionId)} ${row('Source', record.source)}
           ${row('Delivery', record.deliveryId)} ${row('Received', time(record.receivedAt))} ${row('Decided', time(record.decidedAt))}
-          ${row('Policy version', decision.policyVersion)} ${row('Customer key', record.customerKey ?? 'none (erased or unknown)')}
+          ${row('Policy version', decision.policyVersion)}
+          ${row('Tenant configuration', record.configVersion !== undefined ? link('/console/tenants#' + encodeURIComponent(record.tenant), `version ${record.configVersion}`) : undefined)}
+          ${row('Customer key', record.customerKey ?? 'none (erased or unknown)')}
         </table>
       </div>
     </section>

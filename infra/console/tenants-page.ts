@@ -1,6 +1,7 @@
 import { secretUsesOf, type SecretRef, type Tenant } from '../../shared/adapters/config/tenants.js';
 import { html } from './html.js';
-import { badge, layout, row } from './layout.js';
+import type { StoredTenant } from '../../shared/adapters/store/tenant-store.js';
+import { badge, layout, row, time } from './layout.js';
 
 function describeSecret(ref: SecretRef): string {
   if ('env' in ref) return `secret from environment variable ${ref.env}`;
@@ -23,13 +24,45 @@ export function withSecretsHidden(tenant: Tenant): unknown {
   return copy;
 }
 
-/** Every tenant with its policy, and its configuration with the secrets hidden. */
-export function tenantsPage(tenants: readonly Tenant[]): string {
+/** A tenant's latest versions, newest first: when, by whom, what and why. */
+function historyTable(versions: readonly StoredTenant[]) {
+  if (versions.length === 0) return '';
+  return html`<table class="history">
+    <thead>
+      <tr>
+        <th>Version</th>
+        <th>When</th>
+        <th>By</th>
+        <th>Change</th>
+        <th>Why</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${versions.map(
+        (version) =>
+          html`<tr>
+            <td>${version.version}</td>
+            <td>${time(version.changedAt)}</td>
+            <td>${version.changedBy}</td>
+            <td>${version.change}${version.enabled ? '' : ' (disabled)'}</td>
+            <td>${version.reason ?? ''}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/**
+ * Every tenant with its current configuration version and latest changes, its policy, and its
+ * configuration with the secrets hidden.
+ */
+export function tenantsPage(tenants: readonly Tenant[], histories: ReadonlyMap<string, readonly StoredTenant[]> = new Map()): string {
   const body = html`${tenants.map(
     (tenant) =>
       html`<section class="tenant" id="${tenant.id}">
         <h2>${tenant.id}${tenant.name ? html` <small>${tenant.name}</small>` : ''}</h2>
         <table class="facts">
+          ${row('Configuration', histories.get(tenant.id)?.[0] ? `version ${histories.get(tenant.id)?.[0]?.version}` : undefined)}
           ${row('Helpdesk', `${tenant.helpdesk.kind}`)} ${row('Mode', badge(tenant.policy.mode, tenant.policy.mode))}
           ${row('Uplift cap', `+${tenant.policy.maxUplift}`)}
           ${row('Tiers', `standard ${tenant.policy.tiers.standard}, notable ${tenant.policy.tiers.notable}, high ${tenant.policy.tiers.high}, top ${tenant.policy.tiers.top}`)}
@@ -62,6 +95,7 @@ export function tenantsPage(tenants: readonly Tenant[]): string {
             )}
           </tbody>
         </table>
+        ${historyTable(histories.get(tenant.id) ?? [])}
         <details>
           <summary>Configuration, secrets hidden</summary>
           <pre>${JSON.stringify(withSecretsHidden(tenant), null, 2)}</pre>

@@ -146,8 +146,7 @@ try {
     tableName: started.tableName,
   });
   if (stopping) await stop();
-  const webhooks = started.tenants
-    .all()
+  const webhooks = (await started.listTenants())
     .flatMap((tenant) =>
       Object.keys(tenant.sources).map((source) => `  ${tenant.id.padEnd(16)} POST ${started.url}/webhooks/${tenant.id}/${source}`),
     )

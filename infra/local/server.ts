@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { bindHelpdesk, type Tenant } from '../../shared/adapters/config/tenants.js';
 import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
 import type { DecisionRecord } from '../../shared/domain/decision-record.js';
+import type { StoredTenant } from '../../shared/adapters/store/tenant-store.js';
 import type { DecisionHistory, DecisionLog, SurveyAnswerIndex } from '../../shared/domain/ports.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/reporting/list-decisions.js';
 import { decisionQuery } from '../console/decision-query.js';
@@ -30,8 +31,10 @@ export interface LocalServerOptions {
   decisions: DecisionLog & DecisionHistory;
   /** The survey answers' day index, for the console's report page (without it, the page is not served). */
   answers?: SurveyAnswerIndex;
-  /** The tenants this server runs, for the console. */
-  tenants: () => readonly Tenant[];
+  /** The tenants this server runs (read from the table at each request), for the console and the admin API. */
+  tenants: () => Promise<readonly Tenant[]>;
+  /** A tenant's latest versions, newest first, for the console's tenants page. */
+  tenantHistory?: (tenantId: string) => Promise<readonly StoredTenant[]>;
   /** API Gateway HTTP API's own payload limit; the function applies the product's smaller one. */
   maxRequestBytes?: number;
   /** How long a request may take to arrive whole (default 10 s; API Gateway's own is 30 s). */
@@ -133,6 +136,11 @@ function summarise(body: string): Record<string, unknown> {
   }
 }
 
+/** The answer to a tenant that is not configured: it names the ones that are. */
+function unknownTenant(id: string, tenants: readonly Tenant[]): string {
+  return `No tenant "${id}": this server runs ${tenants.map((t) => t.id).join(', ') || 'no tenant'}`;
+}
+
 /**
  * Starts the local HTTP server on 127.0.0.1: `POST /webhooks/{tenant}/{source}` runs the real
  * ingest handler on an API Gateway v2 event; `/admin/...` shows the queue, the dead-letter
@@ -200,18 +208,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       response.end();
       return;
     }
+    if (method !== 'GET') return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+    const tenants = await options.tenants();
     const decisions = DECISIONS_PATH.exec(url.pathname);
-    if (method === 'GET' && decisions) {
+    if (decisions) {
       const [, tenant = '', ticketId = ''] = decisions;
+      if (!tenants.some((candidate) => candidate.id === decodeSegment(tenant)))
+        return send(response, 404, { error: 'unknown_tenant', message: unknownTenant(decodeSegment(tenant), tenants) });
       return send(response, 200, { decisions: await options.decisions.listForTicket(decodeSegment(tenant), decodeSegment(ticketId)) });
     }
-    if (method !== 'GET') return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-    const tenants = options.tenants();
     const list = DECISION_LIST_PATH.exec(url.pathname) ?? CONSOLE_LIST_PATH.exec(url.pathname);
     if (list) {
       const json = url.pathname.startsWith('/admin/');
       const tenant = tenants.find((candidate) => candidate.id === decodeSegment(list[1] ?? ''));
-      const unknown = `No tenant "${decodeSegment(list[1] ?? '')}": this server runs ${tenants.map((t) => t.id).join(', ')}`;
+      const unknown = unknownTenant(decodeSegment(list[1] ?? ''), tenants);
       if (!tenant)
         return json
           ? send(response, 404, { error: 'unknown_tenant', message: unknown })
@@ -296,7 +306,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const { pending, deadLetters } = await options.queue.snapshot();
       return sendPage(response, 200, queuePage(pending.map(view), deadLetters.map(view), tenants, count, options.queue.caveats));
     }
-    if (url.pathname === '/console/tenants') return sendPage(response, 200, tenantsPage(tenants));
+    if (url.pathname === '/console/tenants') {
+      const histories = new Map<string, readonly StoredTenant[]>();
+      for (const tenant of tenants) histories.set(tenant.id, (await options.tenantHistory?.(tenant.id)) ?? []);
+      return sendPage(response, 200, tenantsPage(tenants, histories));
+    }
     return send(response, 404, { error: 'not_found' });
   }
 

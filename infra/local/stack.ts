@@ -4,8 +4,13 @@ import { wireIngestDeps, DEFAULT_MAX_BODY_BYTES } from '../../functions/ingest-w
 import { createProcessEventsHandler } from '../../functions/process-events/chain.js';
 import { wireProcessDeps } from '../../functions/process-events/wiring.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import { loadTenantsFile, TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
-import { parseTenantsFile, secretUsesOf, type TenantInput } from '../../shared/adapters/config/tenants.js';
+import { userInfo } from 'node:os';
+import { CachedTenants, enabledTenants, type TenantSource } from '../../shared/adapters/config/tenant-cache.js';
+import { importTenants } from '../../shared/adapters/config/tenant-changes.js';
+import { readTenantsFile } from '../../shared/adapters/config/tenant-directory.js';
+import { parseTenantsFile, secretUsesOf, type Tenant, type TenantInput } from '../../shared/adapters/config/tenants.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
+import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
 import { createTelemetry } from '../../shared/adapters/observability/telemetry.js';
@@ -45,6 +50,12 @@ export { DEMO_METRIC_FIELDS as DEMO_USER_FIELDS } from '../sandbox/demo-people.j
 /** The deployed processor's timeout (infra/cdk/stacks/service-stack.ts), for local invocations. */
 export const PROCESSOR_TIMEOUT_MS = 90_000;
 
+/**
+ * How long local mode's functions reuse a tenant read: a second, so a change made with
+ * `npm run tenants` shows at the next webhook; deployed, the cache keeps a tenant a minute.
+ */
+export const LOCAL_TENANT_CACHE_TTL_MS = 1000;
+
 /** How to run the local stack; everything has a default. */
 export interface LocalStackOptions {
   /** Local server port; 0 picks a free one. */
@@ -59,8 +70,10 @@ export interface LocalStackOptions {
   dynamoPort?: number;
   /** Outside host names (Mastodon servers, Bluesky handle domains) served on loopback, for the open networks' providers (default: the sandbox's). */
   outsideHosts?: () => Readonly<Record<string, string>>;
-  /** A tenants file (local mode rules) instead of the built-in demo tenants. */
+  /** A tenants file (local mode rules) imported into the table instead of the built-in demo tenants. */
   tenantsFile?: string;
+  /** How long the functions reuse a tenant read (default LOCAL_TENANT_CACHE_TTL_MS). */
+  tenantCacheTtlMs?: number;
   /** Policy for the demo tenants. */
   demoPolicy?: PolicyInput;
   /** More tenants beside the demo ones (not with a tenants file), given the sandbox's URL: for tests of several tenants. */
@@ -105,7 +118,12 @@ export interface LocalStack<Q extends LocalQueue = InProcessQueue> {
   /** The SQS emulator's endpoint in `sqs` mode. */
   sqsEndpoint?: string;
   decisions: DecisionLog & DecisionHistory;
-  tenants: TenantDirectory;
+  /** The tenants as the functions read them: from the table, through the per-container cache. */
+  tenants: TenantSource;
+  /** The tenants' configurations in the table, with their versions. */
+  tenantStore: DynamoTenantStore;
+  /** Every enabled tenant in the table. */
+  listTenants(): Promise<Tenant[]>;
   tableName: string;
   dynamoEndpoint: string;
   ingest(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
@@ -136,19 +154,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push({ part: `the sandbox helpdesks (${sandbox.baseUrl})`, stop: sandbox.close });
 
-    const tenants = options.tenantsFile
-      ? loadTenantsFile(options.tenantsFile, 'local')
-      : new TenantDirectory(
-          parseTenantsFile(
-            { tenants: [...demoTenants(sandbox.baseUrl, options.demoPolicy), ...(options.extraTenants?.(sandbox.baseUrl) ?? [])] },
-            'local',
-            'demo tenants',
-          ),
-        );
+    // The tenants to seed the table with, as written: the demo tenants or the tenants file.
+    const demo = [...demoTenants(sandbox.baseUrl, options.demoPolicy), ...(options.extraTenants?.(sandbox.baseUrl) ?? [])];
+    const seed = options.tenantsFile
+      ? readTenantsFile(options.tenantsFile, 'local')
+      : { file: parseTenantsFile({ tenants: demo }, 'local', 'demo tenants'), written: demo };
     // A tenant's mistake (a secret's variable unset) stops start-up before DynamoDB starts.
     // A Secrets Manager reference cannot be read locally: the resolver says so once a minute.
     const secrets = new RefSecretResolver({ logger: localLogger('secrets', logFormat) });
-    await checkSecretsReadable(tenants, secrets);
+    await checkSecretsReadable(seed.file.tenants, secrets);
 
     let db: DynamoDbLocal | undefined;
     const dynamoEndpoint =
@@ -174,6 +188,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { cause: error },
       );
     });
+
+    // The tenants live in the table, as deployed: seeded through the same store the tenants
+    // command writes to, and read by the functions through the same cache.
+    const tenantStore = new DynamoTenantStore(documentClient, tableName);
+    await importTenants(
+      tenantStore,
+      'local',
+      seed.written,
+      {
+        by: `${localUser()} (npm start)`,
+        reason: options.tenantsFile ? `imported from ${options.tenantsFile} at start-up` : 'the demo tenants, seeded at start-up',
+      },
+      systemClock,
+    );
+    const tenants = new CachedTenants(tenantStore, { mode: 'local', ttlMs: options.tenantCacheTtlMs ?? LOCAL_TENANT_CACHE_TTL_MS });
+    const listTenants = () =>
+      enabledTenants(tenantStore, 'local', (error, tenant) =>
+        console.error(
+          `tenant ${tenant}: stored configuration fails validation (${error instanceof Error ? error.message : String(error)})`,
+        ),
+      );
 
     // Several batches at once, as the deployed event source runs them.
     const queueOptions = { maxReceiveCount: 5, visibilityTimeoutMs: 60_000, batchSize: 10, consumers: 4, ...options.queue };
@@ -222,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ));
     const refreshDeps = wireRefreshDeps({
       tenants,
+      allTenants: listTenants,
       documentClient,
       tableName,
       secrets,
@@ -242,7 +278,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queue: runtime.queue,
       decisions,
       answers: new DynamoSurveyAnswerIndex(documentClient, tableName),
-      tenants: () => tenants.all(),
+      tenants: listTenants,
+      tenantHistory: async (id) => (await tenantStore.history(id, { limit: 10 })).items,
     });
     cleanups.push({ part: `the local server (${server.url})`, stop: server.close });
 
@@ -267,6 +304,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(runtime.endpoint ? { sqsEndpoint: runtime.endpoint } : {}),
       decisions,
       tenants,
+      tenantStore,
+      listTenants,
       tableName,
       dynamoEndpoint,
       ingest,
@@ -285,6 +324,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } catch (error) {
     for (const { stop } of cleanups.reverse()) await stop().catch(() => {});
     throw error;
+  }
+}
+
+/** Who local mode's changes are made by: the user running it. */
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'local user';
   }
 }
 
@@ -312,9 +360,9 @@ async function startQueue(mode: LocalQueueMode, options: InProcessQueueOptions, 
  * variable stops the start with the field and the variable named, instead of failing the first
  * webhook that needs it.
  */
-async function checkSecretsReadable(tenants: TenantDirectory, secrets: RefSecretResolver): Promise<void> {
+async function checkSecretsReadable(tenants: readonly Tenant[], secrets: RefSecretResolver): Promise<void> {
   const failures: string[] = [];
-  for (const [index, tenant] of tenants.all().entries()) {
+  for (const [index, tenant] of tenants.entries()) {
     for (const use of secretUsesOf(tenant)) {
       // Secrets Manager is not reachable in local mode: such a secret is read when it is used.
       if ('secretId' in use.ref) continue;

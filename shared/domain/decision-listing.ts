@@ -29,6 +29,8 @@ export interface DecisionSummary {
   resMin?: number;
   /** Times the ticket was reopened, once solved. */
   reopens?: number;
+  /** The version of the tenant's configuration the decision was made with. */
+  configVersion?: number;
 }
 
 /** One decided record as the decisions-by-day index lists it (the note and the explanation stay in the record). */

@@ -55,6 +55,8 @@ export interface DecisionRecord {
    * the day index instead: the ticket's creation if known, else its solve.
    */
   decidedAt: string;
+  /** The version of the tenant's configuration the decision was made with (absent on decisions made before versions). */
+  configVersion?: number;
   status: DecisionStatus;
   decision: Decision;
   note: string;

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLING, MAX_BUNDLE_BYTES } from '../../infra/cdk/constructs/bundling.js';
 import { REPO_ROOT } from '../../infra/cdk/constructs/service-function.js';
-import { DEFAULT_TENANTS_FILE } from '../../infra/cdk/config/load-tenants.js';
 import { percentile } from '../../infra/commands/stats.js';
 
 const run = promisify(execFile);
@@ -54,7 +53,6 @@ async function bundle(
     metafile: true,
     logLevel: 'error',
   });
-  copyFileSync(join(REPO_ROOT, DEFAULT_TENANTS_FILE), join(out, 'tenants.json'));
   const output = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('index.mjs'));
   return { path: join(out, 'index.mjs'), bytes: output?.[1].bytes ?? 0, metafile: result.metafile };
 }

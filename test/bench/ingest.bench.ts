@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest-webhook/chain.js';
 import { wireIngestDeps } from '../../functions/ingest-webhook/wiring.js';
-import { TenantDirectory } from '../../shared/adapters/config/tenant-directory.js';
+import { FixedTenants } from '../../shared/adapters/config/tenant-cache.js';
 import { parseTenantsFile } from '../../shared/adapters/config/tenants.js';
 import { createLogger } from '../../shared/adapters/observability/logger.js';
 import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver.js';
@@ -15,7 +15,7 @@ import { ms, summarise } from '../../infra/commands/stats.js';
  * zod validation, normalisation, enqueue to an in-memory queue), invoked directly.
  */
 export async function benchIngest(iterations = 5000): Promise<string[]> {
-  const tenants = new TenantDirectory(
+  const tenants = new FixedTenants(
     parseTenantsFile(
       {
         tenants: [

@@ -3,6 +3,7 @@ import { runReport } from '../../infra/commands/report.js';
 import { batchWriteAll } from '../../shared/adapters/store/batch.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { answerIndexItem } from '../../shared/adapters/store/survey-index.js';
+import { storeTenant } from '../support/stored-tenant.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { DecisionListingSchema, decisionIndexAttributes } from '../../shared/adapters/store/decision-items.js';
 import { observeService, serviceOutcomes } from '../../shared/use-cases/reporting/service-outcomes.js';
@@ -19,6 +20,7 @@ export async function benchReport(dynamoEndpoint: string, count = 10_000): Promi
   const client = createDocumentClient({ endpoint: dynamoEndpoint });
   const tableName = `bench-report-${Date.now()}`;
   await createTable(client, tableName);
+  await storeTenant(client, tableName, 'bench');
   // With outcomes: a tenant in shadow mode for its first week, then active with a tenth held out;
   // some tickets still open, some solved with no reply, solved tickets never decided among them.
   const outcomes: GeneratedOutcomes = {

@@ -23,7 +23,9 @@ Measures performance, never asserting on time. Parts (all by default, or the one
            writes bench-results/report.html
   networks the open networks against the sandbox's fakes: a refresh of 1,000 customers per network
            (requests per customer scored, customers a minute at each network's limit, whether the
-           pace held the limit), and the ticket path's added p50/p99 when the score is missing`;
+           pace held the limit), and the ticket path's added p50/p99 when the score is missing
+  tenants  10 and 10,000 tenants stored: a cold tenant read, DynamoDB requests per warm event; the
+           service template's size and IAM policies`;
 
 exitQuietlyWhenReaderLeaves();
 const only = process.argv[2];
@@ -40,6 +42,7 @@ const benches: Record<string, (dynamoDbEndpoint: string) => Promise<string[]>> =
   nps: async (endpoint) => (await import('./nps-report.bench.js')).benchNpsReport(endpoint),
   report: async (endpoint) => (await import('./report.bench.js')).benchReport(endpoint),
   networks: async () => (await import('./networks.bench.js')).benchNetworks(1000),
+  tenants: async (endpoint) => (await import('./tenants.bench.js')).benchTenants(endpoint),
 };
 
 if (only && !(only in benches)) {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -36,9 +36,9 @@ describe.each(['ingest', 'process', 'refresh'] as const)('the %s bundle', (name)
     expect(statSync(join(bundleDir(name), 'index.mjs')).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
   });
 
-  it('ships the validated tenants file next to the handler', () => {
-    const shipped = readFileSync(join(bundleDir(name), 'tenants.json'), 'utf8');
-    expect(shipped).toBe(readFileSync(synth.router.service.tenantsFile, 'utf8'));
+  it('ships no tenants file and names no tenant: tenants are read from the table', () => {
+    expect(existsSync(join(bundleDir(name), 'tenants.json'))).toBe(false);
+    expect(readFileSync(join(bundleDir(name), 'index.mjs'), 'utf8')).not.toContain('influence-router/acme/');
   });
 
   it('holds no AWS SDK client, bundled or left to the runtime: AWS is called through the JSON-protocol client', () => {

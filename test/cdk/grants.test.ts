@@ -7,7 +7,6 @@ import {
   statementsOfRole,
   synthesize,
   type Synthesized,
-  writeTenantsFile,
 } from './synth-fixture.js';
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -29,15 +28,42 @@ function joined(resources: string[]): string {
   return resources.join('\n');
 }
 
+const SECRET_ARN = (direction: string) =>
+  JSON.stringify({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:secret:influence-router/*/${direction}/*`,
+      ],
+    ],
+  });
+
 describe('ingest function grants', () => {
-  it('can send to the event queue and read secrets, and nothing else', () => {
+  it('can send to the event queue, read tenants and inbound secrets, and nothing else', () => {
     expect(allowedActions(statements.ingest)).toEqual(
-      [...LOG_ACTIONS, ...SECRET_READ, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', ...XRAY_ACTIONS].sort(),
+      [
+        ...LOG_ACTIONS,
+        ...SECRET_READ,
+        'dynamodb:GetItem',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+        ...XRAY_ACTIONS,
+      ].sort(),
     );
   });
 
-  it('has no DynamoDB access at all', () => {
-    expect(allowedActions(statements.ingest).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  it("reads the table's tenant configurations only: GetItem on keys T#<tenant>#CONFIG, no customer, no decision", () => {
+    const dynamo = statements.ingest.filter((s) => s.Action.some((action) => action.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0]?.Action).toEqual(['dynamodb:GetItem']);
+    expect(JSON.stringify(dynamo[0])).toContain('"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["T#*#CONFIG"]}');
   });
 
   it('sends only to the event queue, not the dead-letter queue', () => {
@@ -45,37 +71,21 @@ describe('ingest function grants', () => {
     expect(resourcesFor(statements.ingest, 'sqs:SendMessage')).toEqual([JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })]);
   });
 
-  it('reads the webhook signing secrets only: no helpdesk token, no identity key', () => {
-    const secrets = joined(resourcesFor(statements.ingest, 'secretsmanager:GetSecretValue'));
-    expect(secrets).toContain(':secret:influence-router/acme/zendesk-webhook-??????');
-    expect(secrets).toContain(':secret:influence-router/globex/zendesk-webhook-??????');
-    expect(secrets).not.toContain('zendesk-api');
-    expect(secrets).not.toContain('IdentityHashKey');
-  });
-
-  it('reads the shared secrets and signing secrets of every helpdesk adapter, never their API credentials', () => {
-    const secrets = joined(resourcesFor(statements.ingest, 'secretsmanager:GetSecretValue'));
-    expect(secrets).toContain(':secret:influence-router/initech/freshdesk-webhook-??????');
-    expect(secrets).toContain(':secret:influence-router/umbrella/tickets-signing-??????');
-    expect(secrets).not.toContain('freshdesk-api');
-    expect(secrets).not.toContain('decisions-signing');
+  it("reads every tenant's inbound secrets by one pattern: no outbound secret, no identity key", () => {
+    expect(resourcesFor(statements.ingest, 'secretsmanager:GetSecretValue')).toEqual([SECRET_ARN('inbound')]);
   });
 });
 
-describe('helpdesk adapters decide which function reads which of their secrets', () => {
-  it('lets the processor read every helpdesk credential and outbound signing secret, and no inbound one', () => {
-    const secrets = joined(resourcesFor(statements.process, 'secretsmanager:GetSecretValue'));
-    expect(secrets).toContain(':secret:influence-router/initech/freshdesk-api-??????');
-    expect(secrets).toContain(':secret:influence-router/umbrella/decisions-signing-??????');
-    expect(secrets).not.toContain('freshdesk-webhook');
-    expect(secrets).not.toContain('tickets-signing');
+describe('secrets are granted by pattern, one side to each function', () => {
+  it('lets the processor read outbound secrets and the identity key, and no inbound one', () => {
+    const secrets = resourcesFor(statements.process, 'secretsmanager:GetSecretValue');
+    expect(secrets).toContain(SECRET_ARN('outbound'));
+    expect(joined(secrets)).toContain('IdentityHashKey');
+    expect(joined(secrets)).not.toContain('/inbound/');
   });
 
-  it('lets the scheduled refresh read helpdesk API credentials but not the generic outbound signing secret, which it never uses', () => {
-    const secrets = joined(resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue'));
-    expect(secrets).toContain(':secret:influence-router/initech/freshdesk-api-??????');
-    expect(secrets).not.toContain('decisions-signing');
-    expect(secrets).not.toContain('freshdesk-webhook');
+  it('lets the scheduled refresh read outbound secrets only, never the identity key', () => {
+    expect(resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue')).toEqual([SECRET_ARN('outbound')]);
   });
 });
 
@@ -120,36 +130,20 @@ describe('process function grants', () => {
     expect(joined(tables)).toContain('InfluenceTable');
     expect(joined(resourcesFor(statements.process, 'dynamodb:Query'))).not.toContain('/index/');
   });
-
-  it("reads the helpdesk tokens, the score providers' keys and the identity key, not the signing secrets", () => {
-    const secrets = joined(resourcesFor(statements.process, 'secretsmanager:GetSecretValue'));
-    expect(secrets).toContain(':secret:influence-router/acme/zendesk-api-??????');
-    expect(secrets).toContain(':secret:influence-router/globex/zendesk-api-??????');
-    expect(secrets).toContain(':secret:influence-router/globex/scoring-api-??????');
-    expect(secrets).toContain('IdentityHashKey');
-    expect(secrets).not.toContain('zendesk-webhook');
-  });
 });
 
 describe('refresh function grants', () => {
-  it('can query and update the table and read secrets, and nothing else', () => {
+  it('can query and update the table, list the tenants and read secrets, and nothing else', () => {
     expect(allowedActions(statements.refresh)).toEqual(
       [...LOG_ACTIONS, ...SECRET_READ, ...XRAY_ACTIONS, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
     );
   });
 
-  it('queries the refresh-due index by name, not every index', () => {
+  it('queries the refresh-due and tenants indexes by name, not every index', () => {
     const queried = joined(resourcesFor(statements.refresh, 'dynamodb:Query'));
     expect(queried).toContain('/index/refresh-due');
+    expect(queried).toContain('/index/tenants');
     expect(queried).not.toContain('/index/*');
-  });
-
-  it("reads the helpdesk tokens (helpdesk-supplied metrics) and the score providers' keys, never the identity key or signing secrets", () => {
-    const secrets = joined(resourcesFor(statements.refresh, 'secretsmanager:GetSecretValue'));
-    expect(secrets).toContain(':secret:influence-router/acme/zendesk-api-??????');
-    expect(secrets).toContain(':secret:influence-router/globex/scoring-api-??????');
-    expect(secrets).not.toContain('IdentityHashKey');
-    expect(secrets).not.toContain('zendesk-webhook');
   });
 });
 
@@ -173,33 +167,5 @@ describe('every function', () => {
     const roles = Object.values(synth.service.findResources('AWS::IAM::Role'));
     expect(roles).toHaveLength(3);
     for (const role of roles) expect(JSON.stringify(role)).not.toContain('ManagedPolicyArns');
-  });
-});
-
-describe('secret ids given as ARNs', () => {
-  it('grants exactly the complete ARN, with no wildcard suffix', () => {
-    // Arrange
-    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/zendesk-webhook-AbC123';
-    const tenantsFile = writeTenantsFile({
-      tenants: [
-        {
-          id: 'acme',
-          helpdesk: {
-            kind: 'zendesk',
-            baseUrl: 'https://acme.zendesk.com',
-            email: 'ops@acme.example.com',
-            apiToken: { secretId: 'acme/zendesk-api' },
-          },
-          sources: { zendesk: { signingSecrets: [{ secretId: arn }] } },
-        },
-      ],
-    });
-
-    // Act
-    const custom = synthesize({ tenantsFile });
-    const ingest = statementsOfRole(custom.service, logicalIdOf(custom.router.service.ingest.role));
-
-    // Assert
-    expect(resourcesFor(ingest, 'secretsmanager:GetSecretValue')).toEqual([arn]);
   });
 });

@@ -59,10 +59,10 @@ describe('functions', () => {
     for (const group of groups) expect(group).toHaveProperty('Properties.RetentionInDays');
   });
 
-  it('share the Powertools settings and read the tenants file from the bundle', () => {
+  it('share the Powertools settings, and read tenants from the table, not from a file', () => {
     for (const name of ['ingest', 'process', 'refresh'] as const) {
+      expect(functionProps(name).Environment.Variables).not.toHaveProperty('TENANTS_FILE');
       expect(functionProps(name).Environment.Variables).toMatchObject({
-        TENANTS_FILE: 'tenants.json',
         POWERTOOLS_SERVICE_NAME: 'influence-router',
         POWERTOOLS_METRICS_NAMESPACE: 'InfluenceRouter',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -71,10 +71,10 @@ describe('functions', () => {
     }
   });
 
-  it('ingest gets the queue URL and body limit, and no table', () => {
+  it('ingest gets the queue URL, the body limit and the table (for tenants only), no identity key', () => {
     const env = functionProps('ingest').Environment.Variables;
     expect(env).toMatchObject({ MAX_BODY_BYTES: '262144', QUEUE_URL: { Ref: logicalIdOf(synth.router.service.events.queue) } });
-    expect(env).not.toHaveProperty('TABLE_NAME');
+    expect(env).toHaveProperty('TABLE_NAME');
     expect(env).not.toHaveProperty('IDENTITY_KEY_SECRET_ID');
   });
 
@@ -87,7 +87,7 @@ describe('functions', () => {
 
   it('refresh gets the table but no identity key (it never hashes), and reserves no concurrency', () => {
     const variables = Object.keys(functionProps('refresh').Environment.Variables);
-    expect(variables).toEqual(expect.arrayContaining(['TABLE_NAME', 'TENANTS_FILE']));
+    expect(variables).toEqual(expect.arrayContaining(['TABLE_NAME']));
     expect(variables).not.toContain('IDENTITY_KEY_SECRET_ID');
     // A reservation fails deploys in accounts near their concurrency quota; runs cannot overlap anyway.
     expect(functionProps('refresh')).not.toHaveProperty('ReservedConcurrentExecutions');

@@ -32,7 +32,7 @@ describe('the table', () => {
     });
   });
 
-  it('has the key schema, TTL attribute, refresh-due and decisions-by-day indexes the store and local setup use', () => {
+  it('has the key schema, TTL attribute, refresh-due, decisions-by-day and tenants indexes the store and local setup use', () => {
     synth.data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -45,6 +45,8 @@ describe('the table', () => {
         { AttributeName: 'refreshAfter', AttributeType: 'S' },
         { AttributeName: 'decisionDay', AttributeType: 'S' },
         { AttributeName: 'decidedKey', AttributeType: 'S' },
+        { AttributeName: 'tenantList', AttributeType: 'S' },
+        { AttributeName: 'tenantId', AttributeType: 'S' },
       ]),
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       GlobalSecondaryIndexes: [
@@ -77,6 +79,14 @@ describe('the table', () => {
               'failedReason',
             ],
           },
+        },
+        {
+          IndexName: 'tenants',
+          KeySchema: [
+            { AttributeName: 'tenantList', KeyType: 'HASH' },
+            { AttributeName: 'tenantId', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
         },
       ],
     });

@@ -65,6 +65,7 @@ const StatementSchema = z.object({
   Effect: z.enum(['Allow', 'Deny']),
   Action: z.union([z.string(), z.array(z.string())]).transform((action) => (Array.isArray(action) ? action : [action])),
   Resource: z.unknown().transform((resource) => (Array.isArray(resource) ? resource : [resource])),
+  Condition: z.unknown().optional(),
 });
 const PolicyResourceSchema = z.object({
   Properties: z.object({

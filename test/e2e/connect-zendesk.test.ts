@@ -367,7 +367,7 @@ describe('npm run connect:zendesk', () => {
   it('refuses what it cannot do, naming what to change', async () => {
     const wrongTenant = await connect('--tenant', 'nobody');
     expect(wrongTenant.code).toBe(2);
-    expect(wrongTenant.err.join('\n')).toContain('No tenant "nobody" (there are: acme, globex)');
+    expect(wrongTenant.err.join('\n')).toContain('No tenant "nobody" (there are: acme, globex; add one with npm run tenants -- add)');
 
     const remote = await connect('--webhook-base-url', 'http://203.0.113.9/webhooks/');
     expect(remote.code).toBe(2);

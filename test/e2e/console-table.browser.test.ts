@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startConsole } from '../../infra/commands/console.js';
@@ -10,6 +8,9 @@ import { CONSOLE_READ_OPERATIONS, type ReadOnlyDocumentClient } from '../../infr
 import type { TableConsole } from '../../infra/console/table-console.js';
 import { demoTenants } from '../../infra/sandbox/index.js';
 import { PutCommand } from '../../shared/adapters/aws/dynamodb.js';
+import { systemClock } from '../../shared/adapters/clock/system-clock.js';
+import { importTenants } from '../../shared/adapters/config/tenant-changes.js';
+import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
 import { generateDecisions, writeDecisions } from '../support/generated-decisions.js';
@@ -47,10 +48,10 @@ beforeAll(async () => {
   const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
   await createTable(client, tableName);
   await writeDecisions(client, tableName, records);
-  const tenantsFile = join(mkdtempSync(join(tmpdir(), 'console-tenants-')), 'tenants.json');
-  writeFileSync(tenantsFile, JSON.stringify({ tenants: demoTenants('http://127.0.0.1:9') }));
+  // The tenants as `npm run tenants -- import` leaves them in the table, where the console reads them.
+  await importTenants(new DynamoTenantStore(client, tableName), 'local', demoTenants('http://127.0.0.1:9'), { by: 'test' }, systemClock);
   const started = await startConsole(
-    ['--port', '0', '--tenants', tenantsFile],
+    ['--port', '0'],
     { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: tableName },
     { out: (line) => printed.push(line), err: (line) => printed.push(line) },
   );
@@ -66,7 +67,7 @@ describe('npm run console against a table with no local stack', () => {
   it('says where it reads and that it is read-only', () => {
     expect(printed[0]).toMatch(
       new RegExp(
-        `^Console on http://127\\.0\\.0\\.1:\\d+/console: table ${tableName} at http://.+, 3 tenants from .+; read-only, no queues`,
+        `^Console on http://127\\.0\\.0\\.1:\\d+/console: table ${tableName} at http://.+, ${demoTenants('http://127.0.0.1:9').length} tenants; read-only, no queues`,
       ),
     );
   });

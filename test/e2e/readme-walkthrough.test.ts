@@ -475,6 +475,36 @@ const STEPS = new Map<string, Step | Step[]>([
   ['npm run bench -- bundles', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   ['npm run bench -- import', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   ['npm run bench -- report', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- tenants', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run tenants -- --help', { check: prints('npm run tenants -- add --file', 'history <tenant>', 'import --file') }],
+  [
+    'npm run tenants -- update',
+    { skip: 'named in passing; test/e2e/tenants-command.test.ts runs update with --set against a running stack' },
+  ],
+  [
+    'npm run tenants -- update demo --set policy.mode=shadow',
+    {
+      skip: 'changes the demo tenant this walk relies on; test/e2e/tenants-command.test.ts runs the same update and sees the next decision in shadow mode',
+    },
+  ],
+  [
+    'npm run tenants -- add --file acme.json --reason "onboarding Acme" --check-secrets',
+    {
+      skip: 'against a deployed table (AWS_REGION, TABLE_NAME), which tests never have; test/e2e/tenants-command.test.ts adds a tenant the same way locally',
+    },
+  ],
+  [
+    'npm run tenants -- update acme --set policy.mode=active --reason "shadow month looked right"',
+    { skip: 'against a deployed table, which tests never have; test/e2e/tenants-command.test.ts runs update --set locally' },
+  ],
+  [
+    'npm run tenants -- history acme',
+    { skip: 'against a deployed table, which tests never have; test/e2e/tenants-command.test.ts runs history locally' },
+  ],
+  [
+    'npm run tenants -- import --file docs/examples/tenants.example.json',
+    { skip: 'against a deployed table, which tests never have; test/e2e/tenants-upgrade.test.ts imports the example file locally' },
+  ],
   ['npm run bench -- nps', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
   [
     'npm run screenshots',

@@ -11,6 +11,7 @@ import type { DecisionRecord } from '../../shared/domain/decision-record.js';
 import { TIERS } from '../../shared/domain/tiers.js';
 import { generateDecisions, type GeneratedOutcomes, writeDecisions } from '../support/generated-decisions.js';
 import { takeScreenshot } from '../support/screenshots.js';
+import { storeTenant } from '../support/dynamodb-table.js';
 
 /*
  * `npm run report` over a generated data set in DynamoDB Local, opened in Debian's Chromium
@@ -71,6 +72,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
   await createTable(client, tableName);
+  await storeTenant(client, tableName, tenant);
+  await storeTenant(client, tableName, 'other');
   records = generateDecisions(tenant, 8_000, { from: '2026-11-01', days: 14, shadowEvery: 10, outcomes: PLANTED });
   decided = records.filter((record) => record.status !== 'baseline');
   // Another tenant's decisions on the same days, which the report must not count: too few to conclude from.

@@ -64,3 +64,5 @@ export function newProfile(
     ...extra,
   };
 }
+
+export { storeTenant } from './stored-tenant.js';

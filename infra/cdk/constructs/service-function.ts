@@ -1,4 +1,4 @@
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,9 +12,6 @@ import { BUNDLING } from './bundling.js';
 /** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** Name of the tenants file inside each bundle, next to the handler (`TENANTS_FILE`). */
-export const BUNDLED_TENANTS_FILE = 'tenants.json';
-
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /** Props of a ServiceFunction: what differs between the functions. */
@@ -22,8 +19,6 @@ export interface ServiceFunctionProps {
   /** Handler entry relative to the repository root, e.g. `functions/ingest-webhook/handler.ts`. */
   readonly entry: string;
   readonly description: string;
-  /** Absolute path of the validated tenants file, shipped in the bundle as `tenants.json`. */
-  readonly tenantsFile: string;
   readonly timeout: Duration;
   /** @default 512 */
   readonly memorySize?: number;
@@ -36,25 +31,9 @@ export interface ServiceFunctionProps {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
-
-/**
- * The shell command that copies the tenants file next to the bundled handler. A file inside the
- * project is addressed through `inputDir`, so the same command works for local and Docker bundling.
- *
- * @example copyTenantsFileCommand('/repo/infra/cdk/config/tenants.json', '/asset-input', '/asset-output')
- */
-export function copyTenantsFileCommand(tenantsFile: string, inputDir: string, outputDir: string): string {
-  const inProject = relative(REPO_ROOT, tenantsFile);
-  const source = inProject.startsWith('..') ? tenantsFile : [inputDir, ...inProject.split(sep)].join('/');
-  return `cp ${shellQuote(source)} ${shellQuote(`${outputDir}/${BUNDLED_TENANTS_FILE}`)}`;
-}
-
 /**
  * A Lambda function with the project's defaults: Node.js 24 on arm64, bundled by esbuild as
- * minified ESM with source maps and the tenants file, its own log group with a retention, active
+ * minified ESM with source maps (and nothing about any tenant: they are data in the table), its own log group with a retention, active
  * tracing, and a role that can write only to that log group until grants are added.
  *
  * @example new ServiceFunction(this, 'Ingest', { entry: 'functions/ingest-webhook/handler.ts', ... })
@@ -82,7 +61,6 @@ export class ServiceFunction extends Construct implements IGrantable {
     this.logGroup.grantWrite(this.role);
     this.grantPrincipal = this.role;
 
-    const tenantsFile = props.tenantsFile;
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
@@ -102,7 +80,6 @@ export class ServiceFunction extends Construct implements IGrantable {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        TENANTS_FILE: BUNDLED_TENANTS_FILE,
         ...props.environment,
       },
       // The settings of infra/cdk/constructs/bundling.ts, which the benchmark bundles with too.
@@ -118,11 +95,6 @@ export class ServiceFunction extends Construct implements IGrantable {
         banner: BUNDLING.banner,
         externalModules: [...BUNDLING.external],
         logLevel: LogLevel.WARNING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [copyTenantsFileCommand(tenantsFile, inputDir, outputDir)],
-        },
       },
     });
     Validations.of(this).acknowledge({

@@ -1,5 +1,6 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { TENANT_CONFIG_PK_PATTERN } from '../../../shared/adapters/store/keys.js';
 
 /** Item reads and writes, transactions included (they are authorised per underlying action). */
 export const ITEM_READ_WRITE_ACTIONS = [
@@ -30,4 +31,19 @@ export function grantTableItems(table: ITableV2, grantee: IGrantable, actions: r
  */
 export function grantIndexQuery(table: ITableV2, indexName: string, grantee: IGrantable): Grant {
   return Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [`${table.tableArn}/index/${indexName}`] });
+}
+
+/**
+ * Grants GetItem on tenants' current configurations only: a condition on the partition key
+ * (`T#<tenant>#CONFIG`) keeps the internet-facing ingest function off customers and decisions.
+ *
+ * @example grantTenantReads(table, ingest)
+ */
+export function grantTenantReads(table: ITableV2, grantee: IGrantable): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions: ['dynamodb:GetItem'],
+    resourceArns: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_CONFIG_PK_PATTERN] } },
+  });
 }

@@ -1,6 +1,6 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { deploymentTenantsFile, loadDeploymentTenants } from '../config/load-tenants.js';
+import { refuseTenantsFile } from '../config/tenants-file.js';
 import { ServiceStack } from './service-stack.js';
 import { StatefulStack } from './stateful-stack.js';
 
@@ -33,16 +33,17 @@ function contextConcurrency(app: App, key: string): number | undefined {
 }
 
 /**
- * Adds the whole deployment to an app: the tenants file (context `tenantsFile`, default
- * `infra/cdk/config/tenants.json`) validated at synth time, the processor's concurrent batches
+ * Adds the whole deployment to an app: the processor's concurrent batches
  * (context `processorConcurrency`, default 50), both stacks, and the cdk-nag AwsSolutions
- * and Serverless packs, which fail synthesis on any unacknowledged finding. Stacks are
- * environment-agnostic and make no lookups, so synthesis works offline without credentials.
+ * and Serverless packs, which fail synthesis on any unacknowledged finding. Nothing about any
+ * tenant is synthesised: tenants are data in the table (`npm run tenants`), so a `tenantsFile`
+ * context is refused with the import that replaces it. Stacks are environment-agnostic and make
+ * no lookups, so synthesis works offline without credentials.
  *
  * @example const { data, service } = addInfluenceRouter(new App())
  */
 export function addInfluenceRouter(app: App): InfluenceRouter {
-  const tenants = loadDeploymentTenants(deploymentTenantsFile(contextString(app, 'tenantsFile')));
+  refuseTenantsFile(contextString(app, 'tenantsFile'));
   const concurrency = contextConcurrency(app, 'processorConcurrency');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   Tags.of(app).add('service', 'influence-router');
@@ -54,7 +55,6 @@ export function addInfluenceRouter(app: App): InfluenceRouter {
     description: 'Influence Router service: webhook API, functions, queue, schedule, alarms',
     table: data.table,
     identityKey: data.identityKey,
-    tenants,
     ...(concurrency !== undefined ? { processorConcurrency: concurrency } : {}),
   });
   return { data, service };

@@ -1,20 +1,20 @@
-import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { REFRESH_INDEX } from '../../../shared/adapters/store/table.js';
-import type { DeploymentTenants } from '../config/load-tenants.js';
+import { SECRET_PREFIX, type SecretDirection, secretNamePattern } from '../../../shared/adapters/config/secret-names.js';
+import { REFRESH_INDEX, TENANTS_INDEX } from '../../../shared/adapters/store/table.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { EventQueue } from '../constructs/event-queue.js';
-import { importSecret } from '../constructs/imported-secret.js';
 import { ServiceAlarms } from '../constructs/service-alarms.js';
 import { ServiceDashboard } from '../constructs/service-dashboard.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { processorMetricFilters } from '../constructs/service-metrics.js';
-import { grantIndexQuery, grantTableItems, ITEM_READ_WRITE_ACTIONS } from '../constructs/table-access.js';
+import { grantIndexQuery, grantTableItems, grantTenantReads, ITEM_READ_WRITE_ACTIONS } from '../constructs/table-access.js';
 import { WebhookApi } from '../constructs/webhook-api.js';
 
 /** The function entries, relative to the repository root. */
@@ -65,24 +65,23 @@ export const REFRESH = {
   every: Duration.minutes(15),
 } as const;
 
-/** What the service stack needs from the stateful stack and the tenants file. */
+/** What the service stack needs from the stateful stack; nothing about any tenant. */
 export interface ServiceStackProps extends StackProps {
   readonly table: ITableV2;
   readonly identityKey: ISecret;
-  readonly tenants: DeploymentTenants;
   /** The processor's concurrent batches (default PROCESSING.maxConcurrency). */
   readonly processorConcurrency?: number;
 }
 
 /**
  * The stateless half: the webhook API, the ingest, process and refresh functions, the event queue
- * and its dead-letter queue, the schedule, least-privilege grants, alarms and the dashboard.
+ * and its dead-letter queue, the schedule, least-privilege grants, alarms and the dashboard. The
+ * same template whatever the number of tenants: they are data in the table, and their secrets
+ * are granted by name pattern (see shared/adapters/config/secret-names.ts).
  *
- * @example new ServiceStack(app, 'InfluenceRouterService', { table, identityKey, tenants })
+ * @example new ServiceStack(app, 'InfluenceRouterService', { table, identityKey })
  */
 export class ServiceStack extends Stack {
-  /** Absolute path of the tenants file shipped in every bundle. */
-  readonly tenantsFile: string;
   readonly events: EventQueue;
   readonly ingest: ServiceFunction;
   readonly process: ServiceFunction;
@@ -94,8 +93,7 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { table, identityKey, tenants } = props;
-    this.tenantsFile = tenants.path;
+    const { table, identityKey } = props;
 
     this.events = new EventQueue(this, 'Events', {
       // The Lambda docs: at least six times the function timeout, plus the batching window.
@@ -107,34 +105,23 @@ export class ServiceStack extends Stack {
     this.ingest = new ServiceFunction(this, 'Ingest', {
       entry: FUNCTION_ENTRIES.ingest,
       description: 'Influence Router ingest: verifies webhooks and enqueues them',
-      tenantsFile: tenants.path,
       timeout: INGEST.timeout,
       memorySize: INGEST.memorySize,
       environment: {
+        TABLE_NAME: table.tableName,
         QUEUE_URL: this.events.queue.queueUrl,
         MAX_BODY_BYTES: String(INGEST.maxBodyBytes),
       },
     });
     this.events.queue.grantSendMessages(this.ingest);
-    // Each secret the tenants file names is imported once; every function is granted only those it reads.
-    const allSecretIds = [...new Set([...tenants.ingestSecretIds, ...tenants.processSecretIds, ...tenants.refreshSecretIds])].sort();
-    const secrets = new Map(allSecretIds.map((secretId, i) => [secretId, importSecret(this, `TenantSecret${i}`, secretId)]));
-    const grantSecrets = (ids: readonly string[], fn: ServiceFunction) => {
-      for (const id of ids) secrets.get(id)?.grantRead(fn);
-    };
-    grantSecrets(tenants.ingestSecretIds, this.ingest);
-    const shared = tenants.ingestSecretIds.filter((id) => tenants.processSecretIds.includes(id));
-    if (shared.length > 0) {
-      Annotations.of(this.ingest).addWarningV2(
-        'influence-router:shared-secret',
-        `Secrets ${shared.join(', ')} hold both webhook signing secrets and helpdesk API credentials, so the internet-facing ingest function can read the credentials. Keep them in separate secrets.`,
-      );
-    }
+    // The ingest function reads a tenant's current configuration only: no customer, no decision.
+    grantTenantReads(table, this.ingest);
+    // Every tenant's inbound secrets (webhook signing and shared secrets), none of the outbound ones.
+    this.grantTenantSecrets('inbound', this.ingest);
 
     this.process = new ServiceFunction(this, 'Process', {
       entry: FUNCTION_ENTRIES.process,
       description: 'Influence Router processor: decides and writes back, one queue batch at a time',
-      tenantsFile: tenants.path,
       timeout: PROCESSING.timeout,
       memorySize: PROCESSING.memorySize,
       environment: {
@@ -148,7 +135,7 @@ export class ServiceStack extends Stack {
     processorMetricFilters(this.process, this.process.logGroup);
     grantTableItems(table, this.process, ITEM_READ_WRITE_ACTIONS);
     identityKey.grantRead(this.process);
-    grantSecrets(tenants.processSecretIds, this.process);
+    this.grantTenantSecrets('outbound', this.process);
     // A 429 puts the event back as a new delayed message, so its waits use none of its attempts.
     this.events.queue.grantSendMessages(this.process);
     // A helpdesk's permanent refusal goes to the dead-letter queue at once, with its reason.
@@ -166,7 +153,6 @@ export class ServiceStack extends Stack {
     this.refresh = new ServiceFunction(this, 'Refresh', {
       entry: FUNCTION_ENTRIES.refresh,
       description: 'Influence Router refresh: re-scores customers whose score is due',
-      tenantsFile: tenants.path,
       timeout: REFRESH.timeout,
       // No reserved concurrency (it fails deploys in accounts near their concurrency quota): runs
       // do not overlap (5-minute timeout, 15-minute schedule), and every score write is guarded.
@@ -176,9 +162,11 @@ export class ServiceStack extends Stack {
     });
     grantTableItems(table, this.refresh, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     grantIndexQuery(table, REFRESH_INDEX.name, this.refresh);
+    // Each run lists the tenants from their sparse index (never a scan of the table).
+    grantIndexQuery(table, TENANTS_INDEX.name, this.refresh);
     // Helpdesk-supplied metrics are read through the helpdesk's API; HTTP providers need their keys.
     // The refresh never hashes an identity, so it gets no identity key.
-    grantSecrets(tenants.refreshSecretIds, this.refresh);
+    this.grantTenantSecrets('outbound', this.refresh);
     this.schedule = new Rule(this, 'RefreshSchedule', {
       description: 'Influence Router: refresh due influence scores',
       schedule: Schedule.rate(REFRESH.every),
@@ -212,6 +200,28 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe on-call here' });
 
     this.acknowledgeFindings();
+  }
+
+  /**
+   * Grants reading one side of every tenant's secrets, by name pattern: one statement whatever
+   * the number of tenants. Tenant validation keeps each tenant's secrets under its own prefix.
+   */
+  private grantTenantSecrets(direction: SecretDirection, grantee: ServiceFunction): void {
+    const resource = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: secretNamePattern(direction),
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: [resource],
+    });
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretNamePattern(direction)}]`,
+      reason: `Tenants are data, added without a deploy, so each function reads its side of every tenant's secrets by name pattern (${secretNamePattern(direction)}), in this account and region only; validation refuses a tenant whose secrets are outside its own ${SECRET_PREFIX}/<tenant>/${direction}/ prefix, and the other side's pattern is never granted.`,
+    });
   }
 
   private acknowledgeFindings(): void {

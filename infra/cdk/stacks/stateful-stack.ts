@@ -6,6 +6,7 @@ import { pinLogicalId } from '../constructs/pin-logical-id.js';
 import {
   DECISIONS_INDEX,
   REFRESH_INDEX,
+  TENANTS_INDEX,
   TABLE_PARTITION_KEY,
   TABLE_SORT_KEY,
   TTL_ATTRIBUTE,
@@ -53,6 +54,13 @@ export class StatefulStack extends Stack {
           sortKey: { name: DECISIONS_INDEX.sortKey, type: AttributeType.STRING },
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...DECISIONS_INDEX.nonKeyAttributes],
+        },
+        {
+          // The tenants as data: added to a deployed table by the deploy that brings it.
+          indexName: TENANTS_INDEX.name,
+          partitionKey: { name: TENANTS_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TENANTS_INDEX.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
         },
       ],
     });

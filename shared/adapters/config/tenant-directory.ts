@@ -27,6 +27,16 @@ export class TenantDirectory {
  * @example loadTenantsFile('tenants.json', 'deployed')
  */
 export function loadTenantsFile(path: string, mode: ConfigMode): TenantDirectory {
+  return new TenantDirectory(readTenantsFile(path, mode).file);
+}
+
+/**
+ * Reads and validates a tenants file, keeping each tenant as written beside its parsed form, so
+ * what is stored is what the user wrote (defaults applied when read, not frozen into the data).
+ *
+ * @example readTenantsFile('tenants.json', 'deployed').written[0] // { id: 'acme', helpdesk: {...}, ... }
+ */
+export function readTenantsFile(path: string, mode: ConfigMode): { file: TenantsFile; written: unknown[] } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -39,5 +49,9 @@ export function loadTenantsFile(path: string, mode: ConfigMode): TenantDirectory
   } catch (error) {
     throw new ConfigurationError(`Tenants file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
-  return new TenantDirectory(parseTenantsFile(data, mode, `tenants file ${path}`));
+  const file = parseTenantsFile(data, mode, `tenants file ${path}`);
+  // The schema accepted it, so `tenants` is an array of one entry per parsed tenant.
+  const written: unknown[] =
+    typeof data === 'object' && data !== null && 'tenants' in data && Array.isArray(data.tenants) ? data.tenants : [];
+  return { file, written };
 }

@@ -8,6 +8,7 @@ import { checkServiceUrl, type ConfigMode } from '../plugin/outbound-url.js';
 import { SecretRefSchema } from '../plugin/secret-ref.js';
 import { hostOverrides, NetworksSettingsSchema } from '../influence/network-settings.js';
 import { TrustLevelSchema } from '../../domain/events.js';
+import { secretNameProblem } from './secret-names.js';
 
 export { SecretRefSchema, type SecretRef } from '../plugin/secret-ref.js';
 export type { ConfigMode } from '../plugin/outbound-url.js';
@@ -259,6 +260,43 @@ function formatIssues(issues: readonly { path: PropertyKey[]; message: string }[
 }
 
 /**
+ * What the schema cannot see in one tenant: URLs against the mode's rules, sources that belong
+ * to another helpdesk, a score provider its helpdesk cannot serve, and, deployed, secrets that
+ * are not in Secrets Manager under the tenant's own prefix (each function is granted only its
+ * side of every tenant's prefix). Paths are the tenant's own.
+ *
+ * @example tenantProblems(tenant, 'deployed') // [{ path: ['helpdesk', 'baseUrl'], message: '...' }]
+ */
+export function tenantProblems(tenant: Tenant, mode: ConfigMode): ConfigProblem[] {
+  const found = [...bindHelpdesk(tenant).urlProblems(mode), ...sourceProblems(tenant), ...scoringProblems(tenant, mode)];
+  if (mode === 'deployed') {
+    for (const use of secretUsesOf(tenant)) {
+      if (!('secretId' in use.ref)) {
+        found.push({ path: use.path, message: 'deployed tenants take secrets from Secrets Manager ({"secretId": ...})' });
+        continue;
+      }
+      const problem = secretNameProblem(tenant.id, use);
+      if (problem) found.push({ path: [...use.path, 'secretId'], message: problem });
+    }
+  }
+  return found;
+}
+
+/**
+ * Parses and checks one tenant with every rule a tenants file's tenant meets.
+ *
+ * @example parseTenant(JSON.parse(text), 'deployed', 'tenant acme')
+ * @throws ConfigurationError naming the bad fields, e.g. `helpdesk.baseUrl: ...`
+ */
+export function parseTenant(data: unknown, mode: ConfigMode, origin = 'tenant'): Tenant {
+  const parsed = TenantSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigurationError(`Invalid ${origin}: ${formatIssues(parsed.error.issues)}`);
+  const problems = tenantProblems(parsed.data, mode);
+  if (problems.length > 0) throw new ConfigurationError(`Invalid ${origin}: ${formatIssues(problems)}`);
+  return parsed.data;
+}
+
+/**
  * Parses and checks a tenants file, failing with a message that names each bad field.
  *
  * @example parseTenantsFile(JSON.parse(text), 'deployed')
@@ -271,13 +309,7 @@ export function parseTenantsFile(data: unknown, mode: ConfigMode, origin = 'tena
   }
   const problems: ConfigProblem[] = [];
   parsed.data.tenants.forEach((tenant, index) => {
-    const found = [...bindHelpdesk(tenant).urlProblems(mode), ...sourceProblems(tenant), ...scoringProblems(tenant, mode)];
-    if (mode === 'deployed') {
-      for (const { path, ref } of secretUsesOf(tenant)) {
-        if (!('secretId' in ref)) found.push({ path, message: 'deployed tenants take secrets from Secrets Manager ({"secretId": ...})' });
-      }
-    }
-    for (const problem of found) problems.push({ ...problem, path: ['tenants', index, ...problem.path] });
+    for (const problem of tenantProblems(tenant, mode)) problems.push({ ...problem, path: ['tenants', index, ...problem.path] });
   });
   if (problems.length > 0) throw new ConfigurationError(`Invalid ${origin}: ${formatIssues(problems)}`);
   return parsed.data;

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../domain/errors.js';
 import type { Clock, HelpdeskClient } from '../../domain/ports.js';
 import { systemClock } from '../clock/system-clock.js';
-import type { TenantDirectory } from '../config/tenant-directory.js';
+import type { ConfiguredTenant, TenantSource } from '../config/tenant-cache.js';
 import { bindHelpdesk } from '../config/tenants.js';
 import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
@@ -28,23 +28,23 @@ export interface HelpdeskClientsOptions {
 
 /**
  * Caches one helpdesk client per tenant, built by the tenant's helpdesk adapter from its secret
- * references and rebuilt after `ttlMs` so a rotated token is picked up. With `paceFor`, every
+ * references and rebuilt after `ttlMs` so a rotated token is picked up, or as soon as the
+ * tenant's configuration has a new version. With `paceFor`, every
  * request a tenant's client makes goes through that tenant's pace, which outlives the client.
  *
  * @example const helpdeskFor = helpdeskClients(tenants, secrets); await helpdeskFor('acme')
  */
 export function helpdeskClients(
-  tenants: TenantDirectory,
+  tenants: TenantSource,
   secrets: SecretResolver,
   options: HelpdeskClientsOptions = {},
 ): (tenantId: string) => Promise<HelpdeskClient> {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const addresses = options.serviceAddresses ?? PUBLIC_ADDRESSES_ONLY;
   const clock = options.clock ?? systemClock;
-  const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number }>();
-  async function create(tenantId: string): Promise<HelpdeskClient> {
-    const tenant = tenants.get(tenantId);
-    if (!tenant) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
+  const clients = new Map<string, { client: Promise<HelpdeskClient>; at: number; version: number }>();
+  async function create({ tenant }: ConfiguredTenant): Promise<HelpdeskClient> {
+    const tenantId = tenant.id;
     const pace = options.paceFor?.(tenantId, tenant.helpdesk);
     // The pace wraps the transport, so a checked connection is paced like any other.
     const paced = (inner: typeof fetch): typeof fetch => (pace ? pacedFetch(pace, inner) : inner);
@@ -57,13 +57,18 @@ export function helpdeskClients(
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
-  return (tenantId) => {
+  return async (tenantId) => {
+    const configured = await tenants.get(tenantId);
+    if (!configured) throw new ConfigurationError(`Tenant "${tenantId}" is not configured`);
     const cached = clients.get(tenantId);
     const now = clock.now().getTime();
-    if (cached && now - cached.at < ttlMs) return cached.client;
-    const client = create(tenantId);
-    clients.set(tenantId, { client, at: now });
-    client.catch(() => clients.delete(tenantId));
+    if (cached && cached.version === configured.version && now - cached.at < ttlMs) return cached.client;
+    const client = create(configured);
+    const entry = { client, at: now, version: configured.version };
+    clients.set(tenantId, entry);
+    client.catch(() => {
+      if (clients.get(tenantId) === entry) clients.delete(tenantId);
+    });
     return client;
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock, HelpdeskClient, ScoreProvider } from '../../domain/ports.js';
+import type { ConfiguredTenant } from '../config/tenant-cache.js';
 import { bindHelpdesk, type Tenant } from '../config/tenants.js';
 import { PUBLIC_ADDRESSES_ONLY, type ServiceAddresses, serviceFetch } from '../http/checked-request.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
@@ -19,7 +20,8 @@ export interface TenantScoring {
 
 /** What the providers are built from. */
 export interface TenantScoringWiring {
-  tenant(id: string): Tenant | undefined;
+  /** The tenant and its configuration's version (read through the per-container cache). */
+  tenant(id: string): Promise<ConfiguredTenant | undefined>;
   secrets: SecretResolver;
   /** The tenant's helpdesk client, for helpdesk-metrics lookups outside the ticket path. */
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
@@ -40,15 +42,15 @@ export interface TenantScoringWiring {
 }
 
 /**
- * Builds each tenant's score provider from the tenants file on first use and keeps it, so its
- * circuit breaker and rate limiter (`ratePerSecond`, for the scheduled refresh's requests) hold
- * across events and runs in one process. Undefined for a
+ * Builds each tenant's score provider from its configuration on first use and keeps it while the
+ * configuration's version holds, so its circuit breaker and rate limiter (`ratePerSecond`, for
+ * the scheduled refresh's requests) hold across events and runs in one process. Undefined for a
  * tenant whose scores come only from imports and overrides (`"provider": "none"`).
  *
- * @example const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor, clock });
+ * @example const scoringFor = tenantScoring({ tenant: (id) => tenants.get(id), secrets, helpdeskFor, clock }); await scoringFor('acme')
  */
-export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) => TenantScoring | undefined {
-  const built = new Map<string, TenantScoring | undefined>();
+export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) => Promise<TenantScoring | undefined> {
+  const built = new Map<string, { version: number; scoring: TenantScoring | undefined }>();
   const sleep = wiring.sleep ?? realSleep;
 
   function build(tenant: Tenant): TenantScoring | undefined {
@@ -105,12 +107,13 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
     };
   }
 
-  return (tenantId) => {
-    if (built.has(tenantId)) return built.get(tenantId);
-    const tenant = wiring.tenant(tenantId);
-    if (!tenant) return undefined;
-    const scoring = build(tenant);
-    built.set(tenantId, scoring);
+  return async (tenantId) => {
+    const configured = await wiring.tenant(tenantId);
+    if (!configured) return undefined;
+    const kept = built.get(tenantId);
+    if (kept && kept.version === configured.version) return kept.scoring;
+    const scoring = build(configured.tenant);
+    built.set(tenantId, { version: configured.version, scoring });
     return scoring;
   };
 }

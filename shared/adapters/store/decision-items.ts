@@ -81,6 +81,7 @@ export const DecisionRecordSchema = z.object({
   customerKey: z.string().min(1).optional(),
   receivedAt: z.string(),
   decidedAt: z.string(),
+  configVersion: z.number().int().min(1).optional(),
   status: z.enum(['pending', 'failed', 'applied', 'shadow', 'skipped', 'held-out', 'baseline']),
   decision: DecisionSchema,
   note: z.string(),
@@ -110,6 +111,7 @@ export const DecisionSummarySchema = z.object({
   frMin: MinutesSchema.optional(),
   resMin: MinutesSchema.optional(),
   reopens: z.number().int().min(0).optional(),
+  configVersion: z.number().int().min(1).optional(),
 }) satisfies z.ZodType<DecisionSummary>;
 
 /** One decision as the decisions-by-day index lists it (the note and the full explanation are in the record). */
@@ -151,6 +153,7 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
       : {}),
     ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
     ...(record.outcome ? outcomeSummary(record.outcome) : {}),
+    ...(record.configVersion !== undefined ? { configVersion: record.configVersion } : {}),
   };
   return {
     [DECISIONS_INDEX.partitionKey]: decisionDayPk(record.tenant, new Date(record.decidedAt).toISOString().slice(0, 10)),

@@ -10,6 +10,9 @@ import { InvalidKeyPartError } from './errors.js';
  * - decision: `T#<tenant>#TICKET#<ticketId>`         / `DECISION#<decisionId>`
  * - decision pointer: `T#<tenant>#C#<customerKey>`   / `DECISIONREF#<decisionId>` (a customer's decisions without a scan)
  * - answer index: `T#<tenant>#ANSWERS#<YYYY-MM-DD>` / `<responseId>` (a period's answers, day by day, without a scan)
+ * - tenant configuration: `T#<tenant>#CONFIG` / `CURRENT` (what the functions read), and one
+ *   `VERSION#<0000000001>` per change (the history); the current item alone carries the keys of
+ *   the sparse tenants index, so the tenants are listed without a scan
  *
  * Every partition key starts with `T#<tenant>#`, so no query can reach another tenant's items,
  * and none starts with `idempotency#`, which Powertools idempotency records use in this table.
@@ -192,4 +195,44 @@ export function decisionRefKey(tenant: string, customerKey: string, decisionId: 
   // Refuses an id no decision could have, as decisionKey does, so every pointer can be followed.
   ticketOfDecision(decisionId);
   return { pk, sk: `${DECISION_REF_SK_PREFIX}${keyPart('decisionId', decisionId)}` };
+}
+
+/** Sort key of a tenant's current configuration. */
+export const TENANT_CURRENT_SK = 'CURRENT';
+/** Sort-key prefix of one version of a tenant's configuration. */
+export const TENANT_VERSION_SK_PREFIX = 'VERSION#';
+/** The one partition of the tenants index: every tenant's current configuration, by id. */
+export const TENANT_LIST_PARTITION = 'TENANTS';
+
+/**
+ * Partition key of a tenant's configuration: its current item and every version.
+ *
+ * @example tenantConfigPk('acme') // 'T#acme#CONFIG'
+ */
+export function tenantConfigPk(tenant: string): string {
+  return `${tenantPrefix(tenant)}CONFIG`;
+}
+
+/** Every tenant's configuration partition, as an IAM condition on the leading key matches it. */
+export const TENANT_CONFIG_PK_PATTERN = 'T#*#CONFIG';
+
+/**
+ * Key of a tenant's current configuration: the one item a function reads for the tenant.
+ *
+ * @example tenantCurrentKey('acme') // { pk: 'T#acme#CONFIG', sk: 'CURRENT' }
+ */
+export function tenantCurrentKey(tenant: string): ItemKey {
+  return { pk: tenantConfigPk(tenant), sk: TENANT_CURRENT_SK };
+}
+
+/**
+ * Key of one version of a tenant's configuration; zero-padded so the versions sort in order.
+ *
+ * @example tenantVersionKey('acme', 3) // { pk: 'T#acme#CONFIG', sk: 'VERSION#0000000003' }
+ */
+export function tenantVersionKey(tenant: string, version: number): ItemKey {
+  if (!Number.isInteger(version) || version < 1 || version > 9_999_999_999) {
+    throw new InvalidKeyPartError('version must be a whole number from 1');
+  }
+  return { pk: tenantConfigPk(tenant), sk: `${TENANT_VERSION_SK_PREFIX}${String(version).padStart(10, '0')}` };
 }

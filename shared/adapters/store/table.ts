@@ -47,6 +47,18 @@ export const DECISIONS_INDEX = {
   ],
 } as const;
 
+/**
+ * The sparse index that lists the tenants without a scan: only a tenant's current configuration
+ * carries its keys (one partition, by tenant id). Writes to it are as rare as configuration
+ * changes; the functions never query it, they read one tenant's current item by key.
+ */
+export const TENANTS_INDEX = {
+  name: 'tenants',
+  partitionKey: 'tenantList',
+  sortKey: 'tenantId',
+  projectionType: 'ALL',
+} as const;
+
 /** Attributes the table adds to an item around the stored record; removed before parsing it. */
 export const STORAGE_ATTRIBUTES = [
   TABLE_PARTITION_KEY,
@@ -89,6 +101,8 @@ const KEY_ATTRIBUTES = [
   REFRESH_INDEX.sortKey,
   DECISIONS_INDEX.partitionKey,
   DECISIONS_INDEX.sortKey,
+  TENANTS_INDEX.partitionKey,
+  TENANTS_INDEX.sortKey,
 ];
 
 /** The table's global secondary indexes, as CreateTable and UpdateTable take them. */
@@ -108,6 +122,14 @@ const INDEXES = [
       { AttributeName: DECISIONS_INDEX.sortKey, KeyType: 'RANGE' },
     ],
     Projection: { ProjectionType: DECISIONS_INDEX.projectionType, NonKeyAttributes: [...DECISIONS_INDEX.nonKeyAttributes] },
+  },
+  {
+    IndexName: TENANTS_INDEX.name,
+    KeySchema: [
+      { AttributeName: TENANTS_INDEX.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TENANTS_INDEX.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: TENANTS_INDEX.projectionType },
   },
 ];
 

@@ -28,6 +28,8 @@ export interface RecordBase {
   ticketId: string;
   customerKey?: string;
   receivedAt: string;
+  /** The version of the tenant's configuration the decision is made with. */
+  configVersion?: number;
 }
 
 /** The ports that carry out a decision and keep its audit record. */

@@ -11,10 +11,16 @@ import type { WebhookRequest } from '../../domain/webhook-request.js';
 
 export type { InboundSource, WebhookRequest };
 
+/** A tenant's inbound source: its adapter and its verification secrets. */
+export interface ConfiguredSource {
+  adapter: InboundSource;
+  secrets: () => Promise<string[]>;
+}
+
 /** Ports and settings for the ingest use case. */
 export interface IngestDeps {
   /** The inbound source for a tenant and source name, or undefined when not configured. */
-  sourceFor(tenant: string, source: string): { adapter: InboundSource; secrets: () => Promise<string[]> } | undefined;
+  sourceFor(tenant: string, source: string): ConfiguredSource | undefined | Promise<ConfiguredSource | undefined>;
   queue: EventQueue;
   maxBodyBytes: number;
 }
@@ -38,7 +44,7 @@ function mediaType(headers: WebhookRequest['headers']): string {
  * @example await ingestWebhook({ tenant: 'acme', source: 'zendesk', headers, rawBody, receivedAt: new Date() }, deps)
  */
 export async function ingestWebhook(request: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
-  const configured = deps.sourceFor(request.tenant, request.source);
+  const configured = await deps.sourceFor(request.tenant, request.source);
   if (!configured) {
     throw new UnknownTenantError(`No tenant "${request.tenant}" with source "${request.source}" is configured`);
   }

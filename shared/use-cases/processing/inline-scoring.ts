@@ -16,7 +16,7 @@ export interface InlineScoringDeps {
    * score; undefined for a tenant whose scores come only from imports and overrides. Without it
    * (or without `scoreRefresh`) no provider is ever called here.
    */
-  scoreProviderFor?(tenantId: string): ScoreProvider | undefined;
+  scoreProviderFor?(tenantId: string): ScoreProvider | undefined | Promise<ScoreProvider | undefined>;
   /** Where a score made on the ticket path is written, and the refresh queue. */
   scoreRefresh?: ScoreRefreshStore;
 }
@@ -44,7 +44,7 @@ export async function scoreInline(
 ): Promise<InlineScoring> {
   const { profile } = loaded;
   if (!deps.scoreProviderFor) return profile ? { profile } : {};
-  const provider = deps.scoreProviderFor(event.tenant);
+  const provider = await deps.scoreProviderFor(event.tenant);
   const context: ProviderContext = provider ? { name: provider.name } : {};
   if (!profile || !provider || !deps.scoreRefresh || !needsScore(profile, policy, deps.clock.now())) {
     return { ...(profile ? { profile } : {}), provider: context };

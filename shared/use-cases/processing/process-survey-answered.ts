@@ -12,11 +12,11 @@ import { type DecisionRecord, surveyDecisionId, ticketCreatedDecisionId } from '
 import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
 import { carryOutDecision, type ProcessOutcome, type RecordBase } from '../decision/ticket-decision.js';
-import type { TenantView } from './tenant-view.js';
+import type { TenantLookup, TenantView } from './tenant-view.js';
 
 /** Ports for processing a survey answer. */
 export interface ProcessSurveyDeps extends CustomerLookupDeps {
-  tenant(id: string): TenantView | undefined;
+  tenant: TenantLookup;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
   decisions: DecisionLog;
   /** The same keyed draw the ticket was decided with: a detractor's follow-up falls in the ticket's arm. */
@@ -56,7 +56,7 @@ export type SurveyOutcome = { status: 'recorded' | 'superseded'; responseId: str
  * @example await processSurveyAnswered(event, deps)
  */
 export async function processSurveyAnswered(event: SurveyAnswered, deps: ProcessSurveyDeps): Promise<SurveyOutcome> {
-  const tenant = deps.tenant(event.tenant);
+  const tenant = await deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const now = deps.clock.now();
   const answerId = `${event.source}:${event.responseId}`;
@@ -179,6 +179,7 @@ async function decideOnTicket(
     ticketId,
     customerKey: profile.customerKey,
     receivedAt: event.receivedAt,
+    ...(tenant.configVersion !== undefined ? { configVersion: tenant.configVersion } : {}),
   };
   const previous = await deps.decisions.get(event.tenant, base.decisionId);
 

@@ -8,11 +8,11 @@ import type { DecisionLog, HelpdeskClient, HoldoutDraw, TicketContextReader } fr
 import { carryOutDecision, type ProcessOutcome, type RecordBase } from '../decision/ticket-decision.js';
 import { type CustomerLookupDeps, identitiesOf, loadRequester } from './customer-lookup.js';
 import { type InlineScoringDeps, scoreInline } from './inline-scoring.js';
-import type { TenantView } from './tenant-view.js';
+import type { TenantLookup } from './tenant-view.js';
 
 /** Ports for processing a ticket-created event. */
 export interface ProcessTicketDeps extends CustomerLookupDeps, InlineScoringDeps {
-  tenant(id: string): TenantView | undefined;
+  tenant: TenantLookup;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
   decisions: DecisionLog;
   /** The keyed draw that tells which tickets the tenant's holdout keeps at their baseline. */
@@ -44,7 +44,7 @@ function readSeparately(deps: Pick<ProcessTicketDeps, 'decisions' | 'customers'>
  * @example await processTicketCreated(event, deps)
  */
 export async function processTicketCreated(event: TicketCreated, deps: ProcessTicketDeps): Promise<ProcessOutcome> {
-  const tenant = deps.tenant(event.tenant);
+  const tenant = await deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const base: RecordBase = {
     tenant: event.tenant,
@@ -53,6 +53,7 @@ export async function processTicketCreated(event: TicketCreated, deps: ProcessTi
     source: event.source,
     ticketId: event.ticket.id,
     receivedAt: event.receivedAt,
+    ...(tenant.configVersion !== undefined ? { configVersion: tenant.configVersion } : {}),
   };
   const identities = identitiesOf(tenant.helpdesk.kind, event.requester);
   const read = await (deps.ticketContext ?? readSeparately(deps)).read(event.tenant, base.decisionId, identities);

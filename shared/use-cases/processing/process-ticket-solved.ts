@@ -8,7 +8,7 @@ import type { TenantView } from './tenant-view.js';
 
 /** Ports for processing a solved ticket. */
 export interface ProcessSolvedDeps {
-  tenant(id: string): TenantView | undefined;
+  tenant(id: string): TenantView | undefined | Promise<TenantView | undefined>;
   helpdeskFor(tenantId: string): Promise<HelpdeskClient>;
   decisions: DecisionLog;
   clock: Clock;
@@ -39,7 +39,7 @@ const MAX_ROUNDS = 4;
  * @example await processTicketSolved(event, deps) // { status: 'outcome-recorded', ticketId: '35436', outcome }
  */
 export async function processTicketSolved(event: TicketSolved, deps: ProcessSolvedDeps): Promise<SolvedOutcome> {
-  const tenant = deps.tenant(event.tenant);
+  const tenant = await deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const decisionId = ticketCreatedDecisionId(tenant.helpdesk.kind, event.ticketId);
   const reading = event.reading ?? (await readBack(event, deps));

@@ -2,11 +2,11 @@ import { type CustomerProfile, mergeIdentities, newCustomerProfile } from '../..
 import { ConfigurationError } from '../../domain/errors.js';
 import type { SurveyUnsubscribed } from '../../domain/events.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
-import type { TenantView } from './tenant-view.js';
+import type { TenantLookup } from './tenant-view.js';
 
 /** Ports for recording an unsubscribe. */
 export interface RecordUnsubscribeDeps extends CustomerLookupDeps {
-  tenant(id: string): TenantView | undefined;
+  tenant: TenantLookup;
 }
 
 /** What was recorded: on which profile, or nothing when the event named nobody. */
@@ -20,7 +20,7 @@ export type UnsubscribeOutcome = { status: 'recorded'; customerKey: string } | {
  * @example await recordSurveyUnsubscribe(event, deps)
  */
 export async function recordSurveyUnsubscribe(event: SurveyUnsubscribed, deps: RecordUnsubscribeDeps): Promise<UnsubscribeOutcome> {
-  const tenant = deps.tenant(event.tenant);
+  const tenant = await deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
   const [first] = identities;

@@ -22,9 +22,10 @@ export interface RefreshLogger {
 
 /** Ports for the scheduled refresh. */
 export interface RefreshDueScoresDeps {
-  tenants(): RefreshTenant[];
+  /** The enabled tenants (read from the configuration store when deployed). */
+  tenants(): RefreshTenant[] | Promise<RefreshTenant[]>;
   /** The tenant's provider, or undefined when its scores come only from imports and overrides. */
-  scoringFor(tenantId: string): TenantScoringView | undefined;
+  scoringFor(tenantId: string): TenantScoringView | undefined | Promise<TenantScoringView | undefined>;
   store: ScoreRefreshStore;
   clock: Clock;
   logger: RefreshLogger;
@@ -77,13 +78,12 @@ const zero = (): RefreshCounts => ({ examined: 0, refreshed: 0, unchanged: 0, fa
  */
 export async function refreshDueScores(input: RefreshDueScoresInput, deps: RefreshDueScoresDeps): Promise<RefreshDueScoresResult> {
   const wanted = input.tenantIds ? new Set(input.tenantIds) : undefined;
-  const runs = deps
-    .tenants()
-    .filter((tenant) => !wanted || wanted.has(tenant.id))
-    .flatMap((tenant) => {
-      const scoring = deps.scoringFor(tenant.id);
-      return scoring ? [refreshTenant(tenant, scoring, input, deps)] : [];
-    });
+  const runs: Promise<TenantRefreshReport>[] = [];
+  for (const tenant of await deps.tenants()) {
+    if (wanted && !wanted.has(tenant.id)) continue;
+    const scoring = await deps.scoringFor(tenant.id);
+    if (scoring) runs.push(refreshTenant(tenant, scoring, input, deps));
+  }
   const reports = await Promise.all(runs);
   const total = zero();
   for (const report of reports) {

@@ -4,7 +4,7 @@ import { DynamoSurveyAnswerIndex } from '../../../shared/adapters/store/survey-i
 import type { IndexedAnswer } from '../../../shared/domain/survey-answers.js';
 import type { Tier } from '../../../shared/domain/tiers.js';
 import { runNpsReport } from '../../../infra/commands/nps-report.js';
-import { newTenant, useTestTable } from '../../support/dynamodb-table.js';
+import { newTenant, storeTenant, useTestTable } from '../../support/dynamodb-table.js';
 
 const table = useTestTable('nps-report');
 
@@ -36,6 +36,7 @@ function answer(tenant: string, tier: Tier, score: number, answeredAt: string, k
  * (24 satisfied: 80 %, MoE 1.96 × √(0.8 × 0.2 / 30) × 100 = 14.3), and answers outside the period.
  */
 async function seed(tenant: string): Promise<void> {
+  await storeTenant(table.client(), table.tableName, tenant);
   const index = new DynamoSurveyAnswerIndex(table.client(), table.tableName);
   const answers: IndexedAnswer[] = [];
   for (let i = 0; i < 40; i += 1) {
@@ -213,11 +214,13 @@ describe('npm run nps', () => {
 
   it('accepts a period of exactly 400 days', async () => {
     const { out, output } = capture();
+    const tenant = newTenant();
+    await storeTenant(table.client(), table.tableName, tenant);
 
     const code = await runNpsReport(
       [
         '--tenant',
-        newTenant(),
+        tenant,
         '--from',
         '2025-01-01',
         '--to',

@@ -5,6 +5,7 @@ import { createDocumentClient } from '../../../shared/adapters/store/dynamo-clie
 import {
   DECISIONS_INDEX,
   REFRESH_INDEX,
+  TENANTS_INDEX,
   TABLE_PARTITION_KEY,
   TABLE_SORT_KEY,
   TTL_ATTRIBUTE,
@@ -12,7 +13,7 @@ import {
 } from '../../../shared/adapters/store/table.js';
 
 describe('createTable', () => {
-  it('creates the on-demand table with its refresh and decisions indexes and TTL, and can run again', async () => {
+  it('creates the on-demand table with its refresh, decisions and tenants indexes and TTL, and can run again', async () => {
     // Arrange
     const client = createDocumentClient({ endpoint: inject('dynamoDbEndpoint') });
     const tableName = `table-${randomUUID()}`;
@@ -35,6 +36,14 @@ describe('createTable', () => {
       projection: index.Projection?.ProjectionType,
     }));
     expect(indexes.sort((a, b) => b.name.localeCompare(a.name))).toEqual([
+      {
+        name: 'tenants',
+        keys: [
+          { AttributeName: TENANTS_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TENANTS_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        projection: 'ALL',
+      },
       {
         name: 'refresh-due',
         keys: [
@@ -83,7 +92,7 @@ describe('createTable', () => {
     });
 
     await expect(createTable(client, tableName)).rejects.toThrow(
-      `Table ${tableName} was made by an earlier version and has no decisions-by-day index: delete it (its data is local) or set TABLE_NAME to a new table`,
+      `Table ${tableName} was made by an earlier version and has no decisions-by-day, tenants index: delete it (its data is local) or set TABLE_NAME to a new table`,
     );
   });
 });

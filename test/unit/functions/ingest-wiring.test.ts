@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest-webhook/chain.js';
 import { localContext, toApiGatewayEvent } from '../../../infra/local/lambda-shapes.js';
 import { wireIngestDeps } from '../../../functions/ingest-webhook/wiring.js';
-import { TenantDirectory } from '../../../shared/adapters/config/tenant-directory.js';
+import { FixedTenants } from '../../../shared/adapters/config/tenant-cache.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
 import { createLogger } from '../../../shared/adapters/observability/logger.js';
 import { AwsJsonClient, SECRETS_MANAGER } from '../../../shared/adapters/aws/aws-json-client.js';
@@ -14,7 +14,7 @@ import { InMemoryQueue } from '../../support/fakes.js';
 import { type LoopbackSecretsManager, startLoopbackSecretsManager } from '../../support/secrets-manager-server.js';
 
 function depsWith(signingSecrets: { env: string }[], env: Record<string, string>) {
-  const tenants = new TenantDirectory(
+  const tenants = new FixedTenants(
     parseTenantsFile(
       {
         tenants: [
@@ -38,18 +38,18 @@ function depsWith(signingSecrets: { env: string }[], env: Record<string, string>
 }
 
 describe('wireIngestDeps', () => {
-  it('knows only the sources a tenant configures', () => {
+  it('knows only the sources a tenant configures', async () => {
     const deps = depsWith([{ env: 'CURRENT' }], { CURRENT: 'c' });
 
-    expect(deps.sourceFor('acme', 'zendesk')).toBeDefined();
-    expect(deps.sourceFor('acme', 'freshdesk')).toBeUndefined();
-    expect(deps.sourceFor('other', 'zendesk')).toBeUndefined();
+    expect(await deps.sourceFor('acme', 'zendesk')).toBeDefined();
+    expect(await deps.sourceFor('acme', 'freshdesk')).toBeUndefined();
+    expect(await deps.sourceFor('other', 'zendesk')).toBeUndefined();
   });
 
   it('verifies with the secrets it can read when a retired one is already gone', async () => {
     const deps = depsWith([{ env: 'CURRENT' }, { env: 'RETIRED' }], { CURRENT: 'current-secret' });
 
-    const secrets = await deps.sourceFor('acme', 'zendesk')?.secrets();
+    const secrets = await (await deps.sourceFor('acme', 'zendesk'))?.secrets();
 
     expect(secrets).toEqual(['current-secret']);
   });
@@ -57,7 +57,7 @@ describe('wireIngestDeps', () => {
   it('fails when none of the secrets can be read', async () => {
     const deps = depsWith([{ env: 'GONE' }], {});
 
-    await expect(deps.sourceFor('acme', 'zendesk')?.secrets()).rejects.toBeInstanceOf(ConfigurationError);
+    await expect((await deps.sourceFor('acme', 'zendesk'))?.secrets()).rejects.toBeInstanceOf(ConfigurationError);
   });
 });
 
@@ -101,8 +101,8 @@ describe("the ingest handler, with a rotation's retired secret deleted from Secr
   });
 
   it('reads the missing secret once, not on every request, unsigned ones included, and says so once', async () => {
-    sm.secrets.set('influence-router/acme/zendesk-webhook', JSON.stringify({ current: 'current-signing-secret' }));
-    const tenants = new TenantDirectory(
+    sm.secrets.set('influence-router/acme/inbound/zendesk-webhook', JSON.stringify({ current: 'current-signing-secret' }));
+    const tenants = new FixedTenants(
       parseTenantsFile(
         {
           tenants: [
@@ -112,13 +112,13 @@ describe("the ingest handler, with a rotation's retired secret deleted from Secr
                 kind: 'zendesk',
                 baseUrl: 'https://acme.zendesk.com',
                 email: 'a@acme.example',
-                apiToken: { secretId: 'influence-router/acme/zendesk-api' },
+                apiToken: { secretId: 'influence-router/acme/outbound/zendesk-api' },
               },
               sources: {
                 zendesk: {
                   signingSecrets: [
-                    { secretId: 'influence-router/acme/zendesk-webhook', field: 'current' },
-                    { secretId: 'influence-router/acme/zendesk-webhook-previous' },
+                    { secretId: 'influence-router/acme/inbound/zendesk-webhook', field: 'current' },
+                    { secretId: 'influence-router/acme/inbound/zendesk-webhook-previous' },
                   ],
                 },
               },

@@ -2,7 +2,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createProcessEventsHandler, type ProcessEventsDeps } from '../../../functions/process-events/chain.js';
 import { localContext } from '../../../infra/local/lambda-shapes.js';
-import { TenantDirectory } from '../../../shared/adapters/config/tenant-directory.js';
+import { FixedTenants } from '../../../shared/adapters/config/tenant-cache.js';
 import { parseTenantsFile } from '../../../shared/adapters/config/tenants.js';
 import { type AddressPolicy, PUBLIC_ADDRESSES_ONLY } from '../../../shared/adapters/http/checked-request.js';
 import { helpdeskClients } from '../../../shared/adapters/per-tenant/helpdesk-clients.js';
@@ -99,7 +99,7 @@ describe('the processor near its timeout', () => {
 describe('a generic helpdesk whose decisionsUrl resolves to a private address', () => {
   it('sends the event to the dead-letter queue at once, and records the decision as failed with the reason', async () => {
     // Arrange: a rule that tags every ticket, so the decision has something to write.
-    const tenants = new TenantDirectory(
+    const tenants = new FixedTenants(
       parseTenantsFile(
         {
           tenants: [
@@ -126,7 +126,7 @@ describe('a generic helpdesk whose decisionsUrl resolves to a private address', 
     const hasherFor = (tenant: string) => new TestHasher(tenant);
     const answers = new InMemorySurveyAnswers();
     const deps: ProcessEventsDeps = {
-      tenant: (id) => tenants.get(id),
+      tenant: async (id) => (await tenants.get(id))?.tenant,
       helpdeskFor: helpdeskClients(tenants, new RefSecretResolver(), { serviceAddresses: privateAddress }),
       customers: new InMemoryCustomerStore(hasherFor),
       hasherFor,

@@ -33,7 +33,7 @@ beforeEach(async () => {
     },
     queue,
     decisions: new InMemoryDecisionLog(),
-    tenants: () => TENANTS,
+    tenants: async () => TENANTS,
     requestTimeoutMs: 300,
   });
 });
@@ -119,6 +119,17 @@ describe('the local server', () => {
     for (const secret of secrets) expect(page).not.toContain(secret);
   });
 
+  it("answers an unknown tenant's decisions, listed or of one ticket, with 404 JSON naming the tenants there are", async () => {
+    for (const path of ['/admin/decisions/nope', '/admin/decisions/nope/1']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        error: 'unknown_tenant',
+        message: 'No tenant "nope": this server runs demo, demo-freshdesk, demo-generic',
+      });
+    }
+  });
+
   it('answers an unknown tenant or decision, or a bad filter, with a 4xx page that says what to change', async () => {
     const unknown = await fetch(`${server.url}/console/decisions/nobody`);
     const badDay = await fetch(`${server.url}/admin/decisions/${TENANTS[0]?.id ?? ''}?from=yesterday`);
@@ -172,7 +183,7 @@ describe('the local server on a queue that records less than the in-process one'
       ingest: async () => ({ statusCode: 202 }),
       queue,
       decisions: new InMemoryDecisionLog(),
-      tenants: () => TENANTS,
+      tenants: async () => TENANTS,
     });
   });
 

@@ -18,6 +18,7 @@ import { eraseCustomer } from '../../../../shared/use-cases/privacy/erase-custom
 import { CUSTOMER_EXPORT_FORMAT, exportCustomer } from '../../../../shared/use-cases/privacy/export-customer.js';
 import { optOut } from '../../../../shared/use-cases/privacy/opt-out.js';
 import { FixedClock } from '../../../support/fakes.js';
+import { storeTenant } from '../../../support/dynamodb-table.js';
 
 const SECRET = 'integration-test-identity-key-0123456789';
 const hasherFor = hmacIdentityHashers(SECRET);
@@ -99,6 +100,7 @@ function decision(tenant: string, ticketId: string, customerKey: string): Decisi
 
 /** Ada: an imported score, Zendesk user id and handle aliases, a survey answer and a decision. */
 async function ada(tenant: string) {
+  await storeTenant(client(), tableName, tenant);
   const byEmail: Identity = { kind: 'email', value: 'ada@example.com' };
   const userId: Identity = { kind: 'helpdesk-user', value: 'zendesk:4242' };
   const handle: Identity = { kind: 'handle', value: 'twitter:ada' };
@@ -133,13 +135,17 @@ async function ada(tenant: string) {
 function cli() {
   const out: string[] = [];
   const err: string[] = [];
-  const run = (...argv: string[]) =>
-    runCustomerCommand(
+  const run = async (...argv: string[]) => {
+    // The command checks the tenant exists, as `npm start` or `npm run tenants` would have stored it.
+    const tenant = argv[argv.indexOf('--tenant') + 1];
+    if (argv.includes('--tenant') && tenant && /^[a-z0-9-]+$/.test(tenant)) await storeTenant(client(), tableName, tenant);
+    return runCustomerCommand(
       argv,
       { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, IDENTITY_HASH_KEY: SECRET },
       { out: (l) => out.push(l), err: (l) => err.push(l) },
       new FixedClock(NOW),
     );
+  };
   return { run, out, err };
 }
 

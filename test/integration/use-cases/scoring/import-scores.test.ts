@@ -16,6 +16,7 @@ import { createTable } from '../../../../shared/adapters/store/table.js';
 import type { CustomerProfile, Identity } from '../../../../shared/domain/customer.js';
 import { type ImportRow, importScores, scoreColumnsCheck } from '../../../../shared/use-cases/scoring/import-scores.js';
 import { helpdeskUserIdFields } from '../../../../shared/adapters/registry/identities.js';
+import { storeTenant } from '../../../support/dynamodb-table.js';
 
 const userIdColumns = helpdeskUserIdFields('zendesk');
 const checkScoreColumns = scoreColumnsCheck(userIdColumns);
@@ -263,6 +264,14 @@ describe('importScores', () => {
   });
 });
 
+/** The import command, with its tenant stored first, as `npm start` or `npm run tenants` would have. */
+async function importFor(...args: Parameters<typeof runImportScores>): Promise<number> {
+  const [argv] = args;
+  const tenant = argv[argv.indexOf('--tenant') + 1];
+  if (argv.includes('--tenant') && tenant && /^[a-z0-9-]+$/.test(tenant)) await storeTenant(dynamo, tableName, tenant);
+  return runImportScores(...args);
+}
+
 describe('scores:import command', () => {
   const env = () => ({ DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: tableName, IDENTITY_HASH_KEY: SECRET });
   const capture = () => {
@@ -284,7 +293,7 @@ describe('scores:import command', () => {
     const { lines, output } = capture();
 
     // Act
-    const code = await runImportScores(['--tenant', tenant, '--file', fixture('scores.csv')], env(), output, now);
+    const code = await importFor(['--tenant', tenant, '--file', fixture('scores.csv')], env(), output, now);
 
     // Assert
     expect(code).toBe(0);
@@ -313,8 +322,8 @@ describe('scores:import command', () => {
     const piped = capture();
 
     // Act
-    await runImportScores(['--tenant', newTenant(), '--file', file], env(), onTerminal.terminal, now);
-    await runImportScores(['--tenant', newTenant(), '--file', file, '--all-rejected'], env(), piped.output, now);
+    await importFor(['--tenant', newTenant(), '--file', file], env(), onTerminal.terminal, now);
+    await importFor(['--tenant', newTenant(), '--file', file, '--all-rejected'], env(), piped.output, now);
 
     // Assert
     expect(onTerminal.lines.progress).toContainEqual(
@@ -334,7 +343,7 @@ describe('scores:import command', () => {
   ])('exits 1 for %s', async (_, name, message) => {
     const { lines, output } = capture();
 
-    const code = await runImportScores(['--tenant', newTenant(), '--file', fixture(name)], env(), output, now);
+    const code = await importFor(['--tenant', newTenant(), '--file', fixture(name)], env(), output, now);
 
     expect(code).toBe(1);
     expect(lines.err.join('\n')).toMatch(message);
@@ -344,8 +353,8 @@ describe('scores:import command', () => {
     const bad = capture();
     const devKey = capture();
 
-    const badCode = await runImportScores(['--tenant', 'Not#Valid', '--file', fixture('scores.csv')], env(), bad.output, now);
-    const devCode = await runImportScores(
+    const badCode = await importFor(['--tenant', 'Not#Valid', '--file', fixture('scores.csv')], env(), bad.output, now);
+    const devCode = await importFor(
       ['--tenant', newTenant(), '--file', fixture('scores.jsonl'), '--table', tableName],
       { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint') },
       devKey.output,
@@ -353,7 +362,7 @@ describe('scores:import command', () => {
     );
 
     expect(badCode).toBe(2);
-    expect(bad.lines.err[0]).toContain('--tenant: tenant ids are 1-40 characters');
+    expect(bad.lines.err[0]).toContain('--tenant Not#Valid: tenant ids are 1-40 characters');
     expect(devCode).toBe(0);
     expect(devKey.lines.err[0]).toContain('development-only key');
   });

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from '
 import { createRefreshScoresHandler } from '../../../../functions/refresh-scores/chain.js';
 import { wireRefreshDeps } from '../../../../functions/refresh-scores/wiring.js';
 import { localContext } from '../../../../infra/local/lambda-shapes.js';
-import { TenantDirectory } from '../../../../shared/adapters/config/tenant-directory.js';
+import { FixedTenants } from '../../../../shared/adapters/config/tenant-cache.js';
 import { parseTenantsFile, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
 import { createTelemetry } from '../../../../shared/adapters/observability/telemetry.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
@@ -70,30 +70,29 @@ function tenant(id: string, scoring?: TenantInput['scoring']): TenantInput {
 }
 
 function deps(maxPerRun: number) {
-  const tenants = new TenantDirectory(
-    parseTenantsFile(
-      {
-        tenants: [
-          tenant(acme, {
-            provider: 'http',
-            maxPerRun,
-            http: {
-              url: service.url,
-              apiKey: { value: API_KEY },
-              timeoutMs: 500,
-              maxAttempts: 2,
-              ratePerSecond: 5,
-              breaker: { failureThreshold: 5, resetAfterMs: 30_000 },
-            },
-          }),
-          tenant(globex),
-        ],
-      },
-      'local',
-    ),
+  const file = parseTenantsFile(
+    {
+      tenants: [
+        tenant(acme, {
+          provider: 'http',
+          maxPerRun,
+          http: {
+            url: service.url,
+            apiKey: { value: API_KEY },
+            timeoutMs: 500,
+            maxAttempts: 2,
+            ratePerSecond: 5,
+            breaker: { failureThreshold: 5, resetAfterMs: 30_000 },
+          },
+        }),
+        tenant(globex),
+      ],
+    },
+    'local',
   );
   return wireRefreshDeps({
-    tenants,
+    tenants: new FixedTenants(file),
+    allTenants: async () => file.tenants,
     documentClient: doc(),
     tableName,
     secrets: new RefSecretResolver(),

@@ -3,14 +3,22 @@ import { bindHelpdesk, bindSource, parseTenantsFile, secretIdsOf, type TenantInp
 
 const FRESHDESK: TenantInput = {
   id: 'initech',
-  helpdesk: { kind: 'freshdesk', baseUrl: 'https://initech.freshdesk.com', apiKey: { secretId: 'initech/freshdesk-api' } },
-  sources: { freshdesk: { sharedSecrets: [{ secretId: 'initech/freshdesk-webhook' }] } },
+  helpdesk: {
+    kind: 'freshdesk',
+    baseUrl: 'https://initech.freshdesk.com',
+    apiKey: { secretId: 'influence-router/initech/outbound/freshdesk-api' },
+  },
+  sources: { freshdesk: { sharedSecrets: [{ secretId: 'influence-router/initech/inbound/freshdesk-webhook' }] } },
 };
 
 const GENERIC: TenantInput = {
   id: 'umbrella',
-  helpdesk: { kind: 'generic', decisionsUrl: 'https://hooks.umbrella.example.com/decisions', signingSecret: { secretId: 'umbrella/out' } },
-  sources: { generic: { signingSecrets: [{ secretId: 'umbrella/in' }] } },
+  helpdesk: {
+    kind: 'generic',
+    decisionsUrl: 'https://hooks.umbrella.example.com/decisions',
+    signingSecret: { secretId: 'influence-router/umbrella/outbound/out' },
+  },
+  sources: { generic: { signingSecrets: [{ secretId: 'influence-router/umbrella/inbound/in' }] } },
 };
 
 function problemsOf(tenant: TenantInput, mode: 'deployed' | 'local' = 'deployed'): string {
@@ -61,7 +69,7 @@ describe('tenants read through the adapter registry', () => {
     const withDecisionsUrl = (decisionsUrl: string) => ({ ...GENERIC, helpdesk: { ...GENERIC.helpdesk, decisionsUrl } });
     const withScoringUrl = (url: string) => ({
       ...FRESHDESK,
-      scoring: { provider: 'http' as const, http: { url, apiKey: { secretId: 'initech/scoring' } } },
+      scoring: { provider: 'http' as const, http: { url, apiKey: { secretId: 'influence-router/initech/outbound/scoring' } } },
     });
 
     it.each([
@@ -96,8 +104,14 @@ describe('tenants read through the adapter registry', () => {
   });
 
   it("refuses a helpdesk's own source on a tenant of another helpdesk, but lets the generic source feed any", () => {
-    const crossed = { ...FRESHDESK, sources: { zendesk: { signingSecrets: [{ secretId: 'initech/zendesk-webhook' }] } } };
-    const generic = { ...FRESHDESK, sources: { generic: { signingSecrets: [{ secretId: 'initech/generic-in' }] } } };
+    const crossed = {
+      ...FRESHDESK,
+      sources: { zendesk: { signingSecrets: [{ secretId: 'influence-router/initech/inbound/zendesk-webhook' }] } },
+    };
+    const generic = {
+      ...FRESHDESK,
+      sources: { generic: { signingSecrets: [{ secretId: 'influence-router/initech/inbound/generic-in' }] } },
+    };
 
     expect(problemsOf(crossed)).toMatch(
       /tenants\.0\.sources\.zendesk: the zendesk source sends tickets of a zendesk helpdesk, but this tenant's helpdesk is freshdesk/,
@@ -124,10 +138,21 @@ describe('tenants read through the adapter registry', () => {
   it('gives each function only the secrets its adapters say it reads', () => {
     const file = parseTenantsFile({ tenants: [FRESHDESK, GENERIC] }, 'deployed');
 
-    expect(secretIdsOf(file, 'ingest-webhook')).toEqual(['initech/freshdesk-webhook', 'umbrella/in']);
-    expect(secretIdsOf(file, 'process-events')).toEqual(['initech/freshdesk-api', 'umbrella/out']);
-    expect(secretIdsOf(file, 'refresh-scores')).toEqual(['initech/freshdesk-api']);
-    expect(secretIdsOf(file)).toEqual(['initech/freshdesk-api', 'initech/freshdesk-webhook', 'umbrella/in', 'umbrella/out']);
+    expect(secretIdsOf(file, 'ingest-webhook')).toEqual([
+      'influence-router/initech/inbound/freshdesk-webhook',
+      'influence-router/umbrella/inbound/in',
+    ]);
+    expect(secretIdsOf(file, 'process-events')).toEqual([
+      'influence-router/initech/outbound/freshdesk-api',
+      'influence-router/umbrella/outbound/out',
+    ]);
+    expect(secretIdsOf(file, 'refresh-scores')).toEqual(['influence-router/initech/outbound/freshdesk-api']);
+    expect(secretIdsOf(file)).toEqual([
+      'influence-router/initech/inbound/freshdesk-webhook',
+      'influence-router/initech/outbound/freshdesk-api',
+      'influence-router/umbrella/inbound/in',
+      'influence-router/umbrella/outbound/out',
+    ]);
   });
 
   it('wants every deployed secret from Secrets Manager, whichever adapter names it', () => {

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TenantDirectory } from '../../../../shared/adapters/config/tenant-directory.js';
+import { FixedTenants } from '../../../../shared/adapters/config/tenant-cache.js';
 import { parseTenantsFile, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
 import { type AddressPolicy, PUBLIC_ADDRESSES_ONLY } from '../../../../shared/adapters/http/checked-request.js';
 import { nonPublicReason } from '../../../../shared/adapters/http/public-address.js';
@@ -30,8 +30,8 @@ const UPDATE: TicketUpdate = {
 };
 
 /** Tenants parsed in local mode, so a test can reach the call-time check with URLs the deployed check would stop first. */
-function tenants(...list: TenantInput[]): TenantDirectory {
-  return new TenantDirectory(parseTenantsFile({ tenants: list }, 'local'));
+function tenants(...list: TenantInput[]): FixedTenants {
+  return new FixedTenants(parseTenantsFile({ tenants: list }, 'local'));
 }
 
 function generic(decisionsUrl: string): TenantInput {

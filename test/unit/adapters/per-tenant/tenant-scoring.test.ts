@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTenantsFile, type SecretRef, secretIdsOf, type TenantInput } from '../../../../shared/adapters/config/tenants.js';
-import { TenantDirectory } from '../../../../shared/adapters/config/tenant-directory.js';
+import { FixedTenants } from '../../../../shared/adapters/config/tenant-cache.js';
 import { tenantScoring } from '../../../../shared/adapters/per-tenant/tenant-scoring.js';
 import { RefSecretResolver } from '../../../../shared/adapters/secrets/secret-resolver.js';
 import { ConfigurationError } from '../../../../shared/domain/errors.js';
@@ -21,15 +21,15 @@ function tenant(overrides: Partial<TenantInput> = {}): TenantInput {
       kind: 'zendesk',
       baseUrl: 'https://acme.zendesk.com',
       email: 'bot@acme.example.com',
-      apiToken: { secretId: 'influence-router/acme/zendesk-api' },
+      apiToken: { secretId: 'influence-router/acme/outbound/zendesk-api' },
       userFields: USER_FIELDS,
     },
-    sources: { zendesk: { signingSecrets: [{ secretId: 'influence-router/acme/zendesk-webhook' }] } },
+    sources: { zendesk: { signingSecrets: [{ secretId: 'influence-router/acme/inbound/zendesk-webhook' }] } },
     ...overrides,
   };
 }
 
-const httpScoring = (url: string, apiKey: SecretRef = { secretId: 'influence-router/acme/scoring-api', field: 'apiKey' }) => ({
+const httpScoring = (url: string, apiKey: SecretRef = { secretId: 'influence-router/acme/outbound/scoring-api', field: 'apiKey' }) => ({
   provider: 'http' as const,
   http: { url, apiKey },
 });
@@ -49,7 +49,7 @@ describe('tenants file: scoring', () => {
       maxPerRun: 200,
       http: {
         url: 'https://scores.acme.com/v1/score',
-        apiKey: { secretId: 'influence-router/acme/scoring-api', field: 'apiKey' },
+        apiKey: { secretId: 'influence-router/acme/outbound/scoring-api', field: 'apiKey' },
         timeoutMs: 2000,
         inlineTimeoutMs: 800,
         maxAttempts: 3,
@@ -102,15 +102,15 @@ describe('tenants file: scoring', () => {
   it('lists the scoring API key among the secrets to grant', () => {
     const file = parseTenantsFile({ tenants: [tenant({ scoring: httpScoring('https://scores.acme.com/v1/score') })] }, 'deployed');
 
-    expect(secretIdsOf(file)).toContain('influence-router/acme/scoring-api');
-    expect(secretIdsOf(file, 'refresh-scores')).toContain('influence-router/acme/scoring-api');
-    expect(secretIdsOf(file, 'ingest-webhook')).not.toContain('influence-router/acme/scoring-api');
+    expect(secretIdsOf(file)).toContain('influence-router/acme/outbound/scoring-api');
+    expect(secretIdsOf(file, 'refresh-scores')).toContain('influence-router/acme/outbound/scoring-api');
+    expect(secretIdsOf(file, 'ingest-webhook')).not.toContain('influence-router/acme/outbound/scoring-api');
   });
 });
 
 describe('tenantScoring', () => {
   const clock = new FixedClock(new Date('2026-11-23T10:00:00Z'));
-  const directory = new TenantDirectory(
+  const directory = new FixedTenants(
     parseTenantsFile(
       {
         tenants: [
@@ -130,19 +130,19 @@ describe('tenantScoring', () => {
     clock,
   });
 
-  it('builds the configured provider with its limits, once per tenant', () => {
-    const metrics = scoringFor('metrics');
+  it('builds the configured provider with its limits, once per tenant', async () => {
+    const metrics = await scoringFor('metrics');
 
     expect(metrics?.provider.name).toBe('helpdesk-metrics');
     expect(metrics?.maxPerRun).toBe(50);
-    expect(scoringFor('service')?.provider.name).toBe('http');
-    expect(scoringFor('service')?.maxPerRun).toBe(200);
-    expect(scoringFor('metrics')).toBe(metrics);
+    expect((await scoringFor('service'))?.provider.name).toBe('http');
+    expect((await scoringFor('service'))?.maxPerRun).toBe(200);
+    expect(await scoringFor('metrics')).toBe(metrics);
   });
 
-  it('has none for a tenant that scores only by import, or an unknown tenant', () => {
-    expect(scoringFor('imports')).toBeUndefined();
-    expect(scoringFor('nobody')).toBeUndefined();
+  it('has none for a tenant that scores only by import, or an unknown tenant', async () => {
+    expect(await scoringFor('imports')).toBeUndefined();
+    expect(await scoringFor('nobody')).toBeUndefined();
   });
 
   const profile = {
@@ -153,9 +153,9 @@ describe('tenantScoring', () => {
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
   };
-  const lookupWith = (url: string, wiring: { serviceAddresses?: 'any' } = {}) => {
+  const lookupWith = async (url: string, wiring: { serviceAddresses?: 'any' } = {}) => {
     // Parsed in local mode, so the call-time check is reached with a URL the deployed check would stop first.
-    const local = new TenantDirectory(
+    const local = new FixedTenants(
       parseTenantsFile({ tenants: [tenant({ id: 'service', scoring: httpScoring(url, { value: 'k' }) })] }, 'local'),
     );
     const built = tenantScoring({
@@ -165,7 +165,13 @@ describe('tenantScoring', () => {
       clock,
       ...wiring,
     });
-    return built('service')?.provider.score({ tenant: 'service', profile, purpose: 'inline', now: clock.now(), refreshAfterDays: 7 });
+    return (await built('service'))?.provider.score({
+      tenant: 'service',
+      profile,
+      purpose: 'inline',
+      now: clock.now(),
+      refreshAfterDays: 7,
+    });
   };
 
   it("checks where the scoring service's name resolves by default, and refuses this machine", async () => {
