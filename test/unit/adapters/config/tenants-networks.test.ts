@@ -3,8 +3,12 @@ import { parseTenantsFile, secretIdsOf, type TenantInput } from '../../../../sha
 
 const BASE: TenantInput = {
   id: 'umbrella',
-  helpdesk: { kind: 'generic', decisionsUrl: 'https://hooks.umbrella.example.com/decisions', signingSecret: { secretId: 'umbrella/out' } },
-  sources: { generic: { signingSecrets: [{ secretId: 'umbrella/in' }] } },
+  helpdesk: {
+    kind: 'generic',
+    decisionsUrl: 'https://hooks.umbrella.example.com/decisions',
+    signingSecret: { secretId: 'influence-router/umbrella/outbound/out' },
+  },
+  sources: { generic: { signingSecrets: [{ secretId: 'influence-router/umbrella/inbound/in' }] } },
 };
 
 function withNetworks(networks: Record<string, unknown>, extra: Record<string, unknown> = {}): TenantInput {
@@ -47,15 +51,19 @@ describe('the networks a tenant turns on in its scoring settings', () => {
   });
 
   it('keeps YouTube off until the tenant states it accepted the derived-metrics amendment', () => {
-    const without = withNetworks({ youtube: { apiKey: { secretId: 'umbrella/youtube' } } });
-    const accepted = withNetworks({ youtube: { apiKey: { secretId: 'umbrella/youtube' }, derivedMetricsAmendmentAccepted: true } });
+    const without = withNetworks({ youtube: { apiKey: { secretId: 'influence-router/umbrella/outbound/youtube' } } });
+    const accepted = withNetworks({
+      youtube: { apiKey: { secretId: 'influence-router/umbrella/outbound/youtube' }, derivedMetricsAmendmentAccepted: true },
+    });
 
     expect(problemsOf(without)).toContain('YouTube scores need "derivedMetricsAmendmentAccepted": true');
     expect(problemsOf(accepted)).toBe('');
     expect(problemsOf({ ...accepted, policy: { freshness: { refreshAfterDays: 45, maxAgeDays: 60 } } })).toContain(
       'tenants.0.policy.freshness.refreshAfterDays: with YouTube on, scores are refreshed within 30 days',
     );
-    expect(secretIdsOf(parseTenantsFile({ tenants: [accepted] }, 'deployed'), 'refresh-scores')).toContain('umbrella/youtube');
+    expect(secretIdsOf(parseTenantsFile({ tenants: [accepted] }, 'deployed'), 'refresh-scores')).toContain(
+      'influence-router/umbrella/outbound/youtube',
+    );
   });
 
   it('refuses an empty list of networks and an unknown trust level, naming the fix', () => {
