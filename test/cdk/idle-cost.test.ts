@@ -79,12 +79,14 @@ describe('the idle bill docs/deploying.md states', () => {
 
   it("states the example tenants file's secrets and the month they come to with the fixed part", () => {
     const example = parseTenantsFile(
-      JSON.parse(readFileSync(join(REPO_ROOT, 'infra', 'cdk', 'config', 'tenants.json'), 'utf8')),
+      JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'examples', 'tenants.example.json'), 'utf8')),
       'deployed',
     );
     const secrets = secretIdsOf(example).length;
-    const [, , perSecret] = cells('Secrets Manager secrets your tenants file names');
-    const stated = /With the example tenants file's (\d+) secrets, that is about \$(\d+\.\d\d) a month/.exec(SECTION.replace(/\s+/g, ' '));
+    const [, , perSecret] = cells('Secrets Manager secrets your tenants name');
+    const stated = /With the four example tenants' (\d+) secrets \(.*?\), that is about \$(\d+\.\d\d) a month/.exec(
+      SECTION.replace(/\s+/g, ' '),
+    );
 
     expect(Number(stated?.[1])).toBe(secrets);
     expect(Number(stated?.[2])).toBeCloseTo(dollars(cells('**Before any tenant or traffic**')[3]) + secrets * dollars(perSecret), 2);

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { useTestTable } from '../support/dynamodb-table.js';
+import { storeTenant, useTestTable } from '../support/dynamodb-table.js';
 
 const run = promisify(execFile);
 
@@ -155,6 +155,7 @@ describe('a command whose output is piped into a reader that stops reading', () 
   });
 
   it('npm run nps -- --json exits 0 quietly, with no EPIPE', async () => {
+    await storeTenant(table.client(), table.tableName, 'demo');
     const { code, stderr } = await withReaderGone(['infra/commands/nps-report.ts', '--tenant', 'demo', '--json'], {
       DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
       TABLE_NAME: table.tableName,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
+import { createTable } from '../../shared/adapters/store/table.js';
 import { checkLedger, type SentTicket } from '../../infra/load/ledger.js';
 import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
@@ -13,9 +15,13 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   proxy = await startDynamoFaultProxy(inject('dynamoDbEndpoint'));
+  // The table is created beforehand without the short timeout: creating it (four indexes) can
+  // take DynamoDB Local longer than the 300 ms the faults below are given up on after.
+  const tableName = `faults-${randomUUID().slice(0, 8)}`;
+  await createTable(createDocumentClient({ endpoint: inject('dynamoDbEndpoint') }), tableName);
   stack = await startLocalStack({
     dynamoEndpoint: proxy.endpoint,
-    tableName: `faults-${randomUUID().slice(0, 8)}`,
+    tableName,
     seedDemo: true,
     // Delays at a hundredth of real time; an answer that never comes is given up on after 300 ms.
     queue: { timeScale: 0.01, maxReceiveCount: 6, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },

@@ -45,12 +45,17 @@ export function configuredTenant(stored: StoredTenant, mode: ConfigMode): Config
  * `ttlMs` (a minute by default), so a warm function makes no extra request per event. Unknown
  * and disabled ids are cached the same way (negative caching), so a stream of webhooks for an
  * id that does not exist costs at most one read a minute per container; an id no tenant could
- * have costs none. Concurrent lookups of one id share one read. A read that fails is not kept.
+ * have costs none. Concurrent lookups of one id share one read. A read that fails is not kept:
+ * while the store cannot be read, the last configuration read of that tenant is used (and the
+ * store tried again at the next lookup), so a table that is down for a while does not turn away
+ * webhooks of tenants this container already knows; a tenant never read still fails.
  *
  * @example const tenants = new CachedTenants(new DynamoTenantStore(client, table), { mode: 'deployed' })
  */
 export class CachedTenants implements TenantSource {
   private readonly entries = new Map<string, { at: number; value: Promise<ConfiguredTenant | undefined> }>();
+  /** The last configuration read of each tenant, used while the store cannot be read. */
+  private readonly lastRead = new Map<string, ConfiguredTenant | undefined>();
   private readonly ttlMs: number;
   private readonly clock: Clock;
 
@@ -68,14 +73,27 @@ export class CachedTenants implements TenantSource {
     const now = this.clock.now().getTime();
     const cached = this.entries.get(tenantId);
     if (cached && now - cached.at < this.ttlMs) return cached.value;
-    const value = this.store.current(tenantId).then((stored) => (stored ? configuredTenant(stored, this.options.mode) : undefined));
+    const known = this.lastRead.has(tenantId);
+    const read = this.store.current(tenantId).then(
+      (stored) => {
+        const configured = stored ? configuredTenant(stored, this.options.mode) : undefined;
+        this.lastRead.set(tenantId, configured);
+        return configured;
+      },
+      (error: unknown) => {
+        if (!known) throw error;
+        // The store cannot be read: the last configuration read stands until it can.
+        this.entries.delete(tenantId);
+        return this.lastRead.get(tenantId);
+      },
+    );
     this.entries.delete(tenantId);
-    this.entries.set(tenantId, { at: now, value });
-    value.catch(() => {
-      if (this.entries.get(tenantId)?.value === value) this.entries.delete(tenantId);
+    this.entries.set(tenantId, { at: now, value: read });
+    read.catch(() => {
+      if (this.entries.get(tenantId)?.value === read) this.entries.delete(tenantId);
     });
     if (this.entries.size > MAX_ENTRIES) this.prune(now);
-    return value;
+    return read;
   }
 
   /** Drops expired entries, then the oldest, so the map stays bounded. */
@@ -84,6 +102,10 @@ export class CachedTenants implements TenantSource {
     for (const id of this.entries.keys()) {
       if (this.entries.size <= MAX_ENTRIES) break;
       this.entries.delete(id);
+    }
+    for (const id of this.lastRead.keys()) {
+      if (this.lastRead.size <= MAX_ENTRIES) break;
+      this.lastRead.delete(id);
     }
   }
 }

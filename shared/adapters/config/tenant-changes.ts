@@ -87,12 +87,24 @@ export async function changeTenant(
   const base = { ...parsed, ...(before ? { before } : {}), after, diff };
   if (request.dryRun) return { status: 'dry-run', ...base };
   const outcome = await store.write(after, before?.version ?? 0);
-  if (outcome === 'conflict') {
+  // A write whose answer was lost and retried finds its own version there: that is not a conflict.
+  if (outcome === 'conflict' && !sameVersion(await store.current(request.tenantId, { consistent: true }), after)) {
     throw new TenantConflictError(
       `Tenant "${request.tenantId}" was changed by someone else while this change was made: nothing was written; run it again to apply it to the new version`,
     );
   }
   return { status: 'written', ...base };
+}
+
+function sameVersion(stored: StoredTenant | undefined, written: StoredTenant): boolean {
+  return (
+    stored !== undefined &&
+    stored.version === written.version &&
+    stored.config === written.config &&
+    stored.enabled === written.enabled &&
+    stored.changedAt === written.changedAt &&
+    stored.changedBy === written.changedBy
+  );
 }
 
 function parseOrNot(config: unknown, mode: ConfigMode): Tenant | undefined {

@@ -9,7 +9,7 @@ import { runImportScores } from '../../../infra/commands/import-scores.js';
 import { runSendSurvey } from '../../../infra/commands/send-survey.js';
 import { hmacIdentityHashers } from '../../../shared/adapters/identity/hmac-identity-hasher.js';
 import { DynamoCustomerStore } from '../../../shared/adapters/store/customer-store.js';
-import { newTenant, useTestTable } from '../../support/dynamodb-table.js';
+import { newTenant, storeTenant, useTestTable } from '../../support/dynamodb-table.js';
 
 const table = useTestTable('command-mistakes');
 const KEY = 'command-mistakes-identity-key-0123456789';
@@ -28,10 +28,17 @@ function csv(name: string, text: string): string {
   return file;
 }
 
+/** A new tenant, stored as the tenants command would, so the import finds it. */
+const storedTenant = async (): Promise<string> => {
+  const tenant = newTenant();
+  await storeTenant(table.client(), table.tableName, tenant);
+  return tenant;
+};
+
 describe('scores:import when nothing is imported', () => {
   it('exits 1 when every row is rejected, saying nothing was imported and what to mend, and stores nobody', async () => {
     // Arrange
-    const tenant = newTenant();
+    const tenant = await storedTenant();
     const file = csv('all-bad.csv', 'email,score\nnot-an-email,50\nada@example.com,190\n');
     const { out, err, output } = capture();
 
@@ -49,7 +56,7 @@ describe('scores:import when nothing is imported', () => {
   it('exits 1 for a file with a header and no rows', async () => {
     const { err, output } = capture();
 
-    const code = await runImportScores(['--tenant', newTenant(), '--file', csv('empty.csv', 'email,score\n')], env(), output);
+    const code = await runImportScores(['--tenant', await storedTenant(), '--file', csv('empty.csv', 'email,score\n')], env(), output);
 
     expect(code).toBe(1);
     expect(err).toEqual(['Nothing was imported: empty.csv has no rows under its header.']);
@@ -59,7 +66,7 @@ describe('scores:import when nothing is imported', () => {
     const { output } = capture();
 
     const code = await runImportScores(
-      ['--tenant', newTenant(), '--file', csv('mixed.csv', 'email,score\nada@example.com,64\nnot-an-email,50\n')],
+      ['--tenant', await storedTenant(), '--file', csv('mixed.csv', 'email,score\nada@example.com,64\nnot-an-email,50\n')],
       env(),
       output,
     );
@@ -85,7 +92,7 @@ describe('a missing --tenant', () => {
 describe('customer override with a score out of range', () => {
   it.each(['190', '0', '101', '7.5'])('--score %s names the range and the value given, and writes nothing', async (score) => {
     // Arrange
-    const tenant = newTenant();
+    const tenant = await storedTenant();
     const { err, output } = capture();
     const args = [
       'override',

@@ -87,7 +87,7 @@ describe('a mistyped tenant is refused by every command that takes one, naming t
     const customer = capture();
     expect(await runImportScores(['--file', 'x.csv'], env(), imported.output)).toBe(2);
     expect(await runCustomerCommand(['export', '--email', 'ada@example.com'], env(), customer.output)).toBe(2);
-    expect(imported.err).toEqual(['--tenant is required (see npm run scores:import -- --help)']);
-    expect(customer.err.at(-1)).toBe('--tenant is required (see npm run customer -- --help)');
+    expect(imported.err).toEqual(['--tenant is required, e.g. --tenant demo (see npm run scores:import -- --help)']);
+    expect(customer.err.at(-1)).toBe('--tenant is required, e.g. --tenant demo (see npm run customer -- --help)');
   });
 });
