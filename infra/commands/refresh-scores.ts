@@ -22,7 +22,7 @@ import { RefSecretResolver } from '../../shared/adapters/secrets/secret-resolver
 import { createTable } from '../../shared/adapters/store/table.js';
 import { refreshDueScores } from '../../shared/use-cases/scoring/refresh-due-scores.js';
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
-import { demoTenants } from '../sandbox/index.js';
+import { demoTenants, fetchSandboxHosts } from '../sandbox/index.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake, userPath } from './cli.js';
 import { localLogger } from '../local/terminal-logger.js';
 
@@ -74,6 +74,15 @@ export async function runRefreshScores(
       : new TenantDirectory(parseTenantsFile({ tenants: demoTenants(sandboxUrl, undefined) }, 'local', 'demo tenants'));
     // Local mode may start from an empty DynamoDB Local; deployed tables come from the CDK stack.
     if (endpoint) await createTable(client, tableName);
+    // Local mode: the Mastodon servers and Bluesky handle hosts the running sandbox serves on loopback.
+    const hosts = endpoint
+      ? await fetchSandboxHosts(sandboxUrl).catch((error: unknown) => {
+          output.err(
+            `No sandbox hosts from ${sandboxUrl} (${describeError(error)}): Mastodon servers and Bluesky handle domains are not looked up.`,
+          );
+          return {};
+        })
+      : undefined;
     const deps = wireRefreshDeps({
       tenants,
       documentClient: client,
@@ -82,6 +91,7 @@ export async function runRefreshScores(
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', 'line', true)),
       // The tenants file is read in local mode, which allows scoring services on loopback and private addresses.
       serviceAddresses: 'any',
+      ...(hosts ? { outsideHosts: () => hosts } : {}),
     });
     const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
     output.out(
