@@ -12,6 +12,8 @@ import { demoTenants } from '../../infra/sandbox/index.js';
 import { PutCommand } from '../../shared/adapters/aws/dynamodb.js';
 import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
 import { createTable } from '../../shared/adapters/store/table.js';
+
+const DEMO_TENANTS = demoTenants('http://127.0.0.1:9');
 import { generateDecisions, writeDecisions } from '../support/generated-decisions.js';
 
 /*
@@ -48,7 +50,7 @@ beforeAll(async () => {
   await createTable(client, tableName);
   await writeDecisions(client, tableName, records);
   const tenantsFile = join(mkdtempSync(join(tmpdir(), 'console-tenants-')), 'tenants.json');
-  writeFileSync(tenantsFile, JSON.stringify({ tenants: demoTenants('http://127.0.0.1:9') }));
+  writeFileSync(tenantsFile, JSON.stringify({ tenants: DEMO_TENANTS }));
   const started = await startConsole(
     ['--port', '0', '--tenants', tenantsFile],
     { DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'), TABLE_NAME: tableName },
@@ -66,7 +68,7 @@ describe('npm run console against a table with no local stack', () => {
   it('says where it reads and that it is read-only', () => {
     expect(printed[0]).toMatch(
       new RegExp(
-        `^Console on http://127\\.0\\.0\\.1:\\d+/console: table ${tableName} at http://.+, 3 tenants from .+; read-only, no queues`,
+        `^Console on http://127\\.0\\.0\\.1:\\d+/console: table ${tableName} at http://.+, ${DEMO_TENANTS.length} tenants from .+; read-only, no queues`,
       ),
     );
   });
