@@ -68,6 +68,7 @@ export function wireRefreshDeps(wiring: RefreshWiring): RefreshScoresDeps {
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
     ...(wiring.serviceAddresses ? { serviceAddresses: wiring.serviceAddresses } : {}),
     ...(wiring.backoff ? { backoff: wiring.backoff } : {}),
+    ...(wiring.outsideHosts ? { outsideHosts: wiring.outsideHosts } : {}),
     onBreakerChange: (tenant, from, to) => logger.warn('score provider circuit breaker changed state', { tenant, from, to }),
   });
   return {

@@ -4,13 +4,14 @@
  * seeded them, or as `npm run tenants` changed them).
  *
  *   npm run scores:refresh -- [--endpoint http://127.0.0.1:8000] [--table influence-router-local] [--tenant demo]
+ *                             [--sandbox http://127.0.0.1:3001]
  *
  * Environment: DYNAMODB_ENDPOINT (a DynamoDB endpoint); without it, AWS when AWS_REGION is set,
  * else the DynamoDB Local that `npm start` runs on 127.0.0.1:8000. TABLE_NAME (default influence-router-local).
  * Exit codes: 0 when the run finished (failed refreshes included), 1 when it could not run, 2 on
  * bad arguments.
  */
-import { dynamoClientFor, dynamoTarget, localTableName } from '../local/dynamodb-target.js';
+import { dynamoClientFor, dynamoTarget, localTableName, localUrls } from '../local/dynamodb-target.js';
 import { parseArgs } from 'node:util';
 import { CachedTenants, enabledTenants } from '../../shared/adapters/config/tenant-cache.js';
 import { DynamoTenantStore } from '../../shared/adapters/store/tenant-store.js';
@@ -21,9 +22,10 @@ import { refreshDueScores } from '../../shared/use-cases/scoring/refresh-due-sco
 import { wireRefreshDeps } from '../../functions/refresh-scores/wiring.js';
 import { type CliOutput, describeError, runAsProgram, usageMistake } from './cli.js';
 import { checkTenant } from './tenant-check.js';
+import { fetchSandboxHosts } from '../sandbox/index.js';
 import { localLogger } from '../local/terminal-logger.js';
 
-const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>]';
+const USAGE = 'usage: npm run scores:refresh -- [--endpoint <url>] [--table <name>] [--tenant <id>] [--sandbox <url>]';
 
 /**
  * Runs one refresh and returns its exit code; the counts go to `output`.
@@ -43,6 +45,7 @@ export async function runRefreshScores(
         endpoint: { type: 'string' },
         table: { type: 'string' },
         tenant: { type: 'string', multiple: true },
+        sandbox: { type: 'string' },
       },
       strict: true,
     }));
@@ -54,6 +57,7 @@ export async function runRefreshScores(
   const endpoint = 'endpoint' in target ? target.endpoint : undefined;
   const tableName = localTableName(values.table, env);
   const mode = endpoint ? 'local' : 'deployed';
+  const sandboxUrl = values.sandbox ?? localUrls(env).sandboxUrl;
 
   const client = dynamoClientFor(target);
   try {
@@ -67,6 +71,15 @@ export async function runRefreshScores(
       }
     }
     const store = new DynamoTenantStore(client, tableName);
+    // Local mode: the Mastodon servers and Bluesky handle hosts the running sandbox serves on loopback.
+    const hosts = endpoint
+      ? await fetchSandboxHosts(sandboxUrl).catch((error: unknown) => {
+          output.err(
+            `No sandbox hosts from ${sandboxUrl} (${describeError(error)}): Mastodon servers and Bluesky handle domains are not looked up.`,
+          );
+          return {};
+        })
+      : undefined;
     const deps = wireRefreshDeps({
       tenants: new CachedTenants(store, { mode }),
       allTenants: () => enabledTenants(store, mode, (error, tenant) => output.err(`tenant ${tenant} skipped: ${describeError(error)}`)),
@@ -76,6 +89,7 @@ export async function runRefreshScores(
       telemetry: createTelemetry('refresh-scores', localLogger('refresh-scores', 'line', true)),
       // Local mode's tenants may use scoring services on loopback and private addresses; deployed ones may not.
       ...(endpoint ? { serviceAddresses: 'any' as const } : {}),
+      ...(hosts ? { outsideHosts: () => hosts } : {}),
     });
     const result = await refreshDueScores(values.tenant ? { tenantIds: values.tenant } : {}, deps);
     output.out(

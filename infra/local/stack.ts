@@ -40,6 +40,7 @@ import { DEMO_PEOPLE, KATHERINE_LAST_SCORED } from '../sandbox/demo-people.js';
 import { DEMO, DEMOS, demoTenants, SHADOW_DEMO, startDemoSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { SandboxLimits } from '../sandbox/sandbox-demo.js';
+import { seedNetworksDemo } from './seed-networks.js';
 import { startLocalServer } from './server.js';
 import { startSqsQueueRuntime } from './sqs-local-queue.js';
 import { type LogFormat, localLogger } from './terminal-logger.js';
@@ -285,6 +286,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     if (options.seedDemo) {
       await seedDemo(sandbox, new DynamoCustomerStore(documentClient, tableName, hmacIdentityHashers(identityKey)), identityKey);
+      await seedNetworksDemo(documentClient, tableName, identityKey, new Date());
     }
     if (options.autoWebhooks) {
       for (const demo of DEMOS) {

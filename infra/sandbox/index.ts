@@ -26,6 +26,7 @@ import { zendeskDemo } from './zendesk/demo.js';
 import { youtubeDemo } from './youtube/demo.js';
 import { zendeskLoadTarget } from './zendesk/load-target.js';
 import { zendeskShadowDemo } from './zendesk/shadow-demo.js';
+import { zendeskNetworksDemo } from './zendesk/networks-demo.js';
 
 /** The helpdesks of local mode, one demo tenant each; the first is the default (its tenant is `demo`). */
 export const DEMOS = [zendeskDemo, freshdeskDemo, genericDemo] as const satisfies readonly SandboxDemo[];
@@ -35,6 +36,12 @@ export const DEMOS = [zendeskDemo, freshdeskDemo, genericDemo] as const satisfie
  * credentials and people, deciding and recording without writing back; Ada has a ticket there.
  */
 export const SHADOW_DEMO = zendeskShadowDemo;
+
+/**
+ * The open networks demo tenant, `demo-networks`: on the first helpdesk's sandbox account, scoring
+ * its customers with handles from the network fakes (the scheduled refresh has them queued).
+ */
+export const NETWORKS_DEMO = zendeskNetworksDemo;
 
 /** The open networks local mode fakes, with the demo customers' profiles on them. */
 export const NETWORKS = [blueskyDemo, mastodonDemo, githubDemo, youtubeDemo] as const satisfies readonly NetworkDemo[];
@@ -66,8 +73,9 @@ export function demoFor(helpdesk: string): SandboxDemo | undefined {
 export const SURVEY_SAMPLES: Readonly<Record<string, SurveySample>> = Object.fromEntries(SURVEYS.map((sample) => [sample.source, sample]));
 
 /**
- * The demo tenants, one per helpdesk, pointed at the sandbox at `sandboxUrl`, and the shadow-mode
- * one; the default one also accepts every survey tool's answers, which close the loop on its tickets.
+ * The demo tenants, one per helpdesk, pointed at the sandbox at `sandboxUrl`, the shadow-mode one
+ * and the open networks one; the default one also accepts every survey tool's answers, which close
+ * the loop on its tickets.
  *
  * @example parseTenantsFile({ tenants: demoTenants('http://127.0.0.1:3001', undefined) }, 'local')
  */
@@ -80,7 +88,7 @@ export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInp
       tenant,
     );
   });
-  return [...tenants, SHADOW_DEMO.tenant(sandboxUrl, policy)];
+  return [...tenants, SHADOW_DEMO.tenant(sandboxUrl, policy), NETWORKS_DEMO.tenant(sandboxUrl, sandboxNetworkUrls(sandboxUrl), policy)];
 }
 
 /**

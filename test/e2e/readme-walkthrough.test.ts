@@ -357,6 +357,28 @@ const STEPS = new Map<string, Step | Step[]>([
     { check: prints('demo (helpdesk-metrics): examined 1, refreshed 1,', 'demo-freshdesk (helpdesk-metrics): examined 1, refreshed 1,') },
   ],
   [
+    'npm run scores:refresh -- --tenant demo-networks',
+    { check: prints('demo-networks (networks): examined 8, refreshed 5, no score 3, failed 0, skipped 0') },
+  ],
+  [
+    'npm run customer -- export --tenant demo-networks --zendesk-user-id 1005',
+    {
+      check: (ran) => {
+        ok(ran);
+        // Mary, scored by the refresh: verified on Bluesky.
+        const exported = z
+          .object({
+            customers: z.array(z.object({ profile: z.object({ score: z.object({ trust: z.string(), explanation: z.string() }) }) })),
+          })
+          .parse(printedJson(ran));
+        expect(exported.customers[0]?.profile.score).toMatchObject({
+          trust: 'verified',
+          explanation: expect.stringMatching(/^Reach \d+ on Bluesky \(\w+\): .* Bluesky handle verified\.$/),
+        });
+      },
+    },
+  ],
+  [
     'npm run customer -- opt-out --tenant demo --email ada@example.com',
     { check: (ran) => expect(CustomerResult.parse(printedJson(ran)).status).toBe('opted-out') },
   ],

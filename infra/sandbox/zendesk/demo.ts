@@ -23,6 +23,9 @@ export const ZENDESK_DEMO = {
   webhookName: 'Influence Router: tickets (demo)',
 } as const;
 
+/** The Zendesk user id of the first demo customer with handles; the others follow. */
+export const FIRST_NETWORK_USER = 1005;
+
 /** A ticket as `/sandbox/tickets/{id}` shows it. */
 const InspectedTicketSchema = z.object({
   id: z.number(),
@@ -102,7 +105,7 @@ export const zendeskDemo: SandboxDemo = {
       tags: ['billing'],
     });
     const katherineUser = user(1004, katherine, [], KATHERINE_FIELDS_NOW);
-    seedNetworkPeople(zendesk, 1005);
+    seedNetworkPeople(zendesk, FIRST_NETWORK_USER);
     return { katherineUserId: String(katherineUser.id) };
   },
   delivery: (ticket, options = {}) =>

@@ -11,6 +11,7 @@ export { signedTicketCreated, signedZendeskRequest } from './deliveries.js';
 export { ZENDESK_DEMO, zendeskDemo } from './demo.js';
 export { zendeskLoadTarget } from './load-target.js';
 export { zendeskShadowDemo } from './shadow-demo.js';
+export { zendeskNetworksDemo } from './networks-demo.js';
 export { createZendeskPart, zendeskPart } from './part.js';
 export type {
   SandboxIdentity,

@@ -1,11 +1,12 @@
-import type { SocialHandle, TrustLevel } from '../../domain/events.js';
+import { PermanentHelpdeskError } from '../../domain/errors.js';
+import type { RequesterDetails, SocialHandle, TrustLevel } from '../../domain/events.js';
 import { combineHandleScores, type HandleScore, higherTrust } from '../../domain/network-score.js';
 import type { ScoreProvider } from '../../domain/ports.js';
 import type { ScoreLookup, ScoreRequest } from '../../domain/score-lookup.js';
 import { computeReachScore, REACH_MODEL_VERSION } from '../../domain/score-model.js';
 import type { InfluenceScore } from '../../domain/score.js';
 import type { NetworkCallContext, NetworkClient, NetworkDescriptor } from './network-client.js';
-import type { FailedLookup } from './provider-failures.js';
+import { type FailedLookup, failureOf } from './provider-failures.js';
 
 /** One network turned on for the tenant, with its client. */
 export interface EnabledNetwork {
@@ -23,6 +24,12 @@ export interface NetworksProviderOptions {
   /** The whole lookup of one customer on the scheduled refresh. */
   timeoutMs: number;
   clock: { now(): Date };
+  /**
+   * The tenant's helpdesk, read on the scheduled refresh (which has no ticket) for the customer's
+   * handles as it holds them today and whether it verified their email; absent for a helpdesk
+   * that holds no people (undefined).
+   */
+  helpdesk?: { kind: string; requester(userId: string): Promise<RequesterDetails | undefined> };
 }
 
 const DAY_MS = 86_400_000;
@@ -72,7 +79,10 @@ export class NetworksScoreProvider implements ScoreProvider {
     }
   }
 
-  async score(request: ScoreRequest): Promise<ScoreLookup> {
+  async score(given: ScoreRequest): Promise<ScoreLookup> {
+    const read = await this.#withHelpdesk(given);
+    if ('outcome' in read) return read;
+    const { request } = read;
     const handles = this.#handlesOf(request);
     if (handles.length === 0) {
       const names = this.options.networks.map((network) => network.descriptor.label).join(', ');
@@ -109,6 +119,32 @@ export class NetworksScoreProvider implements ScoreProvider {
       ...(combined.unusedReason ? { unusedReason: combined.unusedReason } : {}),
     };
     return { outcome: 'scored', score };
+  }
+
+  /** Without a ticket, the customer as their helpdesk holds them now: its handles added to the stored ones. */
+  async #withHelpdesk(request: ScoreRequest): Promise<{ request: ScoreRequest } | FailedLookup> {
+    const helpdesk = this.options.helpdesk;
+    // The ticket path already read the helpdesk where it could; it never waits for a second read.
+    if (request.purpose !== 'scheduled' || request.requesterDetails || !helpdesk) return { request };
+    const prefix = `${helpdesk.kind}:`;
+    const userId = request.profile.identities.helpdeskUserIds.find((id) => id.startsWith(prefix))?.slice(prefix.length);
+    if (!userId) return { request };
+    let details: RequesterDetails | undefined;
+    try {
+      details = await helpdesk.requester(userId);
+    } catch (error) {
+      // A user deleted in the helpdesk leaves the handles already stored; any other failure is
+      // retried, since scoring without the verified email could only give a lower trust.
+      if (error instanceof PermanentHelpdeskError && error.status === 404) return { request };
+      return failureOf(error);
+    }
+    if (!details) return { request };
+    const stored = request.profile.identities.handles;
+    const key = (handle: SocialHandle) => `${handle.network.toLowerCase()}\n${handle.handle.trim().toLowerCase()}`;
+    const known = new Set(stored.map(key));
+    const handles = [...stored, ...details.handles.filter((handle) => !known.has(key(handle)))];
+    const profile = { ...request.profile, identities: { ...request.profile.identities, handles } };
+    return { request: { ...request, profile, requesterDetails: details } };
   }
 
   #emailDomain(request: ScoreRequest): string | undefined {

@@ -4,7 +4,7 @@ import { checkedFetch, PUBLIC_ADDRESSES_ONLY } from '../http/checked-request.js'
 import type { NetworkDescriptor } from '../influence/network-client.js';
 import { NetworkPace } from '../influence/network-pace.js';
 import type { NetworksSettings } from '../influence/network-settings.js';
-import { NetworksScoreProvider } from '../influence/networks-provider.js';
+import { NetworksScoreProvider, type NetworksProviderOptions } from '../influence/networks-provider.js';
 import { NETWORKS } from '../registry/networks.js';
 import type { Sleep } from '../resilience/rate-limiter.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
@@ -18,6 +18,8 @@ export interface NetworkWiring {
   fetch?: typeof fetch;
   /** Local mode only: outside host names the sandbox serves on loopback, read at each request. */
   outsideHosts?: () => Readonly<Record<string, string>>;
+  /** The tenant's helpdesk, read on the scheduled refresh for the customer's handles and verified email. */
+  helpdesk?: NetworksProviderOptions['helpdesk'];
 }
 
 const MINUTE_MS = 60_000;
@@ -92,5 +94,6 @@ export function networksProvider(scoring: Extract<ScoringConfig, { provider: 'ne
     inlineTimeoutMs: scoring.inlineTimeoutMs,
     timeoutMs: scoring.timeoutMs,
     clock: wiring.clock,
+    ...(wiring.helpdesk ? { helpdesk: wiring.helpdesk } : {}),
   });
 }

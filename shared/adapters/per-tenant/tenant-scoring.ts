@@ -64,6 +64,13 @@ export function tenantScoring(wiring: TenantScoringWiring): (tenantId: string) =
           sleep,
           ...(wiring.networkFetch ? { fetch: wiring.networkFetch } : {}),
           ...(wiring.outsideHosts ? { outsideHosts: wiring.outsideHosts } : {}),
+          helpdesk: {
+            kind: tenant.helpdesk.kind,
+            requester: async (userId) => {
+              const helpdesk = await wiring.helpdeskFor(tenant.id);
+              return helpdesk.getRequester ? helpdesk.getRequester(userId) : undefined;
+            },
+          },
         }),
         maxPerRun: scoring.maxPerRun,
       };

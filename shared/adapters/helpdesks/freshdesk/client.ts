@@ -9,6 +9,7 @@ import { systemClock } from '../../clock/system-clock.js';
 import { helpdeskAnswerError, sendToHelpdesk } from '../../http/helpdesk-answers.js';
 import type { JsonRequestMethod } from '../../http/json-request.js';
 import { FRESHDESK_PRIORITY_VALUES, channelFromFreshdeskSource, priorityFromFreshdesk } from './webhook-schemas.js';
+import { type HandleFields, handlesFromFields } from '../../plugin/handle-fields.js';
 
 /** How to reach one Freshdesk account. */
 export interface FreshdeskClientOptions {
@@ -23,6 +24,8 @@ export interface FreshdeskClientOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
   clock?: Clock;
+  /** The contact fields that hold the customer's handle on each open network (`helpdesk.handleFields`). */
+  handleFields?: HandleFields;
 }
 
 /** Freshdesk ids are positive integers; anything else never reaches a URL. */
@@ -91,6 +94,7 @@ export class FreshdeskClient implements HelpdeskClient {
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #clock: Clock;
+  readonly #handleFields: HandleFields;
 
   constructor(options: FreshdeskClientOptions) {
     this.#base = parseBase(options.baseUrl);
@@ -99,6 +103,7 @@ export class FreshdeskClient implements HelpdeskClient {
     this.#timeoutMs = options.timeoutMs ?? 8000;
     this.#fetch = options.fetch;
     this.#clock = options.clock ?? systemClock;
+    this.#handleFields = options.handleFields ?? {};
   }
 
   /**
@@ -110,7 +115,7 @@ export class FreshdeskClient implements HelpdeskClient {
   async getRequester(contactId: string): Promise<RequesterDetails> {
     const id = checkId(contactId, 'contact');
     const json = await this.#send('GET', `/api/v2/contacts/${id}`, 'contact');
-    return toRequester(id, parseApiAnswer(FreshdeskContactSchema, json, 'Freshdesk GET /api/v2/contacts/{id}'));
+    return toRequester(id, parseApiAnswer(FreshdeskContactSchema, json, 'Freshdesk GET /api/v2/contacts/{id}'), this.#handleFields);
   }
 
   /**
@@ -309,7 +314,7 @@ function toSnapshot(ticket: FreshdeskTicket): TicketSnapshot {
   return snapshot;
 }
 
-function toRequester(id: string, contact: FreshdeskContact): RequesterDetails {
+function toRequester(id: string, contact: FreshdeskContact, handleFields: HandleFields): RequesterDetails {
   const fields: RequesterDetails['fields'] = {};
   for (const [key, value] of Object.entries(contact.custom_fields ?? {})) {
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
@@ -317,7 +322,8 @@ function toRequester(id: string, contact: FreshdeskContact): RequesterDetails {
   // Read-only and filled by Freshdesk for contacts known on Twitter: a follower count the metrics provider can use.
   if (typeof contact.twitter_followers_count === 'number') fields['twitter_followers_count'] = contact.twitter_followers_count;
   const handle = contact.twitter_id?.trim().replace(/^@/, '');
-  const details: RequesterDetails = { helpdeskUserId: id, handles: handle ? [{ network: 'twitter', handle }] : [], fields };
+  const handles = handlesFromFields(handleFields, contact.custom_fields ?? {}, handle ? [{ network: 'twitter', handle }] : []);
+  const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
   const email = contact.email || contact.other_emails?.find((other) => other.trim() !== '');
   if (email) details.email = email;
   const externalId = contact.unique_external_id;

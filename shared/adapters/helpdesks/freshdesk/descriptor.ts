@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { checkHelpdeskOrigin } from '../../plugin/outbound-url.js';
 import { RotatingSecretsSchema, SecretRefSchema } from '../../plugin/secret-ref.js';
 import { MetricFieldsSchema } from '../../plugin/metric-fields.js';
+import { HandleFieldsSchema } from '../../plugin/handle-fields.js';
 import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../plugin/descriptors.js';
 import { FreshdeskClient } from './client.js';
 import { freshdeskInbound } from './inbound.js';
@@ -19,6 +20,8 @@ export const FreshdeskHelpdeskSchema = z
      * built-in read-only field such as `twitter_followers_count`.
      */
     contactFields: MetricFieldsSchema.default({}),
+    /** The contact field keys that hold the customer's handle on each open network, read as declared handles. */
+    handleFields: HandleFieldsSchema.default({}),
     apiShare: ApiShareSchema,
     /** The plan's limit (Growth 200, Pro 400, Enterprise 700), until the answers' headers say. */
     requestsPerMinute: requestsPerMinuteSchema(200),
@@ -61,6 +64,7 @@ export const freshdesk = defineHelpdesk({
       new FreshdeskClient({
         baseUrl: config.baseUrl,
         apiKey: await context.resolve(config.apiKey),
+        handleFields: config.handleFields,
         ...(context.fetch ? { fetch: context.fetch } : {}),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
         ...(context.clock ? { clock: context.clock } : {}),

@@ -9,6 +9,7 @@ import { systemClock } from '../../clock/system-clock.js';
 import { helpdeskAnswerError, sendToHelpdesk } from '../../http/helpdesk-answers.js';
 import type { JsonRequestMethod } from '../../http/json-request.js';
 import { readingFromMetrics, TicketMetricsResponseSchema } from './solved.js';
+import { type HandleFields, handlesFromFields } from '../../plugin/handle-fields.js';
 
 /** How to reach one Zendesk account. */
 export interface ZendeskClientOptions {
@@ -22,6 +23,8 @@ export interface ZendeskClientOptions {
   fetch?: typeof fetch;
   /** Reads a Retry-After given as a date (default the system clock). */
   clock?: Clock;
+  /** The user fields that hold the customer's handle on each open network (`helpdesk.handleFields`). */
+  handleFields?: HandleFields;
 }
 
 /** Zendesk ids are positive integers; anything else never reaches a URL. */
@@ -113,6 +116,7 @@ export class ZendeskClient implements HelpdeskClient {
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #clock: Clock;
+  readonly #handleFields: HandleFields;
 
   constructor(options: ZendeskClientOptions) {
     this.#origin = parseOrigin(options.baseUrl);
@@ -123,6 +127,7 @@ export class ZendeskClient implements HelpdeskClient {
     this.#timeoutMs = options.timeoutMs ?? 8000;
     this.#fetch = options.fetch;
     this.#clock = options.clock ?? systemClock;
+    this.#handleFields = options.handleFields ?? {};
   }
 
   /**
@@ -138,7 +143,7 @@ export class ZendeskClient implements HelpdeskClient {
     const user = parsed.users.find((candidate) => String(candidate.id) === id);
     if (!user) throw new PermanentHelpdeskError(`Zendesk user ${id} not found`, 404);
     const identities = parsed.identities.filter((identity) => String(identity.user_id) === id);
-    return toRequester(id, user, identities);
+    return toRequester(id, user, identities, this.#handleFields);
   }
 
   /**
@@ -276,10 +281,15 @@ function toSnapshot(ticket: ZendeskTicket): TicketSnapshot {
   return snapshot;
 }
 
-function toRequester(id: string, user: z.infer<typeof ZendeskUserSchema>, identities: ZendeskIdentity[]): RequesterDetails {
+function toRequester(
+  id: string,
+  user: z.infer<typeof ZendeskUserSchema>,
+  identities: ZendeskIdentity[],
+  handleFields: HandleFields,
+): RequesterDetails {
   const emails = identities.filter((identity) => identity.type === 'email');
   const email = user.email || (emails.find((identity) => identity.primary) ?? emails[0])?.value;
-  const handles: SocialHandle[] = identities
+  const identityHandles: SocialHandle[] = identities
     .filter((identity) => SOCIAL_IDENTITY_TYPES.has(identity.type.toLowerCase()) && identity.value.trim() !== '')
     .map((identity) => ({
       network: identity.type.toLowerCase(),
@@ -291,6 +301,7 @@ function toRequester(id: string, user: z.infer<typeof ZendeskUserSchema>, identi
   for (const [key, value] of Object.entries(user.user_fields ?? {})) {
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
   }
+  const handles = handlesFromFields(handleFields, user.user_fields ?? {}, identityHandles);
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
   if (email) {
     details.email = email;

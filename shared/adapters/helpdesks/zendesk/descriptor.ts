@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { checkHelpdeskOrigin } from '../../plugin/outbound-url.js';
 import { RotatingSecretsSchema, SecretRefSchema } from '../../plugin/secret-ref.js';
 import { MetricFieldsSchema } from '../../plugin/metric-fields.js';
+import { HandleFieldsSchema } from '../../plugin/handle-fields.js';
 import { ApiShareSchema, defineHelpdesk, defineSource, requestsPerMinuteSchema } from '../../plugin/descriptors.js';
 import { ZendeskClient } from './client.js';
 import { zendeskInbound } from './inbound.js';
@@ -18,6 +19,8 @@ export const ZendeskHelpdeskSchema = z
     apiToken: SecretRefSchema,
     /** The user field keys that hold the Reach inputs, for the helpdesk-metrics score provider. */
     userFields: MetricFieldsSchema.default({}),
+    /** The user field keys that hold the customer's handle on each open network, read as declared handles. */
+    handleFields: HandleFieldsSchema.default({}),
     apiShare: ApiShareSchema,
     /** The plan's limit (Team 200, Growth and Professional 400, Enterprise 700), until the answers' headers say. */
     requestsPerMinute: requestsPerMinuteSchema(200),
@@ -69,6 +72,7 @@ export const zendesk = defineHelpdesk({
         baseUrl: config.baseUrl,
         email: config.email,
         apiToken: await context.resolve(config.apiToken),
+        handleFields: config.handleFields,
         ...(context.fetch ? { fetch: context.fetch } : {}),
         ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
         ...(context.clock ? { clock: context.clock } : {}),
