@@ -528,6 +528,8 @@ const STEPS = new Map<string, Step | Step[]>([
     { skip: 'against a deployed table, which tests never have; test/e2e/tenants-upgrade.test.ts imports the example file locally' },
   ],
   ['npm run bench -- nps', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run bench -- networks', { skip: 'a benchmark: performance is measured by npm run bench, never by tests' }],
+  ['npm run tenants -- list', { check: prints('demo', 'demo-freshdesk', 'demo-generic') }],
   [
     'npm run screenshots',
     {
