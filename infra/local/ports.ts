@@ -53,16 +53,34 @@ export async function assertReachable(endpoint: string, component: string, remed
   });
 }
 
-/** A port nothing listens on right now, on loopback, for a process to take. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out for another process to take a moment later are drawn below the systems'
+ * ephemeral ranges (Linux 32768-60999, macOS and Windows 49152-65535), from which every server
+ * listening on port 0 gets its own: so a server started meanwhile can never take the one chosen.
+ */
+const CHOSEN_PORTS = { from: 20_000, to: 32_000 };
+
+/** Whether this port can be listened on at 127.0.0.1 right now: the port, or 0 when it cannot. */
+function tryListen(port: number): Promise<number> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(0));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const taken = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(taken));
     });
   });
+}
+
+/** A port nothing listens on right now, on loopback, for a process to take. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await tryListen(CHOSEN_PORTS.from + Math.floor(Math.random() * (CHOSEN_PORTS.to - CHOSEN_PORTS.from)));
+    if (port !== 0) return port;
+  }
+  const any = await tryListen(0);
+  if (any === 0) throw new Error('no free port on 127.0.0.1');
+  return any;
 }

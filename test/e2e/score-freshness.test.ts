@@ -224,7 +224,7 @@ describe('score freshness through the local stack', () => {
     const err: string[] = [];
 
     const code = await runRefreshScores(
-      ['--endpoint', stack.dynamoEndpoint, '--table', stack.tableName],
+      ['--endpoint', stack.dynamoEndpoint, '--table', stack.tableName, '--sandbox', stack.sandbox.baseUrl],
       {},
       { out: (line) => out.push(line), err: (line) => err.push(line) },
     );
