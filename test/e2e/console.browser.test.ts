@@ -191,8 +191,9 @@ describe('the console, in Chromium', () => {
         body: delivery?.body,
       });
       expect(answer.status).toBe(202);
+      // One at a time: the promoter's answer is decided after the detractor's, as a customer's would be.
+      await stack.queue.drained();
     }
-    await stack.queue.drained();
 
     // Act: the promoter's follow-up, then the ticket's own decision through its link.
     const page = await open(
