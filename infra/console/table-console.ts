@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
@@ -16,6 +15,7 @@ import { decisionPage, decisionsPage, homePage } from './pages.js';
 import type { ReadOnlyDocumentClient } from './read-only-client.js';
 import { reportPage, reportPeriod } from './report-page.js';
 import { tenantsPage } from './tenants-page.js';
+import { serveConsoleAsset } from './assets.js';
 
 /*
  * The console against any table (the deployed one, or any DynamoDB-compatible endpoint): the same
@@ -54,8 +54,6 @@ export interface TableConsole {
 const LIST_PATH = /^\/console\/decisions\/([^/]+)\/?$/;
 const DECISION_PATH = /^\/console\/decisions\/([^/]+)\/([^/]+)\/?$/;
 const REPORT_PATH = /^\/console\/report\/([^/]+)\/?$/;
-const CSS = readFileSync(new URL('./console.css', import.meta.url), 'utf8');
-const ICON = readFileSync(new URL('./icon.svg', import.meta.url), 'utf8');
 const AttributesSchema = z.object({ Attributes: z.record(z.string(), z.string()).default({}) });
 /**
  * The SQS calls the queue page and the replay make, and what IAM must allow for them: the page
@@ -176,20 +174,7 @@ export async function startTableConsole(options: TableConsoleOptions): Promise<T
       response.end('The console only shows pages here.\n');
       return;
     }
-    if (url.pathname === '/console/console.css') {
-      response.writeHead(200, {
-        'content-type': 'text/css; charset=utf-8',
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-      });
-      response.end(CSS);
-      return;
-    }
-    if (url.pathname === '/console/icon.svg' || url.pathname === '/favicon.ico') {
-      response.writeHead(200, { 'content-type': 'image/svg+xml', 'x-content-type-options': 'nosniff', 'cache-control': 'max-age=3600' });
-      response.end(ICON);
-      return;
-    }
+    if (serveConsoleAsset(url.pathname, response)) return;
     if (url.pathname === '/' || url.pathname === '/console') {
       const queue = options.queues
         ? await queueCounts(options.queues)

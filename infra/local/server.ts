@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -19,6 +18,7 @@ import { tenantsPage } from '../console/tenants-page.js';
 import type { QueuedMessage } from './in-process-queue.js';
 import type { LocalQueue } from './local-queue.js';
 import { localContext, toApiGatewayEvent } from './lambda-shapes.js';
+import { serveConsoleAsset } from '../console/assets.js';
 
 /** The ingest function as the local server calls it: the same middy handler Lambda runs. */
 export type IngestFunction = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -53,8 +53,6 @@ const DECISION_LIST_PATH = /^\/admin\/decisions\/([^/]+)\/?$/;
 const CONSOLE_LIST_PATH = /^\/console\/decisions\/([^/]+)\/?$/;
 const CONSOLE_DECISION_PATH = /^\/console\/decisions\/([^/]+)\/([^/]+)\/?$/;
 const CONSOLE_REPORT_PATH = /^\/console\/report\/([^/]+)\/?$/;
-const CONSOLE_CSS = readFileSync(new URL('../console/console.css', import.meta.url), 'utf8');
-const CONSOLE_ICON = readFileSync(new URL('../console/icon.svg', import.meta.url), 'utf8');
 /** What a decision's console page shows beside it: the other decisions of its ticket, and where the helpdesk shows the ticket. */
 async function decisionContext(record: DecisionRecord, tenant: Tenant | undefined, decisions: DecisionLog): Promise<DecisionContext> {
   const sameTicket = await decisions.listForTicket(record.tenant, record.ticketId);
@@ -286,20 +284,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const { pending, deadLetters } = await options.queue.snapshot();
       return sendPage(response, 200, homePage(tenants, { pending: pending.length, deadLetters: deadLetters.length }));
     }
-    if (url.pathname === '/console/console.css') {
-      response.writeHead(200, {
-        'content-type': 'text/css; charset=utf-8',
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-      });
-      response.end(CONSOLE_CSS);
-      return;
-    }
-    if (url.pathname === '/console/icon.svg' || url.pathname === '/favicon.ico') {
-      response.writeHead(200, { 'content-type': 'image/svg+xml', 'x-content-type-options': 'nosniff', 'cache-control': 'max-age=3600' });
-      response.end(CONSOLE_ICON);
-      return;
-    }
+    if (serveConsoleAsset(url.pathname, response)) return;
     if (url.pathname === '/console/queue') {
       const replayed = url.searchParams.get('replayed');
       const count = replayed !== null && /^\d{1,6}$/.test(replayed) ? Number(replayed) : undefined;
