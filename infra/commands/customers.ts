@@ -94,7 +94,9 @@ function identitiesFrom(values: Record<string, string[] | string | boolean | und
     const parsed = HandleSchema.safeParse(handle.trim());
     if (!parsed.success) throw new UsageError(`--handle ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
     const colon = parsed.data.indexOf(':');
-    identities.push(handleIdentity(parsed.data.slice(0, colon), parsed.data.slice(colon + 1)));
+    // The operator names the customer: their word is taken as a verification, so the handle finds
+    // the profile that holds it as verified or channel (never one where it was only typed in).
+    identities.push(handleIdentity(parsed.data.slice(0, colon), parsed.data.slice(colon + 1), 'verified'));
   }
   return identities;
 }
@@ -210,6 +212,10 @@ export async function runCustomerCommand(
   const print = (result: unknown) => output.out(JSON.stringify(result, null, 2));
   const notFound = () => {
     output.err(`No such customer: nobody in tenant ${tenant} is known by that identity.`);
+    if (identities.some((named) => named.kind === 'handle'))
+      output.err(
+        'A handle finds a customer only once verified or seen through its network channel; one typed into a form is listed on the profile but finds nobody: try --email or a user id.',
+      );
     return 1;
   };
   try {

@@ -50,6 +50,12 @@ export interface RequesterDetails {
   externalId?: string;
   name?: string;
   handles: SocialHandle[];
+  /**
+   * The accounts the helpdesk itself linked to the person on a network whose channel it runs
+   * (Zendesk's identities of a network's type, Freshdesk's `twitter_id`): such an account is
+   * `channel` on a ticket that came in through that network's channel (see `withChannelTrust`).
+   */
+  channelAccounts?: SocialHandle[];
   /** Profile fields the helpdesk holds (e.g. a follower count field), for helpdesk-supplied scores. */
   fields: Record<string, string | number | boolean | null>;
 }

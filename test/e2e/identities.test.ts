@@ -15,6 +15,7 @@ import { GENERIC_SURVEY_DEMO } from '../../infra/sandbox/generic-survey/demo.js'
 import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
 import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
+import { FRESHDESK_DEMO, freshdeskDemo, freshdeskPart } from '../../infra/sandbox/freshdesk/index.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -118,6 +119,7 @@ function surveyAnswer(secret: string, answer: { ticketId: string; score: number;
 
 /** The customer keys of an export document. */
 const ExportedKeys = z.object({ customers: z.array(z.object({ profile: z.object({ customerKey: z.string() }) })) });
+const keys = (text: string) => ExportedKeys.parse(JSON.parse(text)).customers.map((customer) => customer.profile.customerKey);
 
 const decisionOf = (tenant: string, kind: string, ticketId: string) => stack.decisions.get(tenant, `${kind}:ticket-created:${ticketId}`);
 
@@ -129,10 +131,11 @@ describe('the identities a generic ticket carries', () => {
       id: 'u-2001',
       email: 'ada@example.com',
       external_id: 'crm-2001',
-      handles: [{ network: 'twitter', handle: 'ada_gen' }],
+      // Her first ticket came in through the network's own channel: the handle is proven hers.
+      handles: [{ network: 'twitter', handle: 'ada_gen', source: 'channel' }],
     });
     const byEmail = await genericTicket({ email: 'ada@example.com' });
-    const byHandle = await genericTicket({ handles: [{ network: 'twitter', handle: 'ada_gen' }] });
+    const byHandle = await genericTicket({ handles: [{ network: 'twitter', handle: 'ada_gen', source: 'channel' }] });
     const byExternalId = await genericTicket({ external_id: 'crm-2001' });
 
     for (const id of [first, byEmail, byHandle, byExternalId]) {
@@ -160,8 +163,36 @@ describe('the identities a generic ticket carries', () => {
     expect(exported.out.join('\n')).not.toContain('crm-2001');
     const byExternal = collect();
     expect(await runCustomerCommand(['export', '--tenant', GEN.tenant, '--external-id', 'crm-2001'], env(), byExternal.output)).toBe(0);
-    const keys = (text: string) => ExportedKeys.parse(JSON.parse(text)).customers.map((customer) => customer.profile.customerKey);
     expect(keys(byExternal.out.join('\n'))).toEqual(keys(exported.out.join('\n')));
+  });
+
+  it("never joins someone who types another customer's handle to that customer, and the handle still finds its owner", async () => {
+    await importScores(GEN.tenant, 'generic_user_id,score\nu-4001,81\n');
+    await genericTicket({
+      id: 'u-4001',
+      email: 'owner@example.com',
+      handles: [{ network: 'bluesky', handle: 'owner.example', source: 'channel' }],
+    });
+
+    // Mallory types the owner's handle into the form, then writes again with nothing but it.
+    const mallory = await genericTicket({
+      email: 'mallory@example.com',
+      handles: [{ network: 'bluesky', handle: 'owner.example', source: 'customer' }],
+    });
+    const typedOnly = await genericTicket({ handles: [{ network: 'bluesky', handle: 'owner.example', source: 'customer' }] });
+
+    for (const id of [mallory, typedOnly]) {
+      expect((await decisionOf(GEN.tenant, 'generic', id))?.decision.tier).toBe('none');
+      expect(stack.sandbox.part(genericPart).ticket(id)?.priority).toBe('normal');
+    }
+    const exportOf = async (args: string[]) => {
+      const run = collect();
+      expect(await runCustomerCommand(['export', '--tenant', GEN.tenant, ...args], env(), run.output), run.err.join('\n')).toBe(0);
+      return keys(run.out.join('\n'));
+    };
+    const owner = await exportOf(['--email', 'owner@example.com']);
+    expect(await exportOf(['--handle', 'bluesky:owner.example'])).toEqual(owner);
+    expect(await exportOf(['--email', 'mallory@example.com'])).not.toEqual(owner);
   });
 
   it("a generic survey answer whose respondent is only an external id closes the loop on that customer's ticket", async () => {
@@ -179,6 +210,76 @@ describe('the identities a generic ticket carries', () => {
     const ticket = stack.sandbox.part(genericPart).ticket(ticketId);
     expect(ticket?.tags).toContain('nps_detractor');
     expect(ticket?.notes.at(-1)?.body).toContain('Nobody called back.');
+  });
+});
+
+describe('handles proven by the channel a ticket came through', () => {
+  const exportByHandle = async (tenant: string, handle: string) => {
+    const run = collect();
+    const code = await runCustomerCommand(['export', '--tenant', tenant, '--handle', handle], env(), run.output);
+    return { code, keys: code === 0 ? keys(run.out.join('\n')) : [], err: run.err.join('\n') };
+  };
+
+  it('a Zendesk ticket from the X channel makes the twitter identity Zendesk linked `channel`, and the handle then finds its owner', async () => {
+    const zendesk = stack.sandbox.part(zendeskPart);
+    const suffix = randomUUID().slice(0, 6);
+    const viaX = zendesk.createUser({
+      name: 'Hedy',
+      email: `hedy-${suffix}@example.com`,
+      external_id: null,
+      user_fields: {},
+      identities: [{ type: 'twitter', value: `hedy_${suffix}` }],
+    });
+    const viaWeb = zendesk.createUser({
+      name: 'Barbara',
+      email: `barbara-${suffix}@example.com`,
+      external_id: null,
+      user_fields: {},
+      identities: [{ type: 'twitter', value: `barbara_${suffix}` }],
+    });
+
+    for (const [user, channel] of [
+      [viaX, 'twitter'],
+      [viaWeb, 'web'],
+    ] as const) {
+      const ticket = zendesk.createTicket({
+        subject: 'Help',
+        description: 'It broke.',
+        requesterId: user.id,
+        channel,
+        priority: 'normal',
+        tags: [],
+      });
+      expect((await post(DEMO.tenant, 'zendesk', signedTicketCreated({ ticket, secret: ZENDESK_DEMO.signingSecret }))).status).toBe(202);
+    }
+
+    const hedy = await exportByHandle(DEMO.tenant, `twitter:hedy_${suffix}`);
+    expect(hedy.code, hedy.err).toBe(0);
+    expect(hedy.keys).toHaveLength(1);
+    // Barbara's identity is listed on her profile, but nothing proved it hers: it finds nobody.
+    const barbara = await exportByHandle(DEMO.tenant, `twitter:barbara_${suffix}`);
+    expect(barbara.code).toBe(1);
+    expect(barbara.err).toContain('A handle finds a customer only once verified or seen through its network channel');
+  });
+
+  it("a Freshdesk ticket from the Twitter channel (source 5) makes the contact's twitter_id `channel`", async () => {
+    const freshdesk = stack.sandbox.part(freshdeskPart);
+    const suffix = randomUUID().slice(0, 6);
+    const contact = freshdesk.createContact({ name: 'Annie', email: `annie-${suffix}@example.com`, twitter_id: `annie_${suffix}` });
+    const ticket = freshdesk.createTicket({
+      subject: 'Help',
+      description: 'It broke.',
+      source: 5,
+      requesterId: contact.id,
+      priority: 2,
+      tags: [],
+    });
+
+    expect((await post(FRESHDESK_DEMO.tenant, 'freshdesk', freshdeskDemo.delivery(freshdesk.ticket(ticket.id)))).status).toBe(202);
+
+    const annie = await exportByHandle(FRESHDESK_DEMO.tenant, `twitter:annie_${suffix}`);
+    expect(annie.code, annie.err).toBe(0);
+    expect(annie.keys).toHaveLength(1);
   });
 });
 

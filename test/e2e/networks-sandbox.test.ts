@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
 import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
-import { GITHUB_DEMO_TOKEN } from '../../infra/sandbox/github/index.js';
+import { GITHUB_DEMO_TOKEN, githubPart } from '../../infra/sandbox/github/index.js';
 import { YOUTUBE_DEMO_KEY } from '../../infra/sandbox/youtube/index.js';
 import { sandboxNetworkUrls } from '../../infra/sandbox/index.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
@@ -132,8 +132,8 @@ describe("the demo's customers against the sandbox's network fakes", () => {
   });
 
   it('reads Radia Perlman on GitHub and Frances Allen on YouTube, declared, shown but not used', async () => {
-    const radia = await ticket({ handles: [{ network: 'github', handle: 'radiaperlman' }] });
-    const frances = await ticket({ handles: [{ network: 'youtube', handle: '@francesallen' }] });
+    const radia = await ticket({ email: 'radia@example.com', handles: [{ network: 'github', handle: 'radiaperlman' }] });
+    const frances = await ticket({ email: 'frances@example.com', handles: [{ network: 'youtube', handle: '@francesallen' }] });
 
     expect(radia.note).toMatch(
       /Reach \d+ on GitHub \(\w+\): .* GitHub handle declared by the customer, not verified: not used for priority/,
@@ -141,5 +141,16 @@ describe("the demo's customers against the sandbox's network fakes", () => {
     expect(frances.note).toMatch(
       /Reach \d+ on YouTube \(\w+\): .* YouTube handle declared by the customer, not verified: not used for priority/,
     );
+  });
+
+  it('keeps no profile for a requester named only by a handle they typed: nothing could find them again', async () => {
+    const before = stack.sandbox.part(githubPart).requests().length;
+
+    const anonymous = await ticket({ handles: [{ network: 'github', handle: 'radiaperlman' }] });
+
+    expect(anonymous.priority).toBe('normal');
+    expect(anonymous.note).toContain('No influence score is known for this customer');
+    // No profile to hold a score: the network is not asked on every such ticket.
+    expect(stack.sandbox.part(githubPart).requests().length).toBe(before);
   });
 });

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import * as z from 'zod';
 import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 import { normaliseIdentity } from '../../shared/domain/customer.js';
+import { findingIdentities, findingLists, foundThrough } from '../../shared/domain/identity-trust.js';
 import { ConflictError, PermanentHelpdeskError, TicketNotFoundError } from '../../shared/domain/errors.js';
 import type { InboundEvent, RequesterDetails, TicketSnapshot } from '../../shared/domain/events.js';
 import type {
@@ -68,11 +69,11 @@ export class InMemoryCustomerStore implements CustomerStore {
   async findCustomer(tenant: string, identities: Identity[]): Promise<CustomerProfile | undefined> {
     this.finds += 1;
     const hasher = this.hasherFor(tenant);
-    for (const identity of identities) {
+    for (const identity of findingIdentities(identities).map(normaliseIdentity)) {
       const hash = hasher.hash(identity);
       const key = this.aliases.get(`${tenant}#${hash}`) ?? hash;
       const profile = this.profiles.get(`${tenant}#${key}`);
-      if (profile) return structuredClone(profile);
+      if (profile && foundThrough(profile, identity)) return structuredClone(profile);
     }
     return undefined;
   }
@@ -84,7 +85,7 @@ export class InMemoryCustomerStore implements CustomerStore {
     const hasher = this.hasherFor(profile.tenant);
     const identities: Identity[] = [
       ...profile.identities.helpdeskUserIds.map((value) => ({ kind: 'helpdesk-user' as const, value })),
-      ...profile.identities.handles.map((h) => ({ kind: 'handle' as const, value: `${h.network}:${h.handle}` })),
+      ...findingLists(profile.identities).handles.map((h) => ({ kind: 'handle' as const, value: `${h.network}:${h.handle}` })),
     ];
     this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
     for (const identity of identities) this.aliases.set(`${profile.tenant}#${hasher.hash(identity)}`, profile.customerKey);
@@ -96,7 +97,8 @@ export class InMemoryCustomerStore implements CustomerStore {
   async saveCustomer(profile: CustomerProfile, identities: Identity[]): Promise<void> {
     this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
     const hasher = this.hasherFor(profile.tenant);
-    for (const identity of identities) this.aliases.set(`${profile.tenant}#${hasher.hash(identity)}`, profile.customerKey);
+    for (const identity of findingIdentities(identities))
+      this.aliases.set(`${profile.tenant}#${hasher.hash(identity)}`, profile.customerKey);
   }
 }
 
@@ -283,7 +285,8 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
     for (const value of profile.identities.helpdeskUserIds) hashes.set(hasher.hash({ kind: 'helpdesk-user', value }), 'helpdesk-user');
     for (const hash of profile.identities.emailHashes) hashes.set(hash, 'email');
     for (const hash of profile.identities.externalIdHashes ?? []) hashes.set(hash, 'external-id');
-    for (const h of profile.identities.handles) hashes.set(hasher.hash({ kind: 'handle', value: `${h.network}:${h.handle}` }), 'handle');
+    for (const h of findingLists(profile.identities).handles)
+      hashes.set(hasher.hash({ kind: 'handle', value: `${h.network}:${h.handle}` }), 'handle');
     return hashes;
   }
 
@@ -293,16 +296,17 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
 
   async findCustomers(tenant: string, identities: Identity[]): Promise<CustomerProfile[]> {
     const hasher = this.hasherFor(tenant);
-    const keys = new Set<string>();
-    for (const identity of identities) {
+    const reached = new Map<string, Identity[]>();
+    const reach = (key: string, identity: Identity) => reached.set(key, [...(reached.get(key) ?? []), identity]);
+    for (const identity of findingIdentities(identities).map(normaliseIdentity)) {
       const hash = hasher.hash(identity);
-      if (this.profiles.has(`${tenant}#${hash}`)) keys.add(hash);
+      if (this.profiles.has(`${tenant}#${hash}`)) reach(hash, identity);
       const alias = this.aliases.get(`${tenant}#${hash}`);
-      if (alias) keys.add(alias.customerKey);
+      if (alias) reach(alias.customerKey, identity);
     }
-    return [...keys].flatMap((key) => {
+    return [...reached].flatMap(([key, by]) => {
       const profile = this.profiles.get(`${tenant}#${key}`);
-      return profile ? [structuredClone(profile)] : [];
+      return profile && by.some((identity) => foundThrough(profile, identity)) ? [structuredClone(profile)] : [];
     });
   }
 
@@ -311,7 +315,7 @@ export class InMemoryCustomerAdmin implements CustomerAdminStore, PrivacyStore {
     if (stored?.optedOut && !profile.optedOut) return;
     this.profiles.set(`${profile.tenant}#${profile.customerKey}`, structuredClone(profile));
     const hasher = this.hasherFor(profile.tenant);
-    for (const identity of identities) {
+    for (const identity of findingIdentities(identities)) {
       const hash = hasher.hash(identity);
       if (hash !== profile.customerKey)
         this.aliases.set(`${profile.tenant}#${hash}`, { customerKey: profile.customerKey, kind: identity.kind });

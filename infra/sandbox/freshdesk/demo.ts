@@ -91,9 +91,11 @@ export const freshdeskDemo: SandboxDemo = {
     const adaContact = freshdesk.createContact({ id: 2001, name: ada.name, email: ada.email, twitter_id: ada.twitter });
     const graceContact = freshdesk.createContact({ id: 2002, name: grace.name, email: grace.email });
     const alanContact = freshdesk.createContact({ id: 2003, name: alan.name, email: alan.email });
+    // Through the Twitter channel (source 5), as on the Zendesk demo: her twitter_id is proven hers.
     freshdesk.createTicket({
       subject: 'Printer on fire',
       description: 'Smoke is coming out of the printer.',
+      source: 5,
       requesterId: adaContact.id,
       priority: 2,
       tags: ['printer'],

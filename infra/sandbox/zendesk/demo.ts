@@ -83,9 +83,12 @@ export const zendeskDemo: SandboxDemo = {
     const adaUser = user(1001, ada, [{ type: 'twitter', value: ada.twitter }]);
     const graceUser = user(1002, grace);
     const alanUser = user(1003, alan);
+    // Ada writes through the account's X (Twitter) channel: Zendesk linked her twitter identity
+    // itself, so the ticket proves the handle hers (`channel`) and the handle finds her from then on.
     zendesk.createTicket({
       subject: 'Printer on fire',
       description: 'Smoke is coming out of the printer.',
+      channel: 'twitter',
       requesterId: adaUser.id,
       priority: 'normal',
       tags: ['printer'],

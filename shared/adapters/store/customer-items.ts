@@ -10,6 +10,7 @@ import {
   retentionStart,
 } from '../../domain/customer.js';
 import type { IdentityHasher } from '../../domain/ports.js';
+import { findingLists } from '../../domain/identity-trust.js';
 import { CorruptItemError, StoreError } from './errors.js';
 import { type ItemKey, aliasKey, profileKey, refreshBucketFor } from './keys.js';
 import { REFRESH_INDEX, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
@@ -108,6 +109,16 @@ export function identityHashesOf(identities: CustomerIdentities, hasher: Identit
   for (const hash of identities.externalIdHashes ?? []) hashes.set(hash, 'external-id');
   for (const h of identities.handles) hashes.set(hasher.hash(handleIdentity(h.network, h.handle)), 'handle');
   return hashes;
+}
+
+/**
+ * The hashes aliases are written for: every identity of `identityHashesOf` except handles that
+ * find nobody (declared ones, see `findsCustomer`), so a typed-in handle never points at a profile.
+ *
+ * @example aliasHashesOf(profile.identities, hasher)
+ */
+export function aliasHashesOf(identities: CustomerIdentities, hasher: IdentityHasher): Map<string, IdentityKind> {
+  return identityHashesOf(findingLists(identities), hasher);
 }
 
 /**

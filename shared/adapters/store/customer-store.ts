@@ -11,10 +11,12 @@ import {
   normaliseIdentity,
 } from '../../domain/customer.js';
 import type { CustomerAdminStore, IdentityHasher } from '../../domain/ports.js';
+import { findingIdentities, foundThrough } from '../../domain/identity-trust.js';
 import type { GuardedWriteOutcome } from '../../domain/customer-records.js';
 import type { SurveyAnswerWrite } from '../../domain/survey-answers.js';
 import { type BatchRetryOptions, batchGetAll, batchWriteAll, chunk, mapConcurrent, queryPartition } from './batch.js';
 import {
+  aliasHashesOf,
   aliasItem,
   expirationAfter,
   identityHashesOf,
@@ -83,8 +85,8 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     identities: Identity[],
     others: readonly ItemKey[],
   ): Promise<{ profile?: CustomerProfile; others: Map<string, Record<string, unknown>> }> {
-    const hasher = this.hasher(tenant);
-    const hashes = [...new Set(identities.map((identity) => hasher.hash(identity)))];
+    const identityOf = this.hashedFinding(tenant, identities);
+    const hashes = [...identityOf.keys()];
     // The profiles these identities' aliases pointed to last time, read in the same request: the
     // alias, read alongside, still decides, so a stale hint costs only the second read it saves.
     const hinted = [...new Set(hashes.flatMap((hash) => this.aliasTargets.get(`${tenant}\n${hash}`) ?? []))];
@@ -106,9 +108,15 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     );
 
     // Identities are tried in the order given, so the caller's strongest identity decides.
+    // A profile reached through a handle counts only when it holds that handle as one that finds it.
+    const reached = (item: Record<string, unknown> | undefined, hash: string) => {
+      const profile = item ? parseProfileItem(item, tenant) : undefined;
+      const identity = identityOf.get(hash);
+      return profile && identity && foundThrough(profile, identity) ? profile : undefined;
+    };
     for (const hash of hashes) {
-      const item = byKey.get(keyId(profileKey(tenant, hash)));
-      if (item) return { profile: parseProfileItem(item, tenant), others: found };
+      const profile = reached(byKey.get(keyId(profileKey(tenant, hash))), hash);
+      if (profile) return { profile, others: found };
     }
     for (const hash of hashes) {
       const key = aliasKey(tenant, hash);
@@ -118,13 +126,29 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       this.rememberAlias(`${tenant}\n${hash}`, targetKey);
       const target = profileKey(tenant, targetKey);
       const prefetched = byKey.get(keyId(target));
-      if (prefetched) return { profile: parseProfileItem(prefetched, tenant), others: found };
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: target, ...(consistentRead ? { ConsistentRead: true } : {}) }),
+      const profile = reached(
+        prefetched ??
+          (
+            await this.client.send(
+              new GetCommand({ TableName: this.tableName, Key: target, ...(consistentRead ? { ConsistentRead: true } : {}) }),
+            )
+          ).Item,
+        hash,
       );
-      if (Item) return { profile: parseProfileItem(Item, tenant), others: found };
+      if (profile) return { profile, others: found };
     }
     return { others: found };
+  }
+
+  /** The identities that may find a customer (see `findsCustomer`), by their hash, first named first. */
+  private hashedFinding(tenant: string, identities: readonly Identity[]): Map<string, Identity> {
+    const hasher = this.hasher(tenant);
+    const byHash = new Map<string, Identity>();
+    for (const identity of findingIdentities(identities)) {
+      const hash = hasher.hash(identity);
+      if (!byHash.has(hash)) byHash.set(hash, normaliseIdentity(identity));
+    }
+    return byHash;
   }
 
   /**
@@ -136,7 +160,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     const hasher = this.hasher(profile.tenant);
     const merged: CustomerProfile = { ...profile, identities: mergeIdentities(profile.identities, identities, hasher) };
     const aliases = new Map<string, IdentityKind>();
-    for (const identity of identities) {
+    for (const identity of findingIdentities(identities)) {
       const hash = hasher.hash(identity);
       if (hash !== profile.customerKey) aliases.set(hash, normaliseIdentity(identity).kind);
     }
@@ -158,7 +182,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
   /** Rewrites the whole profile and re-points the aliases of all its identities, guarded on `updatedAt`. */
   async replaceCustomer(profile: CustomerProfile, expectedUpdatedAt: string | undefined): Promise<GuardedWriteOutcome> {
     const hasher = this.hasher(profile.tenant);
-    const aliases = [...identityHashesOf(profile.identities, hasher)]
+    const aliases = [...aliasHashesOf(profile.identities, hasher)]
       .filter(([hash]) => hash !== profile.customerKey)
       .map(([hash, kind]) => aliasItem(profile, hash, kind, this.retention.profileRetentionDays));
     return this.writeWithAliases(
@@ -178,8 +202,8 @@ export class DynamoCustomerStore implements CustomerAdminStore {
    * alias, and one more for the profiles reached only through aliases.
    */
   async findCustomers(tenant: string, identities: Identity[]): Promise<CustomerProfile[]> {
-    const hasher = this.hasher(tenant);
-    const hashes = [...new Set(identities.map((identity) => hasher.hash(identity)))];
+    const identityOf = this.hashedFinding(tenant, identities);
+    const hashes = [...identityOf.keys()];
     if (hashes.length === 0) return [];
     const items = await batchGetAll(
       this.client,
@@ -188,26 +212,37 @@ export class DynamoCustomerStore implements CustomerAdminStore {
       this.retry,
     );
     const byKey = new Map(items.map((item) => [keyId(KeyAttributesSchema.parse(item)), item]));
-    const profiles = new Map<string, CustomerProfile | undefined>();
+    const profiles = new Map<string, CustomerProfile>();
+    // The profiles reached, each with the identities that reached it.
+    const reachedBy = new Map<string, Identity[]>();
+    const reach = (customerKey: string, hash: string) => {
+      const identity = identityOf.get(hash);
+      if (identity) reachedBy.set(customerKey, [...(reachedBy.get(customerKey) ?? []), identity]);
+    };
     for (const hash of hashes) {
       const item = byKey.get(keyId(profileKey(tenant, hash)));
-      if (item) profiles.set(hash, parseProfileItem(item, tenant));
+      if (item) {
+        profiles.set(hash, parseProfileItem(item, tenant));
+        reach(hash, hash);
+      }
       const key = aliasKey(tenant, hash);
       const alias = byKey.get(keyId(key));
-      if (alias) {
-        const target = parseAliasItem(alias, key, tenant);
-        if (!profiles.has(target)) profiles.set(target, undefined);
-      }
+      if (alias) reach(parseAliasItem(alias, key, tenant), hash);
     }
-    const missing = [...profiles].filter(([, profile]) => !profile).map(([customerKey]) => profileKey(tenant, customerKey));
+    const missing = [...reachedBy.keys()]
+      .filter((customerKey) => !profiles.has(customerKey))
+      .map((customerKey) => profileKey(tenant, customerKey));
     if (missing.length > 0) {
       for (const item of await batchGetAll(this.client, this.tableName, missing, this.retry)) {
         const profile = parseProfileItem(item, tenant);
         profiles.set(profile.customerKey, profile);
       }
     }
-    // An alias whose profile is gone reaches nobody.
-    return [...profiles.values()].filter((profile): profile is CustomerProfile => profile !== undefined);
+    // An alias whose profile is gone reaches nobody; a profile reached only through a handle it does not hold as finding it, neither.
+    return [...reachedBy].flatMap(([customerKey, by]) => {
+      const profile = profiles.get(customerKey);
+      return profile && by.some((identity) => foundThrough(profile, identity)) ? [profile] : [];
+    });
   }
 
   /**
@@ -233,7 +268,7 @@ export class DynamoCustomerStore implements CustomerAdminStore {
     const identityHashes = identityHashesOf(merged.identities, this.hasher(tenant));
     const loserKeys = new Set(losers.map((loser) => loser.customerKey));
     const switchAliases = losers.map((loser) => aliasItem(merged, loser.customerKey, identityHashes.get(loser.customerKey), retentionDays));
-    const otherAliases = [...identityHashes]
+    const otherAliases = [...aliasHashesOf(merged.identities, this.hasher(tenant))]
       .filter(([hash]) => hash !== merged.customerKey && !loserKeys.has(hash))
       .map(([hash, kind]) => aliasItem(merged, hash, kind, retentionDays));
     const together = fixed + switchAliases.length + otherAliases.length <= TRANSACT_WRITE_LIMIT;

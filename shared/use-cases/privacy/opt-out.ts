@@ -1,5 +1,6 @@
 import { type CustomerProfile, type Identity, newCustomerProfile, optedInProfile, optedOutProfile } from '../../domain/customer.js';
-import { TransientError } from '../../domain/errors.js';
+import { InvalidPayloadError, TransientError } from '../../domain/errors.js';
+import { findsCustomer } from '../../domain/identity-trust.js';
 import type { Clock, CustomerAdminStore, IdentityHasher, PrivacyStore } from '../../domain/ports.js';
 
 /** Ports of the customer administration use cases. */
@@ -76,6 +77,11 @@ export async function rewriteCustomers(
     const found = await deps.customers.findCustomers(ref.tenant, [ref.identity]);
     if (found.length === 0) {
       if (!create) return undefined;
+      // A profile keyed by a handle nobody verified would be found by whoever types it next.
+      if (!findsCustomer(ref.identity))
+        throw new InvalidPayloadError(
+          'a handle that is not verified finds nobody: name the customer by email, user id, external id or a verified handle',
+        );
       const hash = deps.hasherFor(ref.tenant).hash(ref.identity);
       const profile = create(newCustomerProfile(ref.tenant, ref.identity, hash, deps.clock.now()));
       if ((await deps.customers.replaceCustomer(profile, undefined)) === 'written')

@@ -8,6 +8,7 @@ import {
   retentionStart,
 } from '../../domain/customer.js';
 import { PermanentHelpdeskError, TransientError } from '../../domain/errors.js';
+import { channelCanProve, findingIdentities, withChannelTrust } from '../../domain/identity-trust.js';
 import { higherTrust } from '../../domain/network-score.js';
 import type { Requester, RequesterDetails } from '../../domain/events.js';
 import type { Clock, CustomerAdminStore, CustomerStore, HelpdeskClient, IdentityHasher } from '../../domain/ports.js';
@@ -90,7 +91,10 @@ function addsIdentities(profile: CustomerProfile, identities: readonly Identity[
  * them. A helpdesk with a user API is also asked for the requester's email, external id and
  * social identities, once per customer. Identities that reach several profiles fold them into
  * one (`findOrMergeCustomer`). Nothing is written when the event names nobody new and the
- * helpdesk was not asked, except to keep an active customer's retention moving.
+ * helpdesk was not asked, except to keep an active customer's retention moving. A ticket that came
+ * through a network's channel raises the account the helpdesk linked on that network to
+ * `channel` (asking the helpdesk once more when the profile lists that network's handle below it);
+ * only verified and channel handles find the customer (see `findsCustomer`).
  *
  * Only a permanent refusal of the lookup (the user is gone, the token may not read users) is
  * decided around, with the event's identities; a transient failure or a 429 fails the event so
@@ -100,14 +104,15 @@ function addsIdentities(profile: CustomerProfile, identities: readonly Identity[
  * @example const { profile, details } = await loadRequester(event, tenant.helpdesk.kind, deps, helpdesk)
  */
 export async function loadRequester(
-  event: { tenant: string; requester: Requester },
+  event: { tenant: string; requester: Requester; ticket?: { channel?: string | undefined } },
   helpdeskKind: string,
   deps: CustomerLookupDeps,
   helpdesk: HelpdeskClient,
   /** The profile already read for the event's identities (with the decision record), if it was. */
   read?: { profile?: CustomerProfile },
 ): Promise<{ profile?: CustomerProfile; details?: RequesterDetails }> {
-  const known = identitiesOf(helpdeskKind, event.requester);
+  // A requester named only by handles they typed in is nobody the product can find again.
+  const known = findingIdentities(identitiesOf(helpdeskKind, event.requester));
   if (known.length === 0) return {};
   const now = deps.clock.now();
   const hasher = deps.hasherFor(event.tenant);
@@ -126,7 +131,7 @@ export async function loadRequester(
     deps.findOrMergeCustomer
       ? deps.findOrMergeCustomer(event.tenant, identitiesToFind)
       : deps.customers.findCustomer(event.tenant, identitiesToFind);
-  const [first] = identities;
+  const [first] = findingIdentities(identities);
   // Read again (and merged) only when the helpdesk was asked or the event names someone new:
   // the profile read before a slow lookup may be stale, and new identities may reach another profile.
   const resolved = await writeGuarded(
@@ -151,16 +156,18 @@ export async function loadRequester(
  * id, the customer's identities were already resolved, or the helpdesk refused for good.
  */
 async function requesterDetails(
-  event: { tenant: string; requester: Requester },
+  event: { tenant: string; requester: Requester; ticket?: { channel?: string | undefined } },
   deps: CustomerLookupDeps,
   helpdesk: HelpdeskClient,
   profile: CustomerProfile | undefined,
 ): Promise<RequesterDetails | undefined> {
   const userId = event.requester.helpdeskUserId;
   const getRequester = helpdesk.getRequester?.bind(helpdesk);
-  if (!userId || !getRequester || profile?.identitiesResolvedAt) return undefined;
+  const channel = event.ticket?.channel;
+  if (!userId || !getRequester) return undefined;
+  if (profile?.identitiesResolvedAt && !channelCanProve(profile, channel)) return undefined;
   try {
-    return await getRequester(userId);
+    return withChannelTrust(await getRequester(userId), channel);
   } catch (error) {
     if (!(error instanceof PermanentHelpdeskError)) throw error;
     deps.logger.warn('requester lookup refused; deciding with the identities the webhook carried', {

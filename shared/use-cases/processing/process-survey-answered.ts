@@ -1,5 +1,6 @@
 import { answerRevision, isSuperseded } from '../../domain/answer-revision.js';
 import { type CustomerProfile, type Identity, type LatestNps, newCustomerProfile } from '../../domain/customer.js';
+import { findingIdentities } from '../../domain/identity-trust.js';
 import { customerTier, decide } from '../../domain/decide.js';
 import { ConfigurationError, UnreadableTicketError } from '../../domain/errors.js';
 import type { SurveyAnswered, TicketSnapshot } from '../../domain/events.js';
@@ -141,7 +142,8 @@ async function recordOnProfile(
   answer: LatestNps | undefined,
   deps: ProcessSurveyDeps,
 ): Promise<CustomerProfile | undefined> {
-  const [first] = identities;
+  // A profile is keyed by an identity that finds it again, never by a handle the respondent typed in.
+  const [first] = findingIdentities(identities);
   if (!first) return undefined;
   const now = deps.clock.now();
   const hasher = deps.hasherFor(event.tenant);

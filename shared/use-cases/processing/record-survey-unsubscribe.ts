@@ -1,4 +1,5 @@
 import { type CustomerProfile, mergeIdentities, newCustomerProfile } from '../../domain/customer.js';
+import { findingIdentities } from '../../domain/identity-trust.js';
 import { ConfigurationError } from '../../domain/errors.js';
 import type { SurveyUnsubscribed } from '../../domain/events.js';
 import { type CustomerLookupDeps, identitiesOf, writeGuarded } from './customer-lookup.js';
@@ -23,8 +24,8 @@ export async function recordSurveyUnsubscribe(event: SurveyUnsubscribed, deps: R
   const tenant = await deps.tenant(event.tenant);
   if (!tenant) throw new ConfigurationError(`Tenant "${event.tenant}" is no longer configured`);
   const identities = identitiesOf(tenant.helpdesk.kind, event.respondent);
-  const [first] = identities;
-  if (!first) return { status: 'ignored', reason: 'the unsubscribe named no email, user id or handle' };
+  const [first] = findingIdentities(identities);
+  if (!first) return { status: 'ignored', reason: 'the unsubscribe named no email, user id, external id or verified handle' };
   const now = deps.clock.now();
   const hasher = deps.hasherFor(event.tenant);
   const find = () => deps.customers.findCustomer(event.tenant, identities);

@@ -86,7 +86,7 @@ const getItem = async (key: { pk: string; sk: string }) =>
 async function seededCustomer(tenant: string) {
   const byEmail = email(`ada.${randomUUID()}@example.com`);
   const userId = zendeskUser('4242');
-  const handle: Identity = { kind: 'handle', value: 'twitter:ada' };
+  const handle: Identity = { kind: 'handle', value: 'twitter:ada', trust: 'verified' };
   const profile = newProfile(tenant, byEmail, { score, override: { kind: 'never', reason: 'Ada asked us to' } });
   await customers().saveCustomer(profile, [byEmail, userId, handle]);
   for (const [responseId, answeredAt] of [

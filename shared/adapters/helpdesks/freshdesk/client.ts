@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { readingFromStats, TicketWithStatsSchema } from './solved.js';
 import { parseApiAnswer } from '../../http/payload.js';
 import { ConfigurationError, ConflictError, PermanentHelpdeskError } from '../../../domain/errors.js';
-import type { RequesterDetails, SolvedReading, TicketSnapshot } from '../../../domain/events.js';
+import type { RequesterDetails, SocialHandle, SolvedReading, TicketSnapshot } from '../../../domain/events.js';
 import type { Clock, HelpdeskClient } from '../../../domain/ports.js';
 import type { TicketUpdate } from '../../../domain/ticket-update.js';
 import { systemClock } from '../../clock/system-clock.js';
@@ -321,9 +321,12 @@ function toRequester(id: string, contact: FreshdeskContact, handleFields: Handle
   }
   // Read-only and filled by Freshdesk for contacts known on Twitter: a follower count the metrics provider can use.
   if (typeof contact.twitter_followers_count === 'number') fields['twitter_followers_count'] = contact.twitter_followers_count;
+  // Freshdesk fills `twitter_id` for a contact who wrote through its Twitter channel (an agent can edit it: declared until a Twitter ticket shows it).
   const handle = contact.twitter_id?.trim().replace(/^@/, '');
-  const handles = handlesFromFields(handleFields, contact.custom_fields ?? {}, handle ? [{ network: 'twitter', handle }] : []);
+  const twitter: SocialHandle[] = handle ? [{ network: 'twitter', handle }] : [];
+  const handles = handlesFromFields(handleFields, contact.custom_fields ?? {}, twitter);
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
+  if (twitter.length > 0) details.channelAccounts = twitter;
   const email = contact.email || contact.other_emails?.find((other) => other.trim() !== '');
   if (email) details.email = email;
   const externalId = contact.unique_external_id;

@@ -25,6 +25,8 @@ const CHANNEL_BY_SOURCE = new Map<number, string>([
   [1, 'email'],
   [2, 'portal'],
   [3, 'phone'],
+  [5, 'twitter'],
+  [6, 'facebook'],
   [7, 'chat'],
   [9, 'feedback_widget'],
   [10, 'outbound_email'],
@@ -51,7 +53,8 @@ export function priorityFromFreshdesk(value: number | string): Priority | undefi
 
 /**
  * The channel a ticket came through, from its `source`: a number (1 email, 2 portal, 3 phone,
- * 7 chat, 9 feedback widget, 10 outbound email, any other as its number) or the source's name.
+ * 5 twitter, 6 facebook, 7 chat, 9 feedback widget, 10 outbound email, any other as its number)
+ * or the source's name.
  *
  * @example channelFromFreshdeskSource(1) // 'email'
  * @example channelFromFreshdeskSource('Feedback Widget') // 'feedback_widget'

@@ -302,7 +302,9 @@ function toRequester(
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
   }
   const handles = handlesFromFields(handleFields, user.user_fields ?? {}, identityHandles);
+  // Zendesk links these identities itself when the person writes through a network's channel.
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
+  if (identityHandles.length > 0) details.channelAccounts = identityHandles;
   if (email) {
     details.email = email;
     // The agent-set `verified` flag proves nothing; Zendesk's own verification of the address does.

@@ -92,13 +92,13 @@ async function twoProfilesOfOneCustomer(
   const userId = zendeskUser('4242');
   const byEmail = email('ada@example.com');
   const fromTicket = profile(tenant, userId, {
-    identities: { helpdeskUserIds: ['zendesk:4242'], emailHashes: [], handles: [{ network: 'twitter', handle: 'ada' }] },
+    identities: { helpdeskUserIds: ['zendesk:4242'], emailHashes: [], handles: [{ network: 'twitter', handle: 'ada', trust: 'verified' }] },
     latestNps: { score: 3, category: 'detractor', answeredAt: '2026-11-21T08:00:00.000Z', responseId: 'r-1' },
     createdAt: '2026-10-01T00:00:00.000Z',
     updatedAt: '2026-11-21T08:00:00.000Z',
     ...extra.user,
   });
-  await store().saveCustomer(fromTicket, [userId, { kind: 'handle', value: 'twitter:ada' }]);
+  await store().saveCustomer(fromTicket, [userId, { kind: 'handle', value: 'twitter:ada', trust: 'verified' }]);
   await store().saveSurveyAnswer({
     tenant,
     customerKey: fromTicket.customerKey,
@@ -140,7 +140,7 @@ describe('mergeCustomers against DynamoDB Local', () => {
       identities: {
         helpdeskUserIds: ['zendesk:4242'],
         emailHashes: [fromImport.customerKey],
-        handles: [{ network: 'twitter', handle: 'ada' }],
+        handles: [{ network: 'twitter', handle: 'ada', trust: 'verified' }],
       },
       score: imported,
       optedOut: false,
@@ -149,7 +149,7 @@ describe('mergeCustomers against DynamoDB Local', () => {
       updatedAt: NOW.toISOString(),
     };
     expect(result?.profile).toEqual(expected);
-    for (const identity of [userId, byEmail, { kind: 'handle', value: 'twitter:ada' } as const]) {
+    for (const identity of [userId, byEmail, { kind: 'handle', value: 'twitter:ada', trust: 'verified' } as const]) {
       expect(await store().findCustomers(tenant, [identity])).toEqual([expected]);
     }
     // The loser's profile is gone; its key and its identities are aliases of the survivor
@@ -251,9 +251,12 @@ describe('mergeCustomers against DynamoDB Local', () => {
     // Arrange: 130 survey answers and 120 handles on the profile that loses
     const tenant = newTenant();
     const userId = zendeskUser('7');
-    const handles = Array.from({ length: 120 }, (_, n) => ({ network: 'twitter', handle: `fan${n}` }));
+    const handles = Array.from({ length: 120 }, (_, n) => ({ network: 'twitter', handle: `fan${n}`, trust: 'verified' as const }));
     const loser = profile(tenant, userId, { identities: { helpdeskUserIds: ['zendesk:7'], emailHashes: [], handles } });
-    await store().saveCustomer(loser, [userId, ...handles.map((h) => ({ kind: 'handle' as const, value: `${h.network}:${h.handle}` }))]);
+    await store().saveCustomer(loser, [
+      userId,
+      ...handles.map((h) => ({ kind: 'handle' as const, value: `${h.network}:${h.handle}`, trust: h.trust })),
+    ]);
     for (let n = 0; n < 130; n += 1) {
       await store().saveSurveyAnswer({
         tenant,
@@ -280,7 +283,7 @@ describe('mergeCustomers against DynamoDB Local', () => {
     expect(result?.absorbedKeys).toEqual([loser.customerKey]);
     expect(await partition(tenant, loser.customerKey)).toEqual([]);
     expect((await partition(tenant, winner.customerKey)).filter((item) => String(item.sk).startsWith('SURVEY#'))).toHaveLength(130);
-    const lastFan = await store().findCustomers(tenant, [{ kind: 'handle', value: 'twitter:fan119' }]);
+    const lastFan = await store().findCustomers(tenant, [{ kind: 'handle', value: 'twitter:fan119', trust: 'verified' }]);
     expect(lastFan.map((p) => p.customerKey)).toEqual([winner.customerKey]);
     expect(lastFan[0]?.identities.handles).toHaveLength(120);
   });
@@ -346,7 +349,7 @@ describe('a ticket of a helpdesk with no user API, against DynamoDB Local', () =
           helpdeskUserId: 'u-7',
           email: 'Grace@example.com',
           externalId: 'crm-7',
-          handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io' }],
+          handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io', trust: 'verified' }],
         },
       },
       'generic',
@@ -364,10 +367,15 @@ describe('a ticket of a helpdesk with no user API, against DynamoDB Local', () =
         helpdeskUserIds: ['generic:u-7'],
         emailHashes: [hash(byEmail)],
         externalIdHashes: [hash(external)],
-        handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io' }],
+        handles: [{ network: 'mastodon', handle: 'grace@hachyderm.io', trust: 'verified' }],
       },
     });
-    for (const identity of [byEmail, userId, external, { kind: 'handle', value: 'mastodon:grace@hachyderm.io' } as const]) {
+    for (const identity of [
+      byEmail,
+      userId,
+      external,
+      { kind: 'handle', value: 'mastodon:grace@hachyderm.io', trust: 'verified' } as const,
+    ]) {
       expect((await store().findCustomers(tenant, [identity])).map((p) => p.customerKey)).toEqual([hash(byEmail)]);
     }
     const { Item: externalAlias } = await client().send(new GetCommand({ TableName: tableName, Key: aliasKey(tenant, hash(external)) }));

@@ -103,7 +103,7 @@ async function ada(tenant: string) {
   await storeTenant(client(), tableName, tenant);
   const byEmail: Identity = { kind: 'email', value: 'ada@example.com' };
   const userId: Identity = { kind: 'helpdesk-user', value: 'zendesk:4242' };
-  const handle: Identity = { kind: 'handle', value: 'twitter:ada' };
+  const handle: Identity = { kind: 'handle', value: 'twitter:ada', trust: 'verified' };
   const customerKey = hasherFor(tenant).hash(byEmail);
   const profile: CustomerProfile = {
     tenant,

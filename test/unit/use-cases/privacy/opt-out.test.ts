@@ -113,7 +113,7 @@ describe('optOut', () => {
 
   it('records an opt-out for a customer nobody knows yet, keyed by the identity', async () => {
     // Arrange
-    const stranger: Identity = { kind: 'handle', value: 'twitter:grace' };
+    const stranger: Identity = { kind: 'handle', value: 'twitter:grace', trust: 'verified' };
 
     // Act
     const result = await optOut({ tenant: 'acme', identity: stranger }, deps);
@@ -123,12 +123,25 @@ describe('optOut', () => {
     expect(await store.findCustomer('acme', [stranger])).toEqual({
       tenant: 'acme',
       customerKey: hasherFor('acme').hash(stranger),
-      identities: { helpdeskUserIds: [], emailHashes: [], handles: [{ network: 'twitter', handle: 'grace' }] },
+      identities: { helpdeskUserIds: [], emailHashes: [], handles: [{ network: 'twitter', handle: 'grace', trust: 'verified' }] },
       optedOut: true,
       optedOutAt: NOW.toISOString(),
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
     });
+  });
+
+  it('refuses to create a profile keyed by a handle nobody verified, which whoever types it next would find', async () => {
+    // Arrange
+    const typed: Identity = { kind: 'handle', value: 'twitter:grace', trust: 'declared' };
+    const before = store.profiles.size;
+
+    // Act
+    const attempt = optOut({ tenant: 'acme', identity: typed }, deps);
+
+    // Assert
+    await expect(attempt).rejects.toThrow('a handle that is not verified finds nobody');
+    expect(store.profiles.size).toBe(before);
   });
 
   it('opts out every profile the identity reaches', async () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../../../shared/adapters/resilience/circuit-breaker.js';
 import { HelpdeskMetricsProvider } from '../../../../shared/adapters/influence/helpdesk-metrics.js';
-import type { CustomerProfile } from '../../../../shared/domain/customer.js';
+import { type CustomerProfile, handleIdentity } from '../../../../shared/domain/customer.js';
 import { RateLimitedError, TransientError } from '../../../../shared/domain/errors.js';
 import type { TicketCreated } from '../../../../shared/domain/events.js';
 import { PolicySchema, type PolicyInput } from '../../../../shared/domain/policy.js';
@@ -346,9 +346,15 @@ describe('processTicketCreated', () => {
       helpdeskFor: async () => generic,
     };
     const requesters: TicketCreated['requester'][] = [
-      { helpdeskUserId: 'u-2001', email: 'ada@example.com', externalId: 'crm-2001', handles: [{ network: 'twitter', handle: 'ada_gen' }] },
+      // The first ticket came through the network's own channel: the handle is hers, and finds her.
+      {
+        helpdeskUserId: 'u-2001',
+        email: 'ada@example.com',
+        externalId: 'crm-2001',
+        handles: [{ network: 'twitter', handle: 'ada_gen', trust: 'channel' }],
+      },
       { email: 'Ada@Example.com', handles: [] },
-      { handles: [{ network: 'twitter', handle: '@Ada_Gen' }] },
+      { handles: [{ network: 'twitter', handle: '@Ada_Gen', trust: 'channel' }] },
       { externalId: 'crm-2001', handles: [] },
     ];
 
@@ -367,9 +373,49 @@ describe('processTicketCreated', () => {
       helpdeskUserIds: ['generic:u-2001'],
       emailHashes: [hasher.hash({ kind: 'email', value: 'ada@example.com' })],
       externalIdHashes: [hasher.hash({ kind: 'external-id', value: 'crm-2001' })],
-      handles: [{ network: 'twitter', handle: 'ada_gen' }],
+      handles: [{ network: 'twitter', handle: 'ada_gen', trust: 'channel' }],
     });
     expect(JSON.stringify(profile)).not.toContain('crm-2001');
+  });
+
+  it("never joins a customer who types someone else's handle to that person's profile, nor finds anyone by a declared handle alone", async () => {
+    // Arrange: the generic helpdesk (no user API); Ada's handle reached her through its channel.
+    const generic: HelpdeskClient = {
+      getTicket: (id) => helpdesk.getTicket(id),
+      updateTicket: (update) => helpdesk.updateTicket(update),
+      hasInternalNote: (id, marker) => helpdesk.hasInternalNote(id, marker),
+    };
+    const genericDeps: ProcessTicketDeps = {
+      ...deps,
+      tenant: (id) => (id === 'acme' ? { id, policy: PolicySchema.parse({}), helpdesk: { kind: 'generic' } } : undefined),
+      helpdeskFor: async () => generic,
+    };
+    const requesters: TicketCreated['requester'][] = [
+      { email: 'ada@example.com', handles: [{ network: 'bluesky', handle: 'ada.example.com', trust: 'channel' }] },
+      // Mallory types Ada's handle into the form: declared.
+      { email: 'mallory@example.com', handles: [{ network: 'bluesky', handle: 'ada.example.com', trust: 'declared' }] },
+      // Someone named by nothing but that typed handle.
+      { handles: [{ network: 'bluesky', handle: 'Ada.Example.com' }] },
+    ];
+
+    // Act
+    for (const [n, requester] of requesters.entries()) {
+      const ticket = { id: `t-${n}`, priority: 'normal' as const, tags: [], updatedStamp: `stamp-${n}` };
+      helpdesk.addTicket(ticket);
+      await processTicketCreated(event({ source: 'generic', deliveryId: `d-${n}`, ticket, requester }), genericDeps);
+    }
+
+    // Assert: two profiles, each with its own email; Mallory's lists the handle as she declared it.
+    const hasher = new TestHasher('acme');
+    const ada = await customers.findCustomer('acme', [{ kind: 'email', value: 'ada@example.com' }]);
+    const mallory = await customers.findCustomer('acme', [{ kind: 'email', value: 'mallory@example.com' }]);
+    expect(customers.profiles.size).toBe(2);
+    expect(ada?.customerKey).not.toBe(mallory?.customerKey);
+    expect(ada?.identities.emailHashes).toEqual([hasher.hash({ kind: 'email', value: 'ada@example.com' })]);
+    expect(mallory?.identities.handles).toEqual([{ network: 'bluesky', handle: 'ada.example.com', trust: 'declared' }]);
+    const byHandle = await customers.findCustomer('acme', [handleIdentity('bluesky', 'ada.example.com', 'channel')]);
+    expect(byHandle?.customerKey).toBe(ada?.customerKey);
+    expect(await customers.findCustomer('acme', [handleIdentity('bluesky', 'ada.example.com', 'declared')])).toBeUndefined();
   });
 
   it('adds an identity a later ticket carries to a customer whose details were already read, without asking the helpdesk again', async () => {

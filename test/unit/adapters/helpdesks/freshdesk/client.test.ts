@@ -159,7 +159,9 @@ describe('FreshdeskClient.getTicket', () => {
     [7, 'chat'],
     [9, 'feedback_widget'],
     [10, 'outbound_email'],
-    [5, '5'],
+    [5, 'twitter'],
+    [6, 'facebook'],
+    [8, '8'],
   ])('reads source %d as channel %s', async (source, channel) => {
     // Arrange
     const { ticket } = seed({ source });
@@ -222,6 +224,7 @@ describe('FreshdeskClient.getRequester', () => {
       externalId: 'crm-42',
       name: 'Ada Lovelace',
       handles: [{ network: 'twitter', handle: 'ada_lovelace' }],
+      channelAccounts: [{ network: 'twitter', handle: 'ada_lovelace' }],
       fields: { followers: 48200, segment: 'enterprise', verified_account: true, churn_note: null, twitter_followers_count: 51234 },
     });
     expect(calls()).toEqual([`GET /api/v2/contacts/${contact.id} 200`]);
@@ -266,6 +269,7 @@ describe('FreshdeskClient.getRequester', () => {
         externalId: 'crm-42',
         name: 'Ada Lovelace',
         handles: [{ network: 'twitter', handle: 'ada_lovelace' }],
+        channelAccounts: [{ network: 'twitter', handle: 'ada_lovelace' }],
         fields: {
           followers: 48200,
           segment: 'enterprise',

@@ -151,6 +151,11 @@ describe('ZendeskClient.getRequester', () => {
         { network: 'twitter', handle: 'ada_lovelace', trust: 'declared' },
         { network: 'facebook', handle: 'ada.lovelace.1815', trust: 'declared' },
       ],
+      // Identities Zendesk linked itself: `channel` on a ticket from that network's channel.
+      channelAccounts: [
+        { network: 'twitter', handle: 'ada_lovelace', trust: 'declared' },
+        { network: 'facebook', handle: 'ada.lovelace.1815', trust: 'declared' },
+      ],
       fields: { followers: 48200, verified_account: true, segment: 'enterprise', churn_note: null },
     });
     expect(zendesk.requests()).toEqual([
