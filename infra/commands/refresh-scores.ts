@@ -102,6 +102,10 @@ export async function runRefreshScores(
         `  ${report.tenant} (${report.provider}): examined ${report.examined}, refreshed ${report.refreshed}, ` +
           `no score ${report.unchanged}, failed ${report.failed}, skipped ${report.skipped}${stopped}`,
       );
+      for (const held of report.heldBack ?? []) {
+        const until = held.until ? ` until ${held.until}` : '';
+        output.out(`    ${held.part} held back${until}: ${held.customers} left unscored for now, due again then (${held.reason})`);
+      }
     }
     if (result.tenants.length === 0) output.out('  No tenant has a score provider ("scoring": {"provider": "none"}): nothing to refresh.');
     return 0;

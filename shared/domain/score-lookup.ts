@@ -29,4 +29,14 @@ export type ScoreFailureKind = 'timeout' | 'unavailable' | 'rate-limited' | 'mal
 export type ScoreLookup =
   | { outcome: 'scored'; score: InfluenceScore }
   | { outcome: 'no-score'; reason: string }
-  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; retryAfterMs?: number };
+  | {
+      outcome: 'failed';
+      kind: ScoreFailureKind;
+      reason: string;
+      retryAfterMs?: number;
+      /**
+       * The part of the provider whose own limit failed the lookup (a network's label, "GitHub"),
+       * when only that part is held back: the refresh goes on with customers who need other parts.
+       */
+      part?: string;
+    };

@@ -115,7 +115,8 @@ export async function benchNetworks(customers: number): Promise<string[]> {
       for (const request of requests) {
         const lookup = await provider.score(request);
         if (lookup.outcome === 'scored') scored += 1;
-        // As the refresh does: a network held back ends the run, the rest stay due.
+        // Every customer here needs this one network: once it is held back, the rest are left due
+        // for when it frees, as the refresh does (it goes on only with customers on other networks).
         else if (lookup.outcome === 'failed' && lookup.kind === 'rate-limited') {
           heldBack = customers - scored;
           break;

@@ -187,7 +187,8 @@ export class NetworksScoreProvider implements ScoreProvider {
     if (reusable) return { score: { ...reusable, trust } };
 
     const answer = await entry.client.lookup(handle, context);
-    if (answer.outcome === 'failed') return { failure: answer };
+    // A network's own limit holds back only that network: the refresh goes on with the others.
+    if (answer.outcome === 'failed') return { failure: answer.kind === 'rate-limited' ? { ...answer, part: network.label } : answer };
     if (answer.outcome === 'no-score')
       return { score: { ...base, explanation: `${network.label} ${handle}: ${answer.reason}`, noScore: answer.reason } };
     const result = computeReachScore(answer.inputs);

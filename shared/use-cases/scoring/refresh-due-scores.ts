@@ -1,6 +1,6 @@
 import type { Policy } from '../../domain/policy.js';
 import type { Clock, ScoreProvider, ScoreRefreshStore } from '../../domain/ports.js';
-import { isProviderWideFailure, refreshScore } from './refresh-score.js';
+import { heldPart, isProviderWideFailure, refreshScore } from './refresh-score.js';
 
 /** A tenant as the refresh sees it. */
 export interface RefreshTenant {
@@ -52,11 +52,24 @@ export interface RefreshCounts {
   skipped: number;
 }
 
+/** A part of the provider (a network) held back by its own limit during a run, and the customers it left due. */
+export interface HeldPart {
+  part: string;
+  /** Customers left due for when it frees (counted under `failed`, but not pushed back as failures). */
+  customers: number;
+  /** The first reason it gave ("GitHub's rate limit is used up (no token: 60 requests an hour)"). */
+  reason: string;
+  /** When the first of them is due again. */
+  until?: string;
+}
+
 /** One tenant's counts, and why its run ended early if it did. */
 export interface TenantRefreshReport extends RefreshCounts {
   tenant: string;
   provider: string;
   stoppedEarly?: 'deadline' | 'provider-unavailable';
+  /** Parts held back while the run went on with the others. */
+  heldBack?: HeldPart[];
 }
 
 /** The counts over every tenant, and per tenant. */
@@ -71,8 +84,10 @@ const zero = (): RefreshCounts => ({ examined: 0, refreshed: 0, unchanged: 0, fa
  * from the refresh queue (longest due first), and refreshes them one at a time; the provider
  * paces its requests to the tenant's rate limit. Tenants run side by side, each with its own
  * limiter and breaker. A tenant's run stops at the deadline, or when its provider is paused or
- * rate-limited as a whole (the rest stay due for the next run); one customer's failure only
- * pushes that customer back.
+ * rate-limited as a whole (the rest stay due for the next run); a part held back by its own limit
+ * (one network) leaves its customers due for when it frees and the run goes on with the others
+ * (`heldBack` says which part, how many customers and why); one customer's failure only pushes
+ * that customer back.
  *
  * @example const counts = await refreshDueScores({ deadline }, deps) // { examined: 12, refreshed: 10, unchanged: 1, failed: 1, skipped: 0, tenants: [...] }
  */
@@ -152,6 +167,18 @@ async function refreshTenant(
       case 'skipped':
         report.skipped += 1;
         break;
+    }
+    const part = heldPart(result);
+    if (part !== undefined && result.outcome === 'failed') {
+      const held = (report.heldBack ??= []).find((entry) => entry.part === part);
+      if (held) held.customers += 1;
+      else
+        report.heldBack.push({
+          part,
+          customers: 1,
+          reason: result.reason,
+          ...(result.nextAttemptAt ? { until: result.nextAttemptAt } : {}),
+        });
     }
     if (isProviderWideFailure(result)) {
       report.stoppedEarly = 'provider-unavailable';

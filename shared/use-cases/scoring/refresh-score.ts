@@ -31,7 +31,7 @@ export type RefreshScoreResult =
   | { outcome: 'refreshed'; score: InfluenceScore }
   | { outcome: 'superseded'; score: InfluenceScore }
   | { outcome: 'no-score'; reason: string; nextCheckAt: string }
-  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; nextAttemptAt?: string }
+  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; nextAttemptAt?: string; part?: string }
   | { outcome: 'skipped'; reason: 'opted-out' | 'gone' | 'not-due' };
 
 const HOUR_MS = 3_600_000;
@@ -97,12 +97,19 @@ export async function refreshScore(request: RefreshScoreInput, deps: RefreshScor
     return { outcome: 'no-score', reason: lookup.reason, nextCheckAt: nextCheck.toISOString() };
   }
 
-  const failure = { outcome: 'failed', kind: lookup.kind, reason: lookup.reason } as const;
+  const failure = { outcome: 'failed', kind: lookup.kind, reason: lookup.reason, ...(lookup.part ? { part: lookup.part } : {}) } as const;
   if (input.purpose === 'inline') {
     const queued = await deps.store.ensureQueued(profile, now);
     return queued === 'written' ? { ...failure, nextAttemptAt: now.toISOString() } : failure;
   }
-  if (PROVIDER_WIDE.has(lookup.kind)) return failure;
+  if (PROVIDER_WIDE.has(lookup.kind)) {
+    if (!lookup.part || lookup.retryAfterMs === undefined) return failure;
+    // One part held back (a network's limit): due again when it frees, not counted as the
+    // customer's failure, and moved behind the customers the run can still serve.
+    const next = new Date(now.getTime() + lookup.retryAfterMs);
+    const written = await deps.store.reschedule(profile, next, input.failures ?? 0);
+    return written === 'written' ? { ...failure, nextAttemptAt: next.toISOString() } : failure;
+  }
   const failures = (input.failures ?? 0) + 1;
   const next = new Date(now.getTime() + Math.max(refreshBackoffMs(failures), lookup.retryAfterMs ?? 0));
   const written = await deps.store.reschedule(profile, next, failures);
@@ -111,7 +118,17 @@ export async function refreshScore(request: RefreshScoreInput, deps: RefreshScor
 
 /** True when a failure is the provider's as a whole (paused, rate-limited): the rest of a run would fail the same way. */
 export function isProviderWideFailure(result: RefreshScoreResult): boolean {
-  return result.outcome === 'failed' && PROVIDER_WIDE.has(result.kind);
+  return result.outcome === 'failed' && PROVIDER_WIDE.has(result.kind) && result.part === undefined;
+}
+
+/**
+ * The part of the provider held back by its own limit (a network), when only that part is: the
+ * run goes on with the customers who need other parts.
+ *
+ * @example heldPart({ outcome: 'failed', kind: 'rate-limited', reason: '...', part: 'GitHub' }) // 'GitHub'
+ */
+export function heldPart(result: RefreshScoreResult): string | undefined {
+  return result.outcome === 'failed' && PROVIDER_WIDE.has(result.kind) ? result.part : undefined;
 }
 
 async function ask(input: RefreshScoreInput, deps: RefreshScoreDeps, now: Date): Promise<ScoreLookup> {

@@ -102,6 +102,30 @@ describe('refreshDueScores', () => {
     expect(providers.get('acme')?.requests.map((r) => r.profile.customerKey)).toEqual(['a0', 'a1', 'a2']);
   });
 
+  it('goes on with the other customers when one network is held back, leaving its customers due for when it frees', async () => {
+    for (let i = 0; i < 4; i += 1) await due('acme', `a${i}`, 50 - i);
+    const held = {
+      outcome: 'failed',
+      kind: 'rate-limited',
+      reason: "GitHub's rate limit is used up",
+      retryAfterMs: 3_600_000,
+      part: 'GitHub',
+    } as const;
+    providers.get('acme')?.answer(held, { outcome: 'scored', score: score(64, NOW) }, held, { outcome: 'scored', score: score(58, NOW) });
+
+    const result = await refreshDueScores({ tenantIds: ['acme'] }, deps);
+
+    expect(result.tenants[0]).toMatchObject({ examined: 4, refreshed: 2, failed: 2 });
+    expect(result.tenants[0]?.stoppedEarly).toBeUndefined();
+    expect(result.tenants[0]?.heldBack).toEqual([
+      { part: 'GitHub', customers: 2, reason: "GitHub's rate limit is used up", until: '2026-11-23T11:00:00.000Z' },
+    ]);
+    // Due again when GitHub frees, behind nobody the run could serve, and not counted as their failure.
+    expect(store.queue.get('acme#a0')).toEqual({ dueAt: '2026-11-23T11:00:00.000Z', failures: 0 });
+    expect(store.queue.get('acme#a2')).toEqual({ dueAt: '2026-11-23T11:00:00.000Z', failures: 0 });
+    expect(await store.findDue('acme', NOW, 10)).toEqual([]);
+  });
+
   it('stops a tenant’s run when its provider is paused, leaving the rest due', async () => {
     for (let i = 0; i < 3; i += 1) await due('acme', `a${i}`, 50 - i);
     providers
