@@ -102,6 +102,10 @@ export async function runRefreshScores(
         `  ${report.tenant} (${report.provider}): examined ${report.examined}, refreshed ${report.refreshed}, ` +
           `no score ${report.unchanged}, failed ${report.failed}, skipped ${report.skipped}${stopped}`,
       );
+      if (report.scoresDeleted)
+        output.out(
+          `    ${report.scoresDeleted} scores deleted: they held data past a network's terms (YouTube: 30 days) and could not be renewed`,
+        );
       for (const held of report.heldBack ?? []) {
         const until = held.until ? ` until ${held.until}` : '';
         output.out(`    ${held.part} held back${until}: ${held.customers} left unscored for now, due again then (${held.reason})`);

@@ -147,6 +147,11 @@ export interface ScoreRefreshStore {
   saveScore(read: CustomerProfile, score: InfluenceScore, at: Date): Promise<ScoreWriteOutcome>;
   /** Moves the profile's next refresh to `at` and records `failures` in a row. */
   reschedule(read: CustomerProfile, at: Date, failures: number): Promise<ScoreWriteOutcome>;
+  /**
+   * Deletes the profile's score (kept past what a network's terms allow and not refreshed), the
+   * profile staying in the queue, due at `dueAt` with `failures` in a row.
+   */
+  dropScore(read: CustomerProfile, next: { dueAt: Date; failures: number; at: Date }): Promise<ScoreWriteOutcome>;
   /** Puts the profile in the queue, due at `at`, unless it is already queued. */
   ensureQueued(read: CustomerProfile, at: Date): Promise<ScoreWriteOutcome | 'already-queued'>;
   /** Takes an opted-out customer out of the queue; does nothing to a customer who has not opted out. */

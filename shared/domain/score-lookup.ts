@@ -39,4 +39,9 @@ export type ScoreLookup =
        * when only that part is held back: the refresh goes on with customers who need other parts.
        */
       part?: string;
+      /**
+       * Why the stored score must go now: it holds data kept as long as a network's terms allow
+       * (YouTube: 30 days), and this lookup could not refresh it.
+       */
+      deleteStored?: string;
     };

@@ -446,6 +446,19 @@ export class InMemoryScoreRefreshStore implements ScoreRefreshStore {
     return 'written';
   }
 
+  async dropScore(read: CustomerProfile, next: { dueAt: Date; failures: number; at: Date }): Promise<ScoreWriteOutcome> {
+    const refused = this.refusal(read);
+    if (refused) return refused;
+    const key = `${read.tenant}#${read.customerKey}`;
+    const current = this.customers.profiles.get(key);
+    if (current) {
+      const { score: _dropped, ...rest } = current;
+      this.customers.profiles.set(key, { ...rest, updatedAt: next.at.toISOString() });
+    }
+    this.queue.set(key, { dueAt: next.dueAt.toISOString(), failures: next.failures });
+    return 'written';
+  }
+
   async ensureQueued(read: CustomerProfile, at: Date): Promise<ScoreWriteOutcome | 'already-queued'> {
     const refused = this.refusal(read);
     if (refused) return refused;

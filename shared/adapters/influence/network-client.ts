@@ -63,6 +63,8 @@ export interface NetworkDescriptor {
   label: string;
   /** True when the tenant turned this network on (and, where its terms ask, accepted them). */
   enabled(settings: NetworksSettings): boolean;
+  /** Days its terms allow data fetched from it to be kept: past them, data a refresh could not renew is deleted. */
+  keepDataDays?: number;
   parseHandle(raw: string): ParsedHandle;
   /** The tenant's client of this network. */
   createClient(deps: NetworkClientDeps): NetworkClient;

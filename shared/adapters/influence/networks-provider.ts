@@ -100,7 +100,8 @@ export class NetworksScoreProvider implements ScoreProvider {
     const failures = results.flatMap((result) => ('failure' in result ? [result.failure] : []));
     const label = (name: string) => this.options.networks.find((n) => n.descriptor.name === name)?.descriptor.label ?? name;
     const combined = combineHandleScores(scores, this.options.minTrust, label);
-    const [failure] = failures;
+    // A failure that leaves data past a network's terms names it first: the stored score must go.
+    const failure = failures.find((f) => f.deleteStored !== undefined) ?? failures[0];
     // A network that failed may hold the best handle: the customer is tried again rather than scored lower.
     if (failure && !combined.usable) return failure;
     if (!combined.best?.value) return { outcome: 'no-score', reason: combined.explanation };
@@ -187,8 +188,15 @@ export class NetworksScoreProvider implements ScoreProvider {
     if (reusable) return { score: { ...reusable, trust } };
 
     const answer = await entry.client.lookup(handle, context);
-    // A network's own limit holds back only that network: the refresh goes on with the others.
-    if (answer.outcome === 'failed') return { failure: answer.kind === 'rate-limited' ? { ...answer, part: network.label } : answer };
+    if (answer.outcome === 'failed') {
+      // A network's own limit holds back only that network: the refresh goes on with the others.
+      const held = answer.kind === 'rate-limited' ? { ...answer, part: network.label } : answer;
+      const expired =
+        previous &&
+        network.keepDataDays !== undefined &&
+        request.now.getTime() - Date.parse(previous.fetchedAt) > network.keepDataDays * DAY_MS;
+      return { failure: expired ? { ...held, deleteStored: `${network.label} data is kept at most ${network.keepDataDays} days` } : held };
+    }
     if (answer.outcome === 'no-score')
       return { score: { ...base, explanation: `${network.label} ${handle}: ${answer.reason}`, noScore: answer.reason } };
     const result = computeReachScore(answer.inputs);

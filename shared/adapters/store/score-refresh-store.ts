@@ -171,6 +171,23 @@ export class DynamoScoreRefreshStore implements ScoreRefreshStore {
     );
   }
 
+  /** Removes the score, guarded as every write here is; the profile stays queued at `next.dueAt`. */
+  async dropScore(read: CustomerProfile, next: { dueAt: Date; failures: number; at: Date }): Promise<ScoreWriteOutcome> {
+    const failures = next.failures > 0 ? ', #failures = :failures' : '';
+    return writeOutcome(
+      await this.#guardedUpdate(read, {
+        UpdateExpression: `SET #updatedAt = :at, #bucket = :bucket, #due = :due${failures} REMOVE #score${next.failures > 0 ? '' : ', #failures'}`,
+        names: { '#updatedAt': 'updatedAt' },
+        values: {
+          ':at': next.at.toISOString(),
+          ':bucket': refreshBucketFor(read.tenant, read.customerKey),
+          ':due': next.dueAt.toISOString(),
+          ...(next.failures > 0 ? { ':failures': next.failures } : {}),
+        },
+      }),
+    );
+  }
+
   /** Queues the profile at `at` only if it is in no queue position yet; a later backoff is kept. */
   async ensureQueued(read: CustomerProfile, at: Date): Promise<ScoreWriteOutcome | 'already-queued'> {
     return this.#guardedUpdate(read, {

@@ -70,6 +70,8 @@ export interface TenantRefreshReport extends RefreshCounts {
   stoppedEarly?: 'deadline' | 'provider-unavailable';
   /** Parts held back while the run went on with the others. */
   heldBack?: HeldPart[];
+  /** Scores deleted because they held data past a network's terms that could not be renewed (YouTube: 30 days). */
+  scoresDeleted?: number;
 }
 
 /** The counts over every tenant, and per tenant. */
@@ -153,12 +155,14 @@ async function refreshTenant(
         break;
       case 'failed':
         report.failed += 1;
+        if (result.deleted) report.scoresDeleted = (report.scoresDeleted ?? 0) + 1;
         deps.logger.warn('score refresh failed', {
           tenant: tenant.id,
           provider: scoring.provider.name,
           customerKey: entry.profile.customerKey,
           kind: result.kind,
           reason: result.reason,
+          ...(result.deleted ? { scoreDeleted: result.deleted } : {}),
           failuresInARow: isProviderWideFailure(result) ? entry.failures : entry.failures + 1,
           ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt } : {}),
         });

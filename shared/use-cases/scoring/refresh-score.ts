@@ -31,7 +31,7 @@ export type RefreshScoreResult =
   | { outcome: 'refreshed'; score: InfluenceScore }
   | { outcome: 'superseded'; score: InfluenceScore }
   | { outcome: 'no-score'; reason: string; nextCheckAt: string }
-  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; nextAttemptAt?: string; part?: string }
+  | { outcome: 'failed'; kind: ScoreFailureKind; reason: string; nextAttemptAt?: string; part?: string; deleted?: string }
   | { outcome: 'skipped'; reason: 'opted-out' | 'gone' | 'not-due' };
 
 const HOUR_MS = 3_600_000;
@@ -101,6 +101,16 @@ export async function refreshScore(request: RefreshScoreInput, deps: RefreshScor
   if (input.purpose === 'inline') {
     const queued = await deps.store.ensureQueued(profile, now);
     return queued === 'written' ? { ...failure, nextAttemptAt: now.toISOString() } : failure;
+  }
+  if (lookup.deleteStored !== undefined && profile.score) {
+    // The score holds data a network's terms let us keep no longer and it could not be renewed:
+    // deleted now, the customer tried again as any failure is.
+    const heldOnly = PROVIDER_WIDE.has(lookup.kind) && lookup.part !== undefined && lookup.retryAfterMs !== undefined;
+    const failures = heldOnly ? (input.failures ?? 0) : (input.failures ?? 0) + 1;
+    const wait = heldOnly ? (lookup.retryAfterMs ?? 0) : Math.max(refreshBackoffMs(failures), lookup.retryAfterMs ?? 0);
+    const next = new Date(now.getTime() + wait);
+    const written = await deps.store.dropScore(profile, { dueAt: next, failures, at: now });
+    return written === 'written' ? { ...failure, deleted: lookup.deleteStored, nextAttemptAt: next.toISOString() } : failure;
   }
   if (PROVIDER_WIDE.has(lookup.kind)) {
     if (!lookup.part || lookup.retryAfterMs === undefined) return failure;

@@ -226,6 +226,26 @@ describe('DynamoScoreRefreshStore writes', () => {
     expect(await item(read)).not.toHaveProperty('refreshFailures');
   });
 
+  it('deletes a score kept past what its terms allow, keeps the profile queued, and refuses when the score changed meanwhile', async () => {
+    const store = new DynamoScoreRefreshStore(doc(), tableName);
+    const read = await put(profile('d', { score: scoreDue(30) }));
+    const retry = new Date(NOW.getTime() + 3_600_000);
+
+    expect(await store.dropScore(read, { dueAt: retry, failures: 1, at: NOW })).toBe('written');
+    const stored = await item(read);
+    expect(stored).not.toHaveProperty('score');
+    expect(stored).toMatchObject({ refreshAfter: retry.toISOString(), refreshFailures: 1, updatedAt: NOW.toISOString() });
+    expect((await store.findDue(tenant, retry, 10)).map((d) => [d.profile.customerKey, d.profile.score, d.failures])).toEqual([
+      ['d', undefined, 1],
+    ]);
+
+    // A score written since the profile was read is the newer one: it stays.
+    const rescored = await put(profile('e', { score: scoreDue(30) }));
+    await store.saveScore(rescored, scoreDue(-60, 70), NOW);
+    expect(await store.dropScore(rescored, { dueAt: retry, failures: 1, at: NOW })).toBe('changed');
+    expect((await item(rescored))?.score).toMatchObject({ value: 70 });
+  });
+
   it('queues a customer without a score once, and keeps a later position it already has', async () => {
     const store = new DynamoScoreRefreshStore(doc(), tableName);
     const unscored = await put(profile('u'));

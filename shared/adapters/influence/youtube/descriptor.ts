@@ -19,12 +19,15 @@ export function parseYoutubeHandle(raw: string): ParsedHandle {
 /**
  * YouTube's channels API with the tenant's key. YouTube forbids metrics derived from its data
  * without its derived-metrics amendment: the settings refuse YouTube until the tenant states it
- * accepted it, and key-fetched data is refreshed within the tenant's refresh interval (at most 30 days).
+ * accepted it, and key-fetched data is refreshed within the tenant's refresh interval (at most 30 days),
+ * or deleted when a refresh by then fails.
  */
 export const youtube: NetworkDescriptor = {
   name: 'youtube',
   label: 'YouTube',
   enabled: (settings) => settings.youtube?.derivedMetricsAmendmentAccepted === true,
+  // YouTube's Developer Policies: data fetched with an API key is refreshed or deleted within 30 days.
+  keepDataDays: 30,
   parseHandle: parseYoutubeHandle,
   createClient: (deps) => new YoutubeClient(deps),
 };
