@@ -34,7 +34,9 @@ export function redactionNotice(record: DecisionRecord): Html | '' {
 export function scoreFact(record: DecisionRecord): Html | string {
   const { score } = record.decision;
   if (score)
-    return html`${score.value} <small>(${score.source}, ${score.freshness}, ${score.modelVersion})</small><br />${score.explanation}`;
+    return html`${score.value}
+      <small>(${score.source}, ${score.freshness}, ${score.modelVersion}${score.trust ? `, handle ${score.trust}` : ''})</small
+      ><br />${score.explanation}`;
   switch (redactionOf(record)) {
     case 'opt-out':
       return `redacted by the opt-out (the decision used one: tier ${record.decision.tier})`;

@@ -42,7 +42,7 @@ export function layout(title: string, section: 'home' | 'decisions' | 'queue' | 
       </head>
       <body>
         <header>
-          <a class="brand" href="/console">Influence Router <small>local console</small></a>
+          <a class="brand" href="/console">Influence Router <small>console</small></a>
           <nav>
             ${first ? link(decisionsPath(first), 'Decisions', section === 'decisions') : ''}
             ${link('/console/queue', 'Queue', section === 'queue')}

@@ -1,5 +1,5 @@
 import type { CustomerProfile } from './customer.js';
-import type { TicketSnapshot } from './events.js';
+import type { TicketSnapshot, TrustLevel } from './events.js';
 import type { NpsCategory } from './nps.js';
 import type { ScoreFailureKind } from './score-lookup.js';
 import type { Policy } from './policy.js';
@@ -9,7 +9,7 @@ import { type Tier, tierForScore } from './tiers.js';
 
 /** A guardrail that changed or constrained the decision, with a sentence for the agent. */
 export interface GuardrailNote {
-  id: 'opted-out' | 'no-score' | 'score-expired' | 'never-boost' | 'uplift-cap' | 'urgent-ceiling';
+  id: 'opted-out' | 'no-score' | 'handle-not-trusted' | 'score-expired' | 'never-boost' | 'uplift-cap' | 'urgent-ceiling';
   message: string;
 }
 
@@ -20,6 +20,8 @@ export interface ScoreBasis {
   freshness: ScoreFreshness;
   explanation: string;
   modelVersion: string;
+  /** How far the handle the score came from is trusted to be the customer's (scores from open networks). */
+  trust?: TrustLevel;
 }
 
 /** The outcome of the policy for one ticket: what to write back and why. */
@@ -119,7 +121,7 @@ function effectiveScore(profile: CustomerProfile | undefined, policy: Policy, no
   }
   if (score.unusedReason !== undefined) {
     // Computed and shown to the agent, but from a handle the tenant does not trust enough to raise on.
-    guardrails.push({ id: 'no-score', message: `${score.explanation} ${score.unusedReason}` });
+    guardrails.push({ id: 'handle-not-trusted', message: `${score.explanation} ${score.unusedReason}` });
     return { basis: undefined, refreshDue: freshness === 'stale' };
   }
   const basis: ScoreBasis = {
@@ -128,6 +130,7 @@ function effectiveScore(profile: CustomerProfile | undefined, policy: Policy, no
     freshness,
     explanation: score.explanation,
     modelVersion: score.modelVersion,
+    ...(score.trust ? { trust: score.trust } : {}),
   };
   return { basis, refreshDue: freshness === 'stale' };
 }

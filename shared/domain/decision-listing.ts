@@ -1,5 +1,5 @@
 import type { DecisionRecord } from './decision-record.js';
-import type { Source } from './events.js';
+import type { Source, TrustLevel } from './events.js';
 import type { NpsCategory } from './nps.js';
 import type { Priority } from './priority.js';
 import type { ScoreFailureKind } from './score-lookup.js';
@@ -18,7 +18,7 @@ export interface DecisionSummary {
   /** Ids of the guardrails that spoke. */
   guardrails: string[];
   nps?: NpsCategory;
-  score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired' };
+  score?: { value: number; source: 'override' | 'provider'; freshness: 'fresh' | 'stale' | 'expired'; trust?: TrustLevel };
   /** How the score provider failed on this ticket's path, when it did. */
   providerFailure?: ScoreFailureKind;
   /** When the ticket was (last) solved, once it was. */

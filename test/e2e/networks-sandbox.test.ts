@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Decision } from '../../shared/domain/decide.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
 import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
@@ -55,7 +56,10 @@ afterAll(async () => {
 type Handle = { network: string; handle: string; source?: string };
 
 /** Sends a generic `ticket.created` for a new sandbox ticket and answers its audited note and priority. */
-async function ticket(requester: { email?: string; handles: Handle[] }): Promise<{ priority: string | null | undefined; note: string }> {
+async function ticket(requester: {
+  email?: string;
+  handles: Handle[];
+}): Promise<{ priority: string | null | undefined; note: string; decision: Decision | undefined }> {
   const desk = stack.sandbox.part(genericPart);
   const created = desk.createTicket({
     subject: 'Help',
@@ -86,28 +90,31 @@ async function ticket(requester: { email?: string; handles: Handle[] }): Promise
   expect(response.status).toBe(202);
   await stack.queue.drained();
   const [decision] = await stack.decisions.listForTicket(TENANT, created.id);
-  return { priority: desk.ticket(created.id)?.priority, note: decision?.note ?? '' };
+  return { priority: desk.ticket(created.id)?.priority, note: decision?.note ?? '', decision: decision?.decision };
 }
 
 describe("the demo's customers against the sandbox's network fakes", () => {
   it('raises Mary Jackson, whose Bluesky handle is on her email domain and resolves both ways', async () => {
-    const { priority, note } = await ticket({
+    const { priority, note, decision } = await ticket({
       email: 'mary@maryjackson.test',
       handles: [{ network: 'bluesky', handle: 'maryjackson.test' }],
     });
 
     expect(priority).not.toBe('normal');
     expect(note).toMatch(/Reach \d+ on Bluesky \(\w+\): .* Bluesky handle verified\./);
+    // The trust of the handle the raise came from is kept on the decision itself.
+    expect(decision?.score?.trust).toBe('verified');
   });
 
   it('shows Dorothy Vaughan, the same audience with a declared handle, without raising her ticket', async () => {
-    const { priority, note } = await ticket({
+    const { priority, note, decision } = await ticket({
       email: 'dorothy@example.com',
       handles: [{ network: 'bluesky', handle: 'dorothyvaughan.bsky.social' }],
     });
 
     expect(priority).toBe('normal');
     expect(note).toContain('Bluesky handle declared by the customer, not verified: not used for priority');
+    expect(decision?.guardrails.map((guardrail) => guardrail.id)).toContain('handle-not-trusted');
   });
 
   it('gives Margaret Hamilton, on Bluesky and Mastodon, the better of her two verified scores', async () => {

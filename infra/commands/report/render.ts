@@ -235,6 +235,11 @@ export function renderReport(content: ReportContent): string {
           <div class="card"><b id="raised">${fmt(raisedAll)}</b>tickets raised${shadowMode ? ' (or would be, in shadow mode)' : ''}</div>
           <div class="card"><b>${fmt(report.customers)}</b>customers</div>
           <div class="card"><b>${fmt(report.decidedWithoutScore)}</b>decided without a score</div>
+          ${
+            report.handleNotTrusted > 0
+              ? html`<div class="card"><b>${fmt(report.handleNotTrusted)}</b>scored, but from a handle not trusted enough to raise</div>`
+              : ''
+          }
           <div class="card" id="nps-card" data-conclusive="${nps.overall.conclusive}">
             <b>${npsFigure(nps.overall)}</b>NPS, ${plural(nps.overall.n, 'answer', 'answers')}
           </div>

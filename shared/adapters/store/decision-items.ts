@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Decision } from '../../domain/decide.js';
 import type { DecisionListing, DecisionSummary } from '../../domain/decision-listing.js';
 import type { DecisionRecord, TicketOutcome } from '../../domain/decision-record.js';
-import { SourceSchema } from '../../domain/events.js';
+import { SourceSchema, TrustLevelSchema } from '../../domain/events.js';
 import { NpsCategorySchema } from '../../domain/nps.js';
 import { PrioritySchema } from '../../domain/priority.js';
 import type { ScoreFailureKind } from '../../domain/score-lookup.js';
@@ -37,6 +37,7 @@ export const DecisionSchema = z.object({
       freshness: z.enum(['fresh', 'stale', 'expired']),
       explanation: z.string(),
       modelVersion: z.string(),
+      trust: TrustLevelSchema.optional(),
     })
     .optional(),
   nps: z.object({ category: NpsCategorySchema, score: z.number(), answeredAt: z.string() }).optional(),
@@ -49,7 +50,7 @@ export const DecisionSchema = z.object({
   matchedRules: z.array(z.object({ id: z.string(), reason: z.string() })),
   guardrails: z.array(
     z.object({
-      id: z.enum(['opted-out', 'no-score', 'score-expired', 'never-boost', 'uplift-cap', 'urgent-ceiling']),
+      id: z.enum(['opted-out', 'no-score', 'handle-not-trusted', 'score-expired', 'never-boost', 'uplift-cap', 'urgent-ceiling']),
       message: z.string(),
     }),
   ),
@@ -105,7 +106,7 @@ export const DecisionSummarySchema = z.object({
   rules: z.array(z.string()),
   guardrails: z.array(z.string()),
   nps: NpsCategorySchema.optional(),
-  score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true }).optional(),
+  score: DecisionSchema.shape.score.unwrap().pick({ value: true, source: true, freshness: true, trust: true }).optional(),
   providerFailure: ScoreFailureKindSchema.optional(),
   solvedAt: z.string().optional(),
   frMin: MinutesSchema.optional(),
@@ -149,7 +150,14 @@ export function decisionIndexAttributes(record: DecisionRecord): Record<string, 
     guardrails: decision.guardrails.map((guardrail) => guardrail.id),
     ...(decision.nps ? { nps: decision.nps.category } : {}),
     ...(decision.score
-      ? { score: { value: decision.score.value, source: decision.score.source, freshness: decision.score.freshness } }
+      ? {
+          score: {
+            value: decision.score.value,
+            source: decision.score.source,
+            freshness: decision.score.freshness,
+            ...(decision.score.trust ? { trust: decision.score.trust } : {}),
+          },
+        }
       : {}),
     ...(decision.providerFailure ? { providerFailure: decision.providerFailure } : {}),
     ...(record.outcome ? outcomeSummary(record.outcome) : {}),

@@ -56,6 +56,11 @@ export interface DecisionReport {
   /** Decisions whose provider gave no score or failed (the `no-score` guardrail with a provider asked). */
   decidedWithoutScore: number;
   /**
+   * Decisions whose customer had a score from a handle less trusted than the tenant's `minTrust`
+   * (the `handle-not-trusted` guardrail): scored and shown to the agent, raised nothing.
+   */
+  handleNotTrusted: number;
+  /**
    * Tickets whose score provider failed when asked on the ticket path, by how it failed, and by
    * day; `circuit-open` ones found the provider's circuit breaker open and did not call it.
    */
@@ -108,6 +113,7 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
   let decisions = 0;
   let shadowDecisions = 0;
   let decidedWithoutScore = 0;
+  let handleNotTrusted = 0;
   const failureKinds = new Map<ScoreFailureKind, number>();
   const failureDays: DecisionReport['providerFailures']['byDay'] = [];
   const service: ServiceObservation[] = [];
@@ -148,6 +154,7 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
           if (summary.uplift > 0) shadowByTier.set(summary.tier, (shadowByTier.get(summary.tier) ?? 0) + 1);
         }
         if (summary.guardrails.includes('no-score') && summary.score === undefined) decidedWithoutScore += 1;
+        if (summary.guardrails.includes('handle-not-trusted')) handleNotTrusted += 1;
         if (summary.providerFailure) {
           failureKinds.set(summary.providerFailure, (failureKinds.get(summary.providerFailure) ?? 0) + 1);
           failures.failed += 1;
@@ -176,6 +183,7 @@ export async function decisionReport(request: DecisionReportRequest, deps: { his
       .sort((a, b) => b.raised - a.raised || a.rule.localeCompare(b.rule)),
     shadow: { decisions: shadowDecisions, wouldRaise: shadowTiers.reduce((sum, tier) => sum + tier.wouldRaise, 0), byTier: shadowTiers },
     decidedWithoutScore,
+    handleNotTrusted,
     providerFailures: {
       total: failureDays.reduce((sum, day) => sum + day.failed, 0),
       byKind: [...failureKinds]

@@ -77,9 +77,29 @@ describe('a score from a less trusted handle in a decision', () => {
     expect(decision.uplift).toBe(0);
     expect(decision.tier).toBe('none');
     expect(decision.guardrails).toContainEqual({
-      id: 'no-score',
+      id: 'handle-not-trusted',
       message: 'Reach 80 on Bluesky (top): counts. Bluesky handle declared by the customer, not verified: not used for priority.',
     });
+  });
+
+  it('carries the trust of the handle a raise came from on the decision', () => {
+    const score: InfluenceScore = {
+      value: 80,
+      source: 'networks',
+      modelVersion: 'reach-2',
+      scoredAt: NOW.toISOString(),
+      refreshAfter: new Date(NOW.getTime() + 86_400_000).toISOString(),
+      components: {},
+      inputs: {},
+      explanation: 'Reach 80 on Bluesky (top): counts. Bluesky handle verified.',
+      trust: 'verified',
+    };
+    const profile = { ...newCustomerProfile('t', { kind: 'email', value: 'a@b.c' }, 'k', NOW), score };
+
+    const decision = decide({ ticket: { id: '1', tags: [], priority: 'normal' }, profile, policy: PolicySchema.parse({}), now: NOW });
+
+    expect(decision.score).toMatchObject({ value: 80, trust: 'verified' });
+    expect(decision.uplift).toBeGreaterThan(0);
   });
 });
 

@@ -22,6 +22,7 @@ const decisions: DecisionReport = {
   raisesByRule: [{ rule: 'reach-high', raised: 1 }],
   shadow: { decisions: 0, wouldRaise: 0, byTier: TIERS.map((tier) => ({ tier, wouldRaise: 0 })) },
   decidedWithoutScore: 3,
+  handleNotTrusted: 2,
   providerFailures: { total: 0, byKind: [], byDay: [{ day: '2026-11-01', failed: 0, circuitOpen: 0 }] },
   customers: 3,
   baselineTickets: 0,

@@ -70,6 +70,27 @@ describe('decisionReport', () => {
     expect(report.byTier.find((tier) => tier.tier === 'high')).toMatchObject({ tickets: 1, raised: 1 });
   });
 
+  it('counts the decisions whose score came from a handle not trusted enough to raise, apart from those without a score', async () => {
+    const history = new DayPages({
+      '2026-11-04': [
+        listing('2026-11-04', { guardrails: ['handle-not-trusted'] }),
+        listing('2026-11-04', { guardrails: ['handle-not-trusted'] }),
+        listing('2026-11-04', { guardrails: ['no-score'] }),
+        listing('2026-11-04', {
+          tier: 'high',
+          uplift: 1,
+          rules: ['high-reach'],
+          score: { value: 64, source: 'provider', freshness: 'fresh', trust: 'verified' },
+        }),
+      ],
+    });
+
+    const report = await decisionReport({ tenant: 'acme', from: '2026-11-04', to: '2026-11-04' }, { history });
+
+    expect(report.handleNotTrusted).toBe(2);
+    expect(report.decidedWithoutScore).toBe(1);
+  });
+
   it('reads every page of a day, one query each, and never another tenant', async () => {
     const day = Array.from({ length: 2500 }, () => listing('2026-11-05'));
     const history = new DayPages({ '2026-11-05': [...day, { ...listing('2026-11-05'), tenant: 'globex' }] });
