@@ -10,6 +10,8 @@ const clock = { now: () => new Date() };
 let requests: string[] = [];
 /** What the handle domain answers at `/api/v1/...`: a 404 page, or a 200 HTML page (a plain web site). */
 let domainApi: 'not-found' | 'html' = 'not-found';
+/** How long the handle domain takes over its WebFinger answer. */
+let fingerDelayMs = 0;
 /** The handle domain's WebFinger answer for the account, or a redirect. */
 let finger: { redirect: true } | { jrd: Record<string, unknown> } = { jrd: {} };
 
@@ -71,7 +73,8 @@ function handleDomain(req: IncomingMessage, res: ServerResponse): void {
     if (!resource) return json(res, 400, { error: 'Missing resource' });
     if ('redirect' in finger) return void res.writeHead(301, { location: 'https://social.test/.well-known/webfinger' }).end();
     if (!resource.startsWith('acct:ada@')) return void res.writeHead(404).end();
-    return json(res, 200, finger.jrd, 'application/jrd+json; charset=utf-8');
+    const answer = finger.jrd;
+    return void setTimeout(() => json(res, 200, answer, 'application/jrd+json; charset=utf-8'), fingerDelayMs);
   }
   if (domainApi === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><p>Welcome</p>');
   res.writeHead(404, { 'content-type': 'text/html' }).end('<p>Not Found</p>');
@@ -104,6 +107,7 @@ afterAll(async () => {
 beforeEach(() => {
   requests = [];
   domainApi = 'not-found';
+  fingerDelayMs = 0;
   finger = { jrd: jrd('https://social.test/users/ada') };
 });
 
@@ -125,7 +129,11 @@ function client(servers?: string[]): { mastodon: MastodonClient; paced: string[]
   return { mastodon, paced };
 }
 
-const context = (): NetworkCallContext => ({ purpose: 'inline', now: new Date('2026-12-05T00:00:00Z'), deadlineMs: Date.now() + 3000 });
+const context = (deadlineInMs = 3000): NetworkCallContext => ({
+  purpose: 'inline',
+  now: new Date('2026-12-05T00:00:00Z'),
+  deadlineMs: Date.now() + deadlineInMs,
+});
 
 const SCORED = {
   outcome: 'profile',
@@ -219,6 +227,15 @@ describe('MastodonClient, a handle whose domain is not its server', () => {
       outcome: 'no-score',
       reason: 'no such account on social.test, the server named by the WebFinger answer of other.test',
     });
+  });
+
+  it("keeps the whole lookup within the call's deadline: a slow WebFinger answer is no answer in time, and no server is asked", async () => {
+    fingerDelayMs = 1000;
+
+    const answer = await client().mastodon.lookup('ada@lovelace.test', context(300));
+
+    expect(answer).toMatchObject({ outcome: 'failed', kind: 'timeout' });
+    expect(requests.filter((r) => r.startsWith('social.test'))).toEqual([]);
   });
 
   it('says no such account when the domain knows none through WebFinger either', async () => {
