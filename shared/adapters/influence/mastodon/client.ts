@@ -84,13 +84,11 @@ export class MastodonClient implements NetworkClient {
     const found = await this.#get(domain, `/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`, context);
     if ('outcome' in found) return found;
     const direct = found.status === 200 ? AccountSchema.safeParse(found.json) : undefined;
-    // The handle's domain need not run Mastodon: no account there sends the lookup to WebFinger.
-    if (found.status === 404 || (direct !== undefined && !direct.success)) return this.#viaWebfinger(username, domain, context);
+    if (direct?.success) return this.#score(domain, direct.data, context);
+    // The handle's domain need not run Mastodon: a 404, or a 200 that is no account (a web site's page), asks its WebFinger.
+    if (found.status === 404 || direct !== undefined) return this.#viaWebfinger(username, domain, context);
     if (found.status === 401) return { outcome: 'no-score', reason: `${domain} allows no lookups without an account` };
-    const problem = this.#answerProblem(domain, found);
-    if (problem) return problem;
-    if (!direct?.success) return failed('malformed', `${domain} answered an account that is not one`);
-    return this.#score(domain, direct.data, context);
+    return this.#answerProblem(domain, found) ?? failed('rejected', `Mastodon server ${domain} answered HTTP ${found.status}`);
   }
 
   /** The account on the server the domain's WebFinger names: one WebFinger request, one more server at most. */
