@@ -206,6 +206,7 @@ describe('a Mastodon handle domain apart from its server', () => {
       expect(await onServer.json()).toMatchObject({ subject: 'acct:ada@lovelace.example' });
       expect(lookup.status).toBe(200);
       expect(apiOnDomain.status).toBe(404);
+      expect(await (await fetch(`${split.baseUrl}/sandbox`)).text()).toContain('<td>@ada@lovelace.example (on social.example)</td>');
     } finally {
       await split.close();
     }
