@@ -65,6 +65,8 @@ export interface DemoHandle {
   audience: DemoAudience;
   /** The network's own "do not index me" flag is set (Mastodon `noindex`, Bluesky `!no-unauthenticated`). */
   optedOutOfIndexing?: boolean;
+  /** Mastodon: the server that hosts the account when the handle's domain answers WebFinger only. */
+  server?: string;
 }
 
 /** A demo customer with handles on the open networks. */
@@ -143,9 +145,10 @@ export const DEMO_NETWORK_PEOPLE = {
     handles: [
       {
         network: 'mastodon',
-        handle: '@annie@social.example',
+        handle: '@annie@easley.example',
         trust: 'channel',
-        why: 'her ticket came in through the Mastodon channel, which authenticated her',
+        why: 'her ticket came in through the Mastodon channel, which authenticated her; her domain answers WebFinger only, naming her account on social.example',
+        server: 'social.example',
         audience: { followers: 4_000, following: 380, posts: 2_200, engagementPerPost: 35, accountAgeDays: 1_500 },
       },
     ],

@@ -129,6 +129,15 @@ describe("the demo's customers against the sandbox's network fakes", () => {
     expect(note).toMatch(/Reach \d+ on Mastodon \(\w+\): .* Mastodon handle verified\. Also: Bluesky \d+ \(verified\)\./);
   });
 
+  it("scores Annie Easley, whose Mastodon handle's domain answers WebFinger only, from her account on its server", async () => {
+    const { note } = await ticket({
+      email: 'annie@example.com',
+      handles: [{ network: 'mastodon', handle: '@annie@easley.example', source: 'channel' }],
+    });
+
+    expect(note).toMatch(/Reach \d+ on Mastodon \(\w+\): .*Mastodon handle from the ticket's own Mastodon channel\./);
+  });
+
   it('scores no one who asked not to be indexed: Evelyn on Mastodon, Joan on Bluesky', async () => {
     const evelyn = await ticket({ handles: [{ network: 'mastodon', handle: '@evelyn@social.example', source: 'channel' }] });
     const joan = await ticket({ handles: [{ network: 'bluesky', handle: 'joanclarke.bsky.social', source: 'channel' }] });

@@ -5,6 +5,8 @@ import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-web
 import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { mastodonPart } from '../../infra/sandbox/mastodon/index.js';
+import { type Sandbox, startSandbox } from '../../infra/sandbox/sandbox.js';
 import { type LoopbackBluesky, type LoopbackBlueskyAccount, startLoopbackBluesky } from '../support/bluesky-loopback.js';
 import { type LoopbackMastodon, startLoopbackMastodon } from '../support/mastodon-loopback.js';
 
@@ -16,6 +18,8 @@ let stack: LocalStack;
 let bluesky: LoopbackBluesky;
 let other: LoopbackBluesky;
 let mastodon: LoopbackMastodon;
+/** Mastodon handles on `lovelace.test`, whose web site answers WebFinger only, on the server `ap.lovelace.test`. */
+let split: Sandbox;
 
 /** A tenant of the generic helpdesk scoring from Bluesky at `appViewUrl`. */
 function networksTenant(id: string, sandboxUrl: string, appViewUrl: string, inlineTimeoutMs = 2000): TenantInput {
@@ -35,8 +39,11 @@ beforeAll(async () => {
   bluesky = await startLoopbackBluesky();
   other = await startLoopbackBluesky();
   mastodon = await startLoopbackMastodon();
+  split = await startSandbox({
+    parts: [mastodonPart.with({ servers: ['ap.lovelace.test'], handleDomains: { 'lovelace.test': 'ap.lovelace.test' } })],
+  });
   stack = await startLocalStack({
-    outsideHosts: () => ({ 'social.test': mastodon.origin }),
+    outsideHosts: () => ({ 'social.test': mastodon.origin, ...split.hosts }),
     dynamoEndpoint: inject('dynamoDbEndpoint'),
     tableName: `e2e-networks-${randomUUID().slice(0, 8)}`,
     queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
@@ -54,6 +61,7 @@ afterAll(async () => {
   await bluesky?.close();
   await other?.close();
   await mastodon?.close();
+  await split?.close();
 });
 
 let dids = 0;
@@ -235,6 +243,32 @@ describe('influence from open networks, through the local server', () => {
     expect((await view(id)).note).toMatch(
       /Tier: high \(score 63\)\. Reach 63 on Mastodon \(high\).*Mastodon handle from the ticket's own Mastodon channel\. Also: Bluesky \d+ \(channel\)\./,
     );
+  });
+
+  it("scores a Mastodon handle whose domain is not its server, found through the domain's WebFinger", async () => {
+    split.part(mastodonPart).addAccount('ap.lovelace.test', {
+      username: 'ada',
+      followers: 48_000,
+      following: 1_100,
+      statusesCount: 5_200,
+      createdAt: '2018-01-01T00:00:00.000Z',
+      statuses: Array.from({ length: 20 }, () => ({ favourites: 300, reblogs: 40, replies: 10 })),
+    });
+
+    const id = await ticket('net-a', { handles: [{ network: 'mastodon', handle: '@ada@lovelace.test', source: 'channel' }] });
+
+    expect((await view(id)).priority).toBe('high');
+    expect((await view(id)).note).toMatch(/Reach \d+ on Mastodon \(high\).*Mastodon handle from the ticket's own Mastodon channel\./);
+    const asked = split
+      .part(mastodonPart)
+      .requests()
+      .map((request) => `${request.host ?? ''} ${request.path.split('?')[0] ?? ''} ${request.status}`);
+    expect(asked).toEqual([
+      'lovelace.test /api/v1/accounts/lookup 404',
+      'lovelace.test /.well-known/webfinger 200',
+      'ap.lovelace.test /api/v1/accounts/lookup 200',
+      `ap.lovelace.test /api/v1/accounts/${split.part(mastodonPart).account('ap.lovelace.test', 'ada')?.id ?? ''}/statuses 200`,
+    ]);
   });
 
   it.each([

@@ -23,10 +23,9 @@ export function routeHandleDomain(domain: string, server: ServerAccounts, reques
   if (request.method !== 'GET' || request.pathname !== '/.well-known/webfinger')
     return { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } };
   const resource = request.query.get('resource');
-  if (resource === null || resource === '') throw fail(400, { error: 'Missing parameter: resource' });
+  if (resource === null || resource === '') return EMPTY_400;
   const match = /^(?:acct:)?@?([^@\s]+)@([^@\s]+)$/.exec(resource);
-  if (match?.[2]?.toLowerCase() !== domain || match[1] === undefined)
-    return { status: 404, body: '', headers: { 'content-type': 'text/plain' } };
+  if (match?.[2]?.toLowerCase() !== domain || match[1] === undefined) return EMPTY_404;
   return webfinger(server, request.query);
 }
 
@@ -59,13 +58,18 @@ export function routeServer(server: ServerAccounts, request: PartRequest): Reply
   throw fail(404, NOT_FOUND);
 }
 
+// Mastodon's WebFinger answers its errors with `head 400` and `head 404`: no body.
+const EMPTY_400: Reply = { status: 400, body: '', headers: { 'content-type': 'text/plain' } };
+const EMPTY_404: Reply = { status: 404, body: '', headers: { 'content-type': 'text/plain' } };
+
+/** A JRD as Mastodon's `WebfingerSerializer` writes it, served as `application/jrd+json`. */
 function webfinger(server: ServerAccounts, query: URLSearchParams): Reply {
   const resource = query.get('resource');
-  if (resource === null || resource === '') throw fail(400, { error: 'Missing parameter: resource' });
+  if (resource === null || resource === '') return EMPTY_400;
   const match = /^(?:acct:)?@?([^@\s]+)@([^@\s]+)$/.exec(resource);
   const domain = match?.[2]?.toLowerCase() ?? '';
   const account = [server.name, server.localDomain].includes(domain) && match?.[1] !== undefined ? server.byUsername(match[1]) : undefined;
-  if (!account || account.suspended) return { status: 404, body: '', headers: { 'content-type': 'text/plain' } };
+  if (!account || account.suspended) return EMPTY_404;
   const actor = `https://${server.name}/users/${account.username}`;
   return {
     status: 200,
@@ -77,6 +81,7 @@ function webfinger(server: ServerAccounts, query: URLSearchParams): Reply {
       links: [
         { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: `https://${server.name}/@${account.username}` },
         { rel: 'self', type: 'application/activity+json', href: actor },
+        { rel: 'http://ostatus.org/schema/1.0/subscribe', template: `https://${server.name}/authorize_interaction?uri={uri}` },
       ],
     },
   };

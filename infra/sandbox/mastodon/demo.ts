@@ -1,19 +1,28 @@
-import { demoHandlesOn } from '../demo-people.js';
+import { type DemoHandle, demoHandlesOn } from '../demo-people.js';
 import { createdDaysAgo, demoPosts, type NetworkDemo } from '../network-demo.js';
 import { mastodonPart } from './part.js';
 import type { SandboxMastodonStatus } from './types.js';
 
 /** The Mastodon servers of the demo handles, each at its own loopback port. */
-export const MASTODON_DEMO_SERVERS = [...new Set(demoHandlesOn('mastodon').map(({ handle }) => serverOf(handle.handle)))];
+export const MASTODON_DEMO_SERVERS = [...new Set(demoHandlesOn('mastodon').map(({ handle }) => serverOf(handle)))];
 
-function serverOf(handle: string): string {
-  return handle.split('@')[2] ?? '';
+/** The demo handles' domains that are not their server (answering WebFinger only), each with the server that hosts the account. */
+export const MASTODON_DEMO_HANDLE_DOMAINS: Readonly<Record<string, string>> = Object.fromEntries(
+  demoHandlesOn('mastodon').flatMap(({ handle }) => (handle.server === undefined ? [] : [[domainOf(handle), handle.server]])),
+);
+
+function domainOf(handle: DemoHandle): string {
+  return handle.handle.split('@')[2] ?? '';
+}
+
+function serverOf(handle: DemoHandle): string {
+  return handle.server ?? domainOf(handle);
 }
 
 /** The Mastodon demo: the servers of the demo handles and the accounts on them. */
 export const mastodonDemo: NetworkDemo = {
   network: 'mastodon',
-  part: () => mastodonPart.with({ servers: MASTODON_DEMO_SERVERS }),
+  part: () => mastodonPart.with({ servers: MASTODON_DEMO_SERVERS, handleDomains: MASTODON_DEMO_HANDLE_DOMAINS }),
   seed(sandbox) {
     const mastodon = sandbox.part(mastodonPart);
     for (const { person, handle } of demoHandlesOn('mastodon')) {
@@ -28,7 +37,7 @@ export const mastodonDemo: NetworkDemo = {
       statuses.splice(6, 0, { favourites: 1, reblogs: 0, replies: 0, reply: true });
       const domain = person.email.split('@')[1] ?? '';
       const verifiedLink = handle.trust === 'verified';
-      mastodon.addAccount(serverOf(handle.handle), {
+      mastodon.addAccount(serverOf(handle), {
         username: handle.handle.split('@')[1] ?? '',
         displayName: person.name,
         followers: audience.followers,

@@ -1,5 +1,5 @@
 /** The sandbox Mastodon servers, each at its own loopback port (see `part.ts`). */
-export { MASTODON_DEMO_SERVERS, mastodonDemo } from './demo.js';
+export { MASTODON_DEMO_HANDLE_DOMAINS, MASTODON_DEMO_SERVERS, mastodonDemo } from './demo.js';
 export { createMastodonPart, mastodonPart } from './part.js';
 export type {
   SandboxMastodon,

@@ -124,7 +124,7 @@ export function createMastodonPart(
     },
     inspectTickets: () => [],
     inspectTicket: () => undefined,
-    renderSection: () => renderSection(servers),
+    renderSection: () => renderSection(servers, localDomainOf),
   };
 
   function accounts(name: string, server: Server): ServerAccounts {
@@ -198,11 +198,17 @@ export function createMastodonPart(
 /** The sandbox Mastodon servers: `startSandbox({ parts: [mastodonPart.with({ servers: ['social.example'] })] })`, then `sandbox.part(mastodonPart)`. */
 export const mastodonPart = new SandboxPlugin('mastodon', createMastodonPart);
 
-function renderSection(servers: ReadonlyMap<string, Server>): string {
+function renderSection(servers: ReadonlyMap<string, Server>, localDomainOf: (server: string) => string): string {
   const rows = [...servers.entries()]
     .flatMap(([name, server]) =>
       [...server.accounts.values()].map((account) => {
-        const cells = [`@${account.username}@${name}`, String(account.followers), account.noindex ? 'noindex' : '-'];
+        // An account is known by its handle, whose domain may be apart from the server that hosts it.
+        const handle = `@${account.username}@${localDomainOf(name)}`;
+        const cells = [
+          name === localDomainOf(name) ? handle : `${handle} (on ${name})`,
+          String(account.followers),
+          account.noindex ? 'noindex' : '-',
+        ];
         return `<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`;
       }),
     )

@@ -206,6 +206,45 @@ describe('a Mastodon handle domain apart from its server', () => {
       expect(await onServer.json()).toMatchObject({ subject: 'acct:ada@lovelace.example' });
       expect(lookup.status).toBe(200);
       expect(apiOnDomain.status).toBe(404);
+      expect(await (await fetch(`${split.baseUrl}/sandbox`)).text()).toContain('<td>@ada@lovelace.example (on social.example)</td>');
+    } finally {
+      await split.close();
+    }
+  });
+
+  it('answers WebFinger as Mastodon does: a JRD with its content type, an empty 400 without resource, an empty 404 for an unknown account', async () => {
+    const split = await startSandbox({
+      parts: [mastodonPart.with({ servers: ['social.example'], handleDomains: { 'lovelace.example': 'social.example' } })],
+    });
+    try {
+      const servers = split.part(mastodonPart);
+      servers.addAccount('social.example', { username: 'ada', followers: 5, following: 1 });
+      const at = (host: string, path: string) => fetch(`${servers.servers[host]}${path}`, { redirect: 'manual' });
+
+      for (const host of ['lovelace.example', 'social.example']) {
+        const found = await at(host, '/.well-known/webfinger?resource=acct%3Aada%40lovelace.example');
+        expect(found.headers.get('content-type')).toMatch(/^application\/jrd\+json/);
+        expect(await found.json()).toEqual({
+          subject: 'acct:ada@lovelace.example',
+          aliases: ['https://social.example/@ada', 'https://social.example/users/ada'],
+          links: [
+            { rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: 'https://social.example/@ada' },
+            { rel: 'self', type: 'application/activity+json', href: 'https://social.example/users/ada' },
+            { rel: 'http://ostatus.org/schema/1.0/subscribe', template: 'https://social.example/authorize_interaction?uri={uri}' },
+          ],
+        });
+        for (const [path, status] of [
+          ['/.well-known/webfinger', 400],
+          ['/.well-known/webfinger?resource=acct:grace@lovelace.example', 404],
+        ] as const) {
+          const answer = await at(host, path);
+          expect({ status: answer.status, body: await answer.text() }).toEqual({ status, body: '' });
+        }
+      }
+      // The handle domain speaks for its own handles only, and has no Mastodon API.
+      expect((await at('lovelace.example', '/.well-known/webfinger?resource=acct:ada@social.example')).status).toBe(404);
+      expect((await at('lovelace.example', '/api/v1/accounts/lookup?acct=ada')).status).toBe(404);
+      expect((await at('lovelace.example', '/api/v1/accounts/lookup?acct=ada@lovelace.example')).status).toBe(404);
     } finally {
       await split.close();
     }

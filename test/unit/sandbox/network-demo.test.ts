@@ -53,7 +53,13 @@ const zendeskAuth = {
 describe('the demo sandbox and its networks', () => {
   it('mounts every network after the helpdesks, and lists its outside hosts for another process', async () => {
     expect(sandbox.parts.slice(-NETWORKS.length)).toEqual(['bluesky', 'mastodon', 'github', 'youtube']);
-    expect(Object.keys(sandbox.hosts).sort()).toEqual(['hamilton.test', 'hedylamarr.test', 'maryjackson.test', 'social.example']);
+    expect(Object.keys(sandbox.hosts).sort()).toEqual([
+      'easley.example',
+      'hamilton.test',
+      'hedylamarr.test',
+      'maryjackson.test',
+      'social.example',
+    ]);
     expect(await fetchSandboxHosts(sandbox.baseUrl)).toEqual(sandbox.hosts);
     const urls = sandboxNetworkUrls(`${sandbox.baseUrl}/`);
     expect(urls.bluesky.appViewUrl).toBe(sandbox.part(blueskyPart).appViewUrl);
@@ -149,7 +155,7 @@ describe('the demo sandbox and its networks', () => {
 
     expect(ticket?.requester).toMatchObject({
       name: 'Annie Easley',
-      handles: [{ network: 'mastodon', handle: '@annie@social.example', source: 'channel' }],
+      handles: [{ network: 'mastodon', handle: '@annie@easley.example', source: 'channel' }],
     });
   });
 

@@ -13,6 +13,7 @@ import {
   pacedGet,
 } from '../network-client.js';
 import { failed, type FailedLookup } from '../provider-failures.js';
+import { serverFromWebfinger, webfingerPath } from './webfinger.js';
 
 /** Own statuses the engagement median is taken over; Mastodon gives at most 40 a page. */
 const STATUSES_COUNTED = 20;
@@ -21,6 +22,7 @@ const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const AccountSchema = z.object({
   id: z.string(),
+  acct: z.string().optional(),
   followers_count: z.number().int().nonnegative(),
   following_count: z.number().int().nonnegative(),
   statuses_count: z.number().int().nonnegative(),
@@ -57,14 +59,19 @@ function verifiedLinkTo(account: Account, domain: string): boolean {
 }
 
 /**
- * A Mastodon account on the server its handle names (`GET /api/v1/accounts/lookup?acct=`, then
+ * A Mastodon account on the server that hosts it (`GET /api/v1/accounts/lookup?acct=`, then
  * `/api/v1/accounts/:id/statuses` without replies or boosts): followers, following, statuses and
  * account age, and the median favourites + boosts + replies + quotes of the last 20 own
- * statuses. The server is outside data: requests go through the checked transport (https on
- * port 443, public addresses only, the connection made to the checked address, no redirects,
- * answers capped), each server with its own pace, and only to the tenant's allow-list when it
- * has one. `noindex`, `indexable: false`, a suspended or moved account mean no score. A profile
- * link to the email's domain that the server verified proves the handle is the customer's.
+ * statuses. The handle's domain is asked first; when it has no such account (404, or an answer
+ * that is not an account: a web site), its WebFinger answer names the server (Mastodon's split of
+ * LOCAL_DOMAIN and WEB_DOMAIN), whose name is checked as a handle's domain is, and which must
+ * hold the account as its own under the full handle (`acct=user@domain`), so that a domain cannot
+ * borrow another server's account. Servers are outside data: requests go through the checked
+ * transport (https on port 443, public addresses only, the connection made to the checked
+ * address, no redirects, answers capped), each server with its own pace, and only to the
+ * tenant's allow-list when it has one. `noindex`, `indexable: false`, a suspended or moved
+ * account mean no score. A profile link to the email's domain that the server verified proves
+ * the handle is the customer's.
  */
 export class MastodonClient implements NetworkClient {
   constructor(private readonly deps: NetworkClientDeps) {}
@@ -72,20 +79,63 @@ export class MastodonClient implements NetworkClient {
   async lookup(handle: string, context: NetworkCallContext): Promise<NetworkAnswer> {
     const at = handle.lastIndexOf('@');
     const username = handle.slice(0, at);
-    const server = handle.slice(at + 1);
-    const allowed = this.deps.settings.mastodon?.servers;
-    if (allowed && !allowed.includes(server)) {
-      return { outcome: 'no-score', reason: `${server} is not on this tenant's list of Mastodon servers` };
-    }
-    const found = await this.#get(server, `/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`, context);
+    const domain = handle.slice(at + 1);
+    if (!this.#allowed(domain)) return { outcome: 'no-score', reason: `${domain} is not on this tenant's list of Mastodon servers` };
+    const found = await this.#get(domain, `/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`, context);
     if ('outcome' in found) return found;
-    if (found.status === 404) return { outcome: 'no-score', reason: `no such account on ${server}` };
+    const direct = found.status === 200 ? AccountSchema.safeParse(found.json) : undefined;
+    if (direct?.success) return this.#score(domain, direct.data, context);
+    // The handle's domain need not run Mastodon: a 404, or a 200 that is no account (a web site's page), asks its WebFinger.
+    if (found.status === 404 || direct !== undefined) return this.#viaWebfinger(username, domain, context);
+    if (found.status === 401) return { outcome: 'no-score', reason: `${domain} allows no lookups without an account` };
+    return this.#answerProblem(domain, found) ?? failed('rejected', `Mastodon server ${domain} answered HTTP ${found.status}`);
+  }
+
+  /** The account on the server the domain's WebFinger names: one WebFinger request, one more server at most. */
+  async #viaWebfinger(username: string, domain: string, context: NetworkCallContext): Promise<NetworkAnswer> {
+    const accept = { accept: 'application/jrd+json, application/json' };
+    const finger = await this.#get(domain, webfingerPath(username, domain), context, accept);
+    if ('outcome' in finger) return finger;
+    if (finger.status >= 300 && finger.status < 400) {
+      return {
+        outcome: 'no-score',
+        reason: `${domain} answered WebFinger with a redirect (HTTP ${finger.status}), which is never followed`,
+      };
+    }
+    if (finger.status >= 500) return failed('unavailable', `Mastodon server ${domain} answered WebFinger with HTTP ${finger.status}`);
+    if (finger.status !== 200) return { outcome: 'no-score', reason: `no such account on ${domain}` };
+    const named = serverFromWebfinger(finger.json, username, domain);
+    if (!named.ok) return { outcome: 'no-score', reason: named.reason };
+    const server = named.server;
+    // The domain itself was asked already and had no such account.
+    if (server === domain) return { outcome: 'no-score', reason: `no such account on ${domain}` };
+    if (!this.#allowed(server)) {
+      return {
+        outcome: 'no-score',
+        reason: `${server}, the server of ${username}@${domain}, is not on this tenant's list of Mastodon servers`,
+      };
+    }
+    // The full handle, not the bare username: only the server whose handles are on this domain holds it as its own.
+    const found = await this.#get(server, `/api/v1/accounts/lookup?acct=${encodeURIComponent(`${username}@${domain}`)}`, context);
+    if ('outcome' in found) return found;
+    if (found.status === 404) {
+      return { outcome: 'no-score', reason: `no such account on ${server}, the server named by the WebFinger answer of ${domain}` };
+    }
     if (found.status === 401) return { outcome: 'no-score', reason: `${server} allows no lookups without an account` };
     const problem = this.#answerProblem(server, found);
     if (problem) return problem;
-    const parsed = AccountSchema.safeParse(found.json);
-    if (!parsed.success || !ACCOUNT_ID.test(parsed.data.id)) return failed('malformed', `${server} answered an account that is not one`);
-    const account = parsed.data;
+    const account = AccountSchema.safeParse(found.json);
+    if (!account.success) return failed('malformed', `${server} answered an account that is not one`);
+    // A remote account the server merely knows reads `user@domain`; its own reads the bare username.
+    if (account.data.acct !== undefined && account.data.acct.includes('@')) {
+      return { outcome: 'no-score', reason: `no such account on ${server}, the server named by the WebFinger answer of ${domain}` };
+    }
+    return this.#score(server, account.data, context);
+  }
+
+  /** The Reach inputs of an account found on `server`, or no score when the account opted out, is suspended or moved. */
+  async #score(server: string, account: Account, context: NetworkCallContext): Promise<NetworkAnswer> {
+    if (!ACCOUNT_ID.test(account.id)) return failed('malformed', `${server} answered an account that is not one`);
     if (account.noindex === true || account.indexable === false) {
       return { outcome: 'no-score', reason: 'the account asked not to be indexed (noindex)' };
     }
@@ -118,11 +168,22 @@ export class MastodonClient implements NetworkClient {
     return { outcome: 'profile', inputs };
   }
 
-  /** One GET to the handle's server; a refused address or a redirect is no score for this handle, with the reason. */
-  async #get(server: string, path: string, context: NetworkCallContext): Promise<JsonResponse | NetworkAnswer> {
+  /** True when the tenant lists no servers, or lists this one. */
+  #allowed(server: string): boolean {
+    const allowed = this.deps.settings.mastodon?.servers;
+    return !allowed || allowed.includes(server);
+  }
+
+  /** One GET to a server (the handle's domain, or the one its WebFinger names), on that server's pace; a refused address is no score, with the reason. */
+  async #get(
+    server: string,
+    path: string,
+    context: NetworkCallContext,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse | NetworkAnswer> {
     const paced = { clock: this.deps.clock, pace: this.deps.paceFor(server) };
     const url = outsideUrl(server, path, this.deps.outsideHosts);
-    const answer = await pacedGet(paced, url, {}, context, `Mastodon server ${server}`, this.deps.outsideFetch);
+    const answer = await pacedGet(paced, url, headers, context, `Mastodon server ${server}`, this.deps.outsideFetch);
     if (isFailure(answer)) return this.#refusedAsNoScore(answer);
     return answer;
   }

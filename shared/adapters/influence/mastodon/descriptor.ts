@@ -1,12 +1,8 @@
 import type { NetworkDescriptor, ParsedHandle } from '../network-client.js';
 import { MastodonClient } from './client.js';
+import { serverNameProblem } from './server-name.js';
 
 const USERNAME = /^[a-z0-9_]+([a-z0-9_.-]*[a-z0-9_])?$/i;
-// A DNS name only: no address, no port, no path; the last label not all digits.
-const SERVER = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// Names that stand for private networks or never resolve (RFC 6761, RFC 6762, and the atproto list).
-// `.example` is left to resolution, which fails for it, so that local mode's sandbox server can use it.
-const REFUSED_TLDS = new Set(['alt', 'arpa', 'internal', 'invalid', 'local', 'localhost', 'onion', 'home', 'lan', 'corp']);
 
 /**
  * A Mastodon handle, `@user@server` (the leading `@` optional), as `user@server` lower-cased, or
@@ -23,10 +19,8 @@ export function parseMastodonHandle(raw: string): ParsedHandle {
   if (at <= 0 || !USERNAME.test(username) || username.length > 64) {
     return { ok: false, reason: 'not a Mastodon handle (@user@server, e.g. @ada@mastodon.social)' };
   }
-  if (!SERVER.test(server))
-    return { ok: false, reason: `not a Mastodon handle: its server "${server}" must be a public host name, not an address` };
-  const tld = server.slice(server.lastIndexOf('.') + 1);
-  if (REFUSED_TLDS.has(tld)) return { ok: false, reason: `not a Mastodon handle: .${tld} names never reach a public server` };
+  const problem = serverNameProblem(server);
+  if (problem) return { ok: false, reason: `not a Mastodon handle: ${problem}` };
   return { ok: true, handle: `${username}@${server}` };
 }
 
