@@ -32,7 +32,8 @@ export function serverFromWebfinger(json: unknown, username: string, domain: str
   if (!jrd.success) return { ok: false, reason: `no such account on ${domain} (its WebFinger answer is not a JRD)` };
   const expected = `acct:${username}@${domain}`;
   if (jrd.data.subject.toLowerCase() !== expected) {
-    return { ok: false, reason: `no such account on ${domain} (its WebFinger answer is for ${jrd.data.subject}, not ${expected})` };
+    // Its subject is outside text: not repeated into a note an agent reads.
+    return { ok: false, reason: `no such account on ${domain} (its WebFinger answer is about another account, not ${expected})` };
   }
   const self = jrd.data.links.find(
     (link) => link.rel === 'self' && ACTOR_TYPES.has((link.type ?? '').replace(/\s+/g, '').toLowerCase()) && link.href !== undefined,

@@ -173,7 +173,7 @@ describe('MastodonClient, a handle whose domain is not its server', () => {
 
     expect(await client().mastodon.lookup('ada@lovelace.test', context())).toEqual({
       outcome: 'no-score',
-      reason: 'no such account on lovelace.test (its WebFinger answer is for acct:grace@lovelace.test, not acct:ada@lovelace.test)',
+      reason: 'no such account on lovelace.test (its WebFinger answer is about another account, not acct:ada@lovelace.test)',
     });
     expect(requests.filter((r) => r.startsWith('social.test'))).toEqual([]);
   });
