@@ -65,7 +65,8 @@ describe('npm run scores:refresh scores the Freshdesk demo contacts with handles
     const mary = await stored(CONTACT.mary);
 
     expect(mary?.score).toMatchObject({ source: 'networks', trust: 'verified', inputs: { network: 'bluesky' } });
-    expect(mary?.score?.value).toBeGreaterThan(0);
+    // The figure docs/local-mode.md shows, as for the Zendesk demo's Mary: the same profile on the same fake.
+    expect(mary?.score?.explanation).toMatch(/^Reach 64 on Bluesky \(high\): /);
     expect(mary?.score?.unusedReason).toBeUndefined();
   });
 
@@ -78,6 +79,8 @@ describe('npm run scores:refresh scores the Freshdesk demo contacts with handles
       inputs: { network: 'bluesky' },
       unusedReason: expect.stringContaining('not verified'),
     });
+    expect(dorothy?.score?.explanation).toMatch(/^Reach 64 on Bluesky \(high\): /);
+    expect(radia?.score?.explanation).toMatch(/^Reach 57 on GitHub \(notable\): /);
     expect(radia?.score).toMatchObject({
       trust: 'declared',
       inputs: { network: 'github' },
