@@ -7,9 +7,9 @@ import { NETWORKS_DEMOS } from '../sandbox/index.js';
 
 /**
  * The open networks demos' customers in the table, for each such tenant (on Zendesk, on
- * Freshdesk): known by their helpdesk user or contact id, with no score,
- * and queued for the scheduled refresh now, as a customer is whose score could not be had on the
- * ticket path: `npm run scores:refresh` scores them from their handles.
+ * Freshdesk): known by their helpdesk user or contact id, with no score, and queued for the
+ * scheduled refresh now, as a customer is whose score could not be had on the ticket path:
+ * `npm run scores:refresh` scores them from their handles.
  *
  * @example await seedNetworksDemo(documentClient, tableName, identityKey, new Date())
  */

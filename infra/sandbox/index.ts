@@ -39,7 +39,7 @@ export const DEMOS = [zendeskDemo, freshdeskDemo, genericDemo] as const satisfie
 export const SHADOW_DEMO = zendeskShadowDemo;
 
 /**
- * The open networks demo tenant, `demo-networks`: on the first helpdesk's sandbox account, scoring
+ * The open networks demo tenant on Zendesk, `demo-networks`: on the first helpdesk's sandbox account, scoring
  * its customers with handles from the network fakes (the scheduled refresh has them queued).
  */
 export const NETWORKS_DEMO = zendeskNetworksDemo;
