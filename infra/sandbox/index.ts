@@ -11,6 +11,7 @@ import { blueskyDemo } from './bluesky/demo.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
 import { delightedSample } from './delighted/demo.js';
 import { freshdeskDemo } from './freshdesk/demo.js';
+import { freshdeskNetworksDemo } from './freshdesk/networks-demo.js';
 import { genericSurveySample } from './generic-survey/demo.js';
 import { genericDemo } from './generic/demo.js';
 import { githubDemo } from './github/demo.js';
@@ -38,10 +39,19 @@ export const DEMOS = [zendeskDemo, freshdeskDemo, genericDemo] as const satisfie
 export const SHADOW_DEMO = zendeskShadowDemo;
 
 /**
- * The open networks demo tenant, `demo-networks`: on the first helpdesk's sandbox account, scoring
+ * The open networks demo tenant on Zendesk, `demo-networks`: on the first helpdesk's sandbox account, scoring
  * its customers with handles from the network fakes (the scheduled refresh has them queued).
  */
 export const NETWORKS_DEMO = zendeskNetworksDemo;
+
+/**
+ * The open networks demo tenant on Freshdesk, `demo-freshdesk-networks`: on the second helpdesk's
+ * sandbox account, scoring its contacts with handles from the network fakes (queued as well).
+ */
+export const FRESHDESK_NETWORKS_DEMO = freshdeskNetworksDemo;
+
+/** Every open networks demo tenant, each seeded with its helpdesk's customers with handles, unscored and queued. */
+export const NETWORKS_DEMOS = [NETWORKS_DEMO, FRESHDESK_NETWORKS_DEMO] as const;
 
 /** The open networks local mode fakes, with the demo customers' profiles on them. */
 export const NETWORKS = [blueskyDemo, mastodonDemo, githubDemo, youtubeDemo] as const satisfies readonly NetworkDemo[];
@@ -74,7 +84,7 @@ export const SURVEY_SAMPLES: Readonly<Record<string, SurveySample>> = Object.fro
 
 /**
  * The demo tenants, one per helpdesk, pointed at the sandbox at `sandboxUrl`, the shadow-mode one
- * and the open networks one; the default one also accepts every survey tool's answers, which close
+ * and the open networks ones (Zendesk's, then Freshdesk's); the default one also accepts every survey tool's answers, which close
  * the loop on its tickets.
  *
  * @example parseTenantsFile({ tenants: demoTenants('http://127.0.0.1:3001', undefined) }, 'local')
@@ -88,7 +98,12 @@ export function demoTenants(sandboxUrl: string, policy?: PolicyInput): TenantInp
       tenant,
     );
   });
-  return [...tenants, SHADOW_DEMO.tenant(sandboxUrl, policy), NETWORKS_DEMO.tenant(sandboxUrl, sandboxNetworkUrls(sandboxUrl), policy)];
+  const networkUrls = sandboxNetworkUrls(sandboxUrl);
+  return [
+    ...tenants,
+    SHADOW_DEMO.tenant(sandboxUrl, policy),
+    ...NETWORKS_DEMOS.map((demo) => demo.tenant(sandboxUrl, networkUrls, policy)),
+  ];
 }
 
 /**

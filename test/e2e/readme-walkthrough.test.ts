@@ -361,6 +361,10 @@ const STEPS = new Map<string, Step | Step[]>([
     { check: prints('demo-networks (networks): examined 8, refreshed 5, no score 3, failed 0, skipped 0') },
   ],
   [
+    'npm run scores:refresh -- --tenant demo-freshdesk-networks',
+    { check: prints('demo-freshdesk-networks (networks): examined 4, refreshed 3, no score 1, failed 0, skipped 0') },
+  ],
+  [
     'npm run customer -- export --tenant demo-networks --zendesk-user-id 1005',
     {
       check: (ran) => {

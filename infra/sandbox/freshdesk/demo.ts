@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { DEMO_HANDLE_FIELDS, DEMO_METRIC_FIELDS, DEMO_NETWORK_PEOPLE, DEMO_PEOPLE, KATHERINE_FIELDS_NOW } from '../demo-people.js';
+import {
+  DEMO_HANDLE_FIELDS,
+  DEMO_METRIC_FIELDS,
+  DEMO_NETWORK_PEOPLE,
+  DEMO_PEOPLE,
+  type DemoNetworkPerson,
+  KATHERINE_FIELDS_NOW,
+} from '../demo-people.js';
 import type { SandboxDemo, SignedDelivery } from '../sandbox-demo.js';
 import { freshdeskPart } from './part.js';
 
@@ -9,6 +16,19 @@ export const FRESHDESK_DEMO = {
   apiKey: 'demo-freshdesk-api-key',
   sharedSecret: 'demo-freshdesk-shared-secret-local-only',
 } as const;
+
+/**
+ * The demo customers with handles on the sandbox Freshdesk, each handle in its network's contact
+ * field: Dorothy, Radia and Evelyn typed theirs into the contact form (declared, whatever the
+ * network; Evelyn's Mastodon profile asks not to be indexed); Mary's Bluesky handle is on the
+ * domain of her email, which the networks' fakes prove both ways.
+ */
+export const FRESHDESK_NETWORK_CONTACTS: readonly { id: number; person: DemoNetworkPerson }[] = [
+  { id: 2005, person: DEMO_NETWORK_PEOPLE.dorothy },
+  { id: 2006, person: DEMO_NETWORK_PEOPLE.radia },
+  { id: 2007, person: DEMO_NETWORK_PEOPLE.mary },
+  { id: 2008, person: DEMO_NETWORK_PEOPLE.evelyn },
+];
 
 const PRIORITY_NAMES = { 1: 'Low', 2: 'Medium', 3: 'High', 4: 'Urgent' } as const;
 
@@ -120,15 +140,14 @@ export const freshdeskDemo: SandboxDemo = {
       email: katherine.email,
       custom_fields: KATHERINE_FIELDS_NOW,
     });
-    // Customers who typed a handle into the contact form: declared, whatever the network.
-    [DEMO_NETWORK_PEOPLE.dorothy, DEMO_NETWORK_PEOPLE.radia].forEach((person, index) => {
+    for (const { id, person } of FRESHDESK_NETWORK_CONTACTS) {
       freshdesk.createContact({
-        id: 2005 + index,
+        id,
         name: person.name,
         email: person.email,
         custom_fields: Object.fromEntries(person.handles.map((handle) => [DEMO_HANDLE_FIELDS[handle.network], handle.handle])),
       });
-    });
+    }
     return { katherineUserId: String(katherineContact.id) };
   },
   // Freshdesk sends no delivery id; retries of one rule run carry the same ticket.

@@ -1,7 +1,7 @@
 import type { TenantInput } from '../../../shared/adapters/config/tenants.js';
 import type { PolicyInput } from '../../../shared/domain/policy.js';
 import { DEMO_HANDLE_FIELDS, DEMO_NETWORK_PEOPLE, type DemoNetworkPerson } from '../demo-people.js';
-import { GITHUB_DEMO_TOKEN } from '../github/demo.js';
+import { type DemoNetworkHosts, demoNetworksScoring } from '../networks-scoring.js';
 import { FIRST_NETWORK_USER, ZENDESK_DEMO, zendeskDemo } from './demo.js';
 
 const NETWORKS_TENANT = 'demo-networks';
@@ -17,11 +17,7 @@ export const zendeskNetworksDemo = {
   tenantId: NETWORKS_TENANT,
   helpdesk: zendeskDemo.helpdesk,
   /** The tenant, its network hosts pointed at the sandbox's fakes (`urls`, from `sandboxNetworkUrls`). */
-  tenant(
-    sandboxUrl: string,
-    urls: { bluesky: { appViewUrl: string; plcUrl: string; dohUrl: string }; github: { apiUrl: string } },
-    policy?: PolicyInput,
-  ): TenantInput {
+  tenant(sandboxUrl: string, urls: DemoNetworkHosts, policy?: PolicyInput): TenantInput {
     const demo = zendeskDemo.tenant(sandboxUrl, policy);
     return {
       ...demo,
@@ -37,11 +33,7 @@ export const zendeskNetworksDemo = {
         apiShare: 0.8,
       },
       sources: { zendesk: demo.sources.zendesk },
-      scoring: {
-        provider: 'networks',
-        minTrust: 'verified',
-        networks: { bluesky: urls.bluesky, mastodon: {}, github: { ...urls.github, token: { value: GITHUB_DEMO_TOKEN } } },
-      },
+      scoring: demoNetworksScoring(urls),
     };
   },
   /** The Zendesk user ids of the demo customers with handles, in `DEMO_NETWORK_PEOPLE` order (Annie, the generic demo's, left out). */

@@ -125,7 +125,8 @@ describe('the local server', () => {
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({
         error: 'unknown_tenant',
-        message: 'No tenant "nope": this server runs demo, demo-freshdesk, demo-generic, demo-shadow, demo-networks',
+        message:
+          'No tenant "nope": this server runs demo, demo-freshdesk, demo-generic, demo-shadow, demo-networks, demo-freshdesk-networks',
       });
     }
   });
