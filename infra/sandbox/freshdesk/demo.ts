@@ -21,7 +21,7 @@ export const FRESHDESK_DEMO = {
  * The demo customers with handles on the sandbox Freshdesk, each handle in its network's contact
  * field: Dorothy, Radia and Evelyn typed theirs into the contact form (declared, whatever the
  * network; Evelyn's Mastodon profile asks not to be indexed); Mary's Bluesky handle is on the
- * domain of her email, which the networks' fakes prove both ways.
+ * domain of her email, which Freshdesk verified (an active contact) and the networks' fakes prove both ways.
  */
 export const FRESHDESK_NETWORK_CONTACTS: readonly { id: number; person: DemoNetworkPerson }[] = [
   { id: 2005, person: DEMO_NETWORK_PEOPLE.dorothy },
@@ -145,6 +145,8 @@ export const freshdeskDemo: SandboxDemo = {
         id,
         name: person.name,
         email: person.email,
+        // Mary confirmed her address (a verified contact), so her email's domain can prove her handle.
+        active: person.emailVerification === 'full',
         custom_fields: Object.fromEntries(person.handles.map((handle) => [DEMO_HANDLE_FIELDS[handle.network], handle.handle])),
       });
     }

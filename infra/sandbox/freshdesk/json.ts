@@ -94,7 +94,7 @@ export function conversationJson(ticket: SandboxFreshdeskTicket, conversation: S
 /** A contact as `GET /api/v2/contacts/{id}` answers it. */
 export function contactJson(contact: SandboxFreshdeskContact): Record<string, unknown> {
   return {
-    active: true,
+    active: contact.active,
     address: null,
     company_id: null,
     description: null,

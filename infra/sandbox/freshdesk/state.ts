@@ -62,6 +62,7 @@ export class FreshdeskState {
       phone: input.phone ?? null,
       mobile: input.mobile ?? null,
       twitter_id: input.twitter_id ?? null,
+      active: input.active ?? false,
       unique_external_id: input.unique_external_id ?? null,
       other_emails: [...(input.other_emails ?? [])],
       custom_fields: { ...input.custom_fields },

@@ -63,6 +63,8 @@ export interface SandboxFreshdeskContact {
   custom_fields: SandboxFreshdeskFields;
   twitter_followers_count: number | null;
   twitter_profile_status: boolean | null;
+  /** Freshdesk's verified contact: the person confirmed the address (read only in the API). */
+  active: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -79,6 +81,8 @@ export interface SandboxFreshdeskContactInput {
   other_emails?: string[];
   custom_fields?: SandboxFreshdeskFields;
   twitter_followers_count?: number | null;
+  /** Whether Freshdesk verified the contact (false unless said: a contact made by the API or an email is not). */
+  active?: boolean;
 }
 
 /** What a ticket is made from; ids are given out from 1. */

@@ -55,6 +55,8 @@ const FreshdeskContactSchema = z.object({
   // Read as unknown: a field type Freshdesk adds (or a multi-value field) must not fail the whole read.
   custom_fields: z.record(z.string(), z.unknown()).nullish(),
   twitter_followers_count: z.number().nullish(),
+  // Freshdesk's verified contact (read only in its API): the person confirmed the primary address.
+  active: z.boolean().nullish(),
 });
 type FreshdeskContact = z.infer<typeof FreshdeskContactSchema>;
 
@@ -328,7 +330,11 @@ function toRequester(id: string, contact: FreshdeskContact, handleFields: Handle
   const details: RequesterDetails = { helpdeskUserId: id, handles, fields };
   if (twitter.length > 0) details.channelAccounts = twitter;
   const email = contact.email || contact.other_emails?.find((other) => other.trim() !== '');
-  if (email) details.email = email;
+  if (email) {
+    details.email = email;
+    // Only the primary address is the one a verified contact confirmed; an agent cannot set `active`.
+    details.emailVerified = email === contact.email && contact.active === true;
+  }
   const externalId = contact.unique_external_id;
   if (externalId !== null && externalId !== undefined && String(externalId) !== '') details.externalId = String(externalId);
   if (contact.name) details.name = contact.name;

@@ -221,6 +221,8 @@ describe('FreshdeskClient.getRequester', () => {
     expect(requester).toEqual({
       helpdeskUserId: String(contact.id),
       email: 'ada@example.com',
+      // The sandbox contact is not active: Freshdesk has not verified it.
+      emailVerified: false,
       externalId: 'crm-42',
       name: 'Ada Lovelace',
       handles: [{ network: 'twitter', handle: 'ada_lovelace' }],
@@ -238,7 +240,15 @@ describe('FreshdeskClient.getRequester', () => {
     const requester = await client.getRequester(String(contact.id));
 
     // Assert
-    expect(requester).toEqual({ helpdeskUserId: String(contact.id), email: 'grace@navy.example', name: 'Grace', handles: [], fields: {} });
+    // Another address is not the one a verified contact confirmed.
+    expect(requester).toEqual({
+      helpdeskUserId: String(contact.id),
+      email: 'grace@navy.example',
+      emailVerified: false,
+      name: 'Grace',
+      handles: [],
+      fields: {},
+    });
   });
 
   it('answers PermanentHelpdeskError 404 for an unknown contact, not TicketNotFoundError', async () => {
@@ -266,6 +276,8 @@ describe('FreshdeskClient.getRequester', () => {
       expect(requester).toEqual({
         helpdeskUserId: '43012345678',
         email: 'ada@example.com',
+        // `active: true`: a verified contact.
+        emailVerified: true,
         externalId: 'crm-42',
         name: 'Ada Lovelace',
         handles: [{ network: 'twitter', handle: 'ada_lovelace' }],
