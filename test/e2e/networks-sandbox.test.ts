@@ -166,6 +166,7 @@ describe("the demo's customers against the sandbox's network fakes", () => {
 
     expect(anonymous.priority).toBe('normal');
     expect(anonymous.note).toContain('No influence score is known for this customer');
+    expect(anonymous.note).toContain('named only by handles typed into a form, which identify nobody');
     // No profile to hold a score: the network is not asked on every such ticket.
     expect(stack.sandbox.part(githubPart).requests().length).toBe(before);
   });

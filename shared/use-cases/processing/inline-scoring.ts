@@ -21,6 +21,10 @@ export interface InlineScoringDeps {
   scoreRefresh?: ScoreRefreshStore;
 }
 
+/** Why a requester named only by handles they typed in is not scored, as the note says it. */
+const NAMED_BY_TYPED_HANDLES =
+  'the requester is named only by handles typed into a form, which identify nobody: no profile is kept and no network is asked';
+
 /** What the ticket path scored, and what the explanation should say about the provider. */
 export interface InlineScoring {
   profile?: CustomerProfile;
@@ -46,6 +50,10 @@ export async function scoreInline(
   if (!deps.scoreProviderFor) return profile ? { profile } : {};
   const provider = await deps.scoreProviderFor(event.tenant);
   const context: ProviderContext = provider ? { name: provider.name } : {};
+  if (!profile && provider && event.requester.handles.length > 0) {
+    // Handles alone and no profile: every one of them was typed in, and such a handle finds nobody.
+    return { provider: { ...context, inline: { outcome: 'no-score', reason: NAMED_BY_TYPED_HANDLES } } };
+  }
   if (!profile || !provider || !deps.scoreRefresh || !needsScore(profile, policy, deps.clock.now())) {
     return { ...(profile ? { profile } : {}), provider: context };
   }
