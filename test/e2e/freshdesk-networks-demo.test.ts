@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runRefreshScores } from '../../infra/commands/refresh-scores.js';
-import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { refreshDemoTenant, storedDemoProfile } from '../support/networks-demo.js';
 import { FRESHDESK_DEMO, freshdeskDemo, freshdeskPart } from '../../infra/sandbox/freshdesk/index.js';
-import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
-import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
-import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
-import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -18,9 +14,6 @@ const CONTACT = { dorothy: 2005, radia: 2006, mary: 2007, evelyn: 2008 } as cons
 let stack: LocalStack;
 const lines: string[] = [];
 
-const hashers = hmacIdentityHashers(DEMO.identityKey);
-const identityOf = (contactId: number): Identity => ({ kind: 'helpdesk-user', value: `freshdesk:${contactId}` });
-
 beforeAll(async () => {
   stack = await startLocalStack({
     dynamoEndpoint: inject('dynamoDbEndpoint'),
@@ -28,12 +21,9 @@ beforeAll(async () => {
     seedDemo: true,
     queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
   });
-  // As `npm run scores:refresh -- --tenant demo-freshdesk-networks` runs against `npm start`.
-  const code = await runRefreshScores(
-    ['--endpoint', stack.dynamoEndpoint, '--table', stack.tableName, '--sandbox', stack.sandbox.baseUrl, '--tenant', TENANT],
-    {},
-    { out: (line) => lines.push(line), err: (line) => lines.push(`ERR ${line}`) },
-  );
+  // As `npm run scores:refresh -- --tenant <tenant>` runs against `npm start`.
+  const { code, lines: printed } = await refreshDemoTenant(stack, TENANT);
+  lines.push(...printed);
   expect(lines.filter((line) => line.startsWith('ERR'))).toEqual([]);
   expect(code).toBe(0);
 }, 60_000);
@@ -42,19 +32,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function stored(contactId: number): Promise<CustomerProfile | undefined> {
-  const queue = new DynamoScoreRefreshStore(createDocumentClient({ endpoint: stack.dynamoEndpoint }), stack.tableName);
-  const now = new Date().toISOString();
-  const read: CustomerProfile = {
-    tenant: TENANT,
-    customerKey: hashers(TENANT).hash(identityOf(contactId)),
-    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
-    optedOut: false,
-    createdAt: now,
-    updatedAt: now,
-  };
-  return queue.current(read);
-}
+const stored = (contactId: number) => storedDemoProfile(stack, TENANT, `freshdesk:${contactId}`);
 
 describe('npm run scores:refresh scores the Freshdesk demo contacts with handles (tenant demo-freshdesk-networks)', () => {
   it('refreshes every queued contact', () => {

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runRefreshScores } from '../../infra/commands/refresh-scores.js';
-import { DEMO, type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { refreshDemoTenant, storedDemoProfile } from '../support/networks-demo.js';
 import { DEMO_NETWORK_PEOPLE } from '../../infra/sandbox/demo-people.js';
 import { NETWORKS_DEMO } from '../../infra/sandbox/index.js';
 import { signedTicketCreated, ZENDESK_DEMO, zendeskPart } from '../../infra/sandbox/zendesk/index.js';
-import { hmacIdentityHashers } from '../../shared/adapters/identity/hmac-identity-hasher.js';
-import { createDocumentClient } from '../../shared/adapters/store/dynamo-client.js';
-import { DynamoScoreRefreshStore } from '../../shared/adapters/store/score-refresh-store.js';
-import type { CustomerProfile, Identity } from '../../shared/domain/customer.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -20,9 +16,6 @@ const USER = { mary: 1005, dorothy: 1006, margaret: 1007, evelyn: 1008, joan: 10
 let stack: LocalStack;
 const lines: string[] = [];
 
-const hashers = hmacIdentityHashers(DEMO.identityKey);
-const identityOf = (userId: number): Identity => ({ kind: 'helpdesk-user', value: `zendesk:${userId}` });
-
 beforeAll(async () => {
   stack = await startLocalStack({
     dynamoEndpoint: inject('dynamoDbEndpoint'),
@@ -30,12 +23,9 @@ beforeAll(async () => {
     seedDemo: true,
     queue: { timeScale: 0.05, maxReceiveCount: 4, visibilityTimeoutMs: 30_000, pollIntervalMs: 5 },
   });
-  // As `npm run scores:refresh` runs against `npm start`: the built-in demo tenants, on the running sandbox.
-  const code = await runRefreshScores(
-    ['--endpoint', stack.dynamoEndpoint, '--table', stack.tableName, '--sandbox', stack.sandbox.baseUrl, '--tenant', TENANT],
-    {},
-    { out: (line) => lines.push(line), err: (line) => lines.push(`ERR ${line}`) },
-  );
+  // As `npm run scores:refresh -- --tenant <tenant>` runs against `npm start`.
+  const { code, lines: printed } = await refreshDemoTenant(stack, TENANT);
+  lines.push(...printed);
   expect(code).toBe(0);
 }, 60_000);
 
@@ -43,20 +33,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function stored(userId: number): Promise<CustomerProfile | undefined> {
-  const queue = new DynamoScoreRefreshStore(createDocumentClient({ endpoint: stack.dynamoEndpoint }), stack.tableName);
-  const now = new Date().toISOString();
-  const customerKey = hashers(TENANT).hash(identityOf(userId));
-  const read: CustomerProfile = {
-    tenant: TENANT,
-    customerKey,
-    identities: { helpdeskUserIds: [], emailHashes: [], handles: [] },
-    optedOut: false,
-    createdAt: now,
-    updatedAt: now,
-  };
-  return queue.current(read);
-}
+const stored = (userId: number) => storedDemoProfile(stack, TENANT, `zendesk:${userId}`);
 
 describe('npm run scores:refresh scores the demo customers with handles (tenant demo-networks)', () => {
   it('refreshes every queued customer, reaching the sandbox Mastodon server', () => {

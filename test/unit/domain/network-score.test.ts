@@ -58,8 +58,9 @@ describe('combineHandleScores', () => {
 });
 
 describe('a score from a less trusted handle in a decision', () => {
-  it('is shown in the guardrails and raises nothing', () => {
-    const score: InfluenceScore = {
+  /** A Bluesky score of 80 on a customer's profile, with what the test says of its handle. */
+  const decided = (score: Partial<InfluenceScore>) => {
+    const full: InfluenceScore = {
       value: 80,
       source: 'networks',
       modelVersion: 'reach-2',
@@ -68,11 +69,14 @@ describe('a score from a less trusted handle in a decision', () => {
       components: {},
       inputs: {},
       explanation: 'Reach 80 on Bluesky (top): counts.',
-      unusedReason: 'Bluesky handle declared by the customer, not verified: not used for priority.',
+      ...score,
     };
-    const profile = { ...newCustomerProfile('t', { kind: 'email', value: 'a@b.c' }, 'k', NOW), score };
+    const profile = { ...newCustomerProfile('t', { kind: 'email', value: 'a@b.c' }, 'k', NOW), score: full };
+    return decide({ ticket: { id: '1', tags: [], priority: 'normal' }, profile, policy: PolicySchema.parse({}), now: NOW });
+  };
 
-    const decision = decide({ ticket: { id: '1', tags: [], priority: 'normal' }, profile, policy: PolicySchema.parse({}), now: NOW });
+  it('is shown in the guardrails and raises nothing', () => {
+    const decision = decided({ unusedReason: 'Bluesky handle declared by the customer, not verified: not used for priority.' });
 
     expect(decision.uplift).toBe(0);
     expect(decision.tier).toBe('none');
@@ -83,20 +87,7 @@ describe('a score from a less trusted handle in a decision', () => {
   });
 
   it('carries the trust of the handle a raise came from on the decision', () => {
-    const score: InfluenceScore = {
-      value: 80,
-      source: 'networks',
-      modelVersion: 'reach-2',
-      scoredAt: NOW.toISOString(),
-      refreshAfter: new Date(NOW.getTime() + 86_400_000).toISOString(),
-      components: {},
-      inputs: {},
-      explanation: 'Reach 80 on Bluesky (top): counts. Bluesky handle verified.',
-      trust: 'verified',
-    };
-    const profile = { ...newCustomerProfile('t', { kind: 'email', value: 'a@b.c' }, 'k', NOW), score };
-
-    const decision = decide({ ticket: { id: '1', tags: [], priority: 'normal' }, profile, policy: PolicySchema.parse({}), now: NOW });
+    const decision = decided({ explanation: 'Reach 80 on Bluesky (top): counts. Bluesky handle verified.', trust: 'verified' });
 
     expect(decision.score).toMatchObject({ value: 80, trust: 'verified' });
     expect(decision.uplift).toBeGreaterThan(0);
