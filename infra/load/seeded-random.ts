@@ -1,19 +1,12 @@
+import { seededRandom } from '../../shared/domain/service-times.js';
+
 /**
- * mulberry32: a small seeded generator of numbers in [0, 1), so a run (its faults, its generated
- * data) can be repeated exactly.
+ * A small seeded generator of numbers in [0, 1), so a run (its faults, its generated data) can be
+ * repeated exactly: the domain's mulberry32, which the report's bootstrap draws with too.
  *
  * @example const random = seeded(1); random() // 0.6270739405881613
  */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export const seeded: (seed: number) => () => number = seededRandom;
 
 /**
  * Picks from weighted choices with one draw in [0, 1).
