@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /* The protections every console server applies, local or against a deployed table. */
 
@@ -45,4 +46,30 @@ export function addressedHere(request: IncomingMessage, hosts: readonly string[]
 export function loopbackNames(port: number): { hosts: string[]; origins: string[] } {
   const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   return { hosts, origins: hosts.map((host) => `http://${host}`) };
+}
+
+/**
+ * Starts a console server on 127.0.0.1 (port 0: a free one), never on another interface: its URL,
+ * the names it may be reached by (`loopbackNames`) and how to close it, open connections included.
+ *
+ * @example const { url, names, close } = await listenOnLoopback(server, 3000)
+ */
+export async function listenOnLoopback(
+  server: Server,
+  port: number,
+): Promise<{ url: string; names: ReturnType<typeof loopbackNames>; close: () => Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    names: loopbackNames(bound),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

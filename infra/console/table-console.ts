@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import type { AwsJsonClient } from '../../shared/adapters/aws/aws-json-client.js';
 import type { Tenant } from '../../shared/adapters/config/tenants.js';
@@ -8,7 +7,7 @@ import { InvalidKeyPartError } from '../../shared/adapters/store/errors.js';
 import { DynamoSurveyAnswerIndex } from '../../shared/adapters/store/survey-index.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/reporting/list-decisions.js';
 import { decisionQuery } from './decision-query.js';
-import { addressedHere, loopbackNames, PAGE_HEADERS, sameOriginAdmin } from './guards.js';
+import { addressedHere, listenOnLoopback, loopbackNames, PAGE_HEADERS, sameOriginAdmin } from './guards.js';
 import { html } from './html.js';
 import { layout, problemPage } from './layout.js';
 import { decisionPage, decisionsPage, homePage } from './pages.js';
@@ -238,18 +237,7 @@ export async function startTableConsole(options: TableConsoleOptions): Promise<T
       problem(response, 502, 'The table could not be read', `${options.tableName} at ${options.where}: ${message}`);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  names = loopbackNames(port);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server, options.port);
+  names = listening.names;
+  return { url: listening.url, close: listening.close };
 }

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { bindHelpdesk, type Tenant } from '../../shared/adapters/config/tenants.js';
@@ -9,7 +8,7 @@ import type { StoredTenant } from '../../shared/adapters/store/tenant-store.js';
 import type { DecisionHistory, DecisionLog, SurveyAnswerIndex } from '../../shared/domain/ports.js';
 import { DecisionCursorError, listDecisions } from '../../shared/use-cases/reporting/list-decisions.js';
 import { decisionQuery } from '../console/decision-query.js';
-import { addressedHere, loopbackNames, PAGE_HEADERS, sameOriginAdmin } from '../console/guards.js';
+import { addressedHere, listenOnLoopback, PAGE_HEADERS, sameOriginAdmin } from '../console/guards.js';
 import { problemPage } from '../console/layout.js';
 import { type DecisionContext, decisionPage, decisionsPage, homePage } from '../console/pages.js';
 import { queuePage, type QueuedEventView } from '../console/queue-page.js';
@@ -301,18 +300,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   let serverOrigins: string[] = [];
   let serverHosts: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  ({ hosts: serverHosts, origins: serverOrigins } = loopbackNames(port));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server, options.port);
+  ({ hosts: serverHosts, origins: serverOrigins } = listening.names);
+  return { url: listening.url, close: listening.close };
 }
