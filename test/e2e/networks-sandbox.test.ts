@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision } from '../../shared/domain/decide.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
-import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
+import { GENERIC_DEMO, genericDemo } from '../../infra/sandbox/generic/demo.js';
+import type { SandboxGenericRequester } from '../../infra/sandbox/generic/types.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
 import { GITHUB_DEMO_TOKEN, githubPart } from '../../infra/sandbox/github/index.js';
 import { YOUTUBE_DEMO_KEY } from '../../infra/sandbox/youtube/index.js';
@@ -53,7 +53,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-type Handle = { network: string; handle: string; source?: string };
+type Handle = NonNullable<SandboxGenericRequester['handles']>[number];
 
 /** Sends a generic `ticket.created` for a new sandbox ticket and answers its audited note and priority. */
 async function ticket(requester: {
@@ -67,25 +67,15 @@ async function ticket(requester: {
     tags: [],
     requester: {
       ...(requester.email ? { email: requester.email } : {}),
-      handles: requester.handles.map(({ network, handle }) => ({ network, handle })),
+      handles: requester.handles,
     },
   });
-  const body = JSON.stringify({
-    type: 'ticket.created',
-    ticket: { id: created.id, priority: 'normal', updated_at: created.updated_at },
-    requester,
-  });
-  const id = `msg_${randomUUID()}`;
-  const now = new Date();
+  // The documented generic body for the sandbox ticket, signed with the tenant's secret.
+  const delivery = genericDemo.delivery(created, { secret: INBOUND });
   const response = await fetch(`${stack.url}/webhooks/${TENANT}/generic`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': signStandardWebhook({ secret: INBOUND, id, timestamp: now, body }),
-    },
-    body,
+    headers: delivery.headers,
+    body: delivery.body,
   });
   expect(response.status).toBe(202);
   await stack.queue.drained();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TenantInput } from '../../shared/adapters/config/tenants.js';
-import { signStandardWebhook } from '../../shared/adapters/webhooks/standard-webhooks.js';
-import { GENERIC_DEMO } from '../../infra/sandbox/generic/demo.js';
+import { GENERIC_DEMO, genericDemo } from '../../infra/sandbox/generic/demo.js';
+import type { SandboxGenericRequester } from '../../infra/sandbox/generic/types.js';
 import { genericPart } from '../../infra/sandbox/generic/index.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { mastodonPart } from '../../infra/sandbox/mastodon/index.js';
@@ -87,7 +87,7 @@ function account(handle: string, overrides: Partial<LoopbackBlueskyAccount> = {}
   };
 }
 
-type Handle = { network: string; handle: string; source?: string };
+type Handle = NonNullable<SandboxGenericRequester['handles']>[number];
 
 /** Creates a sandbox ticket and sends its generic `ticket.created`, with the handles as the helpdesk gives them. */
 /** A ticket sent in, and its tenant. */
@@ -104,25 +104,15 @@ async function ticket(tenant: string, requester: { email?: string; handles: Hand
     tags: ['printer'],
     requester: {
       ...(requester.email ? { email: requester.email } : {}),
-      handles: requester.handles.map(({ network, handle }) => ({ network, handle })),
+      handles: requester.handles,
     },
   });
-  const body = JSON.stringify({
-    type: 'ticket.created',
-    ticket: { id: created.id, subject: 'Help', priority: 'normal', tags: ['printer'], updated_at: created.updated_at },
-    requester,
-  });
-  const id = `msg_${randomUUID()}`;
-  const now = new Date();
+  // The documented generic body for the sandbox ticket, signed with the tenant's secret.
+  const delivery = genericDemo.delivery(created, { secret: INBOUND });
   const response = await fetch(`${stack.url}/webhooks/${tenant}/generic`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': signStandardWebhook({ secret: INBOUND, id, timestamp: now, body }),
-    },
-    body,
+    headers: delivery.headers,
+    body: delivery.body,
   });
   expect(response.status).toBe(202);
   await stack.queue.drained();
