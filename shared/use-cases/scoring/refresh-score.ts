@@ -102,28 +102,21 @@ export async function refreshScore(request: RefreshScoreInput, deps: RefreshScor
     const queued = await deps.store.ensureQueued(profile, now);
     return queued === 'written' ? { ...failure, nextAttemptAt: now.toISOString() } : failure;
   }
-  if (lookup.deleteStored !== undefined && profile.score) {
-    // The score holds data a network's terms let us keep no longer and it could not be renewed:
-    // deleted now, the customer tried again as any failure is.
-    const heldOnly = PROVIDER_WIDE.has(lookup.kind) && lookup.part !== undefined && lookup.retryAfterMs !== undefined;
-    const failures = heldOnly ? (input.failures ?? 0) : (input.failures ?? 0) + 1;
-    const wait = heldOnly ? (lookup.retryAfterMs ?? 0) : Math.max(refreshBackoffMs(failures), lookup.retryAfterMs ?? 0);
-    const next = new Date(now.getTime() + wait);
-    const written = await deps.store.dropScore(profile, { dueAt: next, failures, at: now });
-    return written === 'written' ? { ...failure, deleted: lookup.deleteStored, nextAttemptAt: next.toISOString() } : failure;
-  }
-  if (PROVIDER_WIDE.has(lookup.kind)) {
-    if (!lookup.part || lookup.retryAfterMs === undefined) return failure;
-    // One part held back (a network's limit): due again when it frees, not counted as the
-    // customer's failure, and moved behind the customers the run can still serve.
-    const next = new Date(now.getTime() + lookup.retryAfterMs);
-    const written = await deps.store.reschedule(profile, next, input.failures ?? 0);
-    return written === 'written' ? { ...failure, nextAttemptAt: next.toISOString() } : failure;
-  }
-  const failures = (input.failures ?? 0) + 1;
-  const next = new Date(now.getTime() + Math.max(refreshBackoffMs(failures), lookup.retryAfterMs ?? 0));
-  const written = await deps.store.reschedule(profile, next, failures);
-  return written === 'written' ? { ...failure, nextAttemptAt: next.toISOString() } : failure;
+  // One part held back (a network's limit) is due again when it frees, not counted as the
+  // customer's failure, and moved behind the customers the run can still serve; a provider paused
+  // or rate-limited as a whole leaves the customer due as it is; any other failure backs off.
+  const onePartHeld = PROVIDER_WIDE.has(lookup.kind) && lookup.part !== undefined && lookup.retryAfterMs !== undefined;
+  // The score holds data a network's terms let us keep no longer and it could not be renewed: deleted now.
+  const deleting = lookup.deleteStored !== undefined && profile.score !== undefined;
+  if (PROVIDER_WIDE.has(lookup.kind) && !onePartHeld && !deleting) return failure;
+  const failures = onePartHeld ? (input.failures ?? 0) : (input.failures ?? 0) + 1;
+  const wait = onePartHeld ? (lookup.retryAfterMs ?? 0) : Math.max(refreshBackoffMs(failures), lookup.retryAfterMs ?? 0);
+  const next = new Date(now.getTime() + wait);
+  const written = deleting
+    ? await deps.store.dropScore(profile, { dueAt: next, failures, at: now })
+    : await deps.store.reschedule(profile, next, failures);
+  if (written !== 'written') return failure;
+  return { ...failure, ...(deleting ? { deleted: lookup.deleteStored } : {}), nextAttemptAt: next.toISOString() };
 }
 
 /** True when a failure is the provider's as a whole (paused, rate-limited): the rest of a run would fail the same way. */
